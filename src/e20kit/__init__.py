@@ -1,0 +1,96 @@
+"""e20kit: measure, diagnose and drive adoption of collaboration platforms.
+
+Everything listed in ``__all__`` is public API; other modules are implementation details whose
+names may change.
+"""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .config import Config, load_config
+from .connector import (
+    ActivityItem,
+    Capability,
+    Connector,
+    ConnectorContext,
+    ConnectorType,
+    PluginContext,
+)
+from .errors import (
+    ConfigError,
+    ConnectorAuthError,
+    ConnectorError,
+    ConnectorFatalError,
+    ConnectorRetriableError,
+    E20KitError,
+    LockError,
+    NotifierError,
+    PluginError,
+    SkippableRecordError,
+    StoreError,
+)
+from .extensions import (
+    ChampionNominated,
+    ChampionSignal,
+    Check,
+    CheckContext,
+    EmptyParams,
+    ReportSection,
+    SignalContext,
+    StepCompleted,
+)
+from .findings import Evidence, Finding, Reason, Severity
+from .http import make_session
+from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
+from .notifier import Message, Notifier, NotifierType, Recipient
+from .plugins import hookimpl
+from .vocab import Action, Feature
+
+__all__ = [
+    "Action",
+    "Activity",
+    "ActivityItem",
+    "Bookmark",
+    "Capability",
+    "ChampionNominated",
+    "ChampionSignal",
+    "Check",
+    "CheckContext",
+    "Checkpoint",
+    "Config",
+    "ConfigError",
+    "Connector",
+    "ConnectorAuthError",
+    "ConnectorContext",
+    "ConnectorError",
+    "ConnectorFatalError",
+    "ConnectorRetriableError",
+    "ConnectorType",
+    "E20KitError",
+    "EmptyParams",
+    "Evidence",
+    "Feature",
+    "Finding",
+    "LockError",
+    "Message",
+    "Notifier",
+    "NotifierError",
+    "NotifierType",
+    "Person",
+    "PluginContext",
+    "PluginError",
+    "Reason",
+    "Recipient",
+    "Replace",
+    "ReportSection",
+    "Severity",
+    "SignalContext",
+    "SkippableRecordError",
+    "StepCompleted",
+    "StoreError",
+    "Window",
+    "__version__",
+    "hookimpl",
+    "load_config",
+    "make_session",
+]

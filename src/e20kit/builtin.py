@@ -1,0 +1,1 @@
+"""Built-in plugin: csv connector, log notifier, activity checks (registered via entry point)."""

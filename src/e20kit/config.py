@@ -1,0 +1,285 @@
+"""Loading and validating the TOML config, with ``E20KIT_*`` environment overrides.
+
+Errors name the file (or the environment variable), the key, the value found and what was
+expected. Secrets never live in the file: a ``SecretStr`` field ``token`` is given as
+``token_env = "NAME"`` and read from the environment variable ``NAME``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from .analytics.settings import AnalyticsSettings
+from .champions.settings import ChampionsSettings
+from .errors import ConfigError
+from .onboarding.settings import OnboardingSettings
+
+ENV_PREFIX = "E20KIT_"
+ENV_NESTING = "__"
+_RESERVED_ENV = {"E20KIT_CONFIG", "E20KIT_DISABLE_PLUGINS", "E20KIT_TRACE_HOOKS"}
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Section):
+    url: str | None = None
+    """SQLAlchemy URL; default: an SQLite file in the user data directory."""
+
+
+class PrivacySettings(_Section):
+    pseudonymise: bool = True
+    """Store HMAC member keys instead of e-mail addresses."""
+    secret_env: str = "E20KIT_PSEUDONYM_SECRET"
+    """Environment variable holding the HMAC secret (required when pseudonymising)."""
+    min_group_size: int = Field(default=5, ge=2)
+    """Groups smaller than this are suppressed in every grouped figure."""
+    store_contact_details: bool = False
+    """Keep e-mail addresses and display names of accounts (needed only by mail notifiers)."""
+
+
+class OrganisationSettings(_Section):
+    name: str = "Our organisation"
+    timezone: str = "UTC"
+    """IANA time zone for quiet hours, weekends and day boundaries."""
+    default_locale: Literal["en", "de"] = "en"
+    leader_title_pattern: str | None = None
+    """Regular expression on job titles that marks leaders besides people with direct reports."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
+            raise ValueError(f"unknown IANA time zone {value!r}") from err
+        return value
+
+    @field_validator("leader_title_pattern")
+    @classmethod
+    def _valid_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as err:
+                raise ValueError(f"not a regular expression: {err}") from err
+        return value
+
+
+class CollectSettings(_Section):
+    lookback_days: int = Field(default=30, ge=1, le=3650)
+    """Days a first run collects; later runs continue from their bookmarks."""
+    batch_size: int = Field(default=5000, ge=1)
+    """Facts written per transaction."""
+
+
+class HttpSettings(_Section):
+    timeout_s: float = Field(default=30.0, gt=0)
+    retries: int = Field(default=5, ge=0)
+    backoff_factor: float = Field(default=0.5, ge=0)
+    backoff_max_s: float = Field(default=60.0, gt=0)
+    rate_limit_per_s: float | None = Field(default=None, gt=0)
+    """Client-side request rate per connector; None leaves pacing to the server's headers."""
+    max_concurrency: int = Field(default=4, ge=1)
+    verify_tls: bool | str = True
+    """True, False (never in production) or a CA bundle path."""
+
+
+class Settings(_Section):
+    """The whole config file."""
+
+    store: StoreSettings = StoreSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    organisation: OrganisationSettings = OrganisationSettings()
+    collect: CollectSettings = CollectSettings()
+    http: HttpSettings = HttpSettings()
+    connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """One table per connector instance; ``type`` defaults to the table's name."""
+    notifiers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    onboarding: OnboardingSettings = OnboardingSettings()
+    champions: ChampionsSettings = ChampionsSettings()
+    analytics: AnalyticsSettings = AnalyticsSettings()
+
+
+class Config:
+    """A validated config plus where each value came from, for error messages."""
+
+    def __init__(self, settings: Settings, *, path: Path | None, env: Mapping[str, str]) -> None:
+        self.settings = settings
+        self.path = path
+        self.env = env
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path else "<built-in defaults>"
+
+    def pseudonym_secret(self) -> bytes | None:
+        """The HMAC secret, or None when pseudonymisation is off."""
+        privacy = self.settings.privacy
+        if not privacy.pseudonymise:
+            return None
+        value = self.env.get(privacy.secret_env)
+        if not value:
+            raise ConfigError(
+                f"config error in {self.where}: privacy.pseudonymise is on but the secret "
+                f"environment variable {privacy.secret_env} (privacy.secret_env) is not set; "
+                "expected a long random string",
+                file=self.where,
+                key="privacy.secret_env",
+            )
+        return value.encode()
+
+    def plugin_settings(self, section: str, name: str, model: type[M]) -> M:
+        """Validate ``[section.name]`` against a plugin's model, resolving ``*_env`` secrets."""
+        raw = dict(self.settings.__getattribute__(section).get(name, {}))
+        raw.pop("type", None)
+        prefix = f"{section}.{name}"
+        raw = resolve_secrets(model, raw, where=self.where, prefix=prefix, env=self.env)
+        return validate_section(model, raw, where=self.where, prefix=prefix)
+
+
+def _is_secret(annotation: Any) -> bool:
+    return annotation is SecretStr or SecretStr in get_args(annotation)
+
+
+def resolve_secrets(
+    model: type[BaseModel],
+    raw: dict[str, Any],
+    *,
+    where: str,
+    prefix: str,
+    env: Mapping[str, str],
+) -> dict[str, Any]:
+    """Replace ``<field>_env`` entries by the environment variable's value."""
+    out = dict(raw)
+    for name, field in model.model_fields.items():
+        if not _is_secret(field.annotation):
+            continue
+        if name in out:
+            raise ConfigError(
+                f"config error in {where}: {prefix}.{name} must not hold a secret; set "
+                f"{prefix}.{name}_env to the name of an environment variable instead",
+                file=where,
+                key=f"{prefix}.{name}",
+            )
+        env_key = f"{name}_env"
+        if env_key in out:
+            var = out.pop(env_key)
+            value = env.get(str(var))
+            if not value:
+                raise ConfigError(
+                    f"config error in {where}: missing secret: environment variable {var!r} "
+                    f"(named by {prefix}.{env_key}) is not set",
+                    file=where,
+                    key=f"{prefix}.{env_key}",
+                )
+            out[name] = value
+    return out
+
+
+def _describe(err: ValidationError, raw: Mapping[str, Any], where: str, prefix: str) -> str:
+    lines = []
+    for item in err.errors():
+        loc = ".".join(str(p) for p in item["loc"])
+        key = f"{prefix}.{loc}" if prefix else loc
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{key}: unknown key")
+            continue
+        value = item.get("input")
+        shown = "***" if "secret" in key.lower() or "token" in key.lower() else repr(value)
+        if item["type"] == "missing":
+            lines.append(f"{key}: required key is missing")
+        else:
+            lines.append(f"{key} = {shown}: {item['msg'].removeprefix('Value error, ')}")
+    return f"config error in {where}:\n  " + "\n  ".join(lines)
+
+
+def validate_section(model: type[M], raw: Mapping[str, Any], *, where: str, prefix: str = "") -> M:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = ".".join(str(p) for p in (prefix, *first["loc"]) if p != "")
+        raise ConfigError(_describe(err, raw, where, prefix), file=where, key=key) from err
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    """``E20KIT_PRIVACY__MIN_GROUP_SIZE=10`` -> ``{"privacy": {"min_group_size": "10"}}``."""
+    tree: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name in _RESERVED_ENV or ENV_NESTING not in name:
+            continue
+        path = name[len(ENV_PREFIX) :].lower().split(ENV_NESTING)
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        parsed: Any = value
+        if value[:1] in "[{":
+            try:
+                parsed = json.loads(value)
+            except json.JSONDecodeError:
+                parsed = value
+        node[path[-1]] = parsed
+    return tree
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(dict(out[key]), value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
+    """Read ``path`` (or ``$E20KIT_CONFIG``), apply env overrides and validate everything."""
+    env = dict(os.environ if env is None else env)
+    if path is None and env.get("E20KIT_CONFIG"):
+        path = env["E20KIT_CONFIG"]
+    raw: dict[str, Any] = {}
+    file: Path | None = None
+    if path is not None:
+        file = Path(path).expanduser()
+        try:
+            with file.open("rb") as fh:
+                raw = tomllib.load(fh)
+        except FileNotFoundError as err:
+            raise ConfigError(f"config file {file} does not exist", file=str(file)) from err
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(
+                f"config error in {file}: not valid TOML: {err}", file=str(file)
+            ) from err
+    overrides = _env_overrides(env)
+    where = str(file) if file else "<built-in defaults>"
+    if overrides:
+        where += " (with E20KIT_* environment overrides)"
+    settings = validate_section(Settings, _merge(raw, overrides), where=where)
+    return Config(settings, path=file, env=env)
+
+
+__all__ = [
+    "CollectSettings",
+    "Config",
+    "HttpSettings",
+    "OrganisationSettings",
+    "PrivacySettings",
+    "Settings",
+    "StoreSettings",
+    "load_config",
+    "resolve_secrets",
+    "validate_section",
+]

@@ -1,0 +1,115 @@
+"""What a connector is, seen from a plugin author's side.
+
+A connector reads one platform. The core validates its settings, resolves its secrets, builds its
+HTTP session and owns its bookmarks; the connector only turns platform responses into
+:class:`~e20kit.models.Person` and :class:`~e20kit.models.Activity` records.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import requests
+from pydantic import BaseModel
+
+from .models import Activity, Checkpoint, Person, Replace, Window
+
+ActivityItem = Activity | Checkpoint | Replace
+"""What ``Connector.activity`` may yield."""
+
+
+class Capability:
+    """Names a connector may declare in ``capabilities`` so the core and reports know its limits."""
+
+    PEOPLE = "people"
+    """Yields a directory of people."""
+    ACTIVITY = "activity"
+    """Yields daily activity facts."""
+    READS = "reads"
+    """Knows who read or viewed (not just who wrote)."""
+    INCREMENTAL = "incremental"
+    """Uses bookmarks to fetch only what changed."""
+    MANAGERS = "managers"
+    """Knows the manager relation (so leaders can be told apart)."""
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """The protocol every connector instance implements."""
+
+    capabilities: frozenset[str]
+
+    def people(self) -> Iterator[Person]:
+        """Stream the platform's directory."""
+        ...
+
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
+        """Stream activity facts for ``window``, starting from the stored ``bookmarks``.
+
+        ``bookmarks`` maps stream names to the value of the last :class:`Checkpoint` the core
+        committed for this connector; it is empty on a first run.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release sessions and files."""
+        ...
+
+
+class SessionFactory(Protocol):
+    """Builds the core's HTTP session; see :func:`e20kit.http.make_session`."""
+
+    def __call__(
+        self,
+        *,
+        base_url: str | None = None,
+        secrets: tuple[str, ...] = (),
+        rate_limit_per_s: float | None = None,
+        max_concurrency: int | None = None,
+    ) -> requests.Session: ...
+
+
+@dataclass(frozen=True)
+class PluginContext:
+    """Everything the core hands a connector or notifier factory."""
+
+    name: str
+    """The instance name (its table in ``[connectors]`` or ``[notifiers]``)."""
+    settings: BaseModel
+    """The validated settings model instance, secrets already resolved."""
+    http: SessionFactory
+    """Call it to get a configured ``requests.Session`` (retries, rate limit, redaction)."""
+    logger: logging.Logger
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """Extra run options from the caller (for example ``{"today": date}`` in tests)."""
+
+
+ConnectorContext = PluginContext
+
+
+@dataclass(frozen=True)
+class ConnectorType:
+    """Registration record a plugin returns from ``e20kit_connectors``."""
+
+    name: str
+    """Type name used in config (``type = "mattermost"``), unique across plugins."""
+    settings: type[BaseModel]
+    """Pydantic model of the connector's config table; ``SecretStr`` fields come from env."""
+    factory: Callable[[ConnectorContext], Connector]
+    """Builds a connector from validated settings."""
+    description: str = ""
+    capabilities: frozenset[str] = frozenset({Capability.PEOPLE, Capability.ACTIVITY})
+
+
+__all__ = [
+    "ActivityItem",
+    "Capability",
+    "Connector",
+    "ConnectorContext",
+    "ConnectorType",
+    "PluginContext",
+    "SessionFactory",
+]

@@ -1,0 +1,113 @@
+"""The one exception hierarchy of e20kit.
+
+Everything e20kit raises on purpose derives from :class:`E20KitError`, so automation scripts can
+catch one type. Context travels as keyword arguments and is kept on the instance, so a caller can
+react to ``err.connector`` or ``err.key`` without parsing the message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class E20KitError(Exception):
+    """Root of every error e20kit raises on purpose."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+        for name, value in context.items():
+            setattr(self, name, value)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(E20KitError):
+    """The configuration file or environment is invalid; nothing was written."""
+
+    exit_code = 2
+
+
+class PluginError(E20KitError):
+    """A plugin failed to load or registered something invalid."""
+
+    exit_code = 3
+
+
+class StoreError(E20KitError):
+    """The store could not be opened, migrated or written."""
+
+    exit_code = 4
+
+
+class LockError(E20KitError):
+    """Another run holds the lock on the same store."""
+
+    exit_code = 75  # EX_TEMPFAIL: cron may simply try again later.
+
+
+class NotifierError(E20KitError):
+    """A notifier could not deliver or could not tell whether it delivered."""
+
+    exit_code = 5
+
+
+class ConnectorError(E20KitError):
+    """A connector failed talking to its platform.
+
+    ``connector`` names the connector and ``endpoint`` is the URL or path with secrets removed.
+    """
+
+    exit_code = 6
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        connector: str,
+        endpoint: str | None = None,
+        status: int | None = None,
+        **context: Any,
+    ) -> None:
+        where = f"{connector}"
+        if endpoint:
+            where += f" {endpoint}"
+        full = f"[{where}] {message}"
+        if status is not None:
+            full += f" (HTTP {status})"
+        super().__init__(full, connector=connector, endpoint=endpoint, status=status, **context)
+
+
+class ConnectorAuthError(ConnectorError):
+    """The platform rejected the credentials (HTTP 401/403): fix the token, do not retry."""
+
+
+class ConnectorRetriableError(ConnectorError):
+    """A transient failure (throttling, 5xx, network) that outlived the retries; rerun later."""
+
+
+class ConnectorFatalError(ConnectorError):
+    """The platform answered something the connector cannot work with (malformed response)."""
+
+
+class SkippableRecordError(ConnectorError):
+    """One record was unusable; the connector skipped it and went on."""
+
+
+__all__ = [
+    "ConfigError",
+    "ConnectorAuthError",
+    "ConnectorError",
+    "ConnectorFatalError",
+    "ConnectorRetriableError",
+    "E20KitError",
+    "LockError",
+    "NotifierError",
+    "PluginError",
+    "SkippableRecordError",
+    "StoreError",
+]

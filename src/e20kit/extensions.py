@@ -1,0 +1,124 @@
+"""Small registration records for onboarding checks, champion signals and report sections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+
+from .models import AttributeValue, Window
+from .vocab import Action, Feature
+
+
+class CheckContext(Protocol):
+    """What a check may look at for one member; the onboarding engine provides it."""
+
+    @property
+    def member_key(self) -> str: ...
+
+    @property
+    def joined_on(self) -> dt.date | None: ...
+
+    def attributes(self, platform: str) -> Mapping[str, AttributeValue]:
+        """The member's stored ``Person.attributes`` on ``platform`` (empty when unknown)."""
+        ...
+
+    def count(
+        self,
+        *,
+        platform: str | None = None,
+        actions: Collection[Action] | None = None,
+        feature: Feature | None = None,
+        since: dt.date | None = None,
+    ) -> int:
+        """Sum of the member's stored activity counts matching the filters."""
+        ...
+
+
+class EmptyParams(BaseModel):
+    """Parameters of a check that takes none."""
+
+    model_config = {"extra": "forbid", "frozen": True}
+
+
+@dataclass(frozen=True)
+class Check:
+    """An onboarding step check, registered through ``e20kit_checks``."""
+
+    id: str
+    """Dotted id used in checklists, e.g. ``mattermost.profile_picture``."""
+    evaluate: Callable[[CheckContext, Any], bool]
+    """Called with the member's context and the validated ``params`` instance."""
+    params: type[BaseModel] = EmptyParams
+    description: str = ""
+
+
+class SignalContext(Protocol):
+    """What a champion signal may look at."""
+
+    @property
+    def engine(self) -> sa.Engine: ...
+
+    @property
+    def window(self) -> Window: ...
+
+    @property
+    def member_keys(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class ChampionSignal:
+    """An extra scoring signal for champions, registered through ``e20kit_champion_signals``."""
+
+    name: str
+    compute: Callable[[SignalContext], Mapping[str, float]]
+    """Returns member key -> value in 0..1; missing members count as 0."""
+    weight: float = 1.0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """An extra section in every report format, returned by ``e20kit_report_sections``."""
+
+    id: str
+    title: str
+    markdown: str
+    """The section's text; rendered into HTML and Markdown reports."""
+    tables: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    """Named tables; JSON carries them as lists of objects, CSV writes one file each."""
+
+
+@dataclass(frozen=True)
+class StepCompleted:
+    """Event: a member completed an onboarding step (fired once per member and step)."""
+
+    member_key: str
+    checklist: str
+    step: str
+    completed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ChampionNominated:
+    """Event: a member was nominated as champion candidate (fired once per nomination)."""
+
+    member_key: str
+    department: str | None
+    score: float
+
+
+__all__ = [
+    "ChampionNominated",
+    "ChampionSignal",
+    "Check",
+    "CheckContext",
+    "EmptyParams",
+    "ReportSection",
+    "SignalContext",
+    "StepCompleted",
+]

@@ -1,0 +1,64 @@
+"""Diagnosis results: which known reason for low use is at work, and the evidence for it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Reason(StrEnum):
+    """The known reasons why collaboration tools are used little."""
+
+    COMPLICATED = "complicated"
+    """Tools feel complicated or buggy."""
+    NO_TIME = "no_time"
+    """No time beside other projects."""
+    TRAINING = "training"
+    """Too little training."""
+    UNCLEAR_BENEFIT = "unclear_benefit"
+    """The benefit is unclear."""
+    CLOSED_CULTURE = "closed_culture"
+    """A closed, low-trust culture; leaders are not role models."""
+    OTHER = "other"
+    """Found by a plugin rule outside the five known reasons."""
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class Evidence(BaseModel):
+    """One measured figure that supports a finding."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: str
+    value: float | None
+    threshold: float | None = None
+    comparison: str = ""
+    """How value relates to threshold, e.g. ``"<"``."""
+    trend: float | None = None
+    """Change against the previous period (same unit as value), when known."""
+
+
+class Finding(BaseModel):
+    """One diagnosed problem with its evidence and the remedies to try."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    """Id of the rule that produced it, e.g. ``unclear_benefit.few_creators``."""
+    reason: Reason
+    severity: Severity = Severity.WARNING
+    title: str
+    """One line in the report's language."""
+    detail: str = ""
+    evidence: tuple[Evidence, ...] = Field(default_factory=tuple)
+    remedies: tuple[str, ...] = Field(default_factory=tuple)
+    """Recommended remedies, in the report's language."""
+
+
+__all__ = ["Evidence", "Finding", "Reason", "Severity"]

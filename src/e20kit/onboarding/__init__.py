@@ -1,0 +1,1 @@
+"""Onboarding checklists and nudges."""

@@ -1,0 +1,255 @@
+"""The plugin manager, behind a typed facade.
+
+Nothing happens at import time: :class:`Plugins` loads entry points of the group ``e20kit`` on
+first use, each inside its own guard, so one broken plugin is reported and skipped (``strict``
+makes that fatal). The built-in plugin is an entry point like any other. The rest of e20kit
+calls the typed methods here and never ``pm.hook.*`` directly.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pluggy
+
+from . import hookspecs
+from .connector import ConnectorType
+from .errors import PluginError
+from .extensions import ChampionNominated, ChampionSignal, Check, ReportSection, StepCompleted
+from .findings import Finding
+from .models import Person
+from .notifier import NotifierType
+
+if TYPE_CHECKING:
+    from .analytics import Metrics
+    from .collect import CollectResult
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "e20kit"
+DISABLE_ENV = "E20KIT_DISABLE_PLUGINS"
+"""Comma-separated plugin names not to load (``*`` disables all third-party plugins)."""
+
+hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
+"""Decorator for hook implementations: ``@hookimpl def e20kit_connectors(): ...``."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """What ``e20kit plugins`` shows about one loaded plugin."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    hooks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    name: str
+    distribution: str | None
+    error: str
+
+
+@dataclass
+class Plugins:
+    """Loads plugins lazily and calls hooks with typed results."""
+
+    strict: bool = False
+    trace: bool = False
+    extra: tuple[object, ...] = ()
+    """Plugin objects registered besides entry points (handy in tests and scripts)."""
+    load_entry_points: bool = True
+    _pm: pluggy.PluginManager | None = field(default=None, init=False, repr=False)
+    _dists: dict[str, md.Distribution | None] = field(default_factory=dict, init=False)
+    failures: list[LoadFailure] = field(default_factory=list, init=False)
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def manager(self) -> pluggy.PluginManager:
+        if self._pm is None:
+            self._pm = self._load()
+        return self._pm
+
+    def _load(self) -> pluggy.PluginManager:
+        pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        pm.add_hookspecs(hookspecs)
+        disabled = {n.strip() for n in os.environ.get(DISABLE_ENV, "").split(",") if n.strip()}
+        if self.load_entry_points:
+            for ep in sorted(md.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+                if ep.name in disabled or ("*" in disabled and ep.name != "builtin"):
+                    log.info("plugin %s disabled by %s", ep.name, DISABLE_ENV)
+                    continue
+                if pm.has_plugin(ep.name):
+                    continue
+                dist = ep.dist
+                try:
+                    plugin = ep.load()
+                    pm.register(plugin, name=ep.name)
+                except Exception as err:  # one broken plugin must not stop the others
+                    dist_name = dist.metadata["Name"] if dist else None
+                    message = (
+                        f"plugin {ep.name!r} from distribution {dist_name or 'unknown'} failed "
+                        f"to load and was skipped: {err.__class__.__name__}: {err}"
+                    )
+                    if self.strict:
+                        raise PluginError(message, plugin=ep.name, distribution=dist_name) from err
+                    log.warning(message)
+                    self.failures.append(LoadFailure(ep.name, dist_name, str(err)))
+                    continue
+                self._dists[ep.name] = dist
+        for index, plugin in enumerate(self.extra):
+            name = getattr(plugin, "__name__", None) or f"extra-{index}"
+            if not pm.is_registered(plugin):
+                pm.register(plugin, name=name)
+                self._dists[name] = None
+        try:
+            pm.check_pending()
+        except pluggy.PluginValidationError as err:
+            raise PluginError(f"a plugin implements an unknown hook: {err}") from err
+        if self.trace or os.environ.get("E20KIT_TRACE_HOOKS"):
+            pm.trace.root.setwriter(lambda text: log.debug("hook: %s", text.rstrip()))
+            pm.enable_tracing()
+        return pm
+
+    def register(self, plugin: object, name: str | None = None) -> None:
+        """Register one more plugin object (clears cached registrations)."""
+        self.manager.register(plugin, name=name)
+        self._dists.setdefault(name or self.manager.get_name(plugin) or "", None)
+        self._cache.clear()
+
+    def info(self) -> list[PluginInfo]:
+        out = []
+        for name, plugin in self.manager.list_name_plugin():
+            dist = self._dists.get(name)
+            hooks = tuple(sorted(h.name for h in self.manager.get_hookcallers(plugin) or ()))
+            out.append(
+                PluginInfo(
+                    name=name,
+                    distribution=dist.metadata["Name"] if dist else None,
+                    version=dist.version if dist else None,
+                    hooks=hooks,
+                )
+            )
+        return sorted(out, key=lambda p: p.name)
+
+    # -- registrations -------------------------------------------------------------------------
+
+    def _collect(self, hook: str, kind: type[T], key: Callable[[T], str]) -> dict[str, T]:
+        if hook in self._cache:
+            return dict(self._cache[hook])
+        caller = getattr(self.manager.hook, hook)
+        found: dict[str, T] = {}
+        owners: dict[str, str] = {}
+        for impl in reversed(caller.get_hookimpls()):
+            plugin_name = impl.plugin_name
+            try:
+                items = impl.function() or ()
+                items = list(items)
+            except Exception as err:
+                message = (
+                    f"plugin {plugin_name!r} failed in {hook}: {err.__class__.__name__}: {err}"
+                )
+                if self.strict:
+                    raise PluginError(message, plugin=plugin_name, hook=hook) from err
+                log.warning(message)
+                continue
+            for item in items:
+                if not isinstance(item, kind):
+                    raise PluginError(
+                        f"plugin {plugin_name!r} returned {type(item).__name__} from {hook}; "
+                        f"expected {kind.__name__}",
+                        plugin=plugin_name,
+                        hook=hook,
+                    )
+                name = key(item)
+                if name in found:
+                    raise PluginError(
+                        f"{kind.__name__} {name!r} is registered twice: by plugin "
+                        f"{owners[name]!r} and by plugin {plugin_name!r}",
+                        plugin=plugin_name,
+                        hook=hook,
+                    )
+                found[name] = item
+                owners[name] = plugin_name
+        self._cache[hook] = found
+        return dict(found)
+
+    def connector_types(self) -> dict[str, ConnectorType]:
+        return self._collect("e20kit_connectors", ConnectorType, lambda c: c.name)
+
+    def notifier_types(self) -> dict[str, NotifierType]:
+        return self._collect("e20kit_notifiers", NotifierType, lambda n: n.name)
+
+    def checks(self) -> dict[str, Check]:
+        return self._collect("e20kit_checks", Check, lambda c: c.id)
+
+    def champion_signals(self) -> dict[str, ChampionSignal]:
+        return self._collect("e20kit_champion_signals", ChampionSignal, lambda s: s.name)
+
+    # -- calls ---------------------------------------------------------------------------------
+
+    def enrich_person(self, person: Person) -> Person:
+        updates: dict[str, Any] = {}
+        for result in reversed(self.manager.hook.e20kit_enrich_person(person=person)):
+            if result:
+                updates.update(result)
+        if not updates:
+            return person
+        return Person.model_validate({**person.model_dump(), **updates})
+
+    @property
+    def enriches_people(self) -> bool:
+        return bool(self.manager.hook.e20kit_enrich_person.get_hookimpls())
+
+    def diagnose(self, metrics: Metrics, lang: str) -> list[Finding]:
+        return _flatten(self.manager.hook.e20kit_diagnose(metrics=metrics, lang=lang), Finding)
+
+    def report_sections(self, metrics: Metrics, lang: str) -> list[ReportSection]:
+        return _flatten(
+            self.manager.hook.e20kit_report_sections(metrics=metrics, lang=lang), ReportSection
+        )
+
+    def collect_finished(self, result: CollectResult) -> None:
+        self.manager.hook.e20kit_collect_finished(result=result)
+
+    def step_completed(self, event: StepCompleted) -> None:
+        self.manager.hook.e20kit_step_completed(event=event)
+
+    def champion_nominated(self, event: ChampionNominated) -> None:
+        self.manager.hook.e20kit_champion_nominated(event=event)
+
+
+def _flatten(results: Iterable[Iterable[T] | None], kind: type[T]) -> list[T]:
+    out: list[T] = []
+    for group in results:
+        for item in group or ():
+            if not isinstance(item, kind):
+                raise PluginError(
+                    f"a plugin returned {type(item).__name__}; expected {kind.__name__}"
+                )
+            out.append(item)
+    return out
+
+
+def describe(plugins: Plugins) -> list[Mapping[str, Any]]:
+    """Plain data for ``e20kit plugins --json``."""
+    return [
+        {
+            "name": p.name,
+            "distribution": p.distribution,
+            "version": p.version,
+            "hooks": list(p.hooks),
+        }
+        for p in plugins.info()
+    ]
+
+
+__all__ = ["DISABLE_ENV", "ENTRY_POINT_GROUP", "PluginInfo", "Plugins", "describe", "hookimpl"]

@@ -1,0 +1,60 @@
+"""Opening a store: SQLite file by default, PostgreSQL by URL; migrated on open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from platformdirs import user_data_path
+from sqlalchemy.engine import make_url
+
+from ..errors import StoreError
+from .migrate import migrate
+
+
+def default_store_url() -> str:
+    """``sqlite:///<user data dir>/e20kit/e20kit.sqlite`` (e.g. ~/.local/share/e20kit on Linux)."""
+    return f"sqlite:///{user_data_path('e20kit') / 'e20kit.sqlite'}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_engine(url: str) -> sa.Engine:
+    """Create an engine for ``url`` and bring its schema up to date."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as err:
+        raise StoreError(f"store URL {url!r} is not a database URL: {err}", url=url) from err
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    elif parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        kwargs["pool_pre_ping"] = True
+    else:
+        raise StoreError(
+            f"store URL {parsed.render_as_string(hide_password=True)!r}: only sqlite and "
+            "postgresql are supported",
+            url=parsed.render_as_string(hide_password=True),
+        )
+    try:
+        engine = sa.create_engine(parsed, **kwargs)
+        if parsed.get_backend_name() == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        with engine.begin() as conn:
+            migrate(conn)
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError, ImportError) as err:
+        safe = parsed.render_as_string(hide_password=True)
+        raise StoreError(
+            f"cannot open store {safe}: {err.__class__.__name__}: {err}", url=safe
+        ) from err
+    return engine

@@ -1,0 +1,42 @@
+"""Forward-only schema migrations, applied automatically when a store is opened."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from . import schema
+
+Migration = Callable[[sa.Connection], None]
+
+
+def _initial(conn: sa.Connection) -> None:
+    schema.metadata.create_all(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_initial,)
+"""Index + 1 is the schema version a migration brings the store to. Append, never edit."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table(schema.schema_version.name):
+        return 0
+    found = conn.execute(sa.select(sa.func.max(schema.schema_version.c.version))).scalar()
+    return int(found or 0)
+
+
+def migrate(conn: sa.Connection) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    before = current_version(conn)
+    for version in range(before + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version - 1](conn)
+        conn.execute(
+            schema.schema_version.insert().values(
+                version=version, applied_at=dt.datetime.now(dt.UTC)
+            )
+        )
+    return before

@@ -1,0 +1,103 @@
+"""The store's tables (SQLAlchemy Core). One ``MetaData``; migrations live in ``migrate.py``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+KEY = sa.String(64)
+"""Member keys: 32 hex chars of HMAC-SHA256 when pseudonymised, else an e-mail (<= 64 chars)."""
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+members = sa.Table(
+    "members",
+    metadata,
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("department", sa.String(200)),
+    sa.Column("title", sa.String(200)),
+    sa.Column("manager_key", KEY),
+    sa.Column("joined_on", sa.Date),
+    sa.Column("locale", sa.String(20)),
+    sa.Column("is_leader", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+identities = sa.Table(
+    "identities",
+    metadata,
+    sa.Column("source", sa.String(100), primary_key=True),
+    sa.Column("person_id", sa.String(200), primary_key=True),
+    sa.Column("platform", sa.String(100), nullable=False),
+    sa.Column("member_key", KEY, nullable=False, index=True),
+    sa.Column("manager_id", sa.String(200)),
+    sa.Column("email", sa.String(320)),
+    sa.Column("display_name", sa.String(300)),
+    sa.Column("attributes", sa.JSON, nullable=False, default=dict),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+facts = sa.Table(
+    "facts",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("platform", sa.String(100), primary_key=True),
+    sa.Column("action", sa.String(20), primary_key=True),
+    sa.Column("feature", sa.String(20), primary_key=True),
+    sa.Column("container", sa.String(300), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Index("ix_facts_member_day", "member_key", "day"),
+    sa.Index("ix_facts_source_day", "source", "day"),
+)
+
+bookmarks = sa.Table(
+    "bookmarks",
+    metadata,
+    sa.Column("connector", sa.String(100), primary_key=True),
+    sa.Column("stream", sa.String(200), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+ledger = sa.Table(
+    "ledger",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("kind", sa.String(100), nullable=False),
+    sa.Column("member_key", KEY, nullable=False, index=True),
+    sa.Column("notifier", sa.String(100), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+opt_outs = sa.Table(
+    "opt_outs",
+    metadata,
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("scope", sa.String(50), primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("command", sa.String(50), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("detail", sa.JSON),
+)
