@@ -7,6 +7,7 @@ names may change.
 from __future__ import annotations
 
 from ._version import __version__
+from .collect import CollectResult, ConnectorRun
 from .config import Config, load_config
 from .connector import (
     ActivityItem,
@@ -36,11 +37,14 @@ from .extensions import (
     CheckContext,
     EmptyParams,
     ReportSection,
+    Sandbox,
+    SandboxRun,
     SignalContext,
     StepCompleted,
 )
 from .findings import Evidence, Finding, Reason, Severity
 from .http import make_session
+from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
@@ -57,6 +61,7 @@ __all__ = [
     "Check",
     "CheckContext",
     "Checkpoint",
+    "CollectResult",
     "Config",
     "ConfigError",
     "Connector",
@@ -65,12 +70,14 @@ __all__ = [
     "ConnectorError",
     "ConnectorFatalError",
     "ConnectorRetriableError",
+    "ConnectorRun",
     "ConnectorType",
     "E20KitError",
     "EmptyParams",
     "Evidence",
     "Feature",
     "Finding",
+    "Kit",
     "LockError",
     "Message",
     "Notifier",
@@ -83,6 +90,8 @@ __all__ = [
     "Recipient",
     "Replace",
     "ReportSection",
+    "Sandbox",
+    "SandboxRun",
     "Severity",
     "SignalContext",
     "SkippableRecordError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,6 +113,29 @@ class ChampionNominated:
     score: float
 
 
+@dataclass(frozen=True)
+class SandboxRun:
+    """What a started sandbox tells the demo: config tables and env pointing at the fake."""
+
+    connector: Mapping[str, Any]
+    """The ``[connectors.<name>]`` table for the plugin's connector, aimed at the fake."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Environment variables the tables name (for example the fake's token)."""
+    notifier: Mapping[str, Any] | None = None
+    """A ``[notifiers.<name>]`` table when the plugin can deliver messages through the fake."""
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """A loopback fake of a platform, registered through ``e20kit_sandboxes``."""
+
+    name: str
+    start: Callable[[Any, contextlib.ExitStack], SandboxRun]
+    """Called with the synthetic :class:`~e20kit.sandbox.Org` and an exit stack that stops the
+    fake when the demo or test ends."""
+    description: str = ""
+
+
 __all__ = [
     "ChampionNominated",
     "ChampionSignal",
@@ -119,6 +143,8 @@ __all__ = [
     "CheckContext",
     "EmptyParams",
     "ReportSection",
+    "Sandbox",
+    "SandboxRun",
     "SignalContext",
     "StepCompleted",
 ]

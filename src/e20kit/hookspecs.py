@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from .connector import ConnectorType
-from .extensions import ChampionNominated, ChampionSignal, Check, ReportSection, StepCompleted
+from .extensions import (
+    ChampionNominated,
+    ChampionSignal,
+    Check,
+    ReportSection,
+    Sandbox,
+    StepCompleted,
+)
 from .findings import Finding
 from .models import Person
 from .notifier import NotifierType
@@ -142,6 +149,25 @@ def e20kit_report_sections(metrics: Metrics, lang: str) -> Iterable[ReportSectio
         @hookimpl
         def e20kit_report_sections(metrics, lang):
             yield ReportSection(id="helpdesk", title="Help desk", markdown="12 tickets closed")
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def e20kit_sandboxes() -> Iterable[Sandbox]:
+    """Register a loopback fake of a platform for ``e20kit demo`` and end-to-end tests.
+
+    :returns: sandboxes, each with a unique ``name`` and a ``start(org, stack)`` that serves the
+        synthetic organisation on 127.0.0.1 and returns the config tables aimed at it.
+
+    Example::
+
+        @hookimpl
+        def e20kit_sandboxes():
+            def start(org, stack):
+                server = stack.enter_context(LoopbackServer(make_fake(org)))
+                return SandboxRun(connector={"type": "wiki", "url": server.url})
+            yield Sandbox(name="wiki", start=start)
     """
     raise NotImplementedError
 

@@ -20,7 +20,14 @@ import pluggy
 from . import hookspecs
 from .connector import ConnectorType
 from .errors import PluginError
-from .extensions import ChampionNominated, ChampionSignal, Check, ReportSection, StepCompleted
+from .extensions import (
+    ChampionNominated,
+    ChampionSignal,
+    Check,
+    ReportSection,
+    Sandbox,
+    StepCompleted,
+)
 from .findings import Finding
 from .models import Person
 from .notifier import NotifierType
@@ -193,6 +200,9 @@ class Plugins:
 
     def champion_signals(self) -> dict[str, ChampionSignal]:
         return self._collect("e20kit_champion_signals", ChampionSignal, lambda s: s.name)
+
+    def sandboxes(self) -> dict[str, Sandbox]:
+        return self._collect("e20kit_sandboxes", Sandbox, lambda s: s.name)
 
     # -- calls ---------------------------------------------------------------------------------
 

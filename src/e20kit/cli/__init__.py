@@ -1,0 +1,62 @@
+"""The ``e20kit`` command line: parses arguments, calls the Python API, prints.
+
+Every command is one call of :class:`e20kit.Kit`; see docs/cli.md for exit codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .._version import __version__
+from .collect import collect
+from .common import State, setup_logging
+from .demo import demo
+from .init import init
+from .plugins import plugins_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="e20kit")
+@click.option(
+    "-c",
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="E20KIT_CONFIG",
+    help="TOML config file [env: E20KIT_CONFIG]. Without it, built-in defaults apply.",
+)
+@click.option(
+    "--db",
+    metavar="URL",
+    help="Store URL, overriding [store] url (sqlite:///... or postgresql://...).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option("--strict", is_flag=True, help="Fail when any plugin fails to load.")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    config: Path | None,
+    db: str | None,
+    as_json: bool,
+    verbose: int,
+    quiet: bool,
+    strict: bool,
+) -> None:
+    """Measure, diagnose and drive adoption of Confluence, Microsoft 365 and Mattermost.
+
+    Typical cron line:  e20kit -q -c /etc/e20kit.toml run
+    """
+    state = ctx.ensure_object(State)
+    state.config, state.db, state.json, state.strict = config, db, as_json, strict
+    state.verbosity = -1 if quiet else verbose
+    setup_logging(state.verbosity)
+    ctx.call_on_close(state.close)
+
+
+for command in (init, collect, plugins_cmd, demo):
+    main.add_command(command)
+
+__all__ = ["main"]

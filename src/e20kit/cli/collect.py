@@ -1,0 +1,51 @@
+"""``e20kit collect``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from .common import EXIT_CONNECTOR_FAILED, State, emit, handle_errors, pass_state, progress_bar
+
+
+@click.command()
+@click.option(
+    "--connector",
+    "connectors",
+    multiple=True,
+    help="Collect only this connector (repeatable); default: every configured one.",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Pretend today is this day (YYYY-MM-DD); for backfills and tests.",
+)
+@pass_state
+@handle_errors
+def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None) -> None:
+    """Collect people and daily activity from the configured platforms into the store.
+
+    Each connector continues from its bookmarks, so a run after a crash resumes where the last
+    one stopped. A failing platform does not stop the others; the exit code is then 6.
+    """
+    kit = state.kit()
+    with kit.lock("collect"), progress_bar(state, "collecting") as progress:
+        result = kit.collect(
+            list(connectors) or None, today=today.date() if today else None, progress=progress
+        )
+
+    def human() -> None:
+        for run in result.runs:
+            if run.ok:
+                click.echo(
+                    f"{run.name}: {run.people} people, {run.facts_written} facts written, "
+                    f"{run.facts_deleted} replaced"
+                )
+            else:
+                click.echo(f"{run.name}: FAILED: {run.error}", err=True)
+
+    emit(state, result.as_dict(), human)
+    if not result.ok:
+        sys.exit(EXIT_CONNECTOR_FAILED)

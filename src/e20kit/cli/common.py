@@ -1,0 +1,134 @@
+"""Shared CLI plumbing: options, the lazily opened Kit, output, exit codes.
+
+Exit codes (docs/cli.md): 0 ok; 1 unexpected error; 2 config or usage error; 3 plugin error;
+4 store error; 5 some messages could not be delivered; 6 some connectors failed (the others were
+collected); 75 another run holds the lock; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..errors import E20KitError
+from ..kit import Kit
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_OK = 0
+EXIT_CONNECTOR_FAILED = 6
+EXIT_DELIVERY_FAILED = 5
+
+
+@dataclass
+class State:
+    """Global options, shared by every command through click's context."""
+
+    config: Path | None = None
+    db: str | None = None
+    json: bool = False
+    verbosity: int = 0
+    strict: bool = False
+    _kit: Kit | None = field(default=None, repr=False)
+
+    @property
+    def interactive(self) -> bool:
+        return sys.stderr.isatty() and not self.json and self.verbosity >= 0
+
+    def kit(self) -> Kit:
+        if self._kit is None:
+            self._kit = Kit.from_config(self.config, store_url=self.db, strict=self.strict)
+        return self._kit
+
+    def close(self) -> None:
+        if self._kit is not None:
+            self._kit.close()
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)
+
+stderr = Console(stderr=True)
+
+
+def setup_logging(verbosity: int) -> None:
+    """Quiet under cron (warnings only), chattier with -v, silent but errors with -q."""
+    level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, "_e20kit", False):
+            root.removeHandler(old)
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        handler = RichHandler(console=stderr, show_path=False)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    setattr(handler, "_e20kit", True)  # noqa: B010 - marks our own handler for re-setup
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("e20kit").setLevel(level)
+
+
+def emit(state: State, data: Any, human: Callable[[], None]) -> None:
+    """Print ``data`` as JSON with --json, else call ``human`` to print for people."""
+    if state.json:
+        click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
+    else:
+        human()
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn e20kit errors into a one-line message and their documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except E20KitError as err:
+            click.echo(f"e20kit: error: {err}", err=True)
+            sys.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("e20kit: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@contextmanager
+def progress_bar(state: State, description: str) -> Iterator[Callable[[str, str, int], None]]:
+    """A progress callback: a live bar on a terminal, nothing under cron or --json."""
+    if not state.interactive:
+        yield lambda *_: None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} {task.fields[unit]}"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=True,
+    ) as bar:
+        tasks: dict[tuple[str, str], Any] = {}
+
+        def update(name: str, stage: str, count: int) -> None:
+            key = (name, stage)
+            if key not in tasks:
+                unit = "people" if stage == "people" else "facts"
+                tasks[key] = bar.add_task(f"{description} {name}", total=None, unit=unit)
+            bar.update(tasks[key], completed=count)
+
+        yield update
