@@ -91,6 +91,40 @@ opt_outs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+champion_roster = sa.Table(
+    "champion_roster",
+    metadata,
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("department", sa.String(200)),
+    sa.Column("state", sa.String(20), nullable=False, index=True),
+    sa.Column("score", sa.Float, nullable=False, server_default="0"),
+    sa.Column("invite_attempt", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("nominated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+champion_history = sa.Table(
+    "champion_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("member_key", KEY, nullable=False, index=True),
+    sa.Column("from_state", sa.String(20)),
+    sa.Column("to_state", sa.String(20), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_by", sa.String(100), nullable=False),
+    sa.Column("note", sa.String(300)),
+)
+
+champion_buddies = sa.Table(
+    "champion_buddies",
+    metadata,
+    sa.Column("newcomer_key", KEY, primary_key=True),
+    sa.Column("champion_key", KEY, nullable=False, index=True),
+    sa.Column("paired_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True)),
+)
+
 runs = sa.Table(
     "runs",
     metadata,
