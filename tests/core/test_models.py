@@ -3,6 +3,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import inspect
+import itertools
 
 import pytest
 from pydantic import ValidationError
@@ -53,8 +54,8 @@ def test_every_vocabulary_value_is_documented(enum: type) -> None:
     cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == enum.__name__)
     documented = set()
     body = cls.body
-    for node, following in zip(body, body[1:], strict=False):
-        if isinstance(node, ast.Assign) and isinstance(following, ast.Expr):
-            if isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
-                documented.add(node.targets[0].id)  # type: ignore[attr-defined]
+    for node, following in itertools.pairwise(body):
+        is_doc = isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant)
+        if isinstance(node, ast.Assign) and is_doc:
+            documented.add(node.targets[0].id)  # type: ignore[attr-defined]
     assert documented == {m.name for m in enum}
