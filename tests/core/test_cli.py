@@ -94,7 +94,7 @@ def test_plugins_json_lists_builtins(configured: Path) -> None:
 
 
 class Rejecting(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server API
+    def do_GET(self) -> None:
         body = b'{"id": "api.context.session_expired.app_error", "message": "expired"}'
         self.send_response(401)
         self.send_header("Content-Type", "application/json")
