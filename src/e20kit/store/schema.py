@@ -91,6 +91,31 @@ opt_outs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+onboarding_progress = sa.Table(
+    "onboarding_progress",
+    metadata,
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("checklist", sa.String(100), primary_key=True),
+    sa.Column("step", sa.String(100), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("completed_at", sa.DateTime(timezone=True)),
+    sa.Column("stalled_since", sa.DateTime(timezone=True)),
+    sa.Column("in_audience", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_onboarding_progress_step", "checklist", "step"),
+)
+
+onboarding_marks = sa.Table(
+    "onboarding_marks",
+    metadata,
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("checklist", sa.String(100), primary_key=True),  # '' = every checklist
+    sa.Column("step", sa.String(100), primary_key=True),
+    sa.Column("marked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("source", sa.String(200), nullable=False),
+)
+
 champion_roster = sa.Table(
     "champion_roster",
     metadata,

@@ -1,0 +1,62 @@
+"""Building configured plugin instances (notifiers) the way the core builds connectors.
+
+A ``[notifiers.<name>]`` table names its ``type`` (default: the table's name); the core validates
+the table against the type's settings model, resolves ``*_env`` secrets and hands the factory a
+:class:`~e20kit.connector.PluginContext` with the shared HTTP session factory. A notifier that is
+not configured at all but whose name is a known type (``log``) is built with default settings.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from pydantic import BaseModel
+
+from .config import Config
+from .connector import PluginContext
+from .errors import ConfigError
+from .http import make_session
+from .notifier import Notifier, NotifierType
+from .plugins import Plugins
+
+
+def plugin_context(config: Config, section: str, name: str, settings: BaseModel) -> PluginContext:
+    """The context for instance ``name`` of ``section`` with its validated ``settings``."""
+    secrets = tuple(
+        value.get_secret_value()
+        for value in vars(settings).values()
+        if hasattr(value, "get_secret_value")
+    )
+    factory = functools.partial(make_session, name, settings=config.settings.http, secrets=secrets)
+    return PluginContext(
+        name=name, settings=settings, http=factory, logger=logging.getLogger(f"e20kit.{name}")
+    )
+
+
+def notifier_type(config: Config, plugins: Plugins, name: str, *, key: str) -> NotifierType:
+    """The type of notifier ``name``; ``key`` is the config key that named it (for errors)."""
+    configured = config.settings.notifiers
+    types = plugins.notifier_types()
+    type_name = str(configured.get(name, {}).get("type", name))
+    ntype = types.get(type_name)
+    if ntype is None:
+        where = f"notifiers.{name}.type" if name in configured else key
+        raise ConfigError(
+            f"config error in {config.where}: {where} = {type_name!r}: no installed plugin "
+            f"provides this notifier; known types: {', '.join(sorted(types)) or 'none'}; "
+            f"configured notifiers: {', '.join(sorted(configured)) or 'none'}",
+            file=config.where,
+            key=where,
+        )
+    return ntype
+
+
+def make_notifier(config: Config, plugins: Plugins, name: str, *, key: str = "") -> Notifier:
+    """Validate ``[notifiers.<name>]`` and build the notifier (raises ConfigError)."""
+    ntype = notifier_type(config, plugins, name, key=key or f"notifiers.{name}")
+    settings = config.plugin_settings("notifiers", name, ntype.settings)
+    return ntype.factory(plugin_context(config, "notifiers", name, settings))
+
+
+__all__ = ["make_notifier", "notifier_type", "plugin_context"]
