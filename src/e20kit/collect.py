@@ -25,6 +25,7 @@ from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .store import schema
+from .store.facts import FactRow, upsert_facts
 from .store.upsert import upsert
 
 log = logging.getLogger(__name__)
@@ -332,7 +333,7 @@ class _BatchWriter:
         self.source = source
         self.keys = keys
         self.run = run
-        self.ops: list[Replace | dict[FactKey, dict[str, Any]]] = []
+        self.ops: list[Replace | dict[FactKey, FactRow]] = []
         self.pending = 0
         self.bookmarks: dict[str, str] = {}
         self.new_identities: list[Person] = []
@@ -350,24 +351,16 @@ class _BatchWriter:
     def add_fact(self, fact: Activity) -> None:
         member = self._member(fact)
         container = fact.container or ""
-        row = {
-            "day": fact.day,
-            "member_key": member,
-            "platform": fact.platform,
-            "action": fact.action.value,
-            "feature": fact.feature.value,
-            "container": container,
-            "count": fact.count,
-            "source": self.source,
-        }
-        if not self.ops or not isinstance(self.ops[-1], dict):
-            self.ops.append({})
-        segment = self.ops[-1]
+        action, feature = fact.action.value, fact.feature.value
+        key = (fact.day, member, fact.platform, action, feature, container)
+        ops = self.ops
+        if not ops or not isinstance(ops[-1], dict):
+            ops.append({})
+        segment = ops[-1]
         assert isinstance(segment, dict)
-        key = (fact.day, member, fact.platform, fact.action.value, fact.feature.value, container)
         if key not in segment:
             self.pending += 1
-        segment[key] = row
+        segment[key] = (*key, fact.count, self.source)
         if self.pending >= self.c.batch_size:
             self.flush()
 
@@ -402,9 +395,8 @@ class _BatchWriter:
                     deleted = conn.execute(facts.delete().where(*cond)).rowcount
                     self.run.facts_deleted += max(deleted or 0, 0)
                 elif op:
-                    rows = list(op.values())
-                    upsert(conn, facts, rows, update=("count", "source"))
-                    self.run.facts_written += len(rows)
+                    upsert_facts(conn, list(op.values()))
+                    self.run.facts_written += len(op)
             if self.bookmarks:
                 upsert(
                     conn,

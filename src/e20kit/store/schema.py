@@ -57,7 +57,6 @@ facts = sa.Table(
     sa.Column("count", sa.Integer, nullable=False),
     sa.Column("source", sa.String(100), nullable=False),
     sa.Index("ix_facts_member_day", "member_key", "day"),
-    sa.Index("ix_facts_source_day", "source", "day"),
 )
 
 bookmarks = sa.Table(

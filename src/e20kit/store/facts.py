@@ -1,0 +1,48 @@
+"""The hot path of collection: upserting fact rows with as little per-row work as possible.
+
+SQLAlchemy's per-parameter processing costs more than SQLite's own insert, so fact batches go
+through ``exec_driver_sql`` with plain tuples (dates as ISO text on SQLite, which is exactly how
+SQLAlchemy's ``Date`` type stores them there).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+FACT_COLUMNS = (
+    "day",
+    "member_key",
+    "platform",
+    "action",
+    "feature",
+    "container",
+    "count",
+    "source",
+)
+_KEY = "day, member_key, platform, action, feature, container"
+
+FactRow = tuple[dt.date, str, str, str, str, str, int, str]
+
+
+def _statement(dialect: str) -> str:
+    mark = "?" if dialect == "sqlite" else "%s"
+    values = ", ".join([mark] * len(FACT_COLUMNS))
+    return (
+        f"INSERT INTO facts ({', '.join(FACT_COLUMNS)}) VALUES ({values}) "
+        f"ON CONFLICT ({_KEY}) DO UPDATE SET count = excluded.count, source = excluded.source"
+    )
+
+
+def upsert_facts(conn: sa.Connection, rows: Sequence[FactRow]) -> None:
+    """Insert or overwrite facts by key; ``rows`` follow :data:`FACT_COLUMNS`."""
+    if not rows:
+        return
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        params: list[tuple[object, ...]] = [(r[0].isoformat(), *r[1:]) for r in rows]
+    else:
+        params = list(rows)
+    conn.exec_driver_sql(_statement(dialect), params)
