@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -15,6 +16,14 @@ from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .store import create_engine, default_store_url
+
+if TYPE_CHECKING:
+    from .champions.buddies import PairingResult
+    from .champions.nominate import NominationResult
+    from .champions.outreach import OutreachResult
+    from .champions.roster import RosterEntry, RosterState, StateChange
+    from .champions.scoring import ChampionScore
+    from .extensions import ReportSection
 
 
 class Kit:
@@ -86,6 +95,84 @@ class Kit:
             self.engine, self.config, self.plugins, pseudonymiser, today=today, progress=progress
         )
         return collector.run(prepared)
+
+    # -- champions (see docs/champions.md) ------------------------------------------------------
+
+    def resolve_member(self, member: str) -> str:
+        """A member key from a key or an e-mail address (pseudonymised with the secret)."""
+        from .champions.roster import resolve_member
+
+        return resolve_member(self.engine, self.pseudonymiser, member)
+
+    def champion_scores(self, *, now: dt.datetime | None = None) -> list[ChampionScore]:
+        """Every active member's champion score, best first."""
+        from .champions import programme
+
+        return programme.scores(self, now=now)
+
+    def explain_champion(self, member: str, *, now: dt.datetime | None = None) -> ChampionScore:
+        """One member's score with each signal's raw value, normalised value, weight and part."""
+        from .champions import programme
+
+        return programme.explain(self, member, now=now)
+
+    def nominate_champions(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
+    ) -> NominationResult:
+        """Nominate candidates per department up to the coverage target."""
+        from .champions import programme
+
+        return programme.nominate_champions(self, dry_run=dry_run, now=now, by=by)
+
+    def champions_invite(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
+    ) -> OutreachResult:
+        """Invite every candidate (at most once each, through the shared ledger)."""
+        from .champions import programme
+
+        return programme.invite(self, dry_run=dry_run, now=now, by=by)
+
+    def champion_roster(self, states: tuple[RosterState, ...] = ()) -> list[RosterEntry]:
+        """The roster (optionally only some states) with each champion's buddy count."""
+        from .champions import programme
+
+        return programme.roster(self, states)
+
+    def set_champion_state(
+        self,
+        member: str,
+        state: RosterState | str,
+        *,
+        by: str | None = None,
+        now: dt.datetime | None = None,
+        note: str | None = None,
+    ) -> StateChange:
+        """Accept, decline or retire a member (recorded with the date and ``by``)."""
+        from .champions import programme
+
+        return programme.change_state(self, member, state, by=by, now=now, note=note)
+
+    def pair_buddies(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None
+    ) -> PairingResult:
+        """Pair stalled newcomers with active champions (stable across reruns)."""
+        from .champions import programme
+
+        return programme.pair(self, dry_run=dry_run, now=now)
+
+    def send_digests(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None, force: bool = False
+    ) -> OutreachResult:
+        """Send each champion this ISO week's digest of their buddies (at most once a week)."""
+        from .champions import programme
+
+        return programme.digests(self, dry_run=dry_run, now=now, force=force)
+
+    def champion_report(self, lang: str = "en") -> ReportSection:
+        """The champions report section (also contributed to reports through the hook)."""
+        from .champions import programme
+
+        return programme.report(self, lang)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -1,0 +1,141 @@
+"""The champions section of every report: coverage, roster by state, gaps and buddy load.
+
+No member keys leave this module: departments are labels, and every per-department figure of a
+department smaller than the minimum group size is suppressed and marked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import ReportSection
+from ..privacy import suppress_small_groups
+from ..store.schema import champion_roster, members
+from .nominate import target_for
+from .roster import RosterState, load_roster
+from .settings import ChampionsSettings
+
+_TEXT = {
+    "en": {
+        "title": "Champions",
+        "summary": "{active} active champions, {invited} invited, {candidates} candidates. "
+        "{covered} of {departments} departments that need a champion have one.",
+        "gaps": "Departments without a champion: {names}.",
+        "no_gaps": "Every department that needs a champion has one.",
+        "load": "Active champions by number of buddies (buddies: champions): {load}.",
+        "suppressed": "Departments with fewer than {n} members are shown without figures.",
+    },
+    "de": {
+        "title": "Champions",
+        "summary": "{active} aktive Champions, {invited} eingeladen, {candidates} vorgeschlagen. "
+        "{covered} von {departments} Abteilungen, die einen Champion brauchen, haben einen.",
+        "gaps": "Abteilungen ohne Champion: {names}.",
+        "no_gaps": "Jede Abteilung, die einen Champion braucht, hat einen.",
+        "load": "Aktive Champions nach Zahl ihrer Buddies (Buddies: Champions): {load}.",
+        "suppressed": "Abteilungen mit weniger als {n} Mitgliedern erscheinen ohne Zahlen.",
+    },
+}
+
+
+def _coverage_rows(engine: sa.Engine, settings: ChampionsSettings) -> list[dict[str, Any]]:
+    department = sa.func.coalesce(members.c.department, champion_roster.c.department)
+    sizes = (
+        sa.select(members.c.department, sa.func.count())
+        .where(members.c.active.is_(True), members.c.department.is_not(None))
+        .group_by(members.c.department)
+    )
+    champions = (
+        sa.select(department, sa.func.count())
+        .select_from(
+            champion_roster.outerjoin(members, members.c.member_key == champion_roster.c.member_key)
+        )
+        .where(champion_roster.c.state == RosterState.ACTIVE.value)
+        .group_by(department)
+    )
+    with engine.connect() as conn:
+        size_of = {str(d): int(n) for d, n in conn.execute(sizes)}
+        active = {str(d): int(n) for d, n in conn.execute(champions) if d is not None}
+    rows = []
+    for name in sorted(size_of):
+        target = target_for(size_of[name], settings)
+        have = active.get(name, 0)
+        rows.append(
+            {
+                "department": name,
+                "members": size_of[name],
+                "target": target,
+                "champions": have,
+                "coverage": round(min(1.0, have / target), 3) if target else None,
+            }
+        )
+    return rows
+
+
+def champion_section(
+    engine: sa.Engine, settings: ChampionsSettings, *, min_group_size: int, lang: str = "en"
+) -> ReportSection:
+    """Build the section from the roster and the members table."""
+    text = _TEXT.get(lang, _TEXT["en"])
+    coverage = _coverage_rows(engine, settings)
+    needing = [r for r in coverage if r["target"]]
+    gaps = [r["department"] for r in needing if r["champions"] == 0]
+    roster = load_roster(engine)
+    by_state = {s.value: 0 for s in RosterState}
+    for entry in roster:
+        by_state[entry.state.value] += 1
+    loads: dict[int, int] = {}
+    for entry in roster:
+        if entry.state is RosterState.ACTIVE:
+            loads[entry.buddies] = loads.get(entry.buddies, 0) + 1
+    lines = [
+        text["summary"].format(
+            active=by_state["active"],
+            invited=by_state["invited"],
+            candidates=by_state["candidate"],
+            covered=len(needing) - len(gaps),
+            departments=len(needing),
+        ),
+        "",
+        text["gaps"].format(names=", ".join(gaps)) if gaps else text["no_gaps"],
+    ]
+    if loads:
+        shown = ", ".join(f"{b}: {n}" for b, n in sorted(loads.items()))
+        lines += ["", text["load"].format(load=shown)]
+    lines += ["", text["suppressed"].format(n=min_group_size)]
+    return ReportSection(
+        id="champions",
+        title=text["title"],
+        markdown="\n".join(lines),
+        tables={
+            "coverage": suppress_small_groups(
+                coverage, size_field="members", min_size=min_group_size, keep=["department"]
+            ),
+            "roster_by_state": [{"state": s, "members": n} for s, n in by_state.items()],
+            "departments_without_champion": [{"department": d} for d in gaps],
+            "buddy_load": [{"buddies": b, "champions": n} for b, n in sorted(loads.items())],
+        },
+    )
+
+
+def sections_for(metrics: object, lang: str) -> list[ReportSection]:
+    """The hook's body: needs the store, which reports hand over as ``metrics.engine``.
+
+    ``metrics.champions`` (a :class:`ChampionsSettings`) is used when present, else defaults;
+    without an engine there is nothing to report and no section is returned.
+    """
+    engine = getattr(metrics, "engine", None)
+    if not isinstance(engine, sa.Engine):
+        return []
+    settings = getattr(metrics, "champions", None)
+    if not isinstance(settings, ChampionsSettings):
+        settings = ChampionsSettings()
+    min_group_size = int(getattr(metrics, "min_group_size", 5))
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table(champion_roster.name):
+            return []
+    return [champion_section(engine, settings, min_group_size=min_group_size, lang=lang)]
+
+
+__all__ = ["champion_section", "sections_for"]
