@@ -1,0 +1,125 @@
+"""Newcomers: retention by joining-week cohort, week-1 drop-out and newcomer creators.
+
+Week 1 is the joining week: days 0-6 after ``members.joined_on``; week ``n`` is days
+``7(n-1)`` to ``7n - 1``. A week is only reported once every member of the cohort has lived
+through it before the period's end; small cohorts are suppressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from .model import Cohort, Newcomers
+from .period import Period
+from .sql import block, contributions, days_between, facts, in_span, members, ratio
+
+RETENTION_WEEKS = (1, 4, 8, 12)
+
+
+def _lit(value: int) -> sa.ColumnElement[int]:
+    return sa.literal_column(str(int(value)), sa.Integer())
+
+
+def cohorts(conn: sa.Connection, period: Period, *, weeks: int, k: int) -> tuple[Cohort, ...]:
+    """Cohorts of the ``weeks`` 7-day blocks before the period's end, oldest first."""
+    end = period.end
+    first = end - dt.timedelta(days=7 * weeks)
+    cohort = block(end, 7, members.c.joined_on)
+    joined = sa.and_(members.c.joined_on >= first, members.c.joined_on < end)
+    sizes = {
+        int(index): int(n)
+        for index, n in conn.execute(
+            sa.select(cohort, sa.func.count()).where(joined).group_by(cohort)
+        )
+    }
+    offset = days_between(facts.c.day, members.c.joined_on)
+    week = offset // _lit(7) + _lit(1)
+    stmt = (
+        sa.select(cohort, week, sa.func.count(sa.distinct(facts.c.member_key)))
+        .select_from(facts.join(members, members.c.member_key == facts.c.member_key))
+        .where(
+            joined,
+            in_span(first, end),
+            facts.c.day >= members.c.joined_on,
+            offset < _lit(7 * max(RETENTION_WEEKS)),
+        )
+        .group_by(cohort, week)
+    )
+    active: dict[int, dict[int, int]] = defaultdict(dict)
+    for index, week_no, n in conn.execute(stmt):
+        active[int(index)][int(week_no)] = int(n)
+    out: list[Cohort] = []
+    for index in range(weeks - 1, -1, -1):
+        start = end - dt.timedelta(days=7 * (index + 1))
+        size = sizes.get(index, 0)
+        if size == 0:
+            continue
+        retention: dict[int, float | None] = {}
+        for w in RETENTION_WEEKS:
+            seen = start + dt.timedelta(days=6 + 7 * w) <= end
+            retention[w] = ratio(active[index].get(w, 0), size) if seen and size >= k else None
+        out.append(Cohort(start, size, retention, suppressed=size < k))
+    return tuple(out)
+
+
+def newcomers(conn: sa.Connection, period: Period, *, newcomer_days: int, k: int) -> Newcomers:
+    """Newcomer activity in the period, and who dropped out after their first week."""
+    end = period.end
+    since = end - dt.timedelta(days=newcomer_days)
+    joined = sa.and_(members.c.joined_on >= since, members.c.joined_on < end)
+    total = int(conn.execute(sa.select(sa.func.count()).where(joined)).scalar_one())
+    per_member = (
+        sa.select(
+            facts.c.member_key,
+            sa.func.max(sa.case((contributions() > 0, 1), else_=0)).label("creator"),
+        )
+        .select_from(facts.join(members, members.c.member_key == facts.c.member_key))
+        .where(joined, in_span(period.start, end))
+        .group_by(facts.c.member_key)
+        .subquery()
+    )
+    active, creators = conn.execute(
+        sa.select(sa.func.count(), sa.func.sum(per_member.c.creator))
+    ).one()
+    offset = days_between(facts.c.day, members.c.joined_on)
+    observable = sa.and_(joined, members.c.joined_on <= end - dt.timedelta(days=28))
+    early = (
+        sa.select(
+            facts.c.member_key,
+            sa.func.max(sa.case((offset < _lit(7), 1), else_=0)).label("w1"),
+            sa.func.max(sa.case((offset >= _lit(7), 1), else_=0)).label("later"),
+        )
+        .select_from(facts.join(members, members.c.member_key == facts.c.member_key))
+        .where(
+            observable,
+            facts.c.day >= members.c.joined_on,
+            facts.c.day >= since,
+            offset < _lit(28),
+        )
+        .group_by(facts.c.member_key)
+        .subquery()
+    )
+    week1, dropped = conn.execute(
+        sa.select(
+            sa.func.sum(early.c.w1),
+            sa.func.sum(sa.case((sa.and_(early.c.w1 == 1, early.c.later == 0), 1), else_=0)),
+        )
+    ).one()
+    week1, dropped = int(week1 or 0), int(dropped or 0)
+    active, creators = int(active or 0), int(creators or 0)
+    small = total < k
+    return Newcomers(
+        newcomers=total,
+        active=active,
+        creators=creators,
+        creator_share=None if small else ratio(creators, active),
+        week1_active=week1,
+        dropped=dropped,
+        dropout=None if small or week1 < k else ratio(dropped, week1),
+    )
+
+
+__all__ = ["RETENTION_WEEKS", "cohorts", "newcomers"]

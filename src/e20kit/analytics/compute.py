@@ -1,0 +1,100 @@
+"""Compute every metric of a period in the store: the one entry point of the analytics."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .cohorts import cohorts, newcomers
+from .containers import containers
+from .features import feature_mix
+from .groups import groups
+from .headline import (
+    build_headline,
+    member_rollup,
+    members_on_record,
+    platform_members,
+    series,
+)
+from .model import Metrics, PlatformFigures
+from .onboarding import onboarding_funnel
+from .period import Period
+from .settings import AnalyticsSettings
+from .trends import trends
+
+
+def compute_metrics(
+    engine: sa.Engine,
+    period: Period,
+    *,
+    settings: AnalyticsSettings | None = None,
+    min_group_size: int = 5,
+    onboarding: bool = True,
+) -> Metrics:
+    """Every metric of ``period`` and the headline of the period before it.
+
+    Runs a fixed number of aggregate queries (independent of the number of facts); only one
+    small row per member, block, group or container comes back.
+    """
+    settings = settings or AnalyticsSettings()
+    k = min_group_size
+    previous = period.previous()
+    points = settings.lorenz_points
+    with engine.connect() as conn:
+        population = members_on_record(conn, period.end)
+        rows = member_rollup(conn, period.start, period.end)
+        blocks = series(conn, period)
+        headline, ineq = build_headline(
+            population, rows.get(None, []), blocks[None], lorenz_points=points
+        )
+        prev_rows = member_rollup(conn, previous.start, previous.end)
+        prev_blocks = series(conn, previous)
+        prev_headline, _ = build_headline(
+            members_on_record(conn, previous.end),
+            prev_rows.get(None, []),
+            prev_blocks[None],
+            lorenz_points=points,
+        )
+        per_platform_rows = member_rollup(conn, period.start, period.end, by_platform=True)
+        per_platform_blocks = series(conn, period, by_platform=True)
+        on_platform = platform_members(conn)
+        platforms = []
+        for name in sorted(p for p in per_platform_rows if p is not None):
+            figures, _ = build_headline(
+                on_platform.get(name, 0),
+                per_platform_rows[name],
+                per_platform_blocks[name],
+                lorenz_points=points,
+            )
+            platforms.append(PlatformFigures(name, figures))
+        leaders, departments, heat = groups(
+            conn, period, k=k, leader_departments=settings.leader_departments
+        )
+        cohort_rows = cohorts(conn, period, weeks=settings.cohort_weeks, k=k)
+        fresh = newcomers(conn, period, newcomer_days=settings.newcomer_days, k=k)
+        mix = feature_mix(conn, period)
+        spaces = containers(conn, period, lively_min_contributors=settings.lively_min_contributors)
+    return Metrics(
+        period=period,
+        previous=previous,
+        min_group_size=k,
+        settings=settings,
+        headline=headline,
+        previous_headline=prev_headline,
+        trends=trends(headline, prev_headline),
+        platforms=tuple(platforms),
+        daily=blocks[None].daily.points,
+        weekly=blocks[None].weekly.points,
+        monthly=blocks[None].monthly.points,
+        inequality=ineq,
+        leaders=leaders,
+        departments=departments,
+        heatmap=heat,
+        cohorts=cohort_rows,
+        newcomers=fresh,
+        features=mix,
+        containers=spaces,
+        onboarding=onboarding_funnel(engine) if onboarding else (),
+    )
+
+
+__all__ = ["compute_metrics"]

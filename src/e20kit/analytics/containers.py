@@ -1,0 +1,64 @@
+"""Lively versus dormant spaces, channels and sites, counted per platform (never named)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .model import ContainerFigures
+from .period import Period
+from .sql import contributor_key, facts, in_span, ratio
+
+
+def containers(
+    conn: sa.Connection, period: Period, *, lively_min_contributors: int
+) -> tuple[ContainerFigures, ...]:
+    """Per platform: containers seen before the period's end, by liveliness in the period.
+
+    Lively: at least ``lively_min_contributors`` members contributed; quiet: some activity but
+    fewer contributors; dormant: seen before, no activity at all in the period.
+    """
+    named = facts.c.container != ""
+    known: dict[str, int] = dict(
+        conn.execute(  # type: ignore[arg-type]
+            sa.select(facts.c.platform, sa.func.count(sa.distinct(facts.c.container)))
+            .where(named, facts.c.day < period.end)
+            .group_by(facts.c.platform)
+        ).all()
+    )
+    per_container = (
+        sa.select(
+            facts.c.platform,
+            facts.c.container,
+            sa.func.count(sa.distinct(contributor_key())).label("contributors"),
+        )
+        .where(named, in_span(period.start, period.end))
+        .group_by(facts.c.platform, facts.c.container)
+        .subquery()
+    )
+    lively = sa.case((per_container.c.contributors >= lively_min_contributors, 1), else_=0)
+    active = {
+        str(p): (int(n), int(lv or 0))
+        for p, n, lv in conn.execute(
+            sa.select(per_container.c.platform, sa.func.count(), sa.func.sum(lively)).group_by(
+                per_container.c.platform
+            )
+        )
+    }
+    out = []
+    for platform in sorted(known):
+        total = int(known[platform])
+        seen, lv = active.get(str(platform), (0, 0))
+        out.append(
+            ContainerFigures(
+                platform=str(platform),
+                containers=total,
+                lively=lv,
+                quiet=seen - lv,
+                dormant=max(0, total - seen),
+                lively_share=ratio(lv, total),
+            )
+        )
+    return tuple(out)
+
+
+__all__ = ["containers"]

@@ -1,0 +1,188 @@
+"""Leaders versus staff, departments and the department-by-week heat map, k-suppressed.
+
+Every group with fewer members than the minimum group size keeps its label, loses its figures
+and is marked ``suppressed``; no query returns member keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from .activity import full_blocks
+from .model import DepartmentFigures, GroupFigures, HeatCell
+from .period import Period
+from .sql import block, contributions, department_label, facts, in_span, leader_flag, members, ratio
+
+LEADERS = "leaders"
+STAFF = "staff"
+NEVER = 2**31
+"""A group size no group reaches: suppresses a whole leaders/staff pair."""
+
+
+def _members_subquery(period: Period, leader_departments: tuple[str, ...]) -> sa.Subquery:
+    return (
+        sa.select(
+            members.c.member_key,
+            department_label().label("department"),
+            leader_flag(leader_departments).label("leader"),
+        )
+        .where(
+            members.c.active == sa.true(),
+            sa.or_(members.c.joined_on.is_(None), members.c.joined_on < period.end),
+        )
+        .subquery("m")
+    )
+
+
+GroupKey = tuple[str, bool]
+GroupStats = tuple[int, int, int]
+"""(active members, creators, contributions)."""
+
+
+def _group_stats(
+    conn: sa.Connection, period: Period, msub: sa.Subquery
+) -> tuple[dict[GroupKey, int], dict[GroupKey, GroupStats]]:
+    sizes: dict[GroupKey, int] = {}
+    for dept, leader, n in conn.execute(
+        sa.select(msub.c.department, msub.c.leader, sa.func.count()).group_by(
+            msub.c.department, msub.c.leader
+        )
+    ):
+        sizes[(str(dept), bool(leader))] = int(n)
+    per_member = (
+        sa.select(
+            facts.c.member_key,
+            sa.func.max(sa.case((contributions() > 0, 1), else_=0)).label("creator"),
+            sa.func.sum(contributions()).label("contributions"),
+        )
+        .where(in_span(period.start, period.end))
+        .group_by(facts.c.member_key)
+        .subquery("a")
+    )
+    stmt = (
+        sa.select(
+            msub.c.department,
+            msub.c.leader,
+            sa.func.count(),
+            sa.func.sum(per_member.c.creator),
+            sa.func.sum(per_member.c.contributions),
+        )
+        .select_from(per_member.join(msub, msub.c.member_key == per_member.c.member_key))
+        .group_by(msub.c.department, msub.c.leader)
+    )
+    stats: dict[GroupKey, GroupStats] = {}
+    for dept, leader, active, creators, contrib in conn.execute(stmt):
+        stats[(str(dept), bool(leader))] = (int(active), int(creators or 0), int(contrib or 0))
+    return sizes, stats
+
+
+def _group_row(
+    group: str, department: str | None, size: int, stats: GroupStats, k: int
+) -> GroupFigures:
+    if size < k:
+        return GroupFigures(group, department, size, None, None, None, None, None, None, True)
+    active, creators, contrib = stats
+    return GroupFigures(
+        group=group,
+        department=department,
+        members=size,
+        active=active,
+        creators=creators,
+        contributions=contrib,
+        participation_rate=ratio(active, size),
+        contribution_rate=ratio(creators, size),
+        contributions_per_member=ratio(contrib, size),
+    )
+
+
+def _sum(stats: list[GroupStats]) -> GroupStats:
+    return (sum(s[0] for s in stats), sum(s[1] for s in stats), sum(s[2] for s in stats))
+
+
+def groups(
+    conn: sa.Connection, period: Period, *, k: int, leader_departments: tuple[str, ...] = ()
+) -> tuple[tuple[GroupFigures, ...], tuple[DepartmentFigures, ...], tuple[HeatCell, ...]]:
+    """Leaders vs staff (overall, then per department), departments and the heat map."""
+    msub = _members_subquery(period, leader_departments)
+    sizes, stats = _group_stats(conn, period, msub)
+    zero: GroupStats = (0, 0, 0)
+    # Leaders plus staff add up to a total shown elsewhere, so when one of the pair is too
+    # small both are suppressed (otherwise the small one follows by subtraction).
+    overall = {
+        flag: (
+            sum(n for (_, f), n in sizes.items() if f is flag),
+            _sum([s for (_, f), s in stats.items() if f is flag]),
+        )
+        for flag in (True, False)
+    }
+    pair_k = k if min(n for n, _ in overall.values()) >= k else NEVER
+    leaders: list[GroupFigures] = [
+        _group_row(name, None, overall[flag][0], overall[flag][1], pair_k)
+        for name, flag in ((LEADERS, True), (STAFF, False))
+    ]
+    departments_sorted = sorted({d for d, _ in sizes})
+    for dept in departments_sorted:
+        present = [
+            (name, flag)
+            for name, flag in ((LEADERS, True), (STAFF, False))
+            if (dept, flag) in sizes
+        ]
+        dept_k = k if all(sizes[(dept, f)] >= k for _, f in present) else NEVER
+        for name, flag in present:
+            size = sizes[(dept, flag)]
+            leaders.append(_group_row(name, dept, size, stats.get((dept, flag), zero), dept_k))
+    departments: list[DepartmentFigures] = []
+    for dept in departments_sorted:
+        size = sizes.get((dept, True), 0) + sizes.get((dept, False), 0)
+        if size < k:
+            departments.append(DepartmentFigures(dept, size, None, None, None, None, None, True))
+            continue
+        active, creators, contrib = _sum([stats.get((dept, f), zero) for f in (True, False)])
+        departments.append(
+            DepartmentFigures(
+                department=dept,
+                members=size,
+                active=active,
+                creators=creators,
+                contributions=contrib,
+                participation_rate=ratio(active, size),
+                creator_share=ratio(creators, active),
+            )
+        )
+    sizes_by_dept = {d.department: d.members for d in departments}
+    return tuple(leaders), tuple(departments), heatmap(conn, period, msub, sizes_by_dept, k)
+
+
+def heatmap(
+    conn: sa.Connection, period: Period, msub: sa.Subquery, sizes: dict[str, int], k: int
+) -> tuple[HeatCell, ...]:
+    """Active members per department and full 7-day block; small departments blanked."""
+    weeks = full_blocks(period.days, 7)
+    start = period.end - dt.timedelta(days=7 * weeks)
+    blk = block(period.end, 7)
+    stmt = (
+        sa.select(msub.c.department, blk, sa.func.count(sa.distinct(facts.c.member_key)))
+        .select_from(facts.join(msub, msub.c.member_key == facts.c.member_key))
+        .where(in_span(start, period.end))
+        .group_by(msub.c.department, blk)
+    )
+    found: dict[str, dict[int, int]] = defaultdict(dict)
+    for dept, index, active in conn.execute(stmt):
+        found[str(dept)][int(index)] = int(active)
+    cells: list[HeatCell] = []
+    for dept in sorted(sizes):
+        size = sizes[dept]
+        for index in range(weeks - 1, -1, -1):
+            week_start = start + dt.timedelta(days=7 * (weeks - 1 - index))
+            if size < k:
+                cells.append(HeatCell(dept, week_start, None, None, True))
+                continue
+            active = found.get(dept, {}).get(index, 0)
+            cells.append(HeatCell(dept, week_start, active, ratio(active, size)))
+    return tuple(cells)
+
+
+__all__ = ["LEADERS", "STAFF", "groups", "heatmap"]

@@ -1,0 +1,272 @@
+"""The typed results of the analytics: small frozen records, no personal data in any of them.
+
+Group rows carry ``suppressed``: ``True`` when the group has fewer members than the minimum group
+size, in which case every figure of the row is ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .period import Period
+from .settings import AnalyticsSettings
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures of one period (across platforms or for one platform)."""
+
+    members: int
+    """Members on record (accounts not deactivated): the denominator of participation."""
+    active_members: int
+    """Members with at least one fact in the period."""
+    participation_rate: float | None
+    dau: float
+    """Mean daily active members over the period's days."""
+    wau: float
+    """Mean distinct active members per full 7-day block of the period."""
+    mau: float
+    """Mean distinct active members per full 30-day block (or the 30 days up to its end)."""
+    stickiness: float | None
+    """``dau / mau``."""
+    creators: int
+    """Active members who created, edited, posted, replied or commented."""
+    consumers: int
+    """Active members who only viewed, visited, reacted, shared or synced."""
+    creator_share: float | None
+    consumer_share: float | None
+    contributions: int
+    helping_share: float | None
+    """Share of contributions that answer others (comments and replies)."""
+    active_days_per_week: float | None
+    """Mean active days per week of members active that week."""
+    features_per_member: float | None
+    """Mean distinct features used per active member."""
+    gini: float | None
+    top1_share: float | None
+    top10_share: float | None
+
+
+HEADLINE_FIGURES = (
+    "active_members",
+    "participation_rate",
+    "dau",
+    "wau",
+    "mau",
+    "stickiness",
+    "creators",
+    "creator_share",
+    "contributions",
+    "helping_share",
+    "active_days_per_week",
+    "features_per_member",
+    "gini",
+    "top1_share",
+    "top10_share",
+)
+"""Headline figures that get a trend (``members`` and ``consumers`` follow from others)."""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A headline figure now and in the previous period of equal length."""
+
+    figure: str
+    current: float | None
+    previous: float | None
+    change: float | None
+    """``current - previous``."""
+    change_pct: float | None
+    """Relative change in percent; ``None`` when the previous value is 0 or unknown."""
+
+
+@dataclass(frozen=True)
+class PlatformFigures:
+    platform: str
+    headline: Headline
+
+
+@dataclass(frozen=True)
+class TimePoint:
+    """Active members in one day or block of days (``start`` inclusive, ``days`` long)."""
+
+    start: dt.date
+    days: int
+    active: int
+    creators: int
+    contributions: int
+
+
+@dataclass(frozen=True)
+class Inequality:
+    """Participation inequality over the period's active members (non-contributors count 0)."""
+
+    population: int
+    contributors: int
+    gini: float | None
+    top1_share: float | None
+    top10_share: float | None
+    lorenz: tuple[tuple[float, float], ...]
+    """(share of members, share of contributions), bottom-up, from (0, 0) to (1, 1)."""
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """Participation of one group (leaders or staff, overall or within a department)."""
+
+    group: str
+    department: str | None
+    members: int
+    active: int | None
+    creators: int | None
+    contributions: int | None
+    participation_rate: float | None
+    """Active members / members."""
+    contribution_rate: float | None
+    """Creators / members."""
+    contributions_per_member: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    department: str
+    members: int
+    active: int | None
+    creators: int | None
+    contributions: int | None
+    participation_rate: float | None
+    creator_share: float | None
+    """Creators / active members."""
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """Active members of one department in one 7-day block."""
+
+    department: str
+    week_start: dt.date
+    active: int | None
+    rate: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Members who joined in one 7-day block, and the share active in given weeks after."""
+
+    week_start: dt.date
+    size: int
+    retention: dict[int, float | None]
+    """Week after joining (1 = the joining week) -> share active; ``None`` when not yet seen
+    or suppressed."""
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Newcomers:
+    """Newcomer figures the playbook uses."""
+
+    newcomers: int
+    """Members who joined within ``newcomer_days`` before the period's end."""
+    active: int
+    creators: int
+    creator_share: float | None
+    """Active newcomers who contributed in the period / active newcomers."""
+    week1_active: int
+    """Newcomers whose weeks 1-4 are all observable and who were active in week 1."""
+    dropped: int
+    """Of those, how many were active in none of weeks 2-4."""
+    dropout: float | None
+
+
+@dataclass(frozen=True)
+class FeatureShare:
+    feature: str
+    week_start: dt.date | None
+    """``None`` for the whole period."""
+    active: int
+    actions: int
+    share: float | None
+    """Share of all actions in the same week (or period)."""
+
+
+@dataclass(frozen=True)
+class ContainerFigures:
+    """Spaces, channels or sites of one platform by liveliness."""
+
+    platform: str
+    containers: int
+    lively: int
+    quiet: int
+    dormant: int
+    lively_share: float | None
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """One onboarding step's funnel (from ``e20kit.onboarding.funnel`` when it has data)."""
+
+    checklist: str
+    step: str
+    position: int
+    eligible: int
+    completed: int
+    stalled: int
+    stall_share: float | None
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every metric of one period; what diagnosis rules and reports read."""
+
+    period: Period
+    previous: Period
+    min_group_size: int
+    settings: AnalyticsSettings
+    headline: Headline
+    previous_headline: Headline
+    trends: tuple[Trend, ...]
+    platforms: tuple[PlatformFigures, ...]
+    daily: tuple[TimePoint, ...]
+    weekly: tuple[TimePoint, ...]
+    monthly: tuple[TimePoint, ...]
+    inequality: Inequality
+    leaders: tuple[GroupFigures, ...]
+    """Overall ``leaders`` and ``staff`` rows, then per department."""
+    departments: tuple[DepartmentFigures, ...]
+    heatmap: tuple[HeatCell, ...]
+    cohorts: tuple[Cohort, ...]
+    newcomers: Newcomers
+    features: tuple[FeatureShare, ...]
+    """Per period (``week_start`` None) then per week."""
+    containers: tuple[ContainerFigures, ...]
+    onboarding: tuple[FunnelStep, ...] = ()
+
+    def trend(self, figure: str) -> Trend | None:
+        return next((t for t in self.trends if t.figure == figure), None)
+
+    def leader_group(self, group: str) -> GroupFigures | None:
+        """The overall ``leaders`` or ``staff`` row."""
+        return next((g for g in self.leaders if g.group == group and g.department is None), None)
+
+
+__all__ = [
+    "HEADLINE_FIGURES",
+    "Cohort",
+    "ContainerFigures",
+    "DepartmentFigures",
+    "FeatureShare",
+    "FunnelStep",
+    "GroupFigures",
+    "Headline",
+    "HeatCell",
+    "Inequality",
+    "Metrics",
+    "Newcomers",
+    "PlatformFigures",
+    "TimePoint",
+    "Trend",
+]
