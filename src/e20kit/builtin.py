@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .connector import ConnectorType
 from .connectors.csv import CSV_CONNECTOR
+from .extensions import Check, ReportSection
 from .notifier import NotifierType
 from .notifiers.log import LOG_NOTIFIER
+from .onboarding.checks import BUILTIN_CHECKS
 from .plugins import hookimpl
+
+if TYPE_CHECKING:
+    from .analytics import Metrics
 
 
 @hookimpl
@@ -19,3 +25,16 @@ def e20kit_connectors() -> Iterable[ConnectorType]:
 @hookimpl
 def e20kit_notifiers() -> Iterable[NotifierType]:
     return [LOG_NOTIFIER]
+
+
+@hookimpl
+def e20kit_checks() -> Iterable[Check]:
+    return list(BUILTIN_CHECKS)
+
+
+@hookimpl(specname="e20kit_report_sections")
+def champions_report_sections(metrics: Metrics, lang: str) -> Iterable[ReportSection]:
+    """Coverage, roster and buddy load of the champion programme (needs ``metrics.engine``)."""
+    from .champions.report import sections_for
+
+    return sections_for(metrics, lang)

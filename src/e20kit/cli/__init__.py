@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .._version import __version__
+from .champions import champions
 from .collect import collect
 from .common import State, setup_logging
 from .demo import demo
@@ -56,7 +57,7 @@ def main(
     ctx.call_on_close(state.close)
 
 
-for command in (init, collect, plugins_cmd, demo):
+for command in (init, collect, plugins_cmd, demo, champions):
     main.add_command(command)
 
 __all__ = ["main"]
