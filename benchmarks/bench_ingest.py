@@ -102,7 +102,7 @@ def _collect(facts: int, folder: Path) -> dict[str, Any]:
     config = folder / "bench.toml"
     config.write_text(
         f'[store]\nurl = "sqlite:///{folder / "bench.sqlite"}"\n'
-        f"[collect]\nlookback_days = 400\nbatch_size = 20000\n"
+        f"[collect]\nlookback_days = 400\nbatch_size = 50000\n"
         f'[connectors.bench]\ntype = "bench"\nfacts = {facts}\n',
         encoding="utf-8",
     )
