@@ -1,0 +1,38 @@
+"""Shared HTTP layer for every connector and notifier; see docs/http.md.
+
+:func:`make_session` builds a ``requests.Session`` with timeouts, urllib3 retries honouring
+``Retry-After``, client- and server-side pacing, bounded concurrency and redacted logging.
+:func:`raise_for_status` and :func:`json_or_error` turn responses into ConnectorErrors.
+"""
+
+from __future__ import annotations
+
+from .mapping import RETRIABLE_STATUSES, error_from_exception, json_or_error, raise_for_status
+from .pacing import ServerPacer, TokenBucket
+from .redaction import MASK, describe_endpoint, redact
+from .session import (
+    DEFAULT_ALLOWED_METHODS,
+    RETRY_STATUSES,
+    USER_AGENT,
+    HttpSession,
+    PacedRetry,
+    make_session,
+)
+
+__all__ = [
+    "DEFAULT_ALLOWED_METHODS",
+    "MASK",
+    "RETRIABLE_STATUSES",
+    "RETRY_STATUSES",
+    "USER_AGENT",
+    "HttpSession",
+    "PacedRetry",
+    "ServerPacer",
+    "TokenBucket",
+    "describe_endpoint",
+    "error_from_exception",
+    "json_or_error",
+    "make_session",
+    "raise_for_status",
+    "redact",
+]

@@ -1,0 +1,340 @@
+"""The configured ``requests.Session`` every connector and notifier gets from the core.
+
+Retries are urllib3's :class:`~urllib3.util.retry.Retry` (subclassed only to inject the sleep
+function, to cap ``Retry-After`` and to re-enter the rate limiter between attempts); the retry loop
+itself is urllib3's. Pacing and the concurrency bound live in an ``HTTPAdapter`` so they apply to
+every request, whatever method the connector calls.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import re
+import threading
+import time
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Self
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from .._version import __version__
+from ..config import HttpSettings
+from .mapping import error_from_exception, json_or_error
+from .pacing import Clock, ServerPacer, Sleep, TokenBucket
+from .redaction import REGISTERED, describe_endpoint, install_log_filter
+
+log = logging.getLogger("e20kit.http")
+
+USER_AGENT = f"e20kit/{__version__}"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_ALLOWED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods retried after a response or a read error; add idempotent POSTs explicitly."""
+
+_Timeout = float | tuple[float, float] | tuple[float, None] | None
+_ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+
+
+class _Gate:
+    """What runs before every attempt (first try and each retry) and after every response."""
+
+    def __init__(self, limiter: TokenBucket | None, pacer: ServerPacer) -> None:
+        self.limiter = limiter
+        self.pacer = pacer
+
+    def before_attempt(self) -> None:
+        self.pacer.wait()
+        if self.limiter is not None:
+            self.limiter.acquire()
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        pause = self.pacer.observe(headers)
+        if pause:
+            log.debug("server rate limit nearly used up: pausing %.2f s", pause)
+
+
+class PacedRetry(Retry):
+    """urllib3's Retry with an injectable sleep, ``Retry-After`` capped at ``backoff_max``.
+
+    Unparseable ``Retry-After`` values fall back to exponential backoff instead of failing.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        sleep: Sleep = time.sleep,
+        wall_clock: Clock = time.time,
+        gate: _Gate | None = None,
+        connector: str = "http",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sleep_fn = sleep
+        self.wall_clock = wall_clock
+        self.gate = gate
+        self.connector = connector
+
+    def new(self, **kw: Any) -> Self:
+        kw.setdefault("sleep", self.sleep_fn)
+        kw.setdefault("wall_clock", self.wall_clock)
+        kw.setdefault("gate", self.gate)
+        kw.setdefault("connector", self.connector)
+        return super().new(**kw)
+
+    def parse_retry_after(self, retry_after: str) -> float:
+        if re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*", retry_after):
+            seconds = float(retry_after)
+        else:
+            parsed = email.utils.parsedate_tz(retry_after)
+            if parsed is None:
+                raise ValueError(f"invalid Retry-After header: {retry_after!r}")
+            seconds = email.utils.mktime_tz(parsed) - self.wall_clock()
+        return min(max(seconds, 0.0), self.backoff_max)
+
+    def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+        try:
+            return super().get_retry_after(response)
+        except ValueError:
+            return None
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        if response is not None and self.gate is not None:
+            self.gate.observe(response.headers)
+        delay: float | None = None
+        if self.respect_retry_after_header and response is not None:
+            delay = self.get_retry_after(response)
+        if not delay:
+            delay = self.get_backoff_time()
+        log.debug("%s: retry %d, sleeping %.2f s", self.connector, len(self.history), delay)
+        if delay > 0:
+            self.sleep_fn(delay)
+        if self.gate is not None:
+            self.gate.before_attempt()
+
+
+class PacedAdapter(HTTPAdapter):
+    """Default timeout, concurrency bound, pacing and DEBUG logging around every send."""
+
+    def __init__(
+        self,
+        *,
+        connector: str,
+        timeout_s: float,
+        retry: PacedRetry,
+        gate: _Gate,
+        max_concurrency: int,
+        secrets: Sequence[str],
+        clock: Clock,
+    ) -> None:
+        self.e20kit_connector = connector
+        self.e20kit_secrets: tuple[str, ...] = tuple(secrets)
+        self.timeout_s = timeout_s
+        self.gate = gate
+        self.semaphore = threading.BoundedSemaphore(max_concurrency)
+        self._clock = clock
+        super().__init__(max_retries=retry, pool_maxsize=max(max_concurrency, 1))
+
+    def _timeout(self, timeout: _Timeout) -> float | tuple[float, float]:
+        """Requests has no default timeout; a request without one could hang a cron run forever."""
+        if timeout is None:
+            return self.timeout_s
+        if isinstance(timeout, tuple):
+            connect, read = timeout
+            return (connect, self.timeout_s if read is None else read)
+        return timeout
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: _Timeout = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        where = describe_endpoint(str(request.url), self.e20kit_secrets)
+        with self.semaphore:
+            self.gate.before_attempt()
+            start = self._clock()
+            try:
+                response = super().send(
+                    request,
+                    stream=stream,
+                    timeout=self._timeout(timeout),
+                    verify=verify,
+                    cert=cert,
+                    proxies=proxies,
+                )
+                if not stream:
+                    response.content  # noqa: B018 - read the body while holding the slot
+            except Exception as exc:
+                log.debug(
+                    "%s %s %s failed after %.0f ms: %s",
+                    self.e20kit_connector,
+                    request.method,
+                    where,
+                    (self._clock() - start) * 1000,
+                    type(exc).__name__,
+                )
+                raise
+        self.gate.observe(response.headers)
+        log.debug(
+            "%s %s %s -> %s in %.0f ms",
+            self.e20kit_connector,
+            request.method,
+            where,
+            response.status_code,
+            (self._clock() - start) * 1000,
+        )
+        return response
+
+
+class HttpSession(requests.Session):
+    """A ``requests.Session`` that resolves paths against ``base_url`` and raises ConnectorErrors.
+
+    ``session.get("/api/v4/users")`` requests ``base_url + "/api/v4/users"``; absolute URLs
+    (pagination links) are used as they are. Transport failures surface as
+    :class:`~e20kit.errors.ConnectorRetriableError` (or ``ConnectorFatalError`` for TLS and URL
+    problems) naming the connector and the redacted endpoint, never as a ``requests`` exception.
+    HTTP error statuses are returned as responses: check them with :meth:`get_json`,
+    :func:`~e20kit.http.json_or_error` or :func:`~e20kit.http.raise_for_status`.
+    """
+
+    def __init__(
+        self, connector: str, *, base_url: str | None = None, secrets: Sequence[str] = ()
+    ) -> None:
+        super().__init__()
+        self.connector = connector
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.secrets: tuple[str, ...] = tuple(s for s in secrets if s)
+
+    def url(self, path: str) -> str:
+        """``path`` joined to ``base_url`` (keeping its path prefix, e.g. ``/wiki``)."""
+        if _ABSOLUTE.match(path) or self.base_url is None:
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        target = self.url(url.decode() if isinstance(url, bytes) else url)
+        try:
+            return super().request(method, target, *args, **kwargs)
+        except requests.RequestException as exc:
+            error = error_from_exception(
+                exc, connector=self.connector, url=target, secrets=self.secrets
+            )
+        raise error  # outside the except block: the raw exception's text may hold secrets
+
+    def add_secrets(self, *values: str) -> None:
+        """Mask more values from now on, e.g. an OAuth access token fetched at run time."""
+        self.secrets = (*self.secrets, *(v for v in values if v and v not in self.secrets))
+        REGISTERED.add(self.secrets)
+        for adapter in self.adapters.values():
+            if isinstance(adapter, PacedAdapter):
+                adapter.e20kit_secrets = self.secrets
+
+    def get_json(self, path: str, **kwargs: Any) -> Any:
+        """GET ``path`` and return its JSON body, raising the matching ConnectorError otherwise."""
+        response = self.get(path, **kwargs)
+        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+
+    def __repr__(self) -> str:
+        base = describe_endpoint(self.base_url, self.secrets) if self.base_url else None
+        return f"<HttpSession connector={self.connector!r} base_url={base!r}>"
+
+
+def _merged(setting: float | None, argument: float | None) -> float | None:
+    """The stricter of the user's ``[http]`` value and the connector's own limit."""
+    values = [v for v in (setting, argument) if v is not None]
+    return min(values) if values else None
+
+
+def make_session(
+    connector: str,
+    *,
+    settings: HttpSettings | None = None,
+    base_url: str | None = None,
+    secrets: Sequence[str] = (),
+    rate_limit_per_s: float | None = None,
+    max_concurrency: int | None = None,
+    allowed_methods: Collection[str] = DEFAULT_ALLOWED_METHODS,
+    ratelimit_reserve: int | None = None,
+    sleep: Sleep = time.sleep,
+    clock: Clock = time.monotonic,
+    wall_clock: Clock = time.time,
+) -> HttpSession:
+    """Build the session a connector or notifier uses for one platform.
+
+    ``rate_limit_per_s`` and ``max_concurrency`` are the connector's own limits; the stricter of
+    them and ``settings`` wins. ``secrets`` are masked in every log line and error.
+    ``ratelimit_reserve`` (default ``max_concurrency - 1``) is how many requests may still be left
+    in the server's window when the session pauses until its reset. ``sleep``, ``clock`` and
+    ``wall_clock`` exist for tests.
+    """
+    settings = settings or HttpSettings()
+    rate = _merged(settings.rate_limit_per_s, rate_limit_per_s)
+    concurrency = int(_merged(settings.max_concurrency, max_concurrency) or 1)
+    if concurrency < 1:
+        raise ValueError("max_concurrency must be at least 1")
+    reserve = concurrency - 1 if ratelimit_reserve is None else ratelimit_reserve
+
+    session = HttpSession(connector, base_url=base_url, secrets=secrets)
+    REGISTERED.add(session.secrets)
+    install_log_filter()
+
+    limiter = TokenBucket(rate, clock=clock, sleep=sleep) if rate else None
+    pacer = ServerPacer(
+        reserve=reserve,
+        max_wait_s=settings.backoff_max_s,
+        clock=clock,
+        sleep=sleep,
+        wall_clock=wall_clock,
+    )
+    gate = _Gate(limiter, pacer)
+    retry = PacedRetry(
+        total=settings.retries,
+        connect=settings.retries,
+        read=settings.retries,
+        status=settings.retries,
+        other=0,
+        allowed_methods=frozenset(m.upper() for m in allowed_methods),
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=settings.backoff_factor,
+        backoff_max=settings.backoff_max_s,
+        backoff_jitter=settings.backoff_factor,
+        raise_on_status=False,
+        respect_retry_after_header=True,
+        sleep=sleep,
+        wall_clock=wall_clock,
+        gate=gate,
+        connector=connector,
+    )
+    adapter = PacedAdapter(
+        connector=connector,
+        timeout_s=settings.timeout_s,
+        retry=retry,
+        gate=gate,
+        max_concurrency=concurrency,
+        secrets=session.secrets,
+        clock=clock,
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    session.verify = settings.verify_tls
+    return session
+
+
+__all__ = [
+    "DEFAULT_ALLOWED_METHODS",
+    "RETRY_STATUSES",
+    "USER_AGENT",
+    "HttpSession",
+    "PacedAdapter",
+    "PacedRetry",
+    "make_session",
+]
