@@ -1,0 +1,129 @@
+"""Every example under examples/ runs against the sandbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import sqlalchemy as sa
+
+from e20kit import Kit
+from e20kit.sandbox import build_org, write_csv_folder
+from e20kit.store import schema
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ENV = {"E20KIT_PSEUDONYM_SECRET": "example-secret"}
+
+
+def load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sandbox_config(tmp_path: Path, members: int = 80, extra: str = "") -> Path:
+    org = build_org(members=members)
+    write_csv_folder(org, tmp_path / "exports")
+    config = tmp_path / "e20kit.toml"
+    config.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "store.sqlite"}"\n'
+        f"[collect]\nlookback_days = {org.days + 400}\n"
+        f'[connectors.exports]\ntype = "csv"\npath = "{tmp_path / "exports"}"\n{extra}',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_weekly_report_script_runs_as_cron_would(tmp_path: Path) -> None:
+    config = sandbox_config(tmp_path)
+    out = tmp_path / "reports"
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "weekly_report.py"), str(config), str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ENV},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "adoption.html").stat().st_size > 1000
+    assert (out / "adoption.md").read_text(encoding="utf-8").strip()
+
+
+def test_hr_enrichment_plugin_sets_departments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin = load(EXAMPLES / "hr_enrichment_plugin.py", "hr_enrichment_plugin")
+    org = build_org(members=30)
+    hr = tmp_path / "hr.csv"
+    hr.write_text(
+        "email,department,title\n" + "".join(f"{p.email},Research,Scientist\n" for p in org.people),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(plugin.HR_FILE_ENV, str(hr))
+    config = sandbox_config(tmp_path, members=30)
+    with Kit.from_config(config, env=ENV, plugins=[plugin]) as kit:
+        assert kit.collect(today=org.end).ok
+        with kit.engine.connect() as conn:
+            departments = set(conn.execute(sa.select(schema.members.c.department)).scalars())
+    assert departments == {"Research"}
+
+
+def test_intranet_connector_plugin_is_incremental(tmp_path: Path) -> None:
+    sys.path.insert(0, str(EXAMPLES / "intranet_connector" / "src"))
+    try:
+        import e20kit_intranet
+    finally:
+        sys.path.pop(0)
+    log = tmp_path / "access.jsonl"
+
+    def append(*entries: tuple[str, str, str]) -> None:
+        with log.open("a", encoding="utf-8") as fh:
+            for ts, user, page in entries:
+                fh.write(json.dumps({"ts": ts, "user": user, "page": page}) + "\n")
+
+    append(
+        ("2026-10-20T09:00:00", "Ann@example.org", "/hr/leave"),
+        ("2026-10-20T10:00:00", "ann@example.org", "/hr"),
+        ("2026-10-21T10:00:00", "bob@example.org", "/"),
+    )
+    config = tmp_path / "e20kit.toml"
+    config.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "s.sqlite"}"\n[collect]\nlookback_days = 90\n'
+        f'[connectors.intranet]\npath = "{log}"\n',
+        encoding="utf-8",
+    )
+
+    def views() -> dict[tuple[str, str], int]:
+        with kit.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    schema.facts.c.day, schema.facts.c.container, sa.func.sum(schema.facts.c.count)
+                ).group_by(schema.facts.c.day, schema.facts.c.container)
+            ).all()
+        return {(str(d), c): int(n) for d, c, n in rows}
+
+    with Kit.from_config(config, env=ENV, plugins=[e20kit_intranet]) as kit:
+        assert kit.collect(today=dt.date(2026, 10, 22)).ok
+        assert views() == {("2026-10-20", "hr"): 2, ("2026-10-21", "home"): 1}
+        assert kit.collect(today=dt.date(2026, 10, 22)).facts_written == 0
+        append(("2026-10-21T11:00:00", "ann@example.org", "/hr"))
+        assert kit.collect(today=dt.date(2026, 10, 22)).ok
+        assert views() == {
+            ("2026-10-20", "hr"): 2,
+            ("2026-10-21", "home"): 1,
+            ("2026-10-21", "hr"): 1,
+        }
+        with kit.engine.connect() as conn:
+            assert (
+                conn.execute(sa.select(sa.func.count()).select_from(schema.members)).scalar() == 2
+            )
