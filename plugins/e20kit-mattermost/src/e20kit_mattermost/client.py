@@ -1,0 +1,226 @@
+"""A small Mattermost REST v4 client over the core's HTTP session.
+
+It knows Mattermost's paging rules (``per_page`` at most 200, ``/reports/users`` cursor pages of
+at most 100, the 1000-post cap of ``since``) and its rate-limit headers. Errors come from the
+core's mapping helpers, so they name the connector and the redacted endpoint and carry the
+server's ``id``, ``message``, ``status_code`` and ``request_id``; a 429 body is plain text and is
+shown as such.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import requests
+
+from e20kit import ConnectorFatalError
+from e20kit.http import TokenBucket, json_or_error
+
+API = "/api/v4"
+MAX_PER_PAGE = 200
+SINCE_CAP = 1000
+"""``GET /channels/{id}/posts?since=`` returns at most this many posts, not consecutive ones."""
+REPORT_PAGE_SIZE = 100
+STATUS_BATCH = 200
+
+log = logging.getLogger("e20kit.mattermost")
+
+Json = dict[str, Any]
+
+
+class MattermostClient:
+    """Typed calls for the endpoints the connector and notifier use; one session per client."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        token: str,
+        connector: str,
+        per_page: int = MAX_PER_PAGE,
+        on_request: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.session = session
+        self.connector = connector
+        self.secrets = (token,)
+        self.per_page = min(per_page, MAX_PER_PAGE)
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.session.headers["Accept"] = "application/json"
+        self._bucket: TokenBucket | None = None
+        self._limit: float | None = None
+        self._on_request = on_request
+
+    # -- transport -------------------------------------------------------------------------
+
+    def _observe(self, response: requests.Response) -> None:
+        """Pace at the server's advertised rate so it never has to answer 429."""
+        raw = response.headers.get("X-Ratelimit-Limit")
+        try:
+            limit = float(raw) if raw else None
+        except ValueError:
+            limit = None
+        if limit and limit > 0 and limit != self._limit:
+            self._limit = limit
+            self._bucket = TokenBucket(limit)
+            log.debug("%s: server allows %.0f requests/s; pacing to it", self.connector, limit)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One call; returns the decoded JSON body or raises a ConnectorError."""
+        if self._bucket is not None:
+            self._bucket.acquire()
+        if self._on_request is not None:
+            self._on_request(method, path)
+        response = self.session.request(method, API + path, **kwargs)
+        self._observe(response)
+        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=dict(params or {}))
+
+    def _list(self, data: Any, path: str) -> list[Json]:
+        if not isinstance(data, list):
+            raise ConnectorFatalError(
+                f"malformed response: expected a JSON array, got {type(data).__name__}",
+                connector=self.connector,
+                endpoint=API + path,
+            )
+        return [item for item in data if isinstance(item, dict)]
+
+    def paged(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Json]:
+        """Every item of a ``page``/``per_page`` listing; stops at the first short page."""
+        page = 0
+        while True:
+            query = {**(params or {}), "page": page, "per_page": self.per_page}
+            items = self._list(self.get(path, query), path)
+            yield from items
+            if len(items) < self.per_page:
+                return
+            page += 1
+
+    # -- directory -------------------------------------------------------------------------
+
+    def me(self) -> Json:
+        data = self.get("/users/me")
+        if not isinstance(data, dict) or not data.get("id"):
+            raise ConnectorFatalError(
+                "malformed response: /users/me has no id", connector=self.connector
+            )
+        return data
+
+    def users(self) -> Iterator[Json]:
+        """Active and deactivated users (the listing returns both without a filter)."""
+        return self.paged("/users")
+
+    def teams(self, *, admin: bool, me: str = "me") -> list[Json]:
+        """All teams for a system admin, the token user's teams otherwise."""
+        if admin:
+            return list(self.paged("/teams"))
+        return self._list(self.get(f"/users/{me}/teams"), f"/users/{me}/teams")
+
+    def team_members(self, team_id: str) -> Iterator[Json]:
+        return self.paged(f"/teams/{team_id}/members")
+
+    def all_channels(self) -> Iterator[Json]:
+        """Public and private channels of every team (needs ``manage_system``)."""
+        return self.paged("/channels", {"include_deleted": "false"})
+
+    def team_channels(self, team_id: str) -> Iterator[Json]:
+        """A team's public channels (any team member may list them)."""
+        return self.paged(f"/teams/{team_id}/channels")
+
+    def channel_members(self, channel_id: str) -> Iterator[Json]:
+        return self.paged(f"/channels/{channel_id}/members")
+
+    def user_channels(self, user_id: str, team_id: str) -> list[Json]:
+        """A member's channels in a team, including their direct and group messages."""
+        path = f"/users/{user_id}/teams/{team_id}/channels"
+        return self._list(self.get(path), path)
+
+    def statuses(self, user_ids: Sequence[str]) -> Iterator[Json]:
+        for start in range(0, len(user_ids), STATUS_BATCH):
+            batch = list(user_ids[start : start + STATUS_BATCH])
+            path = "/users/status/ids"
+            yield from self._list(self.request("POST", path, json=batch), path)
+
+    def user_reports(self, date_range: str) -> Iterator[Json]:
+        """``/reports/users`` with cursor paging (``from_column_value`` + ``from_id``)."""
+        cursor: dict[str, str] = {}
+        while True:
+            params = {
+                "page_size": REPORT_PAGE_SIZE,
+                "sort_column": "Username",
+                "direction": "next",
+                "date_range": date_range,
+                **cursor,
+            }
+            rows = self._list(self.get("/reports/users", params), "/reports/users")
+            yield from rows
+            if len(rows) < REPORT_PAGE_SIZE:
+                return
+            last = rows[-1]
+            cursor = {"from_column_value": str(last.get("username", "")), "from_id": last["id"]}
+
+    # -- posts -----------------------------------------------------------------------------
+
+    def _post_list(self, data: Any, path: str) -> list[Json]:
+        """A ``PostList`` (``order`` + ``posts`` map) as a list in ``order``."""
+        if not isinstance(data, dict) or not isinstance(data.get("posts") or {}, dict):
+            raise ConnectorFatalError(
+                "malformed response: expected a PostList with 'order' and 'posts'",
+                connector=self.connector,
+                endpoint=API + path,
+            )
+        posts: dict[str, Json] = data.get("posts") or {}
+        order: list[str] = data.get("order") or list(posts)
+        seen = [posts[i] for i in order if i in posts]
+        listed = set(order)
+        seen.extend(p for i, p in posts.items() if i not in listed)
+        return seen
+
+    def posts_since(self, channel_id: str, since_ms: int) -> list[Json]:
+        """Posts created or changed after ``since_ms``, deleted ones included (<= 1000)."""
+        path = f"/channels/{channel_id}/posts"
+        return self._post_list(self.get(path, {"since": since_ms}), path)
+
+    def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Json]:
+        """Live posts newest first, page by page, until a page reaches ``stop_before_ms``."""
+        path = f"/channels/{channel_id}/posts"
+        page = 0
+        while True:
+            data = self.get(path, {"page": page, "per_page": self.per_page})
+            posts = self._post_list(data, path)
+            yield from posts
+            if len(posts) < self.per_page:
+                return
+            if min(int(p.get("create_at") or 0) for p in posts) < stop_before_ms:
+                return
+            page += 1
+
+    def recent_posts(self, channel_id: str, count: int) -> list[Json]:
+        path = f"/channels/{channel_id}/posts"
+        return self._post_list(self.get(path, {"page": 0, "per_page": count}), path)
+
+    # -- messaging -------------------------------------------------------------------------
+
+    def direct_channel(self, user_a: str, user_b: str) -> Json:
+        """The DM channel of two users, created if needed (answers 201)."""
+        data = self.request("POST", "/channels/direct", json=[user_a, user_b])
+        if not isinstance(data, dict) or not data.get("id"):
+            raise ConnectorFatalError(
+                "malformed response: /channels/direct has no id", connector=self.connector
+            )
+        return data
+
+    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Json:
+        body = {"channel_id": channel_id, "message": message, "props": dict(props)}
+        data = self.request("POST", "/posts", json=body)
+        if not isinstance(data, dict):
+            raise ConnectorFatalError(
+                "malformed response: /posts did not return a post", connector=self.connector
+            )
+        return data
+
+
+__all__ = ["API", "MAX_PER_PAGE", "REPORT_PAGE_SIZE", "SINCE_CAP", "MattermostClient"]

@@ -1,0 +1,226 @@
+"""The Mattermost connector: people, daily post/reply/react counts and visits.
+
+Incremental by design. Every channel is its own stream whose bookmark is the channel's
+``last_post_at`` when it was last collected; a channel whose ``last_post_at`` has not moved costs
+no request. A channel that moved is collected again from the day of its bookmark: ``since`` that
+day's midnight returns every post of those days (deleted ones included) and every older post that
+changed since, so the counts of those days are complete and replace the stored ones. When
+``since`` hits its 1000-post cap (whose answer need not be consecutive) the channel is paged
+instead. Direct and group messages form one ``chat`` stream, because their facts carry no
+container and must be complete across all of a member's conversations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from e20kit import (
+    Action,
+    Activity,
+    ActivityItem,
+    Capability,
+    Checkpoint,
+    ConnectorContext,
+    ConnectorType,
+    Feature,
+    Person,
+    Replace,
+    Window,
+)
+
+from .client import SINCE_CAP, MattermostClient
+from .counting import CHAT_TYPES, day_of, facts, start_ms, tally
+from .directory import Directory, active_since, list_directory
+from .settings import PLATFORM, MattermostSettings
+
+log = logging.getLogger("e20kit.mattermost")
+
+MESSAGE_ACTIONS = frozenset({Action.POST, Action.REPLY, Action.REACT})
+VISITS = "visits"
+CHAT = "chat"
+
+Json = dict[str, Any]
+
+
+def channel_stream(channel_id: str) -> str:
+    return f"channel:{channel_id}"
+
+
+class MattermostConnector:
+    """Reads one Mattermost server through REST v4 with a bot or personal access token."""
+
+    capabilities = frozenset({Capability.PEOPLE, Capability.ACTIVITY, Capability.INCREMENTAL})
+
+    def __init__(self, context: ConnectorContext) -> None:
+        settings = context.settings
+        assert isinstance(settings, MattermostSettings)
+        self.name = context.name
+        self.settings = settings
+        token = settings.token.get_secret_value()
+        session = context.http(
+            base_url=settings.url, secrets=(token,), rate_limit_per_s=settings.rate_limit_per_s
+        )
+        self.client = MattermostClient(
+            session, token=token, connector=context.name, per_page=settings.page_size
+        )
+        self._directory: Directory | None = None
+
+    def directory(self) -> Directory:
+        if self._directory is None:
+            self._directory = list_directory(self.client, self.settings)
+        return self._directory
+
+    def people(self) -> Iterator[Person]:
+        return self.directory().people()
+
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
+        d = self.directory()
+        yield from self._visits(d, window, bookmarks)
+        for channel in d.channels:
+            yield from self._channel(d, channel, window, bookmarks)
+        if self.settings.direct_messages:
+            yield from self._chat(d, window, bookmarks)
+
+    def close(self) -> None:
+        self.client.session.close()
+
+    # -- visits ----------------------------------------------------------------------------
+
+    def _visits(
+        self, d: Directory, window: Window, bookmarks: Mapping[str, str]
+    ) -> Iterator[ActivityItem]:
+        """One ``visit`` on the day of each member's ``last_activity_at`` newer than last run."""
+        seen = _int(bookmarks.get(VISITS))
+        newest = seen
+        for uid, at in sorted(d.last_activity.items()):
+            newest = max(newest, at)
+            if at > seen and day_of(at) in window:
+                yield Activity(
+                    day=day_of(at),
+                    platform=PLATFORM,
+                    person_id=uid,
+                    action=Action.VISIT,
+                    feature=Feature.SITE,
+                    count=1,
+                )
+        if newest > seen:
+            yield Checkpoint(stream=VISITS, value=str(newest))
+
+    # -- channels --------------------------------------------------------------------------
+
+    def _channel(
+        self, d: Directory, channel: Json, window: Window, bookmarks: Mapping[str, str]
+    ) -> Iterator[ActivityItem]:
+        cid = str(channel["id"])
+        stream = channel_stream(cid)
+        last = _int(channel.get("last_post_at"))
+        mark = bookmarks.get(stream)
+        if mark is not None and last <= _int(mark):
+            return
+        first = window.start if mark is None else max(day_of(_int(mark)), window.start)
+        if first >= window.end:
+            return
+        posts, first = self._posts(cid, first, window, fresh=mark is None)
+        counts = tally(posts, from_ms=start_ms(first), bots=d.bots)
+        yield Replace(
+            window=Window(start=first, end=window.end), container=cid, actions=MESSAGE_ACTIONS
+        )
+        yield from facts(counts, window=window, feature=Feature.DISCUSSION, container=cid)
+        yield Checkpoint(stream=stream, value=str(max(last, _int(mark))))
+
+    def _posts(
+        self, cid: str, first: dt.date, window: Window, *, fresh: bool
+    ) -> tuple[list[Json], dt.date]:
+        """Every post of the days from ``first`` on, and the (possibly earlier) first day.
+
+        A deleted post from before ``first`` that ``since`` reports moves ``first`` back to its
+        day, so that day's counts are corrected too.
+        """
+        while True:
+            begin = start_ms(first)
+            if fresh:
+                return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
+            posts = self.client.posts_since(cid, begin - 1)
+            if len(posts) >= SINCE_CAP:
+                log.debug("%s: channel %s changed %d+ posts: paging", self.name, cid, SINCE_CAP)
+                return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
+            older = [
+                day_of(_int(p.get("create_at")))
+                for p in posts
+                if _int(p.get("delete_at")) > 0 and _int(p.get("create_at")) < begin
+            ]
+            earlier = [day for day in older if day >= window.start]
+            if not earlier:
+                return posts, first
+            first = min(earlier)
+
+    # -- direct and group messages ---------------------------------------------------------
+
+    def _chat(
+        self, d: Directory, window: Window, bookmarks: Mapping[str, str]
+    ) -> Iterator[ActivityItem]:
+        """All direct and group messages as one stream (chat facts have no container)."""
+        mark = bookmarks.get(CHAT)
+        first = window.start if mark is None else max(day_of(_int(mark)), window.start)
+        if first >= window.end:
+            return
+        conversations = self._conversations(d, start_ms(first))
+        newest = max((_int(c.get("last_post_at")) for c in conversations.values()), default=0)
+        if mark is not None and newest <= _int(mark):
+            return
+        while True:
+            begin = start_ms(first)
+            posts: list[Json] = []
+            moved: dt.date | None = None
+            for cid, conv in sorted(conversations.items()):
+                if _int(conv.get("last_post_at")) < begin:
+                    continue
+                got, day = self._posts(cid, first, window, fresh=mark is None)
+                posts.extend(got)
+                moved = day if day < first and (moved is None or day < moved) else moved
+            if moved is None:
+                break
+            first = moved
+            conversations = self._conversations(d, start_ms(first))
+        counts = tally(posts, from_ms=start_ms(first), bots=d.bots)
+        yield Replace(
+            window=Window(start=first, end=window.end), container="", actions=MESSAGE_ACTIONS
+        )
+        yield from facts(counts, window=window, feature=Feature.CHAT, container=None)
+        yield Checkpoint(stream=CHAT, value=str(max(newest, _int(mark))))
+
+    def _conversations(self, d: Directory, begin: int) -> dict[str, Json]:
+        """DM and group channels of every member active since ``begin`` (one listing each).
+
+        Mattermost lists direct messages per member only; whoever wrote in one was active.
+        """
+        found: dict[str, Json] = {}
+        for uid in active_since(d, begin):
+            teams = d.user_teams.get(uid)
+            if not teams:
+                continue
+            for channel in self.client.user_channels(uid, teams[0]):
+                if channel.get("type") in CHAT_TYPES and channel.get("id"):
+                    found[str(channel["id"])] = channel
+        return found
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+MATTERMOST_CONNECTOR = ConnectorType(
+    name="mattermost",
+    settings=MattermostSettings,
+    factory=MattermostConnector,
+    description="People, posts, replies, reactions and visits from a Mattermost server (REST v4).",
+    capabilities=MattermostConnector.capabilities,
+)
+
+__all__ = ["MATTERMOST_CONNECTOR", "MattermostConnector", "channel_stream"]

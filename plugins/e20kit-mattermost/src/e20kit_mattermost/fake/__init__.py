@@ -1,0 +1,79 @@
+"""A loopback fake of the Mattermost REST v4 endpoints e20kit uses, for tests and the demo.
+
+>>> from e20kit.sandbox import build_org          # doctest: +SKIP
+>>> with MattermostFake.from_org(build_org(members=40)) as fake:  # doctest: +SKIP
+...     print(fake.url)
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from e20kit.sandbox import FaultPlan, LoopbackServer
+
+from .api import FakeApi, RateLimiter
+from .org import ADMIN_TOKEN, BOT_TOKEN, Accounts, load_org, load_synthetic
+from .state import FakeData, make_id
+
+
+class MattermostFake:
+    """The fake's data, its API and the loopback server serving it (started on creation)."""
+
+    def __init__(
+        self,
+        data: FakeData,
+        accounts: Accounts,
+        *,
+        rate_limit_per_s: float | None = None,
+        report_dialect: str = "server",
+        faults: FaultPlan | None = None,
+    ) -> None:
+        self.data = data
+        self.accounts = accounts
+        self.api = FakeApi(data, rate_limit_per_s=rate_limit_per_s, report_dialect=report_dialect)
+        self.server = LoopbackServer(self.api, faults=faults)
+
+    @classmethod
+    def from_org(cls, org: Any, **options: Any) -> MattermostFake:
+        data, accounts = load_org(org)
+        return cls(data, accounts, **options)
+
+    @classmethod
+    def synthetic(
+        cls, *, members: int, channels: int, posts: int, days: int = 30, **options: Any
+    ) -> MattermostFake:
+        data, accounts = load_synthetic(members=members, channels=channels, posts=posts, days=days)
+        return cls(data, accounts, **options)
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def __enter__(self) -> MattermostFake:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+__all__ = [
+    "ADMIN_TOKEN",
+    "BOT_TOKEN",
+    "Accounts",
+    "FakeApi",
+    "FakeData",
+    "MattermostFake",
+    "RateLimiter",
+    "load_org",
+    "load_synthetic",
+    "make_id",
+]

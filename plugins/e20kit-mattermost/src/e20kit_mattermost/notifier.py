@@ -1,0 +1,93 @@
+"""Direct messages from a bot: the Mattermost notifier for nudges and invitations.
+
+``send`` opens (or reuses) the DM channel of the bot and the member with
+``POST /api/v4/channels/direct`` and posts the message with ``POST /api/v4/posts``, putting the
+message's idempotency key in the post's ``props``. ``was_sent`` looks for that key among the DM
+channel's recent posts, so the core's ledger can deliver at most once even after a crash between
+sending and recording.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from e20kit import ConnectorError, Message, NotifierError, NotifierType, PluginContext
+
+from .client import MattermostClient
+from .settings import MattermostNotifierSettings
+
+KEY_PROP = "e20kit_key"
+"""The post ``props`` entry holding the message's idempotency key."""
+
+
+class MattermostNotifier:
+    def __init__(self, context: PluginContext) -> None:
+        settings = context.settings
+        assert isinstance(settings, MattermostNotifierSettings)
+        self.name = context.name
+        self.settings = settings
+        token = settings.token.get_secret_value()
+        session = context.http(base_url=settings.url, secrets=(token,))
+        self.client = MattermostClient(session, token=token, connector=context.name)
+        self._bot_id = settings.bot_user_id
+        self._channels: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _user_id(self, message: Message) -> str:
+        uid = message.recipient.platform_ids.get(self.settings.platform)
+        if not uid:
+            raise NotifierError(
+                f"[{self.name}] member {message.recipient.member_key} has no "
+                f"{self.settings.platform} account; cannot send message {message.key}",
+                notifier=self.name,
+                key=message.key,
+            )
+        return uid
+
+    def _channel(self, user_id: str) -> str:
+        with self._lock:
+            if self._bot_id is None:
+                self._bot_id = str(self.client.me()["id"])
+            bot = self._bot_id
+            if user_id not in self._channels:
+                self._channels[user_id] = str(self.client.direct_channel(bot, user_id)["id"])
+            return self._channels[user_id]
+
+    def send(self, message: Message) -> None:
+        user = self._user_id(message)
+        text = f"**{message.subject}**\n\n{message.body}" if message.subject else message.body
+        try:
+            channel = self._channel(user)
+            self.client.create_post(channel, text, {KEY_PROP: message.key})
+        except ConnectorError as err:
+            raise NotifierError(
+                f"[{self.name}] could not send message {message.key}: {err}",
+                notifier=self.name,
+                key=message.key,
+            ) from None
+
+    def was_sent(self, message: Message) -> bool | None:
+        user = self._user_id(message)
+        try:
+            channel = self._channel(user)
+            posts = self.client.recent_posts(channel, self.settings.lookback_posts)
+        except ConnectorError as err:
+            raise NotifierError(
+                f"[{self.name}] could not tell whether message {message.key} was sent: {err}",
+                notifier=self.name,
+                key=message.key,
+            ) from None
+        return any(
+            isinstance(p.get("props"), dict) and p["props"].get(KEY_PROP) == message.key
+            for p in posts
+        )
+
+
+MATTERMOST_NOTIFIER = NotifierType(
+    name="mattermost",
+    settings=MattermostNotifierSettings,
+    factory=MattermostNotifier,
+    description="Direct messages from a Mattermost bot, at most once per message key.",
+)
+
+__all__ = ["KEY_PROP", "MATTERMOST_NOTIFIER", "MattermostNotifier"]
