@@ -7,18 +7,38 @@ HTTP without a network. See docs/sandbox.md.
 
 from __future__ import annotations
 
+from .bench import bench_people, facts_for_bench
+from .csvexport import ACTIVITY_HEADER, PEOPLE_HEADER, write_csv_folder
 from .faults import FAULT_KINDS, FaultPlan
+from .knobs import PRESETS, Knobs
+from .org import DEFAULT_END, Org, build_org
+from .records import ARCHETYPES, PLATFORMS, Container, Event, Member
 from .routing import App, Headers, Request, Response, Router
 from .server import LoggedRequest, LoopbackServer
 
 __all__ = [
+    "ACTIVITY_HEADER",
+    "ARCHETYPES",
+    "DEFAULT_END",
     "FAULT_KINDS",
+    "PEOPLE_HEADER",
+    "PLATFORMS",
+    "PRESETS",
     "App",
+    "Container",
+    "Event",
     "FaultPlan",
     "Headers",
+    "Knobs",
     "LoggedRequest",
     "LoopbackServer",
+    "Member",
+    "Org",
     "Request",
     "Response",
     "Router",
+    "bench_people",
+    "build_org",
+    "facts_for_bench",
+    "write_csv_folder",
 ]

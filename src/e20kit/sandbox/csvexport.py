@@ -1,0 +1,68 @@
+"""Writes a synthetic organisation as the csv connector's folder (people.csv, activity.csv).
+
+The demo runs the whole cycle through the built-in csv connector before platform plugins
+exist, and the csv files are a handy fixture: this writes exactly the documented format,
+streaming the activity so even a million facts never sit in memory.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .org import Org
+
+__all__ = ["ACTIVITY_HEADER", "PEOPLE_HEADER", "write_csv_folder"]
+
+PEOPLE_HEADER = (
+    "platform",
+    "person_id",
+    "email",
+    "display_name",
+    "department",
+    "title",
+    "manager_id",
+    "joined_on",
+    "locale",
+)
+ACTIVITY_HEADER = ("day", "platform", "person_id", "action", "feature", "container", "count")
+
+
+def write_csv_folder(org: Org, folder: Path, *, platform: str = "csv") -> None:
+    """Write ``people.csv`` and ``activity.csv`` into ``folder`` (created if missing).
+
+    Unknown values are empty cells; dates are ISO; every fact is labelled ``platform``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "people.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PEOPLE_HEADER)
+        for p in org.people_records(platform):
+            writer.writerow(
+                (
+                    p.platform,
+                    p.person_id,
+                    p.email or "",
+                    p.display_name or "",
+                    p.department or "",
+                    p.title or "",
+                    p.manager_id or "",
+                    p.joined_on.isoformat() if p.joined_on else "",
+                    p.locale or "",
+                )
+            )
+    with (folder / "activity.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ACTIVITY_HEADER)
+        writer.writerows(
+            (
+                e.day.isoformat(),
+                platform,
+                m.person_id,
+                e.action.value,
+                e.feature.value,
+                e.container or "",
+                e.count,
+            )
+            for m, e in org.iter_events()
+        )
