@@ -8,7 +8,7 @@ HTTP session and owns its bookmarks; the connector only turns platform responses
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -69,6 +69,7 @@ class SessionFactory(Protocol):
         secrets: tuple[str, ...] = (),
         rate_limit_per_s: float | None = None,
         max_concurrency: int | None = None,
+        allowed_methods: Collection[str] = ...,
     ) -> requests.Session: ...
 
 
