@@ -43,7 +43,14 @@ from .extensions import (
     StepCompleted,
 )
 from .findings import Evidence, Finding, Reason, Severity
-from .http import make_session
+from .http import (
+    HttpSession,
+    describe_endpoint,
+    json_or_error,
+    make_session,
+    raise_for_status,
+    redact,
+)
 from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
@@ -77,6 +84,7 @@ __all__ = [
     "Evidence",
     "Feature",
     "Finding",
+    "HttpSession",
     "Kit",
     "LockError",
     "Message",
@@ -99,7 +107,11 @@ __all__ = [
     "StoreError",
     "Window",
     "__version__",
+    "describe_endpoint",
     "hookimpl",
+    "json_or_error",
     "load_config",
     "make_session",
+    "raise_for_status",
+    "redact",
 ]

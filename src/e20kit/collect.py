@@ -8,7 +8,6 @@ committed bookmark. Facts are keyed upserts, so re-collected days replace, never
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,7 +19,7 @@ import sqlalchemy as sa
 from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
 from .errors import ConfigError, ConnectorError, E20KitError, PluginError
-from .http import make_session
+from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
@@ -112,16 +111,7 @@ def prepare_connectors(
                 key=f"connectors.{name}.type",
             )
         settings = config.plugin_settings("connectors", name, ctype.settings)
-        http = config.settings.http
-        secrets = tuple(
-            value.get_secret_value()
-            for value in vars(settings).values()
-            if hasattr(value, "get_secret_value")
-        )
-        factory = functools.partial(make_session, name, settings=http, secrets=secrets)
-        context = PluginContext(
-            name=name, settings=settings, http=factory, logger=logging.getLogger(f"e20kit.{name}")
-        )
+        context = plugin_context(config, "connectors", name, settings)
         prepared.append(PreparedConnector(name, ctype, context))
     return prepared
 

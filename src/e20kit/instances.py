@@ -8,27 +8,33 @@ not configured at all but whose name is a known type (``log``) is built with def
 
 from __future__ import annotations
 
-import functools
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel
 
 from .config import Config
 from .connector import PluginContext
 from .errors import ConfigError
-from .http import make_session
+from .http import HttpSession, make_session
 from .notifier import Notifier, NotifierType
 from .plugins import Plugins
 
 
 def plugin_context(config: Config, section: str, name: str, settings: BaseModel) -> PluginContext:
     """The context for instance ``name`` of ``section`` with its validated ``settings``."""
-    secrets = tuple(
+    resolved = tuple(
         value.get_secret_value()
         for value in vars(settings).values()
         if hasattr(value, "get_secret_value")
     )
-    factory = functools.partial(make_session, name, settings=config.settings.http, secrets=secrets)
+    http = config.settings.http
+
+    def factory(*, secrets: Sequence[str] = (), **options: Any) -> HttpSession:
+        # The plugin's own secrets add to the resolved settings' secrets, never replace them.
+        return make_session(name, settings=http, secrets=(*resolved, *secrets), **options)
+
     return PluginContext(
         name=name, settings=settings, http=factory, logger=logging.getLogger(f"e20kit.{name}")
     )
