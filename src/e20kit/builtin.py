@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .connector import ConnectorType
 from .connectors.csv import CSV_CONNECTOR
 from .extensions import Check, ReportSection
+from .findings import Finding
 from .notifier import NotifierType
 from .notifiers.log import LOG_NOTIFIER
 from .onboarding.checks import BUILTIN_CHECKS
@@ -30,6 +31,14 @@ def e20kit_notifiers() -> Iterable[NotifierType]:
 @hookimpl
 def e20kit_checks() -> Iterable[Check]:
     return list(BUILTIN_CHECKS)
+
+
+@hookimpl
+def e20kit_diagnose(metrics: Metrics, lang: str) -> Iterable[Finding]:
+    """The built-in playbook (docs/playbook.md)."""
+    from .diagnose import playbook
+
+    return playbook(metrics, lang)
 
 
 @hookimpl(specname="e20kit_report_sections")

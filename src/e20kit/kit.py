@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -18,12 +19,19 @@ from .privacy import Pseudonymiser
 from .store import create_engine, default_store_url
 
 if TYPE_CHECKING:
+    from .analytics import Metrics, Period
     from .champions.buddies import PairingResult
     from .champions.nominate import NominationResult
     from .champions.outreach import OutreachResult
     from .champions.roster import RosterEntry, RosterState, StateChange
     from .champions.scoring import ChampionScore
+    from .delivery import OptOutScope
     from .extensions import ReportSection
+    from .findings import Finding
+    from .notifier import Notifier
+    from .onboarding.api import OnboardingStatus
+    from .onboarding.engine import OnboardingResult
+    from .onboarding.marks import ImportResult, MarkResult
 
 
 class Kit:
@@ -95,6 +103,57 @@ class Kit:
             self.engine, self.config, self.plugins, pseudonymiser, today=today, progress=progress
         )
         return collector.run(prepared)
+
+    # -- onboarding (see docs/onboarding.md) -----------------------------------------------------
+
+    def onboarding_run(
+        self,
+        *,
+        dry_run: bool = False,
+        now: dt.datetime | None = None,
+        notifier: Notifier | None = None,
+    ) -> OnboardingResult:
+        """Evaluate checklists, store progress and nudge stuck members (at most once each)."""
+        from .onboarding import api
+
+        return api.run(self, dry_run=dry_run, now=now, notifier=notifier)
+
+    def onboarding_status(self) -> OnboardingStatus:
+        """Each checklist's funnel (eligible, completed, stalled per step) as of the last run."""
+        from .onboarding import api
+
+        return api.status(self)
+
+    def mark_step(
+        self,
+        member: str,
+        step: str,
+        *,
+        checklist: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> MarkResult:
+        """Mark a step done for a member (key or e-mail), e.g. "attended the intro session"."""
+        from .onboarding import api
+
+        return api.mark_step(self, member, step, checklist=checklist, at=at)
+
+    def import_marks(self, path: str | Path) -> ImportResult:
+        """Mark steps from a CSV with columns member, step[, checklist, marked_at]."""
+        from .onboarding import api
+
+        return api.import_marks(self, path)
+
+    def opt_out(self, member: str, scope: str = "all") -> bool:
+        """Never message this member (key or e-mail) in ``scope``; True when newly recorded."""
+        from .onboarding import api
+
+        return api.opt_out(self, member, _scope(scope))
+
+    def opt_in(self, member: str, scope: str | None = None) -> int:
+        """Undo opt-outs of ``scope`` (every scope when None); returns how many were removed."""
+        from .onboarding import api
+
+        return api.opt_in(self, member, None if scope is None else _scope(scope))
 
     # -- champions (see docs/champions.md) ------------------------------------------------------
 
@@ -174,6 +233,63 @@ class Kit:
 
         return programme.report(self, lang)
 
+    # -- analytics, diagnosis and reports (see docs/metrics.md, docs/playbook.md) ---------------
+
+    def metrics(
+        self, period: Period | str | None = None, *, today: dt.date | None = None
+    ) -> Metrics:
+        """Every adoption metric of ``period`` (default ``[analytics] default_period``)."""
+        from .analytics import compute_metrics, parse_period
+
+        settings = self.config.settings
+        resolved = parse_period(
+            period, today=today or dt.date.today(), default=settings.analytics.default_period
+        )
+        metrics = compute_metrics(
+            self.engine,
+            resolved,
+            settings=settings.analytics,
+            min_group_size=settings.privacy.min_group_size,
+        )
+        return dataclasses.replace(metrics, engine=self.engine, champions=settings.champions)
+
+    def diagnose(
+        self,
+        *,
+        lang: str = "en",
+        period: Period | str | None = None,
+        today: dt.date | None = None,
+        metrics: Metrics | None = None,
+    ) -> list[Finding]:
+        """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first."""
+        from .diagnose import sort_findings
+
+        metrics = metrics or self.metrics(period, today=today)
+        return sort_findings(self.plugins.diagnose(metrics, lang))
+
+    def report(
+        self,
+        format: str,
+        out: str | Path,
+        *,
+        period: Period | str | None = None,
+        lang: str = "en",
+        today: dt.date | None = None,
+    ) -> Path | list[Path]:
+        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder)."""
+        from .report import write_report
+
+        metrics = self.metrics(period, today=today)
+        return write_report(
+            format,
+            Path(out),
+            metrics,
+            findings=self.diagnose(lang=lang, metrics=metrics),
+            sections=self.plugins.report_sections(metrics, lang),
+            lang=lang,
+            organisation=self.config.settings.organisation.name,
+        )
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
@@ -184,6 +300,17 @@ class Kit:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _scope(scope: str) -> OptOutScope:
+    from .delivery import SCOPES
+
+    for known in SCOPES:
+        if scope == known:
+            return known
+    from .errors import ConfigError
+
+    raise ConfigError(f"unknown opt-out scope {scope!r}; expected one of {', '.join(SCOPES)}")
 
 
 __all__ = ["Kit"]

@@ -19,7 +19,7 @@ def containers(
     """
     named = facts.c.container != ""
     known: dict[str, int] = dict(
-        conn.execute(  # type: ignore[arg-type]
+        conn.execute(
             sa.select(facts.c.platform, sa.func.count(sa.distinct(facts.c.container)))
             .where(named, facts.c.day < period.end)
             .group_by(facts.c.platform)

@@ -1,0 +1,166 @@
+"""English and German texts of the playbook: finding titles, evidence lines and remedies."""
+
+from __future__ import annotations
+
+from ..findings import Reason
+
+LANGS = ("en", "de")
+
+TITLES: dict[Reason, dict[str, str]] = {
+    Reason.COMPLICATED: {
+        "en": "The tools seem complicated or buggy",
+        "de": "Die Werkzeuge wirken kompliziert oder fehlerhaft",
+    },
+    Reason.NO_TIME: {
+        "en": "People have no time for the tools beside their projects",
+        "de": "Neben den Projekten bleibt keine Zeit für die Werkzeuge",
+    },
+    Reason.TRAINING: {
+        "en": "Too little training",
+        "de": "Zu wenig Schulung",
+    },
+    Reason.UNCLEAR_BENEFIT: {
+        "en": "The benefit is unclear",
+        "de": "Der Nutzen ist unklar",
+    },
+    Reason.CLOSED_CULTURE: {
+        "en": "Closed culture: leaders are not role models",
+        "de": "Geschlossene Kultur: Führungskräfte sind keine Vorbilder",
+    },
+}
+
+REMEDIES: dict[Reason, dict[str, tuple[str, ...]]] = {
+    Reason.COMPLICATED: {
+        "en": (
+            "Run a pilot with only a few features before rolling out more",
+            "Track bugs and usability problems systematically and fix them visibly",
+            "Offer a help line people can call or message",
+        ),
+        "de": (
+            "Mit einem Pilotprojekt und wenigen Funktionen beginnen, bevor mehr ausgerollt wird",
+            "Fehler und Bedienprobleme systematisch erfassen und sichtbar beheben",
+            "Eine Hotline einrichten, die man anrufen oder anschreiben kann",
+        ),
+    },
+    Reason.NO_TIME: {
+        "en": (
+            "Leaders free up working time for the tools",
+            "Give people time to browse and read, not only to produce",
+            "Make using the tools an explicit priority, not an extra",
+        ),
+        "de": (
+            "Führungskräfte schaffen Arbeitszeit für die Werkzeuge",
+            "Zeit zum Stöbern und Lesen geben, nicht nur zum Produzieren",
+            "Die Nutzung ausdrücklich zur Priorität machen, nicht zur Zusatzaufgabe",
+        ),
+    },
+    Reason.TRAINING: {
+        "en": (
+            "Hold short webcasts on the everyday tasks",
+            "Publish quick guides and cheat sheets",
+            "Record short how-to videos",
+            "Offer face-to-face sessions for newcomers and teams",
+        ),
+        "de": (
+            "Kurze Webcasts zu den alltäglichen Aufgaben anbieten",
+            "Kurzanleitungen und Spickzettel veröffentlichen",
+            "Kurze Anleitungsvideos aufnehmen",
+            "Präsenzschulungen für neue Kolleginnen und Kollegen und für Teams anbieten",
+        ),
+    },
+    Reason.UNCLEAR_BENEFIT: {
+        "en": (
+            "Hold information sessions on what the tools are for",
+            "Tell success stories from colleagues",
+            "Develop more concrete use cases with the departments",
+        ),
+        "de": (
+            "Informationsveranstaltungen zum Zweck der Werkzeuge durchführen",
+            "Erfolgsgeschichten von Kolleginnen und Kollegen erzählen",
+            "Mit den Fachbereichen mehr konkrete Anwendungsfälle entwickeln",
+        ),
+    },
+    Reason.CLOSED_CULTURE: {
+        "en": (
+            "Leaders use the tools visibly and act as role models",
+            "Accompany the introduction with change management",
+        ),
+        "de": (
+            "Führungskräfte nutzen die Werkzeuge sichtbar und sind Vorbilder",
+            "Die Einführung mit Change-Management begleiten",
+        ),
+    },
+}
+
+EVIDENCE: dict[str, dict[str, str]] = {
+    "newcomers.dropout": {
+        "en": "{value} of newcomers active in their first week were not seen in weeks 2-4 "
+        "(threshold {threshold})",
+        "de": "{value} der in der ersten Woche aktiven neuen Mitglieder waren in den Wochen 2-4 "
+        "nicht mehr aktiv (Schwelle {threshold})",
+    },
+    "headline.features_per_member": {
+        "en": "active members spread their use over {value} features on average "
+        "(threshold {threshold})",
+        "de": "aktive Mitglieder verteilen ihre Nutzung auf durchschnittlich {value} Funktionen "
+        "(Schwelle {threshold})",
+    },
+    "headline.active_days_per_week": {
+        "en": "members active in a week used the tools on {value} days of it on average "
+        "(threshold {threshold})",
+        "de": "in einer Woche aktive Mitglieder nutzten die Werkzeuge im Schnitt an {value} Tagen "
+        "(Schwelle {threshold})",
+    },
+    "weekly.collapse": {
+        "en": "the quietest week had {value} of a typical week's active members "
+        "(threshold {threshold})",
+        "de": "die ruhigste Woche hatte {value} der aktiven Mitglieder einer typischen Woche "
+        "(Schwelle {threshold})",
+    },
+    "onboarding.stall_share": {
+        "en": "{value} of eligible members stalled at onboarding step {step} "
+        "(threshold {threshold})",
+        "de": "{value} der berechtigten Mitglieder blieben beim Onboarding-Schritt {step} stehen "
+        "(Schwelle {threshold})",
+    },
+    "newcomers.creator_share": {
+        "en": "only {value} of active newcomers contributed anything (threshold {threshold})",
+        "de": "nur {value} der aktiven neuen Mitglieder haben etwas beigetragen "
+        "(Schwelle {threshold})",
+    },
+    "headline.creator_share": {
+        "en": "only {value} of active members created, edited or replied; the rest only read "
+        "(threshold {threshold})",
+        "de": "nur {value} der aktiven Mitglieder haben erstellt, bearbeitet oder geantwortet; "
+        "die übrigen lesen nur (Schwelle {threshold})",
+    },
+    "headline.top10_share": {
+        "en": "the top 10 % of members made {value} of all contributions (threshold {threshold})",
+        "de": "die obersten 10 % der Mitglieder leisteten {value} aller Beiträge "
+        "(Schwelle {threshold})",
+    },
+    "leaders.participation_ratio": {
+        "en": "leaders took part {value} as often as staff (threshold {threshold})",
+        "de": "Führungskräfte beteiligten sich {value} so häufig wie die übrigen Mitglieder "
+        "(Schwelle {threshold})",
+    },
+    "headline.helping_share": {
+        "en": "only {value} of contributions replied to or commented on others' content "
+        "(threshold {threshold})",
+        "de": "nur {value} der Beiträge waren Antworten oder Kommentare zu Inhalten anderer "
+        "(Schwelle {threshold})",
+    },
+}
+
+TREND = {
+    "en": "change against the previous period: {change}",
+    "de": "Veränderung zur Vorperiode: {change}",
+}
+
+
+def lang_of(lang: str) -> str:
+    """``lang`` when e20kit has texts in it, else English."""
+    return lang if lang in LANGS else "en"
+
+
+__all__ = ["EVIDENCE", "LANGS", "REMEDIES", "TITLES", "TREND", "lang_of"]

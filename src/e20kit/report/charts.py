@@ -1,0 +1,204 @@
+"""Charts of the HTML report, drawn by matplotlib and inlined as SVG (works offline).
+
+Figures are created without pyplot (no global state, safe in threads and under cron) and each
+SVG gets its own id salt so several can live in one page without clashing ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+from ..analytics.model import Metrics
+
+PALETTE = ("#2f6db5", "#e07b39", "#3a9a5b", "#b8434b", "#7c5fb0", "#8a8a8a")
+_HEADER = re.compile(r"^.*?(?=<svg)", re.S)
+
+
+def _figure(width: float = 7.0, height: float = 3.0) -> Figure:
+    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    FigureCanvasSVG(fig)
+    return fig
+
+
+def to_svg(fig: Figure, chart_id: str) -> str:
+    """The figure as an inline ``<svg>`` element (no XML prolog, unique ids)."""
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": chart_id, "font.size": 9}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = _HEADER.sub("", buf.getvalue(), count=1)
+    return text.replace("<svg ", f'<svg role="img" data-chart="{chart_id}" ', 1)
+
+
+def _style(ax: Any) -> None:
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _dates(days: list[dt.date]) -> Any:
+    """Dates as matplotlib takes them (its stubs only name numbers)."""
+    return days
+
+
+def activity_chart(metrics: Metrics, text: dict[str, str]) -> str:
+    fig = _figure()
+    ax = fig.add_subplot()
+    days: Any = [p.start for p in metrics.daily]
+    ax.plot(days, [p.active for p in metrics.daily], color=PALETTE[0], label=text["daily"])
+    if metrics.weekly:
+        ax.step(
+            _dates([p.start for p in metrics.weekly] + [metrics.period.end]),
+            [p.active for p in metrics.weekly] + [metrics.weekly[-1].active],
+            where="post",
+            color=PALETTE[1],
+            label=text["weekly"],
+        )
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", frameon=False)
+    fig.autofmt_xdate()
+    _style(ax)
+    return to_svg(fig, "activity")
+
+
+def lorenz_chart(metrics: Metrics, text: dict[str, str]) -> str:
+    fig = _figure(4.5, 4.0)
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], linestyle="--", color=PALETTE[5], label=text["equality"])
+    curve = metrics.inequality.lorenz or ((0.0, 0.0), (1.0, 1.0))
+    ax.plot([x for x, _ in curve], [y for _, y in curve], color=PALETTE[0], label="Lorenz")
+    ax.fill_between(
+        [x for x, _ in curve],
+        [y for _, y in curve],
+        [x for x, _ in curve],
+        color=PALETTE[0],
+        alpha=0.15,
+    )
+    ax.set_xlabel(text["population"])
+    ax.set_ylabel(text["contribution_axis"])
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left", frameon=False)
+    _style(ax)
+    return to_svg(fig, "lorenz")
+
+
+def leaders_chart(metrics: Metrics, text: dict[str, str]) -> str:
+    fig = _figure(5.0, 3.0)
+    ax = fig.add_subplot()
+    measures = ("participation_rate", "contribution_rate")
+    groups = [metrics.leader_group("leaders"), metrics.leader_group("staff")]
+    for i, (group, name) in enumerate(zip(groups, ("leaders_group", "staff_group"), strict=True)):
+        values = [getattr(group, m) or 0.0 if group else 0.0 for m in measures]
+        xs = [j + (i - 0.5) * 0.38 for j in range(len(measures))]
+        label = text[name]
+        if group is None or group.suppressed:
+            label += f" ({text['suppressed']})"
+        ax.bar(xs, values, width=0.36, color=PALETTE[i], label=label)
+    ax.set_xticks(range(len(measures)), [text[m] for m in measures])
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(frameon=False)
+    _style(ax)
+    return to_svg(fig, "leaders")
+
+
+def _grid_chart(
+    rows: Sequence[str], cols: Sequence[str], values: list[list[float | None]], chart_id: str
+) -> str:
+    import numpy as np
+
+    height = max(2.0, 0.35 * len(rows) + 1.2)
+    fig = _figure(7.0, height)
+    ax = fig.add_subplot()
+    data = np.ma.masked_invalid(
+        np.array(
+            [[np.nan if v is None else v for v in row] for row in values], dtype=float
+        ).reshape(len(rows), len(cols))
+    )
+    image = ax.imshow(data, aspect="auto", cmap="Blues", vmin=0, vmax=1)
+    ax.set_yticks(range(len(rows)), rows)
+    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right")
+    for (r, c), v in np.ndenumerate(data.filled(np.nan)):
+        if not np.isnan(v):
+            ax.text(
+                c,
+                r,
+                f"{v:.0%}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if v > 0.6 else "black",
+            )
+    fig.colorbar(image, ax=ax, format=matplotlib.ticker.PercentFormatter(1.0))
+    return to_svg(fig, chart_id)
+
+
+def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
+    departments = sorted({c.department for c in metrics.heatmap})
+    weeks = sorted({c.week_start for c in metrics.heatmap})
+    cell = {(c.department, c.week_start): c.rate for c in metrics.heatmap}
+    values = [[cell.get((d, w)) for w in weeks] for d in departments]
+    if not departments:
+        departments, weeks, values = ["-"], [metrics.period.start], [[None]]
+    return _grid_chart(departments, [w.isoformat() for w in weeks], values, "heatmap")
+
+
+def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
+    cohorts = list(metrics.cohorts) or []
+    weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
+    rows = [f"{c.week_start.isoformat()} (n={c.size})" for c in cohorts] or ["-"]
+    values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
+    cols = [text["retention_week"].format(n=w) for w in weeks]
+    return _grid_chart(rows, cols, values, "cohorts")
+
+
+def features_chart(metrics: Metrics, text: dict[str, str]) -> str:
+    fig = _figure()
+    ax = fig.add_subplot()
+    weekly = [f for f in metrics.features if f.week_start is not None]
+    weeks = sorted({f.week_start for f in weekly if f.week_start})
+    features = sorted({f.feature for f in weekly})
+    bottom = [0.0] * len(weeks)
+    for i, feature in enumerate(features):
+        share = {f.week_start: f.share or 0.0 for f in weekly if f.feature == feature}
+        values = [share.get(w, 0.0) for w in weeks]
+        ax.bar(
+            [w.isoformat() for w in weeks],
+            values,
+            bottom=bottom,
+            color=PALETTE[i % len(PALETTE)],
+            label=feature,
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    if features:
+        ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    _style(ax)
+    return to_svg(fig, "features")
+
+
+CHARTS = {
+    "activity": activity_chart,
+    "lorenz": lorenz_chart,
+    "leaders": leaders_chart,
+    "heatmap": heatmap_chart,
+    "cohorts": cohort_chart,
+    "features": features_chart,
+}
+"""Chart id -> renderer; the HTML report shows each under the label of the same id."""
+
+
+def render_charts(metrics: Metrics, text: dict[str, str]) -> dict[str, str]:
+    return {name: render(metrics, text) for name, render in CHARTS.items()}
+
+
+__all__ = ["CHARTS", "render_charts", "to_svg"]

@@ -1,0 +1,120 @@
+"""The report as plain data: what the JSON writer emits and every other writer reads.
+
+Its shape is versioned (``SCHEMA_VERSION``) and described by ``schema/report-v1.json`` and
+docs/report-schema.md. It holds aggregate figures only: no member key, name or e-mail.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+from .._version import __version__
+from ..analytics.model import Headline, Metrics
+from ..extensions import ReportSection
+from ..findings import Finding
+
+SCHEMA_VERSION = 1
+SCHEMA_ID = "https://e20kit.invalid/schemas/report-v1.json"
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, dates, enums and tuples as JSON-ready values (NaN becomes null)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _headline(headline: Headline) -> dict[str, Any]:
+    data: dict[str, Any] = plain(headline)
+    return data
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    data: dict[str, Any] = finding.model_dump(mode="json")
+    data["evidence"] = list(data["evidence"])
+    data["remedies"] = list(data["remedies"])
+    return data
+
+
+def _section(section: ReportSection) -> dict[str, Any]:
+    return {
+        "id": section.id,
+        "title": section.title,
+        "markdown": section.markdown,
+        "tables": {
+            name: [plain(dict(row)) for row in rows] for name, rows in section.tables.items()
+        },
+    }
+
+
+def build_document(
+    metrics: Metrics,
+    *,
+    findings: Sequence[Finding] = (),
+    sections: Sequence[ReportSection] = (),
+    lang: str = "en",
+    organisation: str = "",
+    generated_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The whole report as JSON-ready data (schema version 1)."""
+    generated = generated_at or dt.datetime.now(dt.UTC)
+    return {
+        "$schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"e20kit {__version__}",
+        "generated_at": generated.isoformat(timespec="seconds"),
+        "organisation": organisation,
+        "lang": lang,
+        "min_group_size": metrics.min_group_size,
+        "period": metrics.period.as_dict(),
+        "previous_period": metrics.previous.as_dict(),
+        "headline": _headline(metrics.headline),
+        "previous_headline": _headline(metrics.previous_headline),
+        "trends": plain(metrics.trends),
+        "platforms": [{"platform": p.platform, **_headline(p.headline)} for p in metrics.platforms],
+        "activity": {
+            "daily": plain(metrics.daily),
+            "weekly": plain(metrics.weekly),
+            "monthly": plain(metrics.monthly),
+        },
+        "inequality": {
+            **plain(dataclasses.replace(metrics.inequality, lorenz=())),
+            "lorenz": [{"members": x, "contributions": y} for x, y in metrics.inequality.lorenz],
+        },
+        "leaders": plain(metrics.leaders),
+        "departments": plain(metrics.departments),
+        "heatmap": plain(metrics.heatmap),
+        "cohorts": [
+            {
+                "week_start": c.week_start.isoformat(),
+                "size": c.size,
+                "suppressed": c.suppressed,
+                "retention": [{"week": w, "share": s} for w, s in c.retention.items()],
+            }
+            for c in metrics.cohorts
+        ],
+        "newcomers": plain(metrics.newcomers),
+        "features": plain(metrics.features),
+        "containers": plain(metrics.containers),
+        "onboarding": plain(metrics.onboarding),
+        "findings": [_finding(f) for f in findings],
+        "sections": [_section(s) for s in sections],
+    }
+
+
+__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "build_document", "plain"]

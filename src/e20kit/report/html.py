@@ -1,0 +1,99 @@
+"""The HTML report: one self-contained file (inline CSS and SVG, no script, no CDN)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..analytics.model import HEADLINE_FIGURES, Metrics
+from .charts import render_charts
+from .labels import labels, show, show_change
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("e20kit.report", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+CARD_FIGURES = (
+    "active_members",
+    "participation_rate",
+    "dau",
+    "mau",
+    "stickiness",
+    "creator_share",
+    "contributions",
+    "helping_share",
+    "active_days_per_week",
+    "gini",
+    "top10_share",
+)
+
+
+def _direction(change: float | None) -> str:
+    if change is None or abs(change) < 1e-9:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def _row(source: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {**source, **{n: show(n, source.get(n)) for n in names}}
+
+
+def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
+    """The report page for ``doc`` (from :func:`~e20kit.report.document.build_document`)."""
+    t = labels(str(doc["lang"]))
+    trends = {tr["figure"]: tr for tr in doc["trends"]}
+    headline = [
+        {
+            "figure": name,
+            "label": t.get(name, name),
+            "value": show(name, doc["headline"].get(name)),
+            "change": show_change(name, trends.get(name, {}).get("change")),
+            "direction": _direction(trends.get(name, {}).get("change")),
+        }
+        for name in CARD_FIGURES
+        if name in HEADLINE_FIGURES
+    ]
+    rate_names = ("participation_rate", "contribution_rate", "creator_share")
+    group_names = {"leaders": t["leaders_group"], "staff": t["staff_group"]}
+    leaders = [
+        {
+            **_row(g, rate_names),
+            "department": g["department"] or "*",
+            "group": group_names.get(g["group"], g["group"]),
+        }
+        for g in doc["leaders"]
+    ]
+    charts = {name: Markup(svg) for name, svg in render_charts(metrics, t).items()}
+    last_day = dt.date.fromisoformat(doc["period"]["end"]) - dt.timedelta(days=1)
+    prev_last = dt.date.fromisoformat(doc["previous_period"]["end"]) - dt.timedelta(days=1)
+    return _ENV.get_template("report.html.j2").render(
+        doc={
+            **doc,
+            "period": {**doc["period"], "last_day": last_day.isoformat()},
+            "previous_period": {**doc["previous_period"], "last_day": prev_last.isoformat()},
+        },
+        t=t,
+        headline=headline,
+        charts=charts,
+        platforms=[
+            _row(p, ("active_members", "dau", "stickiness", "creator_share", "contributions"))
+            for p in doc["platforms"]
+        ],
+        ineq=_row(
+            {**doc["inequality"], "creator_share": doc["headline"]["creator_share"]},
+            ("gini", "top1_share", "top10_share", "creator_share"),
+        ),
+        leaders=leaders,
+        departments=[_row(d, rate_names) for d in doc["departments"]],
+        suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
+    )
+
+
+__all__ = ["render_html"]

@@ -1,0 +1,197 @@
+"""Report labels in English and German."""
+
+from __future__ import annotations
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Adoption report",
+        "period": "Period",
+        "previous": "compared with",
+        "generated": "Generated",
+        "headline": "Headline figures",
+        "figure": "Figure",
+        "value": "Value",
+        "previous_value": "Previous period",
+        "change": "Change",
+        "platforms": "Platforms",
+        "platform": "Platform",
+        "activity": "Active members over time",
+        "inequality": "Participation inequality",
+        "leaders": "Leaders and staff",
+        "departments": "Departments",
+        "heatmap": "Active share of each department by week",
+        "cohorts": "Newcomer retention by joining week",
+        "features": "Feature mix by week",
+        "containers": "Spaces, channels and sites",
+        "findings": "Diagnosis",
+        "no_findings": "No known reason for low use was found in this period.",
+        "remedies": "What to do",
+        "evidence": "Evidence",
+        "suppressed": "suppressed",
+        "suppressed_note": "Groups with fewer than {k} members are suppressed (shown blank).",
+        "department": "Department",
+        "members": "Members",
+        "active": "Active",
+        "creators": "Creators",
+        "participation_rate": "Participation",
+        "creator_share": "Creator share",
+        "contribution_rate": "Contributing",
+        "group": "Group",
+        "leaders_group": "Leaders",
+        "staff_group": "Staff",
+        "week": "Week",
+        "cohort": "Joined in week of",
+        "size": "Size",
+        "lively": "lively",
+        "quiet": "quiet",
+        "dormant": "dormant",
+        "daily": "daily active",
+        "weekly": "weekly active",
+        "population": "share of active members (least active first)",
+        "contribution_axis": "share of contributions",
+        "equality": "equal participation",
+        "onboarding": "Onboarding funnel",
+        "step": "Step",
+        "eligible": "Eligible",
+        "completed": "Completed",
+        "stalled": "Stalled",
+        "sections": "More",
+        "severity_critical": "critical",
+        "severity_warning": "warning",
+        "severity_info": "info",
+        "active_members": "Active members",
+        "dau": "Daily active (mean)",
+        "wau": "Weekly active (mean)",
+        "mau": "Monthly active (mean)",
+        "stickiness": "Stickiness (daily / monthly)",
+        "contributions": "Contributions",
+        "helping_share": "Replies and comments",
+        "active_days_per_week": "Active days per week",
+        "features_per_member": "Features per member",
+        "gini": "Gini coefficient",
+        "top1_share": "Top 1 % share",
+        "top10_share": "Top 10 % share",
+        "retention_week": "week {n}",
+        "no_data": "No data in this period.",
+    },
+    "de": {
+        "title": "Nutzungsbericht",
+        "period": "Zeitraum",
+        "previous": "verglichen mit",
+        "generated": "Erstellt",
+        "headline": "Kennzahlen",
+        "figure": "Kennzahl",
+        "value": "Wert",
+        "previous_value": "Vorperiode",
+        "change": "Veränderung",
+        "platforms": "Plattformen",
+        "platform": "Plattform",
+        "activity": "Aktive Mitglieder im Zeitverlauf",
+        "inequality": "Ungleichheit der Beteiligung",
+        "leaders": "Führungskräfte und Mitarbeitende",
+        "departments": "Abteilungen",
+        "heatmap": "Anteil aktiver Mitglieder je Abteilung und Woche",
+        "cohorts": "Bindung neuer Mitglieder nach Eintrittswoche",
+        "features": "Funktionsmix je Woche",
+        "containers": "Bereiche, Kanäle und Sites",
+        "findings": "Diagnose",
+        "no_findings": "In diesem Zeitraum wurde kein bekannter Grund für geringe Nutzung "
+        "gefunden.",
+        "remedies": "Was hilft",
+        "evidence": "Belege",
+        "suppressed": "unterdrückt",
+        "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt (leer).",
+        "department": "Abteilung",
+        "members": "Mitglieder",
+        "active": "Aktiv",
+        "creators": "Beitragende",
+        "participation_rate": "Beteiligung",
+        "creator_share": "Anteil Beitragende",
+        "contribution_rate": "Beitragend",
+        "group": "Gruppe",
+        "leaders_group": "Führungskräfte",
+        "staff_group": "Mitarbeitende",
+        "week": "Woche",
+        "cohort": "Eingetreten in der Woche ab",
+        "size": "Größe",
+        "lively": "lebendig",
+        "quiet": "ruhig",
+        "dormant": "verwaist",
+        "daily": "täglich aktiv",
+        "weekly": "wöchentlich aktiv",
+        "population": "Anteil aktiver Mitglieder (am wenigsten aktive zuerst)",
+        "contribution_axis": "Anteil der Beiträge",
+        "equality": "gleiche Beteiligung",
+        "onboarding": "Onboarding-Trichter",
+        "step": "Schritt",
+        "eligible": "Berechtigt",
+        "completed": "Erledigt",
+        "stalled": "Stehen geblieben",
+        "sections": "Weiteres",
+        "severity_critical": "kritisch",
+        "severity_warning": "Warnung",
+        "severity_info": "Hinweis",
+        "active_members": "Aktive Mitglieder",
+        "dau": "Täglich aktiv (Mittel)",
+        "wau": "Wöchentlich aktiv (Mittel)",
+        "mau": "Monatlich aktiv (Mittel)",
+        "stickiness": "Bindung (täglich / monatlich)",
+        "contributions": "Beiträge",
+        "helping_share": "Antworten und Kommentare",
+        "active_days_per_week": "Aktive Tage je Woche",
+        "features_per_member": "Funktionen je Mitglied",
+        "gini": "Gini-Koeffizient",
+        "top1_share": "Anteil oberstes 1 %",
+        "top10_share": "Anteil oberste 10 %",
+        "retention_week": "Woche {n}",
+        "no_data": "Keine Daten in diesem Zeitraum.",
+    },
+}
+
+PERCENT_FIGURES = frozenset(
+    {
+        "participation_rate",
+        "contribution_rate",
+        "creator_share",
+        "rate",
+        "lively_share",
+        "dropout",
+        "stall_share",
+        "consumer_share",
+        "helping_share",
+        "stickiness",
+        "top1_share",
+        "top10_share",
+    }
+)
+"""Figures shown as percentages (changes in percentage points)."""
+
+
+def labels(lang: str) -> dict[str, str]:
+    return LABELS.get(lang, LABELS["en"])
+
+
+def show(figure: str, value: float | None) -> str:
+    """A figure for people: percentages, one decimal, or whole numbers."""
+    if value is None:
+        return "-"
+    if figure in PERCENT_FIGURES:
+        return f"{value:.0%}"
+    if figure == "gini":
+        return f"{value:.2f}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def show_change(figure: str, change: float | None) -> str:
+    if change is None:
+        return "-"
+    if figure in PERCENT_FIGURES:
+        return f"{change * 100:+.0f} pp"
+    if figure == "gini":
+        return f"{change:+.2f}"
+    return f"{change:+,.1f}" if not float(change).is_integer() else f"{int(change):+,}"
+
+
+__all__ = ["LABELS", "PERCENT_FIGURES", "labels", "show", "show_change"]

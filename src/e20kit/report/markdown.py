@@ -1,0 +1,97 @@
+"""The Markdown summary: headline with trends, findings and remedies; fit for a wiki or channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .labels import labels, show, show_change
+
+SUMMARY_FIGURES = (
+    "active_members",
+    "participation_rate",
+    "dau",
+    "mau",
+    "stickiness",
+    "creator_share",
+    "contributions",
+    "helping_share",
+    "gini",
+    "top10_share",
+)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    return [line(header), line(["---"] * len(header)), *(line(r) for r in rows)]
+
+
+def _last_day(period: dict[str, Any]) -> str:
+    return (dt.date.fromisoformat(period["end"]) - dt.timedelta(days=1)).isoformat()
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    t = labels(str(doc["lang"]))
+    period = doc["period"]
+    trends = {tr["figure"]: tr for tr in doc["trends"]}
+    title = t["title"] + (f": {doc['organisation']}" if doc["organisation"] else "")
+    out = [
+        f"# {title}",
+        "",
+        f"{t['period']}: **{period['label']}** ({period['start']} - {_last_day(period)}, "
+        f"{period['days']} d), {t['previous']} {doc['previous_period']['start']} - "
+        f"{_last_day(doc['previous_period'])}.",
+        "",
+        f"## {t['headline']}",
+        "",
+    ]
+    rows = []
+    for name in SUMMARY_FIGURES:
+        trend = trends.get(name, {})
+        rows.append(
+            [
+                t.get(name, name),
+                show(name, doc["headline"].get(name)),
+                show(name, trend.get("previous")),
+                show_change(name, trend.get("change")),
+            ]
+        )
+    out += _table([t["figure"], t["value"], t["previous_value"], t["change"]], rows)
+    out += ["", f"## {t['findings']}", ""]
+    if not doc["findings"]:
+        out.append(t["no_findings"])
+    for finding in doc["findings"]:
+        severity = t.get(f"severity_{finding['severity']}", finding["severity"])
+        out += [f"### {finding['title']} ({severity})", "", finding["detail"], ""]
+        out.append(f"**{t['remedies']}:**")
+        out += [f"- {r}" for r in finding["remedies"]]
+        out.append("")
+    departments = [d for d in doc["departments"]]
+    if departments:
+        out += ["", f"## {t['departments']}", ""]
+        out += _table(
+            [t["department"], t["members"], t["participation_rate"], t["creator_share"]],
+            [
+                [
+                    d["department"],
+                    str(d["members"]),
+                    t["suppressed"]
+                    if d["suppressed"]
+                    else show("participation_rate", d["participation_rate"]),
+                    t["suppressed"]
+                    if d["suppressed"]
+                    else show("creator_share", d["creator_share"]),
+                ]
+                for d in departments
+            ],
+        )
+        out += ["", t["suppressed_note"].format(k=doc["min_group_size"])]
+    for section in doc["sections"]:
+        out += ["", f"## {section['title']}", "", section["markdown"]]
+    out += ["", f"_{doc['generator']}, {doc['generated_at']}_", ""]
+    return "\n".join(out)
+
+
+__all__ = ["render_markdown"]
