@@ -60,8 +60,12 @@ class MattermostConnector:
         self.name = context.name
         self.settings = settings
         token = settings.token.get_secret_value()
+        # The connector's only POST (/users/status/ids) reads, so it may be retried like a GET.
         session = context.http(
-            base_url=settings.url, secrets=(token,), rate_limit_per_s=settings.rate_limit_per_s
+            base_url=settings.url,
+            secrets=(token,),
+            rate_limit_per_s=settings.rate_limit_per_s,
+            allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "POST"}),
         )
         self.client = MattermostClient(
             session, token=token, connector=context.name, per_page=settings.page_size

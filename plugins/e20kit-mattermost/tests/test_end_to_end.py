@@ -1,0 +1,148 @@
+"""The connector against the fake over loopback HTTP, into a real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+from e20kit_mattermost.fake import MattermostFake
+from e20kit_mattermost.fake.org import DAY_MS, HOUR_MS, ms
+
+from e20kit import Kit
+from e20kit.sandbox import FaultPlan
+from e20kit.sandbox.org import Org
+from e20kit.store import schema
+from e20kit.testing import table_rows
+
+KitFactory = Callable[..., Kit]
+
+pytestmark = pytest.mark.slow
+
+
+def _totals(engine: sa.Engine) -> Counter[tuple[str, str]]:
+    facts = schema.facts
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(facts.c.action, facts.c.feature, sa.func.sum(facts.c.count)).group_by(
+                facts.c.action, facts.c.feature
+            )
+        ).all()
+    return Counter({(a, f): int(n) for a, f, n in rows})
+
+
+def _expected(org: Org, since: dt.date) -> Counter[tuple[str, str]]:
+    out: Counter[tuple[str, str]] = Counter()
+    for _, event in org.iter_events(["mattermost"]):
+        if event.day >= since and event.action.value != "visit":
+            out[(event.action.value, event.feature.value)] += event.count
+    return out
+
+
+def test_collects_the_orgs_posts_replies_and_reactions(
+    fake: MattermostFake, org: Org, make_kit: KitFactory, store_url: str, today: dt.date
+) -> None:
+    kit = make_kit(fake.url, store_url)
+    result = kit.collect(today=today)
+    assert result.ok, result.as_dict()
+    totals = _totals(kit.engine)
+    expected = _expected(org, today - dt.timedelta(days=25))
+    assert {k: v for k, v in totals.items() if k[0] != "visit"} == expected
+    assert totals[("visit", "site")] > 0
+    people = table_rows(kit.engine, schema.identities)
+    assert len(people) == len(org.people) + 1  # + the admin, not the bot
+
+
+def test_second_run_without_changes_writes_nothing_and_only_lists(
+    fake: MattermostFake, make_kit: KitFactory, store_url: str, today: dt.date
+) -> None:
+    kit = make_kit(fake.url, store_url)
+    assert kit.collect(today=today).ok
+    fake.server.reset_log()
+    result = kit.collect(today=today)
+    assert result.ok
+    assert result.facts_written == 0
+    assert result.runs[0].facts_deleted == 0
+    paths = {r.path for r in fake.server.requests}
+    assert not [p for p in paths if p.endswith("/posts")], paths
+
+
+def test_faults_leave_the_store_as_a_fault_free_run(
+    org: Org, make_kit: KitFactory, store_url: str, today: dt.date, tmp_path: object
+) -> None:
+    with MattermostFake.from_org(org) as clean:
+        kit = make_kit(clean.url, store_url)
+        assert kit.collect(today=today).ok
+        expected = table_rows(kit.engine, schema.facts)
+        kit.close()
+    faults = FaultPlan(rate=0.1, kinds=("429", "5xx", "reset"), retry_after_s=0.01, seed=3)
+    with MattermostFake.from_org(org, faults=faults) as flaky:
+        # A second store: the sqlite file differs; on PostgreSQL the same DB is reset first.
+        other = store_url.replace("store.sqlite", "flaky.sqlite")
+        if other == store_url:
+            with sa.create_engine(store_url).begin() as conn:
+                for table in reversed(schema.metadata.sorted_tables):
+                    conn.execute(table.delete())
+        kit2 = make_kit(flaky.url, other)
+        result = kit2.collect(today=today)
+        assert result.ok, result.as_dict()
+        statuses = Counter(r.status for r in flaky.server.requests)
+        assert statuses[429] + statuses[503] + statuses[0] > 0
+        assert table_rows(kit2.engine, schema.facts) == expected
+
+
+def test_new_edited_and_deleted_posts_correct_their_days(
+    fake: MattermostFake, make_kit: KitFactory, store_url: str, today: dt.date
+) -> None:
+    kit = make_kit(fake.url, store_url)
+    assert kit.collect(today=today).ok
+    before = _totals(kit.engine)
+    data = fake.data
+    start = ms(today - dt.timedelta(days=24))
+    old, replies = next(
+        (p, replies)
+        for c in data.channels.values()
+        if c.type in ("O", "P")
+        for p in data.live_posts(c.id)
+        if start <= p.create_at < ms(today) - 5 * DAY_MS
+        and not p.root_id
+        and not p.props.get("from_bot")
+        and (replies := [r for r in data.live_posts(c.id) if r.root_id == p.id])
+    )
+    member = next(u for u in data.channels[old.channel_id].members if not data.users[u].is_bot)
+    now = ms(today, 10 * HOUR_MS)
+    data.delete_post(old.id, now)
+    data.add_post(old.channel_id, member, now + 1)
+    lost = sum(len(p.reactions) for p in [old, *replies])
+    target = data.channel_posts[old.channel_id][0]  # the channel's oldest post, never deleted
+    data.react(target.id, member, now + 2, emoji="tada")
+    fake.server.reset_log()
+    result = kit.collect(today=today)
+    assert result.ok
+    after = _totals(kit.engine)
+    assert replies
+    # One root deleted (with its replies), one new post: posts even, replies fewer.
+    assert after[("post", "discussion")] == before[("post", "discussion")]
+    assert after[("reply", "discussion")] == before[("reply", "discussion")] - len(replies)
+    # Reactions on the deleted posts go with them; the new one on an old post counts today.
+    assert after[("react", "discussion")] == before[("react", "discussion")] - lost + 1
+    posts_requests = [r for r in fake.server.requests if r.path.endswith("/posts")]
+    assert posts_requests and all("since" in r.query for r in posts_requests)
+
+
+def test_bad_token_gives_one_clear_authentication_error(
+    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+) -> None:
+    token = "wrong-token-4f9a2c"
+    kit = make_kit(fake.url, sqlite_url, token=token)
+    result = kit.collect(today=today)
+    assert not result.ok
+    run = result.runs[0]
+    assert run.error_type == "ConnectorAuthError"
+    assert run.error is not None
+    assert "chat" in run.error and fake.url in run.error
+    assert "session_expired" in run.error or "Invalid or expired" in run.error
+    assert token not in run.error
+    assert len(fake.server.requests) == 1
