@@ -14,8 +14,11 @@ from .champions import champions
 from .collect import collect
 from .common import State, setup_logging
 from .demo import demo
+from .diagnose import diagnose
 from .init import init
+from .onboarding import onboarding
 from .plugins import plugins_cmd
+from .report import report
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -57,7 +60,7 @@ def main(
     ctx.call_on_close(state.close)
 
 
-for command in (init, collect, plugins_cmd, demo, champions):
+for command in (init, collect, plugins_cmd, demo, champions, onboarding, report, diagnose):
     main.add_command(command)
 
 __all__ = ["main"]

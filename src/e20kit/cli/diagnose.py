@@ -1,0 +1,37 @@
+"""``e20kit diagnose``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from .common import State, emit, handle_errors, pass_state
+from .report import day_of, period_options
+
+
+@click.command()
+@period_options
+@pass_state
+@handle_errors
+def diagnose(state: State, period: str | None, lang: str | None, today: dt.datetime | None) -> None:
+    """Print which known reasons for low use are at work, with evidence and remedies.
+
+    A healthy organisation gets no finding. Exit code 0 either way; use --json for scripts.
+    """
+    kit = state.kit()
+    lang = lang or kit.config.settings.organisation.default_locale
+    findings = kit.diagnose(lang=lang, period=period, today=day_of(today))
+
+    def human() -> None:
+        if not findings:
+            click.echo(
+                "Keine Befunde." if lang == "de" else "No findings: no known reason for low use."
+            )
+        for finding in findings:
+            click.echo(f"[{finding.severity.value}] {finding.title} ({finding.rule})")
+            click.echo(f"  {finding.detail}")
+            for remedy in finding.remedies:
+                click.echo(f"  - {remedy}")
+
+    emit(state, [f.model_dump(mode="json") for f in findings], human)

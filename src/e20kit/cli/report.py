@@ -1,0 +1,77 @@
+"""``e20kit report``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .common import State, emit, handle_errors, pass_state
+
+PERIOD_HELP = "last-7d, last-30d, last-90d, last-<N>d, month:YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."
+
+
+def period_options(func: click.decorators.FC) -> click.decorators.FC:
+    """``--period``, ``--lang`` and ``--today``, shared by report and diagnose."""
+    func = click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        help="Pretend today is this day (YYYY-MM-DD); for back-dated reports and tests.",
+    )(func)
+    func = click.option(
+        "--lang",
+        type=click.Choice(["en", "de"]),
+        default=None,
+        help="Language of texts [default: organisation.default_locale].",
+    )(func)
+    return click.option(
+        "--period",
+        metavar="PERIOD",
+        default=None,
+        help=f"{PERIOD_HELP} [default: analytics.default_period].",
+    )(func)
+
+
+def day_of(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "json", "csv", "md"]),
+    default="html",
+    show_default=True,
+    help="html: one self-contained page; json: schema v1; csv: a folder of tables; md: summary.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File to write (a folder for --format csv).",
+)
+@period_options
+@pass_state
+@handle_errors
+def report(
+    state: State,
+    fmt: str,
+    out: Path,
+    period: str | None,
+    lang: str | None,
+    today: dt.datetime | None,
+) -> None:
+    """Write the adoption report of a period: figures, charts, findings and remedies."""
+    kit = state.kit()
+    lang = lang or kit.config.settings.organisation.default_locale
+    written = kit.report(fmt, out, period=period, lang=lang, today=day_of(today))
+    paths = written if isinstance(written, list) else [written]
+    emit(
+        state,
+        {"format": fmt, "files": [str(p) for p in paths]},
+        lambda: click.echo(
+            f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"
+        ),
+    )
