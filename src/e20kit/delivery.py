@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 
 OptOutScope = Literal["all", "onboarding", "champions"]
 SCOPES: tuple[OptOutScope, ...] = ("all", "onboarding", "champions")
-LOCALES = ("en", "de")
+LOCALES: tuple[str, ...] = ("en", "de")
 
 
 class DeliveryState(StrEnum):
@@ -369,6 +369,7 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 __all__ = [
+    "LOCALES",
     "SCOPES",
     "DeliveryOutcome",
     "DeliveryState",

@@ -1,0 +1,238 @@
+"""One onboarding run: evaluate checklists, store progress, then nudge stuck members.
+
+Everything that can be wrong in the config (unknown checks, bad params, a broken template, an
+unknown notifier) fails when the engine is built, before anything is read, written or sent. A
+dry run evaluates the same way but writes nothing, fires no events and sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..config import Config
+from ..extensions import StepCompleted
+from ..notifier import Notifier
+from ..plugins import Plugins
+from . import messages, progress
+from .checks import BoundCheck, bind_checks
+from .context import StoreCheckContext
+from .nudges import NudgeOutcome, NudgePlanner, Stuck
+from .settings import Checklist
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class OnboardingResult:
+    """What :meth:`e20kit.Kit.onboarding_run` did (or, dry, would do)."""
+
+    now: dt.datetime
+    dry_run: bool
+    enrolled: dict[str, int] = field(default_factory=dict)
+    """Checklist id -> members in its audience at this run."""
+    completed: list[StepCompleted] = field(default_factory=list)
+    """Steps completed in this run (dry: that would be recorded)."""
+    nudges: list[NudgeOutcome] = field(default_factory=list)
+    """Every nudge that was due and attempted (dry: would be attempted), with its outcome."""
+    skipped: dict[str, int] = field(default_factory=dict)
+    """Due nudges not attempted, by reason: ``opted_out``, ``weekly_cap``, ``quiet_hours``,
+    ``weekend``, ``disabled``."""
+    check_errors: list[str] = field(default_factory=list)
+    """Checks that raised (the step counted as not done; the run went on)."""
+
+    @property
+    def sent(self) -> list[NudgeOutcome]:
+        return [n for n in self.nudges if n.state == "sent"]
+
+    @property
+    def failed(self) -> list[NudgeOutcome]:
+        return [n for n in self.nudges if n.state == "failed"]
+
+    @property
+    def unknown(self) -> list[NudgeOutcome]:
+        return [n for n in self.nudges if n.state == "unknown"]
+
+    @property
+    def ok(self) -> bool:
+        """False when a nudge failed (it stays retryable; the CLI exits with 5)."""
+        return not self.failed
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "now": self.now.isoformat(),
+            "dry_run": self.dry_run,
+            "enrolled": dict(self.enrolled),
+            "completed": [
+                {"member": e.member_key, "checklist": e.checklist, "step": e.step}
+                for e in self.completed
+            ],
+            "nudges": [n.as_dict() for n in self.nudges],
+            "skipped": dict(self.skipped),
+            "check_errors": list(self.check_errors),
+        }
+
+
+class OnboardingEngine:
+    """Validates the ``[onboarding]`` config once; :meth:`run` may be called repeatedly."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        config: Config,
+        plugins: Plugins,
+        *,
+        notifier: Notifier | None = None,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.plugins = plugins
+        self.settings = config.settings.onboarding
+        self.tz = zoneinfo.ZoneInfo(config.settings.organisation.timezone)
+        self.bound: Mapping[tuple[str, str], BoundCheck] = bind_checks(
+            self.settings, plugins.checks(), where=config.where
+        )
+        env = messages.environment(self.settings.templates.directory)
+        messages.validate(env)
+        self.planner = NudgePlanner(engine, config, env, notifier=self._notifier(notifier))
+
+    def _notifier(self, given: Notifier | None) -> Notifier | None:
+        """The given notifier, else the configured one (None when nothing will be sent)."""
+        if given is not None:
+            return given
+        if not (self.settings.checklists and self.settings.nudges.enabled):
+            return None
+        from ..instances import make_notifier
+
+        return make_notifier(
+            self.config,
+            self.plugins,
+            self.settings.nudges.notifier,
+            key="onboarding.nudges.notifier",
+        )
+
+    def run(self, *, dry_run: bool = False, now: dt.datetime | None = None) -> OnboardingResult:
+        now = progress.utc(now) or dt.datetime.now(dt.UTC)
+        result = OnboardingResult(now=now, dry_run=dry_run)
+        stuck: list[Stuck] = []
+        with self.engine.connect() as conn:
+            done_marks = progress.marks(conn)
+        for checklist in self.settings.checklists:
+            stuck += self._checklist(checklist, done_marks, result, now, dry_run)
+        if not dry_run:
+            for event in result.completed:
+                try:
+                    self.plugins.step_completed(event)
+                except Exception as err:  # a congratulating plugin must not stop the run
+                    log.warning("e20kit_step_completed failed for %s: %s", event.step, err)
+        self.planner.nudge(stuck, result, now, dry_run=dry_run)
+        return result
+
+    def _checklist(
+        self,
+        checklist: Checklist,
+        done_marks: set[tuple[str, str, str]],
+        result: OnboardingResult,
+        now: dt.datetime,
+        dry_run: bool,
+    ) -> list[Stuck]:
+        today = now.astimezone(self.tz).date()
+        stuck_after = dt.timedelta(days=self.settings.nudges.stuck_days)
+        found: list[Stuck] = []
+        newly: list[tuple[str, str]] = []
+        stalled: list[tuple[str, str]] = []
+        moving: list[str] = []
+        with self.engine.connect() as conn:
+            members = progress.audience(conn, checklist, today)
+            stored = progress.load(conn, checklist.id)
+            for member, joined_on in members.items():
+                rows = stored.get(member, {})
+                enrolled_at = min((r.enrolled_at for r in rows.values()), default=now)
+                done = {s: r.completed_at for s, r in rows.items() if r.completed_at is not None}
+                ctx = StoreCheckContext(conn, member, joined_on)
+                for step in checklist.steps:
+                    if step.id in done:
+                        continue
+                    if self._is_done(ctx, checklist.id, step.id, done_marks, result):
+                        done[step.id] = now
+                        newly.append((member, step.id))
+                joined_at = (
+                    dt.datetime.combine(joined_on, dt.time(0), self.tz).astimezone(dt.UTC)
+                    if joined_on
+                    else enrolled_at
+                )
+                state = _current(checklist, member, joined_at, done)
+                if state is None:
+                    moving.append(member)
+                    continue
+                if now >= state.since + stuck_after:
+                    stalled.append((member, state.step.id))
+                    found.append(state)
+                else:
+                    moving.append(member)
+        result.enrolled[checklist.id] = len(members)
+        if not dry_run:
+            with self.engine.begin() as conn:
+                progress.enrol(conn, checklist, members, now)
+                recorded = [
+                    (m, s) for m, s in newly if progress.complete(conn, m, checklist.id, s, now)
+                ]
+                progress.set_stalled(conn, checklist.id, stalled, moving, now)
+        else:
+            recorded = newly
+        result.completed += [StepCompleted(m, checklist.id, s, now) for m, s in recorded]
+        return found
+
+    def _is_done(
+        self,
+        ctx: StoreCheckContext,
+        checklist: str,
+        step: str,
+        done_marks: set[tuple[str, str, str]],
+        result: OnboardingResult,
+    ) -> bool:
+        member = ctx.member_key
+        if (member, checklist, step) in done_marks or (member, "", step) in done_marks:
+            return True
+        try:
+            return self.bound[(checklist, step)](ctx)
+        except Exception as err:  # one broken check must not stop the run
+            text = f"check for {checklist}/{step} failed: {type(err).__name__}: {err}"
+            log.warning(text)
+            if text not in result.check_errors:
+                result.check_errors.append(text)
+            return False
+
+
+def _current(
+    checklist: Checklist,
+    member: str,
+    joined_at: dt.datetime,
+    done: Mapping[str, dt.datetime | None],
+) -> Stuck | None:
+    """The member's first open step and since when they have been on it (None: all done)."""
+    since = joined_at
+    for position, step in enumerate(checklist.steps, start=1):
+        if step.id not in done:
+            return Stuck(
+                member_key=member,
+                checklist=checklist,
+                step=step,
+                position=position,
+                completed=sum(1 for s in checklist.steps if s.id in done),
+                since=since,
+                joined_at=joined_at,
+            )
+        at = done[step.id]
+        if at is not None and at > since:
+            since = at
+    return None
+
+
+__all__ = ["OnboardingEngine", "OnboardingResult"]

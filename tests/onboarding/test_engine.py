@@ -1,0 +1,277 @@
+"""The onboarding run: progress, exactly-the-stuck nudges, at most once, rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from e20kit import Kit, Message
+from e20kit import delivery as dl
+from e20kit.store import schema
+
+from .helpers import (
+    NOW,
+    Events,
+    Recorder,
+    add_fact,
+    add_member,
+    days_ago,
+    ledger,
+    make_kit,
+    rows,
+    sent,
+)
+
+
+def org(kit: Kit) -> None:
+    """a: stuck on first_post; b: just posted (moves on today); c: joined yesterday;
+    d: joined too long ago; e: all done; g: inactive account."""
+    engine = kit.engine
+    add_member(engine, "a", days_ago(10))
+    add_member(engine, "b", days_ago(10), locale="de-DE")
+    add_fact(engine, "b", days_ago(2), "chat", "post")
+    add_member(engine, "c", days_ago(1))
+    add_member(engine, "d", days_ago(100))
+    add_member(engine, "e", days_ago(20))
+    add_fact(engine, "e", days_ago(15), "chat", "reply", 3)
+    add_fact(engine, "e", days_ago(12), "wiki", "create", 2)
+    kit.mark_step("e", "intro_session")
+    add_member(engine, "g", days_ago(10), active=False)
+
+
+@pytest.fixture
+def kit(tmp_path: Path, store_url: str) -> Kit:
+    events = Events()
+    kit = make_kit(tmp_path, store_url, events=events)
+    kit.events = events  # type: ignore[attr-defined]
+    org(kit)
+    return kit
+
+
+def test_nudges_exactly_the_stuck_members(kit: Kit, tmp_path: Path) -> None:
+    result = kit.onboarding_run(now=NOW)
+    assert [(n.member_key, n.step, n.state) for n in result.nudges] == [("a", "first_post", "sent")]
+    messages = sent(tmp_path)
+    assert [m["member"] for m in messages] == ["a"]
+    assert "Say hello in a channel" in messages[0]["subject"]
+    assert "https://intranet.example.org/guides/chat" in messages[0]["body"]
+    assert result.enrolled == {"newcomers": 4}  # a, b, c, e
+    assert sorted((e.member_key, e.step) for e in result.completed) == [
+        ("b", "first_post"),
+        ("e", "first_page"),
+        ("e", "first_post"),
+        ("e", "intro_session"),
+    ]
+    assert result.ok
+
+
+def test_second_run_sends_nothing(kit: Kit, tmp_path: Path) -> None:
+    kit.onboarding_run(now=NOW)
+    again = kit.onboarding_run(now=NOW + dt.timedelta(hours=1))
+    assert again.nudges == [] and again.completed == []
+    assert len(sent(tmp_path)) == 1
+    assert ledger(kit.engine) == {"onboarding:nudge:newcomers:first_post:a:1": "sent"}
+
+
+def test_step_completed_fires_once_per_member_and_step(kit: Kit) -> None:
+    kit.onboarding_run(now=NOW)
+    kit.onboarding_run(now=NOW + dt.timedelta(days=1))
+    kit.mark_step("e", "intro_session")  # already complete: no second event
+    events = kit.events.completed  # type: ignore[attr-defined]
+    keys = [(e.member_key, e.checklist, e.step) for e in events]
+    assert len(keys) == len(set(keys)) == 4
+
+
+def test_later_nudge_after_moving_on(kit: Kit, tmp_path: Path) -> None:
+    kit.onboarding_run(now=NOW)
+    # b completed first_post at NOW; three days later b is stuck on the intro session (German).
+    later = NOW + dt.timedelta(days=3)
+    result = kit.onboarding_run(now=later)
+    got = {(n.member_key, n.step, n.locale) for n in result.nudges}
+    # c joined 4 days before `later`: stuck on first_post too.
+    assert got == {("b", "intro_session", "de"), ("c", "first_post", "en")}
+    german = next(m for m in sent(tmp_path) if m["member"] == "b")
+    assert german["subject"] == "Ihr nächster Schritt: Besuchen Sie die Einführung"
+
+
+def test_crash_between_sending_and_recording(
+    kit: Kit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as m:
+        m.setattr(dl, "_mark_sent", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            kit.onboarding_run(now=NOW)
+    assert ledger(kit.engine) == {"onboarding:nudge:newcomers:first_post:a:1": "pending"}
+    assert len(sent(tmp_path)) == 1
+    # A fresh process: a new kit, a new notifier instance that only knows the JSON-lines file.
+    rerun = make_kit(tmp_path, kit.store_url).onboarding_run(now=NOW + dt.timedelta(minutes=5))
+    assert [(n.member_key, n.state) for n in rerun.nudges] == [("a", "already_sent")]
+    assert len(sent(tmp_path)) == 1
+    assert ledger(kit.engine) == {"onboarding:nudge:newcomers:first_post:a:1": "sent"}
+
+
+def test_notifier_failing_after_delivery_is_not_repeated(kit: Kit) -> None:
+    class Flaky(Recorder):
+        def send(self, message: Message) -> None:
+            super().send(message)
+            raise OSError("connection reset after the post went out")
+
+    flaky = Flaky()
+    first = kit.onboarding_run(now=NOW, notifier=flaky)
+    assert [n.state for n in first.nudges] == ["failed"] and not first.ok
+    second = kit.onboarding_run(now=NOW + dt.timedelta(hours=1), notifier=flaky)
+    assert [n.state for n in second.nudges] == ["already_sent"]
+    assert len(flaky.messages) == 1
+
+
+def test_failing_member_does_not_stop_the_others(kit: Kit) -> None:
+    add_member(kit.engine, "h", days_ago(9))
+    notifier = Recorder(fail_for={"a"})
+    result = kit.onboarding_run(now=NOW, notifier=notifier)
+    assert {(n.member_key, n.state) for n in result.nudges} == {("a", "failed"), ("h", "sent")}
+    assert not result.ok and result.failed[0].error
+    notifier.fail_for.clear()
+    retry = kit.onboarding_run(now=NOW + dt.timedelta(hours=1), notifier=notifier)
+    assert [(n.member_key, n.state) for n in retry.nudges] == [("a", "sent")]
+    assert sorted(m.recipient.member_key for m in notifier.messages) == ["a", "h"]
+
+
+def test_opt_out_is_always_honoured(kit: Kit, tmp_path: Path) -> None:
+    assert kit.opt_out("a", "onboarding")
+    result = kit.onboarding_run(now=NOW)
+    assert result.nudges == [] and result.skipped == {"opted_out": 1}
+    assert sent(tmp_path) == []
+    kit.opt_in("a")
+    assert [n.member_key for n in kit.onboarding_run(now=NOW).nudges] == ["a"]
+
+
+def test_opt_out_by_email_uses_the_pseudonym(kit: Kit) -> None:
+    key = kit.pseudonymiser.member_key(email="New.Person@Example.org", platform="", person_id="")
+    add_member(kit.engine, key, days_ago(9))
+    kit.opt_out("new.person@example.org")
+    result = kit.onboarding_run(now=NOW)
+    assert key not in {n.member_key for n in result.nudges}
+    assert result.skipped["opted_out"] == 1
+
+
+def test_weekly_cap_counts_every_kind(kit: Kit) -> None:
+    notifier = Recorder()
+    # Two champion messages this week already: a's cap of 2 is reached.
+    for n in range(2):
+        msg = Message(
+            f"champions:invite:a:{n}", dl.recipient(kit.engine, "a"), "s", "b", "champions.invite"
+        )
+        dl.deliver(kit.engine, "out", notifier, msg, dry_run=False, now=NOW - dt.timedelta(days=2))
+    result = kit.onboarding_run(now=NOW, notifier=notifier)
+    assert result.nudges == [] and result.skipped == {"weekly_cap": 1}
+    # A week later the cap has room again.
+    later = kit.onboarding_run(now=NOW + dt.timedelta(days=7), notifier=notifier)
+    assert ("a", "sent") in {(n.member_key, n.state) for n in later.nudges}
+
+
+def test_weekly_cap_across_checklists(tmp_path: Path, store_url: str) -> None:
+    kit = make_kit(tmp_path, store_url, SECOND_CHECKLIST, body=CAP1)
+    add_member(kit.engine, "a", days_ago(10))
+    result = kit.onboarding_run(now=NOW)
+    assert [(n.member_key, n.checklist) for n in result.nudges] == [("a", "newcomers")]
+    assert result.skipped == {"weekly_cap": 1}
+
+
+@pytest.mark.parametrize(
+    ("local", "reason"),
+    [
+        (dt.datetime(2026, 3, 2, 7, 59), "quiet_hours"),
+        (dt.datetime(2026, 3, 2, 8, 0), None),
+        (dt.datetime(2026, 3, 2, 17, 59), None),
+        (dt.datetime(2026, 3, 2, 18, 0), "quiet_hours"),
+        (dt.datetime(2026, 3, 2, 23, 30), "quiet_hours"),
+        (dt.datetime(2026, 3, 7, 11, 0), "weekend"),
+        (dt.datetime(2026, 3, 8, 11, 0), "weekend"),
+    ],
+)
+def test_quiet_hours_and_weekends_in_the_organisation_zone(
+    kit: Kit, tmp_path: Path, local: dt.datetime, reason: str | None
+) -> None:
+    now = local.replace(tzinfo=dt.UTC) - dt.timedelta(hours=1)  # Berlin is UTC+1 in March
+    result = kit.onboarding_run(now=now)
+    if reason is None:
+        assert [n.member_key for n in result.nudges if n.member_key == "a"] == ["a"]
+    else:
+        assert result.nudges == [] and reason in result.skipped
+        assert sent(tmp_path) == []
+
+
+def test_dry_run_sends_and_records_nothing(kit: Kit, tmp_path: Path) -> None:
+    before = {t: rows(kit.engine, t) for t in (schema.ledger, schema.onboarding_progress)}
+    result = kit.onboarding_run(now=NOW, dry_run=True)
+    assert [(n.member_key, n.channel, n.state) for n in result.nudges] == [
+        ("a", "out", "would_send")
+    ]
+    assert result.nudges[0].subject == "Your next step: Say hello in a channel"
+    assert result.completed and not kit.events.completed  # type: ignore[attr-defined]
+    assert sent(tmp_path) == []
+    assert {t: rows(kit.engine, t) for t in before} == before
+    # The real run afterwards does exactly what the dry run announced.
+    real = kit.onboarding_run(now=NOW)
+    assert [(n.member_key, n.subject) for n in real.nudges] == [
+        (n.member_key, n.subject) for n in result.nudges
+    ]
+
+
+def test_repeat_nudges_up_to_the_maximum(tmp_path: Path, store_url: str) -> None:
+    kit = make_kit(tmp_path, store_url, body=REPEAT)
+    add_member(kit.engine, "a", days_ago(10))
+    keys = []
+    for day in range(0, 30, 1):
+        now = NOW + dt.timedelta(days=day)
+        if now.weekday() >= 5:
+            continue
+        keys += [n.key for n in kit.onboarding_run(now=now).nudges]
+    assert keys == [
+        "onboarding:nudge:newcomers:first_post:a:1",
+        "onboarding:nudge:newcomers:first_post:a:2",
+    ]
+
+
+def test_due_days_hold_the_first_nudge(tmp_path: Path, store_url: str) -> None:
+    kit = make_kit(tmp_path, store_url, body=CHECKLIST_DUE)
+    add_member(kit.engine, "a", days_ago(10))
+    assert kit.onboarding_run(now=NOW).nudges == []
+    later = kit.onboarding_run(now=NOW + dt.timedelta(days=4))
+    assert [n.member_key for n in later.nudges] == ["a"]
+
+
+def test_audience_departments_and_platforms(tmp_path: Path, store_url: str) -> None:
+    body = CHECKLIST_DUE.replace("due_days = 14", "due_days = 0").replace(
+        "joined_within_days = 60",
+        'joined_within_days = 60, departments = ["IT"], platforms = ["chat"]',
+    )
+    kit = make_kit(tmp_path, store_url, body=body)
+    add_member(kit.engine, "it-chat", days_ago(10), department="IT")
+    add_member(kit.engine, "it-wiki", days_ago(10), department="IT", platform="wiki")
+    add_member(kit.engine, "sales", days_ago(10), department="Sales")
+    result = kit.onboarding_run(now=NOW)
+    assert result.enrolled == {"newcomers": 1}
+    assert [n.member_key for n in result.nudges] == ["it-chat"]
+
+
+from .helpers import CHECKLIST  # noqa: E402
+
+SECOND_CHECKLIST = """
+[[onboarding.checklists]]
+id = "second"
+audience = {{ joined_within_days = 60 }}
+[[onboarding.checklists.steps]]
+id = "visit"
+check = "activity"
+params = {{ actions = ["visit"] }}
+title = "Visit the intranet"
+"""
+CAP1 = CHECKLIST.replace("weekly_cap = 2", "weekly_cap = 1")
+REPEAT = CHECKLIST.replace("weekly_cap = 2", "weekly_cap = 5\nmax_per_step = 2\nrepeat_days = 7")
+CHECKLIST_DUE = CHECKLIST.replace(
+    'help_url = "https://intranet.example.org/guides/chat"',
+    'help_url = "https://intranet.example.org/guides/chat"\ndue_days = 14',
+)
