@@ -311,6 +311,27 @@ def test_each_knob_moves_its_figure(knob: str, low: float, high: float, figure: 
     assert small < large
 
 
+def test_feature_spread_widens_daily_use() -> None:
+    def platforms_per_active_day(org: Org) -> float:
+        days: dict[tuple[str, dt.date], set[str]] = collections.defaultdict(set)
+        for member, e in org.iter_events():
+            days[(member.person_id, e.day)].add(e.platform)
+        return sum(len(p) for p in days.values()) / len(days)
+
+    assert platforms_per_active_day(org_for(feature_spread=0.1)) < platforms_per_active_day(
+        org_for(feature_spread=0.9)
+    )
+
+
+def test_busy_weeks_collapse_activity() -> None:
+    org = org_for("no_time")
+    assert org.knobs.busy_weeks
+    per_week = collections.Counter((e.day - org.start).days // 7 for _, e in org.iter_events())
+    busy = [per_week[w] for w in org.knobs.busy_weeks]
+    ordinary = [n for w, n in per_week.items() if w not in org.knobs.busy_weeks and w < 17]
+    assert max(busy) < 0.5 * min(ordinary)
+
+
 def test_dropout_and_leaders_knobs_move_their_figures() -> None:
     assert (
         figures(org_for(newcomer_dropout=0.9, newcomer_share=0.15)).newcomer_week4_retention

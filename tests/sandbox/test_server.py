@@ -246,10 +246,8 @@ def test_stop_joins_threads_even_with_open_keep_alive_connections() -> None:
     for i in range(3):
         assert session.get(f"{srv.url}/api/v4/users/{i}", timeout=5).ok
     assert len(_loopback_threads() - before) >= 2  # the serve loop and a keep-alive worker
-    start = time.monotonic()
     srv.stop()
     srv.stop()  # idempotent
-    assert time.monotonic() - start < 4
     assert _loopback_threads() - before == set()
     session.close()
     with pytest.raises(requests.ConnectionError):

@@ -282,7 +282,9 @@ def _profile(
         bursty=bursty,
         platform_cumulative=cumulative,
         homes=(homes[0], homes[1], homes[2]),
-        extra_platform=0.8 if archetype == "power" else 0.6,
+        extra_platform=min(1.0, k.feature_spread + 0.2)
+        if archetype == "power"
+        else k.feature_spread,
         dropout=person.newcomer and rng.random() < k.newcomer_dropout,
     )
 

@@ -37,6 +37,13 @@ class Knobs:
     """Relative growth of activity over the window (0.5: a day at the end is 1.5x the start)."""
     weekend_factor: float = 0.1
     """Activity on Saturdays and Sundays relative to workdays."""
+    feature_spread: float = 0.6
+    """Chance of also touching each other platform on an active day; near 1 with few
+    contributions looks like use spread thinly over many features."""
+    busy_weeks: tuple[int, ...] = ()
+    """Weeks of the window (0 = the first seven days) when project work crowds the tools out."""
+    busy_factor: float = 0.25
+    """Activity during busy weeks relative to ordinary ones."""
     newcomer_share: float = 0.08
     """Share of members who joined in the last ~90 days."""
     newcomer_dropout: float = 0.1
@@ -72,7 +79,7 @@ PRESETS: Mapping[str, Mapping[str, Any]] = {
     "closed_culture": {"leaders_participation": 0.25, "reply_share": 0.08},
     "unclear_benefit": {"creator_share": 0.03, "heavy_share": 0.01},
     "complicated": {"newcomer_dropout": 0.8, "newcomer_share": 0.15},
-    "no_time": {"active_days_per_member": 0.7},
+    "no_time": {"active_days_per_member": 0.7, "busy_weeks": (6, 7)},
     "too_little_training": {"newcomer_creator_share": 0.03, "newcomer_share": 0.15},
 }
 """Knob overrides per known reason for low use (names as in the diagnosis playbook)."""

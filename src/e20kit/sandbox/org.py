@@ -142,8 +142,12 @@ def _calendar(org: Org) -> Calendar:
     weekend = tuple(day.weekday() >= 5 for day in dates)
     span = max(1, len(dates) - 1)
     mean = 1.0 + k.adoption_trend / 2.0
+    busy = frozenset(k.busy_weeks)
     factor = tuple(
-        (1.0 + k.adoption_trend * d / span) / mean * (k.weekend_factor if weekend[d] else 1.0)
+        (1.0 + k.adoption_trend * d / span)
+        / mean
+        * (k.weekend_factor if weekend[d] else 1.0)
+        * (k.busy_factor if d // 7 in busy else 1.0)
         for d in range(len(dates))
     )
     ids = tuple(c.container_id for c in org.containers)
