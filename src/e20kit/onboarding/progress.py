@@ -44,7 +44,7 @@ def audience(
     m, ident = schema.members, schema.identities
     who = checklist.audience
     stmt = sa.select(m.c.member_key, m.c.joined_on).where(m.c.active.is_(True))
-    if who.joined_within_days is not None:
+    if who.joined_within_days:
         stmt = stmt.where(m.c.joined_on >= today - dt.timedelta(days=who.joined_within_days))
         stmt = stmt.where(m.c.joined_on <= today)
     if who.departments:

@@ -62,8 +62,8 @@ class Localised(_Frozen):
 class Audience(_Frozen):
     """Who gets a checklist; every given condition must hold."""
 
-    joined_within_days: int | None = Field(default=90, ge=1)
-    """Members who joined at most this many days ago (None: regardless of joining date; members
+    joined_within_days: int = Field(default=90, ge=0)
+    """Members who joined at most this many days ago; 0: regardless of joining date (members
     without a joining date only qualify then)."""
     departments: list[str] = Field(default_factory=list)
     """Only these departments (empty: every department)."""
