@@ -9,6 +9,7 @@ import re
 import tracemalloc
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from e20kit.vocab import CONSUMPTION_ACTIONS, CONTRIBUTION_ACTIONS, HELPING_ACTI
 
 
 @cache
-def org_for(preset: str = "healthy", **knobs: float) -> Org:
+def org_for(preset: str = "healthy", **knobs: Any) -> Org:
     return build_org(preset=preset, **knobs)
 
 
@@ -206,6 +207,7 @@ def test_containers_lively_and_dormant() -> None:
     dormant = [c for c in org.containers if c.dormant_from is not None]
     assert dormant and len(dormant) < len(org.containers) / 2
     for c in dormant:
+        assert c.dormant_from is not None
         assert c.container_id not in last_use or last_use[c.container_id] < c.dormant_from
     for platform in PLATFORMS:
         lively = org.containers_of(platform)[0]

@@ -140,6 +140,16 @@ def test_slow_answers_after_the_delay(server: LoopbackServer) -> None:
     got = requests.get(f"{server.url}/api/v4/users/u", timeout=5)
     assert time.monotonic() - start >= 0.2
     assert got.json()["id"] == "u"
+    assert server.injected == {"slow": 1}
+    server.reset_log()
+    assert server.injected == {}
+
+
+def test_a_handler_returning_something_else_answers_500() -> None:
+    with LoopbackServer(lambda req: {"not": "a response"}) as srv:  # type: ignore[arg-type,return-value]
+        got = requests.get(f"{srv.url}/x", timeout=5)
+    assert got.status_code == 500
+    assert "not a Response" in got.json()["detail"]
 
 
 def test_latency_is_added_to_every_request(server: LoopbackServer) -> None:

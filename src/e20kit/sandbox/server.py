@@ -70,6 +70,7 @@ class LoopbackServer:
         self.app: App = app
         self._decider = FaultDecider(faults)
         self._log: list[LoggedRequest] = []
+        self._injected: dict[str, int] = {}
         self._log_lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = _HTTPServer((host, 0), self)
@@ -103,10 +104,17 @@ class LoopbackServer:
         with self._log_lock:
             return list(self._log)
 
+    @property
+    def injected(self) -> dict[str, int]:
+        """How many faults of each kind were injected since start or :meth:`reset_log`."""
+        with self._log_lock:
+            return dict(self._injected)
+
     def reset_log(self) -> None:
         """Forget the recorded requests (e.g. between the two runs of an incremental test)."""
         with self._log_lock:
             self._log.clear()
+            self._injected.clear()
 
     def stop(self) -> None:
         """Stop serving, close open connections and join every server thread. Idempotent."""
@@ -135,16 +143,23 @@ class LoopbackServer:
 
     # -- called from handler threads -------------------------------------------------------
 
-    def _record(self, request: Request, status: int) -> None:
+    def _record(self, request: Request, status: int, fault: str | None) -> None:
         with self._log_lock:
             self._log.append(LoggedRequest(request.method, request.path, request.query, status))
+            if fault is not None:
+                self._injected[fault] = self._injected.get(fault, 0) + 1
 
     def _call_app(self, request: Request) -> Response:
         try:
-            return self.app(request)
+            response = self.app(request)
         except Exception as exc:  # a broken fake must answer, not hang the client
             logger.exception("sandbox handler failed for %s %s", request.method, request.path)
             return Response.json({"error": "handler failed", "detail": repr(exc)}, 500)
+        if not isinstance(response, Response) or not isinstance(response.body, bytes):
+            detail = f"handler returned {response!r}, not a Response with a bytes body"
+            logger.error("sandbox handler for %s %s: %s", request.method, request.path, detail)
+            return Response.json({"error": "handler failed", "detail": detail}, 500)
+        return response
 
     def _serve(self, handler: _Handler, request: Request, raw_query: str) -> None:
         decider = self._decider
@@ -153,7 +168,7 @@ class LoopbackServer:
             self._stopping.wait(plan.latency_s)
         kind = decider.decide(request.method, request.path, raw_query, request.body)
         if kind == "reset":
-            self._record(request, 0)
+            self._record(request, 0, kind)
             handler.reset()
             return
         if kind == "429" and plan is not None:
@@ -165,7 +180,7 @@ class LoopbackServer:
             response = self._call_app(request)
         if kind == "slow" and plan is not None:
             self._stopping.wait(plan.slow_s)
-        self._record(request, response.status)
+        self._record(request, response.status, kind)
         handler.answer(response, truncate=kind == "truncated")
 
 
