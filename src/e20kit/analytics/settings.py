@@ -28,10 +28,10 @@ class DiagnosisThresholds(BaseModel):
     the tools look too complicated."""
     min_newcomers: int = Field(default=5, ge=1)
     """Newcomer rules need at least this many newcomers (also never fewer than k)."""
-    features_per_member: float = Field(default=3.5, ge=0)
+    features_per_member: float = Field(default=5.0, ge=0)
     """complicated (supporting signal): mean distinct features per active member at or above
     which use is spread thinly, reported only together with a newcomer drop-out."""
-    active_days_per_week: float = Field(default=1.5, ge=0)
+    active_days_per_week: float = Field(default=1.8, ge=0)
     """no_time: mean active days per week of members active that week, below which members
     have no time for the tools."""
     busy_collapse: float = Field(default=0.5, ge=0, le=1)
@@ -42,16 +42,16 @@ class DiagnosisThresholds(BaseModel):
     newcomer_creator_share: float = Field(default=0.15, ge=0, le=1)
     """training (fallback without onboarding data): share of active newcomers who contributed,
     below which training is too thin."""
-    creator_share: float = Field(default=0.12, ge=0, le=1)
+    creator_share: float = Field(default=0.15, ge=0, le=1)
     """unclear_benefit: share of active members who contributed, below which the benefit is
     unclear (many readers, few creators)."""
-    top10_share: float = Field(default=0.85, ge=0, le=1)
+    top10_share: float = Field(default=0.92, ge=0, le=1)
     """unclear_benefit: share of contributions by the top 10 % above which contributions are
     concentrated in a few people."""
-    leader_ratio: float = Field(default=0.9, ge=0)
+    leader_ratio: float = Field(default=0.8, ge=0)
     """closed_culture: leaders' participation rate divided by staff's, below which leaders are
     not role models."""
-    helping_share: float = Field(default=0.2, ge=0, le=1)
+    helping_share: float = Field(default=0.25, ge=0, le=1)
     """closed_culture: share of contributions that reply to or comment on others' content,
     below which people do not engage with each other."""
 
