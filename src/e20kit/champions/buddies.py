@@ -102,12 +102,17 @@ def pair_buddies(
     excluded = opted_out(engine, "champions")
     with engine.begin() as conn:
         champions = _champions(conn, excluded)
-        departments = dict(
-            conn.execute(sa.select(members.c.member_key, members.c.department)).tuples()
-        )
         open_rows = list(
             conn.execute(sa.select(champion_buddies).where(champion_buddies.c.ended_at.is_(None)))
         )
+        departments = {
+            str(k): d
+            for k, d in conn.execute(
+                sa.select(members.c.member_key, members.c.department).where(
+                    members.c.member_key.in_(sorted({r.newcomer_key for r in open_rows}))
+                )
+            )
+        }
         load: dict[str, int] = dict.fromkeys(champions, 0)
         kept: list[BuddyPair] = []
         ended: list[str] = []
