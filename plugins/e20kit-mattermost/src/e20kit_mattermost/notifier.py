@@ -4,7 +4,7 @@
 ``POST /api/v4/channels/direct`` and posts the message with ``POST /api/v4/posts``, putting the
 message's idempotency key in the post's ``props``. ``was_sent`` looks for that key among the DM
 channel's recent posts, so the core's ledger can deliver at most once even after a crash between
-sending and recording.
+sending and recording. ``send`` itself checks first, so asking twice still sends one DM.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class MattermostNotifier:
         self.client = MattermostClient(session, token=token, connector=context.name)
         self._bot_id = settings.bot_user_id
         self._channels: dict[str, str] = {}
+        self._sent: set[str] = set()
         self._lock = threading.Lock()
 
     def _user_id(self, message: Message) -> str:
@@ -54,11 +55,15 @@ class MattermostNotifier:
             return self._channels[user_id]
 
     def send(self, message: Message) -> None:
+        """Post the message unless a post with its key is already in the DM channel."""
         user = self._user_id(message)
         text = f"**{message.subject}**\n\n{message.body}" if message.subject else message.body
+        if message.key in self._sent or self.was_sent(message):
+            return
         try:
             channel = self._channel(user)
             self.client.create_post(channel, text, {KEY_PROP: message.key})
+            self._sent.add(message.key)
         except ConnectorError as err:
             raise NotifierError(
                 f"[{self.name}] could not send message {message.key}: {err}",

@@ -29,7 +29,6 @@ def user(u: User) -> Json:
         "last_picture_update": u.last_picture_update,
         "failed_attempts": 0,
         "mfa_active": False,
-        "timezone": {"useAutomaticTimezone": "true", "automaticTimezone": "", "manualTimezone": ""},
     }
     if u.is_bot:
         body["is_bot"] = True
