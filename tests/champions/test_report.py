@@ -1,0 +1,64 @@
+"""The champions report section: coverage suppressed for small groups, states, gaps, load."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+from e20kit.champions.roster import RosterState
+from e20kit.champions.settings import ChampionsSettings
+
+from .helpers import NOW, TODAY, add_member, department, make_kit
+
+
+def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None:
+    kit = make_kit(tmp_path, store_url, "members_per_champion = 10\nmin_department_size = 2")
+    big = department(kit.engine, "Big", 6, active_top=2)
+    small = department(kit.engine, "Small", 3, active_top=1)
+    department(kit.engine, "Gap", 5)
+    kit.set_champion_state(big[0], RosterState.ACTIVE, by="hr", now=NOW)
+    kit.set_champion_state(small[0], RosterState.ACTIVE, by="hr", now=NOW)
+    kit.nominate_champions(now=NOW)  # nobody in Gap is active: no candidate there
+    add_member(kit.engine, "newbie", "Big", joined_on=TODAY.replace(day=1).replace(month=10))
+    kit.pair_buddies(now=NOW)
+    section = kit.champion_report("en")
+    coverage = {row["department"]: row for row in section.tables["coverage"]}
+    assert coverage["Big"] == {
+        "department": "Big",
+        "members": 7,
+        "target": 1,
+        "champions": 1,
+        "coverage": 1.0,
+        "suppressed": False,
+    }
+    assert coverage["Small"]["suppressed"] is True
+    assert coverage["Small"]["members"] is None and coverage["Small"]["champions"] is None
+    assert section.tables["departments_without_champion"] == [{"department": "Gap"}]
+    states = {r["state"]: r["members"] for r in section.tables["roster_by_state"]}
+    assert states == {"candidate": 0, "invited": 0, "active": 2, "alumni": 0, "declined": 0}
+    assert section.tables["buddy_load"] == [
+        {"buddies": 0, "champions": 1},
+        {"buddies": 1, "champions": 1},
+    ]
+    assert "2 of 3 departments" in section.markdown and "Gap" in section.markdown
+    text = section.markdown + json.dumps(section.tables)
+    assert not any(key in text for key in [*big, *small, "newbie"]), "no member keys"
+    german = kit.champion_report("de")
+    assert "Abteilungen ohne Champion: Gap" in german.markdown
+
+
+def test_section_comes_through_the_report_hook(tmp_path: Path, sqlite_url: str) -> None:
+    kit = make_kit(tmp_path, sqlite_url)
+    department(kit.engine, "Big", 6, active_top=2)
+    metrics = SimpleNamespace(
+        engine=kit.engine, min_group_size=5, champions=ChampionsSettings(members_per_champion=2)
+    )
+    found = kit.plugins.report_sections(metrics, "en")  # type: ignore[arg-type]
+    sections = [s for s in found if s.id == "champions"]
+    assert len(sections) == 1
+    (row,) = sections[0].tables["coverage"]
+    assert row["target"] == 3
+    no_store = SimpleNamespace(min_group_size=5)
+    found = kit.plugins.report_sections(no_store, "en")  # type: ignore[arg-type]
+    assert not [s for s in found if s.id == "champions"]
