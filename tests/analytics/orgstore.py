@@ -49,7 +49,9 @@ def load_org(engine: sa.Engine, org: object) -> None:
             conn.execute(schema.facts.insert(), rows[start : start + 20000])
 
 
-def org_metrics(url: str, preset: str | None = None, period: str = "last-30d", **knobs: object) -> Metrics:
+def org_metrics(
+    url: str, preset: str | None = None, period: str = "last-30d", **knobs: object
+) -> Metrics:
     org = build_org(seed=7, preset=preset, **knobs)
     engine = create_engine(url)
     try:
