@@ -5,7 +5,10 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import itertools
+import os
 import re
+import subprocess
+import sys
 import tracemalloc
 from dataclasses import dataclass
 from functools import cache
@@ -99,6 +102,28 @@ def test_same_seed_gives_the_same_org_and_events() -> None:
     other = build_org(seed=4, members=120, days=30)
     assert other.people != first.people
     assert list(other.iter_events()) != list(first.iter_events())
+
+
+_DIGEST = """
+import hashlib
+from e20kit.sandbox import build_org
+org = build_org(members=80, departments=3, days=30)
+print(hashlib.sha256(repr((org.people, list(org.iter_events()))).encode()).hexdigest())
+"""
+
+
+def test_determinism_does_not_depend_on_hash_randomisation() -> None:
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _DIGEST],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
 
 
 def test_events_of_one_member_replay_identically() -> None:
