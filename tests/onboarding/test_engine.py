@@ -26,12 +26,15 @@ from .helpers import (
 
 
 def org(kit: Kit) -> None:
-    """a: stuck on first_post; b: just posted (moves on today); c: joined yesterday;
+    """a: stuck on first_post; b: posted long ago, stuck on intro_session (German);
+    p: posted but joined two days ago (not stuck yet); c: joined yesterday;
     d: joined too long ago; e: all done; g: inactive account."""
     engine = kit.engine
     add_member(engine, "a", days_ago(10))
     add_member(engine, "b", days_ago(10), locale="de-DE")
-    add_fact(engine, "b", days_ago(2), "chat", "post")
+    add_fact(engine, "b", days_ago(8), "chat", "post")
+    add_member(engine, "p", days_ago(2))
+    add_fact(engine, "p", days_ago(1), "chat", "reply")
     add_member(engine, "c", days_ago(1))
     add_member(engine, "d", days_ago(100))
     add_member(engine, "e", days_ago(20))
@@ -52,17 +55,23 @@ def kit(tmp_path: Path, store_url: str) -> Kit:
 
 def test_nudges_exactly_the_stuck_members(kit: Kit, tmp_path: Path) -> None:
     result = kit.onboarding_run(now=NOW)
-    assert [(n.member_key, n.step, n.state) for n in result.nudges] == [("a", "first_post", "sent")]
-    messages = sent(tmp_path)
-    assert [m["member"] for m in messages] == ["a"]
-    assert "Say hello in a channel" in messages[0]["subject"]
-    assert "https://intranet.example.org/guides/chat" in messages[0]["body"]
-    assert result.enrolled == {"newcomers": 4}  # a, b, c, e
+    assert [(n.member_key, n.step, n.locale, n.state) for n in result.nudges] == [
+        ("a", "first_post", "en", "sent"),
+        ("b", "intro_session", "de", "sent"),
+    ]
+    messages = {m["member"]: m for m in sent(tmp_path)}
+    assert sorted(messages) == ["a", "b"]
+    assert messages["a"]["subject"] == "Your next step: Say hello in a channel"
+    assert "https://intranet.example.org/guides/chat" in messages["a"]["body"]
+    assert messages["b"]["subject"] == "Ihr nächster Schritt: Besuchen Sie die Einführung"
+    assert "Sie haben 1 von 3" in " ".join(messages["b"]["body"].split())
+    assert result.enrolled == {"newcomers": 5}  # a, b, p, c, e
     assert sorted((e.member_key, e.step) for e in result.completed) == [
         ("b", "first_post"),
         ("e", "first_page"),
         ("e", "first_post"),
         ("e", "intro_session"),
+        ("p", "first_post"),
     ]
     assert result.ok
 
@@ -71,8 +80,11 @@ def test_second_run_sends_nothing(kit: Kit, tmp_path: Path) -> None:
     kit.onboarding_run(now=NOW)
     again = kit.onboarding_run(now=NOW + dt.timedelta(hours=1))
     assert again.nudges == [] and again.completed == []
-    assert len(sent(tmp_path)) == 1
-    assert ledger(kit.engine) == {"onboarding:nudge:newcomers:first_post:a:1": "sent"}
+    assert len(sent(tmp_path)) == 2
+    assert ledger(kit.engine) == {
+        "onboarding:nudge:newcomers:first_post:a:1": "sent",
+        "onboarding:nudge:newcomers:intro_session:b:1": "sent",
+    }
 
 
 def test_step_completed_fires_once_per_member_and_step(kit: Kit) -> None:
@@ -81,19 +93,24 @@ def test_step_completed_fires_once_per_member_and_step(kit: Kit) -> None:
     kit.mark_step("e", "intro_session")  # already complete: no second event
     events = kit.events.completed  # type: ignore[attr-defined]
     keys = [(e.member_key, e.checklist, e.step) for e in events]
-    assert len(keys) == len(set(keys)) == 4
+    assert len(keys) == len(set(keys)) == 5
 
 
-def test_later_nudge_after_moving_on(kit: Kit, tmp_path: Path) -> None:
+def test_completing_a_step_restarts_the_clock(kit: Kit) -> None:
     kit.onboarding_run(now=NOW)
-    # b completed first_post at NOW; three days later b is stuck on the intro session (German).
-    later = NOW + dt.timedelta(days=3)
-    result = kit.onboarding_run(now=later)
-    got = {(n.member_key, n.step, n.locale) for n in result.nudges}
-    # c joined 4 days before `later`: stuck on first_post too.
-    assert got == {("b", "intro_session", "de"), ("c", "first_post", "en")}
-    german = next(m for m in sent(tmp_path) if m["member"] == "b")
-    assert german["subject"] == "Ihr nächster Schritt: Besuchen Sie die Einführung"
+    # c joined yesterday; it posts a day later and so moves on to the intro session.
+    add_fact(kit.engine, "c", days_ago(-1), "chat", "post")
+    day = dt.timedelta(days=1)
+    moved = kit.onboarding_run(now=NOW + day)
+    assert [(e.member_key, e.step) for e in moved.completed] == [("c", "first_post")]
+    # p joined 2 days before NOW and had posted before it was enrolled, so its intro_session
+    # clock runs from joining: stuck from NOW+1d.
+    assert [(x.member_key, x.step) for x in moved.nudges] == [("p", "intro_session")]
+    # c completed first_post at NOW+1d, so its intro_session clock starts then, not at joining.
+    seen = {}
+    for n in (2, 3, 4):
+        seen[n] = {(x.member_key, x.step) for x in kit.onboarding_run(now=NOW + n * day).nudges}
+    assert seen == {2: set(), 3: set(), 4: {("c", "intro_session")}}
 
 
 def test_crash_between_sending_and_recording(
@@ -103,13 +120,17 @@ def test_crash_between_sending_and_recording(
         m.setattr(dl, "_mark_sent", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
             kit.onboarding_run(now=NOW)
+    # The first message went out, then the process died before recording it.
     assert ledger(kit.engine) == {"onboarding:nudge:newcomers:first_post:a:1": "pending"}
     assert len(sent(tmp_path)) == 1
     # A fresh process: a new kit, a new notifier instance that only knows the JSON-lines file.
     rerun = make_kit(tmp_path, kit.store_url).onboarding_run(now=NOW + dt.timedelta(minutes=5))
-    assert [(n.member_key, n.state) for n in rerun.nudges] == [("a", "already_sent")]
-    assert len(sent(tmp_path)) == 1
-    assert ledger(kit.engine) == {"onboarding:nudge:newcomers:first_post:a:1": "sent"}
+    assert [(n.member_key, n.state) for n in rerun.nudges] == [
+        ("a", "already_sent"),
+        ("b", "sent"),
+    ]
+    assert [m["member"] for m in sent(tmp_path)] == ["a", "b"]
+    assert set(ledger(kit.engine).values()) == {"sent"}
 
 
 def test_notifier_failing_after_delivery_is_not_repeated(kit: Kit) -> None:
@@ -120,29 +141,36 @@ def test_notifier_failing_after_delivery_is_not_repeated(kit: Kit) -> None:
 
     flaky = Flaky()
     first = kit.onboarding_run(now=NOW, notifier=flaky)
-    assert [n.state for n in first.nudges] == ["failed"] and not first.ok
+    assert [n.state for n in first.nudges] == ["failed", "failed"] and not first.ok
     second = kit.onboarding_run(now=NOW + dt.timedelta(hours=1), notifier=flaky)
-    assert [n.state for n in second.nudges] == ["already_sent"]
-    assert len(flaky.messages) == 1
+    assert [n.state for n in second.nudges] == ["already_sent", "already_sent"]
+    assert second.ok
+    assert sorted(m.recipient.member_key for m in flaky.messages) == ["a", "b"]
 
 
 def test_failing_member_does_not_stop_the_others(kit: Kit) -> None:
     add_member(kit.engine, "h", days_ago(9))
     notifier = Recorder(fail_for={"a"})
     result = kit.onboarding_run(now=NOW, notifier=notifier)
-    assert {(n.member_key, n.state) for n in result.nudges} == {("a", "failed"), ("h", "sent")}
+    assert {(n.member_key, n.state) for n in result.nudges} == {
+        ("a", "failed"),
+        ("b", "sent"),
+        ("h", "sent"),
+    }
     assert not result.ok and result.failed[0].error
     notifier.fail_for.clear()
     retry = kit.onboarding_run(now=NOW + dt.timedelta(hours=1), notifier=notifier)
     assert [(n.member_key, n.state) for n in retry.nudges] == [("a", "sent")]
-    assert sorted(m.recipient.member_key for m in notifier.messages) == ["a", "h"]
+    assert sorted(m.recipient.member_key for m in notifier.messages) == ["a", "b", "h"]
 
 
 def test_opt_out_is_always_honoured(kit: Kit, tmp_path: Path) -> None:
     assert kit.opt_out("a", "onboarding")
+    assert kit.opt_out("b")  # scope "all" covers onboarding
     result = kit.onboarding_run(now=NOW)
-    assert result.nudges == [] and result.skipped == {"opted_out": 1}
+    assert result.nudges == [] and result.skipped == {"opted_out": 2}
     assert sent(tmp_path) == []
+    assert not kit.opt_out("a", "onboarding")  # already recorded
     kit.opt_in("a")
     assert [n.member_key for n in kit.onboarding_run(now=NOW).nudges] == ["a"]
 
@@ -153,7 +181,7 @@ def test_opt_out_by_email_uses_the_pseudonym(kit: Kit) -> None:
     kit.opt_out("new.person@example.org")
     result = kit.onboarding_run(now=NOW)
     assert key not in {n.member_key for n in result.nudges}
-    assert result.skipped["opted_out"] == 1
+    assert result.skipped == {"opted_out": 1}
 
 
 def test_weekly_cap_counts_every_kind(kit: Kit) -> None:
@@ -165,7 +193,8 @@ def test_weekly_cap_counts_every_kind(kit: Kit) -> None:
         )
         dl.deliver(kit.engine, "out", notifier, msg, dry_run=False, now=NOW - dt.timedelta(days=2))
     result = kit.onboarding_run(now=NOW, notifier=notifier)
-    assert result.nudges == [] and result.skipped == {"weekly_cap": 1}
+    assert [n.member_key for n in result.nudges] == ["b"]
+    assert result.skipped == {"weekly_cap": 1}
     # A week later the cap has room again.
     later = kit.onboarding_run(now=NOW + dt.timedelta(days=7), notifier=notifier)
     assert ("a", "sent") in {(n.member_key, n.state) for n in later.nudges}
@@ -207,7 +236,8 @@ def test_dry_run_sends_and_records_nothing(kit: Kit, tmp_path: Path) -> None:
     before = {t: rows(kit.engine, t) for t in (schema.ledger, schema.onboarding_progress)}
     result = kit.onboarding_run(now=NOW, dry_run=True)
     assert [(n.member_key, n.channel, n.state) for n in result.nudges] == [
-        ("a", "out", "would_send")
+        ("a", "out", "would_send"),
+        ("b", "out", "would_send"),
     ]
     assert result.nudges[0].subject == "Your next step: Say hello in a channel"
     assert result.completed and not kit.events.completed  # type: ignore[attr-defined]

@@ -167,7 +167,7 @@ class OnboardingEngine:
                     if joined_on
                     else enrolled_at
                 )
-                state = _current(checklist, member, joined_at, done)
+                state = _current(checklist, member, joined_at, enrolled_at, done)
                 if state is None:
                     moving.append(member)
                     continue
@@ -214,9 +214,15 @@ def _current(
     checklist: Checklist,
     member: str,
     joined_at: dt.datetime,
+    enrolled_at: dt.datetime,
     done: Mapping[str, dt.datetime | None],
 ) -> Stuck | None:
-    """The member's first open step and since when they have been on it (None: all done)."""
+    """The member's first open step and since when they have been on it (None: all done).
+
+    They have been on it since joining or since completing an earlier step, whichever is later;
+    completions found when the member was enrolled happened at some unknown time before, so
+    they do not restart the clock (a first run on an existing organisation is fair).
+    """
     since = joined_at
     for position, step in enumerate(checklist.steps, start=1):
         if step.id not in done:
@@ -230,7 +236,7 @@ def _current(
                 joined_at=joined_at,
             )
         at = done[step.id]
-        if at is not None and at > since:
+        if at is not None and at > enrolled_at and at > since:
             since = at
     return None
 
