@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from e20kit.champions.roster import RosterState
 from e20kit.champions.settings import ChampionsSettings
 
+from .conftest import OrgKit
 from .helpers import NOW, TODAY, add_member, department, make_kit
 
 
@@ -62,3 +63,14 @@ def test_section_comes_through_the_report_hook(tmp_path: Path, sqlite_url: str) 
     no_store = SimpleNamespace(min_group_size=5)
     found = kit.plugins.report_sections(no_store, "en")  # type: ignore[arg-type]
     assert not [s for s in found if s.id == "champions"]
+
+
+def test_section_lands_in_the_written_report(org_kit: OrgKit) -> None:
+    kit = org_kit.kit
+    for n in kit.nominate_champions(now=org_kit.now).nominated:
+        kit.set_champion_state(n.member_key, RosterState.ACTIVE, by="t", now=org_kit.now)
+    out = org_kit.tmp_path / "report.json"
+    kit.report("json", out, today=org_kit.now.date())
+    text = out.read_text(encoding="utf-8")
+    assert '"champions"' in text and "departments_without_champion" in text
+    assert not any(key in text for key in org_kit.power_keys)

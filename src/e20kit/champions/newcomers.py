@@ -1,8 +1,9 @@
 """Which newcomers are stalled, and how far each got: what pairing and digests need.
 
-When onboarding has stored progress for a member, its steps are the truth. Otherwise a newcomer
-counts as stalled when they joined ``stalled_days`` ago or more (within ``newcomer_days``) and have
-no contribution facts since joining.
+Newcomers joined within ``newcomer_days``; only those who joined ``stalled_days`` ago or more can
+be stalled. When onboarding tracks a member (rows in ``onboarding_progress``), its verdict is the
+truth: stalled means the current step of a checklist is flagged stalled by the last onboarding
+run. For members no checklist tracks, stalled means no contribution facts since joining.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..store.schema import facts, members
+from ..store.schema import facts, members, onboarding_progress
 from ..vocab import CONTRIBUTION_ACTIONS
 from .settings import ChampionsSettings
 
@@ -74,35 +75,78 @@ def newcomer_keys(engine: sa.Engine, settings: ChampionsSettings, today: dt.date
         return {str(k) for k in conn.execute(query).scalars()}
 
 
+def _tracked() -> sa.Exists:
+    p = onboarding_progress
+    return (
+        sa.select(p.c.member_key)
+        .where(p.c.member_key == members.c.member_key, p.c.in_audience.is_(True))
+        .exists()
+    )
+
+
 def stalled_newcomers(
     engine: sa.Engine, settings: ChampionsSettings, today: dt.date
 ) -> list[Newcomer]:
-    """Newcomers stalled for ``stalled_days`` without contributing (the fallback rule)."""
+    """Newcomers stalled for pairing, oldest first (see the module docstring)."""
+    p = onboarding_progress
     since = today - dt.timedelta(days=settings.newcomer_days)
     until = today - dt.timedelta(days=settings.stalled_days)
-    query = (
-        sa.select(members.c.member_key, members.c.department, members.c.joined_on)
-        .where(
-            members.c.active.is_(True),
-            members.c.joined_on >= since,
-            members.c.joined_on <= until,
-            ~_contributed(),
-        )
-        .order_by(members.c.joined_on, members.c.member_key)
+    base = sa.select(members.c.member_key, members.c.department, members.c.joined_on).where(
+        members.c.active.is_(True), members.c.joined_on >= since, members.c.joined_on <= until
     )
+    untracked = base.add_columns(sa.null().label("step")).where(~_tracked(), ~_contributed())
+    flagged = (
+        sa.select(p.c.member_key, sa.func.min(p.c.step).label("step"))
+        .where(
+            p.c.in_audience.is_(True), p.c.completed_at.is_(None), p.c.stalled_since.is_not(None)
+        )
+        .group_by(p.c.member_key)
+        .subquery()
+    )
+    tracked = base.add_columns(flagged.c.step).join_from(
+        members, flagged, flagged.c.member_key == members.c.member_key
+    )
+    out: list[Newcomer] = []
     with engine.connect() as conn:
-        return [Newcomer(str(k), d, j) for k, d, j in conn.execute(query)]
+        for query in (untracked, tracked):
+            out.extend(Newcomer(str(k), d, j, step) for k, d, j, step in conn.execute(query))
+    return sorted(out, key=lambda n: (n.joined_on or dt.date.min, n.member_key))
 
 
 def progress(engine: sa.Engine, keys: Collection[str]) -> dict[str, Progress]:
-    """Progress of ``keys`` from stored facts (the fallback when onboarding knows nothing)."""
+    """Progress of ``keys``: onboarding's steps where tracked, else whether they contributed."""
     if not keys:
         return {}
+    p = onboarding_progress
+    wanted = sorted(keys)
     query = sa.select(
         members.c.member_key, members.c.joined_on, _contributed().label("contributed")
-    ).where(members.c.member_key.in_(sorted(keys)))
+    ).where(members.c.member_key.in_(wanted))
+    steps = (
+        sa.select(p.c.member_key, p.c.step, p.c.completed_at, p.c.stalled_since)
+        .where(p.c.member_key.in_(wanted), p.c.in_audience.is_(True))
+        .order_by(p.c.member_key, p.c.checklist, p.c.position)
+    )
+    done: dict[str, list[str]] = {}
+    todo: dict[str, list[str]] = {}
+    stuck: dict[str, str] = {}
     with engine.connect() as conn:
-        return {str(k): Progress(str(k), j, contributed=bool(c)) for k, j, c in conn.execute(query)}
+        base = [(str(k), j, bool(c)) for k, j, c in conn.execute(query)]
+        for key, step, completed, stalled in conn.execute(steps):
+            (done if completed is not None else todo).setdefault(str(key), []).append(step)
+            if completed is None and stalled is not None:
+                stuck.setdefault(str(key), step)
+    return {
+        k: Progress(
+            k,
+            j,
+            done=tuple(done.get(k, ())),
+            open=tuple(todo.get(k, ())),
+            stalled_on=stuck.get(k),
+            contributed=c,
+        )
+        for k, j, c in base
+    }
 
 
 __all__ = ["Newcomer", "Progress", "newcomer_keys", "progress", "stalled_newcomers"]

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..delivery import DeliveryOutcome, DeliveryState, deliver, opted_out, recipients
-from ..notifier import Message, Notifier
+from ..notifier import Message, Notifier, Recipient
 from ..store.schema import champion_buddies, champion_roster, identities
 from .messages import environment, render
 from .newcomers import Progress
@@ -75,9 +75,21 @@ class Outreach:
     notifier: Notifier
     organisation: str = "our organisation"
     default_locale: str = "en"
+    step_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Onboarding step id -> locale -> title, so digests name steps the way checklists do."""
 
-    def _message(self, key: str, kind: str, member: str, context: Mapping[str, Any]) -> Message:
-        recipient = recipients(self.engine, [member], default_locale=self.default_locale)[member]
+    def _message(
+        self,
+        key: str,
+        kind: str,
+        member: str,
+        context: Mapping[str, Any],
+        recipient: Recipient | None = None,
+    ) -> Message:
+        if recipient is None:
+            recipient = recipients(self.engine, [member], default_locale=self.default_locale)[
+                member
+            ]
         env = environment(self.settings.templates_dir)
         rendered = render(env, kind.removeprefix("champions."), recipient.locale, context)
         return Message(
@@ -153,19 +165,26 @@ class Outreach:
         labels = self._labels(buddies)
         outcomes: list[DeliveryOutcome] = []
         skipped: list[str] = []
+        to = recipients(self.engine, list(pairs), default_locale=self.default_locale)
         for champion, newcomers in sorted(pairs.items()):
             if champion in excluded:
                 skipped.append(champion)
                 continue
+            locale = to[champion].locale
             listed = []
             for newcomer in newcomers:
-                item = progress.get(newcomer) or Progress(newcomer, None)
-                listed.append({**item.as_dict(), "label": labels[newcomer]})
+                item = (progress.get(newcomer) or Progress(newcomer, None)).as_dict()
+                for name in ("done", "open"):
+                    item[name] = [self._title(step, locale) for step in item[name]]
+                if item["stalled_on"]:
+                    item["stalled_on"] = self._title(item["stalled_on"], locale)
+                listed.append({**item, "label": labels[newcomer]})
             message = self._message(
                 f"{DIGEST_KIND}:{champion}:{week_label}",
                 DIGEST_KIND,
                 champion,
                 {"week": week_label, "buddies": listed, "organisation": self.organisation},
+                to[champion],
             )
             outcomes.append(
                 deliver(
@@ -178,6 +197,10 @@ class Outreach:
                 )
             )
         return OutreachResult(tuple(outcomes), (), tuple(skipped), dry_run)
+
+    def _title(self, step: str, locale: str) -> str:
+        titles = self.step_titles.get(step, {})
+        return titles.get(locale) or titles.get("en") or step
 
     def _pairs(self) -> dict[str, list[str]]:
         """Open pairs of active champions: champion -> newcomers."""

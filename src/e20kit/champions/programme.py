@@ -94,7 +94,17 @@ def outreach(kit: Kit) -> Outreach:
         ),
         organisation=organisation.name,
         default_locale=organisation.default_locale,
+        step_titles=step_titles(kit),
     )
+
+
+def step_titles(kit: Kit) -> dict[str, dict[str, str]]:
+    """Onboarding step id -> locale -> title, from the configured checklists."""
+    titles: dict[str, dict[str, str]] = {}
+    for checklist in kit.config.settings.onboarding.checklists:
+        for step in checklist.steps:
+            titles.setdefault(step.id, {"en": step.title.get("en"), "de": step.title.get("de")})
+    return titles
 
 
 def invite(
