@@ -546,3 +546,19 @@ def test_pacer_pauses_all_threads_until_reset(clock: FakeClock) -> None:
     assert pacer.observe({"X-Ratelimit-Remaining": "x", "X-Ratelimit-Reset": "2"}) is None
     assert pacer.wait() == 2.0
     assert pacer.wait() == 0.0
+
+
+def test_truncated_body_is_asked_for_again() -> None:
+    """A body that breaks off after the headers is re-requested (urllib3 retries stop there)."""
+    from e20kit.sandbox import FaultPlan, LoopbackServer, Response, Router
+
+    router = Router()
+
+    @router.route("GET", "/data")
+    def data(req: object) -> Response:
+        return Response.json({"items": list(range(200))})
+
+    with LoopbackServer(router, faults=FaultPlan(rate=1.0, kinds=("truncated",))) as server:
+        session = make_session("fake", base_url=server.url, settings=HttpSettings(retries=2))
+        assert session.get("/data").json()["items"][-1] == 199
+        assert server.injected.get("truncated", 0) >= 1

@@ -210,6 +210,9 @@ class HttpSession(requests.Session):
         self.connector = connector
         self.base_url = base_url.rstrip("/") if base_url else None
         self.secrets: tuple[str, ...] = tuple(s for s in secrets if s)
+        self.body_retries = 0
+        """Re-requests of a safe method whose body broke off mid-transfer; urllib3's retries end
+        when the headers arrive, so a truncated body needs this second, bounded line."""
 
     def url(self, path: str) -> str:
         """``path`` joined to ``base_url`` (keeping its path prefix, e.g. ``/wiki``)."""
@@ -221,8 +224,17 @@ class HttpSession(requests.Session):
         self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
     ) -> requests.Response:
         target = self.url(url.decode() if isinstance(url, bytes) else url)
+        verb = method.decode() if isinstance(method, bytes) else method
+        attempts = 1 + (self.body_retries if verb.upper() in ("GET", "HEAD") else 0)
         try:
-            return super().request(method, target, *args, **kwargs)
+            for attempt in range(attempts):
+                try:
+                    return super().request(method, target, *args, **kwargs)
+                except requests.exceptions.ChunkedEncodingError:
+                    if attempt + 1 == attempts:
+                        raise
+                    log.debug("%s: body of %s broke off; asking again", self.connector, verb)
+            raise AssertionError("unreachable")  # pragma: no cover
         except requests.RequestException as exc:
             error = error_from_exception(
                 exc, connector=self.connector, url=target, secrets=self.secrets
@@ -283,6 +295,7 @@ def make_session(
     reserve = concurrency - 1 if ratelimit_reserve is None else ratelimit_reserve
 
     session = HttpSession(connector, base_url=base_url, secrets=secrets)
+    session.body_retries = settings.retries
     REGISTERED.add(session.secrets)
     install_log_filter()
 

@@ -8,6 +8,7 @@ streaming the activity so even a million facts never sit in memory.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 
 from .org import Org
@@ -28,10 +29,13 @@ PEOPLE_HEADER = (
 ACTIVITY_HEADER = ("day", "platform", "person_id", "action", "feature", "container", "count")
 
 
-def write_csv_folder(org: Org, folder: Path, *, platform: str = "csv") -> None:
+def write_csv_folder(
+    org: Org, folder: Path, *, platform: str = "csv", platforms: Iterable[str] | None = None
+) -> None:
     """Write ``people.csv`` and ``activity.csv`` into ``folder`` (created if missing).
 
     Unknown values are empty cells; dates are ISO; every fact is labelled ``platform``.
+    ``platforms`` keeps only events of those platform hints (e.g. the ones no fake serves).
     """
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "people.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -64,5 +68,5 @@ def write_csv_folder(org: Org, folder: Path, *, platform: str = "csv") -> None:
                 e.container or "",
                 e.count,
             )
-            for m, e in org.iter_events()
+            for m, e in org.iter_events(platforms)
         )
