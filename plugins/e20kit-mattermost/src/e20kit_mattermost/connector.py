@@ -173,7 +173,12 @@ class MattermostConnector:
             return
         conversations = self._conversations(d, start_ms(first))
         newest = max((_int(c.get("last_post_at")) for c in conversations.values()), default=0)
+        # Everything anyone wrote up to the latest activity seen is collected now, so the
+        # next run only needs to list members active since then, conversations or not.
+        horizon = max([*d.last_activity.values(), *(d.last_post or {}).values(), newest])
         if mark is not None and newest <= _int(mark):
+            if horizon > _int(mark):
+                yield Checkpoint(stream=CHAT, value=str(horizon))
             return
         while True:
             begin = start_ms(first)
@@ -194,12 +199,13 @@ class MattermostConnector:
             window=Window(start=first, end=window.end), container="", actions=MESSAGE_ACTIONS
         )
         yield from facts(counts, window=window, feature=Feature.CHAT, container=None)
-        yield Checkpoint(stream=CHAT, value=str(max(newest, _int(mark))))
+        yield Checkpoint(stream=CHAT, value=str(max(horizon, _int(mark))))
 
     def _conversations(self, d: Directory, begin: int) -> dict[str, Json]:
         """DM and group channels of every member active since ``begin`` (one listing each).
 
-        Mattermost lists direct messages per member only; whoever wrote in one was active.
+        Mattermost lists direct messages per member only, so only members who may have written
+        since ``begin`` are listed (see :func:`~e20kit_mattermost.directory.active_since`).
         """
         found: dict[str, Json] = {}
         for uid in active_since(d, begin):

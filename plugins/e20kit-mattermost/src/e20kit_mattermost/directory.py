@@ -7,6 +7,7 @@ same connector, so the connector lists once and keeps the result for the run.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ from .settings import PLATFORM, MattermostSettings
 log = logging.getLogger("e20kit.mattermost")
 
 Json = dict[str, Any]
+REPORT_DAYS = 28
+"""Trust ``last_post_date`` of the 30-day report for starts this recent (with a margin)."""
 
 
 @dataclass
@@ -37,6 +40,8 @@ class Directory:
     channel_counts: Counter[str] = field(default_factory=Counter)
     last_activity: dict[str, int] = field(default_factory=dict)
     days_active: dict[str, int] = field(default_factory=dict)
+    last_post: dict[str, int] | None = None
+    """``last_post_date`` per member from ``/reports/users``; ``None`` when not readable."""
 
     def people(self) -> Iterator[Person]:
         for user in self.users:
@@ -115,14 +120,14 @@ def list_directory(client: MattermostClient, settings: MattermostSettings) -> Di
             d.last_activity[str(status["user_id"])] = at
 
     if settings.reports:
-        d.days_active = _days_active(client, settings, known)
+        _read_reports(client, settings, known, d)
     return d
 
 
-def _days_active(
-    client: MattermostClient, settings: MattermostSettings, known: set[str]
-) -> dict[str, int]:
-    """Days active in the last 30 days from ``/reports/users``, when the token may read it.
+def _read_reports(
+    client: MattermostClient, settings: MattermostSettings, known: set[str], d: Directory
+) -> None:
+    """Days active (last 30 days) and last post dates from ``/reports/users``, when permitted.
 
     The published spec names the range ``last30days``; the server's Go model ``last_30_days``
     and treats anything else as all time. ``auto`` sends the server's value and, when a member
@@ -135,30 +140,35 @@ def _days_active(
     )
     for date_range in ranges:
         try:
-            rows = list(client.user_reports(date_range))
+            rows = [r for r in client.user_reports(date_range) if str(r.get("id")) in known]
         except ConnectorAuthError as err:
             log.info("%s: no days-active figures: %s", client.connector, err)
-            return {}
-        values = {
-            str(r["id"]): int(r.get("days_active") or 0)
-            for r in rows
-            if r.get("id") and str(r["id"]) in known
-        }
+            return
+        d.last_post = {str(r["id"]): int(r.get("last_post_date") or 0) for r in rows}
+        values = {str(r["id"]): int(r.get("days_active") or 0) for r in rows}
         if all(v <= 30 for v in values.values()):
-            return values
+            d.days_active = values
+            return
         log.info(
             "%s: /reports/users ignored date_range=%s (days_active > 30)",
             client.connector,
             date_range,
         )
-    return {}
 
 
 def active_since(d: Directory, start_ms: int) -> list[str]:
-    """Members seen active at or after ``start_ms`` (all members when statuses are unknown)."""
-    if not d.last_activity:
-        return sorted(str(u["id"]) for u in d.users)
-    return sorted(uid for uid, at in d.last_activity.items() if at >= start_ms)
+    """Members who may have written since ``start_ms``.
+
+    The reports' ``last_post_date`` (over the last 30 days) says exactly who posted; for older
+    starts, or without it, the status's ``last_activity_at`` says who was active; without
+    either, everyone.
+    """
+    recent = start_ms >= (time.time() - REPORT_DAYS * 86_400) * 1000
+    if d.last_post is not None and recent:
+        return sorted(uid for uid, at in d.last_post.items() if at >= start_ms)
+    if d.last_activity:
+        return sorted(uid for uid, at in d.last_activity.items() if at >= start_ms)
+    return sorted(str(u["id"]) for u in d.users)
 
 
 __all__ = ["Directory", "active_since", "list_directory"]

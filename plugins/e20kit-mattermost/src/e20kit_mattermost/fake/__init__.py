@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from types import TracebackType
 from typing import Any
 
@@ -41,9 +42,21 @@ class MattermostFake:
 
     @classmethod
     def synthetic(
-        cls, *, members: int, channels: int, posts: int, days: int = 30, **options: Any
+        cls,
+        *,
+        members: int,
+        channels: int,
+        posts: int,
+        days: int = 30,
+        end: dt.date | None = None,
+        **options: Any,
     ) -> MattermostFake:
-        data, accounts = load_synthetic(members=members, channels=channels, posts=posts, days=days)
+        """Plain numbers (benchmarks): ``posts`` spread over ``channels`` and the ``days``
+        before ``end`` (default: tomorrow, so the content is recent)."""
+        end = end or dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+        data, accounts = load_synthetic(
+            members=members, channels=channels, posts=posts, days=days, end=end
+        )
         return cls(data, accounts, **options)
 
     @property
