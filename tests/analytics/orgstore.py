@@ -14,7 +14,8 @@ from e20kit.store import create_engine, schema
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def load_org(engine: sa.Engine, org: object) -> None:
+def load_org(engine: sa.Engine, org: object, *, leavers: bool = True) -> None:
+    """``leavers=False`` keeps leavers' accounts active, as the CSV export does."""
     people = [
         {
             "member_key": f"k{index:05d}",
@@ -24,7 +25,7 @@ def load_org(engine: sa.Engine, org: object) -> None:
             "joined_on": m.joined_on,
             "locale": m.locale,
             "is_leader": m.is_leader,
-            "active": m.active,
+            "active": m.active or not leavers,
             "updated_at": NOW,
         }
         for index, m in enumerate(org.people)  # type: ignore[attr-defined]
