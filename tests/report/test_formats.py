@@ -1,0 +1,145 @@
+"""JSON against its schema, CSV tables, Markdown summary, plugin sections, and no personal data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from e20kit import Kit, ReportSection, hookimpl
+from e20kit.analytics import Metrics
+from e20kit.report import SCHEMA_VERSION, load_schema
+
+from .conftest import Collected
+
+
+def _validator() -> jsonschema.Draft202012Validator:
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def test_json_validates_against_the_shipped_schema(
+    closed_kit: Kit, closed_org: Collected, tmp_path: Path
+) -> None:
+    path = closed_kit.report("json", tmp_path / "r.json", today=closed_org.today)
+    assert isinstance(path, Path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    _validator().validate(doc)
+    assert doc["schema_version"] == SCHEMA_VERSION
+    assert doc["period"]["label"] == "last-30d"
+    assert [f["reason"] for f in doc["findings"]] == ["closed_culture"]
+    assert doc["organisation"] == "Example Ltd"
+
+
+def test_schema_rejects_drift(closed_kit: Kit, closed_org: Collected, tmp_path: Path) -> None:
+    path = closed_kit.report("json", tmp_path / "r.json", today=closed_org.today)
+    doc = json.loads(Path(str(path)).read_text(encoding="utf-8"))
+    validator = _validator()
+    for broken in (
+        {**doc, "surprise": 1},
+        {k: v for k, v in doc.items() if k != "headline"},
+        {**doc, "headline": {**doc["headline"], "creator_share": 1.5}},
+        {**doc, "findings": [{**doc["findings"][0], "reason": "bad luck"}]},
+    ):
+        assert not validator.is_valid(broken)
+
+
+def test_csv_writes_one_file_per_table(
+    closed_kit: Kit, closed_org: Collected, tmp_path: Path
+) -> None:
+    paths = closed_kit.report("csv", tmp_path / "csv", today=closed_org.today)
+    assert isinstance(paths, list)
+    names = {p.stem for p in paths}
+    assert {
+        "headline",
+        "daily",
+        "weekly",
+        "departments",
+        "heatmap",
+        "leaders",
+        "cohorts",
+        "features",
+        "containers",
+        "lorenz",
+        "findings",
+    } <= names
+    with (tmp_path / "csv" / "departments.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and {"department", "members", "suppressed"} <= set(rows[0])
+    with (tmp_path / "csv" / "cohorts.csv").open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert {"week_1", "week_4", "week_8", "week_12"} <= set(header)
+
+
+def test_markdown_summary_in_german(closed_kit: Kit, closed_org: Collected, tmp_path: Path) -> None:
+    path = closed_kit.report("md", tmp_path / "r.md", lang="de", today=closed_org.today)
+    text = Path(str(path)).read_text(encoding="utf-8")
+    assert text.startswith("# Nutzungsbericht: Example Ltd")
+    assert "## Diagnose" in text and "Führungskräfte" in text and "**Was hilft:**" in text
+    assert "| Aktive Mitglieder |" in text
+
+
+class Helpdesk:
+    @hookimpl
+    def e20kit_report_sections(self, metrics: Metrics, lang: str) -> list[ReportSection]:
+        return [
+            ReportSection(
+                id="helpdesk",
+                title="Help desk",
+                markdown="12 tickets closed",
+                tables={"tickets": [{"week": "w1", "closed": 12}]},
+            )
+        ]
+
+
+def test_plugin_sections_appear_in_every_format(closed_org: Collected, tmp_path: Path) -> None:
+    kit = closed_org.kit(plugins=(Helpdesk(),))
+    try:
+        for fmt in ("html", "md", "json", "csv"):
+            kit.report(fmt, tmp_path / f"r.{fmt}", today=closed_org.today)
+    finally:
+        kit.close()
+    assert "12 tickets closed" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "## Help desk" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert {
+        "id": "helpdesk",
+        "title": "Help desk",
+        "markdown": "12 tickets closed",
+        "tables": {"tickets": [{"week": "w1", "closed": 12}]},
+    } in doc["sections"]
+    assert (tmp_path / "r.csv" / "section_helpdesk_tickets.csv").exists()
+
+
+def test_unknown_format_is_refused(closed_kit: Kit, tmp_path: Path) -> None:
+    from e20kit import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown report format"):
+        closed_kit.report("pdf", tmp_path / "r.pdf")
+
+
+def test_no_member_key_or_name_in_any_output(
+    closed_kit: Kit, closed_org: Collected, tmp_path: Path
+) -> None:
+    for fmt in ("html", "md", "json", "csv"):
+        closed_kit.report(fmt, tmp_path / f"r.{fmt}", today=closed_org.today)
+    outputs = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(outputs) > 10
+    text = "\n".join(p.read_text(encoding="utf-8") for p in outputs).lower()
+    with closed_kit.engine.connect() as conn:
+        import sqlalchemy as sa
+
+        from e20kit.store import schema
+
+        keys = [k for (k,) in conn.execute(sa.select(schema.members.c.member_key))]
+    people = closed_org.org.people  # type: ignore[attr-defined]
+    assert keys and all("@" in k for k in keys)  # pseudonymisation off: keys are addresses
+    needles = set(keys)
+    for person in people:
+        needles |= {person.email, person.display_name, person.person_id, person.last_name}
+    leaked = sorted(n for n in needles if len(n) > 3 and n.lower() in text)
+    assert leaked == []
