@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 from e20kit_mattermost.fake import MattermostFake
-from e20kit_mattermost.fake.org import DAY_MS, HOUR_MS, ms
+from e20kit_mattermost.fake.org import DAY_MS, ms
 
 from e20kit import Kit
 from e20kit.sandbox import FaultPlan
@@ -39,6 +39,17 @@ def _expected(org: Org, since: dt.date) -> Counter[tuple[str, str]]:
         if event.day >= since and event.action.value != "visit":
             out[(event.action.value, event.feature.value)] += event.count
     return out
+
+
+def _after_everything(fake: MattermostFake, today: dt.date) -> int:
+    """A moment after everything the first run saw: new content is never created in the past."""
+    data = fake.data
+    now = 60_000 + max(
+        [u.last_activity_at for u in data.users.values()]
+        + [ch.last_post_at for ch in data.channels.values()]
+    )
+    assert now < ms(today + dt.timedelta(days=1))
+    return now
 
 
 def test_collects_the_orgs_posts_replies_and_reactions(
@@ -112,7 +123,7 @@ def test_new_edited_and_deleted_posts_correct_their_days(
         and (replies := [r for r in data.live_posts(c.id) if r.root_id == p.id])
     )
     member = next(u for u in data.channels[old.channel_id].members if not data.users[u].is_bot)
-    now = ms(today, 10 * HOUR_MS)
+    now = _after_everything(fake, today)
     data.delete_post(old.id, now)
     data.add_post(old.channel_id, member, now + 1)
     lost = sum(len(p.reactions) for p in [old, *replies])
@@ -146,3 +157,42 @@ def test_bad_token_gives_one_clear_authentication_error(
     assert "session_expired" in run.error or "Invalid or expired" in run.error
     assert token not in run.error
     assert len(fake.server.requests) == 1
+
+
+def test_direct_and_group_messages_count_as_chat_without_touching_visits(
+    fake: MattermostFake, make_kit: KitFactory, store_url: str, today: dt.date
+) -> None:
+    kit = make_kit(fake.url, store_url)
+    assert kit.collect(today=today).ok
+    before = _totals(kit.engine)
+    data = fake.data
+    team = data.teams[fake.accounts.team_id].members
+    a, b, c = [u for u in team if not data.users[u].is_bot and not data.users[u].delete_at][:3]
+    now = _after_everything(fake, today)
+    dm = data.direct_channel(a, b, now)
+    root = data.add_post(dm.id, a, now)
+    data.add_post(dm.id, b, now + 1, root_id=root.id)
+    group = data.group_channel([a, b, c], now)
+    data.add_post(group.id, c, now + 2)
+    for uid in (a, b, c):
+        data.users[uid].last_activity_at = max(data.users[uid].last_activity_at, now + 3)
+    result = kit.collect(today=today)
+    assert result.ok
+    after = _totals(kit.engine)
+    assert after[("post", "chat")] == before[("post", "chat")] + 2
+    assert after[("reply", "chat")] == before[("reply", "chat")] + 1
+    assert after[("visit", "site")] >= before[("visit", "site")]
+    assert {k: v for k, v in after.items() if k[1] == "discussion"} == {
+        k: v for k, v in before.items() if k[1] == "discussion"
+    }
+    with kit.engine.connect() as conn:
+        containers = (
+            conn.execute(
+                sa.select(schema.facts.c.container)
+                .where(schema.facts.c.feature == "chat")
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
+    assert containers == [""]
