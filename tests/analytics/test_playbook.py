@@ -26,21 +26,29 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, object]]:
-    """One SQLite store per preset (built once for the module)."""
-    out = {}
-    for preset in PRESETS:
-        path = tmp_path_factory.mktemp("orgs") / f"{preset}.sqlite"
+class Stores(dict[str, tuple[str, object]]):
+    """One SQLite store per preset, built on first use (each xdist worker builds only its own)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, preset: str) -> tuple[str, object]:
+        path = self.folder / f"{preset}.sqlite"
         org = build_org(seed=7, preset=preset)
         engine = create_engine(f"sqlite:///{path}")
         load_org(engine, org)
         engine.dispose()
-        out[preset] = (f"sqlite:///{path}", org)
-    return out
+        self[preset] = (f"sqlite:///{path}", org)
+        return self[preset]
 
 
-def _metrics(stores: dict[str, tuple[str, object]], preset: str, period: str) -> Metrics:
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
+    return Stores(tmp_path_factory.mktemp("orgs"))
+
+
+def _metrics(stores: Stores, preset: str, period: str) -> Metrics:
     url, org = stores[preset]
     engine = create_engine(url)
     try:
@@ -54,12 +62,12 @@ def test_every_reason_has_a_preset() -> None:
 
 
 @pytest.mark.parametrize("period", ["last-30d", "last-90d"])
-def test_healthy_organisation_gets_no_finding(stores: dict, period: str) -> None:
+def test_healthy_organisation_gets_no_finding(stores: Stores, period: str) -> None:
     assert playbook(_metrics(stores, "healthy", period)) == []
 
 
 @pytest.mark.parametrize("preset", sorted(EXPECTED))
-def test_rule_fires_on_its_own_reason_only(stores: dict, preset: str) -> None:
+def test_rule_fires_on_its_own_reason_only(stores: Stores, preset: str) -> None:
     findings = playbook(_metrics(stores, preset, "last-30d"))
     assert [f.reason for f in findings] == [EXPECTED[preset]]
     finding = findings[0]
@@ -69,7 +77,7 @@ def test_rule_fires_on_its_own_reason_only(stores: dict, preset: str) -> None:
     assert finding.severity in (Severity.WARNING, Severity.CRITICAL)
 
 
-def test_busy_weeks_collapse_is_seen_over_90_days(stores: dict) -> None:
+def test_busy_weeks_collapse_is_seen_over_90_days(stores: Stores) -> None:
     (finding,) = playbook(_metrics(stores, "no_time", "last-90d"))
     assert {e.metric for e in finding.evidence} == {
         "headline.active_days_per_week",
@@ -78,7 +86,7 @@ def test_busy_weeks_collapse_is_seen_over_90_days(stores: dict) -> None:
     assert finding.severity is Severity.CRITICAL
 
 
-def test_german_texts(stores: dict) -> None:
+def test_german_texts(stores: Stores) -> None:
     m = _metrics(stores, "closed_culture", "last-30d")
     (en,) = playbook(m, "en")
     (de,) = playbook(m, "de")
@@ -96,14 +104,14 @@ def test_remedies_cover_the_five_reasons_in_both_languages() -> None:
         assert texts["en"] and len(texts["en"]) == len(texts["de"])
 
 
-def test_thresholds_are_configurable(stores: dict) -> None:
+def test_thresholds_are_configurable(stores: Stores) -> None:
     m = _metrics(stores, "healthy", "last-30d")
     strict = m.settings.diagnosis.model_copy(update={"creator_share": 0.9})
     m = dataclasses.replace(m, settings=m.settings.model_copy(update={"diagnosis": strict}))
     assert [f.reason for f in playbook(m)] == [R.UNCLEAR_BENEFIT]
 
 
-def test_training_uses_the_onboarding_funnel_when_it_exists(stores: dict) -> None:
+def test_training_uses_the_onboarding_funnel_when_it_exists(stores: Stores) -> None:
     m = _metrics(stores, "healthy", "last-30d")
     steps = (
         FunnelStep("newcomer", "profile", 1, 40, 35, 5, 5 / 40),
@@ -121,7 +129,7 @@ def test_training_uses_the_onboarding_funnel_when_it_exists(stores: dict) -> Non
     assert playbook(dataclasses.replace(trained, onboarding=good)) == []
 
 
-def test_too_little_data_is_not_diagnosed(stores: dict) -> None:
+def test_too_little_data_is_not_diagnosed(stores: Stores) -> None:
     m = _metrics(stores, "unclear_benefit", "last-30d")
     t = m.settings.diagnosis.model_copy(update={"min_active_members": 10_000})
     assert (
@@ -148,7 +156,7 @@ class ExtraRule:
         ]
 
 
-def test_kit_diagnose_runs_playbook_and_plugin_rules(stores: dict, tmp_path: Path) -> None:
+def test_kit_diagnose_runs_playbook_and_plugin_rules(stores: Stores, tmp_path: Path) -> None:
     url, org = stores["closed_culture"]
     kit = Kit.from_config(None, env={}, store_url=url, plugins=[ExtraRule()])
     try:
