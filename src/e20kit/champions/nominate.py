@@ -15,13 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..store.schema import champion_roster, members, opt_outs
+from ..delivery import opted_out
+from ..store.schema import champion_roster, members
 from .roster import RosterState, record
 from .scoring import ChampionScore
 from .settings import ChampionsSettings
-
-OPT_OUT_SCOPES = ("all", "champions")
-"""Opt-out scopes that keep a member out of the champion programme."""
 
 
 @dataclass(frozen=True)
@@ -78,12 +76,6 @@ class NominationResult:
         }
 
 
-def opted_out(conn: sa.Connection) -> set[str]:
-    """Members who opted out of everything or of the champion programme."""
-    query = sa.select(opt_outs.c.member_key).where(opt_outs.c.scope.in_(OPT_OUT_SCOPES))
-    return {str(k) for k in conn.execute(query).scalars()}
-
-
 def target_for(size: int, settings: ChampionsSettings) -> int:
     """Champions a department of ``size`` members should have."""
     if size < settings.min_department_size:
@@ -118,12 +110,15 @@ def _roster_counts(conn: sa.Connection) -> tuple[set[str], dict[str, dict[str, i
 
 
 def plan(
-    conn: sa.Connection, settings: ChampionsSettings, scores: Sequence[ChampionScore]
+    conn: sa.Connection,
+    settings: ChampionsSettings,
+    scores: Sequence[ChampionScore],
+    opted: set[str],
 ) -> tuple[list[Nomination], list[DepartmentCoverage]]:
-    """Who would be nominated now, and each department's coverage."""
+    """Who would be nominated now, and each department's coverage; ``opted`` never are."""
     sizes = _department_sizes(conn)
     on_roster, counts = _roster_counts(conn)
-    excluded = on_roster | opted_out(conn)
+    excluded = on_roster | opted
     by_department: dict[str, list[ChampionScore]] = defaultdict(list)
     for score in scores:  # already best first
         if score.department is not None:
@@ -168,8 +163,9 @@ def nominate(
 
     ``on_nominated`` is called after the commit, once per roster row this run inserted.
     """
+    opted = opted_out(engine, "champions")  # scope "champions" or "all"
     with engine.begin() as conn:
-        picks, coverage = plan(conn, settings, scores)
+        picks, coverage = plan(conn, settings, scores, opted)
         if dry_run:
             return NominationResult(tuple(picks), tuple(coverage), True)
         inserted = [n for n in picks if _insert(conn, n, now=now, by=by)]
@@ -206,12 +202,10 @@ def _insert(conn: sa.Connection, nomination: Nomination, *, now: dt.datetime, by
 
 
 __all__ = [
-    "OPT_OUT_SCOPES",
     "DepartmentCoverage",
     "Nomination",
     "NominationResult",
     "nominate",
-    "opted_out",
     "plan",
     "target_for",
 ]
