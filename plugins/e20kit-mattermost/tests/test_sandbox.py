@@ -53,3 +53,13 @@ def _toml(tables: dict[str, dict[str, object]]) -> str:
             lines.append(f"[{section}.{name}]")
             lines += [f"{key} = {json.dumps(value)}" for key, value in dict(table).items()]  # type: ignore[call-overload]
     return "\n".join(lines) + "\n"
+
+
+def test_plugin_module_implements_the_registration_hooks() -> None:
+    from e20kit_mattermost import plugin
+
+    assert [s.name for s in plugin.e20kit_sandboxes()] == ["mattermost"]
+    assert [c.name for c in plugin.e20kit_connectors()] == ["mattermost"]
+    assert [n.name for n in plugin.e20kit_notifiers()] == ["mattermost"]
+    assert len(list(plugin.e20kit_checks())) == 6
+    assert Plugins().sandboxes()["mattermost"].start is plugin.MATTERMOST_SANDBOX.start
