@@ -196,3 +196,29 @@ def test_direct_and_group_messages_count_as_chat_without_touching_visits(
             .all()
         )
     assert containers == [""]
+
+
+def test_a_member_token_collects_what_a_member_may_see(
+    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+) -> None:
+    data = fake.data
+    member = next(
+        u
+        for u in data.teams[fake.accounts.team_id].members
+        if not data.users[u].is_bot and "admin" not in data.users[u].roles
+    )
+    data.tokens["member-token"] = member
+    kit = make_kit(fake.url, sqlite_url, token="member-token")
+    result = kit.collect(today=today)
+    assert result.ok, result.as_dict()
+    paths = [r.path for r in fake.server.requests]
+    assert "/api/v4/channels" not in paths  # the all-channels listing needs manage_system
+    assert not [p for p in paths if p.endswith("/channels") and "/users/" in p]  # no DM listing
+    public = {c.id for c in data.channels.values() if c.type == "O"}
+    with kit.engine.connect() as conn:
+        seen = set(
+            conn.execute(
+                sa.select(schema.facts.c.container).where(schema.facts.c.feature == "discussion")
+            ).scalars()
+        )
+    assert seen and seen <= public

@@ -85,8 +85,14 @@ class MattermostConnector:
         yield from self._visits(d, window, bookmarks)
         for channel in d.channels:
             yield from self._channel(d, channel, window, bookmarks)
-        if self.settings.direct_messages:
+        if self.settings.direct_messages and d.admin:
             yield from self._chat(d, window, bookmarks)
+        elif self.settings.direct_messages:
+            log.info(
+                "%s: direct messages skipped: only a system admin may list other members' "
+                "conversations (set direct_messages = false to silence this)",
+                self.name,
+            )
 
     def close(self) -> None:
         self.client.session.close()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from e20kit import ConnectorAuthError, Person
+from e20kit import ConnectorAuthError, ConnectorFatalError, Person
 
 from .client import MattermostClient
 from .counting import CHANNEL_TYPES, day_of
@@ -141,7 +141,8 @@ def _read_reports(
     for date_range in ranges:
         try:
             rows = [r for r in client.user_reports(date_range) if str(r.get("id")) in known]
-        except ConnectorAuthError as err:
+        except (ConnectorAuthError, ConnectorFatalError) as err:
+            # Not permitted (403) or a server without the reports API (404): optional data.
             log.info("%s: no days-active figures: %s", client.connector, err)
             return
         d.last_post = {str(r["id"]): int(r.get("last_post_date") or 0) for r in rows}
