@@ -42,13 +42,16 @@ def run_cmd(state: State, dry_run: bool, now: dt.datetime | None) -> None:
         result = kit.onboarding_run(dry_run=dry_run, now=when)
 
     def human() -> None:
-        verb = "would send" if dry_run else "sent"
+        verb = "would be sent" if dry_run else "sent"
         for n in result.nudges:
+            problem = n.state in ("failed", "unknown")
+            if not (problem or dry_run or state.verbosity >= 0):
+                continue  # quiet under cron (-q): only problems
             label = {"would_send": "WOULD SEND", "sent": "sent"}.get(n.state, n.state.upper())
             line = f"{label}: {n.member_key} via {n.channel}: {n.subject}"
             if n.error:
                 line += f" ({n.error})"
-            click.echo(line, err=n.state in ("failed", "unknown"))
+            click.echo(line, err=problem)
         done = len(result.completed)
         enrolled = sum(result.enrolled.values())
         sent = len([n for n in result.nudges if n.state in ("sent", "would_send")])
@@ -60,8 +63,8 @@ def run_cmd(state: State, dry_run: bool, now: dt.datetime | None) -> None:
             summary += " (dry run: nothing sent or recorded)"
         if state.verbosity >= 0:
             click.echo(summary)
-        for problem in result.check_errors:
-            click.echo(f"warning: {problem}", err=True)
+        for text in result.check_errors:
+            click.echo(f"warning: {text}", err=True)
 
     emit(state, result.as_dict(), human)
     if not result.ok:
