@@ -132,3 +132,12 @@ def test_opt_out_by_email_and_opt_in(config: Path, tmp_path: Path) -> None:
     assert data["skipped"] == {"opted_out": 1}
     code, out, _ = run(config, "onboarding", "opt-in", "m1")
     assert "1 opt-out(s) removed" in out
+
+
+def test_quiet_run_prints_only_problems(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from e20kit.onboarding import engine
+
+    monkeypatch.setattr(engine.OnboardingEngine, "_notifier", lambda self, given: Recorder({"m2"}))
+    code, out, err = run(config, "-q", "onboarding", "run", "--now", WHEN)
+    assert code == 5 and out == ""
+    assert err.count("FAILED") == 1 and "m2" in err
