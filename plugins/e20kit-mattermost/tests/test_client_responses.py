@@ -163,7 +163,7 @@ def test_since_cap_makes_the_connector_page_instead() -> None:
     responses.get(
         API + f"/channels/{cid}/posts",
         json={"order": [p["id"] for p in capped], "posts": {p["id"]: p for p in capped}},
-        match=[matchers.query_param_matcher({"since": str(base - 1)})],
+        match=[matchers.query_param_matcher({"since": str(base - 1), "include_deleted": "true"})],
     )
     everything = [post(i) for i in range(1200)][::-1]
     for page in range(7):

@@ -179,10 +179,19 @@ class MattermostClient:
         seen.extend(p for i, p in posts.items() if i not in listed)
         return seen
 
-    def posts_since(self, channel_id: str, since_ms: int) -> list[Json]:
-        """Posts created or changed after ``since_ms``, deleted ones included (<= 1000)."""
+    def posts_since(
+        self, channel_id: str, since_ms: int, *, include_deleted: bool = False
+    ) -> list[Json]:
+        """Posts created or changed after ``since_ms``, deleted ones flagged (<= 1000).
+
+        ``include_deleted`` (system admins only) asks explicitly for deleted posts; the server
+        returns them in ``since`` answers anyway, so clients can drop them.
+        """
         path = f"/channels/{channel_id}/posts"
-        return self._post_list(self.get(path, {"since": since_ms}), path)
+        params: dict[str, Any] = {"since": since_ms}
+        if include_deleted:
+            params["include_deleted"] = "true"
+        return self._post_list(self.get(path, params), path)
 
     def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Json]:
         """Live posts newest first, page by page, until a page reaches ``stop_before_ms``."""

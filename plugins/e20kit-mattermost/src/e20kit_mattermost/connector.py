@@ -133,7 +133,7 @@ class MattermostConnector:
         first = window.start if mark is None else max(day_of(_int(mark)), window.start)
         if first >= window.end:
             return
-        posts, first = self._posts(cid, first, window, fresh=mark is None)
+        posts, first = self._posts(cid, first, window, fresh=mark is None, admin=d.admin)
         counts = tally(posts, from_ms=start_ms(first), bots=d.bots)
         yield Replace(
             window=Window(start=first, end=window.end), container=cid, actions=MESSAGE_ACTIONS
@@ -142,7 +142,7 @@ class MattermostConnector:
         yield Checkpoint(stream=stream, value=str(max(last, _int(mark))))
 
     def _posts(
-        self, cid: str, first: dt.date, window: Window, *, fresh: bool
+        self, cid: str, first: dt.date, window: Window, *, fresh: bool, admin: bool
     ) -> tuple[list[Json], dt.date]:
         """Every post of the days from ``first`` on, and the (possibly earlier) first day.
 
@@ -153,7 +153,7 @@ class MattermostConnector:
             begin = start_ms(first)
             if fresh:
                 return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
-            posts = self.client.posts_since(cid, begin - 1)
+            posts = self.client.posts_since(cid, begin - 1, include_deleted=admin)
             if len(posts) >= SINCE_CAP:
                 log.debug("%s: channel %s changed %d+ posts: paging", self.name, cid, SINCE_CAP)
                 return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
@@ -193,7 +193,7 @@ class MattermostConnector:
             for cid, conv in sorted(conversations.items()):
                 if _int(conv.get("last_post_at")) < begin:
                     continue
-                got, day = self._posts(cid, first, window, fresh=mark is None)
+                got, day = self._posts(cid, first, window, fresh=mark is None, admin=True)
                 posts.extend(got)
                 moved = day if day < first and (moved is None or day < moved) else moved
             if moved is None:

@@ -285,6 +285,8 @@ class FakeApi:
     def get_posts(self, request: Request, channel_id: str) -> Response:
         self._may_read_channel(request, channel_id)
         since = request.arg("since")
+        if request.arg("include_deleted") == "true":
+            self._require_admin(request)  # read_deleted_posts
         with self.data.lock:
             if since not in (None, ""):
                 if any(request.arg(k) for k in ("page", "per_page", "before", "after")):
