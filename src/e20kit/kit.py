@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .champions.outreach import OutreachResult
     from .champions.roster import RosterEntry, RosterState, StateChange
     from .champions.scoring import ChampionScore
+    from .cycle import CycleResult
     from .delivery import OptOutScope
     from .extensions import ReportSection
     from .findings import Finding
@@ -275,19 +276,54 @@ class Kit:
         period: Period | str | None = None,
         lang: str = "en",
         today: dt.date | None = None,
+        metrics: Metrics | None = None,
+        findings: list[Finding] | None = None,
     ) -> Path | list[Path]:
-        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder)."""
+        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder).
+
+        Pass ``metrics`` (and ``findings``) already computed to write several formats of one
+        period without computing them again.
+        """
         from .report import write_report
 
-        metrics = self.metrics(period, today=today)
+        metrics = metrics or self.metrics(period, today=today)
+        if findings is None:
+            findings = self.diagnose(lang=lang, metrics=metrics)
         return write_report(
             format,
             Path(out),
             metrics,
-            findings=self.diagnose(lang=lang, metrics=metrics),
+            findings=findings,
             sections=self.plugins.report_sections(metrics, lang),
             lang=lang,
             organisation=self.config.settings.organisation.name,
+        )
+
+    # -- the whole cycle -------------------------------------------------------------------------
+
+    def run_cycle(
+        self,
+        *,
+        dry_run: bool = False,
+        report_dir: str | Path | None = None,
+        formats: tuple[str, ...] = ("html", "md", "json"),
+        lang: str = "en",
+        invite: bool = False,
+        now: dt.datetime | None = None,
+        progress: Progress | None = None,
+    ) -> CycleResult:
+        """Collect, onboarding, champions and reports in one call (what ``e20kit run`` does)."""
+        from .cycle import run_cycle
+
+        return run_cycle(
+            self,
+            dry_run=dry_run,
+            report_dir=Path(report_dir) if report_dir is not None else None,
+            formats=formats,
+            lang=lang,
+            invite=invite,
+            now=now,
+            progress=progress,
         )
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ from .init import init
 from .onboarding import onboarding
 from .plugins import plugins_cmd
 from .report import report
+from .run import run_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -60,7 +61,7 @@ def main(
     ctx.call_on_close(state.close)
 
 
-for command in (init, collect, plugins_cmd, demo, champions, onboarding, report, diagnose):
+for command in (init, collect, onboarding, champions, report, diagnose, run_cmd, plugins_cmd, demo):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -1,0 +1,60 @@
+"""``e20kit run``: the whole cycle, for cron."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import State, emit, handle_errors, pass_state, progress_bar
+
+
+@click.command("run")
+@click.option(
+    "--dry-run", is_flag=True, help="Collect and compute, but message nobody and record no message."
+)
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write report.html, report.md and report.json into this folder.",
+)
+@click.option("--lang", type=click.Choice(["en", "de"]), default="en", show_default=True)
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Also invite new champion candidates (normally a human decision).",
+)
+@pass_state
+@handle_errors
+def run_cmd(state: State, dry_run: bool, report_dir: Path | None, lang: str, invite: bool) -> None:
+    """Collect, nudge newcomers, nominate and pair champions, send digests, write reports.
+
+    Holds the store's lock for the whole run. Exit codes: 0 all well, 6 some platform failed
+    (everything else still ran), 5 some messages could not be delivered (they stay queued),
+    75 another run holds the lock.
+    """
+    kit = state.kit()
+    with kit.lock("run"), progress_bar(state, "collecting") as progress:
+        result = kit.run_cycle(
+            dry_run=dry_run, report_dir=report_dir, lang=lang, invite=invite, progress=progress
+        )
+
+    def human() -> None:
+        for run in result.collect.runs:
+            status = f"{run.facts_written} facts" if run.ok else f"FAILED: {run.error}"
+            click.echo(f"collect {run.name}: {status}")
+        if result.onboarding is not None:
+            verb = "would send" if dry_run else "sent"
+            click.echo(f"onboarding: {verb} {len(result.onboarding.nudges)} nudge(s)")
+        if result.nominations is not None:
+            click.echo(f"champions: {len(result.nominations.nominated)} new candidate(s)")
+        if result.pairing is not None:
+            click.echo(f"buddies: {len(result.pairing.new)} new pair(s)")
+        for finding in result.findings:
+            click.echo(f"finding [{finding.severity}] {finding.title}")
+        for path in result.reports:
+            click.echo(f"report: {path}")
+
+    emit(state, result.as_dict(), human)
+    sys.exit(result.exit_code)
