@@ -228,13 +228,35 @@ class Plugins:
         )
 
     def collect_finished(self, result: CollectResult) -> None:
-        self.manager.hook.e20kit_collect_finished(result=result)
+        self._notify("e20kit_collect_finished", result=result)
 
     def step_completed(self, event: StepCompleted) -> None:
-        self.manager.hook.e20kit_step_completed(event=event)
+        self._notify("e20kit_step_completed", event=event)
 
     def champion_nominated(self, event: ChampionNominated) -> None:
-        self.manager.hook.e20kit_champion_nominated(event=event)
+        self._notify("e20kit_champion_nominated", event=event)
+
+    def _notify(self, hook: str, **kwargs: Any) -> None:
+        """Call an event hook plugin by plugin: one raising listener never silences the others.
+
+        ``strict`` re-raises the first failure as a :class:`PluginError` after every listener ran.
+        """
+        failures: list[tuple[str, Exception]] = []
+        for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls()):
+            try:
+                impl.function(*(kwargs[name] for name in impl.argnames))
+            except Exception as err:  # a listener's bug must not stop the run
+                log.warning(
+                    "plugin %r failed in %s: %s: %s",
+                    impl.plugin_name,
+                    hook,
+                    err.__class__.__name__,
+                    err,
+                )
+                failures.append((impl.plugin_name, err))
+        if failures and self.strict:
+            name, first = failures[0]
+            raise PluginError(f"plugin {name!r} failed in {hook}: {first}", plugin=name) from first
 
 
 def _flatten(results: Iterable[Iterable[T] | None], kind: type[T]) -> list[T]:

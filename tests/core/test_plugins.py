@@ -92,3 +92,32 @@ def test_plugin_manager_is_lazy() -> None:
     assert plugins._pm is None  # nothing loaded until first use
     plugins.connector_types()
     assert plugins._pm is not None
+
+
+def test_a_raising_event_listener_does_not_silence_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import datetime as dt
+
+    from e20kit import StepCompleted, hookimpl
+
+    heard: list[str] = []
+
+    class Loud:
+        @hookimpl
+        def e20kit_step_completed(self, event: StepCompleted) -> None:
+            raise RuntimeError("congratulations service is down")
+
+    class Quiet:
+        @hookimpl
+        def e20kit_step_completed(self, event: StepCompleted) -> None:
+            heard.append(event.step)
+
+    event = StepCompleted("m", "newcomers", "first_post", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    plugins = Plugins(extra=(Quiet(), Loud()), load_entry_points=False)
+    plugins.step_completed(event)
+    assert heard == ["first_post"]
+    assert "congratulations service is down" in caplog.text
+    with pytest.raises(PluginError, match="congratulations"):
+        Plugins(extra=(Quiet(), Loud()), load_entry_points=False, strict=True).step_completed(event)
+    assert heard == ["first_post", "first_post"]
