@@ -1,7 +1,8 @@
 """Active members by day, 7-day and 30-day block, per platform or across platforms.
 
-One query per block size: facts are rolled up per member and block inside the store, and only
-one row per block (and platform) comes back.
+One query per block size: ``count(DISTINCT member_key)`` per block inside the store, one row per
+block (and platform) back. Days group on the ``day`` column itself, which the facts' primary key
+index starts with, so the daily query needs no sort.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .model import TimePoint
-from .sql import block, contributions, facts, in_span
+from .sql import block, contributions, contributor_key, facts, in_span
 
 
 @dataclass(frozen=True)
@@ -32,55 +33,58 @@ def block_series(
     """``count`` blocks of ``size`` days ending at ``end`` (exclusive), oldest first.
 
     Keys are platform names with ``by_platform``, else ``None`` (across platforms: a member
-    active on two platforms counts once).
+    active on two platforms counts once). ``member_days`` is only filled for daily blocks (it is
+    the sum of their active members); :func:`with_member_days` fills it for longer blocks.
     """
     start = end - dt.timedelta(days=size * count)
-    blk = block(end, size).label("blk")
-    keys: list[sa.ColumnElement[Any]] = [facts.c.member_key, blk]
-    if by_platform:
-        keys.append(facts.c.platform)
-    contributed = sa.case((contributions() > 0, 1), else_=0)
-    inner = (
+    key: sa.ColumnElement[Any] = facts.c.day if size == 1 else block(end, size)
+    group: list[sa.ColumnElement[Any]] = [key] + ([facts.c.platform] if by_platform else [])
+    stmt = (
         sa.select(
-            *keys,
-            sa.func.count(sa.distinct(facts.c.day)).label("days"),
-            sa.func.max(contributed).label("creator"),
-            sa.func.sum(contributions()).label("contributions"),
+            *group,
+            sa.func.count(sa.distinct(facts.c.member_key)),
+            sa.func.count(sa.distinct(contributor_key())),
+            sa.func.sum(contributions()),
         )
         .where(in_span(start, end))
-        .group_by(*(k.element if isinstance(k, sa.Label) else k for k in keys))
-        .subquery("member_blocks")
+        .group_by(*group)
     )
-    outer_keys = [inner.c.blk] + ([inner.c.platform] if by_platform else [])
-    rows = sa.select(
-        *outer_keys,
-        sa.func.count().label("active"),
-        sa.func.sum(inner.c.days),
-        sa.func.sum(inner.c.creator),
-        sa.func.sum(inner.c.contributions),
-    ).group_by(*outer_keys)
-    found: dict[str | None, dict[int, tuple[int, int, int, int]]] = defaultdict(dict)
-    for row in conn.execute(rows):
+    found: dict[str | None, dict[int, tuple[int, int, int]]] = defaultdict(dict)
+    for row in conn.execute(stmt):
+        if size == 1:
+            day = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(str(row[0]))
+            index = (end - day).days - 1
+        else:
+            index = int(row[0])
         platform = row[1] if by_platform else None
-        offset = 2 if by_platform else 1
-        found[platform][int(row[0])] = (
-            int(row[offset]),
-            int(row[offset + 1] or 0),
-            int(row[offset + 2] or 0),
-            int(row[offset + 3] or 0),
-        )
+        values = row[2:] if by_platform else row[1:]
+        found[platform][index] = (int(values[0]), int(values[1]), int(values[2] or 0))
     if not by_platform:
         found.setdefault(None, {})
     out: dict[str | None, BlockSeries] = {}
     for platform, blocks in found.items():
         points = []
         for index in range(count - 1, -1, -1):
-            active, _days, creators, contrib = blocks.get(index, (0, 0, 0, 0))
+            active, creators, contrib = blocks.get(index, (0, 0, 0))
             first = end - dt.timedelta(days=size * (index + 1))
             points.append(TimePoint(first, size, active, creators, contrib))
-        member_days = sum(v[1] for v in blocks.values())
+        member_days = sum(v[0] for v in blocks.values()) if size == 1 else 0
         out[platform] = BlockSeries(tuple(points), member_days)
     return out
+
+
+def with_member_days(blocks: BlockSeries, daily: BlockSeries) -> BlockSeries:
+    """``blocks`` with the member-days of the daily series falling inside them.
+
+    A member's distinct active days in a block add up over days to the block's sum of daily
+    active members, so no extra query is needed.
+    """
+    if not blocks.points:
+        return blocks
+    first = blocks.points[0].start
+    last = blocks.points[-1].start + dt.timedelta(days=blocks.points[-1].days)
+    days = sum(p.active for p in daily.points if first <= p.start < last)
+    return BlockSeries(blocks.points, days)
 
 
 def full_blocks(days: int, size: int) -> int:
@@ -88,4 +92,4 @@ def full_blocks(days: int, size: int) -> int:
     return max(1, days // size)
 
 
-__all__ = ["BlockSeries", "block_series", "full_blocks"]
+__all__ = ["BlockSeries", "block_series", "full_blocks", "with_member_days"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..store import schema
-from .activity import BlockSeries, block_series, full_blocks
+from .activity import BlockSeries, block_series, full_blocks, with_member_days
 from .inequality import inequality
 from .model import Headline, Inequality, TimePoint
 from .period import Period
@@ -82,19 +82,24 @@ def series(
     conn: sa.Connection, period: Period, *, by_platform: bool = False
 ) -> dict[str | None, Series]:
     """Daily, weekly (full 7-day blocks) and monthly (full 30-day blocks) active members."""
-    daily = block_series(conn, period.end, 1, period.days, by_platform=by_platform)
-    weekly = block_series(conn, period.end, 7, full_blocks(period.days, 7), by_platform=by_platform)
-    monthly = block_series(
-        conn, period.end, 30, full_blocks(period.days, 30), by_platform=by_platform
-    )
-    empty_d = _empty(period.end, 1, period.days)
-    empty_w = _empty(period.end, 7, full_blocks(period.days, 7))
-    empty_m = _empty(period.end, 30, full_blocks(period.days, 30))
-    keys = set(daily) | set(weekly) | set(monthly)
-    return {
-        key: Series(daily.get(key, empty_d), weekly.get(key, empty_w), monthly.get(key, empty_m))
-        for key in keys
-    }
+    weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
+    span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
+    daily = block_series(conn, period.end, 1, span, by_platform=by_platform)
+    weekly = block_series(conn, period.end, 7, weeks, by_platform=by_platform)
+    monthly = block_series(conn, period.end, 30, months, by_platform=by_platform)
+    empty_d = _empty(period.end, 1, span)
+    empty_w = _empty(period.end, 7, weeks)
+    empty_m = _empty(period.end, 30, months)
+    out = {}
+    for key in set(daily) | set(weekly) | set(monthly):
+        days = daily.get(key, empty_d)
+        in_period = days.points[span - period.days :]
+        out[key] = Series(
+            BlockSeries(in_period, sum(p.active for p in in_period)),
+            with_member_days(weekly.get(key, empty_w), days),
+            monthly.get(key, empty_m),
+        )
+    return out
 
 
 def _empty(end: dt.date, size: int, count: int) -> BlockSeries:
