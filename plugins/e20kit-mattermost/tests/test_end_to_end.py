@@ -12,7 +12,7 @@ from e20kit_mattermost.fake import MattermostFake
 from e20kit_mattermost.fake.org import DAY_MS, ms
 
 from e20kit import Kit
-from e20kit.sandbox import FaultPlan
+from e20kit.sandbox import FaultPlan, Request, Response
 from e20kit.sandbox.org import Org
 from e20kit.store import schema
 from e20kit.testing import table_rows
@@ -222,3 +222,40 @@ def test_a_member_token_collects_what_a_member_may_see(
             ).scalars()
         )
     assert seen and seen <= public
+
+
+def test_a_crash_resumes_from_the_last_checkpoint(
+    org: Org, fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+) -> None:
+    channels = sorted(c.id for c in fake.data.channels.values() if c.type in ("O", "P"))
+    broken = f"/api/v4/channels/{channels[3]}/posts"
+    serve = fake.server.app
+
+    def failing(request: Request) -> Response:
+        if request.path == broken:
+            return Response.text("Service Unavailable", 503)
+        return serve(request)
+
+    fake.server.app = failing
+    kit = make_kit(fake.url, sqlite_url)
+    result = kit.collect(today=today)
+    assert not result.ok and result.runs[0].error_type == "ConnectorRetriableError"
+    with kit.engine.connect() as conn:
+        done = set(
+            conn.execute(
+                sa.select(schema.bookmarks.c.stream).where(
+                    schema.bookmarks.c.stream.like("channel:%")
+                )
+            ).scalars()
+        )
+    assert done == {f"channel:{c}" for c in channels[:3]}
+
+    fake.server.app = serve
+    fake.server.reset_log()
+    assert kit.collect(today=today).ok
+    fetched = {r.path.split("/")[4] for r in fake.server.requests if r.path.endswith("/posts")}
+    assert fetched.isdisjoint(channels[:3]) and set(channels[3:]) <= fetched
+    with MattermostFake.from_org(org) as clean:
+        other = make_kit(clean.url, sqlite_url.replace("store.sqlite", "clean.sqlite"))
+        assert other.collect(today=today).ok
+        assert table_rows(kit.engine, schema.facts) == table_rows(other.engine, schema.facts)
