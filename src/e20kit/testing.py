@@ -40,11 +40,12 @@ def _postgres_admin_url() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def _postgres_db(_postgres_admin_url: str | None, worker_id: str) -> str | None:
-    """One database per xdist worker, created once."""
+def _postgres_db(_postgres_admin_url: str | None, request: pytest.FixtureRequest) -> str | None:
+    """One database per xdist worker (or one for a plain run), created once."""
     if not _postgres_admin_url:
         return None
-    name = f"e20kit_test_{worker_id}"
+    worker = getattr(request.config, "workerinput", {}).get("workerid", "main")
+    name = f"e20kit_test_{worker}"
     admin = sa.create_engine(_postgres_admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -79,7 +79,6 @@ def setup_logging(verbosity: int) -> None:
     setattr(handler, "_e20kit", True)  # noqa: B010 - marks our own handler for re-setup
     root.addHandler(handler)
     root.setLevel(level)
-    logging.getLogger("e20kit").setLevel(level)
 
 
 def emit(state: State, data: Any, human: Callable[[], None]) -> None:
