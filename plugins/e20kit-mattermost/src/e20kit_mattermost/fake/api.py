@@ -9,7 +9,6 @@ import itertools
 import math
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from e20kit.sandbox import Request, Response, Router
@@ -163,8 +162,7 @@ class FakeApi:
     # -- routes ----------------------------------------------------------------------------
 
     def _routes(self) -> None:
-        r = self.router
-        add: Callable[[str, str, Callable[..., Response]], None] = r.add
+        add = self.router.add
         add("GET", "/api/v4/users", self.get_users)
         add("GET", "/api/v4/users/{user_id}", self.get_user)
         add("GET", "/api/v4/users/{user_id}/teams", self.get_user_teams)
