@@ -1,23 +1,280 @@
-"""``e20kit demo``: the whole cycle on a synthetic organisation (being written)."""
+"""``e20kit demo``: the whole cycle on a synthetic organisation, against loopback fakes.
+
+Every platform plugin that registers a sandbox (``e20kit_sandboxes``) serves its share of the
+synthetic organisation from a fake on 127.0.0.1; platforms without one are imported through the
+built-in csv connector. Then the real cycle runs: collect, onboarding nudges, champion
+nomination, invitations and buddies, diagnosis and the reports. Nothing leaves the machine.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import json
+import os
+import zoneinfo
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .collect import Progress
+from .cycle import CycleResult
+from .kit import Kit
+from .plugins import Plugins
+from .sandbox import PLATFORMS, Org, build_org, write_csv_folder
+
+DEMO_SECRET_ENV = "E20KIT_DEMO_PSEUDONYM_SECRET"
+DEMO_SECRET = "demo-only-secret-never-use-in-production"
+TIMEZONE = "Europe/Berlin"
+
 
 @dataclass
 class DemoResult:
+    """What the demo did and where it wrote it."""
+
     out: Path
-    lines: list[str] = field(default_factory=list)
+    members: int
+    served: list[str]
+    imported: list[str]
+    first: CycleResult
+    """The first run: collects everything, enrols newcomers, nominates and invites champions."""
+    cycle: CycleResult
+    """A week later: nudges, buddies and digests; its reports are the demo's reports."""
+    messages: list[str] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
-        return self.lines
+        c = self.cycle
+        fakes = ", ".join(self.served) or "none"
+        csv = ", ".join(self.imported) or "none"
+        lines = [f"synthetic organisation: {self.members} members (fakes: {fakes}; csv: {csv})"]
+        lines += ["first run:", *_lines(self.first), "a week later:", *_lines(c, findings=False)]
+        lines.append(f"findings for the 30 days up to the first run: {len(c.findings)}")
+        for finding in c.findings:
+            lines.append(f"  [{finding.severity}] {finding.title}")
+            lines.extend(f"      - {remedy}" for remedy in finding.remedies[:3])
+        shown: list[Path] = []
+        for path in c.reports:
+            where = path.parent if path.suffix == ".csv" else path
+            if where not in shown:
+                shown.append(where)
+        lines.extend(f"report: {path}" for path in shown)
+        return lines
 
     def as_dict(self) -> dict[str, Any]:
-        return {"out": str(self.out), "summary": self.lines}
+        return {
+            "out": str(self.out),
+            "members": self.members,
+            "served_by_fakes": self.served,
+            "imported_from_csv": self.imported,
+            "first_run": self.first.as_dict(),
+            "week_later": self.cycle.as_dict(),
+        }
 
 
-def run_demo(out: Path, *, members: int = 300, interactive: bool = False) -> DemoResult:
-    raise NotImplementedError
+def _lines(c: CycleResult, *, findings: bool = True) -> list[str]:
+    lines: list[str] = []
+    for run in c.collect.runs:
+        state = f"{run.people} people, {run.facts_written} facts" if run.ok else run.error
+        lines.append(f"  collected {run.name}: {state}")
+    if c.onboarding is not None:
+        enrolled = sum(c.onboarding.enrolled.values())
+        lines.append(
+            f"  onboarding: {enrolled} newcomers enrolled, {len(c.onboarding.completed)} steps "
+            f"completed, {len(c.onboarding.sent)} nudges sent"
+        )
+    if c.nominations is not None:
+        lines.append(f"  champions: {len(c.nominations.nominated)} nominated")
+    if c.invitations is not None:
+        lines.append(
+            f"  invitations sent: {sum(o.state == 'sent' for o in c.invitations.outcomes)}"
+        )
+    if c.pairing is not None:
+        lines.append(f"  buddy pairs: {len(c.pairing.pairs)}")
+    if c.digests is not None:
+        lines.append(f"  digests sent: {sum(o.state == 'sent' for o in c.digests.outcomes)}")
+    if not findings:
+        return lines
+    lines.append(f"  findings: {len(c.findings)}")
+    for finding in c.findings:
+        lines.append(f"    [{finding.severity}] {finding.title}")
+        lines.extend(f"        - {remedy}" for remedy in finding.remedies[:3])
+    return lines
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str | Path):
+        return json.dumps(str(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _table(name: str, values: Mapping[str, Any]) -> str:
+    body = "".join(f"{key} = {_toml_value(v)}\n" for key, v in values.items())
+    return f"[{name}]\n{body}\n"
+
+
+def _checklist(notifier_platform: str | None, checks: set[str]) -> str:
+    """A newcomer checklist using what the installed plugins can check."""
+    chat = notifier_platform or "csv"
+    steps: list[dict[str, Any]] = []
+    if "mattermost.profile_picture" in checks:
+        steps.append(
+            {
+                "id": "profile_picture",
+                "check": "mattermost.profile_picture",
+                "title": {"en": "Add a profile picture", "de": "Profilbild hinzufügen"},
+                "help_url": "https://intranet.example.org/guides/profile",
+                "due_days": 3,
+            }
+        )
+    steps += [
+        {
+            "id": "read_wiki",
+            "check": "activity",
+            "params": {"actions": ["view"], "feature": "wiki", "min_count": 1},
+            "title": {
+                "en": "Read the team handbook in the wiki",
+                "de": "Das Team-Handbuch im Wiki lesen",
+            },
+            "help_url": "https://intranet.example.org/videos/wiki-tour",
+            "due_days": 5,
+        },
+        {
+            "id": "first_post",
+            "check": "activity",
+            "params": {"platform": chat, "actions": ["post", "reply"], "min_count": 1},
+            "title": {"en": "Say hello in a channel", "de": "In einem Kanal Hallo sagen"},
+            "help_url": "https://intranet.example.org/guides/chat",
+            "due_days": 7,
+        },
+        {
+            "id": "first_page",
+            "check": "activity",
+            "params": {"actions": ["create", "edit"], "min_count": 1},
+            "title": {
+                "en": "Write or improve a wiki page",
+                "de": "Eine Wiki-Seite schreiben oder verbessern",
+            },
+            "help_url": "https://intranet.example.org/webcasts/first-page",
+            "due_days": 14,
+        },
+    ]
+    text = '[[onboarding.checklists]]\nid = "newcomers"\n'
+    text += 'title = { en = "Welcome aboard", de = "Willkommen an Bord" }\n'
+    text += "audience = { joined_within_days = 90 }\n\n"
+    for step in steps:
+        text += "[[onboarding.checklists.steps]]\n"
+        text += "".join(f"{k} = {_toml_value(v)}\n" for k, v in step.items()) + "\n"
+    return text
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set the fakes' tokens for the run and restore the environment afterwards."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def _now(org: Org) -> dt.datetime:
+    """Mid-morning of the organisation's last day, in the demo's time zone."""
+    last = org.end - dt.timedelta(days=1)
+    return dt.datetime.combine(last, dt.time(10, 0), tzinfo=zoneinfo.ZoneInfo(TIMEZONE))
+
+
+def run_demo(
+    out: Path,
+    *,
+    members: int = 300,
+    seed: int = 7,
+    preset: str | None = "closed_culture",
+    progress: Progress | None = None,
+    interactive: bool = False,
+) -> DemoResult:
+    """Build the organisation, start every sandbox, run the cycle and write the reports."""
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in ("e20kit.sqlite", "e20kit.sqlite-wal", "e20kit.sqlite-shm", "messages.jsonl"):
+        (out / stale).unlink(missing_ok=True)
+    org = build_org(seed, members=members, preset=preset)
+    plugins = Plugins()
+    checks = set(plugins.checks())
+    with contextlib.ExitStack() as stack:
+        tables: list[str] = []
+        env = {DEMO_SECRET_ENV: DEMO_SECRET}
+        notifier: str | None = None
+        notifier_platform: str | None = None
+        served: list[str] = []
+        for name, sandbox in sorted(plugins.sandboxes().items()):
+            started = sandbox.start(org, stack)
+            served.append(name)
+            env.update(started.env)
+            tables.append(_table(f"connectors.{name}", started.connector))
+            if started.notifier is not None and notifier is None:
+                notifier, notifier_platform = name, name
+                tables.append(_table(f"notifiers.{name}", started.notifier))
+        imported = [p for p in PLATFORMS if p not in served]
+        for platform in imported:
+            folder = out / "exports" / platform
+            write_csv_folder(org, folder, platform=platform, platforms=[platform])
+            tables.append(_table(f"connectors.{platform}_export", {"type": "csv", "path": folder}))
+        if notifier is None:
+            notifier = "log"
+            tables.append(_table("notifiers.log", {"type": "log", "path": out / "messages.jsonl"}))
+        config_text = (
+            "# Written by `e20kit demo`: a synthetic organisation served by loopback fakes.\n"
+            + _table("store", {"url": f"sqlite:///{out / 'e20kit.sqlite'}"})
+            + _table("privacy", {"secret_env": DEMO_SECRET_ENV, "min_group_size": 5})
+            + _table("organisation", {"name": "Demo Ltd (synthetic)", "timezone": TIMEZONE})
+            + _table("collect", {"lookback_days": org.days + 1})
+            + _table("http", {"retries": 3, "backoff_factor": 0.1, "backoff_max_s": 2})
+            + "".join(tables)
+            + _table("onboarding.nudges", {"notifier": notifier, "send_on_weekends": True})
+            + _checklist(notifier_platform, checks)
+            + _table("champions", {"notifier": notifier})
+        )
+        config = out / "e20kit.toml"
+        config.write_text(config_text, encoding="utf-8")
+        with _environment(env), Kit.from_config(config) as kit, kit.lock("demo"):
+            now = _now(org)
+            first = kit.run_cycle(invite=True, now=now, progress=progress)
+            # The demo plays the invitees' part (everyone accepts), then lets a week pass:
+            # the second run collects nothing new, nudges whoever is still stuck, pairs stalled
+            # newcomers with the new champions and sends their weekly digests.
+            for entry in kit.champion_roster():
+                if entry.state == "invited":
+                    kit.set_champion_state(entry.member_key, "active", by="demo", now=now)
+            cycle = kit.run_cycle(now=now + dt.timedelta(days=7))
+            # The synthetic data ends on the first run's day: report the 30 days up to it.
+            metrics = kit.metrics(today=now.date())
+            cycle.findings = kit.diagnose(metrics=metrics)
+            for fmt in ("html", "md", "json", "csv"):
+                target = out / ("report" if fmt == "csv" else f"report.{fmt}")
+                written = kit.report(fmt, target, metrics=metrics, findings=cycle.findings)
+                cycle.reports.extend(written if isinstance(written, list) else [written])
+    return DemoResult(
+        out=out,
+        members=len(org.people),
+        served=served,
+        imported=imported,
+        first=first,
+        cycle=cycle,
+    )
+
+
+__all__ = ["DemoResult", "run_demo"]

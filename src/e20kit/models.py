@@ -132,7 +132,8 @@ class Replace(BaseModel):
 
     Stored facts of this connector with a day in ``window`` (and, if given, in ``container`` and
     one of ``actions``) are deleted before the following facts are written, so deleted posts or
-    pages disappear from the counts when their day is collected again.
+    pages disappear from the counts when their day is collected again. ``container=None`` means
+    every container; ``container=""`` targets the facts stored without one (chat).
     """
 
     model_config = _Frozen
