@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-SHARED = Path(
-    os.environ.get("E20KIT_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared"
-)
+SHARED = Path(os.environ.get("E20KIT_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
 PG_ENV = "E20KIT_TEST_POSTGRES_URL"
 TEST_SECRET = "test-secret-not-for-production"
 
