@@ -56,6 +56,19 @@ def test_init_writes_a_config_that_loads(tmp_path: Path) -> None:
     assert code == 2 and "--force" in err
 
 
+def test_starter_config_checklist_and_champions_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s")
+    target = tmp_path / "e20kit.toml"
+    assert run("init", str(target))[0] == 0
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    code, out, err = run("-c", str(target), "--db", db, "onboarding", "run", "--dry-run")
+    assert code == 0, err
+    code, out, err = run("-c", str(target), "--db", db, "champions", "nominate", "--dry-run")
+    assert code == 0, err
+
+
 def test_collect_json_output(configured: Path) -> None:
     code, out, _ = run("-c", str(configured), "--json", "collect", "--today", "2026-10-25")
     assert code == 0
