@@ -143,3 +143,34 @@ def test_no_member_key_or_name_in_any_output(
         needles |= {person.email, person.display_name, person.person_id, person.last_name}
     leaked = sorted(n for n in needles if len(n) > 3 and n.lower() in text)
     assert leaked == []
+
+
+def test_empty_store_reports_without_figures(tmp_path: Path) -> None:
+    kit = Kit.from_config(None, env={}, store_url=f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    try:
+        assert kit.diagnose() == []
+        for fmt in ("html", "md", "csv"):
+            kit.report(fmt, tmp_path / f"r.{fmt}")
+        path = kit.report("json", tmp_path / "r.json", period="last-3d")
+    finally:
+        kit.close()
+    doc = json.loads(Path(str(path)).read_text(encoding="utf-8"))
+    _validator().validate(doc)
+    assert doc["headline"]["active_members"] == 0 and doc["headline"]["gini"] is None
+    assert len(doc["activity"]["daily"]) == 3 and len(doc["activity"]["weekly"]) == 1
+
+
+def test_german_number_format_and_trend_colours(
+    closed_kit: Kit, closed_org: Collected, tmp_path: Path
+) -> None:
+    md = closed_kit.report("md", tmp_path / "r.md", lang="de", today=closed_org.today)
+    text = Path(str(md)).read_text(encoding="utf-8")
+    gini_row = next(line for line in text.splitlines() if line.startswith("| Gini-Koeffizient"))
+    assert "0," in gini_row and "0." not in gini_row
+    from e20kit.report.html import _direction
+
+    assert _direction("gini", 0.05) == "down"  # inequality rising is bad news
+    assert _direction("top10_share", -0.05) == "up"
+    assert _direction("active_members", 12) == "up"
+    assert _direction("creator_share", -0.01) == "down"
+    assert _direction("dau", 0.0) == "flat"

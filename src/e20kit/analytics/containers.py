@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from .model import ContainerFigures
 from .period import Period
 from .sql import contributor_key, facts, in_span, ratio
 
+KNOWN_DAYS = 365
+"""How far before the period a container must have been active to count as dormant."""
+
 
 def containers(
     conn: sa.Connection, period: Period, *, lively_min_contributors: int
 ) -> tuple[ContainerFigures, ...]:
-    """Per platform: containers seen before the period's end, by liveliness in the period.
+    """Per platform: containers seen in the year before the period, by liveliness in it.
 
     Lively: at least ``lively_min_contributors`` members contributed; quiet: some activity but
-    fewer contributors; dormant: seen before, no activity at all in the period.
+    fewer contributors; dormant: seen in the ``KNOWN_DAYS`` before the period, no activity at
+    all in it. (Containers silent for longer are gone rather than dormant; the bound also keeps
+    the query's cost independent of years of history.)
     """
     named = facts.c.container != ""
     known: dict[str, int] = dict(
         conn.execute(
             sa.select(facts.c.platform, sa.func.count(sa.distinct(facts.c.container)))
-            .where(named, facts.c.day < period.end)
+            .where(named, in_span(period.start - dt.timedelta(days=KNOWN_DAYS), period.end))
             .group_by(facts.c.platform)
         ).all()
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..analytics.model import Metrics
 from ..findings import Evidence, Finding, Reason, Severity
+from ..report.labels import localise
 from .texts import EVIDENCE, REMEDIES, TITLES, TREND, lang_of
 
 
@@ -52,7 +53,7 @@ class Signal:
         def show(x: float | None) -> str:
             if x is None:
                 return "-"
-            return f"{x:.0%}" if self.percent else f"{x:.1f}"
+            return localise(f"{x:.0%}" if self.percent else f"{x:.1f}", lang)
 
         text = EVIDENCE[self.metric][lang].format(
             value=show(self.value), threshold=show(self.threshold), **self.params
@@ -62,7 +63,7 @@ class Signal:
             change = (
                 f"{sign}{abs(self.trend) * 100:.0f} pp" if self.percent else f"{self.trend:+.1f}"
             )
-            text += f" ({TREND[lang].format(change=change)})"
+            text += f" ({TREND[lang].format(change=localise(change, lang))})"
         return text
 
 
@@ -190,6 +191,10 @@ RULES: dict[str, tuple[Reason, Callable[[Metrics], list[Signal]]]] = {
 """Rule id -> (reason, signals)."""
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """Findings of the built-in rules for ``metrics``, texts in ``lang`` (``en`` or ``de``)."""
     lang = lang_of(lang)
@@ -208,7 +213,7 @@ def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
                 reason=reason,
                 severity=Severity.CRITICAL if len(breached) >= 2 else Severity.WARNING,
                 title=TITLES[reason][lang],
-                detail="; ".join(s.sentence(lang) for s in breached) + ".",
+                detail=_sentence_case("; ".join(s.sentence(lang) for s in breached) + "."),
                 evidence=tuple(s.evidence() for s in breached),
                 remedies=REMEDIES[reason][lang],
             )

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..analytics.model import HEADLINE_FIGURES, Metrics
 from .charts import render_charts
-from .labels import labels, show, show_change
+from .labels import LOWER_IS_BETTER, labels, show, show_change
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("e20kit.report", "templates"),
@@ -35,27 +35,30 @@ CARD_FIGURES = (
 )
 
 
-def _direction(change: float | None) -> str:
+def _direction(figure: str, change: float | None) -> str:
+    """CSS class of a change: ``up`` (good news), ``down`` (bad news) or ``flat``."""
     if change is None or abs(change) < 1e-9:
         return "flat"
-    return "up" if change > 0 else "down"
+    better = change < 0 if figure in LOWER_IS_BETTER else change > 0
+    return "up" if better else "down"
 
 
-def _row(source: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-    return {**source, **{n: show(n, source.get(n)) for n in names}}
+def _row(source: dict[str, Any], names: tuple[str, ...], lang: str) -> dict[str, Any]:
+    return {**source, **{n: show(n, source.get(n), lang) for n in names}}
 
 
 def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
     """The report page for ``doc`` (from :func:`~e20kit.report.document.build_document`)."""
-    t = labels(str(doc["lang"]))
+    lang = str(doc["lang"])
+    t = labels(lang)
     trends = {tr["figure"]: tr for tr in doc["trends"]}
     headline = [
         {
             "figure": name,
             "label": t.get(name, name),
-            "value": show(name, doc["headline"].get(name)),
-            "change": show_change(name, trends.get(name, {}).get("change")),
-            "direction": _direction(trends.get(name, {}).get("change")),
+            "value": show(name, doc["headline"].get(name), lang),
+            "change": show_change(name, trends.get(name, {}).get("change"), lang),
+            "direction": _direction(name, trends.get(name, {}).get("change")),
         }
         for name in CARD_FIGURES
         if name in HEADLINE_FIGURES
@@ -64,8 +67,8 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
     group_names = {"leaders": t["leaders_group"], "staff": t["staff_group"]}
     leaders = [
         {
-            **_row(g, rate_names),
-            "department": g["department"] or "*",
+            **_row(g, rate_names, lang),
+            "department": g["department"] or t["all"],
             "group": group_names.get(g["group"], g["group"]),
         }
         for g in doc["leaders"]
@@ -83,15 +86,16 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         headline=headline,
         charts=charts,
         platforms=[
-            _row(p, ("active_members", "dau", "stickiness", "creator_share", "contributions"))
+            _row(p, ("active_members", "dau", "stickiness", "creator_share", "contributions"), lang)
             for p in doc["platforms"]
         ],
         ineq=_row(
             {**doc["inequality"], "creator_share": doc["headline"]["creator_share"]},
             ("gini", "top1_share", "top10_share", "creator_share"),
+            lang,
         ),
         leaders=leaders,
-        departments=[_row(d, rate_names) for d in doc["departments"]],
+        departments=[_row(d, rate_names, lang) for d in doc["departments"]],
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
     )
 

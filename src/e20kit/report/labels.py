@@ -39,6 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "group": "Group",
         "leaders_group": "Leaders",
         "staff_group": "Staff",
+        "all": "all",
         "week": "Week",
         "cohort": "Joined in week of",
         "size": "Size",
@@ -111,6 +112,7 @@ LABELS: dict[str, dict[str, str]] = {
         "group": "Gruppe",
         "leaders_group": "Führungskräfte",
         "staff_group": "Mitarbeitende",
+        "all": "alle",
         "week": "Woche",
         "cohort": "Eingetreten in der Woche ab",
         "size": "Größe",
@@ -171,27 +173,52 @@ def labels(lang: str) -> dict[str, str]:
     return LABELS.get(lang, LABELS["en"])
 
 
-def show(figure: str, value: float | None) -> str:
+LOWER_IS_BETTER = frozenset({"gini", "top1_share", "top10_share", "consumer_share"})
+"""Figures whose rise is bad news (the HTML report colours their changes the other way)."""
+
+_GERMAN_DIGITS = str.maketrans({",": ".", ".": ","})
+
+
+def localise(text: str, lang: str) -> str:
+    """German number punctuation (``1.234,5``) for ``de``; English text unchanged."""
+    return text.translate(_GERMAN_DIGITS) if lang == "de" else text
+
+
+def show(figure: str, value: float | None, lang: str = "en") -> str:
     """A figure for people: percentages, one decimal, or whole numbers."""
     if value is None:
         return "-"
     if figure in PERCENT_FIGURES:
-        return f"{value:.0%}"
-    if figure == "gini":
-        return f"{value:.2f}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+        text = f"{value:.0%}"
+    elif figure == "gini":
+        text = f"{value:.2f}"
+    elif float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.1f}"
+    return localise(text, lang)
 
 
-def show_change(figure: str, change: float | None) -> str:
+def show_change(figure: str, change: float | None, lang: str = "en") -> str:
     if change is None:
         return "-"
     if figure in PERCENT_FIGURES:
-        return f"{change * 100:+.0f} pp"
-    if figure == "gini":
-        return f"{change:+.2f}"
-    return f"{change:+,.1f}" if not float(change).is_integer() else f"{int(change):+,}"
+        text = f"{change * 100:+.0f} pp"
+    elif figure == "gini":
+        text = f"{change:+.2f}"
+    elif float(change).is_integer():
+        text = f"{int(change):+,}"
+    else:
+        text = f"{change:+,.1f}"
+    return localise(text, lang)
 
 
-__all__ = ["LABELS", "PERCENT_FIGURES", "labels", "show", "show_change"]
+__all__ = [
+    "LABELS",
+    "LOWER_IS_BETTER",
+    "PERCENT_FIGURES",
+    "labels",
+    "localise",
+    "show",
+    "show_change",
+]

@@ -33,7 +33,8 @@ def _last_day(period: dict[str, Any]) -> str:
 
 
 def render_markdown(doc: dict[str, Any]) -> str:
-    t = labels(str(doc["lang"]))
+    lang = str(doc["lang"])
+    t = labels(lang)
     period = doc["period"]
     trends = {tr["figure"]: tr for tr in doc["trends"]}
     title = t["title"] + (f": {doc['organisation']}" if doc["organisation"] else "")
@@ -53,9 +54,9 @@ def render_markdown(doc: dict[str, Any]) -> str:
         rows.append(
             [
                 t.get(name, name),
-                show(name, doc["headline"].get(name)),
-                show(name, trend.get("previous")),
-                show_change(name, trend.get("change")),
+                show(name, doc["headline"].get(name), lang),
+                show(name, trend.get("previous"), lang),
+                show_change(name, trend.get("change"), lang),
             ]
         )
     out += _table([t["figure"], t["value"], t["previous_value"], t["change"]], rows)
@@ -79,10 +80,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
                     str(d["members"]),
                     t["suppressed"]
                     if d["suppressed"]
-                    else show("participation_rate", d["participation_rate"]),
+                    else show("participation_rate", d["participation_rate"], lang),
                     t["suppressed"]
                     if d["suppressed"]
-                    else show("creator_share", d["creator_share"]),
+                    else show("creator_share", d["creator_share"], lang),
                 ]
                 for d in departments
             ],
