@@ -24,37 +24,35 @@ def containers(
     all in it. (Containers silent for longer are gone rather than dormant; the bound also keeps
     the query's cost independent of years of history.)
     """
-    named = facts.c.container != ""
-    known: dict[str, int] = dict(
-        conn.execute(
-            sa.select(facts.c.platform, sa.func.count(sa.distinct(facts.c.container)))
-            .where(named, in_span(period.start - dt.timedelta(days=KNOWN_DAYS), period.end))
-            .group_by(facts.c.platform)
-        ).all()
-    )
+    in_period = facts.c.day >= period.start
     per_container = (
         sa.select(
             facts.c.platform,
-            facts.c.container,
-            sa.func.count(sa.distinct(contributor_key())).label("contributors"),
+            sa.func.max(sa.case((in_period, 1), else_=0)).label("seen"),
+            sa.func.count(sa.distinct(sa.case((in_period, contributor_key()), else_=None))).label(
+                "contributors"
+            ),
         )
-        .where(named, in_span(period.start, period.end))
+        .where(
+            facts.c.container != "",
+            in_span(period.start - dt.timedelta(days=KNOWN_DAYS), period.end),
+        )
         .group_by(facts.c.platform, facts.c.container)
         .subquery()
     )
     lively = sa.case((per_container.c.contributors >= lively_min_contributors, 1), else_=0)
-    active = {
-        str(p): (int(n), int(lv or 0))
-        for p, n, lv in conn.execute(
-            sa.select(per_container.c.platform, sa.func.count(), sa.func.sum(lively)).group_by(
-                per_container.c.platform
-            )
-        )
-    }
+    rows = conn.execute(
+        sa.select(
+            per_container.c.platform,
+            sa.func.count(),
+            sa.func.sum(per_container.c.seen),
+            sa.func.sum(lively),
+        ).group_by(per_container.c.platform)
+    )
+    counts = {str(p): (int(n), int(seen or 0), int(lv or 0)) for p, n, seen, lv in rows}
     out = []
-    for platform in sorted(known):
-        total = int(known[platform])
-        seen, lv = active.get(str(platform), (0, 0))
+    for platform in sorted(counts):
+        total, seen, lv = counts[platform]
         out.append(
             ContainerFigures(
                 platform=str(platform),
