@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from ..analytics.model import Metrics
 from ..findings import Evidence, Finding, Reason, Severity
-from ..report.labels import localise
-from .texts import EVIDENCE, REMEDIES, TITLES, TREND, lang_of
+from .texts import EVIDENCE, REMEDIES, TITLES, TREND, lang_of, localise
 
 
 @dataclass(frozen=True)

@@ -158,9 +158,17 @@ TREND = {
 }
 
 
+_GERMAN_DIGITS = str.maketrans({",": ".", ".": ","})
+
+
+def localise(number: str, lang: str) -> str:
+    """A formatted number with German punctuation (``1.234,5``) for ``de``; else unchanged."""
+    return number.translate(_GERMAN_DIGITS) if lang == "de" else number
+
+
 def lang_of(lang: str) -> str:
     """``lang`` when e20kit has texts in it, else English."""
     return lang if lang in LANGS else "en"
 
 
-__all__ = ["EVIDENCE", "LANGS", "REMEDIES", "TITLES", "TREND", "lang_of"]
+__all__ = ["EVIDENCE", "LANGS", "REMEDIES", "TITLES", "TREND", "lang_of", "localise"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..diagnose.texts import localise
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Adoption report",
@@ -175,13 +177,6 @@ def labels(lang: str) -> dict[str, str]:
 
 LOWER_IS_BETTER = frozenset({"gini", "top1_share", "top10_share", "consumer_share"})
 """Figures whose rise is bad news (the HTML report colours their changes the other way)."""
-
-_GERMAN_DIGITS = str.maketrans({",": ".", ".": ","})
-
-
-def localise(text: str, lang: str) -> str:
-    """German number punctuation (``1.234,5``) for ``de``; English text unchanged."""
-    return text.translate(_GERMAN_DIGITS) if lang == "de" else text
 
 
 def show(figure: str, value: float | None, lang: str = "en") -> str:
