@@ -174,3 +174,24 @@ def test_german_number_format_and_trend_colours(
     assert _direction("active_members", 12) == "up"
     assert _direction("creator_share", -0.01) == "down"
     assert _direction("dau", 0.0) == "flat"
+
+
+def test_small_groups_are_marked_in_every_format(
+    closed_kit: Kit, closed_org: Collected, tmp_path: Path
+) -> None:
+    for fmt in ("json", "html", "csv"):
+        closed_kit.report(fmt, tmp_path / f"r.{fmt}", today=closed_org.today)
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    k = doc["min_group_size"]
+    small = [g for g in doc["leaders"] if g["suppressed"]]
+    assert small, "the fixture should have departments with fewer than k leaders"
+    assert all(g["active"] is None and g["participation_rate"] is None for g in small)
+    assert any(g["members"] < k for g in small)
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.count('class="suppressed"') == len(small) + sum(
+        1 for d in doc["departments"] if d["suppressed"]
+    )
+    with (tmp_path / "r.csv" / "leaders.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sum(r["suppressed"] == "True" for r in rows) == len(small)
+    assert all(r["active"] == "" for r in rows if r["suppressed"] == "True")
