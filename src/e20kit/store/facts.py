@@ -36,13 +36,22 @@ def _statement(dialect: str) -> str:
     )
 
 
+def _member_then_day(row: FactRow) -> tuple[str, dt.date]:
+    return row[1], row[0]
+
+
 def upsert_facts(conn: sa.Connection, rows: Sequence[FactRow]) -> None:
-    """Insert or overwrite facts by key; ``rows`` follow :data:`FACT_COLUMNS`."""
+    """Insert or overwrite facts by key; ``rows`` follow :data:`FACT_COLUMNS`.
+
+    Rows go in member order: the member index is the one that grows at random places, and
+    touching its pages in order keeps a batch's writes local.
+    """
     if not rows:
         return
     dialect = conn.dialect.name
+    ordered = sorted(rows, key=_member_then_day)
     if dialect == "sqlite":
-        params: list[tuple[object, ...]] = [(r[0].isoformat(), *r[1:]) for r in rows]
+        params: list[tuple[object, ...]] = [(r[0].isoformat(), *r[1:]) for r in ordered]
     else:
-        params = list(rows)
+        params = list(ordered)
     conn.exec_driver_sql(_statement(dialect), params)
