@@ -102,6 +102,22 @@ def _flush(conn: sqlite3.Connection, writer: Any, batch: list[tuple[Any, ...]]) 
     batch.clear()
 
 
+def _peak_rss_kb() -> int:
+    """This process's own peak RSS.
+
+    Linux keeps ``ru_maxrss`` across ``execve`` from the forking parent (a subprocess started
+    from a big parent reports the parent's size), so read ``VmHWM`` of this process's own memory
+    map where there is one.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def worker(db: str, days: int) -> None:
     """In the subprocess: compute every metric and the diagnosis; print seconds and RSS."""
     from e20kit.analytics import Period, compute_metrics
@@ -114,7 +130,7 @@ def worker(db: str, days: int) -> None:
     metrics = compute_metrics(engine, period, onboarding=False)
     findings = playbook(metrics)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = _peak_rss_kb()
     print(
         json.dumps(
             {
