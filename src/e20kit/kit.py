@@ -240,12 +240,14 @@ class Kit:
         self, period: Period | str | None = None, *, today: dt.date | None = None
     ) -> Metrics:
         """Every adoption metric of ``period`` (default ``[analytics] default_period``)."""
+        from zoneinfo import ZoneInfo
+
         from .analytics import compute_metrics, parse_period
 
         settings = self.config.settings
-        resolved = parse_period(
-            period, today=today or dt.date.today(), default=settings.analytics.default_period
-        )
+        if today is None:  # "today" where the organisation is, not where the server is
+            today = dt.datetime.now(ZoneInfo(settings.organisation.timezone)).date()
+        resolved = parse_period(period, today=today, default=settings.analytics.default_period)
         metrics = compute_metrics(
             self.engine,
             resolved,
