@@ -214,3 +214,18 @@ def test_newcomer_cohorts_and_dropout(store_url: str) -> None:
     assert n.creator_share == pytest.approx(1.0)
     assert (n.week1_active, n.dropped) == (2, 1)
     assert n.dropout == pytest.approx(0.5)
+
+
+def test_leader_departments_count_as_leaders(store_url: str) -> None:
+    engine = _store(store_url)
+    try:
+        settings = AnalyticsSettings(leader_departments=("Lab",))
+        m = compute_metrics(
+            engine, parse_period("last-28d", today=TODAY), settings=settings, min_group_size=3
+        )
+    finally:
+        engine.dispose()
+    leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
+    assert leaders and staff
+    # a, b (direct reports) plus e and f (the Lab group); staff: c, d, g
+    assert (leaders.members, leaders.active, staff.members, staff.active) == (4, 3, 3, 1)
