@@ -219,6 +219,9 @@ class FunnelStep:
     completed: int
     stalled: int
     stall_share: float | None
+    """Stalled / (completed + stalled): of the members who finished the step or got stuck at
+    it, the share stuck. Members still within the step's time are left out, and so are members
+    who have not reached it yet."""
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def onboarding_funnel(engine: sa.Engine) -> tuple[FunnelStep, ...]:
             eligible=int(s.eligible),
             completed=int(s.completed),
             stalled=int(s.stalled),
-            stall_share=ratio(int(s.stalled), int(s.eligible)),
+            stall_share=ratio(int(s.stalled), int(s.completed) + int(s.stalled)),
         )
         for s in steps
     )

@@ -37,8 +37,9 @@ class DiagnosisThresholds(BaseModel):
     busy_collapse: float = Field(default=0.5, ge=0, le=1)
     """no_time: the quietest full week's active members below this share of the median week
     means activity collapses in busy periods."""
-    onboarding_stall: float = Field(default=0.5, ge=0, le=1)
-    """training: an onboarding step where at least this share of eligible members stalled."""
+    onboarding_stall: float = Field(default=0.7, ge=0, le=1)
+    """training: an onboarding step where more than this share of the members who completed or
+    stalled at it stalled (steps need at least ``min_newcomers`` and k such members)."""
     newcomer_creator_share: float = Field(default=0.15, ge=0, le=1)
     """training (fallback without onboarding data): share of active newcomers who contributed,
     below which training is too thin."""

@@ -112,7 +112,10 @@ def no_time(m: Metrics) -> list[Signal]:
 def training(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     k = m.min_group_size
-    steps = [s for s in m.onboarding if s.eligible >= k and s.stall_share is not None]
+    decided = max(t.min_newcomers, k)
+    steps = [
+        s for s in m.onboarding if s.completed + s.stalled >= decided and s.stall_share is not None
+    ]
     if steps:
         worst = max(steps, key=lambda s: (s.stall_share or 0.0, -s.position))
         return [

@@ -118,10 +118,10 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "(Schwelle {threshold})",
     },
     "onboarding.stall_share": {
-        "en": "{value} of eligible members stalled at onboarding step {step} "
+        "en": "{value} of the members who reached onboarding step {step} got stuck there "
         "(threshold {threshold})",
-        "de": "{value} der berechtigten Mitglieder blieben beim Onboarding-Schritt {step} stehen "
-        "(Schwelle {threshold})",
+        "de": "{value} der Mitglieder, die den Onboarding-Schritt {step} erreichten, blieben "
+        "dort stehen (Schwelle {threshold})",
     },
     "newcomers.creator_share": {
         "en": "only {value} of active newcomers contributed anything (threshold {threshold})",
