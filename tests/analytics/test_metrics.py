@@ -201,7 +201,11 @@ def test_newcomer_cohorts_and_dropout(store_url: str) -> None:
         m = compute_metrics(engine, parse_period("last-28d", today=TODAY), min_group_size=2)
     finally:
         engine.dispose()
-    cohorts = {c.week_start: c for c in m.cohorts}
+    pooled = m.cohorts[0]
+    assert pooled.pooled and pooled.size == 4 and not pooled.suppressed
+    # week 1: both cohorts have lived through it (2 of 4 active); week 4: only January's
+    assert pooled.retention == {1: 0.5, 4: pytest.approx(1 / 3), 8: None, 12: None}
+    cohorts = {c.week_start: c for c in m.cohorts if not c.pooled}
     january = cohorts[dt.date(2026, 1, 4)]
     assert january.size == 3 and not january.suppressed
     assert january.retention[1] == pytest.approx(2 / 3)

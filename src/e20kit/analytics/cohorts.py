@@ -52,6 +52,8 @@ def cohorts(conn: sa.Connection, period: Period, *, weeks: int, k: int) -> tuple
     for index, week_no, n in conn.execute(stmt):
         active[int(index)][int(week_no)] = int(n)
     out: list[Cohort] = []
+    base = dict.fromkeys(RETENTION_WEEKS, 0)
+    retained = dict.fromkeys(RETENTION_WEEKS, 0)
     for index in range(weeks - 1, -1, -1):
         start = end - dt.timedelta(days=7 * (index + 1))
         size = sizes.get(index, 0)
@@ -61,8 +63,16 @@ def cohorts(conn: sa.Connection, period: Period, *, weeks: int, k: int) -> tuple
         for w in RETENTION_WEEKS:
             seen = start + dt.timedelta(days=6 + 7 * w) <= end
             retention[w] = ratio(active[index].get(w, 0), size) if seen and size >= k else None
+            if seen:
+                base[w] += size
+                retained[w] += active[index].get(w, 0)
         out.append(Cohort(start, size, retention, suppressed=size < k))
-    return tuple(out)
+    if not out:
+        return ()
+    # Weekly cohorts are often smaller than k; all of them together usually are not.
+    total = sum(c.size for c in out)
+    pooled = {w: ratio(retained[w], base[w]) if base[w] >= k else None for w in RETENTION_WEEKS}
+    return (Cohort(out[0].week_start, total, pooled, suppressed=total < k, pooled=True), *out)
 
 
 def newcomers(conn: sa.Connection, period: Period, *, newcomer_days: int, k: int) -> Newcomers:

@@ -166,6 +166,8 @@ class Cohort:
     """Week after joining (1 = the joining week) -> share active; ``None`` when not yet seen
     or suppressed."""
     suppressed: bool = False
+    pooled: bool = False
+    """The first row pools every cohort: per week, the cohorts that have lived through it."""
 
 
 @dataclass(frozen=True)

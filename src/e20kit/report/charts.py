@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -113,30 +114,27 @@ def leaders_chart(metrics: Metrics, text: dict[str, str]) -> str:
 def _grid_chart(
     rows: Sequence[str], cols: Sequence[str], values: list[list[float | None]], chart_id: str
 ) -> str:
-    import numpy as np
-
+    """A 0..1 heat map with percentages in the cells; ``None`` cells (suppressed) stay blank."""
     height = max(2.0, 0.35 * len(rows) + 1.2)
     fig = _figure(7.0, height)
     ax = fig.add_subplot()
-    data = np.ma.masked_invalid(
-        np.array(
-            [[np.nan if v is None else v for v in row] for row in values], dtype=float
-        ).reshape(len(rows), len(cols))
-    )
-    image = ax.imshow(data, aspect="auto", cmap="Blues", vmin=0, vmax=1)
+    cmap = matplotlib.colormaps["Blues"].with_extremes(bad="white")
+    grid = [[math.nan if v is None else v for v in row] for row in values]
+    image = ax.imshow(grid, aspect="auto", cmap=cmap, vmin=0, vmax=1)
     ax.set_yticks(range(len(rows)), rows)
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right")
-    for (r, c), v in np.ndenumerate(data.filled(np.nan)):
-        if not np.isnan(v):
-            ax.text(
-                c,
-                r,
-                f"{v:.0%}",
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white" if v > 0.6 else "black",
-            )
+    for r, row in enumerate(values):
+        for c, v in enumerate(row):
+            if v is not None:
+                ax.text(
+                    c,
+                    r,
+                    f"{v:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if v > 0.6 else "black",
+                )
     fig.colorbar(image, ax=ax, format=matplotlib.ticker.PercentFormatter(1.0))
     return to_svg(fig, chart_id)
 
@@ -154,7 +152,9 @@ def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
 def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
     cohorts = list(metrics.cohorts) or []
     weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
-    rows = [f"{c.week_start.isoformat()} (n={c.size})" for c in cohorts] or ["-"]
+    rows = [
+        f"{text['all'] if c.pooled else c.week_start.isoformat()} (n={c.size})" for c in cohorts
+    ] or ["-"]
     values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
     cols = [text["retention_week"].format(n=w) for w in weeks]
     return _grid_chart(rows, cols, values, "cohorts")

@@ -104,6 +104,7 @@ def build_document(
                 "week_start": c.week_start.isoformat(),
                 "size": c.size,
                 "suppressed": c.suppressed,
+                "pooled": c.pooled,
                 "retention": [{"week": w, "share": s} for w, s in c.retention.items()],
             }
             for c in metrics.cohorts
