@@ -1,7 +1,7 @@
 """Writes a synthetic organisation as the csv connector's folder (people.csv, activity.csv).
 
-The demo runs the whole cycle through the built-in csv connector before platform plugins
-exist, and the csv files are a handy fixture: this writes exactly the documented format,
+The demo imports the platforms that no fake serves through the built-in csv connector, and
+the csv files are a handy fixture: this writes exactly the connector's columns,
 streaming the activity so even a million facts never sit in memory.
 """
 
@@ -11,22 +11,13 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..connectors.csv import ACTIVITY_COLUMNS, PEOPLE_COLUMNS
 from .org import Org
 
 __all__ = ["ACTIVITY_HEADER", "PEOPLE_HEADER", "write_csv_folder"]
 
-PEOPLE_HEADER = (
-    "platform",
-    "person_id",
-    "email",
-    "display_name",
-    "department",
-    "title",
-    "manager_id",
-    "joined_on",
-    "locale",
-)
-ACTIVITY_HEADER = ("day", "platform", "person_id", "action", "feature", "container", "count")
+PEOPLE_HEADER = PEOPLE_COLUMNS
+ACTIVITY_HEADER = ACTIVITY_COLUMNS
 
 
 def write_csv_folder(
