@@ -16,6 +16,7 @@ from .plugins import hookimpl
 
 if TYPE_CHECKING:
     from .analytics import Metrics
+    from .kit import Kit
 
 
 @hookimpl
@@ -42,8 +43,8 @@ def e20kit_diagnose(metrics: Metrics, lang: str) -> Iterable[Finding]:
 
 
 @hookimpl(specname="e20kit_report_sections")
-def champions_report_sections(metrics: Metrics, lang: str) -> Iterable[ReportSection]:
-    """Coverage, roster and buddy load of the champion programme (needs ``metrics.engine``)."""
+def champions_report_sections(lang: str, kit: Kit) -> Iterable[ReportSection]:
+    """Coverage, roster and buddy load of the champion programme."""
     from .champions.report import sections_for
 
-    return sections_for(metrics, lang)
+    return sections_for(kit, lang)

@@ -29,6 +29,7 @@ from .notifier import NotifierType
 if TYPE_CHECKING:
     from .analytics import Metrics
     from .collect import CollectResult
+    from .kit import Kit
 
 PROJECT_NAME = "e20kit"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -137,11 +138,13 @@ def e20kit_diagnose(metrics: Metrics, lang: str) -> Iterable[Finding]:
 
 
 @hookspec
-def e20kit_report_sections(metrics: Metrics, lang: str) -> Iterable[ReportSection]:
+def e20kit_report_sections(metrics: Metrics, lang: str, kit: Kit) -> Iterable[ReportSection]:
     """Add sections to every report format.
 
     :param metrics: every metric of the report's period.
     :param lang: ``"en"`` or ``"de"``.
+    :param kit: the running :class:`~e20kit.Kit`, for sections that read the store
+        (``kit.engine``) or the config (``kit.config.settings``); take it only when needed.
     :returns: sections with a unique ``id``; tables must hold no personal data.
 
     Example::

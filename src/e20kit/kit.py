@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -254,7 +253,7 @@ class Kit:
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
-        return dataclasses.replace(metrics, engine=self.engine, champions=settings.champions)
+        return metrics
 
     def diagnose(
         self,
@@ -296,7 +295,7 @@ class Kit:
             Path(out),
             metrics,
             findings=findings,
-            sections=self.plugins.report_sections(metrics, lang),
+            sections=self.plugins.report_sections(metrics, lang, self),
             lang=lang,
             organisation=self.config.settings.organisation.name,
         )

@@ -35,6 +35,7 @@ from .notifier import NotifierType
 if TYPE_CHECKING:
     from .analytics import Metrics
     from .collect import CollectResult
+    from .kit import Kit
 
 log = logging.getLogger(__name__)
 
@@ -222,9 +223,10 @@ class Plugins:
     def diagnose(self, metrics: Metrics, lang: str) -> list[Finding]:
         return _flatten(self.manager.hook.e20kit_diagnose(metrics=metrics, lang=lang), Finding)
 
-    def report_sections(self, metrics: Metrics, lang: str) -> list[ReportSection]:
+    def report_sections(self, metrics: Metrics, lang: str, kit: Kit) -> list[ReportSection]:
         return _flatten(
-            self.manager.hook.e20kit_report_sections(metrics=metrics, lang=lang), ReportSection
+            self.manager.hook.e20kit_report_sections(metrics=metrics, lang=lang, kit=kit),
+            ReportSection,
         )
 
     def collect_finished(self, result: CollectResult) -> None:

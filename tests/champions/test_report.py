@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 from e20kit.champions.roster import RosterState
-from e20kit.champions.settings import ChampionsSettings
 
 from .conftest import OrgKit
 from .helpers import NOW, TODAY, add_member, department, make_kit
@@ -50,19 +48,14 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
 
 
 def test_section_comes_through_the_report_hook(tmp_path: Path, sqlite_url: str) -> None:
-    kit = make_kit(tmp_path, sqlite_url)
+    kit = make_kit(tmp_path, sqlite_url, "members_per_champion = 2")
     department(kit.engine, "Big", 6, active_top=2)
-    metrics = SimpleNamespace(
-        engine=kit.engine, min_group_size=5, champions=ChampionsSettings(members_per_champion=2)
-    )
-    found = kit.plugins.report_sections(metrics, "en")  # type: ignore[arg-type]
+    metrics = kit.metrics(today=TODAY)
+    found = kit.plugins.report_sections(metrics, "en", kit)
     sections = [s for s in found if s.id == "champions"]
     assert len(sections) == 1
     (row,) = sections[0].tables["coverage"]
     assert row["target"] == 3
-    no_store = SimpleNamespace(min_group_size=5)
-    found = kit.plugins.report_sections(no_store, "en")  # type: ignore[arg-type]
-    assert not [s for s in found if s.id == "champions"]
 
 
 def test_section_lands_in_the_written_report(org_kit: OrgKit) -> None:

@@ -7,10 +7,7 @@ size, in which case every figure of the row is ``None``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
-
-import sqlalchemy as sa
+from dataclasses import dataclass
 
 from .period import Period
 from .settings import AnalyticsSettings
@@ -252,10 +249,6 @@ class Metrics:
     """Per period (``week_start`` None) then per week."""
     containers: tuple[ContainerFigures, ...]
     onboarding: tuple[FunnelStep, ...] = ()
-    engine: sa.Engine | None = field(default=None, repr=False, compare=False)
-    """The store, for plugins whose report sections or rules need more than these figures."""
-    champions: Any = field(default=None, repr=False, compare=False)
-    """The ``[champions]`` settings, for the champions report section."""
 
     def trend(self, figure: str) -> Trend | None:
         return next((t for t in self.trends if t.figure == figure), None)

@@ -6,7 +6,7 @@ department smaller than the minimum group size is suppressed and marked.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -16,6 +16,9 @@ from ..store.schema import champion_roster, members
 from .nominate import target_for
 from .roster import RosterState, load_roster
 from .settings import ChampionsSettings
+
+if TYPE_CHECKING:
+    from ..kit import Kit
 
 _TEXT = {
     "en": {
@@ -119,23 +122,15 @@ def champion_section(
     )
 
 
-def sections_for(metrics: object, lang: str) -> list[ReportSection]:
-    """The hook's body: needs the store, which reports hand over as ``metrics.engine``.
-
-    ``metrics.champions`` (a :class:`ChampionsSettings`) is used when present, else defaults;
-    without an engine there is nothing to report and no section is returned.
-    """
-    engine = getattr(metrics, "engine", None)
-    if not isinstance(engine, sa.Engine):
-        return []
-    settings = getattr(metrics, "champions", None)
-    if not isinstance(settings, ChampionsSettings):
-        settings = ChampionsSettings()
-    min_group_size = int(getattr(metrics, "min_group_size", 5))
+def sections_for(kit: Kit, lang: str) -> list[ReportSection]:
+    """The hook's body; no section while the store has no roster table yet."""
+    engine = kit.engine
+    settings = kit.config.settings
+    min_group_size = settings.privacy.min_group_size
     with engine.connect() as conn:
         if not sa.inspect(conn).has_table(champion_roster.name):
             return []
-    return [champion_section(engine, settings, min_group_size=min_group_size, lang=lang)]
+    return [champion_section(engine, settings.champions, min_group_size=min_group_size, lang=lang)]
 
 
 __all__ = ["champion_section", "sections_for"]
