@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from benchmarks.memory import peak_rss_mb
 from e20kit import (
     Action,
     Activity,
@@ -152,7 +152,7 @@ def _baseline(facts: int, folder: Path) -> dict[str, Any]:
 def _child(mode: str, facts: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = (_collect if mode == "collect" else _baseline)(facts, Path(tmp))
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 
 
