@@ -127,3 +127,26 @@ def test_intranet_connector_plugin_is_incremental(tmp_path: Path) -> None:
             assert (
                 conn.execute(sa.select(sa.func.count()).select_from(schema.members)).scalar() == 2
             )
+
+
+def test_post_report_to_channel_against_the_mattermost_fake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_module = pytest.importorskip("e20kit_mattermost.fake", reason="e20kit-mattermost")
+    example = load(EXAMPLES / "post_report_to_channel.py", "post_report_to_channel")
+    config = sandbox_config(tmp_path)
+    org = build_org(members=80)
+    with Kit.from_config(config, env=ENV) as kit:
+        assert kit.collect(today=org.end).ok
+    with fake_module.MattermostFake.from_org(org) as fake:
+        channel = next(c for c in fake.data.channels.values() if c.type == "O")
+        monkeypatch.setenv("MATTERMOST_URL", fake.url)
+        monkeypatch.setenv("MATTERMOST_TOKEN", fake_module.BOT_TOKEN)
+        monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", ENV["E20KIT_PSEUDONYM_SECRET"])
+        assert example.main([str(config), channel.id]) == 0
+        posted = fake.data.channel_posts[channel.id][-1]
+        assert posted.message.startswith("#") and "Adoption" in posted.message
+        assert "posted" in capsys.readouterr().out
+        monkeypatch.setenv("MATTERMOST_TOKEN", "wrong-token-123")
+        assert example.main([str(config), channel.id]) == 6
+        assert "wrong-token-123" not in capsys.readouterr().err
