@@ -63,9 +63,9 @@ def test_starter_config_checklist_and_champions_work(
     target = tmp_path / "e20kit.toml"
     assert run("init", str(target))[0] == 0
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
-    code, out, err = run("-c", str(target), "--db", db, "onboarding", "run", "--dry-run")
+    code, _, err = run("-c", str(target), "--db", db, "onboarding", "run", "--dry-run")
     assert code == 0, err
-    code, out, err = run("-c", str(target), "--db", db, "champions", "nominate", "--dry-run")
+    code, _, err = run("-c", str(target), "--db", db, "champions", "nominate", "--dry-run")
     assert code == 0, err
 
 
