@@ -14,14 +14,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from benchmarks.stores import load_bench_facts
 from e20kit.champions.buddies import pair_buddies
 from e20kit.champions.newcomers import newcomer_keys, stalled_newcomers
 from e20kit.champions.nominate import nominate
 from e20kit.champions.scoring import compute_scores
 from e20kit.champions.settings import ChampionsSettings
-from e20kit.sandbox import DEFAULT_END, bench_people, facts_for_bench
+from e20kit.sandbox import DEFAULT_END, bench_people
 from e20kit.store import create_engine
-from e20kit.store.schema import facts, members
+from e20kit.store.schema import members
 
 MEMBERS = 10_000
 DAYS = 100
@@ -44,25 +45,7 @@ def _load(engine: sa.Engine) -> None:
                 for i, p in enumerate(bench_people(MEMBERS))
             ],
         )
-        batch: list[dict[str, Any]] = []
-        for f in facts_for_bench(MEMBERS, DAYS):
-            batch.append(
-                {
-                    "day": f.day,
-                    "member_key": f.person_id,
-                    "platform": f.platform,
-                    "action": f.action.value,
-                    "feature": f.feature.value,
-                    "container": f.container or "",
-                    "count": f.count,
-                    "source": "bench",
-                }
-            )
-            if len(batch) == 50_000:
-                conn.execute(facts.insert(), batch)
-                batch = []
-        if batch:
-            conn.execute(facts.insert(), batch)
+        load_bench_facts(conn, MEMBERS, DAYS)
 
 
 def run() -> dict[str, Any]:

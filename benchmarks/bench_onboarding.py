@@ -16,10 +16,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from benchmarks.stores import load_bench_facts
 from e20kit import Kit, load_config
 from e20kit.onboarding.funnel import funnel
-from e20kit.sandbox import DEFAULT_END, bench_people, facts_for_bench
-from e20kit.store.schema import facts, identities, members
+from e20kit.sandbox import DEFAULT_END, bench_people
+from e20kit.store.schema import identities, members
 
 MEMBERS = 10_000
 DAYS = 100
@@ -95,25 +96,7 @@ def _load(engine: sa.Engine) -> int:
                 for k, _, _ in rows
             ],
         )
-        batch: list[dict[str, Any]] = []
-        for f in facts_for_bench(MEMBERS, DAYS):
-            batch.append(
-                {
-                    "day": f.day,
-                    "member_key": f.person_id,
-                    "platform": f.platform,
-                    "action": f.action.value,
-                    "feature": f.feature.value,
-                    "container": f.container or "",
-                    "count": f.count,
-                    "source": "bench",
-                }
-            )
-            if len(batch) == 50_000:
-                conn.execute(facts.insert(), batch)
-                batch = []
-        if batch:
-            conn.execute(facts.insert(), batch)
+        load_bench_facts(conn, MEMBERS, DAYS)
     return sum(1 for i in range(MEMBERS) if i % NEWCOMER_EVERY == 0)
 
 

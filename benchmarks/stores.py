@@ -1,0 +1,36 @@
+"""Bulk-loading benchmark facts straight into a store (for benchmarks that measure what comes
+after collection, not collection itself)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from e20kit.sandbox import facts_for_bench
+from e20kit.store.facts import FactRow, upsert_facts
+
+BATCH = 50_000
+
+
+def load_bench_facts(conn: sa.Connection, members: int, days: int, *, source: str = "bench") -> int:
+    """Write ``members x days`` facts keyed by the bench people's ids; returns how many."""
+    batch: list[FactRow] = []
+    written = 0
+    for f in facts_for_bench(members, days):
+        batch.append(
+            (
+                f.day,
+                f.person_id,
+                f.platform,
+                f.action.value,
+                f.feature.value,
+                f.container or "",
+                f.count,
+                source,
+            )
+        )
+        if len(batch) == BATCH:
+            upsert_facts(conn, batch)
+            written += len(batch)
+            batch = []
+    upsert_facts(conn, batch)
+    return written + len(batch)
