@@ -1,8 +1,7 @@
 """Active members by day, 7-day and 30-day block, per platform or across platforms.
 
 One query per block size: ``count(DISTINCT member_key)`` per block inside the store, one row per
-block (and platform) back. Days group on the ``day`` column itself, which the facts' primary key
-index starts with, so the daily query needs no sort.
+block (and platform) back, read from the narrow copy of the facts (:mod:`.scratch`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .model import TimePoint
-from .sql import block, contributions, contributor_key, facts, in_span
+from .scratch import Scratch, narrow
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,13 @@ class BlockSeries:
 
 
 def block_series(
-    conn: sa.Connection, end: dt.date, size: int, count: int, *, by_platform: bool = False
+    conn: sa.Connection,
+    src: Scratch,
+    end: dt.date,
+    size: int,
+    count: int,
+    *,
+    by_platform: bool = False,
 ) -> dict[str | None, BlockSeries]:
     """``count`` blocks of ``size`` days ending at ``end`` (exclusive), oldest first.
 
@@ -37,25 +42,21 @@ def block_series(
     the sum of their active members); :func:`with_member_days` fills it for longer blocks.
     """
     start = end - dt.timedelta(days=size * count)
-    key: sa.ColumnElement[Any] = facts.c.day if size == 1 else block(end, size)
-    group: list[sa.ColumnElement[Any]] = [key] + ([facts.c.platform] if by_platform else [])
+    key: sa.ColumnElement[Any] = src.block(end, size)
+    group: list[sa.ColumnElement[Any]] = [key] + ([narrow.c.platform] if by_platform else [])
     stmt = (
         sa.select(
             *group,
-            sa.func.count(sa.distinct(facts.c.member_key)),
-            sa.func.count(sa.distinct(contributor_key())),
-            sa.func.sum(contributions()),
+            sa.func.count(sa.distinct(narrow.c.member_key)),
+            sa.func.count(sa.distinct(src.contributor_key())),
+            sa.func.sum(narrow.c.con),
         )
-        .where(in_span(start, end))
+        .where(src.in_span(start, end))
         .group_by(*group)
     )
     found: dict[str | None, dict[int, tuple[int, int, int]]] = defaultdict(dict)
     for row in conn.execute(stmt):
-        if size == 1:
-            day = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(str(row[0]))
-            index = (end - day).days - 1
-        else:
-            index = int(row[0])
+        index = int(row[0])
         platform = row[1] if by_platform else None
         values = row[2:] if by_platform else row[1:]
         found[platform][index] = (int(values[0]), int(values[1]), int(values[2] or 0))

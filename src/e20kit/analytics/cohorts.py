@@ -14,16 +14,15 @@ import sqlalchemy as sa
 
 from .model import Cohort, Newcomers
 from .period import Period
-from .sql import block, contributions, days_between, facts, in_span, members, ratio
+from .scratch import Scratch, lit, narrow
+from .sql import block, members, ratio
 
 RETENTION_WEEKS = (1, 4, 8, 12)
 
 
-def _lit(value: int) -> sa.ColumnElement[int]:
-    return sa.literal_column(str(int(value)), sa.Integer())
-
-
-def cohorts(conn: sa.Connection, period: Period, *, weeks: int, k: int) -> tuple[Cohort, ...]:
+def cohorts(
+    conn: sa.Connection, src: Scratch, period: Period, *, weeks: int, k: int
+) -> tuple[Cohort, ...]:
     """Cohorts of the ``weeks`` 7-day blocks before the period's end, oldest first."""
     end = period.end
     first = end - dt.timedelta(days=7 * weeks)
@@ -35,16 +34,16 @@ def cohorts(conn: sa.Connection, period: Period, *, weeks: int, k: int) -> tuple
             sa.select(cohort, sa.func.count()).where(joined).group_by(cohort)
         )
     }
-    offset = days_between(facts.c.day, members.c.joined_on)
-    week = offset // _lit(7) + _lit(1)
+    offset = src.days_since(members.c.joined_on)
+    week = offset // lit(7) + lit(1)
     stmt = (
-        sa.select(cohort, week, sa.func.count(sa.distinct(facts.c.member_key)))
-        .select_from(facts.join(members, members.c.member_key == facts.c.member_key))
+        sa.select(cohort, week, sa.func.count(sa.distinct(narrow.c.member_key)))
+        .select_from(narrow.join(members, members.c.member_key == narrow.c.member_key))
         .where(
             joined,
-            in_span(first, end),
-            facts.c.day >= members.c.joined_on,
-            offset < _lit(7 * max(RETENTION_WEEKS)),
+            src.in_span(first, end),
+            offset >= lit(0),
+            offset < lit(7 * max(RETENTION_WEEKS)),
         )
         .group_by(cohort, week)
     )
@@ -75,7 +74,9 @@ def cohorts(conn: sa.Connection, period: Period, *, weeks: int, k: int) -> tuple
     return (Cohort(out[0].week_start, total, pooled, suppressed=total < k, pooled=True), *out)
 
 
-def newcomers(conn: sa.Connection, period: Period, *, newcomer_days: int, k: int) -> Newcomers:
+def newcomers(
+    conn: sa.Connection, src: Scratch, period: Period, *, newcomer_days: int, k: int
+) -> Newcomers:
     """Newcomer activity in the period, and who dropped out after their first week."""
     end = period.end
     since = end - dt.timedelta(days=newcomer_days)
@@ -83,33 +84,33 @@ def newcomers(conn: sa.Connection, period: Period, *, newcomer_days: int, k: int
     total = int(conn.execute(sa.select(sa.func.count()).where(joined)).scalar_one())
     per_member = (
         sa.select(
-            facts.c.member_key,
-            sa.func.max(sa.case((contributions() > 0, 1), else_=0)).label("creator"),
+            narrow.c.member_key,
+            sa.func.max(sa.case((narrow.c.con > 0, 1), else_=0)).label("creator"),
         )
-        .select_from(facts.join(members, members.c.member_key == facts.c.member_key))
-        .where(joined, in_span(period.start, end))
-        .group_by(facts.c.member_key)
+        .select_from(narrow.join(members, members.c.member_key == narrow.c.member_key))
+        .where(joined, src.in_span(period.start, end))
+        .group_by(narrow.c.member_key)
         .subquery()
     )
     active, creators = conn.execute(
         sa.select(sa.func.count(), sa.func.sum(per_member.c.creator))
     ).one()
-    offset = days_between(facts.c.day, members.c.joined_on)
+    offset = src.days_since(members.c.joined_on)
     observable = sa.and_(joined, members.c.joined_on <= end - dt.timedelta(days=28))
     early = (
         sa.select(
-            facts.c.member_key,
-            sa.func.max(sa.case((offset < _lit(7), 1), else_=0)).label("w1"),
-            sa.func.max(sa.case((offset >= _lit(7), 1), else_=0)).label("later"),
+            narrow.c.member_key,
+            sa.func.max(sa.case((offset < lit(7), 1), else_=0)).label("w1"),
+            sa.func.max(sa.case((offset >= lit(7), 1), else_=0)).label("later"),
         )
-        .select_from(facts.join(members, members.c.member_key == facts.c.member_key))
+        .select_from(narrow.join(members, members.c.member_key == narrow.c.member_key))
         .where(
             observable,
-            facts.c.day >= members.c.joined_on,
-            facts.c.day >= since,
-            offset < _lit(28),
+            offset >= lit(0),
+            src.in_span(since, end),
+            offset < lit(28),
         )
-        .group_by(facts.c.member_key)
+        .group_by(narrow.c.member_key)
         .subquery()
     )
     week1, dropped = conn.execute(

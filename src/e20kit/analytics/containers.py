@@ -8,14 +8,15 @@ import sqlalchemy as sa
 
 from .model import ContainerFigures
 from .period import Period
-from .sql import contributor_key, facts, in_span, ratio
+from .scratch import Scratch, lit, narrow
+from .sql import facts, in_span, ratio
 
 KNOWN_DAYS = 365
 """How far before the period a container must have been active to count as dormant."""
 
 
 def containers(
-    conn: sa.Connection, period: Period, *, lively_min_contributors: int
+    conn: sa.Connection, src: Scratch, period: Period, *, lively_min_contributors: int
 ) -> tuple[ContainerFigures, ...]:
     """Per platform: containers seen in the year before the period, by liveliness in it.
 
@@ -24,20 +25,32 @@ def containers(
     all in it. (Containers silent for longer are gone rather than dormant; the bound also keeps
     the query's cost independent of years of history.)
     """
-    in_period = facts.c.day >= period.start
+    # the period from the narrow copy; the year before it, where only existence matters, from
+    # the store (a range of its primary key)
+    recent = (
+        sa.select(
+            narrow.c.platform,
+            narrow.c.container,
+            lit(1).label("seen"),
+            sa.func.count(sa.distinct(src.contributor_key())).label("contributors"),
+        )
+        .where(narrow.c.container != "", src.in_span(period.start, period.end))
+        .group_by(narrow.c.platform, narrow.c.container)
+    )
+    before = period.start - dt.timedelta(days=KNOWN_DAYS)
+    older = (
+        sa.select(facts.c.platform, facts.c.container, lit(0), lit(0))
+        .where(facts.c.container != "", in_span(before, period.start))
+        .group_by(facts.c.platform, facts.c.container)
+    )
+    both = sa.union_all(recent, older).subquery()
     per_container = (
         sa.select(
-            facts.c.platform,
-            sa.func.max(sa.case((in_period, 1), else_=0)).label("seen"),
-            sa.func.count(sa.distinct(sa.case((in_period, contributor_key()), else_=None))).label(
-                "contributors"
-            ),
+            both.c.platform,
+            sa.func.max(both.c.seen).label("seen"),
+            sa.func.max(both.c.contributors).label("contributors"),
         )
-        .where(
-            facts.c.container != "",
-            in_span(period.start - dt.timedelta(days=KNOWN_DAYS), period.end),
-        )
-        .group_by(facts.c.platform, facts.c.container)
+        .group_by(both.c.platform, both.c.container)
         .subquery()
     )
     lively = sa.case((per_container.c.contributors >= lively_min_contributors, 1), else_=0)

@@ -10,20 +10,21 @@ import sqlalchemy as sa
 from .activity import full_blocks
 from .model import FeatureShare
 from .period import Period
-from .sql import block, facts, in_span, ratio
+from .scratch import Scratch, narrow
+from .sql import ratio
 
 
-def feature_mix(conn: sa.Connection, period: Period) -> tuple[FeatureShare, ...]:
+def feature_mix(conn: sa.Connection, src: Scratch, period: Period) -> tuple[FeatureShare, ...]:
     """Actions and active members per feature for the period, then per full 7-day block."""
     out: list[FeatureShare] = []
     rows = conn.execute(
         sa.select(
-            facts.c.feature,
-            sa.func.count(sa.distinct(facts.c.member_key)),
-            sa.func.sum(facts.c.count),
+            narrow.c.feature,
+            sa.func.count(sa.distinct(narrow.c.member_key)),
+            sa.func.sum(narrow.c.n),
         )
-        .where(in_span(period.start, period.end))
-        .group_by(facts.c.feature)
+        .where(src.in_span(period.start, period.end))
+        .group_by(narrow.c.feature)
     ).all()
     total = sum(int(r[2] or 0) for r in rows)
     for feature, active, actions in sorted(rows, key=lambda r: str(r[0])):
@@ -34,17 +35,17 @@ def feature_mix(conn: sa.Connection, period: Period) -> tuple[FeatureShare, ...]
         )
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
-    blk = block(period.end, 7)
+    blk = src.block(period.end, 7)
     weekly: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for index, feature, active, actions in conn.execute(
         sa.select(
             blk,
-            facts.c.feature,
-            sa.func.count(sa.distinct(facts.c.member_key)),
-            sa.func.sum(facts.c.count),
+            narrow.c.feature,
+            sa.func.count(sa.distinct(narrow.c.member_key)),
+            sa.func.sum(narrow.c.n),
         )
-        .where(in_span(start, period.end))
-        .group_by(blk, facts.c.feature)
+        .where(src.in_span(start, period.end))
+        .group_by(blk, narrow.c.feature)
     ):
         weekly[int(index)][str(feature)] = (int(active), int(actions or 0))
     features = sorted({f for week in weekly.values() for f in week})

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from .activity import full_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
-from .sql import block, contributions, department_label, facts, in_span, leader_flag, members, ratio
+from .scratch import Scratch, narrow
+from .sql import department_label, leader_flag, members, ratio
 
 LEADERS = "leaders"
 STAFF = "staff"
@@ -43,7 +44,7 @@ GroupStats = tuple[int, int, int]
 
 
 def _group_stats(
-    conn: sa.Connection, period: Period, msub: sa.Subquery
+    conn: sa.Connection, src: Scratch, period: Period, msub: sa.Subquery
 ) -> tuple[dict[GroupKey, int], dict[GroupKey, GroupStats]]:
     sizes: dict[GroupKey, int] = {}
     for dept, leader, n in conn.execute(
@@ -54,12 +55,12 @@ def _group_stats(
         sizes[(str(dept), bool(leader))] = int(n)
     per_member = (
         sa.select(
-            facts.c.member_key,
-            sa.func.max(sa.case((contributions() > 0, 1), else_=0)).label("creator"),
-            sa.func.sum(contributions()).label("contributions"),
+            narrow.c.member_key,
+            sa.func.max(sa.case((narrow.c.con > 0, 1), else_=0)).label("creator"),
+            sa.func.sum(narrow.c.con).label("contributions"),
         )
-        .where(in_span(period.start, period.end))
-        .group_by(facts.c.member_key)
+        .where(src.in_span(period.start, period.end))
+        .group_by(narrow.c.member_key)
         .subquery("a")
     )
     stmt = (
@@ -103,11 +104,16 @@ def _sum(stats: list[GroupStats]) -> GroupStats:
 
 
 def groups(
-    conn: sa.Connection, period: Period, *, k: int, leader_departments: tuple[str, ...] = ()
+    conn: sa.Connection,
+    src: Scratch,
+    period: Period,
+    *,
+    k: int,
+    leader_departments: tuple[str, ...] = (),
 ) -> tuple[tuple[GroupFigures, ...], tuple[DepartmentFigures, ...], tuple[HeatCell, ...]]:
     """Leaders vs staff (overall, then per department), departments and the heat map."""
     msub = _members_subquery(period, leader_departments)
-    sizes, stats = _group_stats(conn, period, msub)
+    sizes, stats = _group_stats(conn, src, period, msub)
     zero: GroupStats = (0, 0, 0)
     # Leaders plus staff add up to a total shown elsewhere, so when one of the pair is too
     # small both are suppressed (otherwise the small one follows by subtraction).
@@ -153,20 +159,25 @@ def groups(
             )
         )
     sizes_by_dept = {d.department: d.members for d in departments}
-    return tuple(leaders), tuple(departments), heatmap(conn, period, msub, sizes_by_dept, k)
+    return tuple(leaders), tuple(departments), heatmap(conn, src, period, msub, sizes_by_dept, k)
 
 
 def heatmap(
-    conn: sa.Connection, period: Period, msub: sa.Subquery, sizes: dict[str, int], k: int
+    conn: sa.Connection,
+    src: Scratch,
+    period: Period,
+    msub: sa.Subquery,
+    sizes: dict[str, int],
+    k: int,
 ) -> tuple[HeatCell, ...]:
     """Active members per department and full 7-day block; small departments blanked."""
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
-    blk = block(period.end, 7)
+    blk = src.block(period.end, 7)
     stmt = (
-        sa.select(msub.c.department, blk, sa.func.count(sa.distinct(facts.c.member_key)))
-        .select_from(facts.join(msub, msub.c.member_key == facts.c.member_key))
-        .where(in_span(start, period.end))
+        sa.select(msub.c.department, blk, sa.func.count(sa.distinct(narrow.c.member_key)))
+        .select_from(narrow.join(msub, msub.c.member_key == narrow.c.member_key))
+        .where(src.in_span(start, period.end))
         .group_by(msub.c.department, blk)
     )
     found: dict[str, dict[int, int]] = defaultdict(dict)

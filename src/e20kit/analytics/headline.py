@@ -18,28 +18,40 @@ from .activity import BlockSeries, block_series, full_blocks, with_member_days
 from .inequality import inequality
 from .model import Headline, Inequality, TimePoint
 from .period import Period
-from .sql import contributions, facts, helping, in_span, members, ratio
+from .scratch import Scratch, narrow, scratch
+from .sql import members, ratio
 
 MemberRow = tuple[int, int, int, int]
 """(active days, contributions, helping contributions, distinct features) of one member."""
 
 
 def member_rollup(
-    conn: sa.Connection, start: dt.date, end: dt.date, *, by_platform: bool = False
+    conn: sa.Connection,
+    start: dt.date,
+    end: dt.date,
+    *,
+    by_platform: bool = False,
+    src: Scratch | None = None,
 ) -> dict[str | None, list[MemberRow]]:
-    """One row per member active in ``[start, end)`` (per platform with ``by_platform``)."""
-    group: list[sa.ColumnElement[object]] = [facts.c.member_key]
+    """One row per member active in ``[start, end)`` (per platform with ``by_platform``).
+
+    Reads ``src`` when given, else copies the span's facts for this one query.
+    """
+    if src is None:
+        with scratch(conn, start, end) as own:
+            return member_rollup(conn, start, end, by_platform=by_platform, src=own)
+    group: list[sa.ColumnElement[object]] = [narrow.c.member_key]
     if by_platform:
-        group.insert(0, facts.c.platform)
+        group.insert(0, narrow.c.platform)
     stmt = (
         sa.select(
-            *([facts.c.platform] if by_platform else []),
-            sa.func.count(sa.distinct(facts.c.day)),
-            sa.func.sum(contributions()),
-            sa.func.sum(helping()),
-            sa.func.count(sa.distinct(facts.c.feature)),
+            *([narrow.c.platform] if by_platform else []),
+            sa.func.count(sa.distinct(narrow.c.d)),
+            sa.func.sum(narrow.c.con),
+            sa.func.sum(narrow.c.hlp),
+            sa.func.count(sa.distinct(narrow.c.feature)),
         )
-        .where(in_span(start, end))
+        .where(src.in_span(start, end))
         .group_by(*group)
     )
     out: dict[str | None, list[MemberRow]] = defaultdict(list)
@@ -78,15 +90,27 @@ class Series:
     monthly: BlockSeries
 
 
+def series_start(period: Period) -> dt.date:
+    """The first day :func:`series` reads (a short period still gets a whole week and month)."""
+    days = max(period.days, 7 * full_blocks(period.days, 7), 30 * full_blocks(period.days, 30))
+    return period.end - dt.timedelta(days=days)
+
+
 def series(
-    conn: sa.Connection, period: Period, *, by_platform: bool = False
+    conn: sa.Connection, period: Period, *, by_platform: bool = False, src: Scratch | None = None
 ) -> dict[str | None, Series]:
-    """Daily, weekly (full 7-day blocks) and monthly (full 30-day blocks) active members."""
+    """Daily, weekly (full 7-day blocks) and monthly (full 30-day blocks) active members.
+
+    Reads ``src`` when given, else copies the facts it needs for this one call.
+    """
+    if src is None:
+        with scratch(conn, series_start(period), period.end) as own:
+            return series(conn, period, by_platform=by_platform, src=own)
     weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
     span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
-    daily = block_series(conn, period.end, 1, span, by_platform=by_platform)
-    weekly = block_series(conn, period.end, 7, weeks, by_platform=by_platform)
-    monthly = block_series(conn, period.end, 30, months, by_platform=by_platform)
+    daily = block_series(conn, src, period.end, 1, span, by_platform=by_platform)
+    weekly = block_series(conn, src, period.end, 7, weeks, by_platform=by_platform)
+    monthly = block_series(conn, src, period.end, 30, months, by_platform=by_platform)
     empty_d = _empty(period.end, 1, span)
     empty_w = _empty(period.end, 7, weeks)
     empty_m = _empty(period.end, 30, months)
@@ -157,4 +181,5 @@ __all__ = [
     "members_on_record",
     "platform_members",
     "series",
+    "series_start",
 ]
