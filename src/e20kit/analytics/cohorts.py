@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from .model import Cohort, Newcomers
 from .period import Period
+from .permember import MemberFacts
 from .scratch import Scratch, lit, narrow
 from .sql import block, members, ratio
 
@@ -75,26 +77,21 @@ def cohorts(
 
 
 def newcomers(
-    conn: sa.Connection, src: Scratch, period: Period, *, newcomer_days: int, k: int
+    conn: sa.Connection,
+    src: Scratch,
+    period: Period,
+    *,
+    newcomer_days: int,
+    k: int,
+    period_active: Sequence[MemberFacts],
 ) -> Newcomers:
     """Newcomer activity in the period, and who dropped out after their first week."""
     end = period.end
     since = end - dt.timedelta(days=newcomer_days)
     joined = sa.and_(members.c.joined_on >= since, members.c.joined_on < end)
     total = int(conn.execute(sa.select(sa.func.count()).where(joined)).scalar_one())
-    per_member = (
-        sa.select(
-            narrow.c.member_key,
-            sa.func.max(sa.case((narrow.c.con > 0, 1), else_=0)).label("creator"),
-        )
-        .select_from(narrow.join(members, members.c.member_key == narrow.c.member_key))
-        .where(joined, src.in_span(period.start, end))
-        .group_by(narrow.c.member_key)
-        .subquery()
-    )
-    active, creators = conn.execute(
-        sa.select(sa.func.count(), sa.func.sum(per_member.c.creator))
-    ).one()
+    active = sum(1 for m in period_active if m.newcomer)
+    creators = sum(1 for m in period_active if m.newcomer and m.creator)
     offset = src.days_since(members.c.joined_on)
     observable = sa.and_(joined, members.c.joined_on <= end - dt.timedelta(days=28))
     early = (
@@ -120,7 +117,6 @@ def newcomers(
         )
     ).one()
     week1, dropped = int(week1 or 0), int(dropped or 0)
-    active, creators = int(active or 0), int(creators or 0)
     small = total < k
     return Newcomers(
         newcomers=total,

@@ -23,6 +23,7 @@ from .headline import (
 from .model import Metrics, PlatformFigures
 from .onboarding import onboarding_funnel
 from .period import Period
+from .permember import period_members
 from .scratch import Scratch, scratch
 from .settings import AnalyticsSettings
 from .trends import trends
@@ -77,10 +78,16 @@ def _compute(
     previous = period.previous()
     points = settings.lorenz_points
     population = members_on_record(conn, period.end)
-    rows = member_rollup(conn, period.start, period.end, src=src)
+    active = period_members(
+        conn,
+        src,
+        period,
+        leader_departments=settings.leader_departments,
+        newcomer_days=settings.newcomer_days,
+    )
     blocks = series(conn, period, src=src)
     headline, ineq = build_headline(
-        population, rows.get(None, []), blocks[None], lorenz_points=points
+        population, [m.row for m in active], blocks[None], lorenz_points=points
     )
     prev_rows = member_rollup(conn, previous.start, previous.end, src=src)
     prev_blocks = series(conn, previous, src=src)
@@ -103,10 +110,12 @@ def _compute(
         )
         platforms.append(PlatformFigures(name, figures))
     leaders, departments, heat = groups(
-        conn, src, period, k=k, leader_departments=settings.leader_departments
+        conn, src, period, k=k, period_active=active, leader_departments=settings.leader_departments
     )
     cohort_rows = cohorts(conn, src, period, weeks=settings.cohort_weeks, k=k)
-    fresh = newcomers(conn, src, period, newcomer_days=settings.newcomer_days, k=k)
+    fresh = newcomers(
+        conn, src, period, newcomer_days=settings.newcomer_days, k=k, period_active=active
+    )
     mix = feature_mix(conn, src, period)
     spaces = containers(conn, src, period, lively_min_contributors=settings.lively_min_contributors)
     return Metrics(

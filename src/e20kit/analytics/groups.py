@@ -8,34 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from .activity import full_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
+from .permember import MemberFacts, members_subquery
 from .scratch import Scratch, narrow
-from .sql import department_label, leader_flag, members, ratio
+from .sql import ratio
 
 LEADERS = "leaders"
 STAFF = "staff"
 NEVER = 2**31
 """A group size no group reaches: suppresses a whole leaders/staff pair."""
-
-
-def _members_subquery(period: Period, leader_departments: tuple[str, ...]) -> sa.Subquery:
-    return (
-        sa.select(
-            members.c.member_key,
-            department_label().label("department"),
-            leader_flag(leader_departments).label("leader"),
-        )
-        .where(
-            members.c.active == sa.true(),
-            sa.or_(members.c.joined_on.is_(None), members.c.joined_on < period.end),
-        )
-        .subquery("m")
-    )
 
 
 GroupKey = tuple[str, bool]
@@ -44,7 +31,7 @@ GroupStats = tuple[int, int, int]
 
 
 def _group_stats(
-    conn: sa.Connection, src: Scratch, period: Period, msub: sa.Subquery
+    conn: sa.Connection, msub: sa.Subquery, active: Sequence[MemberFacts]
 ) -> tuple[dict[GroupKey, int], dict[GroupKey, GroupStats]]:
     sizes: dict[GroupKey, int] = {}
     for dept, leader, n in conn.execute(
@@ -53,30 +40,14 @@ def _group_stats(
         )
     ):
         sizes[(str(dept), bool(leader))] = int(n)
-    per_member = (
-        sa.select(
-            narrow.c.member_key,
-            sa.func.max(sa.case((narrow.c.con > 0, 1), else_=0)).label("creator"),
-            sa.func.sum(narrow.c.con).label("contributions"),
-        )
-        .where(src.in_span(period.start, period.end))
-        .group_by(narrow.c.member_key)
-        .subquery("a")
-    )
-    stmt = (
-        sa.select(
-            msub.c.department,
-            msub.c.leader,
-            sa.func.count(),
-            sa.func.sum(per_member.c.creator),
-            sa.func.sum(per_member.c.contributions),
-        )
-        .select_from(per_member.join(msub, msub.c.member_key == per_member.c.member_key))
-        .group_by(msub.c.department, msub.c.leader)
-    )
-    stats: dict[GroupKey, GroupStats] = {}
-    for dept, leader, active, creators, contrib in conn.execute(stmt):
-        stats[(str(dept), bool(leader))] = (int(active), int(creators or 0), int(contrib or 0))
+    totals: dict[GroupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for member in active:
+        if member.group is not None:
+            total = totals[member.group]
+            total[0] += 1
+            total[1] += int(member.creator)
+            total[2] += member.row[1]
+    stats = {key: (a, c, n) for key, (a, c, n) in totals.items()}
     return sizes, stats
 
 
@@ -109,11 +80,15 @@ def groups(
     period: Period,
     *,
     k: int,
+    period_active: Sequence[MemberFacts],
     leader_departments: tuple[str, ...] = (),
 ) -> tuple[tuple[GroupFigures, ...], tuple[DepartmentFigures, ...], tuple[HeatCell, ...]]:
-    """Leaders vs staff (overall, then per department), departments and the heat map."""
-    msub = _members_subquery(period, leader_departments)
-    sizes, stats = _group_stats(conn, src, period, msub)
+    """Leaders vs staff (overall, then per department), departments and the heat map.
+
+    ``period_active`` are the period's active members (:func:`.permember.period_members`).
+    """
+    msub = members_subquery(period, leader_departments)
+    sizes, stats = _group_stats(conn, msub, period_active)
     zero: GroupStats = (0, 0, 0)
     # Leaders plus staff add up to a total shown elsewhere, so when one of the pair is too
     # small both are suppressed (otherwise the small one follows by subtraction).
@@ -174,11 +149,17 @@ def heatmap(
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
     blk = src.block(period.end, 7)
-    stmt = (
-        sa.select(msub.c.department, blk, sa.func.count(sa.distinct(narrow.c.member_key)))
-        .select_from(narrow.join(msub, msub.c.member_key == narrow.c.member_key))
+    # distinct (member, week) pairs first: the join then sees a seventh of the rows
+    weekly = (
+        sa.select(narrow.c.member_key, blk.label("week"))
         .where(src.in_span(start, period.end))
-        .group_by(msub.c.department, blk)
+        .group_by(narrow.c.member_key, blk)
+        .subquery("w")
+    )
+    stmt = (
+        sa.select(msub.c.department, weekly.c.week, sa.func.count())
+        .select_from(weekly.join(msub, msub.c.member_key == weekly.c.member_key))
+        .group_by(msub.c.department, weekly.c.week)
     )
     found: dict[str, dict[int, int]] = defaultdict(dict)
     for dept, index, active in conn.execute(stmt):
