@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .blocks import Counts, block_counts
 from .model import TimePoint
 from .scratch import Scratch, narrow
 
@@ -33,14 +34,37 @@ def block_series(
     size: int,
     count: int,
     *,
-    by_platform: bool = False,
+    platforms: bool = False,
 ) -> dict[str | None, BlockSeries]:
     """``count`` blocks of ``size`` days ending at ``end`` (exclusive), oldest first.
 
-    Keys are platform names with ``by_platform``, else ``None`` (across platforms: a member
-    active on two platforms counts once). ``member_days`` is only filled for daily blocks (it is
-    the sum of their active members); :func:`with_member_days` fills it for longer blocks.
+    Key ``None`` is across platforms (a member active on two platforms counts once); with
+    ``platforms`` every platform active in the span has its own key too. ``member_days`` is only
+    filled for daily blocks (it is the sum of their active members); :func:`with_member_days`
+    fills it for longer blocks.
     """
+    if size == 1:
+        found = _direct(conn, src, end, size, count, by_platform=False)
+        if platforms:
+            found.update(_direct(conn, src, end, size, count, by_platform=True))
+    else:
+        found = block_counts(conn, src, end, size, count, platforms=platforms)
+    found.setdefault(None, {})
+    out: dict[str | None, BlockSeries] = {}
+    for platform, blocks in found.items():
+        points = []
+        for index in range(count - 1, -1, -1):
+            active, creators, contrib = blocks.get(index, (0, 0, 0))
+            first = end - dt.timedelta(days=size * (index + 1))
+            points.append(TimePoint(first, size, active, creators, contrib))
+        member_days = sum(v[0] for v in blocks.values()) if size == 1 else 0
+        out[platform] = BlockSeries(tuple(points), member_days)
+    return out
+
+
+def _direct(
+    conn: sa.Connection, src: Scratch, end: dt.date, size: int, count: int, *, by_platform: bool
+) -> Counts:
     start = end - dt.timedelta(days=size * count)
     key: sa.ColumnElement[Any] = src.block(end, size)
     group: list[sa.ColumnElement[Any]] = [key] + ([narrow.c.platform] if by_platform else [])
@@ -54,24 +78,13 @@ def block_series(
         .where(src.in_span(start, end))
         .group_by(*group)
     )
-    found: dict[str | None, dict[int, tuple[int, int, int]]] = defaultdict(dict)
+    found: Counts = defaultdict(dict)
     for row in conn.execute(stmt):
         index = int(row[0])
         platform = row[1] if by_platform else None
         values = row[2:] if by_platform else row[1:]
         found[platform][index] = (int(values[0]), int(values[1]), int(values[2] or 0))
-    if not by_platform:
-        found.setdefault(None, {})
-    out: dict[str | None, BlockSeries] = {}
-    for platform, blocks in found.items():
-        points = []
-        for index in range(count - 1, -1, -1):
-            active, creators, contrib = blocks.get(index, (0, 0, 0))
-            first = end - dt.timedelta(days=size * (index + 1))
-            points.append(TimePoint(first, size, active, creators, contrib))
-        member_days = sum(v[0] for v in blocks.values()) if size == 1 else 0
-        out[platform] = BlockSeries(tuple(points), member_days)
-    return out
+    return found
 
 
 def with_member_days(blocks: BlockSeries, daily: BlockSeries) -> BlockSeries:

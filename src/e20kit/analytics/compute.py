@@ -85,7 +85,7 @@ def _compute(
         leader_departments=settings.leader_departments,
         newcomer_days=settings.newcomer_days,
     )
-    blocks = series(conn, period, src=src)
+    blocks = series(conn, period, by_platform=True, src=src)
     headline, ineq = build_headline(
         population, [m.row for m in active], blocks[None], lorenz_points=points
     )
@@ -98,14 +98,13 @@ def _compute(
         lorenz_points=points,
     )
     per_platform_rows = member_rollup(conn, period.start, period.end, by_platform=True, src=src)
-    per_platform_blocks = series(conn, period, by_platform=True, src=src)
     on_platform = platform_members(conn)
     platforms = []
     for name in sorted(p for p in per_platform_rows if p is not None):
         figures, _ = build_headline(
             on_platform.get(name, 0),
             per_platform_rows[name],
-            per_platform_blocks[name],
+            blocks[name],
             lorenz_points=points,
         )
         platforms.append(PlatformFigures(name, figures))

@@ -101,6 +101,8 @@ def series(
 ) -> dict[str | None, Series]:
     """Daily, weekly (full 7-day blocks) and monthly (full 30-day blocks) active members.
 
+    Key ``None`` is across platforms; ``by_platform`` adds one key per active platform.
+
     Reads ``src`` when given, else copies the facts it needs for this one call.
     """
     if src is None:
@@ -108,9 +110,9 @@ def series(
             return series(conn, period, by_platform=by_platform, src=own)
     weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
     span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
-    daily = block_series(conn, src, period.end, 1, span, by_platform=by_platform)
-    weekly = block_series(conn, src, period.end, 7, weeks, by_platform=by_platform)
-    monthly = block_series(conn, src, period.end, 30, months, by_platform=by_platform)
+    daily = block_series(conn, src, period.end, 1, span, platforms=by_platform)
+    weekly = block_series(conn, src, period.end, 7, weeks, platforms=by_platform)
+    monthly = block_series(conn, src, period.end, 30, months, platforms=by_platform)
     empty_d = _empty(period.end, 1, span)
     empty_w = _empty(period.end, 7, weeks)
     empty_m = _empty(period.end, 30, months)
