@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .blocks import Counts, block_counts
+from .blocks import Counts, block_counts, member_blocks
 from .model import TimePoint
 from .scratch import Scratch, narrow
 
@@ -35,20 +35,25 @@ def block_series(
     count: int,
     *,
     platforms: bool = False,
+    prebuilt: sa.Table | None = None,
 ) -> dict[str | None, BlockSeries]:
     """``count`` blocks of ``size`` days ending at ``end`` (exclusive), oldest first.
 
     Key ``None`` is across platforms (a member active on two platforms counts once); with
     ``platforms`` every platform active in the span has its own key too. ``member_days`` is only
     filled for daily blocks (it is the sum of their active members); :func:`with_member_days`
-    fills it for longer blocks.
+    fills it for longer blocks. ``prebuilt`` is the :func:`.blocks.member_blocks` table of these
+    blocks when the caller has it already.
     """
     if size == 1:
         found = _direct(conn, src, end, size, count, by_platform=False)
         if platforms:
             found.update(_direct(conn, src, end, size, count, by_platform=True))
+    elif prebuilt is not None:
+        found = block_counts(conn, prebuilt, platforms=platforms)
     else:
-        found = block_counts(conn, src, end, size, count, platforms=platforms)
+        with member_blocks(conn, src, end, size, count) as table:
+            found = block_counts(conn, table, platforms=platforms)
     found.setdefault(None, {})
     out: dict[str | None, BlockSeries] = {}
     for platform, blocks in found.items():

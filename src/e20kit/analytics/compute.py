@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from .activity import full_blocks
+from .blocks import member_blocks
 from .cohorts import cohorts, newcomers
 from .containers import containers
 from .features import feature_mix
@@ -75,6 +76,20 @@ def compute_metrics(
 def _compute(
     conn: sa.Connection, src: Scratch, period: Period, settings: AnalyticsSettings, k: int
 ) -> Metrics:
+    # the weekly series and the heat map share one member-platform-week table
+    weeks = full_blocks(period.days, 7)
+    with member_blocks(conn, src, period.end, 7, weeks) as weekly:
+        return _metrics(conn, src, weekly, period, settings, k)
+
+
+def _metrics(
+    conn: sa.Connection,
+    src: Scratch,
+    weekly: sa.Table,
+    period: Period,
+    settings: AnalyticsSettings,
+    k: int,
+) -> Metrics:
     previous = period.previous()
     points = settings.lorenz_points
     population = members_on_record(conn, period.end)
@@ -85,7 +100,7 @@ def _compute(
         leader_departments=settings.leader_departments,
         newcomer_days=settings.newcomer_days,
     )
-    blocks = series(conn, period, by_platform=True, src=src)
+    blocks = series(conn, period, by_platform=True, src=src, weekly_blocks=weekly)
     headline, ineq = build_headline(
         population, [m.row for m in active], blocks[None], lorenz_points=points
     )
@@ -109,7 +124,12 @@ def _compute(
         )
         platforms.append(PlatformFigures(name, figures))
     leaders, departments, heat = groups(
-        conn, src, period, k=k, period_active=active, leader_departments=settings.leader_departments
+        conn,
+        weekly,
+        period,
+        k=k,
+        period_active=active,
+        leader_departments=settings.leader_departments,
     )
     cohort_rows = cohorts(conn, src, period, weeks=settings.cohort_weeks, k=k)
     fresh = newcomers(

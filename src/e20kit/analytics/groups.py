@@ -16,7 +16,6 @@ from .activity import full_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
 from .permember import MemberFacts, members_subquery
-from .scratch import Scratch, narrow
 from .sql import ratio
 
 LEADERS = "leaders"
@@ -76,7 +75,7 @@ def _sum(stats: list[GroupStats]) -> GroupStats:
 
 def groups(
     conn: sa.Connection,
-    src: Scratch,
+    weekly_blocks: sa.Table,
     period: Period,
     *,
     k: int,
@@ -85,7 +84,8 @@ def groups(
 ) -> tuple[tuple[GroupFigures, ...], tuple[DepartmentFigures, ...], tuple[HeatCell, ...]]:
     """Leaders vs staff (overall, then per department), departments and the heat map.
 
-    ``period_active`` are the period's active members (:func:`.permember.period_members`).
+    ``period_active`` are the period's active members (:func:`.permember.period_members`),
+    ``weekly_blocks`` the period's :func:`.blocks.member_blocks` of full weeks.
     """
     msub = members_subquery(period, leader_departments)
     sizes, stats = _group_stats(conn, msub, period_active)
@@ -134,32 +134,34 @@ def groups(
             )
         )
     sizes_by_dept = {d.department: d.members for d in departments}
-    return tuple(leaders), tuple(departments), heatmap(conn, src, period, msub, sizes_by_dept, k)
+    return (
+        tuple(leaders),
+        tuple(departments),
+        heatmap(conn, weekly_blocks, period, msub, sizes_by_dept, k),
+    )
 
 
 def heatmap(
     conn: sa.Connection,
-    src: Scratch,
+    weekly_blocks: sa.Table,
     period: Period,
     msub: sa.Subquery,
     sizes: dict[str, int],
     k: int,
 ) -> tuple[HeatCell, ...]:
-    """Active members per department and full 7-day block; small departments blanked."""
+    """Active members per department and full 7-day block; small departments blanked.
+
+    ``weekly_blocks`` is the period's :func:`.blocks.member_blocks` of full weeks.
+    """
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
-    blk = src.block(period.end, 7)
-    # distinct (member, week) pairs first: the join then sees a seventh of the rows
-    weekly = (
-        sa.select(narrow.c.member_key, blk.label("week"))
-        .where(src.in_span(start, period.end))
-        .group_by(narrow.c.member_key, blk)
-        .subquery("w")
-    )
+    # distinct (member, week) pairs first: the join then sees a fraction of the rows
+    wb = weekly_blocks.c
+    weekly = sa.select(wb.member_key, wb.blk).group_by(wb.member_key, wb.blk).subquery("w")
     stmt = (
-        sa.select(msub.c.department, weekly.c.week, sa.func.count())
+        sa.select(msub.c.department, weekly.c.blk, sa.func.count())
         .select_from(weekly.join(msub, msub.c.member_key == weekly.c.member_key))
-        .group_by(msub.c.department, weekly.c.week)
+        .group_by(msub.c.department, weekly.c.blk)
     )
     found: dict[str, dict[int, int]] = defaultdict(dict)
     for dept, index, active in conn.execute(stmt):

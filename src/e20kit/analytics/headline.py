@@ -97,13 +97,19 @@ def series_start(period: Period) -> dt.date:
 
 
 def series(
-    conn: sa.Connection, period: Period, *, by_platform: bool = False, src: Scratch | None = None
+    conn: sa.Connection,
+    period: Period,
+    *,
+    by_platform: bool = False,
+    src: Scratch | None = None,
+    weekly_blocks: sa.Table | None = None,
 ) -> dict[str | None, Series]:
     """Daily, weekly (full 7-day blocks) and monthly (full 30-day blocks) active members.
 
     Key ``None`` is across platforms; ``by_platform`` adds one key per active platform.
 
-    Reads ``src`` when given, else copies the facts it needs for this one call.
+    Reads ``src`` when given, else copies the facts it needs for this one call;
+    ``weekly_blocks`` is the period's :func:`.blocks.member_blocks` of full weeks, if at hand.
     """
     if src is None:
         with scratch(conn, series_start(period), period.end) as own:
@@ -111,7 +117,9 @@ def series(
     weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
     span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
     daily = block_series(conn, src, period.end, 1, span, platforms=by_platform)
-    weekly = block_series(conn, src, period.end, 7, weeks, platforms=by_platform)
+    weekly = block_series(
+        conn, src, period.end, 7, weeks, platforms=by_platform, prebuilt=weekly_blocks
+    )
     monthly = block_series(conn, src, period.end, 30, months, platforms=by_platform)
     empty_d = _empty(period.end, 1, span)
     empty_w = _empty(period.end, 7, weeks)
