@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from .blocks import Counts, block_counts, member_blocks
 from .model import TimePoint
-from .scratch import Scratch, narrow
+from .scratch import Scratch
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ def block_series(
     fills it for longer blocks. ``prebuilt`` is the :func:`.blocks.member_blocks` table of these
     blocks when the caller has it already.
     """
-    if size == 1:
+    if size == 1 or (prebuilt is None and not platforms):
+        # one count(DISTINCT ...) query beats building a member-block table for a single use
         found = _direct(conn, src, end, size, count, by_platform=False)
         if platforms:
             found.update(_direct(conn, src, end, size, count, by_platform=True))
@@ -71,21 +72,28 @@ def _direct(
     conn: sa.Connection, src: Scratch, end: dt.date, size: int, count: int, *, by_platform: bool
 ) -> Counts:
     start = end - dt.timedelta(days=size * count)
-    key: sa.ColumnElement[Any] = src.block(end, size)
-    group: list[sa.ColumnElement[Any]] = [key] + ([narrow.c.platform] if by_platform else [])
+    # straight from the store, days group on the stored ``day`` (its primary key index starts
+    # with it, so SQLite needs no sort)
+    by_day = size == 1 and "day" in src.rows.c
+    key: sa.ColumnElement[Any] = src.rows.c.day if by_day else src.block(end, size)
+    group: list[sa.ColumnElement[Any]] = [key] + ([src.rows.c.platform] if by_platform else [])
     stmt = (
         sa.select(
             *group,
-            sa.func.count(sa.distinct(narrow.c.member_key)),
+            sa.func.count(sa.distinct(src.rows.c.member_key)),
             sa.func.count(sa.distinct(src.contributor_key())),
-            sa.func.sum(narrow.c.con),
+            sa.func.sum(src.rows.c.con),
         )
         .where(src.in_span(start, end))
         .group_by(*group)
     )
     found: Counts = defaultdict(dict)
     for row in conn.execute(stmt):
-        index = int(row[0])
+        if by_day:
+            day = row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(str(row[0]))
+            index = (end - day).days - 1
+        else:
+            index = int(row[0])
         platform = row[1] if by_platform else None
         values = row[2:] if by_platform else row[1:]
         found[platform][index] = (int(values[0]), int(values[1]), int(values[2] or 0))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from ..store.schema import KEY
-from .scratch import Scratch, narrow
+from .scratch import Scratch
 
 NAME = "e20kit_analytics_blocks"
 
@@ -42,14 +42,14 @@ def member_blocks(
     blk = src.block(end, size)
     rows = (
         sa.select(
-            narrow.c.member_key,
-            narrow.c.platform,
+            src.rows.c.member_key,
+            src.rows.c.platform,
             blk,
-            sa.func.max(narrow.c.cf),
-            sa.func.sum(narrow.c.con),
+            sa.func.max(src.rows.c.cf),
+            sa.func.sum(src.rows.c.con),
         )
         .where(src.in_span(start, end))
-        .group_by(narrow.c.member_key, narrow.c.platform, blk)
+        .group_by(src.rows.c.member_key, src.rows.c.platform, blk)
     )
     table.drop(conn, checkfirst=True)
     table.create(conn)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from .model import Cohort, Newcomers
 from .period import Period
 from .permember import MemberFacts
-from .scratch import Scratch, lit, narrow
+from .scratch import Scratch, lit
 from .sql import block, members, ratio
 
 RETENTION_WEEKS = (1, 4, 8, 12)
@@ -39,8 +39,8 @@ def cohorts(
     offset = src.days_since(members.c.joined_on)
     week = offset // lit(7) + lit(1)
     stmt = (
-        sa.select(cohort, week, sa.func.count(sa.distinct(narrow.c.member_key)))
-        .select_from(narrow.join(members, members.c.member_key == narrow.c.member_key))
+        sa.select(cohort, week, sa.func.count(sa.distinct(src.rows.c.member_key)))
+        .select_from(src.rows.join(members, members.c.member_key == src.rows.c.member_key))
         .where(
             joined,
             src.in_span(first, end),
@@ -96,18 +96,18 @@ def newcomers(
     observable = sa.and_(joined, members.c.joined_on <= end - dt.timedelta(days=28))
     early = (
         sa.select(
-            narrow.c.member_key,
+            src.rows.c.member_key,
             sa.func.max(sa.case((offset < lit(7), 1), else_=0)).label("w1"),
             sa.func.max(sa.case((offset >= lit(7), 1), else_=0)).label("later"),
         )
-        .select_from(narrow.join(members, members.c.member_key == narrow.c.member_key))
+        .select_from(src.rows.join(members, members.c.member_key == src.rows.c.member_key))
         .where(
             observable,
             offset >= lit(0),
             src.in_span(since, end),
             offset < lit(28),
         )
-        .group_by(narrow.c.member_key)
+        .group_by(src.rows.c.member_key)
         .subquery()
     )
     week1, dropped = conn.execute(

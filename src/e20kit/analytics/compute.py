@@ -68,6 +68,9 @@ def compute_metrics(
             conn.exec_driver_sql("PRAGMA threads = 2")  # sorts of big spans use both cores
         with scratch(conn, first_day(period, settings), period.end) as src:
             metrics = _compute(conn, src, period, settings, k)
+        # only the temporary tables were written: commit so that their drops hold (a rollback
+        # at close would bring SQLite's back, empty, on the pooled connection)
+        conn.commit()
     if onboarding:
         metrics = dataclasses.replace(metrics, onboarding=onboarding_funnel(engine))
     return metrics

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from .model import ContainerFigures
 from .period import Period
-from .scratch import Scratch, lit, narrow
+from .scratch import Scratch, lit
 from .sql import facts, in_span, ratio
 
 KNOWN_DAYS = 365
@@ -29,13 +29,13 @@ def containers(
     # the store (a range of its primary key)
     recent = (
         sa.select(
-            narrow.c.platform,
-            narrow.c.container,
+            src.rows.c.platform,
+            src.rows.c.container,
             lit(1).label("seen"),
             sa.func.count(sa.distinct(src.contributor_key())).label("contributors"),
         )
-        .where(narrow.c.container != "", src.in_span(period.start, period.end))
-        .group_by(narrow.c.platform, narrow.c.container)
+        .where(src.rows.c.container != "", src.in_span(period.start, period.end))
+        .group_by(src.rows.c.platform, src.rows.c.container)
     )
     before = period.start - dt.timedelta(days=KNOWN_DAYS)
     older = (

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from .activity import full_blocks
 from .model import FeatureShare
 from .period import Period
-from .scratch import Scratch, narrow
+from .scratch import Scratch
 from .sql import ratio
 
 
@@ -19,12 +19,12 @@ def feature_mix(conn: sa.Connection, src: Scratch, period: Period) -> tuple[Feat
     out: list[FeatureShare] = []
     rows = conn.execute(
         sa.select(
-            narrow.c.feature,
-            sa.func.count(sa.distinct(narrow.c.member_key)),
-            sa.func.sum(narrow.c.n),
+            src.rows.c.feature,
+            sa.func.count(sa.distinct(src.rows.c.member_key)),
+            sa.func.sum(src.rows.c.n),
         )
         .where(src.in_span(period.start, period.end))
-        .group_by(narrow.c.feature)
+        .group_by(src.rows.c.feature)
     ).all()
     total = sum(int(r[2] or 0) for r in rows)
     for feature, active, actions in sorted(rows, key=lambda r: str(r[0])):
@@ -40,12 +40,12 @@ def feature_mix(conn: sa.Connection, src: Scratch, period: Period) -> tuple[Feat
     for index, feature, active, actions in conn.execute(
         sa.select(
             blk,
-            narrow.c.feature,
-            sa.func.count(sa.distinct(narrow.c.member_key)),
-            sa.func.sum(narrow.c.n),
+            src.rows.c.feature,
+            sa.func.count(sa.distinct(src.rows.c.member_key)),
+            sa.func.sum(src.rows.c.n),
         )
         .where(src.in_span(start, period.end))
-        .group_by(blk, narrow.c.feature)
+        .group_by(blk, src.rows.c.feature)
     ):
         weekly[int(index)][str(feature)] = (int(active), int(actions or 0))
     features = sorted({f for week in weekly.values() for f in week})

@@ -18,7 +18,7 @@ from .activity import BlockSeries, block_series, full_blocks, with_member_days
 from .inequality import inequality
 from .model import Headline, Inequality, TimePoint
 from .period import Period
-from .scratch import Scratch, narrow, scratch
+from .scratch import Scratch, inline
 from .sql import members, ratio
 
 MemberRow = tuple[int, int, int, int]
@@ -35,21 +35,20 @@ def member_rollup(
 ) -> dict[str | None, list[MemberRow]]:
     """One row per member active in ``[start, end)`` (per platform with ``by_platform``).
 
-    Reads ``src`` when given, else copies the span's facts for this one query.
+    Reads ``src`` when given, else the store's facts directly.
     """
     if src is None:
-        with scratch(conn, start, end) as own:
-            return member_rollup(conn, start, end, by_platform=by_platform, src=own)
-    group: list[sa.ColumnElement[object]] = [narrow.c.member_key]
+        src = inline(start, end)
+    group: list[sa.ColumnElement[object]] = [src.rows.c.member_key]
     if by_platform:
-        group.insert(0, narrow.c.platform)
+        group.insert(0, src.rows.c.platform)
     stmt = (
         sa.select(
-            *([narrow.c.platform] if by_platform else []),
-            sa.func.count(sa.distinct(narrow.c.d)),
-            sa.func.sum(narrow.c.con),
-            sa.func.sum(narrow.c.hlp),
-            sa.func.count(sa.distinct(narrow.c.feature)),
+            *([src.rows.c.platform] if by_platform else []),
+            sa.func.count(sa.distinct(src.rows.c.d)),
+            sa.func.sum(src.rows.c.con),
+            sa.func.sum(src.rows.c.hlp),
+            sa.func.count(sa.distinct(src.rows.c.feature)),
         )
         .where(src.in_span(start, end))
         .group_by(*group)
@@ -108,12 +107,11 @@ def series(
 
     Key ``None`` is across platforms; ``by_platform`` adds one key per active platform.
 
-    Reads ``src`` when given, else copies the facts it needs for this one call;
+    Reads ``src`` when given, else the store's facts directly;
     ``weekly_blocks`` is the period's :func:`.blocks.member_blocks` of full weeks, if at hand.
     """
     if src is None:
-        with scratch(conn, series_start(period), period.end) as own:
-            return series(conn, period, by_platform=by_platform, src=own)
+        src = inline(series_start(period), period.end)
     weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
     span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
     daily = block_series(conn, src, period.end, 1, span, platforms=by_platform)

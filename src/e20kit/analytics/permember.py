@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from .headline import MemberRow
 from .period import Period
-from .scratch import Scratch, lit, narrow
+from .scratch import Scratch, lit
 from .sql import department_label, leader_flag, members
 
 
@@ -58,15 +58,15 @@ def period_members(
     """Every member active in ``period``, with what the headline, groups and newcomers need."""
     per_member = (
         sa.select(
-            narrow.c.member_key,
-            sa.func.count(sa.distinct(narrow.c.d)).label("days"),
-            sa.func.sum(narrow.c.con).label("con"),
-            sa.func.sum(narrow.c.hlp).label("hlp"),
-            sa.func.count(sa.distinct(narrow.c.feature)).label("features"),
-            sa.func.max(sa.case((narrow.c.con > 0, 1), else_=0)).label("creator"),
+            src.rows.c.member_key,
+            sa.func.count(sa.distinct(src.rows.c.d)).label("days"),
+            sa.func.sum(src.rows.c.con).label("con"),
+            sa.func.sum(src.rows.c.hlp).label("hlp"),
+            sa.func.count(sa.distinct(src.rows.c.feature)).label("features"),
+            sa.func.max(sa.case((src.rows.c.con > 0, 1), else_=0)).label("creator"),
         )
         .where(src.in_span(period.start, period.end))
-        .group_by(narrow.c.member_key)
+        .group_by(src.rows.c.member_key)
         .subquery("a")
     )
     msub = members_subquery(period, leader_departments)

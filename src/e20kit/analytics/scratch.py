@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.expression import ColumnElement
@@ -48,10 +49,13 @@ def lit(value: int) -> ColumnElement[int]:
 
 @dataclass(frozen=True)
 class Scratch:
-    """The facts of days ``start`` (inclusive) to ``anchor`` (exclusive), as :data:`narrow`."""
+    """The facts of days ``start`` (inclusive) to ``anchor`` (exclusive), shaped as
+    :data:`narrow`: the temporary table itself, or (:func:`inline`) the same SELECT on the store's
+    facts as a subquery, for a single query where copying would not pay."""
 
     start: dt.date
     anchor: dt.date
+    rows: sa.FromClause = narrow
 
     def offset(self, day: dt.date) -> int:
         """``d`` of facts on ``day``."""
@@ -63,21 +67,47 @@ class Scratch:
             raise ValueError(
                 f"days {start}..{end} are outside the copy {self.start}..{self.anchor}"
             )
-        return sa.and_(narrow.c.d > lit(self.offset(end)), narrow.c.d <= lit(self.offset(start)))
+        if start == self.start and end == self.anchor:
+            return sa.true()  # every row: no test at all
+        if "day" in self.rows.c:  # inline: compare days as stored, not computed offsets
+            day = self.rows.c.day
+            return sa.and_(day >= start, day < end)
+        d = self.rows.c.d
+        return sa.and_(d > lit(self.offset(end)), d <= lit(self.offset(start)))
 
     def block(self, end: dt.date, size: int) -> ColumnElement[int]:
         """Index of the ``size``-day block counted back from ``end`` (0 = the last block)."""
-        index = narrow.c.d - lit(self.offset(end) + 1)
+        index = self.rows.c.d - lit(self.offset(end) + 1)
         return index if size == 1 else index // lit(size)
 
     def days_since(self, earlier: ColumnElement[dt.date]) -> ColumnElement[int]:
         """Whole days from the date ``earlier`` to each fact's day."""
-        return days_between(date_literal(self.anchor), earlier) - narrow.c.d
+        return days_between(date_literal(self.anchor), earlier) - self.rows.c.d
 
-    @staticmethod
-    def contributor_key() -> ColumnElement[object]:
+    def contributor_key(self) -> ColumnElement[object]:
         """Member key on contribution facts, else NULL: ``count(DISTINCT ...)`` counts creators."""
-        return sa.case((narrow.c.cf == lit(1), narrow.c.member_key), else_=None)
+        return sa.case((self.rows.c.cf == lit(1), self.rows.c.member_key), else_=None)
+
+
+def _source(start: dt.date, end: dt.date, *extra: sa.ColumnElement[Any]) -> sa.Select[Any]:
+    cf = sa.case((facts.c.action.in_(CONTRIBUTION), 1), else_=0)
+    return sa.select(
+        *extra,
+        facts.c.member_key,
+        days_between(date_literal(end), facts.c.day).label("d"),
+        facts.c.platform,
+        facts.c.feature,
+        facts.c.container,
+        facts.c.count.label("n"),
+        contributions().label("con"),
+        helping().label("hlp"),
+        cf.label("cf"),
+    ).where(in_span(start, end))
+
+
+def inline(start: dt.date, end: dt.date) -> Scratch:
+    """The facts of ``[start, end)`` read straight from the store, shaped like the copy."""
+    return Scratch(start, end, _source(start, end, facts.c.day).subquery(NAME))
 
 
 @contextlib.contextmanager
@@ -85,19 +115,7 @@ def scratch(conn: sa.Connection, start: dt.date, end: dt.date) -> Iterator[Scrat
     """Copy the facts of ``[start, end)`` into :data:`narrow` for the block; drop it after."""
     narrow.drop(conn, checkfirst=True)
     narrow.create(conn)
-    cf = sa.case((facts.c.action.in_(CONTRIBUTION), 1), else_=0)
-    source = sa.select(
-        facts.c.member_key,
-        days_between(date_literal(end), facts.c.day),
-        facts.c.platform,
-        facts.c.feature,
-        facts.c.container,
-        facts.c.count,
-        contributions(),
-        helping(),
-        cf,
-    ).where(in_span(start, end))
-    conn.execute(narrow.insert().from_select([c.name for c in narrow.c], source))
+    conn.execute(narrow.insert().from_select([c.name for c in narrow.c], _source(start, end)))
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"ANALYZE {NAME}")  # autovacuum never analyses temporary tables
     try:
@@ -109,4 +127,4 @@ def scratch(conn: sa.Connection, start: dt.date, end: dt.date) -> Iterator[Scrat
             narrow.drop(conn, checkfirst=True)
 
 
-__all__ = ["NAME", "Scratch", "lit", "narrow", "scratch"]
+__all__ = ["NAME", "Scratch", "inline", "lit", "narrow", "scratch"]
