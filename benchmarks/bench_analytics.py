@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -27,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.memory import peak_rss_mb
 
 MEMBERS = 10_000
 SIZES = {250_000: 25, 500_000: 50, 1_000_000: 100}
@@ -104,22 +105,6 @@ def _flush(conn: sqlite3.Connection, writer: Any, batch: list[tuple[Any, ...]]) 
     batch.clear()
 
 
-def _peak_rss_kb() -> int:
-    """This process's own peak RSS.
-
-    Linux keeps ``ru_maxrss`` across ``execve`` from the forking parent (a subprocess started
-    from a big parent reports the parent's size), so read ``VmHWM`` of this process's own memory
-    map where there is one.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
 def worker(db: str, days: int) -> None:
     """In the subprocess: compute every metric and the diagnosis; print seconds and RSS."""
     from e20kit.analytics import Period, compute_metrics
@@ -132,7 +117,7 @@ def worker(db: str, days: int) -> None:
     metrics = compute_metrics(engine, period, onboarding=False)
     findings = playbook(metrics)
     seconds = time.perf_counter() - started
-    peak_kb = _peak_rss_kb()
+    peak_kb = int(peak_rss_mb() * 1024)
     # the same core figures as the DuckDB reference, through the same SQL as above
     from e20kit.analytics.headline import member_rollup, series
     from e20kit.analytics.inequality import inequality

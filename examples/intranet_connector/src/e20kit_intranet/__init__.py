@@ -53,60 +53,44 @@ class IntranetConnector:
 
     def people(self) -> Iterator[Person]:
         """Users are e-mail addresses, so each joins the member other platforms know."""
-        users: set[str] = set()
-        with self.path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    users.add(str(json.loads(line).get("user", "")).lower())
-        for user in sorted(users - {""}):
+        users = {user for _, _, user, _ in self._entries()}
+        for user in sorted(users):
             yield Person(platform="intranet", person_id=user, email=user)
 
-    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
-        done = int(bookmarks.get(STREAM, "0"))
-        counts: Counter[tuple[dt.date, str, str]] = Counter()
-        line_no = done
+    def _entries(self) -> Iterator[tuple[int, dt.date, str, str]]:
+        """(line number, day, user, top-level section) of every log line."""
         with self.path.open(encoding="utf-8") as fh:
             for line_no, line in enumerate(fh, start=1):
-                if line_no <= done or not line.strip():
+                if not line.strip():
                     continue
                 try:
                     entry = json.loads(line)
                     day = dt.datetime.fromisoformat(entry["ts"]).date()
                     section = entry["page"].strip("/").split("/")[0] or "home"
-                    counts[(day, entry["user"].lower(), section)] += 1
+                    user = entry["user"].lower()
                 except (ValueError, KeyError, AttributeError) as err:
                     raise ConnectorFatalError(
                         f"line {line_no} is not a valid access-log entry: {err}",
                         connector=self.name,
                         endpoint=str(self.path),
                     ) from err
-        if done:
-            # New lines add to days that may already be stored: recount those days fully.
-            yield from self._recount(window, {day for day, _, _ in counts}, line_no)
-            return
-        for (day, user, section), count in sorted(counts.items()):
-            yield Activity(
-                day=day,
-                platform="intranet",
-                person_id=user,
-                action=Action.VIEW,
-                feature=Feature.SITE,
-                container=section,
-                count=count,
-            )
-        yield Checkpoint(stream=STREAM, value=str(line_no))
+                yield line_no, day, user, section
 
-    def _recount(self, window: Window, days: set[dt.date], last: int) -> Iterator[ActivityItem]:
-        counts: Counter[tuple[dt.date, str, str]] = Counter()
-        with self.path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    entry = json.loads(line)
-                    day = dt.datetime.fromisoformat(entry["ts"]).date()
-                    if day in days:
-                        section = entry["page"].strip("/").split("/")[0] or "home"
-                        counts[(day, entry["user"].lower(), section)] += 1
-        for day in sorted(days):
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
+        done = int(bookmarks.get(STREAM, "0"))
+        last = done
+        new_days: set[dt.date] = set()
+        for line_no, day, _, _ in self._entries():
+            last = line_no
+            if line_no > done:
+                new_days.add(day)
+        if not new_days:
+            return
+        # New lines may add to days already stored: recount those days in full and replace them.
+        counts: Counter[tuple[dt.date, str, str]] = Counter(
+            (day, user, section) for _, day, user, section in self._entries() if day in new_days
+        )
+        for day in sorted(new_days):
             yield Replace(window=Window(start=day, end=day + dt.timedelta(days=1)))
             for (d, user, section), count in sorted(counts.items()):
                 if d == day:
