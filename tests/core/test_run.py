@@ -67,3 +67,9 @@ def test_run_command_prints_json_and_exits_0(config: Path, tmp_path: Path) -> No
     data = json.loads(result.stdout)
     assert data["exit_code"] == 0 and data["collect"]["ok"]
     assert (out / "report.html").exists()
+
+
+def test_quiet_run_prints_nothing_when_all_is_well(config: Path) -> None:
+    result = CliRunner().invoke(main, ["-q", "-c", str(config), "run", "--dry-run"])
+    assert result.exit_code == 0
+    assert result.stdout == "" and result.stderr == ""

@@ -38,7 +38,9 @@ from .run import run_cmd
 )
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print only problems (for cron: no mail when all is well)."
+)
 @click.option("--strict", is_flag=True, help="Fail when any plugin fails to load.")
 @click.pass_context
 def main(

@@ -38,12 +38,12 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
 
     def human() -> None:
         for run in result.runs:
-            if run.ok:
+            if run.ok and not state.quiet:
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
                     f"{run.facts_deleted} replaced"
                 )
-            else:
+            elif not run.ok:
                 click.echo(f"{run.name}: FAILED: {run.error}", err=True)
 
     emit(state, result.as_dict(), human)

@@ -45,6 +45,11 @@ class State:
     _kit: Kit | None = field(default=None, repr=False)
 
     @property
+    def quiet(self) -> bool:
+        """``-q``: print only problems, so cron mails only what needs a look."""
+        return self.verbosity < 0
+
+    @property
     def interactive(self) -> bool:
         return sys.stderr.isatty() and not self.json and self.verbosity >= 0
 

@@ -42,8 +42,15 @@ def run_cmd(state: State, dry_run: bool, report_dir: Path | None, lang: str, inv
 
     def human() -> None:
         for run in result.collect.runs:
-            status = f"{run.facts_written} facts" if run.ok else f"FAILED: {run.error}"
-            click.echo(f"collect {run.name}: {status}")
+            if not run.ok:
+                click.echo(f"collect {run.name}: FAILED: {run.error}", err=True)
+            elif not state.quiet:
+                click.echo(f"collect {run.name}: {run.facts_written} facts")
+        if result.onboarding is not None:
+            for nudge in result.onboarding.failed + result.onboarding.unknown:
+                click.echo(f"onboarding: nudge {nudge.key} {nudge.state}: {nudge.error}", err=True)
+        if state.quiet:
+            return
         if result.onboarding is not None:
             verb = "would send" if dry_run else "sent"
             click.echo(f"onboarding: {verb} {len(result.onboarding.nudges)} nudge(s)")
