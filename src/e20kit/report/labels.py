@@ -181,30 +181,26 @@ LOWER_IS_BETTER = frozenset({"gini", "top1_share", "top10_share", "consumer_shar
 
 def show(figure: str, value: float | None, lang: str = "en") -> str:
     """A figure for people: percentages, one decimal, or whole numbers."""
-    if value is None:
-        return "-"
-    if figure in PERCENT_FIGURES:
-        text = f"{value:.0%}"
-    elif figure == "gini":
-        text = f"{value:.2f}"
-    elif float(value).is_integer():
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.1f}"
-    return localise(text, lang)
+    return _format(figure, value, lang, signed=False)
 
 
 def show_change(figure: str, change: float | None, lang: str = "en") -> str:
-    if change is None:
+    """A change against the previous period: signed, percentages in points (pp)."""
+    return _format(figure, change, lang, signed=True)
+
+
+def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str:
+    if value is None:
         return "-"
+    sign = "+" if signed else ""
     if figure in PERCENT_FIGURES:
-        text = f"{change * 100:+.0f} pp"
+        text = f"{value * 100:{sign}.0f} pp" if signed else f"{value:.0%}"
     elif figure == "gini":
-        text = f"{change:+.2f}"
-    elif float(change).is_integer():
-        text = f"{int(change):+,}"
+        text = f"{value:{sign}.2f}"
+    elif float(value).is_integer():
+        text = f"{int(value):{sign},}"
     else:
-        text = f"{change:+,.1f}"
+        text = f"{value:{sign},.1f}"
     return localise(text, lang)
 
 
