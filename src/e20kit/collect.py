@@ -174,12 +174,11 @@ class Collector:
         if "people" not in getattr(connector, "capabilities", frozenset({"people"})):
             return
         batch: list[Person] = []
-        managers: dict[str, str | None] = {}
+        enrich = self.plugins.enriches_people
         for person in connector.people():
-            if self.plugins.enriches_people:
+            if enrich:
                 person = self.plugins.enrich_person(person)
             batch.append(person)
-            managers[person.person_id] = person.manager_id
             if len(batch) >= self.batch_size:
                 self._write_people(source, batch)
                 run.people += len(batch)
