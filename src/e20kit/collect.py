@@ -25,6 +25,7 @@ from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .store import schema
 from .store.facts import FactRow, upsert_facts
+from .store.rollup import refresh_store
 from .store.upsert import upsert
 
 log = logging.getLogger(__name__)
@@ -165,6 +166,9 @@ class Collector:
                         connector.close()
                     except Exception:  # closing must not hide the real outcome
                         log.debug("closing connector %s failed", item.name, exc_info=True)
+        # the analytics' rollups follow the facts now, so that reports need not (a crash here
+        # loses nothing: the changed days stay noted for the next refresh)
+        refresh_store(self.engine)
         self.plugins.collect_finished(result)
         return result
 

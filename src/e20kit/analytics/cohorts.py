@@ -11,47 +11,66 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-import sqlalchemy as sa
+import numpy as np
+import numpy.typing as npt
 
+from .cube import Cube
 from .model import Cohort, Newcomers
 from .period import Period
-from .permember import MemberFacts
-from .scratch import Scratch, lit
-from .sql import block, members, ratio
+from .permember import Member, MemberFacts
+from .sql import ratio
 
 RETENTION_WEEKS = (1, 4, 8, 12)
 
 
+class _Windows:
+    """Whether members were active within day windows of their own, for many at once."""
+
+    def __init__(self, cube: Cube, members: list[int]) -> None:
+        self.first = cube.first
+        self.width = cube.members.shape[1]
+        active = cube.members[np.array(members, dtype=np.int64)] != 0
+        self.seen = np.zeros((len(members), self.width + 1), dtype=np.int32)
+        np.cumsum(active, axis=1, out=self.seen[:, 1:])
+
+    def col(self, day: dt.date) -> int:
+        return min(max((day - self.first).days, 0), int(self.width))
+
+    def any(self, starts: list[dt.date], ends: list[dt.date]) -> npt.NDArray[np.bool_]:
+        """Per member: activity in its ``[start, end)`` (clipped to the cube's days)."""
+        lo = np.array([self.col(d) for d in starts], dtype=np.int64)
+        hi = np.maximum(np.array([self.col(d) for d in ends], dtype=np.int64), lo)
+        rows = np.arange(len(lo))
+        return (self.seen[rows, hi] - self.seen[rows, lo]) > 0
+
+
 def cohorts(
-    conn: sa.Connection, src: Scratch, period: Period, *, weeks: int, k: int
+    cube: Cube, period: Period, people: dict[str, Member], *, weeks: int, k: int
 ) -> tuple[Cohort, ...]:
     """Cohorts of the ``weeks`` 7-day blocks before the period's end, oldest first."""
     end = period.end
     first = end - dt.timedelta(days=7 * weeks)
-    cohort = block(end, 7, members.c.joined_on)
-    joined = sa.and_(members.c.joined_on >= first, members.c.joined_on < end)
-    sizes = {
-        int(index): int(n)
-        for index, n in conn.execute(
-            sa.select(cohort, sa.func.count()).where(joined).group_by(cohort)
-        )
-    }
-    offset = src.days_since(members.c.joined_on)
-    week = offset // lit(7) + lit(1)
-    stmt = (
-        sa.select(cohort, week, sa.func.count(sa.distinct(src.rows.c.member_key)))
-        .select_from(src.rows.join(members, members.c.member_key == src.rows.c.member_key))
-        .where(
-            joined,
-            src.in_span(first, end),
-            offset >= lit(0),
-            offset < lit(7 * max(RETENTION_WEEKS)),
-        )
-        .group_by(cohort, week)
-    )
-    active: dict[int, dict[int, int]] = defaultdict(dict)
-    for index, week_no, n in conn.execute(stmt):
-        active[int(index)][int(week_no)] = int(n)
+    sizes: dict[int, int] = defaultdict(int)
+    active: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    found: list[tuple[int, dt.date, int]] = []  # (cube member, joined, cohort index)
+    for key, person in people.items():
+        joined = person.joined
+        if joined is None or not first <= joined < end:
+            continue
+        index = ((end - joined).days - 1) // 7
+        sizes[index] += 1
+        member = cube.index.get(key)
+        if member is not None:
+            found.append((member, joined, index))
+    if found:
+        windows = _Windows(cube, [m for m, _, _ in found])
+        for w in RETENTION_WEEKS:
+            hits = windows.any(
+                [max(j + dt.timedelta(days=7 * (w - 1)), first) for _, j, _ in found],
+                [j + dt.timedelta(days=7 * w) for _, j, _ in found],
+            )
+            for (_, _, index), hit in zip(found, hits.tolist(), strict=True):
+                active[index][w] += hit
     out: list[Cohort] = []
     base = dict.fromkeys(RETENTION_WEEKS, 0)
     retained = dict.fromkeys(RETENTION_WEEKS, 0)
@@ -63,10 +82,10 @@ def cohorts(
         retention: dict[int, float | None] = {}
         for w in RETENTION_WEEKS:
             seen = start + dt.timedelta(days=6 + 7 * w) <= end
-            retention[w] = ratio(active[index].get(w, 0), size) if seen and size >= k else None
+            retention[w] = ratio(active[index][w], size) if seen and size >= k else None
             if seen:
                 base[w] += size
-                retained[w] += active[index].get(w, 0)
+                retained[w] += active[index][w]
         out.append(Cohort(start, size, retention, suppressed=size < k))
     if not out:
         return ()
@@ -77,9 +96,9 @@ def cohorts(
 
 
 def newcomers(
-    conn: sa.Connection,
-    src: Scratch,
+    cube: Cube,
     period: Period,
+    people: dict[str, Member],
     *,
     newcomer_days: int,
     k: int,
@@ -88,35 +107,30 @@ def newcomers(
     """Newcomer activity in the period, and who dropped out after their first week."""
     end = period.end
     since = end - dt.timedelta(days=newcomer_days)
-    joined = sa.and_(members.c.joined_on >= since, members.c.joined_on < end)
-    total = int(conn.execute(sa.select(sa.func.count()).where(joined)).scalar_one())
+    observable = end - dt.timedelta(days=28)
+    total = 0
+    found: list[tuple[int, dt.date]] = []  # newcomers long enough in to see weeks 2-4
+    for key, person in people.items():
+        joined = person.joined
+        if joined is None or not since <= joined < end:
+            continue
+        total += 1
+        member = cube.index.get(key)
+        if member is not None and joined <= observable:
+            found.append((member, joined))
+    week1 = dropped = 0
+    if found:
+        windows = _Windows(cube, [m for m, _ in found])
+        joined_on = [j for _, j in found]
+        first_week = windows.any(joined_on, [j + dt.timedelta(days=7) for j in joined_on])
+        later = windows.any(
+            [j + dt.timedelta(days=7) for j in joined_on],
+            [j + dt.timedelta(days=28) for j in joined_on],
+        )
+        week1 = int(np.count_nonzero(first_week))
+        dropped = int(np.count_nonzero(first_week & ~later))
     active = sum(1 for m in period_active if m.newcomer)
     creators = sum(1 for m in period_active if m.newcomer and m.creator)
-    offset = src.days_since(members.c.joined_on)
-    observable = sa.and_(joined, members.c.joined_on <= end - dt.timedelta(days=28))
-    early = (
-        sa.select(
-            src.rows.c.member_key,
-            sa.func.max(sa.case((offset < lit(7), 1), else_=0)).label("w1"),
-            sa.func.max(sa.case((offset >= lit(7), 1), else_=0)).label("later"),
-        )
-        .select_from(src.rows.join(members, members.c.member_key == src.rows.c.member_key))
-        .where(
-            observable,
-            offset >= lit(0),
-            src.in_span(since, end),
-            offset < lit(28),
-        )
-        .group_by(src.rows.c.member_key)
-        .subquery()
-    )
-    week1, dropped = conn.execute(
-        sa.select(
-            sa.func.sum(early.c.w1),
-            sa.func.sum(sa.case((sa.and_(early.c.w1 == 1, early.c.later == 0), 1), else_=0)),
-        )
-    ).one()
-    week1, dropped = int(week1 or 0), int(dropped or 0)
     small = total < k
     return Newcomers(
         newcomers=total,

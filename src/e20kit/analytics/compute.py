@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..store.rollup import refresh
 from .activity import full_blocks
-from .blocks import member_blocks
 from .cohorts import cohorts, newcomers
 from .containers import containers
+from .contributions import (
+    Rows,
+    container_contributors,
+    contribution_rows,
+    member_contributions,
+)
+from .cube import Cube, load_cube
 from .features import feature_mix
 from .groups import groups
 from .headline import (
@@ -24,9 +32,9 @@ from .headline import (
 from .model import Metrics, PlatformFigures
 from .onboarding import onboarding_funnel
 from .period import Period
-from .permember import period_members
-from .scratch import Scratch, scratch
+from .permember import Member, directory, period_members
 from .settings import AnalyticsSettings
+from .totals import DayTotals, load_totals
 from .trends import trends
 
 SQLITE_CACHE_KIB = 8192
@@ -45,6 +53,41 @@ def first_day(period: Period, settings: AnalyticsSettings) -> dt.date:
     )
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """What the metrics read from the store, before any figure is computed."""
+
+    cube: Cube
+    totals: DayTotals
+    people: dict[str, Member]
+    contributions: Rows
+    containers: dict[tuple[str, str], int]
+
+
+def _contributions(conn: sa.Connection, period: Period) -> tuple[Rows, dict[tuple[str, str], int]]:
+    previous = period.previous()
+    rows = contribution_rows(conn, [(period.start, period.end), (previous.start, previous.end)])
+    return rows, container_contributors(conn, period.start, period.end)
+
+
+def _read(engine: sa.Engine, period: Period, settings: AnalyticsSettings) -> _Inputs:
+    """Everything the metrics need from the store, in one connection.
+
+    (Reading the contributions in a second thread measured slower on SQLite: its allocator's
+    global mutex serialises two connections of one process.)
+    """
+    first = first_day(period, settings)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        return _Inputs(
+            load_cube(conn, first, period.end),
+            load_totals(conn, first, period.end),
+            directory(conn, settings.leader_departments),
+            *_contributions(conn, period),
+        )
+
+
 def compute_metrics(
     engine: sa.Engine,
     period: Period,
@@ -55,67 +98,44 @@ def compute_metrics(
 ) -> Metrics:
     """Every metric of ``period`` and the headline of the period before it.
 
-    Runs a fixed number of aggregate queries (independent of the number of facts); only one
-    small row per member, block, group or container comes back.
+    Brings the store's rollups up to date first (a no-op right after a collection), then reads
+    them: one row per member, platform and 32-day span, and a few small aggregates. The facts
+    themselves are only read through the partial indexes of contributions.
     """
     settings = settings or AnalyticsSettings()
-    k = min_group_size
+    with engine.begin() as conn:
+        refresh(conn)
+    inputs = _read(engine, period, settings)
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            # A page cache of 8 MiB (default 2 MiB) keeps SQLite's sorters from holding large
-            # temporary trees in memory: peak RSS measured 80 instead of 190 MB at 1M facts.
-            conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-            conn.exec_driver_sql("PRAGMA threads = 2")  # sorts of big spans use both cores
-        with scratch(conn, first_day(period, settings), period.end) as src:
-            metrics = _compute(conn, src, period, settings, k)
-        # only the temporary tables were written: commit so that their drops hold (a rollback
-        # at close would bring SQLite's back, empty, on the pooled connection)
-        conn.commit()
+        metrics = _metrics(conn, inputs, period, settings, min_group_size)
     if onboarding:
         metrics = dataclasses.replace(metrics, onboarding=onboarding_funnel(engine))
     return metrics
 
 
-def _compute(
-    conn: sa.Connection, src: Scratch, period: Period, settings: AnalyticsSettings, k: int
-) -> Metrics:
-    # the weekly series and the heat map share one member-platform-week table
-    weeks = full_blocks(period.days, 7)
-    with member_blocks(conn, src, period.end, 7, weeks) as weekly:
-        return _metrics(conn, src, weekly, period, settings, k)
-
-
 def _metrics(
-    conn: sa.Connection,
-    src: Scratch,
-    weekly: sa.Table,
-    period: Period,
-    settings: AnalyticsSettings,
-    k: int,
+    conn: sa.Connection, inputs: _Inputs, period: Period, settings: AnalyticsSettings, k: int
 ) -> Metrics:
     previous = period.previous()
     points = settings.lorenz_points
-    population = members_on_record(conn, period.end)
-    active = period_members(
-        conn,
-        src,
-        period,
-        leader_departments=settings.leader_departments,
-        newcomer_days=settings.newcomer_days,
-    )
-    blocks = series(conn, period, by_platform=True, src=src, weekly_blocks=weekly)
+    cube, totals, people = inputs.cube, inputs.totals, inputs.people
+    current, before = member_contributions(cube, inputs.contributions, 2)
+    active = period_members(cube, period, current, people, newcomer_days=settings.newcomer_days)
+    blocks = series(cube, totals, period, by_platform=True)
     headline, ineq = build_headline(
-        population, [m.row for m in active], blocks[None], lorenz_points=points
-    )
-    prev_rows = member_rollup(conn, previous.start, previous.end, src=src)
-    prev_blocks = series(conn, previous, src=src)
-    prev_headline, _ = build_headline(
-        members_on_record(conn, previous.end),
-        prev_rows.get(None, []),
-        prev_blocks[None],
+        members_on_record(conn, period.end),
+        [m.row for m in active],
+        blocks[None],
         lorenz_points=points,
     )
-    per_platform_rows = member_rollup(conn, period.start, period.end, by_platform=True, src=src)
+    prev_rows = member_rollup(cube, previous.start, previous.end, before)
+    prev_headline, _ = build_headline(
+        members_on_record(conn, previous.end),
+        prev_rows[None],
+        series(cube, totals, previous)[None],
+        lorenz_points=points,
+    )
+    per_platform_rows = member_rollup(cube, period.start, period.end, current, by_platform=True)
     on_platform = platform_members(conn)
     platforms = []
     for name in sorted(p for p in per_platform_rows if p is not None):
@@ -128,18 +148,24 @@ def _metrics(
         platforms.append(PlatformFigures(name, figures))
     leaders, departments, heat = groups(
         conn,
-        weekly,
+        cube,
         period,
+        people,
         k=k,
         period_active=active,
         leader_departments=settings.leader_departments,
     )
-    cohort_rows = cohorts(conn, src, period, weeks=settings.cohort_weeks, k=k)
+    cohort_rows = cohorts(cube, period, people, weeks=settings.cohort_weeks, k=k)
     fresh = newcomers(
-        conn, src, period, newcomer_days=settings.newcomer_days, k=k, period_active=active
+        cube, period, people, newcomer_days=settings.newcomer_days, k=k, period_active=active
     )
-    mix = feature_mix(conn, src, period)
-    spaces = containers(conn, src, period, lively_min_contributors=settings.lively_min_contributors)
+    mix = feature_mix(cube, totals, period)
+    spaces = containers(
+        conn,
+        period,
+        inputs.containers,
+        lively_min_contributors=settings.lively_min_contributors,
+    )
     return Metrics(
         period=period,
         previous=previous,

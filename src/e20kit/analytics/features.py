@@ -3,55 +3,50 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
-import sqlalchemy as sa
+import numpy as np
 
+from ..store.rollup import FEATURE_BITS
 from .activity import full_blocks
+from .cube import Cube, has_bits
 from .model import FeatureShare
 from .period import Period
-from .scratch import Scratch
 from .sql import ratio
+from .totals import DayTotals
 
 
-def feature_mix(conn: sa.Connection, src: Scratch, period: Period) -> tuple[FeatureShare, ...]:
+def _mix(cube: Cube, totals: DayTotals, start: dt.date, end: dt.date) -> dict[str, tuple[int, int]]:
+    """Feature -> (active members, actions) in ``[start, end)`` for features used in it."""
+    days = cube.members[:, cube.cols(start, end)]
+    found = {}
+    for feature, bit in FEATURE_BITS.items():
+        active = int(np.count_nonzero(has_bits(days, bit).any(axis=1)))
+        if active:
+            actions = totals.actions.get(feature)
+            found[feature] = (
+                active,
+                int(actions[totals.cols(start, end)].sum()) if actions is not None else 0,
+            )
+    return found
+
+
+def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureShare, ...]:
     """Actions and active members per feature for the period, then per full 7-day block."""
     out: list[FeatureShare] = []
-    rows = conn.execute(
-        sa.select(
-            src.rows.c.feature,
-            sa.func.count(sa.distinct(src.rows.c.member_key)),
-            sa.func.sum(src.rows.c.n),
-        )
-        .where(src.in_span(period.start, period.end))
-        .group_by(src.rows.c.feature)
-    ).all()
-    total = sum(int(r[2] or 0) for r in rows)
-    for feature, active, actions in sorted(rows, key=lambda r: str(r[0])):
-        out.append(
-            FeatureShare(
-                str(feature), None, int(active), int(actions or 0), ratio(int(actions or 0), total)
-            )
-        )
+    whole = _mix(cube, totals, period.start, period.end)
+    total = sum(a for _, a in whole.values())
+    for feature in sorted(whole):
+        active, actions = whole[feature]
+        out.append(FeatureShare(feature, None, active, actions, ratio(actions, total)))
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
-    blk = src.block(period.end, 7)
-    weekly: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for index, feature, active, actions in conn.execute(
-        sa.select(
-            blk,
-            src.rows.c.feature,
-            sa.func.count(sa.distinct(src.rows.c.member_key)),
-            sa.func.sum(src.rows.c.n),
-        )
-        .where(src.in_span(start, period.end))
-        .group_by(blk, src.rows.c.feature)
-    ):
-        weekly[int(index)][str(feature)] = (int(active), int(actions or 0))
-    features = sorted({f for week in weekly.values() for f in week})
-    for index in range(weeks - 1, -1, -1):
-        week_start = start + dt.timedelta(days=7 * (weeks - 1 - index))
-        week = weekly.get(index, {})
+    weekly = [
+        _mix(cube, totals, start + dt.timedelta(days=7 * i), start + dt.timedelta(days=7 * i + 7))
+        for i in range(weeks)
+    ]
+    features = sorted({f for week in weekly for f in week})
+    for i, week in enumerate(weekly):
+        week_start = start + dt.timedelta(days=7 * i)
         week_total = sum(a for _, a in week.values())
         for feature in features:
             active, actions = week.get(feature, (0, 0))

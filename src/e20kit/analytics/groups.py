@@ -10,12 +10,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 import sqlalchemy as sa
 
 from .activity import full_blocks
+from .cube import Cube
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
-from .permember import MemberFacts, members_subquery
+from .permember import Member, MemberFacts, members_subquery
 from .sql import ratio
 
 LEADERS = "leaders"
@@ -75,8 +77,9 @@ def _sum(stats: list[GroupStats]) -> GroupStats:
 
 def groups(
     conn: sa.Connection,
-    weekly_blocks: sa.Table,
+    cube: Cube,
     period: Period,
+    people: dict[str, Member],
     *,
     k: int,
     period_active: Sequence[MemberFacts],
@@ -84,8 +87,7 @@ def groups(
 ) -> tuple[tuple[GroupFigures, ...], tuple[DepartmentFigures, ...], tuple[HeatCell, ...]]:
     """Leaders vs staff (overall, then per department), departments and the heat map.
 
-    ``period_active`` are the period's active members (:func:`.permember.period_members`),
-    ``weekly_blocks`` the period's :func:`.blocks.member_blocks` of full weeks.
+    ``period_active`` are the period's active members (:func:`.permember.period_members`).
     """
     msub = members_subquery(period, leader_departments)
     sizes, stats = _group_stats(conn, msub, period_active)
@@ -137,44 +139,43 @@ def groups(
     return (
         tuple(leaders),
         tuple(departments),
-        heatmap(conn, weekly_blocks, period, msub, sizes_by_dept, k),
+        heatmap(cube, period, people, sizes_by_dept, k),
     )
 
 
 def heatmap(
-    conn: sa.Connection,
-    weekly_blocks: sa.Table,
+    cube: Cube,
     period: Period,
-    msub: sa.Subquery,
+    people: dict[str, Member],
     sizes: dict[str, int],
     k: int,
 ) -> tuple[HeatCell, ...]:
     """Active members per department and full 7-day block; small departments blanked.
 
-    ``weekly_blocks`` is the period's :func:`.blocks.member_blocks` of full weeks.
+    Members count where they are on record at the period's end.
     """
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
-    # distinct (member, week) pairs first: the join then sees a fraction of the rows
-    wb = weekly_blocks.c
-    weekly = sa.select(wb.member_key, wb.blk).group_by(wb.member_key, wb.blk).subquery("w")
-    stmt = (
-        sa.select(msub.c.department, weekly.c.blk, sa.func.count())
-        .select_from(weekly.join(msub, msub.c.member_key == weekly.c.member_key))
-        .group_by(msub.c.department, weekly.c.blk)
-    )
-    found: dict[str, dict[int, int]] = defaultdict(dict)
-    for dept, index, active in conn.execute(stmt):
-        found[str(dept)][int(index)] = int(active)
+    days = cube.members[:, cube.cols(start, period.end)]
+    # one column per week, oldest first
+    weekly = np.count_nonzero(days.reshape(len(cube.keys), weeks, 7), axis=2) > 0
+    department_of = np.full(len(cube.keys), -1, dtype=np.int64)
+    names = sorted(sizes)
+    number = {name: i for i, name in enumerate(names)}
+    for i, key in enumerate(cube.keys):
+        person = people.get(key)
+        if person is not None and person.on_record(period.end):
+            department_of[i] = number.get(person.department, -1)
     cells: list[HeatCell] = []
-    for dept in sorted(sizes):
+    for dept in names:
         size = sizes[dept]
-        for index in range(weeks - 1, -1, -1):
-            week_start = start + dt.timedelta(days=7 * (weeks - 1 - index))
+        active_by_week = np.count_nonzero(weekly[department_of == number[dept]], axis=0)
+        for week in range(weeks):
+            week_start = start + dt.timedelta(days=7 * week)
             if size < k:
                 cells.append(HeatCell(dept, week_start, None, None, True))
                 continue
-            active = found.get(dept, {}).get(index, 0)
+            active = int(active_by_week[week])
             cells.append(HeatCell(dept, week_start, active, ratio(active, size)))
     return tuple(cells)
 

@@ -1,13 +1,13 @@
 """Headline figures of a period: participation, creators, stickiness, inequality.
 
-The store rolls facts up to one row per active member (and platform); only those small rows
-(active days, contributions, helping contributions, features) come back, without member keys.
+Per-member figures (active days, contributions, helping contributions, features) come from the
+day bytes of :mod:`.cube` and the contribution sums of :mod:`.contributions`; only those small
+rows are combined here, without member keys.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,51 +15,57 @@ import sqlalchemy as sa
 
 from ..store import schema
 from .activity import BlockSeries, block_series, full_blocks, with_member_days
+from .contributions import per_member
+from .cube import Bytes, Cube, Ints, active_days, features_used
 from .inequality import inequality
 from .model import Headline, Inequality, TimePoint
 from .period import Period
-from .scratch import Scratch, inline
 from .sql import members, ratio
+from .totals import DayTotals
 
 MemberRow = tuple[int, int, int, int]
 """(active days, contributions, helping contributions, distinct features) of one member."""
 
 
 def member_rollup(
-    conn: sa.Connection,
+    cube: Cube,
     start: dt.date,
     end: dt.date,
+    contributions: tuple[Ints, Ints],
     *,
     by_platform: bool = False,
-    src: Scratch | None = None,
 ) -> dict[str | None, list[MemberRow]]:
     """One row per member active in ``[start, end)`` (per platform with ``by_platform``).
 
-    Reads ``src`` when given, else the store's facts directly.
+    ``contributions`` are the pairs' (contributions, helping contributions) of the same days.
     """
-    if src is None:
-        src = inline(start, end)
-    group: list[sa.ColumnElement[object]] = [src.rows.c.member_key]
-    if by_platform:
-        group.insert(0, src.rows.c.platform)
-    stmt = (
-        sa.select(
-            *([src.rows.c.platform] if by_platform else []),
-            sa.func.count(sa.distinct(src.rows.c.d)),
-            sa.func.sum(src.rows.c.con),
-            sa.func.sum(src.rows.c.hlp),
-            sa.func.count(sa.distinct(src.rows.c.feature)),
-        )
-        .where(src.in_span(start, end))
-        .group_by(*group)
-    )
-    out: dict[str | None, list[MemberRow]] = defaultdict(list)
-    for row in conn.execute(stmt).yield_per(5000):
-        if by_platform:
-            out[row[0]].append((int(row[1]), int(row[2] or 0), int(row[3] or 0), int(row[4])))
-        else:
-            out[None].append((int(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3])))
+    cols = cube.cols(start, end)
+    con, hlp = contributions
+    out: dict[str | None, list[MemberRow]] = {}
+    if not by_platform:
+        out[None] = _rows(cube.members[:, cols], per_member(cube, con), per_member(cube, hlp))
+        return out
+    for i, name in enumerate(cube.platforms):
+        mine = cube.pair_platform == i
+        rows = _rows(cube.pairs[mine][:, cols], con[mine], hlp[mine])
+        if rows:
+            out[name] = rows
     return out
+
+
+def _rows(days: Bytes, con: Ints, hlp: Ints) -> list[MemberRow]:
+    counted = active_days(days)
+    used = features_used(days)
+    active = counted > 0
+    return list(
+        zip(
+            counted[active].tolist(),
+            con[active].tolist(),
+            hlp[active].tolist(),
+            used[active].tolist(),
+            strict=True,
+        )
+    )
 
 
 def members_on_record(conn: sa.Connection, end: dt.date) -> int:
@@ -96,50 +102,26 @@ def series_start(period: Period) -> dt.date:
 
 
 def series(
-    conn: sa.Connection,
-    period: Period,
-    *,
-    by_platform: bool = False,
-    src: Scratch | None = None,
-    weekly_blocks: sa.Table | None = None,
+    cube: Cube, totals: DayTotals, period: Period, *, by_platform: bool = False
 ) -> dict[str | None, Series]:
     """Daily, weekly (full 7-day blocks) and monthly (full 30-day blocks) active members.
 
-    Key ``None`` is across platforms; ``by_platform`` adds one key per active platform.
-
-    Reads ``src`` when given, else the store's facts directly;
-    ``weekly_blocks`` is the period's :func:`.blocks.member_blocks` of full weeks, if at hand.
+    Key ``None`` is across platforms; ``by_platform`` adds one key per platform of the cube.
     """
-    if src is None:
-        src = inline(series_start(period), period.end)
     weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
     span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
-    daily = block_series(conn, src, period.end, 1, span, platforms=by_platform)
-    weekly = block_series(
-        conn, src, period.end, 7, weeks, platforms=by_platform, prebuilt=weekly_blocks
-    )
-    monthly = block_series(conn, src, period.end, 30, months, platforms=by_platform)
-    empty_d = _empty(period.end, 1, span)
-    empty_w = _empty(period.end, 7, weeks)
-    empty_m = _empty(period.end, 30, months)
+    daily = block_series(cube, totals, period.end, 1, span, platforms=by_platform)
+    weekly = block_series(cube, totals, period.end, 7, weeks, platforms=by_platform)
+    monthly = block_series(cube, totals, period.end, 30, months, platforms=by_platform)
     out = {}
-    for key in set(daily) | set(weekly) | set(monthly):
-        days = daily.get(key, empty_d)
+    for key, days in daily.items():
         in_period = days.points[span - period.days :]
         out[key] = Series(
             BlockSeries(in_period, sum(p.active for p in in_period)),
-            with_member_days(weekly.get(key, empty_w), days),
-            monthly.get(key, empty_m),
+            with_member_days(weekly[key], days),
+            monthly[key],
         )
     return out
-
-
-def _empty(end: dt.date, size: int, count: int) -> BlockSeries:
-    points = tuple(
-        TimePoint(end - dt.timedelta(days=size * (i + 1)), size, 0, 0, 0)
-        for i in range(count - 1, -1, -1)
-    )
-    return BlockSeries(points, 0)
 
 
 def _mean(points: Sequence[TimePoint]) -> float:

@@ -1,8 +1,7 @@
-"""One pass over the period's facts for every per-member figure: headline, groups, newcomers.
+"""Every member active in a period with what the headline, groups and newcomers need.
 
-The headline's rollup, the leaders/departments statistics and the newcomers' activity all group
-the period's facts by member; one query does it, then joins the (small) result to the member's
-group and joining day. Rows come back without member keys.
+Activity comes from the day bytes (:mod:`.cube`); department, leader flag and joining day from
+one read of the members table. Nothing returned carries a member key.
 """
 
 from __future__ import annotations
@@ -10,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 
+from ..store.rollup import CREATOR
+from .contributions import per_member
+from .cube import Cube, Ints, active_days, features_used, has_bits
 from .headline import MemberRow
 from .period import Period
-from .scratch import Scratch, lit
 from .sql import department_label, leader_flag, members
 
 
@@ -35,6 +37,35 @@ def members_subquery(period: Period, leader_departments: tuple[str, ...]) -> sa.
 
 
 @dataclass(frozen=True)
+class Member:
+    """What the analytics know of a member besides activity."""
+
+    department: str
+    leader: bool
+    joined: dt.date | None
+    active: bool
+
+    def on_record(self, end: dt.date) -> bool:
+        """Not deactivated, and joined before ``end`` (or joining day unknown)."""
+        return self.active and (self.joined is None or self.joined < end)
+
+
+def directory(conn: sa.Connection, leader_departments: tuple[str, ...]) -> dict[str, Member]:
+    """Every member of the store by key."""
+    stmt = sa.select(
+        members.c.member_key,
+        department_label(),
+        leader_flag(leader_departments),
+        members.c.joined_on,
+        members.c.active,
+    )
+    return {
+        str(key): Member(str(dept), bool(leader), joined, bool(active))
+        for key, dept, leader, joined, active in conn.execute(stmt)
+    }
+
+
+@dataclass(frozen=True)
 class MemberFacts:
     """One member active in the period."""
 
@@ -48,59 +79,36 @@ class MemberFacts:
 
 
 def period_members(
-    conn: sa.Connection,
-    src: Scratch,
+    cube: Cube,
     period: Period,
+    contributions: tuple[Ints, Ints],
+    people: dict[str, Member],
     *,
-    leader_departments: tuple[str, ...],
     newcomer_days: int,
 ) -> list[MemberFacts]:
-    """Every member active in ``period``, with what the headline, groups and newcomers need."""
-    per_member = (
-        sa.select(
-            src.rows.c.member_key,
-            sa.func.count(sa.distinct(src.rows.c.d)).label("days"),
-            sa.func.sum(src.rows.c.con).label("con"),
-            sa.func.sum(src.rows.c.hlp).label("hlp"),
-            sa.func.count(sa.distinct(src.rows.c.feature)).label("features"),
-            sa.func.max(sa.case((src.rows.c.con > 0, 1), else_=0)).label("creator"),
-        )
-        .where(src.in_span(period.start, period.end))
-        .group_by(src.rows.c.member_key)
-        .subquery("a")
-    )
-    msub = members_subquery(period, leader_departments)
+    """Every member active in ``period``; ``contributions`` are the pairs' sums of the period."""
+    days = cube.members[:, cube.cols(period.start, period.end)]
+    counted = active_days(days)
+    used = features_used(days)
+    creator = np.count_nonzero(has_bits(days, CREATOR), axis=1) > 0
+    con = per_member(cube, contributions[0])
+    hlp = per_member(cube, contributions[1])
     since = period.end - dt.timedelta(days=newcomer_days)
-    joined = members.c.joined_on
-    newcomer = sa.case((sa.and_(joined >= since, joined < period.end), 1), else_=0)
-    stmt = sa.select(
-        per_member.c.days,
-        per_member.c.con,
-        per_member.c.hlp,
-        per_member.c.features,
-        per_member.c.creator,
-        msub.c.member_key.is_not(None).label("on_record"),
-        msub.c.department,
-        msub.c.leader,
-        sa.func.coalesce(newcomer, lit(0)),
-    ).select_from(
-        per_member.outerjoin(msub, msub.c.member_key == per_member.c.member_key).outerjoin(
-            members, members.c.member_key == per_member.c.member_key
-        )
-    )
     out = []
-    for days, con, hlp, features, creator, on_record, dept, leader, fresh in conn.execute(
-        stmt
-    ).yield_per(5000):
+    for i in np.flatnonzero(counted > 0).tolist():
+        person = people.get(cube.keys[i])
+        joined = person.joined if person else None
         out.append(
             MemberFacts(
-                row=(int(days), int(con or 0), int(hlp or 0), int(features)),
-                creator=bool(creator),
-                group=(str(dept), bool(leader)) if on_record else None,
-                newcomer=bool(fresh),
+                row=(int(counted[i]), int(con[i]), int(hlp[i]), int(used[i])),
+                creator=bool(creator[i]),
+                group=(person.department, person.leader)
+                if person and person.on_record(period.end)
+                else None,
+                newcomer=joined is not None and since <= joined < period.end,
             )
         )
     return out
 
 
-__all__ = ["MemberFacts", "members_subquery", "period_members"]
+__all__ = ["Member", "MemberFacts", "directory", "members_subquery", "period_members"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from . import schema
+from . import rollup, schema
 
 Migration = Callable[[sa.Connection], None]
 
@@ -16,7 +16,22 @@ def _initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial,)
+def _rollups(conn: sa.Connection) -> None:
+    """The analytics' rollups (:mod:`.rollup`): tables, partial indexes and triggers; every day
+    already holding facts is marked for the first refresh."""
+    for table in (schema.activity_spans, schema.day_totals, schema.rollup_dirty):
+        table.create(conn, checkfirst=True)
+    existing = {ix["name"] for ix in sa.inspect(conn).get_indexes(schema.facts.name)}
+    for index in schema.facts.indexes:
+        if index.name not in existing:
+            index.create(conn)
+    rollup.install_triggers(conn)
+    conn.execute(
+        schema.rollup_dirty.insert().from_select(["day"], sa.select(schema.facts.c.day).distinct())
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

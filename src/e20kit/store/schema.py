@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..vocab import CONTRIBUTION_ACTIONS
+
 metadata = sa.MetaData()
 
 KEY = sa.String(64)
@@ -57,6 +59,72 @@ facts = sa.Table(
     sa.Column("count", sa.Integer, nullable=False),
     sa.Column("source", sa.String(100), nullable=False),
     sa.Index("ix_facts_member_day", "member_key", "day"),
+)
+
+CONTRIBUTION_ACTIONS_SQL = ", ".join(f"'{a}'" for a in sorted(map(str, CONTRIBUTION_ACTIONS)))
+"""The contribution actions as SQL literals: the partial indexes below and the queries that use
+them must spell the list identically (SQLite proves a partial index usable by the text)."""
+
+_CONTRIBUTIONS = sa.text(f"action IN ({CONTRIBUTION_ACTIONS_SQL})")
+
+# Contribution facts are a small share of all facts; these partial indexes let the analytics
+# read per-member and per-container contributions without touching the other facts.
+sa.Index(
+    "ix_facts_contributions",
+    facts.c.member_key,
+    facts.c.platform,
+    facts.c.day,
+    facts.c.action,
+    facts.c.count,
+    sqlite_where=_CONTRIBUTIONS,
+    postgresql_where=_CONTRIBUTIONS,
+)
+sa.Index(
+    "ix_facts_container_contributors",
+    facts.c.platform,
+    facts.c.container,
+    facts.c.member_key,
+    facts.c.day,
+    facts.c.count,
+    sqlite_where=_CONTRIBUTIONS,
+    postgresql_where=_CONTRIBUTIONS,
+)
+
+activity_spans = sa.Table(
+    "activity_spans",
+    metadata,
+    # one row per member, platform and 32-day span (days since 1970-01-01 // 32); each of
+    # q0..q3 holds 8 days, one byte per day (lowest byte first): the day's feature bits and the
+    # creator bit (see e20kit.store.rollup)
+    sa.Column("span", sa.Integer, primary_key=True),
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("platform", sa.String(100), primary_key=True),
+    sa.Column("q0", sa.BigInteger, nullable=False),
+    sa.Column("q1", sa.BigInteger, nullable=False),
+    sa.Column("q2", sa.BigInteger, nullable=False),
+    sa.Column("q3", sa.BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+day_totals = sa.Table(
+    "day_totals",
+    metadata,
+    # the facts' counts summed over members: actions, contributions and helping contributions
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("platform", sa.String(100), primary_key=True),
+    sa.Column("feature", sa.String(20), primary_key=True),
+    sa.Column("container", sa.String(300), primary_key=True),
+    sa.Column("n", sa.BigInteger, nullable=False),
+    sa.Column("con", sa.BigInteger, nullable=False),
+    sa.Column("hlp", sa.BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+rollup_dirty = sa.Table(
+    "rollup_dirty",
+    metadata,
+    # days whose facts changed since the rollups were last refreshed (written by triggers)
+    sa.Column("day", sa.Date, primary_key=True),
 )
 
 bookmarks = sa.Table(

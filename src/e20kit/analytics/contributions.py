@@ -1,0 +1,107 @@
+"""Contribution counts per member and per container, read from the store's partial indexes.
+
+Contribution facts are a small share of all facts, and two partial indexes on ``facts`` hold
+exactly them (:mod:`e20kit.store.schema`): these queries read those indexes, never the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+
+from ..store.schema import CONTRIBUTION_ACTIONS_SQL
+from .cube import Cube, Ints
+from .sql import HELPING
+
+Span = tuple[dt.date, dt.date]
+
+
+def _facts(conn: sa.Connection, index: str) -> str:
+    """``facts``, on SQLite with the index named: its planner, without statistics, would take
+    the primary key's day range and read every fact of the period instead."""
+    return f"facts INDEXED BY {index}" if conn.dialect.name == "sqlite" else "facts"
+
+
+def _query(sql: str, days: dict[str, dt.date]) -> sa.TextClause:
+    return sa.text(sql).bindparams(
+        *(sa.bindparam(name, value, type_=sa.Date) for name, value in days.items())
+    )
+
+
+Rows = list[tuple[Any, ...]]
+
+
+def contribution_rows(conn: sa.Connection, spans: Sequence[Span]) -> Rows:
+    """Per member and platform: contributions and helping contributions of each span."""
+    helping = ", ".join(f"'{a}'" for a in HELPING)
+    sums, days = [], {}
+    for i, (start, end) in enumerate(spans):
+        days[f"s{i}"], days[f"e{i}"] = start, end
+        inside = f"day >= :s{i} AND day < :e{i}"
+        sums.append(f"sum(CASE WHEN {inside} THEN count ELSE 0 END)")
+        sums.append(f"sum(CASE WHEN {inside} AND action IN ({helping}) THEN count ELSE 0 END)")
+    days["first"] = min(s for s, _ in spans)
+    days["last"] = max(e for _, e in spans)
+    stmt = _query(
+        f"SELECT member_key, platform, {', '.join(sums)} "
+        f"FROM {_facts(conn, 'ix_facts_contributions')} "
+        f"WHERE action IN ({CONTRIBUTION_ACTIONS_SQL}) AND day >= :first AND day < :last "
+        "GROUP BY member_key, platform",
+        days,
+    )
+    return list(conn.execute(stmt).cursor.fetchall())
+
+
+def member_contributions(cube: Cube, rows: Rows, spans: int) -> list[tuple[Ints, Ints]]:
+    """:func:`contribution_rows` as arrays over the pairs of ``cube``, per span."""
+    out = [
+        (np.zeros(len(cube.pair_member), np.int64), np.zeros(len(cube.pair_member), np.int64))
+        for _ in range(spans)
+    ]
+    platform_index = {p: i for i, p in enumerate(cube.platforms)}
+    if not rows:
+        return out
+    member_keys, platform_names, *columns = zip(*rows, strict=True)
+    members = np.fromiter((cube.index.get(str(k), -1) for k in member_keys), np.int64, len(rows))
+    platforms = np.fromiter(
+        (platform_index.get(str(p), -1) for p in platform_names), np.int64, len(rows)
+    )
+    pairs = cube.pairs_of(members, platforms)
+    known = (members >= 0) & (platforms >= 0) & (pairs >= 0)  # always, with fresh rollups
+    for i, (con, hlp) in enumerate(out):
+        con[pairs[known]] = np.array(columns[2 * i], dtype=np.int64)[known]
+        hlp[pairs[known]] = np.array(columns[2 * i + 1], dtype=np.int64)[known]
+    return out
+
+
+def per_member(cube: Cube, per_pair: Ints) -> Ints:
+    """Pair figures summed per member."""
+    summed = np.bincount(cube.pair_member, weights=per_pair, minlength=len(cube.keys))
+    return summed.astype(np.int64)
+
+
+def container_contributors(
+    conn: sa.Connection, start: dt.date, end: dt.date
+) -> dict[tuple[str, str], int]:
+    """(platform, container) -> members with a positive contribution in ``[start, end)``."""
+    stmt = _query(
+        "SELECT platform, container, count(DISTINCT member_key) "
+        f"FROM {_facts(conn, 'ix_facts_container_contributors')} "
+        f"WHERE action IN ({CONTRIBUTION_ACTIONS_SQL}) AND count > 0 AND container != '' "
+        "AND day >= :start AND day < :end GROUP BY platform, container",
+        {"start": start, "end": end},
+    )
+    return {(str(p), str(k)): int(n) for p, k, n in conn.execute(stmt)}
+
+
+__all__ = [
+    "Rows",
+    "container_contributors",
+    "contribution_rows",
+    "member_contributions",
+    "per_member",
+]

@@ -1,0 +1,66 @@
+"""Daily sums from the store's ``day_totals`` rollup: contributions per platform, actions per
+feature, and which containers saw any activity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import sqlalchemy as sa
+
+from ..store.schema import day_totals
+from .cube import Ints
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """Per-day sums over days ``[first, end)`` (index 0 is ``first``)."""
+
+    first: dt.date
+    end: dt.date
+    contributions: dict[str | None, Ints]
+    """Per platform, and across platforms (``None``)."""
+    actions: dict[str, Ints]
+    """Per feature: the count of every action."""
+
+    def cols(self, start: dt.date, end: dt.date) -> slice:
+        return slice((start - self.first).days, (end - self.first).days)
+
+
+def _day(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def load_totals(conn: sa.Connection, first: dt.date, end: dt.date) -> DayTotals:
+    t = day_totals.c
+    width = (end - first).days
+    contributions: dict[str | None, Ints] = defaultdict(lambda: np.zeros(width, dtype=np.int64))
+    actions: dict[str, Ints] = defaultdict(lambda: np.zeros(width, dtype=np.int64))
+    contributions[None]  # always present, if only as zeros
+    stmt = (
+        sa.select(t.day, t.platform, t.feature, sa.func.sum(t.n), sa.func.sum(t.con))
+        .where(t.day >= first, t.day < end)
+        .group_by(t.day, t.platform, t.feature)
+    )
+    for day, platform, feature, n, con in conn.execute(stmt):
+        col = (_day(day) - first).days
+        contributions[str(platform)][col] += int(con or 0)
+        contributions[None][col] += int(con or 0)
+        actions[str(feature)][col] += int(n or 0)
+    return DayTotals(first, end, dict(contributions), dict(actions))
+
+
+def containers_seen(conn: sa.Connection, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
+    """(platform, container) with any activity in ``[start, end)`` (chat has no container)."""
+    t = day_totals.c
+    stmt = (
+        sa.select(t.platform, t.container)
+        .where(t.day >= start, t.day < end, t.container != "")
+        .distinct()
+    )
+    return {(str(p), str(c)) for p, c in conn.execute(stmt)}
+
+
+__all__ = ["DayTotals", "containers_seen", "load_totals"]

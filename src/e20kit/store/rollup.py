@@ -1,0 +1,280 @@
+"""Rollups of the facts that the analytics read instead of the facts themselves.
+
+A report reads every fact of its period several ways (by day, week, month, member, platform,
+department, feature, cohort); on a row store that means sorting the period's facts again and
+again. The rollups keep what those figures need in a fraction of the rows, and are maintained
+at write time:
+
+* ``activity_spans``: per member, platform and 32-day span, one byte per day: bit ``i`` set when
+  the member used feature ``i`` (:data:`FEATURE_BITS`) that day, bit 6 (:data:`CREATOR`) when
+  they contributed (a contribution fact with a positive count). Every per-member figure, every
+  active-member count and the cohorts come from these bytes.
+* ``day_totals``: counts per day, platform, feature and container, summed over members.
+
+Triggers on ``facts`` (created by the store's migration) note every day whose facts change in
+``rollup_dirty``, whoever writes them (collection, corrections, a script with plain SQL);
+:func:`refresh` recomputes just those days. Collection refreshes at the end of each run and the
+analytics before they read, so the rollups are never stale when read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+
+import sqlalchemy as sa
+
+from ..vocab import CONTRIBUTION_ACTIONS, HELPING_ACTIONS, Feature
+from . import schema
+
+log = logging.getLogger(__name__)
+
+SPAN_DAYS = 32
+"""Days per ``activity_spans`` row: four 64-bit integers of eight one-byte days."""
+EPOCH = dt.date(1970, 1, 1)
+FEATURE_BITS: dict[str, int] = {str(f): 1 << i for i, f in enumerate(Feature)}
+"""The bit of each feature in a day's byte (the order of :class:`e20kit.vocab.Feature`)."""
+CREATOR = 1 << 6
+"""The bit of a day with a contribution. Bit 7 stays clear, so every quad is a positive int64."""
+if max(FEATURE_BITS.values()) >= CREATOR:  # pragma: no cover - guards the vocabulary's growth
+    raise RuntimeError("activity_spans has room for six features per day")
+
+_MAX_RUNS_PER_STATEMENT = 40
+_PG_LOCK = 0x6532306B  # "e20k": serialises refreshes on a shared PostgreSQL store
+
+
+def epoch_day(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def span_of(day: dt.date) -> int:
+    return epoch_day(day) // SPAN_DAYS
+
+
+def _quoted(values: Iterable[object]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(map(str, values)))
+
+
+_CONTRIB = _quoted(CONTRIBUTION_ACTIONS)
+_HELPING = _quoted(HELPING_ACTIONS)
+
+
+def _epoch_sql(dialect: str) -> str:
+    if dialect == "sqlite":
+        return "CAST(julianday(day) - 2440587.5 AS INTEGER)"
+    return "(day - DATE '1970-01-01')"
+
+
+def _flags_sql() -> str:
+    parts = [
+        f"max(CASE WHEN feature = '{name}' THEN {bit} ELSE 0 END)"
+        for name, bit in FEATURE_BITS.items()
+    ]
+    parts.append(f"max(CASE WHEN action IN ({_CONTRIB}) AND count > 0 THEN {CREATOR} ELSE 0 END)")
+    return " + ".join(parts)
+
+
+def _spans_upsert(dialect: str, where: str) -> str:
+    quads = ", ".join(
+        f"CAST(sum(CASE WHEN (dn % {SPAN_DAYS}) / 8 = {q} "
+        f"THEN CAST(flags AS BIGINT) * (CAST(1 AS BIGINT) << (8 * (dn % 8))) ELSE 0 END) "
+        f"AS BIGINT)"
+        for q in range(4)
+    )
+    merge = ", ".join(f"q{q} = activity_spans.q{q} | excluded.q{q}" for q in range(4))
+    return (
+        "INSERT INTO activity_spans (span, member_key, platform, q0, q1, q2, q3) "
+        f"SELECT dn / {SPAN_DAYS}, member_key, platform, {quads} FROM ("
+        f"SELECT member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
+        f"FROM facts WHERE {where} GROUP BY member_key, platform, day"
+        f") AS per_day WHERE 1 = 1 GROUP BY dn / {SPAN_DAYS}, member_key, platform "
+        f"ON CONFLICT (span, member_key, platform) DO UPDATE SET {merge}"
+    )
+
+
+def _totals_insert(where: str) -> str:
+    return (
+        "INSERT INTO day_totals (day, platform, feature, container, n, con, hlp) "
+        "SELECT day, platform, feature, container, sum(count), "
+        f"sum(CASE WHEN action IN ({_CONTRIB}) THEN count ELSE 0 END), "
+        f"sum(CASE WHEN action IN ({_HELPING}) THEN count ELSE 0 END) "
+        f"FROM facts WHERE {where} GROUP BY day, platform, feature, container"
+    )
+
+
+def runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Sorted days as ``[start, end)`` runs of consecutive days."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if out and out[-1][1] == day:
+            out[-1] = (out[-1][0], day + dt.timedelta(days=1))
+        else:
+            out.append((day, day + dt.timedelta(days=1)))
+    return out
+
+
+def _keep_masks(days: Iterable[dt.date]) -> dict[int, tuple[int, int, int, int]]:
+    """Per span, the AND masks that clear the given days' bytes in q0..q3."""
+    full = int.from_bytes(b"\x7f" * 8, "little")
+    masks: dict[int, list[int]] = {}
+    for day in days:
+        offset = epoch_day(day) % SPAN_DAYS
+        quads = masks.setdefault(span_of(day), [full] * 4)
+        quads[offset // 8] &= ~(0xFF << (8 * (offset % 8)))
+    return {span: (q[0], q[1], q[2], q[3]) for span, q in masks.items()}
+
+
+def _batches(
+    items: Sequence[tuple[dt.date, dt.date]], size: int
+) -> Iterator[Sequence[tuple[dt.date, dt.date]]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _where(
+    conn: sa.Connection, batch: Sequence[tuple[dt.date, dt.date]]
+) -> tuple[str, dict[str, object]]:
+    sqlite = conn.dialect.name == "sqlite"
+    params: dict[str, object] = {}
+    terms = []
+    for i, (start, end) in enumerate(batch):
+        params[f"a{i}"] = start.isoformat() if sqlite else start
+        params[f"b{i}"] = end.isoformat() if sqlite else end
+        terms.append(f"(day >= :a{i} AND day < :b{i})")
+    return " OR ".join(terms), params
+
+
+def refresh(conn: sa.Connection) -> int:
+    """Bring the rollups up to date with the facts; returns how many days were recomputed.
+
+    Runs inside the caller's transaction: the dirty days are taken and recomputed atomically, so
+    a crash leaves them dirty for the next refresh.
+    """
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+    dirty = schema.rollup_dirty
+    taken = [
+        day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+        for (day,) in conn.execute(sa.delete(dirty).returning(dirty.c.day))
+    ]
+    if not taken:
+        return 0
+    spans = schema.activity_spans
+    for span, keep in _keep_masks(taken).items():
+        conn.execute(
+            spans.update()
+            .where(spans.c.span == span)
+            .values(
+                q0=spans.c.q0.op("&")(keep[0]),
+                q1=spans.c.q1.op("&")(keep[1]),
+                q2=spans.c.q2.op("&")(keep[2]),
+                q3=spans.c.q3.op("&")(keep[3]),
+            )
+        )
+    totals = schema.day_totals
+    day_runs = runs(taken)
+    for batch in _batches(day_runs, _MAX_RUNS_PER_STATEMENT):
+        where, params = _where(conn, batch)
+        conn.execute(sa.text(_spans_upsert(dialect, where)), params)
+        conn.execute(
+            totals.delete().where(
+                sa.or_(*(sa.and_(totals.c.day >= a, totals.c.day < b) for a, b in batch))
+            )
+        )
+        conn.execute(sa.text(_totals_insert(where)), params)
+    touched = sorted(_keep_masks(taken))
+    conn.execute(
+        spans.delete().where(
+            spans.c.span.in_(touched),
+            spans.c.q0 == 0,
+            spans.c.q1 == 0,
+            spans.c.q2 == 0,
+            spans.c.q3 == 0,
+        )
+    )
+    log.debug("rollups: recomputed %d days in %d runs", len(taken), len(day_runs))
+    return len(taken)
+
+
+def refresh_store(engine: sa.Engine) -> int:
+    """:func:`refresh` in a transaction of its own."""
+    with engine.begin() as conn:
+        return refresh(conn)
+
+
+# -- the triggers that note changed days (created by migration 2) -----------------------------
+
+
+def _note(day: str) -> str:
+    # not INSERT OR IGNORE: SQLite lets the conflict policy of the statement that fired the
+    # trigger (an upsert's, say) override the one inside it
+    return (
+        f"INSERT INTO rollup_dirty (day) SELECT {day} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE day = {day});"
+    )
+
+
+_SQLITE_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS facts_rollup_insert AFTER INSERT ON facts "
+    f"BEGIN {_note('NEW.day')} END",
+    "CREATE TRIGGER IF NOT EXISTS facts_rollup_delete AFTER DELETE ON facts "
+    f"BEGIN {_note('OLD.day')} END",
+    # an upsert that rewrites an unchanged count changes nothing the rollups hold
+    "CREATE TRIGGER IF NOT EXISTS facts_rollup_update AFTER UPDATE ON facts "
+    "WHEN NEW.count IS NOT OLD.count OR NEW.day IS NOT OLD.day "
+    "OR NEW.member_key IS NOT OLD.member_key OR NEW.platform IS NOT OLD.platform "
+    "OR NEW.action IS NOT OLD.action OR NEW.feature IS NOT OLD.feature "
+    f"OR NEW.container IS NOT OLD.container BEGIN {_note('OLD.day')} {_note('NEW.day')} END",
+)
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION e20kit_rollup_dirty_{name}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO rollup_dirty (day) SELECT DISTINCT day FROM ({rows}) AS changed
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END $$
+"""
+
+_PG_TRIGGER = (
+    "CREATE OR REPLACE TRIGGER facts_rollup_{name} AFTER {event} ON facts "
+    "REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION e20kit_rollup_dirty_{name}()"
+)
+
+_PG = (
+    ("insert", "INSERT", "NEW TABLE AS new_rows", "SELECT day FROM new_rows"),
+    ("delete", "DELETE", "OLD TABLE AS old_rows", "SELECT day FROM old_rows"),
+    (
+        "update",
+        "UPDATE",
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "SELECT day FROM old_rows UNION SELECT day FROM new_rows",
+    ),
+)
+
+
+def install_triggers(conn: sa.Connection) -> None:
+    """Create the triggers that keep ``rollup_dirty`` (idempotent)."""
+    if conn.dialect.name == "sqlite":
+        for ddl in _SQLITE_TRIGGERS:
+            conn.exec_driver_sql(ddl)
+        return
+    for name, event, tables, rows in _PG:
+        conn.exec_driver_sql(_PG_FUNCTION.format(name=name, rows=rows))
+        conn.exec_driver_sql(_PG_TRIGGER.format(name=name, event=event, tables=tables))
+
+
+__all__ = [
+    "CREATOR",
+    "FEATURE_BITS",
+    "SPAN_DAYS",
+    "epoch_day",
+    "install_triggers",
+    "refresh",
+    "refresh_store",
+    "runs",
+    "span_of",
+]
