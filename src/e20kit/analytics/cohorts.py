@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +16,7 @@ import numpy.typing as npt
 from .cube import Cube
 from .model import Cohort, Newcomers
 from .period import Period
-from .permember import Member, MemberFacts
+from .permember import ActiveMembers, Member
 from .sql import ratio
 
 RETENTION_WEEKS = (1, 4, 8, 12)
@@ -26,22 +25,22 @@ RETENTION_WEEKS = (1, 4, 8, 12)
 class _Windows:
     """Whether members were active within day windows of their own, for many at once."""
 
-    def __init__(self, cube: Cube, members: list[int]) -> None:
-        self.first = cube.first
+    def __init__(self, cube: Cube, members: list[int], joined: list[dt.date]) -> None:
         self.width = cube.members.shape[1]
         active = cube.members[np.array(members, dtype=np.int64)] != 0
         self.seen = np.zeros((len(members), self.width + 1), dtype=np.int32)
         np.cumsum(active, axis=1, out=self.seen[:, 1:])
+        self.joined = np.array([(day - cube.first).days for day in joined], dtype=np.int64)
+        """Each member's joining day as a column of the cube."""
 
-    def col(self, day: dt.date) -> int:
-        return min(max((day - self.first).days, 0), int(self.width))
-
-    def any(self, starts: list[dt.date], ends: list[dt.date]) -> npt.NDArray[np.bool_]:
-        """Per member: activity in its ``[start, end)`` (clipped to the cube's days)."""
-        lo = np.array([self.col(d) for d in starts], dtype=np.int64)
-        hi = np.maximum(np.array([self.col(d) for d in ends], dtype=np.int64), lo)
+    def any(self, start: int, end: int, *, not_before: int = 0) -> npt.NDArray[np.bool_]:
+        """Per member: activity on days ``start`` to ``end - 1`` after joining (and not before
+        column ``not_before``), clipped to the cube's days."""
+        lo = np.clip(np.maximum(self.joined + start, not_before), 0, self.width)
+        hi = np.maximum(np.clip(self.joined + end, 0, self.width), lo)
         rows = np.arange(len(lo))
-        return (self.seen[rows, hi] - self.seen[rows, lo]) > 0
+        found: npt.NDArray[np.bool_] = (self.seen[rows, hi] - self.seen[rows, lo]) > 0
+        return found
 
 
 def cohorts(
@@ -63,12 +62,9 @@ def cohorts(
         if member is not None:
             found.append((member, joined, index))
     if found:
-        windows = _Windows(cube, [m for m, _, _ in found])
+        windows = _Windows(cube, [m for m, _, _ in found], [j for _, j, _ in found])
         for w in RETENTION_WEEKS:
-            hits = windows.any(
-                [max(j + dt.timedelta(days=7 * (w - 1)), first) for _, j, _ in found],
-                [j + dt.timedelta(days=7 * w) for _, j, _ in found],
-            )
+            hits = windows.any(7 * (w - 1), 7 * w, not_before=(first - cube.first).days)
             for (_, _, index), hit in zip(found, hits.tolist(), strict=True):
                 active[index][w] += hit
     out: list[Cohort] = []
@@ -102,7 +98,7 @@ def newcomers(
     *,
     newcomer_days: int,
     k: int,
-    period_active: Sequence[MemberFacts],
+    period_active: ActiveMembers,
 ) -> Newcomers:
     """Newcomer activity in the period, and who dropped out after their first week."""
     end = period.end
@@ -120,17 +116,13 @@ def newcomers(
             found.append((member, joined))
     week1 = dropped = 0
     if found:
-        windows = _Windows(cube, [m for m, _ in found])
-        joined_on = [j for _, j in found]
-        first_week = windows.any(joined_on, [j + dt.timedelta(days=7) for j in joined_on])
-        later = windows.any(
-            [j + dt.timedelta(days=7) for j in joined_on],
-            [j + dt.timedelta(days=28) for j in joined_on],
-        )
+        windows = _Windows(cube, [m for m, _ in found], [j for _, j in found])
+        first_week = windows.any(0, 7)
+        later = windows.any(7, 28)
         week1 = int(np.count_nonzero(first_week))
         dropped = int(np.count_nonzero(first_week & ~later))
-    active = sum(1 for m in period_active if m.newcomer)
-    creators = sum(1 for m in period_active if m.newcomer and m.creator)
+    active = int(np.count_nonzero(period_active.newcomer))
+    creators = int(np.count_nonzero(period_active.newcomer & period_active.creator))
     small = total < k
     return Newcomers(
         newcomers=total,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -51,6 +54,23 @@ def first_day(period: Period, settings: AnalyticsSettings) -> dt.date:
         end - dt.timedelta(days=7 * settings.cohort_weeks),
         end - dt.timedelta(days=settings.newcomer_days),
     )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the rows come in.
+
+    Reading the rollup creates some 10^5 tuples at once (none of them in a cycle), and each
+    batch of allocations would make the collector rescan all of them: measured, a third of the
+    time spent reading.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -105,9 +125,10 @@ def compute_metrics(
     settings = settings or AnalyticsSettings()
     with engine.begin() as conn:
         refresh(conn)
-    inputs = _read(engine, period, settings)
-    with engine.connect() as conn:
-        metrics = _metrics(conn, inputs, period, settings, min_group_size)
+    with _collector_paused():
+        inputs = _read(engine, period, settings)
+        with engine.connect() as conn:
+            metrics = _metrics(conn, inputs, period, settings, min_group_size)
     if onboarding:
         metrics = dataclasses.replace(metrics, onboarding=onboarding_funnel(engine))
     return metrics
@@ -124,8 +145,9 @@ def _metrics(
     blocks = series(cube, totals, period, by_platform=True)
     headline, ineq = build_headline(
         members_on_record(conn, period.end),
-        [m.row for m in active],
+        active.rows,
         blocks[None],
+        helping=totals.helping_in(None, period.start, period.end),
         lorenz_points=points,
     )
     prev_rows = member_rollup(cube, previous.start, previous.end, before)
@@ -133,6 +155,7 @@ def _metrics(
         members_on_record(conn, previous.end),
         prev_rows[None],
         series(cube, totals, previous)[None],
+        helping=totals.helping_in(None, previous.start, previous.end),
         lorenz_points=points,
     )
     per_platform_rows = member_rollup(cube, period.start, period.end, current, by_platform=True)
@@ -143,6 +166,7 @@ def _metrics(
             on_platform.get(name, 0),
             per_platform_rows[name],
             blocks[name],
+            helping=totals.helping_in(name, period.start, period.end),
             lorenz_points=points,
         )
         platforms.append(PlatformFigures(name, figures))

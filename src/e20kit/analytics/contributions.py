@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,6 @@ import sqlalchemy as sa
 
 from ..store.schema import CONTRIBUTION_ACTIONS_SQL
 from .cube import Cube, Ints
-from .sql import HELPING
 
 Span = tuple[dt.date, dt.date]
 
@@ -36,14 +36,12 @@ Rows = list[tuple[Any, ...]]
 
 
 def contribution_rows(conn: sa.Connection, spans: Sequence[Span]) -> Rows:
-    """Per member and platform: contributions and helping contributions of each span."""
-    helping = ", ".join(f"'{a}'" for a in HELPING)
+    """Per member and platform: contributions of each span."""
     sums, days = [], {}
     for i, (start, end) in enumerate(spans):
         days[f"s{i}"], days[f"e{i}"] = start, end
         inside = f"day >= :s{i} AND day < :e{i}"
         sums.append(f"sum(CASE WHEN {inside} THEN count ELSE 0 END)")
-        sums.append(f"sum(CASE WHEN {inside} AND action IN ({helping}) THEN count ELSE 0 END)")
     days["first"] = min(s for s, _ in spans)
     days["last"] = max(e for _, e in spans)
     stmt = _query(
@@ -56,25 +54,21 @@ def contribution_rows(conn: sa.Connection, spans: Sequence[Span]) -> Rows:
     return list(conn.execute(stmt).cursor.fetchall())
 
 
-def member_contributions(cube: Cube, rows: Rows, spans: int) -> list[tuple[Ints, Ints]]:
+def member_contributions(cube: Cube, rows: Rows, spans: int) -> list[Ints]:
     """:func:`contribution_rows` as arrays over the pairs of ``cube``, per span."""
-    out = [
-        (np.zeros(len(cube.pair_member), np.int64), np.zeros(len(cube.pair_member), np.int64))
-        for _ in range(spans)
-    ]
+    out = [np.zeros(len(cube.pair_member), np.int64) for _ in range(spans)]
     platform_index = {p: i for i, p in enumerate(cube.platforms)}
     if not rows:
         return out
     member_keys, platform_names, *columns = zip(*rows, strict=True)
-    members = np.fromiter((cube.index.get(str(k), -1) for k in member_keys), np.int64, len(rows))
+    members = np.fromiter(map(cube.index.get, member_keys, repeat(-1)), np.int64, len(rows))
     platforms = np.fromiter(
-        (platform_index.get(str(p), -1) for p in platform_names), np.int64, len(rows)
+        map(platform_index.get, platform_names, repeat(-1)), np.int64, len(rows)
     )
     pairs = cube.pairs_of(members, platforms)
     known = (members >= 0) & (platforms >= 0) & (pairs >= 0)  # always, with fresh rollups
-    for i, (con, hlp) in enumerate(out):
-        con[pairs[known]] = np.array(columns[2 * i], dtype=np.int64)[known]
-        hlp[pairs[known]] = np.array(columns[2 * i + 1], dtype=np.int64)[known]
+    for con, column in zip(out, columns, strict=True):
+        con[pairs[known]] = np.array(column, dtype=np.int64)[known]
     return out
 
 

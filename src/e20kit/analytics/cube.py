@@ -45,6 +45,8 @@ class Cube:
     """(pairs, days): one row per member and platform."""
     members: Bytes
     """(members, days): one row per member, across platforms."""
+    by_platform: dict[str, Bytes]
+    """(members of the platform, days) for each platform: the pairs, split once."""
 
     def cols(self, start: dt.date, end: dt.date) -> slice:
         """The columns of days ``[start, end)``, which must lie inside the cube."""
@@ -54,10 +56,7 @@ class Cube:
 
     def rows(self, platform: str | None) -> Bytes:
         """The member matrix (``None``) or the pairs of one platform."""
-        if platform is None:
-            return self.members
-        mine: Bytes = self.pairs[self.pair_platform == self.platforms.index(platform)]
-        return mine
+        return self.members if platform is None else self.by_platform[platform]
 
     def pairs_of(self, members: Ints, platforms: Ints) -> Ints:
         """Pair index of each (member, platform), or -1 where the pair never was active."""
@@ -92,8 +91,10 @@ def has_bits(rows: Bytes, bits: int) -> npt.NDArray[np.bool_]:
 def block_activity(rows: Bytes, size: int, count: int, bits: int = 0xFF) -> Ints:
     """Rows active (any of ``bits``) in each of ``count`` blocks of ``size`` days, oldest first;
     ``rows`` holds exactly those ``size * count`` days."""
-    shaped = has_bits(rows, bits).reshape(rows.shape[0], count, size)
-    active: Ints = np.count_nonzero(shaped.any(axis=2), axis=0).astype(np.int64)
+    flagged = rows != 0 if bits == 0xFF else has_bits(rows, bits)
+    if size > 1:
+        flagged = np.count_nonzero(flagged.reshape(rows.shape[0], count, size), axis=2) > 0
+    active: Ints = np.count_nonzero(flagged, axis=0).astype(np.int64)
     return active
 
 
@@ -111,7 +112,7 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         nothing = np.zeros((0, width), dtype=np.uint8)
-        return Cube(first, end, (), {}, (), empty, empty, empty, nothing, nothing)
+        return Cube(first, end, (), {}, (), empty, empty, empty, nothing, nothing, {})
     member_keys, platform_names, spans, *quads = zip(*rows, strict=True)
     keys = tuple(dict.fromkeys(member_keys))
     index = {key: i for i, key in enumerate(keys)}
@@ -134,11 +135,23 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
     pair_member = codes // len(platforms)
     pair_platform = codes % len(platforms)
     members = np.zeros((len(keys), width), dtype=np.uint8)
-    for platform in range(len(platforms)):
-        mine = pair_platform == platform
-        members[pair_member[mine]] |= pairs[mine]  # a member has one pair per platform
+    by_platform = {}
+    for number, platform in enumerate(platforms):
+        mine = pairs[pair_platform == number]
+        members[pair_member[pair_platform == number]] |= mine  # one pair per member, platform
+        by_platform[platform] = mine
     return Cube(
-        first, end, keys, index, platforms, codes, pair_member, pair_platform, pairs, members
+        first,
+        end,
+        keys,
+        index,
+        platforms,
+        codes,
+        pair_member,
+        pair_platform,
+        pairs,
+        members,
+        by_platform,
     )
 
 

@@ -8,19 +8,21 @@ import numpy as np
 
 from ..store.rollup import FEATURE_BITS
 from .activity import full_blocks
-from .cube import Cube, has_bits
+from .cube import Bytes, Cube
 from .model import FeatureShare
 from .period import Period
 from .sql import ratio
 from .totals import DayTotals
 
 
-def _mix(cube: Cube, totals: DayTotals, start: dt.date, end: dt.date) -> dict[str, tuple[int, int]]:
-    """Feature -> (active members, actions) in ``[start, end)`` for features used in it."""
-    days = cube.members[:, cube.cols(start, end)]
+def _mix(
+    used: Bytes, totals: DayTotals, start: dt.date, end: dt.date
+) -> dict[str, tuple[int, int]]:
+    """Feature -> (active members, actions) in ``[start, end)`` for features used in it;
+    ``used`` holds each member's feature bits OR-ed over those days."""
     found = {}
     for feature, bit in FEATURE_BITS.items():
-        active = int(np.count_nonzero(has_bits(days, bit).any(axis=1)))
+        active = int(np.count_nonzero(used & np.uint8(bit)))
         if active:
             actions = totals.actions.get(feature)
             found[feature] = (
@@ -33,15 +35,23 @@ def _mix(cube: Cube, totals: DayTotals, start: dt.date, end: dt.date) -> dict[st
 def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureShare, ...]:
     """Actions and active members per feature for the period, then per full 7-day block."""
     out: list[FeatureShare] = []
-    whole = _mix(cube, totals, period.start, period.end)
+    days = cube.members[:, cube.cols(period.start, period.end)]
+    whole = _mix(np.bitwise_or.reduce(days, axis=1), totals, period.start, period.end)
     total = sum(a for _, a in whole.values())
     for feature in sorted(whole):
         active, actions = whole[feature]
         out.append(FeatureShare(feature, None, active, actions, ratio(actions, total)))
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
+    by_week = cube.members[:, cube.cols(start, period.end)].reshape(len(cube.keys), weeks, 7)
+    used = np.bitwise_or.reduce(by_week, axis=2)
     weekly = [
-        _mix(cube, totals, start + dt.timedelta(days=7 * i), start + dt.timedelta(days=7 * i + 7))
+        _mix(
+            used[:, i],
+            totals,
+            start + dt.timedelta(days=7 * i),
+            start + dt.timedelta(days=7 * i + 7),
+        )
         for i in range(weeks)
     ]
     features = sorted({f for week in weekly for f in week})

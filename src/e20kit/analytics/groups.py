@@ -7,8 +7,6 @@ and is marked ``suppressed``; no query returns member keys.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
 
 import numpy as np
 import sqlalchemy as sa
@@ -17,7 +15,7 @@ from .activity import full_blocks
 from .cube import Cube
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
-from .permember import Member, MemberFacts, members_subquery
+from .permember import ActiveMembers, Member, members_subquery
 from .sql import ratio
 
 LEADERS = "leaders"
@@ -32,7 +30,7 @@ GroupStats = tuple[int, int, int]
 
 
 def _group_stats(
-    conn: sa.Connection, msub: sa.Subquery, active: Sequence[MemberFacts]
+    conn: sa.Connection, msub: sa.Subquery, active: ActiveMembers
 ) -> tuple[dict[GroupKey, int], dict[GroupKey, GroupStats]]:
     sizes: dict[GroupKey, int] = {}
     for dept, leader, n in conn.execute(
@@ -41,14 +39,17 @@ def _group_stats(
         )
     ):
         sizes[(str(dept), bool(leader))] = int(n)
-    totals: dict[GroupKey, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for member in active:
-        if member.group is not None:
-            total = totals[member.group]
-            total[0] += 1
-            total[1] += int(member.creator)
-            total[2] += member.row[1]
-    stats = {key: (a, c, n) for key, (a, c, n) in totals.items()}
+    known = active.group >= 0
+    group = active.group[known]
+    groups = len(active.groups)
+    members = np.bincount(group, minlength=groups)
+    creators = np.bincount(group, weights=active.creator[known], minlength=groups)
+    contributions = np.bincount(group, weights=active.rows.contributions[known], minlength=groups)
+    stats = {
+        key: (int(members[i]), int(creators[i]), int(contributions[i]))
+        for i, key in enumerate(active.groups)
+        if members[i]
+    }
     return sizes, stats
 
 
@@ -82,7 +83,7 @@ def groups(
     people: dict[str, Member],
     *,
     k: int,
-    period_active: Sequence[MemberFacts],
+    period_active: ActiveMembers,
     leader_departments: tuple[str, ...] = (),
 ) -> tuple[tuple[GroupFigures, ...], tuple[DepartmentFigures, ...], tuple[HeatCell, ...]]:
     """Leaders vs staff (overall, then per department), departments and the heat map.

@@ -1,6 +1,6 @@
 """Headline figures of a period: participation, creators, stickiness, inequality.
 
-Per-member figures (active days, contributions, helping contributions, features) come from the
+Per-member figures (active days, contributions, features) come from the
 day bytes of :mod:`.cube` and the contribution sums of :mod:`.contributions`; only those small
 rows are combined here, without member keys.
 """
@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 
 from ..store import schema
@@ -23,49 +24,50 @@ from .period import Period
 from .sql import members, ratio
 from .totals import DayTotals
 
-MemberRow = tuple[int, int, int, int]
-"""(active days, contributions, helping contributions, distinct features) of one member."""
+
+@dataclass(frozen=True)
+class MemberRows:
+    """Per active member (no keys): active days, contributions and distinct features, as
+    parallel arrays."""
+
+    days: Ints
+    contributions: Ints
+    features: Ints
+
+    @classmethod
+    def of(cls, days: Bytes, con: Ints) -> MemberRows:
+        """The rows of ``days`` (one row of day bytes each) with any activity."""
+        counted = active_days(days)
+        active = counted > 0
+        return cls(counted[active], con[active], features_used(days)[active])
+
+    def __len__(self) -> int:
+        return len(self.days)
 
 
 def member_rollup(
     cube: Cube,
     start: dt.date,
     end: dt.date,
-    contributions: tuple[Ints, Ints],
+    contributions: Ints,
     *,
     by_platform: bool = False,
-) -> dict[str | None, list[MemberRow]]:
-    """One row per member active in ``[start, end)`` (per platform with ``by_platform``).
+) -> dict[str | None, MemberRows]:
+    """The members active in ``[start, end)`` (per platform with ``by_platform``).
 
-    ``contributions`` are the pairs' (contributions, helping contributions) of the same days.
+    ``contributions`` are the pairs' contributions in the same days.
     """
     cols = cube.cols(start, end)
-    con, hlp = contributions
-    out: dict[str | None, list[MemberRow]] = {}
+    con = contributions
     if not by_platform:
-        out[None] = _rows(cube.members[:, cols], per_member(cube, con), per_member(cube, hlp))
-        return out
+        return {None: MemberRows.of(cube.members[:, cols], per_member(cube, con))}
+    out: dict[str | None, MemberRows] = {}
     for i, name in enumerate(cube.platforms):
         mine = cube.pair_platform == i
-        rows = _rows(cube.pairs[mine][:, cols], con[mine], hlp[mine])
-        if rows:
+        rows = MemberRows.of(cube.by_platform[name][:, cols], con[mine])
+        if len(rows):
             out[name] = rows
     return out
-
-
-def _rows(days: Bytes, con: Ints, hlp: Ints) -> list[MemberRow]:
-    counted = active_days(days)
-    used = features_used(days)
-    active = counted > 0
-    return list(
-        zip(
-            counted[active].tolist(),
-            con[active].tolist(),
-            hlp[active].tolist(),
-            used[active].tolist(),
-            strict=True,
-        )
-    )
 
 
 def members_on_record(conn: sa.Connection, end: dt.date) -> int:
@@ -129,17 +131,17 @@ def _mean(points: Sequence[TimePoint]) -> float:
 
 
 def build_headline(
-    population: int, rows: Sequence[MemberRow], blocks: Series, *, lorenz_points: int = 20
+    population: int, rows: MemberRows, blocks: Series, *, helping: int, lorenz_points: int = 20
 ) -> tuple[Headline, Inequality]:
-    """Headline and inequality from per-member rows and the block series."""
+    """Headline and inequality from the active members' rows and the block series;
+    ``helping`` is the period's total of helping contributions."""
     active = len(rows)
-    creators = sum(1 for r in rows if r[1] > 0)
-    contributions_total = sum(r[1] for r in rows)
-    helping_total = sum(r[2] for r in rows)
+    creators = int(np.count_nonzero(rows.contributions > 0))
+    contributions_total = int(rows.contributions.sum())
     dau = _mean(blocks.daily.points)
     mau = _mean(blocks.monthly.points)
     weekly_active = sum(p.active for p in blocks.weekly.points)
-    ineq = inequality((r[1] for r in rows), points=lorenz_points)
+    ineq = inequality(rows.contributions, points=lorenz_points)
     headline = Headline(
         members=population,
         active_members=active,
@@ -153,9 +155,9 @@ def build_headline(
         creator_share=ratio(creators, active),
         consumer_share=ratio(active - creators, active),
         contributions=contributions_total,
-        helping_share=ratio(helping_total, contributions_total),
+        helping_share=ratio(helping, contributions_total),
         active_days_per_week=ratio(blocks.weekly.member_days, weekly_active),
-        features_per_member=ratio(sum(r[3] for r in rows), active),
+        features_per_member=ratio(int(rows.features.sum()), active),
         gini=ineq.gini,
         top1_share=ineq.top1_share,
         top10_share=ineq.top10_share,
@@ -164,7 +166,7 @@ def build_headline(
 
 
 __all__ = [
-    "MemberRow",
+    "MemberRows",
     "Series",
     "build_headline",
     "member_rollup",

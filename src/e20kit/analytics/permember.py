@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 
 from ..store.rollup import CREATOR
 from .contributions import per_member
-from .cube import Cube, Ints, active_days, features_used, has_bits
-from .headline import MemberRow
+from .cube import Cube, Ints, has_bits
+from .headline import MemberRows
 from .period import Period
 from .sql import department_label, leader_flag, members
 
@@ -59,56 +60,63 @@ def directory(conn: sa.Connection, leader_departments: tuple[str, ...]) -> dict[
         members.c.joined_on,
         members.c.active,
     )
+    # plain tuples from the driver (SQLite's ISO dates parse in C), as for the rollup's rows
     return {
-        str(key): Member(str(dept), bool(leader), joined, bool(active))
-        for key, dept, leader, joined, active in conn.execute(stmt)
+        str(key): Member(str(dept), bool(leader), _date(joined), bool(active))
+        for key, dept, leader, joined, active in conn.execute(stmt).cursor.fetchall()
     }
 
 
-@dataclass(frozen=True)
-class MemberFacts:
-    """One member active in the period."""
+def _date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
-    row: MemberRow
-    creator: bool
+
+@dataclass(frozen=True)
+class ActiveMembers:
+    """The members active in a period, as parallel arrays (no keys)."""
+
+    rows: MemberRows
+    creator: npt.NDArray[np.bool_]
     """Some contribution with a positive count."""
-    group: tuple[str, bool] | None
-    """(department, leader) when the member is on record, else ``None``."""
-    newcomer: bool
+    newcomer: npt.NDArray[np.bool_]
     """Joined within the newcomer window before the period's end."""
+    group: Ints
+    """Index into ``groups`` of the member's (department, leader), -1 when not on record."""
+    groups: tuple[tuple[str, bool], ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
 
 def period_members(
     cube: Cube,
     period: Period,
-    contributions: tuple[Ints, Ints],
+    contributions: Ints,
     people: dict[str, Member],
     *,
     newcomer_days: int,
-) -> list[MemberFacts]:
-    """Every member active in ``period``; ``contributions`` are the pairs' sums of the period."""
+) -> ActiveMembers:
+    """Every member active in ``period``; ``contributions`` are the pairs' in the period."""
     days = cube.members[:, cube.cols(period.start, period.end)]
-    counted = active_days(days)
-    used = features_used(days)
-    creator = np.count_nonzero(has_bits(days, CREATOR), axis=1) > 0
-    con = per_member(cube, contributions[0])
-    hlp = per_member(cube, contributions[1])
+    active = np.flatnonzero(np.count_nonzero(days, axis=1))
+    rows = MemberRows.of(days[active], per_member(cube, contributions)[active])
+    creator = np.count_nonzero(has_bits(days[active], CREATOR), axis=1) > 0
     since = period.end - dt.timedelta(days=newcomer_days)
-    out = []
-    for i in np.flatnonzero(counted > 0).tolist():
-        person = people.get(cube.keys[i])
-        joined = person.joined if person else None
-        out.append(
-            MemberFacts(
-                row=(int(counted[i]), int(con[i]), int(hlp[i]), int(used[i])),
-                creator=bool(creator[i]),
-                group=(person.department, person.leader)
-                if person and person.on_record(period.end)
-                else None,
-                newcomer=joined is not None and since <= joined < period.end,
-            )
-        )
-    return out
+    newcomer = np.zeros(len(active), dtype=bool)
+    group = np.full(len(active), -1, dtype=np.int64)
+    numbers: dict[tuple[str, bool], int] = {}
+    for row, member in enumerate(active.tolist()):
+        person = people.get(cube.keys[member])
+        if person is None:
+            continue
+        joined = person.joined
+        newcomer[row] = joined is not None and since <= joined < period.end
+        if person.on_record(period.end):
+            key = (person.department, person.leader)
+            group[row] = numbers.setdefault(key, len(numbers))
+    return ActiveMembers(rows, creator, newcomer, group, tuple(numbers))
 
 
-__all__ = ["Member", "MemberFacts", "directory", "members_subquery", "period_members"]
+__all__ = ["ActiveMembers", "Member", "directory", "members_subquery", "period_members"]

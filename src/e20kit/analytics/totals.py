@@ -22,8 +22,14 @@ class DayTotals:
     end: dt.date
     contributions: dict[str | None, Ints]
     """Per platform, and across platforms (``None``)."""
+    helping: dict[str | None, Ints]
+    """Helping contributions per platform, and across platforms (``None``)."""
     actions: dict[str, Ints]
     """Per feature: the count of every action."""
+
+    def helping_in(self, platform: str | None, start: dt.date, end: dt.date) -> int:
+        found = self.helping.get(platform)
+        return 0 if found is None else int(found[self.cols(start, end)].sum())
 
     def cols(self, start: dt.date, end: dt.date) -> slice:
         return slice((start - self.first).days, (end - self.first).days)
@@ -37,19 +43,28 @@ def load_totals(conn: sa.Connection, first: dt.date, end: dt.date) -> DayTotals:
     t = day_totals.c
     width = (end - first).days
     contributions: dict[str | None, Ints] = defaultdict(lambda: np.zeros(width, dtype=np.int64))
+    helping: dict[str | None, Ints] = defaultdict(lambda: np.zeros(width, dtype=np.int64))
     actions: dict[str, Ints] = defaultdict(lambda: np.zeros(width, dtype=np.int64))
     contributions[None]  # always present, if only as zeros
     stmt = (
-        sa.select(t.day, t.platform, t.feature, sa.func.sum(t.n), sa.func.sum(t.con))
+        sa.select(
+            t.day,
+            t.platform,
+            t.feature,
+            sa.func.sum(t.n),
+            sa.func.sum(t.con),
+            sa.func.sum(t.hlp),
+        )
         .where(t.day >= first, t.day < end)
         .group_by(t.day, t.platform, t.feature)
     )
-    for day, platform, feature, n, con in conn.execute(stmt):
+    for day, platform, feature, n, con, hlp in conn.execute(stmt):
         col = (_day(day) - first).days
-        contributions[str(platform)][col] += int(con or 0)
-        contributions[None][col] += int(con or 0)
+        for key in (str(platform), None):
+            contributions[key][col] += int(con or 0)
+            helping[key][col] += int(hlp or 0)
         actions[str(feature)][col] += int(n or 0)
-    return DayTotals(first, end, dict(contributions), dict(actions))
+    return DayTotals(first, end, dict(contributions), dict(helping), dict(actions))
 
 
 def containers_seen(conn: sa.Connection, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
