@@ -139,7 +139,7 @@ def worker(db: str, days: int) -> None:
         first = series_start(period)
         cube = load_cube(conn, first, period.end)
         series(cube, load_totals(conn, first, period.end), period)
-        rows = contribution_rows(conn, [(period.start, period.end)])
+        rows = contribution_rows(conn, [period.start, period.end])
         (con,) = member_contributions(cube, rows, 1)
         rollup = member_rollup(cube, period.start, period.end, con)
         core_gini = inequality(rollup[None].contributions).gini

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..store.rollup import CREATOR
-from .cube import Cube, block_activity
+from .cube import Cube, Flags, Ints, block_activity, has_bits
 from .model import TimePoint
 from .totals import DayTotals
 
@@ -24,42 +26,53 @@ class BlockSeries:
     """Sum over blocks of the distinct active days of each member active in the block."""
 
 
-def block_series(
-    cube: Cube, totals: DayTotals, end: dt.date, size: int, count: int, *, platforms: bool
-) -> dict[str | None, BlockSeries]:
-    """``count`` blocks of ``size`` days ending at ``end`` (exclusive), oldest first.
+@dataclass(frozen=True)
+class DayFlags:
+    """One key's (a platform's, or all platforms') members by day over ``[start, end)``:
+    active at all, and contributing; plus the day's contributions."""
 
-    Key ``None`` is across platforms; with ``platforms`` every platform active in the cube has
-    its own key too. ``member_days`` is only filled for daily blocks (it is the sum of their
-    active members); :func:`with_member_days` fills it for longer blocks.
-    """
-    start = end - dt.timedelta(days=size * count)
-    cols = cube.cols(start, end)
-    keys: list[str | None] = [None, *(cube.platforms if platforms else ())]
-    out: dict[str | None, BlockSeries] = {}
-    for key in keys:
-        rows = cube.rows(key)[:, cols]
-        active = block_activity(rows, size, count)
-        creators = block_activity(rows, size, count, CREATOR)
-        daily_con = totals.contributions.get(key)
+    start: dt.date
+    end: dt.date
+    active: Flags
+    creators: Flags
+    contributions: Ints
+
+    @classmethod
+    def of(
+        cls, cube: Cube, totals: DayTotals, key: str | None, start: dt.date, end: dt.date
+    ) -> DayFlags:
+        days = cube.rows(key)[:, cube.cols(start, end)]
+        daily = totals.contributions.get(key)
         con = (
-            daily_con[totals.cols(start, end)].reshape(count, size).sum(axis=1)
-            if daily_con is not None
-            else [0] * count
+            daily[totals.cols(start, end)]
+            if daily is not None
+            else np.zeros((end - start).days, dtype=np.int64)
         )
-        points = tuple(
-            TimePoint(
-                start + dt.timedelta(days=size * i),
-                size,
-                int(active[i]),
-                int(creators[i]),
-                int(con[i]),
-            )
-            for i in range(count)
+        return cls(start, end, days != 0, has_bits(days, CREATOR), con)
+
+
+def block_series(flags: DayFlags, size: int, count: int) -> BlockSeries:
+    """``count`` blocks of ``size`` days ending where ``flags`` end, oldest first.
+
+    ``member_days`` is only filled for daily blocks (it is the sum of their active members);
+    :func:`with_member_days` fills it for longer blocks.
+    """
+    start = flags.end - dt.timedelta(days=size * count)
+    cols = slice((start - flags.start).days, None)
+    active = block_activity(flags.active[:, cols], size, count)
+    creators = block_activity(flags.creators[:, cols], size, count)
+    con = flags.contributions[cols].reshape(count, size).sum(axis=1)
+    points = tuple(
+        TimePoint(
+            start + dt.timedelta(days=size * i),
+            size,
+            int(active[i]),
+            int(creators[i]),
+            int(con[i]),
         )
-        member_days = int(active.sum()) if size == 1 else 0
-        out[key] = BlockSeries(points, member_days)
-    return out
+        for i in range(count)
+    )
+    return BlockSeries(points, int(active.sum()) if size == 1 else 0)
 
 
 def with_member_days(blocks: BlockSeries, daily: BlockSeries) -> BlockSeries:

@@ -40,8 +40,6 @@ from .settings import AnalyticsSettings
 from .totals import DayTotals, load_totals
 from .trends import trends
 
-SQLITE_CACHE_KIB = 8192
-
 
 def first_day(period: Period, settings: AnalyticsSettings) -> dt.date:
     """The earliest day any metric of ``period`` (or of the one before it) reads."""
@@ -85,8 +83,8 @@ class _Inputs:
 
 
 def _contributions(conn: sa.Connection, period: Period) -> tuple[Rows, dict[tuple[str, str], int]]:
-    previous = period.previous()
-    rows = contribution_rows(conn, [(period.start, period.end), (previous.start, previous.end)])
+    previous = period.previous()  # it ends where the period starts
+    rows = contribution_rows(conn, [previous.start, period.start, period.end])
     return rows, container_contributors(conn, period.start, period.end)
 
 
@@ -98,8 +96,6 @@ def _read(engine: sa.Engine, period: Period, settings: AnalyticsSettings) -> _In
     """
     first = first_day(period, settings)
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         return _Inputs(
             load_cube(conn, first, period.end),
             load_totals(conn, first, period.end),
@@ -140,7 +136,7 @@ def _metrics(
     previous = period.previous()
     points = settings.lorenz_points
     cube, totals, people = inputs.cube, inputs.totals, inputs.people
-    current, before = member_contributions(cube, inputs.contributions, 2)
+    before, current = member_contributions(cube, inputs.contributions, 2)
     active = period_members(cube, period, current, people, newcomer_days=settings.newcomer_days)
     blocks = series(cube, totals, period, by_platform=True)
     headline, ineq = build_headline(

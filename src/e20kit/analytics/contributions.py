@@ -35,41 +35,43 @@ def _query(sql: str, days: dict[str, dt.date]) -> sa.TextClause:
 Rows = list[tuple[Any, ...]]
 
 
-def contribution_rows(conn: sa.Connection, spans: Sequence[Span]) -> Rows:
-    """Per member and platform: contributions of each span."""
-    sums, days = [], {}
-    for i, (start, end) in enumerate(spans):
-        days[f"s{i}"], days[f"e{i}"] = start, end
-        inside = f"day >= :s{i} AND day < :e{i}"
-        sums.append(f"sum(CASE WHEN {inside} THEN count ELSE 0 END)")
-    days["first"] = min(s for s, _ in spans)
-    days["last"] = max(e for _, e in spans)
+def contribution_rows(conn: sa.Connection, bounds: Sequence[dt.date]) -> Rows:
+    """Per member and platform: contributions from each of the ascending ``bounds`` but the last
+    up to the last; :func:`member_contributions` turns them into the consecutive ranges'.
+
+    (Sums from a day on need one comparison per fact; a range's own sum would need two.)
+    """
+    days = {f"b{i}": day for i, day in enumerate(bounds)}
+    sums = ["sum(count)"] + [
+        f"sum(CASE WHEN day >= :b{i} THEN count ELSE 0 END)" for i in range(1, len(bounds) - 1)
+    ]
     stmt = _query(
         f"SELECT member_key, platform, {', '.join(sums)} "
         f"FROM {_facts(conn, 'ix_facts_contributions')} "
-        f"WHERE action IN ({CONTRIBUTION_ACTIONS_SQL}) AND day >= :first AND day < :last "
+        f"WHERE action IN ({CONTRIBUTION_ACTIONS_SQL}) "
+        f"AND day >= :b0 AND day < :b{len(bounds) - 1} "
         "GROUP BY member_key, platform",
         days,
     )
     return list(conn.execute(stmt).cursor.fetchall())
 
 
-def member_contributions(cube: Cube, rows: Rows, spans: int) -> list[Ints]:
-    """:func:`contribution_rows` as arrays over the pairs of ``cube``, per span."""
-    out = [np.zeros(len(cube.pair_member), np.int64) for _ in range(spans)]
+def member_contributions(cube: Cube, rows: Rows, ranges: int) -> list[Ints]:
+    """:func:`contribution_rows` of ``ranges + 1`` bounds as arrays over the pairs of ``cube``:
+    the contributions of each range, oldest first."""
+    since = [np.zeros(len(cube.pair_member), np.int64) for _ in range(ranges + 1)]
     platform_index = {p: i for i, p in enumerate(cube.platforms)}
-    if not rows:
-        return out
-    member_keys, platform_names, *columns = zip(*rows, strict=True)
-    members = np.fromiter(map(cube.index.get, member_keys, repeat(-1)), np.int64, len(rows))
-    platforms = np.fromiter(
-        map(platform_index.get, platform_names, repeat(-1)), np.int64, len(rows)
-    )
-    pairs = cube.pairs_of(members, platforms)
-    known = (members >= 0) & (platforms >= 0) & (pairs >= 0)  # always, with fresh rollups
-    for con, column in zip(out, columns, strict=True):
-        con[pairs[known]] = np.array(column, dtype=np.int64)[known]
-    return out
+    if rows:
+        member_keys, platform_names, *columns = zip(*rows, strict=True)
+        members = np.fromiter(map(cube.index.get, member_keys, repeat(-1)), np.int64, len(rows))
+        platforms = np.fromiter(
+            map(platform_index.get, platform_names, repeat(-1)), np.int64, len(rows)
+        )
+        pairs = cube.pairs_of(members, platforms)
+        known = (members >= 0) & (platforms >= 0) & (pairs >= 0)  # always, with fresh rollups
+        for out, column in zip(since, columns, strict=False):
+            out[pairs[known]] = np.array(column, dtype=np.int64)[known]
+    return [since[i] - since[i + 1] for i in range(ranges)]
 
 
 def per_member(cube: Cube, per_pair: Ints) -> Ints:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
 
 from ..store.rollup import CREATOR, SPAN_DAYS, epoch_day, span_of
-from ..store.schema import activity_spans
+from ..store.schema import activity_pairs, activity_spans
 
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]
+Flags = npt.NDArray[np.bool_]
 
 FEATURE_MASK = CREATOR - 1
 POPCOUNT: npt.NDArray[np.int64] = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
@@ -82,19 +84,18 @@ def features_used(rows: Bytes) -> Ints:
     return used
 
 
-def has_bits(rows: Bytes, bits: int) -> npt.NDArray[np.bool_]:
+def has_bits(rows: Bytes, bits: int) -> Flags:
     """Per row and day: any of ``bits`` set."""
-    found: npt.NDArray[np.bool_] = (rows & np.uint8(bits)) != 0
+    found: Flags = (rows & np.uint8(bits)) != 0
     return found
 
 
-def block_activity(rows: Bytes, size: int, count: int, bits: int = 0xFF) -> Ints:
-    """Rows active (any of ``bits``) in each of ``count`` blocks of ``size`` days, oldest first;
-    ``rows`` holds exactly those ``size * count`` days."""
-    flagged = rows != 0 if bits == 0xFF else has_bits(rows, bits)
+def block_activity(flags: Flags, size: int, count: int) -> Ints:
+    """Rows with a flag in each of ``count`` blocks of ``size`` days, oldest first; ``flags``
+    holds exactly those ``size * count`` days."""
     if size > 1:
-        flagged = np.count_nonzero(flagged.reshape(rows.shape[0], count, size), axis=2) > 0
-    active: Ints = np.count_nonzero(flagged, axis=0).astype(np.int64)
+        flags = np.count_nonzero(flags.reshape(flags.shape[0], count, size), axis=2) > 0
+    active: Ints = np.count_nonzero(flags, axis=0).astype(np.int64)
     return active
 
 
@@ -103,33 +104,41 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
     width = (end - first).days
     s0, s1 = span_of(first), span_of(end - dt.timedelta(days=1))
     t = activity_spans.c
-    stmt = sa.select(t.member_key, t.platform, t.span, t.q0, t.q1, t.q2, t.q3).where(
-        t.span >= s0, t.span <= s1
-    )
-    # plain tuples from the driver: the rows are all integers and strings, and building a
-    # Row object for each of them costs as much as reading them
+    stmt = sa.select(t.pair, t.span, t.q0, t.q1, t.q2, t.q3).where(t.span >= s0, t.span <= s1)
+    # plain tuples from the driver: building a Row object for each costs as much as reading it
     rows = conn.execute(stmt).cursor.fetchall()
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         nothing = np.zeros((0, width), dtype=np.uint8)
         return Cube(first, end, (), {}, (), empty, empty, empty, nothing, nothing, {})
-    member_keys, platform_names, spans, *quads = zip(*rows, strict=True)
-    keys = tuple(dict.fromkeys(member_keys))
-    index = {key: i for i, key in enumerate(keys)}
-    platforms = tuple(sorted(set(platform_names)))
-    platform_index = {name: i for i, name in enumerate(platforms)}
     n = len(rows)
-    member_of_row = np.fromiter((index[k] for k in member_keys), dtype=np.int64, count=n)
-    platform_of_row = np.fromiter(
-        (platform_index[p] for p in platform_names), dtype=np.int64, count=n
+    numbers = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=6 * n).reshape(n, 6)
+    # (rows, 6): pair id, span, q0..q3
+    in_use = np.unique(numbers[:, 0])
+    p = activity_pairs.c
+    found = conn.execute(
+        sa.select(p.id, p.member_key, p.platform).where(
+            p.id >= int(in_use[0]), p.id <= int(in_use[-1])
+        )
+    ).cursor.fetchall()
+    pair_ids, pair_keys, pair_platforms = zip(*found, strict=True)
+    used = np.isin(np.array(pair_ids, dtype=np.int64), in_use)
+    keys = tuple(sorted({k for k, u in zip(pair_keys, used.tolist(), strict=True) if u}))
+    index = {key: i for i, key in enumerate(keys)}
+    platforms = tuple(sorted({p for p, u in zip(pair_platforms, used.tolist(), strict=True) if u}))
+    platform_index = {name: i for i, name in enumerate(platforms)}
+    # pair id -> code (member * platforms + platform), whose order the pair rows follow
+    code_of_id = np.zeros(int(in_use[-1]) + 1, dtype=np.int64)
+    member_of = np.fromiter(map(index.get, pair_keys, repeat(0)), np.int64, len(found))
+    platform_of = np.fromiter(
+        map(platform_index.get, pair_platforms, repeat(0)), np.int64, len(found)
     )
-    codes, pair_of_row = np.unique(
-        member_of_row * len(platforms) + platform_of_row, return_inverse=True
-    )
-    day_bytes = np.ascontiguousarray(np.array(quads, dtype="<i8").T).view(np.uint8)
-    span_count = s1 - s0 + 1
-    spread = np.zeros((len(codes), span_count, SPAN_DAYS), dtype=np.uint8)
-    spread[pair_of_row, np.array(spans, dtype=np.int64) - s0] = day_bytes.reshape(n, SPAN_DAYS)
+    ids = np.array(pair_ids, dtype=np.int64)
+    code_of_id[ids[used]] = member_of[used] * len(platforms) + platform_of[used]
+    codes, pair_of_row = np.unique(code_of_id[numbers[:, 0]], return_inverse=True)
+    day_bytes = np.ascontiguousarray(numbers[:, 2:]).astype("<i8", copy=False).view(np.uint8)
+    spread = np.zeros((len(codes), s1 - s0 + 1, SPAN_DAYS), dtype=np.uint8)
+    spread[pair_of_row, numbers[:, 1] - s0] = day_bytes.reshape(n, SPAN_DAYS)
     lo = epoch_day(first) - s0 * SPAN_DAYS
     pairs = np.ascontiguousarray(spread.reshape(len(codes), -1)[:, lo : lo + width])
     pair_member = codes // len(platforms)
@@ -137,9 +146,9 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
     members = np.zeros((len(keys), width), dtype=np.uint8)
     by_platform = {}
     for number, platform in enumerate(platforms):
-        mine = pairs[pair_platform == number]
-        members[pair_member[pair_platform == number]] |= mine  # one pair per member, platform
-        by_platform[platform] = mine
+        mine = pair_platform == number
+        members[pair_member[mine]] |= pairs[mine]  # one pair per member and platform
+        by_platform[platform] = pairs[mine]
     return Cube(
         first,
         end,

@@ -15,7 +15,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from ..store import schema
-from .activity import BlockSeries, block_series, full_blocks, with_member_days
+from .activity import BlockSeries, DayFlags, block_series, full_blocks, with_member_days
 from .contributions import per_member
 from .cube import Bytes, Cube, Ints, active_days, features_used
 from .inequality import inequality
@@ -112,16 +112,16 @@ def series(
     """
     weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
     span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
-    daily = block_series(cube, totals, period.end, 1, span, platforms=by_platform)
-    weekly = block_series(cube, totals, period.end, 7, weeks, platforms=by_platform)
-    monthly = block_series(cube, totals, period.end, 30, months, platforms=by_platform)
+    start = series_start(period)
     out = {}
-    for key, days in daily.items():
+    for key in [None, *(cube.platforms if by_platform else ())]:
+        flags = DayFlags.of(cube, totals, key, start, period.end)
+        days = block_series(flags, 1, span)
         in_period = days.points[span - period.days :]
         out[key] = Series(
             BlockSeries(in_period, sum(p.active for p in in_period)),
-            with_member_days(weekly[key], days),
-            monthly[key],
+            with_member_days(block_series(flags, 7, weeks), days),
+            block_series(flags, 30, months),
         )
     return out
 

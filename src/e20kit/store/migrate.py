@@ -19,7 +19,8 @@ def _initial(conn: sa.Connection) -> None:
 def _rollups(conn: sa.Connection) -> None:
     """The analytics' rollups (:mod:`.rollup`): tables, partial indexes and triggers; every day
     already holding facts is marked for the first refresh."""
-    for table in (schema.activity_spans, schema.day_totals, schema.rollup_dirty):
+    rollups = (schema.activity_pairs, schema.activity_spans, schema.day_totals)
+    for table in (*rollups, schema.rollup_dirty):
         table.create(conn, checkfirst=True)
     existing = {ix["name"] for ix in sa.inspect(conn).get_indexes(schema.facts.name)}
     for index in schema.facts.indexes:

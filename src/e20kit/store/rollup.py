@@ -5,10 +5,11 @@ department, feature, cohort); on a row store that means sorting the period's fac
 again. The rollups keep what those figures need in a fraction of the rows, and are maintained
 at write time:
 
-* ``activity_spans``: per member, platform and 32-day span, one byte per day: bit ``i`` set when
-  the member used feature ``i`` (:data:`FEATURE_BITS`) that day, bit 6 (:data:`CREATOR`) when
-  they contributed (a contribution fact with a positive count). Every per-member figure, every
-  active-member count and the cohorts come from these bytes.
+* ``activity_spans``: per member and platform (numbered in ``activity_pairs``) and 32-day span,
+  one byte per day: bit ``i`` set when the member used feature ``i`` (:data:`FEATURE_BITS`)
+  that day, bit 6 (:data:`CREATOR`) when they contributed (a contribution fact with a positive
+  count). Every per-member figure, every active-member count and the cohorts come from these
+  bytes.
 * ``day_totals``: counts per day, platform, feature and container, summed over members.
 
 Triggers on ``facts`` (created by the store's migration) note every day whose facts change in
@@ -84,12 +85,22 @@ def _spans_upsert(dialect: str, where: str) -> str:
     )
     merge = ", ".join(f"q{q} = activity_spans.q{q} | excluded.q{q}" for q in range(4))
     return (
-        "INSERT INTO activity_spans (span, member_key, platform, q0, q1, q2, q3) "
-        f"SELECT dn / {SPAN_DAYS}, member_key, platform, {quads} FROM ("
+        "INSERT INTO activity_spans (span, pair, q0, q1, q2, q3) "
+        f"SELECT dn / {SPAN_DAYS}, p.id, {quads} FROM ("
         f"SELECT member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
         f"FROM facts WHERE {where} GROUP BY member_key, platform, day"
-        f") AS per_day WHERE 1 = 1 GROUP BY dn / {SPAN_DAYS}, member_key, platform "
-        f"ON CONFLICT (span, member_key, platform) DO UPDATE SET {merge}"
+        ") AS per_day JOIN activity_pairs AS p "
+        "ON p.member_key = per_day.member_key AND p.platform = per_day.platform "
+        f"WHERE 1 = 1 GROUP BY dn / {SPAN_DAYS}, p.id "
+        f"ON CONFLICT (span, pair) DO UPDATE SET {merge}"
+    )
+
+
+def _pairs_insert(where: str) -> str:
+    return (
+        "INSERT INTO activity_pairs (member_key, platform) "
+        f"SELECT DISTINCT member_key, platform FROM facts WHERE {where} "
+        "ON CONFLICT (member_key, platform) DO NOTHING"
     )
 
 
@@ -177,6 +188,7 @@ def refresh(conn: sa.Connection) -> int:
     day_runs = runs(taken)
     for batch in _batches(day_runs, _MAX_RUNS_PER_STATEMENT):
         where, params = _where(conn, batch)
+        conn.execute(sa.text(_pairs_insert(where)), params)
         conn.execute(sa.text(_spans_upsert(dialect, where)), params)
         conn.execute(
             totals.delete().where(

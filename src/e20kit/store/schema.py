@@ -90,15 +90,25 @@ sa.Index(
     postgresql_where=_CONTRIBUTIONS,
 )
 
+activity_pairs = sa.Table(
+    "activity_pairs",
+    metadata,
+    # a small number for each member and platform with activity, so that activity_spans rows
+    # (read by the thousand for every report) hold integers only
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("member_key", KEY, nullable=False),
+    sa.Column("platform", sa.String(100), nullable=False),
+    sa.UniqueConstraint("member_key", "platform", name="uq_activity_pairs"),
+)
+
 activity_spans = sa.Table(
     "activity_spans",
     metadata,
-    # one row per member, platform and 32-day span (days since 1970-01-01 // 32); each of
-    # q0..q3 holds 8 days, one byte per day (lowest byte first): the day's feature bits and the
-    # creator bit (see e20kit.store.rollup)
+    # one row per member and platform (pair) and 32-day span (days since 1970-01-01 // 32);
+    # each of q0..q3 holds 8 days, one byte per day (lowest byte first): the day's feature bits
+    # and the creator bit (see e20kit.store.rollup)
     sa.Column("span", sa.Integer, primary_key=True),
-    sa.Column("member_key", KEY, primary_key=True),
-    sa.Column("platform", sa.String(100), primary_key=True),
+    sa.Column("pair", sa.Integer, primary_key=True),
     sa.Column("q0", sa.BigInteger, nullable=False),
     sa.Column("q1", sa.BigInteger, nullable=False),
     sa.Column("q2", sa.BigInteger, nullable=False),
