@@ -8,7 +8,7 @@ import numpy as np
 
 from ..store.rollup import FEATURE_BITS
 from .activity import full_blocks
-from .cube import Bytes, Cube
+from .cube import Bytes, Cube, merge_blocks
 from .model import FeatureShare
 from .period import Period
 from .sql import ratio
@@ -43,8 +43,7 @@ def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureS
         out.append(FeatureShare(feature, None, active, actions, ratio(actions, total)))
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
-    by_week = cube.members[:, cube.cols(start, period.end)].reshape(len(cube.keys), weeks, 7)
-    used = np.bitwise_or.reduce(by_week, axis=2)
+    used = merge_blocks(cube.members[:, cube.cols(start, period.end)], 7)
     weekly = [
         _mix(
             used[:, i],

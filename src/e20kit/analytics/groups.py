@@ -12,7 +12,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from .activity import full_blocks
-from .cube import Cube
+from .cube import Cube, merge_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
 from .permember import ActiveMembers, Member, members_subquery
@@ -158,8 +158,7 @@ def heatmap(
     weeks = full_blocks(period.days, 7)
     start = period.end - dt.timedelta(days=7 * weeks)
     days = cube.members[:, cube.cols(start, period.end)]
-    # one column per week, oldest first
-    weekly = np.count_nonzero(days.reshape(len(cube.keys), weeks, 7), axis=2) > 0
+    weekly = merge_blocks(days != 0, 7)  # one column per week, oldest first
     department_of = np.full(len(cube.keys), -1, dtype=np.int64)
     names = sorted(sizes)
     number = {name: i for i, name in enumerate(names)}
