@@ -233,3 +233,24 @@ def test_leader_departments_count_as_leaders(store_url: str) -> None:
     assert leaders and staff
     # a, b (direct reports) plus e and f (the Lab group); staff: c, d, g
     assert (leaders.members, leaders.active, staff.members, staff.active) == (4, 3, 3, 1)
+
+
+def test_a_report_sees_facts_written_since_the_last_one(store_url: str) -> None:
+    """Rollups follow any write to the facts, including plain SQL outside e20kit."""
+    engine = _store(store_url)
+    period = parse_period("last-28d", today=TODAY)
+    try:
+        before = compute_metrics(engine, period, settings=SETTINGS, min_group_size=3)
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE facts SET count = 7 WHERE member_key = 'a' AND action = 'create'")
+            )
+            conn.execute(sa.text("DELETE FROM facts WHERE member_key = 'e'"))
+        insert(engine, facts=[fact(day(3), "f", "edit", container="s2")])
+        after = compute_metrics(engine, period, settings=SETTINGS, min_group_size=3)
+    finally:
+        engine.dispose()
+    assert before.headline.contributions == 2 + 1 + 3
+    assert after.headline.contributions == 7 + 1 + 3 + 1
+    assert before.headline.active_members == after.headline.active_members == 4  # e out, f in
+    assert after.headline.creators == before.headline.creators + 1

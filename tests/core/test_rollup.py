@@ -70,7 +70,9 @@ def test_incremental_refreshes_equal_a_rebuild(store_url: str) -> None:
                 sa.select(pairs.c.member_key).join(spans, spans.c.pair == pairs.c.id)
             ).scalars()
         )
+        numbered = set(conn.execute(sa.select(pairs.c.member_key)).scalars())
     assert "m3" not in keys and incremental[0]  # the deleted member's bytes are gone
+    assert "m3" not in numbered  # and so is their number
     engine.dispose()
 
 

@@ -1,57 +1,41 @@
-"""Contribution counts per member and per container, read from the store's partial indexes.
+"""Contribution counts per member and per container, from the store's ``contribution_days``.
 
-Contribution facts are a small share of all facts, and two partial indexes on ``facts`` hold
-exactly them (:mod:`e20kit.store.schema`): these queries read those indexes, never the table.
+The rollup holds only positive contributions, one row per day, member-platform pair and
+container, numbered rather than named: SQL sums and counts them without touching the facts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from itertools import repeat
 from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 
-from ..store.schema import CONTRIBUTION_ACTIONS_SQL
+from ..store.rollup import epoch_day
+from ..store.schema import activity_containers, contribution_days
 from .cube import Cube, Ints
-
-Span = tuple[dt.date, dt.date]
-
-
-def _facts(conn: sa.Connection, index: str) -> str:
-    """``facts``, on SQLite with the index named: its planner, without statistics, would take
-    the primary key's day range and read every fact of the period instead."""
-    return f"facts INDEXED BY {index}" if conn.dialect.name == "sqlite" else "facts"
-
-
-def _query(sql: str, days: dict[str, dt.date]) -> sa.TextClause:
-    return sa.text(sql).bindparams(
-        *(sa.bindparam(name, value, type_=sa.Date) for name, value in days.items())
-    )
-
 
 Rows = list[tuple[Any, ...]]
 
 
 def contribution_rows(conn: sa.Connection, bounds: Sequence[dt.date]) -> Rows:
-    """Per member and platform: contributions from each of the ascending ``bounds`` but the last
-    up to the last; :func:`member_contributions` turns them into the consecutive ranges'.
+    """Per member-platform pair: contributions from each of the ascending ``bounds`` but the
+    last, up to the last; :func:`member_contributions` turns them into the ranges' own.
 
-    (Sums from a day on need one comparison per fact; a range's own sum would need two.)
+    (Sums from a day on need one comparison per row; a range's own sum would need two.)
     """
-    days = {f"b{i}": day for i, day in enumerate(bounds)}
-    sums = ["sum(count)"] + [
-        f"sum(CASE WHEN day >= :b{i} THEN count ELSE 0 END)" for i in range(1, len(bounds) - 1)
+    t = contribution_days.c
+    days = [epoch_day(day) for day in bounds]
+    since = [
+        sa.func.sum(sa.case((t.day >= sa.literal_column(str(day)), t.con), else_=0))
+        for day in days[1:-1]
     ]
-    stmt = _query(
-        f"SELECT member_key, platform, {', '.join(sums)} "
-        f"FROM {_facts(conn, 'ix_facts_contributions')} "
-        f"WHERE action IN ({CONTRIBUTION_ACTIONS_SQL}) "
-        f"AND day >= :b0 AND day < :b{len(bounds) - 1} "
-        "GROUP BY member_key, platform",
-        days,
+    stmt = (
+        sa.select(t.pair, sa.func.sum(t.con), *since)
+        .where(t.day >= days[0], t.day < days[-1])
+        .group_by(t.pair)
     )
     return list(conn.execute(stmt).cursor.fetchall())
 
@@ -60,17 +44,12 @@ def member_contributions(cube: Cube, rows: Rows, ranges: int) -> list[Ints]:
     """:func:`contribution_rows` of ``ranges + 1`` bounds as arrays over the pairs of ``cube``:
     the contributions of each range, oldest first."""
     since = [np.zeros(len(cube.pair_member), np.int64) for _ in range(ranges + 1)]
-    platform_index = {p: i for i, p in enumerate(cube.platforms)}
     if rows:
-        member_keys, platform_names, *columns = zip(*rows, strict=True)
-        members = np.fromiter(map(cube.index.get, member_keys, repeat(-1)), np.int64, len(rows))
-        platforms = np.fromiter(
-            map(platform_index.get, platform_names, repeat(-1)), np.int64, len(rows)
-        )
-        pairs = cube.pairs_of(members, platforms)
-        known = (members >= 0) & (platforms >= 0) & (pairs >= 0)  # always, with fresh rollups
-        for out, column in zip(since, columns, strict=False):
-            out[pairs[known]] = np.array(column, dtype=np.int64)[known]
+        numbers = np.array(rows, dtype=np.int64)
+        pairs = cube.pairs_of_ids(numbers[:, 0])
+        known = pairs >= 0  # always, while the rollups are fresh
+        for i in range(ranges):
+            since[i][pairs[known]] = numbers[known, i + 1]
     return [since[i] - since[i + 1] for i in range(ranges)]
 
 
@@ -81,17 +60,31 @@ def per_member(cube: Cube, per_pair: Ints) -> Ints:
 
 
 def container_contributors(
-    conn: sa.Connection, start: dt.date, end: dt.date
+    conn: sa.Connection, start: dt.date, end: dt.date, *, enough: int
 ) -> dict[tuple[str, str], int]:
-    """(platform, container) -> members with a positive contribution in ``[start, end)``."""
-    stmt = _query(
-        "SELECT platform, container, count(DISTINCT member_key) "
-        f"FROM {_facts(conn, 'ix_facts_container_contributors')} "
-        f"WHERE action IN ({CONTRIBUTION_ACTIONS_SQL}) AND count > 0 AND container != '' "
-        "AND day >= :start AND day < :end GROUP BY platform, container",
-        {"start": start, "end": end},
+    """(platform, container) -> members with a positive contribution in ``[start, end)``,
+    counted exactly up to ``enough`` (beyond it, a count may come back as ``enough``).
+
+    Liveliness only asks whether a container reaches a small threshold, two by default, and
+    "more than one" needs no ``count(DISTINCT ...)``: a container's least and greatest
+    contributor differ.
+    """
+    t, k = contribution_days.c, activity_containers.c
+    counted: sa.ColumnElement[int] = (
+        sa.case((sa.func.min(t.pair) == sa.func.max(t.pair), 1), else_=2)
+        if enough <= 2
+        else sa.func.count(sa.distinct(t.pair))
     )
-    return {(str(p), str(k)): int(n) for p, k, n in conn.execute(stmt)}
+    per_container = (
+        sa.select(t.container, counted.label("n"))
+        .where(t.day >= epoch_day(start), t.day < epoch_day(end), t.container != 0)
+        .group_by(t.container)
+        .subquery()
+    )
+    stmt = sa.select(k.platform, k.container, per_container.c.n).join(
+        per_container, per_container.c.container == k.id
+    )
+    return {(str(p), str(c)): int(n) for p, c, n in conn.execute(stmt)}
 
 
 __all__ = [

@@ -51,6 +51,15 @@ class Cube:
     """(members, days): one row per member, across platforms."""
     by_platform: dict[str, Bytes]
     """(members of the platform, days) for each platform: the pairs, split once."""
+    pair_of_id: Ints
+    """The pair row of each ``activity_pairs.id`` (-1: none in the cube's days)."""
+
+    def pairs_of_ids(self, ids: Ints) -> Ints:
+        """Pair rows of ``activity_pairs`` ids (-1 where the pair has no activity here)."""
+        inside = ids < len(self.pair_of_id)
+        found = np.full(len(ids), -1, dtype=np.int64)
+        found[inside] = self.pair_of_id[ids[inside]]
+        return found
 
     def cols(self, start: dt.date, end: dt.date) -> slice:
         """The columns of days ``[start, end)``, which must lie inside the cube."""
@@ -122,7 +131,7 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         nothing = np.zeros((0, width), dtype=np.uint8)
-        return Cube(first, end, (), {}, (), empty, empty, empty, nothing, nothing, {})
+        return Cube(first, end, (), {}, (), empty, empty, empty, nothing, nothing, {}, empty)
     n = len(rows)
     numbers = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=6 * n).reshape(n, 6)
     # (rows, 6): pair id, span, q0..q3
@@ -148,6 +157,8 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
     ids = np.array(pair_ids, dtype=np.int64)
     code_of_id[ids[used]] = member_of[used] * len(platforms) + platform_of[used]
     codes, pair_of_row = np.unique(code_of_id[numbers[:, 0]], return_inverse=True)
+    pair_of_id = np.full(len(code_of_id), -1, dtype=np.int64)
+    pair_of_id[numbers[:, 0]] = pair_of_row
     day_bytes = np.ascontiguousarray(numbers[:, 2:]).astype("<i8", copy=False).view(np.uint8)
     spread = np.zeros((len(codes), s1 - s0 + 1, SPAN_DAYS), dtype=np.uint8)
     spread[pair_of_row, numbers[:, 1] - s0] = day_bytes.reshape(n, SPAN_DAYS)
@@ -173,6 +184,7 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
         pairs,
         members,
         by_platform,
+        pair_of_id,
     )
 
 

@@ -17,15 +17,10 @@ def _initial(conn: sa.Connection) -> None:
 
 
 def _rollups(conn: sa.Connection) -> None:
-    """The analytics' rollups (:mod:`.rollup`): tables, partial indexes and triggers; every day
-    already holding facts is marked for the first refresh."""
-    rollups = (schema.activity_pairs, schema.activity_spans, schema.day_totals)
-    for table in (*rollups, schema.rollup_dirty):
+    """The analytics' rollups (:mod:`.rollup`): tables and triggers; every day already holding
+    facts is marked for the first refresh."""
+    for table in rollup.TABLES:
         table.create(conn, checkfirst=True)
-    existing = {ix["name"] for ix in sa.inspect(conn).get_indexes(schema.facts.name)}
-    for index in schema.facts.indexes:
-        if index.name not in existing:
-            index.create(conn)
     rollup.install_triggers(conn)
     conn.execute(
         schema.rollup_dirty.insert().from_select(["day"], sa.select(schema.facts.c.day).distinct())

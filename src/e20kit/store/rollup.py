@@ -10,6 +10,9 @@ at write time:
   that day, bit 6 (:data:`CREATOR`) when they contributed (a contribution fact with a positive
   count). Every per-member figure, every active-member count and the cohorts come from these
   bytes.
+* ``contribution_days``: contributions per day, pair and container (numbered in
+  ``activity_containers``), only where positive: per-member totals for the inequality figures,
+  and each container's contributors.
 * ``day_totals``: counts per day, platform, feature and container, summed over members.
 
 Triggers on ``facts`` (created by the store's migration) note every day whose facts change in
@@ -40,6 +43,16 @@ CREATOR = 1 << 6
 """The bit of a day with a contribution. Bit 7 stays clear, so every quad is a positive int64."""
 if max(FEATURE_BITS.values()) >= CREATOR:  # pragma: no cover - guards the vocabulary's growth
     raise RuntimeError("activity_spans has room for six features per day")
+
+TABLES = (
+    schema.activity_pairs,
+    schema.activity_spans,
+    schema.activity_containers,
+    schema.contribution_days,
+    schema.day_totals,
+    schema.rollup_dirty,
+)
+"""Every table of the rollups (``rollup_dirty`` last: the others' migration marks it)."""
 
 _MAX_RUNS_PER_STATEMENT = 40
 _PG_LOCK = 0x6532306B  # "e20k": serialises refreshes on a shared PostgreSQL store
@@ -77,22 +90,26 @@ def _flags_sql() -> str:
 
 
 def _spans_upsert(dialect: str, where: str) -> str:
+    # per_day follows the facts' primary key (day first), so grouping it needs no sort; the
+    # pairs are looked up once per span row, not once per day
     quads = ", ".join(
         f"CAST(sum(CASE WHEN (dn % {SPAN_DAYS}) / 8 = {q} "
         f"THEN CAST(flags AS BIGINT) * (CAST(1 AS BIGINT) << (8 * (dn % 8))) ELSE 0 END) "
-        f"AS BIGINT)"
+        f"AS BIGINT) AS q{q}"
         for q in range(4)
     )
     merge = ", ".join(f"q{q} = activity_spans.q{q} | excluded.q{q}" for q in range(4))
     return (
         "INSERT INTO activity_spans (span, pair, q0, q1, q2, q3) "
-        f"SELECT dn / {SPAN_DAYS}, p.id, {quads} FROM ("
-        f"SELECT member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
-        f"FROM facts WHERE {where} GROUP BY member_key, platform, day"
-        ") AS per_day JOIN activity_pairs AS p "
-        "ON p.member_key = per_day.member_key AND p.platform = per_day.platform "
-        f"WHERE 1 = 1 GROUP BY dn / {SPAN_DAYS}, p.id "
-        f"ON CONFLICT (span, pair) DO UPDATE SET {merge}"
+        "SELECT per_span.span, p.id, q0, q1, q2, q3 FROM ("
+        f"SELECT dn / {SPAN_DAYS} AS span, member_key, platform, {quads} FROM ("
+        f"SELECT day, member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
+        f"FROM facts WHERE {where} GROUP BY day, member_key, platform"
+        f") AS per_day GROUP BY dn / {SPAN_DAYS}, member_key, platform"
+        ") AS per_span JOIN activity_pairs AS p "
+        "ON p.member_key = per_span.member_key AND p.platform = per_span.platform "
+        "WHERE 1 = 1 "
+        "ON CONFLICT (span, pair) DO UPDATE SET " + merge
     )
 
 
@@ -101,6 +118,29 @@ def _pairs_insert(where: str) -> str:
         "INSERT INTO activity_pairs (member_key, platform) "
         f"SELECT DISTINCT member_key, platform FROM facts WHERE {where} "
         "ON CONFLICT (member_key, platform) DO NOTHING"
+    )
+
+
+def _containers_insert(where: str) -> str:
+    return (
+        "INSERT INTO activity_containers (platform, container) "
+        f"SELECT DISTINCT platform, container FROM facts WHERE ({where}) "
+        f"AND action IN ({_CONTRIB}) AND count > 0 AND container != '' "
+        "ON CONFLICT (platform, container) DO NOTHING"
+    )
+
+
+def _contributions_insert(dialect: str, where: str) -> str:
+    return (
+        "INSERT INTO contribution_days (day, pair, container, con) "
+        f"SELECT per_day.dn, p.id, coalesce(k.id, 0), per_day.con FROM ("
+        f"SELECT {_epoch_sql(dialect)} AS dn, member_key, platform, container, sum(count) AS con "
+        f"FROM facts WHERE ({where}) AND action IN ({_CONTRIB}) AND count > 0 "
+        "GROUP BY day, member_key, platform, container"
+        ") AS per_day JOIN activity_pairs AS p "
+        "ON p.member_key = per_day.member_key AND p.platform = per_day.platform "
+        "LEFT JOIN activity_containers AS k "
+        "ON k.platform = per_day.platform AND k.container = per_day.container"
     )
 
 
@@ -166,6 +206,8 @@ def refresh(conn: sa.Connection) -> int:
     if dialect == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
     dirty = schema.rollup_dirty
+    if conn.execute(sa.select(dirty.c.day).limit(1)).first() is None:
+        return 0  # a read, not a write: a read-only store still gets its reports
     taken = [
         day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
         for (day,) in conn.execute(sa.delete(dirty).returning(dirty.c.day))
@@ -184,7 +226,7 @@ def refresh(conn: sa.Connection) -> int:
                 q3=spans.c.q3.op("&")(keep[3]),
             )
         )
-    totals = schema.day_totals
+    totals, contributions = schema.day_totals, schema.contribution_days
     day_runs = runs(taken)
     for batch in _batches(day_runs, _MAX_RUNS_PER_STATEMENT):
         where, params = _where(conn, batch)
@@ -196,8 +238,22 @@ def refresh(conn: sa.Connection) -> int:
             )
         )
         conn.execute(sa.text(_totals_insert(where)), params)
+        conn.execute(
+            contributions.delete().where(
+                sa.or_(
+                    *(
+                        sa.and_(
+                            contributions.c.day >= epoch_day(a), contributions.c.day < epoch_day(b)
+                        )
+                        for a, b in batch
+                    )
+                )
+            )
+        )
+        conn.execute(sa.text(_containers_insert(where)), params)
+        conn.execute(sa.text(_contributions_insert(dialect, where)), params)
     touched = sorted(_keep_masks(taken))
-    conn.execute(
+    emptied = conn.execute(
         spans.delete().where(
             spans.c.span.in_(touched),
             spans.c.q0 == 0,
@@ -206,6 +262,9 @@ def refresh(conn: sa.Connection) -> int:
             spans.c.q3 == 0,
         )
     )
+    if emptied.rowcount:  # a member's last facts on a platform went: so does their number
+        pairs = schema.activity_pairs
+        conn.execute(pairs.delete().where(~sa.exists().where(spans.c.pair == pairs.c.id)))
     log.debug("rollups: recomputed %d days in %d runs", len(taken), len(day_runs))
     return len(taken)
 
@@ -283,6 +342,7 @@ __all__ = [
     "CREATOR",
     "FEATURE_BITS",
     "SPAN_DAYS",
+    "TABLES",
     "epoch_day",
     "install_triggers",
     "refresh",

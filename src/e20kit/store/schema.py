@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..vocab import CONTRIBUTION_ACTIONS
-
 metadata = sa.MetaData()
 
 KEY = sa.String(64)
@@ -61,35 +59,6 @@ facts = sa.Table(
     sa.Index("ix_facts_member_day", "member_key", "day"),
 )
 
-CONTRIBUTION_ACTIONS_SQL = ", ".join(f"'{a}'" for a in sorted(map(str, CONTRIBUTION_ACTIONS)))
-"""The contribution actions as SQL literals: the partial indexes below and the queries that use
-them must spell the list identically (SQLite proves a partial index usable by the text)."""
-
-_CONTRIBUTIONS = sa.text(f"action IN ({CONTRIBUTION_ACTIONS_SQL})")
-
-# Contribution facts are a small share of all facts; these partial indexes let the analytics
-# read per-member and per-container contributions without touching the other facts.
-sa.Index(
-    "ix_facts_contributions",
-    facts.c.member_key,
-    facts.c.platform,
-    facts.c.day,
-    facts.c.action,
-    facts.c.count,
-    sqlite_where=_CONTRIBUTIONS,
-    postgresql_where=_CONTRIBUTIONS,
-)
-sa.Index(
-    "ix_facts_container_contributors",
-    facts.c.platform,
-    facts.c.container,
-    facts.c.member_key,
-    facts.c.day,
-    facts.c.count,
-    sqlite_where=_CONTRIBUTIONS,
-    postgresql_where=_CONTRIBUTIONS,
-)
-
 activity_pairs = sa.Table(
     "activity_pairs",
     metadata,
@@ -113,6 +82,28 @@ activity_spans = sa.Table(
     sa.Column("q1", sa.BigInteger, nullable=False),
     sa.Column("q2", sa.BigInteger, nullable=False),
     sa.Column("q3", sa.BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+activity_containers = sa.Table(
+    "activity_containers",
+    metadata,
+    # a small number for each space, channel or site with contributions (see contribution_days)
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(100), nullable=False),
+    sa.Column("container", sa.String(300), nullable=False),
+    sa.UniqueConstraint("platform", "container", name="uq_activity_containers"),
+)
+
+contribution_days = sa.Table(
+    "contribution_days",
+    metadata,
+    # contributions with a positive count, summed per day (days since 1970-01-01), pair and
+    # container (0: none, as in chat); read for per-member totals and containers' contributors
+    sa.Column("day", sa.Integer, primary_key=True),
+    sa.Column("pair", sa.Integer, primary_key=True),
+    sa.Column("container", sa.Integer, primary_key=True),
+    sa.Column("con", sa.BigInteger, nullable=False),
     sqlite_with_rowid=False,
 )
 
