@@ -128,7 +128,6 @@ def worker(db: str, days: int) -> None:
     seconds = time.perf_counter() - started
     peak_kb = int(peak_rss_mb() * 1024)
     # the same core figures as the DuckDB reference, through the same code as above
-    from e20kit.analytics.contributions import contribution_rows, member_contributions
     from e20kit.analytics.cube import load_cube
     from e20kit.analytics.headline import member_rollup, series, series_start
     from e20kit.analytics.inequality import inequality
@@ -139,8 +138,7 @@ def worker(db: str, days: int) -> None:
         first = series_start(period)
         cube = load_cube(conn, first, period.end)
         series(cube, load_totals(conn, first, period.end), period)
-        rows = contribution_rows(conn, [period.start, period.end])
-        (con,) = member_contributions(cube, rows, 1)
+        con = cube.contributions_in(period.start, period.end)
         rollup = member_rollup(cube, period.start, period.end, con)
         core_gini = inequality(rollup[None].contributions).gini
     core_seconds = time.perf_counter() - started

@@ -28,15 +28,27 @@ def _facts(seed: int, days: int = 90) -> list[FactRow]:
     return list(rows.values())
 
 
-def _snapshot(conn: sa.Connection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    spans = conn.execute(sa.select(schema.activity_spans).order_by(*schema.activity_spans.c))
-    totals = conn.execute(sa.select(schema.day_totals).order_by(*schema.day_totals.c))
-    return [tuple(r) for r in spans], [tuple(r) for r in totals]
+Snapshot = tuple[list[tuple[object, ...]], ...]
+DERIVED = (
+    schema.activity_spans,
+    schema.day_totals,
+    schema.contribution_days,
+    schema.span_packs,
+)
 
 
-def _rebuilt(conn: sa.Connection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    conn.execute(schema.activity_spans.delete())
-    conn.execute(schema.day_totals.delete())
+def _snapshot(conn: sa.Connection) -> Snapshot:
+    return tuple(
+        [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
+        for rows in (
+            conn.execute(sa.select(table).order_by(*table.primary_key.columns)) for table in DERIVED
+        )
+    )
+
+
+def _rebuilt(conn: sa.Connection) -> Snapshot:
+    for table in DERIVED:
+        conn.execute(table.delete())
     conn.execute(
         schema.rollup_dirty.insert().from_select(["day"], sa.select(schema.facts.c.day).distinct())
     )

@@ -15,12 +15,7 @@ from ..store.rollup import refresh
 from .activity import full_blocks
 from .cohorts import cohorts, newcomers
 from .containers import containers
-from .contributions import (
-    Rows,
-    container_contributors,
-    contribution_rows,
-    member_contributions,
-)
+from .contributions import container_contributors
 from .cube import Cube, load_cube
 from .features import feature_mix
 from .groups import groups
@@ -78,17 +73,7 @@ class _Inputs:
     cube: Cube
     totals: DayTotals
     people: dict[str, Member]
-    contributions: Rows
     containers: dict[tuple[str, str], int]
-
-
-def _contributions(
-    conn: sa.Connection, period: Period, settings: AnalyticsSettings
-) -> tuple[Rows, dict[tuple[str, str], int]]:
-    previous = period.previous()  # it ends where the period starts
-    rows = contribution_rows(conn, [previous.start, period.start, period.end])
-    enough = settings.lively_min_contributors
-    return rows, container_contributors(conn, period.start, period.end, enough=enough)
 
 
 def _read(engine: sa.Engine, period: Period, settings: AnalyticsSettings) -> _Inputs:
@@ -103,7 +88,9 @@ def _read(engine: sa.Engine, period: Period, settings: AnalyticsSettings) -> _In
             load_cube(conn, first, period.end),
             load_totals(conn, first, period.end),
             directory(conn, settings.leader_departments),
-            *_contributions(conn, period, settings),
+            container_contributors(
+                conn, period.start, period.end, enough=settings.lively_min_contributors
+            ),
         )
 
 
@@ -139,7 +126,8 @@ def _metrics(
     previous = period.previous()
     points = settings.lorenz_points
     cube, totals, people = inputs.cube, inputs.totals, inputs.people
-    before, current = member_contributions(cube, inputs.contributions, 2)
+    before = cube.contributions_in(previous.start, previous.end)
+    current = cube.contributions_in(period.start, period.end)
     active = period_members(cube, period, current, people, newcomer_days=settings.newcomer_days)
     blocks = series(cube, totals, period, by_platform=True)
     headline, ineq = build_headline(

@@ -14,6 +14,8 @@ at write time:
   ``activity_containers``), only where positive: per-member totals for the inequality figures,
   and each container's contributors.
 * ``day_totals``: counts per day, platform, feature and container, summed over members.
+* ``span_packs``: the spans' rows of ``activity_spans`` and ``contribution_days`` packed into
+  one row per span (:mod:`.packs`), which is what reports read.
 
 Triggers on ``facts`` (created by the store's migration) note every day whose facts change in
 ``rollup_dirty``, whoever writes them (collection, corrections, a script with plain SQL);
@@ -31,11 +33,10 @@ import sqlalchemy as sa
 
 from ..vocab import CONTRIBUTION_ACTIONS, HELPING_ACTIONS, Feature
 from . import schema
+from .packs import SPAN_DAYS, repack
 
 log = logging.getLogger(__name__)
 
-SPAN_DAYS = 32
-"""Days per ``activity_spans`` row: four 64-bit integers of eight one-byte days."""
 EPOCH = dt.date(1970, 1, 1)
 FEATURE_BITS: dict[str, int] = {str(f): 1 << i for i, f in enumerate(Feature)}
 """The bit of each feature in a day's byte (the order of :class:`e20kit.vocab.Feature`)."""
@@ -47,6 +48,7 @@ if max(FEATURE_BITS.values()) >= CREATOR:  # pragma: no cover - guards the vocab
 TABLES = (
     schema.activity_pairs,
     schema.activity_spans,
+    schema.span_packs,
     schema.activity_containers,
     schema.contribution_days,
     schema.day_totals,
@@ -265,6 +267,7 @@ def refresh(conn: sa.Connection) -> int:
     if emptied.rowcount:  # a member's last facts on a platform went: so does their number
         pairs = schema.activity_pairs
         conn.execute(pairs.delete().where(~sa.exists().where(spans.c.pair == pairs.c.id)))
+    repack(conn, touched)
     log.debug("rollups: recomputed %d days in %d runs", len(taken), len(day_runs))
     return len(taken)
 

@@ -85,6 +85,17 @@ activity_spans = sa.Table(
     sqlite_with_rowid=False,
 )
 
+span_packs = sa.Table(
+    "span_packs",
+    metadata,
+    # activity_spans and contribution_days of one 32-day span packed for reading in one go
+    # (layout in e20kit.store.packs); rewritten whenever a day of the span changes
+    sa.Column("span", sa.Integer, primary_key=True),
+    sa.Column("pairs", sa.LargeBinary, nullable=False),
+    sa.Column("days", sa.LargeBinary, nullable=False),
+    sa.Column("contributions", sa.LargeBinary, nullable=False),
+)
+
 activity_containers = sa.Table(
     "activity_containers",
     metadata,
