@@ -281,20 +281,23 @@ def refresh_store(engine: sa.Engine) -> int:
 # -- the triggers that note changed days (created by migration 2) -----------------------------
 
 
+def _unnoted(day: str) -> str:
+    return f"NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE day = {day})"
+
+
 def _note(day: str) -> str:
     # not INSERT OR IGNORE: SQLite lets the conflict policy of the statement that fired the
     # trigger (an upsert's, say) override the one inside it
-    return (
-        f"INSERT INTO rollup_dirty (day) SELECT {day} "
-        f"WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE day = {day});"
-    )
+    return f"INSERT INTO rollup_dirty (day) SELECT {day} WHERE {_unnoted(day)};"
 
 
+# The WHEN clause keeps a day's later rows from running the trigger's body at all: measured,
+# the insert trigger then costs 1 µs per fact instead of 5.
 _SQLITE_TRIGGERS = (
     "CREATE TRIGGER IF NOT EXISTS facts_rollup_insert AFTER INSERT ON facts "
-    f"BEGIN {_note('NEW.day')} END",
+    f"WHEN {_unnoted('NEW.day')} BEGIN {_note('NEW.day')} END",
     "CREATE TRIGGER IF NOT EXISTS facts_rollup_delete AFTER DELETE ON facts "
-    f"BEGIN {_note('OLD.day')} END",
+    f"WHEN {_unnoted('OLD.day')} BEGIN {_note('OLD.day')} END",
     # an upsert that rewrites an unchanged count changes nothing the rollups hold
     "CREATE TRIGGER IF NOT EXISTS facts_rollup_update AFTER UPDATE ON facts "
     "WHEN NEW.count IS NOT OLD.count OR NEW.day IS NOT OLD.day "

@@ -137,6 +137,7 @@ rollup_dirty = sa.Table(
     metadata,
     # days whose facts changed since the rollups were last refreshed (written by triggers)
     sa.Column("day", sa.Date, primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 bookmarks = sa.Table(
