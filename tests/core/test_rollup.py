@@ -88,6 +88,24 @@ def test_incremental_refreshes_equal_a_rebuild(store_url: str) -> None:
     engine.dispose()
 
 
+def test_plain_sql_inserts_are_noticed_even_where_a_rowid_comes_back(store_url: str) -> None:
+    engine = create_engine(store_url)
+    first, second = dt.date(2026, 4, 1), dt.date(2026, 4, 9)
+    row = "('{day}', 'm', 'p', 'post', 'chat', '', 1, 's')"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"INSERT INTO facts VALUES {row.format(day=first)}"))
+        refresh(conn)
+        # the newest row goes and another takes its place (SQLite may reuse its rowid)
+        conn.execute(sa.text("DELETE FROM facts"))
+        conn.execute(sa.text(f"INSERT INTO facts VALUES {row.format(day=second)}"))
+        noted = set(conn.execute(sa.select(schema.rollup_dirty.c.day)).scalars())
+        refresh(conn)
+        spans = conn.execute(sa.select(schema.activity_spans.c.span)).scalars().all()
+    assert first in noted  # the delete, by trigger
+    assert spans == [span_of(second)]  # the insert, by rowid on SQLite (by trigger elsewhere)
+    engine.dispose()
+
+
 def test_a_day_byte_holds_features_and_the_creator_bit(store_url: str) -> None:
     engine = create_engine(store_url)
     day = dt.date(2026, 5, 20)

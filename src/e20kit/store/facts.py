@@ -28,10 +28,15 @@ FactRow = tuple[dt.date, str, str, str, str, str, int, str]
 
 
 def _statement(dialect: str) -> str:
-    mark = "?" if dialect == "sqlite" else "%s"
-    values = ", ".join([mark] * len(FACT_COLUMNS))
+    columns = ", ".join(FACT_COLUMNS)
+    if dialect == "sqlite":
+        # REPLACE writes a replaced fact anew (with a new rowid) and fires no trigger, which is
+        # how the analytics' rollups see what changed at no cost per fact (see store.rollup)
+        marks = ", ".join(["?"] * len(FACT_COLUMNS))
+        return f"INSERT OR REPLACE INTO facts ({columns}) VALUES ({marks})"
+    marks = ", ".join(["%s"] * len(FACT_COLUMNS))
     return (
-        f"INSERT INTO facts ({', '.join(FACT_COLUMNS)}) VALUES ({values}) "
+        f"INSERT INTO facts ({columns}) VALUES ({marks}) "
         f"ON CONFLICT ({_KEY}) DO UPDATE SET count = excluded.count, source = excluded.source"
     )
 

@@ -135,9 +135,17 @@ day_totals = sa.Table(
 rollup_dirty = sa.Table(
     "rollup_dirty",
     metadata,
-    # days whose facts changed since the rollups were last refreshed (written by triggers)
+    # days whose facts changed since the rollups were last refreshed (see e20kit.store.rollup)
     sa.Column("day", sa.Date, primary_key=True),
     sqlite_with_rowid=False,
+)
+
+rollup_state = sa.Table(
+    "rollup_state",
+    metadata,
+    # on SQLite, ``facts_rowid``: the greatest facts rowid the rollups have seen
+    sa.Column("key", sa.String(50), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
 )
 
 bookmarks = sa.Table(
