@@ -87,51 +87,64 @@ def _epoch_sql(dialect: str) -> str:
 
 
 def _flags_sql() -> str:
-    parts = [
-        f"max(CASE WHEN feature = '{name}' THEN {bit} ELSE 0 END)"
-        for name, bit in FEATURE_BITS.items()
-    ]
-    parts.append(f"max(CASE WHEN action IN ({_CONTRIB}) AND count > 0 THEN {CREATOR} ELSE 0 END)")
-    return " + ".join(parts)
-
-
-def _spans_upsert(dialect: str, where: str) -> str:
-    # per_day follows the facts' primary key (day first), so grouping it needs no sort; the
-    # pairs are looked up once per span row, not once per day
-    quads = ", ".join(
-        f"CAST(sum(CASE WHEN (dn % {SPAN_DAYS}) / 8 = {q} "
-        f"THEN CAST(flags AS BIGINT) * (CAST(1 AS BIGINT) << (8 * (dn % 8))) ELSE 0 END) "
-        f"AS BIGINT) AS q{q}"
-        for q in range(4)
+    # the distinct feature bits of a day add up to their OR
+    features = " ".join(f"WHEN '{name}' THEN {bit}" for name, bit in FEATURE_BITS.items())
+    return (
+        f"coalesce(sum(DISTINCT CASE feature {features} END), 0) + "
+        f"max(CASE WHEN action IN ({_CONTRIB}) AND count > 0 THEN {CREATOR} ELSE 0 END)"
     )
+
+
+NEW_SPANS = sa.Table(
+    "e20kit_rollup_new_spans",
+    sa.MetaData(),
+    sa.Column("span", sa.Integer, nullable=False),
+    sa.Column("member_key", schema.KEY, nullable=False),
+    sa.Column("platform", sa.String(100), nullable=False),
+    *(sa.Column(f"q{q}", sa.BigInteger, nullable=False) for q in range(4)),
+    prefixes=["TEMPORARY"],
+)
+"""The recomputed days' bytes per member, platform and span, before they are numbered."""
+
+
+def _new_spans(dialect: str, where: str) -> str:
+    # per_day follows the facts' primary key (day first), so grouping it needs no sort
+    quads = ", ".join(f"sum(CASE quad WHEN {q} THEN v ELSE 0 END)" for q in range(4))
+    return (
+        f"INSERT INTO {NEW_SPANS.name} (span, member_key, platform, q0, q1, q2, q3) "
+        f"SELECT span, member_key, platform, {quads} FROM ("
+        f"SELECT member_key, platform, dn / {SPAN_DAYS} AS span, (dn % {SPAN_DAYS}) / 8 AS quad, "
+        "CAST(flags AS BIGINT) << (8 * (dn % 8)) AS v FROM ("
+        f"SELECT day, member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
+        f"FROM facts WHERE {where} GROUP BY day, member_key, platform"
+        ") AS per_day) AS shifted GROUP BY span, member_key, platform"
+    )
+
+
+def _spans_upsert() -> str:
     merge = ", ".join(f"q{q} = activity_spans.q{q} | excluded.q{q}" for q in range(4))
     return (
         "INSERT INTO activity_spans (span, pair, q0, q1, q2, q3) "
-        "SELECT per_span.span, p.id, q0, q1, q2, q3 FROM ("
-        f"SELECT dn / {SPAN_DAYS} AS span, member_key, platform, {quads} FROM ("
-        f"SELECT day, member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
-        f"FROM facts WHERE {where} GROUP BY day, member_key, platform"
-        f") AS per_day GROUP BY dn / {SPAN_DAYS}, member_key, platform"
-        ") AS per_span JOIN activity_pairs AS p "
-        "ON p.member_key = per_span.member_key AND p.platform = per_span.platform "
-        "WHERE 1 = 1 "
-        "ON CONFLICT (span, pair) DO UPDATE SET " + merge
+        f"SELECT n.span, p.id, n.q0, n.q1, n.q2, n.q3 FROM {NEW_SPANS.name} AS n "
+        "JOIN activity_pairs AS p ON p.member_key = n.member_key AND p.platform = n.platform "
+        f"WHERE 1 = 1 ON CONFLICT (span, pair) DO UPDATE SET {merge}"
     )
 
 
-def _pairs_insert(where: str) -> str:
+def _pairs_insert() -> str:
     return (
         "INSERT INTO activity_pairs (member_key, platform) "
-        f"SELECT DISTINCT member_key, platform FROM facts WHERE {where} "
+        f"SELECT DISTINCT member_key, platform FROM {NEW_SPANS.name} WHERE 1 = 1 "
         "ON CONFLICT (member_key, platform) DO NOTHING"
     )
 
 
 def _containers_insert(where: str) -> str:
+    # from the day totals just written: far fewer rows than the facts behind them
     return (
         "INSERT INTO activity_containers (platform, container) "
-        f"SELECT DISTINCT platform, container FROM facts WHERE ({where}) "
-        f"AND action IN ({_CONTRIB}) AND count > 0 AND container != '' "
+        f"SELECT DISTINCT platform, container FROM day_totals WHERE ({where}) "
+        "AND con > 0 AND container != '' "
         "ON CONFLICT (platform, container) DO NOTHING"
     )
 
@@ -238,14 +251,18 @@ def refresh(conn: sa.Connection) -> int:
     day_runs = runs(taken)
     for batch in _batches(day_runs, _MAX_RUNS_PER_STATEMENT):
         where, params = _where(conn, batch)
-        conn.execute(sa.text(_pairs_insert(where)), params)
-        conn.execute(sa.text(_spans_upsert(dialect, where)), params)
         conn.execute(
             totals.delete().where(
                 sa.or_(*(sa.and_(totals.c.day >= a, totals.c.day < b) for a, b in batch))
             )
         )
         conn.execute(sa.text(_totals_insert(where)), params)
+        NEW_SPANS.drop(conn, checkfirst=True)
+        NEW_SPANS.create(conn)
+        conn.execute(sa.text(_new_spans(dialect, where)), params)
+        conn.execute(sa.text(_pairs_insert()))
+        conn.execute(sa.text(_spans_upsert()))
+        NEW_SPANS.drop(conn)
         conn.execute(
             contributions.delete().where(
                 sa.or_(
