@@ -166,9 +166,12 @@ class Collector:
                         connector.close()
                     except Exception:  # closing must not hide the real outcome
                         log.debug("closing connector %s failed", item.name, exc_info=True)
-        # the analytics' rollups follow the facts now, so that reports need not (a crash here
-        # loses nothing: the changed days stay noted for the next refresh)
-        refresh_store(self.engine)
+        # the analytics' rollups follow the facts now, so that reports need not; if that fails
+        # nothing is lost: the changed days stay noted and the next report refreshes them
+        try:
+            refresh_store(self.engine)
+        except sa.exc.DBAPIError as err:
+            log.warning("analytics rollups not refreshed (the next report will): %s", err)
         self.plugins.collect_finished(result)
         return result
 
