@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from . import rollup, schema
+from . import changes, rollup, schema
 
 Migration = Callable[[sa.Connection], None]
 
@@ -21,7 +21,7 @@ def _rollups(conn: sa.Connection) -> None:
     facts is marked for the first refresh."""
     for table in rollup.TABLES:
         table.create(conn, checkfirst=True)
-    rollup.install_triggers(conn)
+    changes.install_triggers(conn)
     conn.execute(
         schema.rollup_dirty.insert().from_select(["day"], sa.select(schema.facts.c.day).distinct())
     )

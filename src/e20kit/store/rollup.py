@@ -17,11 +17,10 @@ at write time:
 * ``span_packs``: the spans' rows of ``activity_spans`` and ``contribution_days`` packed into
   one row per span (:mod:`.packs`), which is what reports read.
 
-Every day whose facts change is noted in ``rollup_dirty``, whoever writes them (collection,
-corrections, a script with plain SQL): on PostgreSQL by statement triggers, on SQLite by row
-triggers for deletes and updates and by rowid for new rows (see ``_SQLITE_TRIGGERS``).
-:func:`refresh` recomputes just those days. Collection refreshes at the end of each run and the
-analytics before they read, so the rollups are never stale when read.
+Every day whose facts change is noted, whoever writes them (collection, corrections, a script
+with plain SQL; see :mod:`.changes`), and :func:`refresh` recomputes just those days.
+Collection refreshes at the end of each run and the analytics before they read, so the rollups
+are never stale when read.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ import sqlalchemy as sa
 
 from ..vocab import CONTRIBUTION_ACTIONS, HELPING_ACTIONS, Feature
 from . import schema
+from .changes import mark_seen, take_changed_days
 from .packs import SPAN_DAYS, repack
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,6 @@ TABLES = (
     schema.rollup_dirty,
 )
 """Every table of the rollups."""
-
-_SEEN = "facts_rowid"
 
 _MAX_RUNS_PER_STATEMENT = 40
 _PG_LOCK = 0x6532306B  # "e20k": serialises refreshes on a shared PostgreSQL store
@@ -224,15 +222,7 @@ def refresh(conn: sa.Connection) -> int:
     dialect = conn.dialect.name
     if dialect == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
-    dirty = schema.rollup_dirty
-    if dialect == "sqlite":
-        _note_new_rows(conn)
-    if conn.execute(sa.select(dirty.c.day).limit(1)).first() is None:
-        return 0  # a read, not a write: a read-only store still gets its reports
-    taken = [
-        day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-        for (day,) in conn.execute(sa.delete(dirty).returning(dirty.c.day))
-    ]
+    taken = take_changed_days(conn)
     if not taken:
         return 0
     spans = schema.activity_spans
@@ -291,37 +281,9 @@ def refresh(conn: sa.Connection) -> int:
         pairs = schema.activity_pairs
         conn.execute(pairs.delete().where(~sa.exists().where(spans.c.pair == pairs.c.id)))
     repack(conn, touched)
-    if dialect == "sqlite":
-        _seen(conn, conn.execute(sa.text("SELECT coalesce(max(rowid), 0) FROM facts")).scalar())
+    mark_seen(conn)
     log.debug("rollups: recomputed %d days in %d runs", len(taken), len(day_runs))
     return len(taken)
-
-
-def _seen(conn: sa.Connection, rowid: int | None = None) -> int:
-    """The greatest facts rowid already in the rollups (or, with ``rowid``, set it)."""
-    state = schema.rollup_state
-    if rowid is not None:
-        conn.execute(state.delete().where(state.c.key == _SEEN))
-        conn.execute(state.insert().values(key=_SEEN, value=int(rowid)))
-        return int(rowid)
-    found = conn.execute(sa.select(state.c.value).where(state.c.key == _SEEN)).scalar()
-    return int(found or 0)
-
-
-def _note_new_rows(conn: sa.Connection) -> None:
-    """On SQLite, note the days of rows written since the last refresh: they have the greater
-    rowids (a replaced row is deleted and written anew, with a new rowid)."""
-    seen = _seen(conn)
-    newest = conn.execute(sa.text("SELECT coalesce(max(rowid), 0) FROM facts")).scalar()
-    if not newest or int(newest) <= seen:
-        return
-    conn.execute(
-        sa.text(
-            "INSERT INTO rollup_dirty (day) SELECT DISTINCT day FROM facts WHERE rowid > :seen "
-            "AND NOT EXISTS (SELECT 1 FROM rollup_dirty d WHERE d.day = facts.day)"
-        ),
-        {"seen": seen},
-    )
 
 
 def refresh_store(engine: sa.Engine) -> int:
@@ -330,83 +292,12 @@ def refresh_store(engine: sa.Engine) -> int:
         return refresh(conn)
 
 
-# -- the triggers that note changed days (created by migration 2) -----------------------------
-
-
-def _note(day: str) -> str:
-    # not INSERT OR IGNORE: SQLite lets the conflict policy of the statement that fired the
-    # trigger (an upsert's, say) override the one inside it
-    return (
-        f"INSERT INTO rollup_dirty (day) SELECT {day} "
-        f"WHERE NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE day = {day});"
-    )
-
-
-# SQLite has no statement-level triggers, and with a row trigger on it every insert or upsert
-# of a fact opens a statement journal: measured, collection ran at 40 % of its speed. So on
-# SQLite new rows are found by their rowid instead (see _note_new_rows; e20kit writes facts with
-# INSERT OR REPLACE, which gives a replaced row a new rowid, and fires no trigger), and only the
-# rarer deletes and in-place updates, from e20kit or from anyone's SQL, go through triggers.
-# Deleting the newest row would let SQLite hand its rowid out again, so that lowers the mark.
-_SQLITE_TRIGGERS = (
-    "CREATE TRIGGER IF NOT EXISTS facts_rollup_delete AFTER DELETE ON facts BEGIN "
-    f"{_note('OLD.day')} "
-    "UPDATE rollup_state SET value = (SELECT coalesce(max(rowid), 0) FROM facts) "
-    f"WHERE key = '{_SEEN}' AND value >= OLD.rowid "
-    "AND OLD.rowid > (SELECT coalesce(max(rowid), 0) FROM facts); END",
-    # an update that rewrites an unchanged count changes nothing the rollups hold
-    "CREATE TRIGGER IF NOT EXISTS facts_rollup_update AFTER UPDATE ON facts "
-    "WHEN NEW.count IS NOT OLD.count OR NEW.day IS NOT OLD.day "
-    "OR NEW.member_key IS NOT OLD.member_key OR NEW.platform IS NOT OLD.platform "
-    "OR NEW.action IS NOT OLD.action OR NEW.feature IS NOT OLD.feature "
-    f"OR NEW.container IS NOT OLD.container BEGIN {_note('OLD.day')} {_note('NEW.day')} END",
-)
-
-_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION e20kit_rollup_dirty_{name}() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO rollup_dirty (day) SELECT DISTINCT day FROM ({rows}) AS changed
-    ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$
-"""
-
-_PG_TRIGGER = (
-    "CREATE OR REPLACE TRIGGER facts_rollup_{name} AFTER {event} ON facts "
-    "REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION e20kit_rollup_dirty_{name}()"
-)
-
-_PG = (
-    ("insert", "INSERT", "NEW TABLE AS new_rows", "SELECT day FROM new_rows"),
-    ("delete", "DELETE", "OLD TABLE AS old_rows", "SELECT day FROM old_rows"),
-    (
-        "update",
-        "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-        "SELECT day FROM old_rows UNION SELECT day FROM new_rows",
-    ),
-)
-
-
-def install_triggers(conn: sa.Connection) -> None:
-    """Create the triggers that keep ``rollup_dirty`` (idempotent)."""
-    if conn.dialect.name == "sqlite":
-        for ddl in _SQLITE_TRIGGERS:
-            conn.exec_driver_sql(ddl)
-        return
-    for name, event, tables, rows in _PG:
-        conn.exec_driver_sql(_PG_FUNCTION.format(name=name, rows=rows))
-        conn.exec_driver_sql(_PG_TRIGGER.format(name=name, event=event, tables=tables))
-
-
 __all__ = [
     "CREATOR",
     "FEATURE_BITS",
     "SPAN_DAYS",
     "TABLES",
     "epoch_day",
-    "install_triggers",
     "refresh",
     "refresh_store",
     "runs",
