@@ -46,14 +46,22 @@ def lorenz(sorted_values: Sequence[float], points: int = 20) -> tuple[tuple[floa
     cumulative = [0.0]
     for value in sorted_values:
         cumulative.append(cumulative[-1] + float(value))
+    return _sampled(cumulative, total, points)
+
+
+def _sampled(
+    cumulative: Sequence[float], total: float, points: int
+) -> tuple[tuple[float, float], ...]:
+    """The curve at ``points`` population shares, from the running sums (0 first)."""
+    n = len(cumulative) - 1
     curve = [(0.0, 0.0)]
     for j in range(1, points + 1):
         share = j / points
         position = share * n
         low = math.floor(position)
         frac = position - low
-        upper = cumulative[min(low + 1, n)]
-        value = cumulative[low] + (upper - cumulative[low]) * frac
+        upper = float(cumulative[min(low + 1, n)])
+        value = float(cumulative[low]) + (upper - float(cumulative[low])) * frac
         curve.append((share, min(1.0, value / total)))
     return tuple(curve)
 
@@ -102,19 +110,9 @@ def _top(values: npt.NDArray[np.int64], total: int, fraction: float) -> float:
 def _lorenz(
     values: npt.NDArray[np.int64], total: int, points: int
 ) -> tuple[tuple[float, float], ...]:
-    n = len(values)
-    cumulative = np.zeros(n + 1, dtype=np.float64)
+    cumulative = np.zeros(len(values) + 1, dtype=np.float64)
     np.cumsum(values.astype(np.float64), out=cumulative[1:])
-    curve = [(0.0, 0.0)]
-    for j in range(1, points + 1):
-        share = j / points
-        position = share * n
-        low = math.floor(position)
-        frac = position - low
-        upper = float(cumulative[min(low + 1, n)])
-        value = float(cumulative[low]) + (upper - float(cumulative[low])) * frac
-        curve.append((share, min(1.0, value / float(total))))
-    return tuple(curve)
+    return _sampled(cumulative.tolist(), float(total), points)
 
 
 __all__ = ["gini", "inequality", "lorenz", "top_share"]
