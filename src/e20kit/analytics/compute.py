@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -49,23 +46,6 @@ def first_day(period: Period, settings: AnalyticsSettings) -> dt.date:
     )
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the rows come in.
-
-    Reading the rollup creates some 10^5 tuples at once (none of them in a cycle), and each
-    batch of allocations would make the collector rescan all of them: measured, a third of the
-    time spent reading.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @dataclass(frozen=True)
 class _Inputs:
     """What the metrics read from the store, before any figure is computed."""
@@ -79,8 +59,8 @@ class _Inputs:
 def _read(engine: sa.Engine, period: Period, settings: AnalyticsSettings) -> _Inputs:
     """Everything the metrics need from the store, in one connection.
 
-    (Reading the contribution sums in a second connection and thread, while this one reads
-    the span rows, measured no more than 5 % faster on two cores: not worth a thread.)
+    (Reading the containers' contributors in a second connection and thread, while this one
+    reads the spans, measured no more than 5 % faster on two cores: not worth a thread.)
     """
     first = first_day(period, settings)
     with engine.connect() as conn:
@@ -105,16 +85,15 @@ def compute_metrics(
     """Every metric of ``period`` and the headline of the period before it.
 
     Brings the store's rollups up to date first (a no-op right after a collection), then reads
-    them: one row per member, platform and 32-day span, and a few small aggregates. The facts
-    themselves are only read through the partial indexes of contributions.
+    them: one packed row per 32-day span, the day totals, the members and the containers'
+    contributor counts. No fact is read.
     """
     settings = settings or AnalyticsSettings()
     with engine.begin() as conn:
         refresh(conn)
-    with _collector_paused():
-        inputs = _read(engine, period, settings)
-        with engine.connect() as conn:
-            metrics = _metrics(conn, inputs, period, settings, min_group_size)
+    inputs = _read(engine, period, settings)
+    with engine.connect() as conn:
+        metrics = _metrics(conn, inputs, period, settings, min_group_size)
     if onboarding:
         metrics = dataclasses.replace(metrics, onboarding=onboarding_funnel(engine))
     return metrics

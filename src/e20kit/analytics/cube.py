@@ -4,9 +4,9 @@ The store keeps one byte per member, platform and day (feature bits and a creato
 :mod:`e20kit.store.rollup`) and the day's contributions, packed into one row per 32-day span
 (:mod:`e20kit.store.packs`). For a computation, the packs of the days it needs come back once
 and are unpacked into matrices: one row per (member, platform) pair and one per member (its
-platforms' bytes OR-ed).
-Every count of active members, creators, features, cohorts and departments is then a slice of
-those matrices: no query per figure, and no sort of the facts at all.
+platforms' bytes OR-ed). Every count of active members, creators, features, cohorts and
+departments, and every member's contributions, is then a slice of those matrices: no query per
+figure, and no sort of the facts at all.
 """
 
 from __future__ import annotations
@@ -43,8 +43,6 @@ class Cube:
     """Member keys by member index (never leave the analytics)."""
     index: dict[str, int]
     platforms: tuple[str, ...]
-    codes: Ints
-    """Sorted pair codes (``member * len(platforms) + platform``), one per pair row."""
     pair_member: Ints
     pair_platform: Ints
     pairs: Bytes
@@ -124,7 +122,6 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
             keys=(),
             index={},
             platforms=(),
-            codes=empty,
             pair_member=empty,
             pair_platform=empty,
             pairs=np.zeros((0, width), dtype=np.uint8),
@@ -180,7 +177,6 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
         keys=keys,
         index=index,
         platforms=platforms,
-        codes=codes,
         pair_member=pair_member,
         pair_platform=pair_platform,
         pairs=pairs,
