@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -51,8 +51,8 @@ class Cube:
     """(members, days): one row per member, across platforms."""
     by_platform: dict[str, Bytes]
     """(members of the platform, days) for each platform: the pairs, split once."""
-    contributions: npt.NDArray[np.int32]
-    """(pairs, days): each pair's positive contributions per day."""
+    contributed: tuple[Ints, Ints, Ints]
+    """Positive contributions as (pair row, day column, count), one entry per pair and day."""
 
     def cols(self, start: dt.date, end: dt.date) -> slice:
         """The columns of days ``[start, end)``, which must lie inside the cube."""
@@ -66,8 +66,11 @@ class Cube:
 
     def contributions_in(self, start: dt.date, end: dt.date) -> Ints:
         """Per pair: contributions in ``[start, end)``."""
-        summed: Ints = self.contributions[:, self.cols(start, end)].sum(axis=1, dtype=np.int64)
-        return summed
+        cols = self.cols(start, end)
+        pair, col, count = self.contributed
+        inside = (col >= cols.start) & (col < cols.stop)
+        summed = np.bincount(pair[inside], weights=count[inside], minlength=len(self.pairs))
+        return summed.astype(np.int64)
 
 
 def active_days(rows: Bytes) -> Ints:
@@ -110,12 +113,16 @@ def block_activity(flags: Flags, size: int, count: int) -> Ints:
 
 
 def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
-    """The packed spans covering ``[first, end)``, unpacked into matrices."""
+    """The packed spans covering ``[first, end)``, unpacked into matrices.
+
+    Pair rows go platform by platform (members in key order within each), so that each
+    platform's rows are a view of the pair matrix rather than a copy.
+    """
     width = (end - first).days
     s0, s1 = span_of(first), span_of(end - dt.timedelta(days=1))
     packs = read_packs(conn, s0, s1)
+    empty = np.zeros(0, dtype=np.int64)
     if not packs:
-        empty = np.zeros(0, dtype=np.int64)
         return Cube(
             first=first,
             end=end,
@@ -127,7 +134,7 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
             pairs=np.zeros((0, width), dtype=np.uint8),
             members=np.zeros((0, width), dtype=np.uint8),
             by_platform={},
-            contributions=np.zeros((0, width), dtype=np.int32),
+            contributed=(empty, empty, empty),
         )
     row_ids = np.concatenate([p.pairs for p in packs])
     row_spans = np.concatenate([np.full(len(p.pairs), p.span, dtype=np.int64) for p in packs])
@@ -145,32 +152,35 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
     index = {key: i for i, key in enumerate(keys)}
     platforms = tuple(sorted({p for p, u in zip(pair_platforms, used.tolist(), strict=True) if u}))
     platform_index = {name: i for i, name in enumerate(platforms)}
-    # pair id -> code (member * platforms + platform), whose order the pair rows follow
     member_of = np.fromiter(map(index.get, pair_keys, repeat(0)), np.int64, len(found))
     platform_of = np.fromiter(
         map(platform_index.get, pair_platforms, repeat(0)), np.int64, len(found)
     )
+    # pair id -> code (platform * members + member): the order of the pair rows
     code_of_id = np.zeros(int(in_use[-1]) + 1, dtype=np.int64)
-    code_of_id[ids[used]] = member_of[used] * len(platforms) + platform_of[used]
+    code_of_id[ids[used]] = platform_of[used] * len(keys) + member_of[used]
     codes, pair_of_row = np.unique(code_of_id[row_ids], return_inverse=True)
+    spread = np.zeros((len(codes), s1 - s0 + 1, SPAN_DAYS), dtype=np.uint8)
+    spread[pair_of_row, row_spans - s0] = np.concatenate([p.days for p in packs])
     lo = epoch_day(first) - s0 * SPAN_DAYS
-    where = (pair_of_row, row_spans - s0)
-
-    def spread(rows: npt.NDArray[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:
-        out = np.zeros((len(codes), s1 - s0 + 1, SPAN_DAYS), dtype=dtype)
-        out[where] = rows
-        return np.ascontiguousarray(out.reshape(len(codes), -1)[:, lo : lo + width])
-
-    pairs = spread(np.concatenate([p.days for p in packs]), np.uint8)
-    contributions = spread(np.concatenate([p.contributions for p in packs]), np.int32)
-    pair_member = codes // len(platforms)
-    pair_platform = codes % len(platforms)
+    pairs = np.ascontiguousarray(spread.reshape(len(codes), -1)[:, lo : lo + width])
+    del spread
+    pair_member = codes % len(keys)
+    pair_platform = codes // len(keys)
     members = np.zeros((len(keys), width), dtype=np.uint8)
     by_platform = {}
+    bounds = np.searchsorted(pair_platform, np.arange(len(platforms) + 1))
     for number, platform in enumerate(platforms):
-        mine = pair_platform == number
-        members[pair_member[mine]] |= pairs[mine]  # one pair per member and platform
-        by_platform[platform] = pairs[mine]
+        mine = pairs[bounds[number] : bounds[number + 1]]
+        members[pair_member[bounds[number] : bounds[number + 1]]] |= mine
+        by_platform[platform] = mine
+    # contributions stay sparse: (pair row, column in the cube, count)
+    offsets = np.cumsum([0] + [len(p.pairs) for p in packs])
+    rows = np.concatenate(
+        [pair_of_row[offsets[i] + p.cells // SPAN_DAYS] for i, p in enumerate(packs)]
+    )
+    cols = np.concatenate([(p.span - s0) * SPAN_DAYS + p.cells % SPAN_DAYS - lo for p in packs])
+    counts = np.concatenate([p.values for p in packs])
     return Cube(
         first=first,
         end=end,
@@ -182,7 +192,7 @@ def load_cube(conn: sa.Connection, first: dt.date, end: dt.date) -> Cube:
         pairs=pairs,
         members=members,
         by_platform=by_platform,
-        contributions=contributions,
+        contributed=(rows, cols, counts),
     )
 
 

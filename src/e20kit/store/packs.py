@@ -33,12 +33,14 @@ CELL = np.dtype("<i4")
 
 @dataclass(frozen=True)
 class Pack:
-    """One span's rows: ``pairs`` ascending, ``days`` and ``contributions`` one row per pair."""
+    """One span's rows: ``pairs`` ascending and their ``days`` (one row of 32 bytes each); the
+    positive contributions as ``cells`` (``pair row * 32 + day``) and their ``values``."""
 
     span: int
     pairs: npt.NDArray[np.int64]
     days: npt.NDArray[np.uint8]
-    contributions: npt.NDArray[np.int32]
+    cells: npt.NDArray[np.int64]
+    values: npt.NDArray[np.int64]
 
 
 def _pack(conn: sa.Connection, span: int) -> Pack:
@@ -57,27 +59,11 @@ def _pack(conn: sa.Connection, span: int) -> Pack:
         .where(cd.day >= first, cd.day < first + SPAN_DAYS)
         .group_by(cd.pair, cd.day)
     ).cursor.fetchall()
-    contributions = np.zeros((len(pairs), SPAN_DAYS), dtype=np.int64)
-    if per_day:
-        found = np.array(per_day, dtype=np.int64).reshape(len(per_day), 3)
-        contributions[np.searchsorted(pairs, found[:, 0]), found[:, 1] - first] = found[:, 2]
-    if contributions.size and contributions.max() > np.iinfo(CELL).max:
+    found = np.array(per_day, dtype=np.int64).reshape(len(per_day), 3)
+    cells = np.searchsorted(pairs, found[:, 0]) * SPAN_DAYS + (found[:, 1] - first)
+    if len(found) and found[:, 2].max() > np.iinfo(CELL).max:
         raise StoreError(f"a member has over 2^31 contributions on a day of span {span}")
-    return Pack(span, pairs, days.reshape(len(pairs), SPAN_DAYS), contributions.astype(np.int32))
-
-
-def _sparse(contributions: npt.NDArray[np.int32]) -> bytes:
-    cells = np.flatnonzero(contributions)
-    values = contributions.reshape(-1)[cells]
-    return cells.astype(CELL).tobytes() + values.astype(CELL).tobytes()
-
-
-def _dense(data: bytes, pairs: int) -> npt.NDArray[np.int32]:
-    flat = np.frombuffer(data, dtype=CELL)
-    cells, values = flat[: len(flat) // 2], flat[len(flat) // 2 :]
-    out = np.zeros(pairs * SPAN_DAYS, dtype=np.int32)
-    out[cells] = values
-    return out.reshape(pairs, SPAN_DAYS)
+    return Pack(span, pairs, days.reshape(len(pairs), SPAN_DAYS), cells, found[:, 2].copy())
 
 
 def repack(conn: sa.Connection, spans: Iterable[int]) -> None:
@@ -92,7 +78,8 @@ def repack(conn: sa.Connection, spans: Iterable[int]) -> None:
                     span=span,
                     pairs=pack.pairs.astype(PAIR).tobytes(),
                     days=pack.days.tobytes(),
-                    contributions=_sparse(pack.contributions),
+                    contributions=pack.cells.astype(CELL).tobytes()
+                    + pack.values.astype(CELL).tobytes(),
                 )
             )
 
@@ -106,12 +93,14 @@ def read_packs(conn: sa.Connection, first_span: int, last_span: int) -> list[Pac
     packs = []
     for span, pairs, days, contributions in conn.execute(stmt).cursor.fetchall():
         ids = np.frombuffer(pairs, dtype=PAIR).astype(np.int64)
+        flat = np.frombuffer(contributions, dtype=CELL).astype(np.int64)
         packs.append(
             Pack(
                 int(span),
                 ids,
                 np.frombuffer(days, dtype=np.uint8).reshape(len(ids), SPAN_DAYS),
-                _dense(contributions, len(ids)),
+                flat[: len(flat) // 2],
+                flat[len(flat) // 2 :],
             )
         )
     return packs
