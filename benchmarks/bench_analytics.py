@@ -3,9 +3,9 @@
 The facts come from :func:`e20kit.sandbox.bench.facts_for_bench` (spread over three platforms by
 feature) and are bulk-inserted straight into the store's ``members`` and ``facts`` tables (this
 benchmark measures analytics, not ingest). The store notices the new rows (see
-``e20kit.store.changes``), and the rollups are then refreshed as ``e20kit collect`` does at the
-end of a run: that refresh is timed on its own as ``rollup_seconds`` (a cost of collection,
-also inside the ``ingest`` benchmark).
+``e20kit.store.changes``), and the rollups are then refreshed, as the first report after a
+collection does: that refresh is timed on its own as ``rollup_seconds`` (reported by the
+``ingest`` benchmark too).
 The period is the whole span of data, so every fact is in it. Each size is computed in a fresh
 subprocess, so ``peak_rss_mb`` is the analytics process's own peak (charts excluded, as the
 issue asks).

@@ -25,7 +25,6 @@ from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .store import schema
 from .store.facts import FactRow, upsert_facts
-from .store.rollup import refresh_store
 from .store.upsert import upsert
 
 log = logging.getLogger(__name__)
@@ -166,12 +165,6 @@ class Collector:
                         connector.close()
                     except Exception:  # closing must not hide the real outcome
                         log.debug("closing connector %s failed", item.name, exc_info=True)
-        # the analytics' rollups follow the facts now, so that reports need not; if that fails
-        # nothing is lost: the changed days stay noted and the next report refreshes them
-        try:
-            refresh_store(self.engine)
-        except sa.exc.DBAPIError as err:
-            log.warning("analytics rollups not refreshed (the next report will): %s", err)
         self.plugins.collect_finished(result)
         return result
 

@@ -230,20 +230,13 @@ def test_unknown_connector_type_is_a_config_error(tmp_path: Path, sqlite_url: st
             assert conn.execute(sa.select(sa.func.count()).select_from(schema.facts)).scalar() == 0
 
 
-def test_collect_refreshes_rollups_and_a_failed_refresh_loses_nothing(
-    tmp_path: Path, store_url: str, monkeypatch: pytest.MonkeyPatch
+def test_collect_stores_facts_and_the_next_report_brings_the_rollups_up_to_date(
+    tmp_path: Path, store_url: str
 ) -> None:
-    from e20kit import collect as collect_module
-    from e20kit.store import rollup
-
-    def locked(engine: sa.Engine) -> int:
-        raise sa.exc.OperationalError("refresh", {}, Exception("database is locked"))
-
-    monkeypatch.setattr(collect_module, "refresh_store", locked)
     with open_kit(tmp_path, store_url) as kit:
-        assert kit.collect(today=dt.date(2026, 10, 25)).ok  # the facts are in all the same
-        assert not table_rows(kit.engine, schema.span_packs)
-        monkeypatch.setattr(collect_module, "refresh_store", rollup.refresh_store)
-        kit.collect(today=dt.date(2026, 10, 25))  # nothing new: the days left over are refreshed
+        assert kit.collect(today=dt.date(2026, 10, 25)).ok
+        assert not table_rows(kit.engine, schema.span_packs)  # collection only stores facts
+        metrics = kit.metrics("last-30d", today=dt.date(2026, 10, 25))
+        assert metrics.headline.active_members > 0
         assert table_rows(kit.engine, schema.span_packs)
         assert not table_rows(kit.engine, schema.rollup_dirty)
