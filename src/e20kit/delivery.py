@@ -22,6 +22,10 @@ Shared by onboarding nudges and champion invitations/digests. The API is small o
     The ``opt_outs`` table. Scopes are ``all``, ``onboarding`` and ``champions``; a member
     opted out of ``all`` is opted out of every scope.
 
+``quiet_reason(now, *, timezone, start, end, weekends) -> str | None``
+    ``"weekend"`` or ``"quiet_hours"`` when no message may go out at ``now``: the sending window
+    every kind of message honours.
+
 ``recipients(engine, member_keys, *, default_locale="en") -> dict[str, Recipient]`` and
 ``recipient(engine, member_key, *, default_locale="en") -> Recipient``
     Whom to message, from ``identities`` (``platform_ids`` keyed by both the connector instance
@@ -35,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -363,6 +368,22 @@ def recipient(engine: sa.Engine, member_key: str, *, default_locale: str = "en")
     return recipients(engine, [member_key], default_locale=default_locale)[member_key]
 
 
+def quiet_reason(
+    now: dt.datetime, *, timezone: str, start: dt.time, end: dt.time, weekends: bool
+) -> str | None:
+    """``weekend`` or ``quiet_hours`` when nothing may be sent at ``now`` (in ``timezone``),
+    else ``None``. Quiet hours run from ``start`` to ``end`` (across midnight when ``end`` comes
+    first); equal times mean none."""
+    local = now.astimezone(zoneinfo.ZoneInfo(timezone))
+    if local.weekday() >= 5 and not weekends:
+        return "weekend"
+    t = local.time()
+    if start == end:
+        return None
+    inside = start <= t < end if start < end else (t >= start or t < end)
+    return "quiet_hours" if inside else None
+
+
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -381,6 +402,7 @@ __all__ = [
     "opt_in",
     "opt_out",
     "opted_out",
+    "quiet_reason",
     "recipient",
     "recipients",
 ]

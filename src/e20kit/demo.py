@@ -246,7 +246,7 @@ def run_demo(
             + "".join(tables)
             + _table("onboarding.nudges", {"notifier": notifier, "send_on_weekends": True})
             + _checklist(notifier_platform, checks)
-            + _table("champions", {"notifier": notifier})
+            + _table("champions", {"notifier": notifier, "send_on_weekends": True})
         )
         config = out / "e20kit.toml"
         config.write_text(config_text, encoding="utf-8")

@@ -17,7 +17,14 @@ NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
 TODAY = NOW.date()
 
 
-def write_config(tmp_path: Path, champions: str = "", extra: str = "") -> Path:
+ALWAYS_OPEN = "send_on_weekends = true\nquiet_start = '00:00'\nquiet_end = '00:00'\n"
+"""No quiet hours, no quiet weekends: tests that send at the wall clock's time stay
+independent of it (quiet hours have tests of their own)."""
+
+
+def write_config(
+    tmp_path: Path, champions: str = "", extra: str = "", window: str = ALWAYS_OPEN
+) -> Path:
     """A config with a log notifier writing to ``tmp_path/messages.jsonl``."""
     path = tmp_path / "e20kit.toml"
     path.write_text(
@@ -26,7 +33,7 @@ def write_config(tmp_path: Path, champions: str = "", extra: str = "") -> Path:
 path = "{tmp_path / "messages.jsonl"}"
 
 [champions]
-{champions}
+{window}{champions}
 
 {extra}
 """,
@@ -36,9 +43,14 @@ path = "{tmp_path / "messages.jsonl"}"
 
 
 def make_kit(
-    tmp_path: Path, store_url: str, champions: str = "", extra: str = "", plugins: Any = ()
+    tmp_path: Path,
+    store_url: str,
+    champions: str = "",
+    extra: str = "",
+    plugins: Any = (),
+    window: str = ALWAYS_OPEN,
 ) -> Kit:
-    config = write_config(tmp_path, champions, extra)
+    config = write_config(tmp_path, champions, extra, window)
     return Kit.from_config(
         config,
         env={"E20KIT_PSEUDONYM_SECRET": SECRET},

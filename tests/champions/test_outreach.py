@@ -126,8 +126,8 @@ def test_failed_invitation_stays_candidate_and_is_retried(tmp_path: Path, sqlite
     assert again.outcomes[0].state is DeliveryState.FAILED and again.outcomes[0].attempts == 2
 
 
-def _digest_setup(tmp_path: Path, store_url: str, champions: str = "") -> Kit:
-    kit = make_kit(tmp_path, store_url, champions)
+def _digest_setup(tmp_path: Path, store_url: str, champions: str = "", **kw: str) -> Kit:
+    kit = make_kit(tmp_path, store_url, champions, **kw)
     add_member(kit.engine, "champ-en", "Sales", joined_on=TODAY - dt.timedelta(days=900))
     add_member(kit.engine, "champ-de", "Eng", locale="de", joined_on=TODAY - dt.timedelta(days=900))
     add_member(kit.engine, "champ-idle", "HR", joined_on=TODAY - dt.timedelta(days=900))
@@ -205,3 +205,20 @@ def test_digest_shows_no_names_unless_contact_details_are_stored(org_kit: OrgKit
     names = {p.display_name for p in org_kit.org.people}
     assert not any(name in bodies for name in names)
     assert "@" not in bodies
+
+
+def test_nothing_goes_out_in_quiet_hours_or_on_weekends(tmp_path: Path, sqlite_url: str) -> None:
+    """The default window (18:00 to 08:00 and weekends quiet, in the organisation's zone)."""
+    kit = _digest_setup(tmp_path, sqlite_url, window="")
+    department(kit.engine, "Ops", 6, active_top=2)
+    kit.nominate_champions(now=NOW)
+    night, saturday = NOW.replace(hour=3), NOW - dt.timedelta(days=2)  # Monday 03:00, Sat 09:00
+    for when, reason in ((night, "quiet_hours"), (saturday, "weekend")):
+        invites, digests = kit.champions_invite(now=when), kit.send_digests(now=when)
+        assert (invites.deferred, digests.deferred) == (reason, reason)
+        assert invites.outcomes == digests.outcomes == ()
+        assert invites.as_dict()["deferred"] == reason
+    assert sent_messages(tmp_path) == []
+    morning = kit.champions_invite(now=NOW), kit.send_digests(now=NOW)  # Monday 09:00
+    assert all(r.deferred is None and r.outcomes for r in morning)
+    assert {m["kind"] for m in sent_messages(tmp_path)} == {"champions.invite", "champions.digest"}

@@ -27,7 +27,8 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         f"[collect]\nlookback_days = {ORG.days + 400}\n"
         f'[connectors.exports]\ntype = "csv"\npath = "{tmp_path / "exports"}"\n'
         f'[notifiers.log]\npath = "{tmp_path / "messages.jsonl"}"\n'
-        "[onboarding.nudges]\nsend_on_weekends = true\nquiet_start = '23:59'\nquiet_end = '00:00'\n"
+        "[onboarding.nudges]\nsend_on_weekends = true\nquiet_start = '00:00'\nquiet_end = '00:00'\n"
+        "[champions]\nsend_on_weekends = true\nquiet_start = '00:00'\nquiet_end = '00:00'\n"
         '[[onboarding.checklists]]\nid = "newcomers"\n'
         '[[onboarding.checklists.steps]]\nid = "post"\ncheck = "activity"\n'
         'params = { actions = ["post"], min_count = 50 }\ntitle = "Post fifty times"\n',

@@ -14,7 +14,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..delivery import DeliveryOutcome, DeliveryState, deliver, opted_out, recipients
+from ..delivery import (
+    DeliveryOutcome,
+    DeliveryState,
+    deliver,
+    opted_out,
+    quiet_reason,
+    recipients,
+)
 from ..notifier import Message, Notifier, Recipient
 from ..store.schema import champion_buddies, champion_roster, identities
 from .messages import environment, render
@@ -37,6 +44,9 @@ class OutreachResult:
     dry_run: bool = False
     due: bool = True
     """False for a digest run before this week's digest weekday (nothing was sent)."""
+    deferred: str | None = None
+    """``quiet_hours`` or ``weekend`` when nothing was sent for that reason: the next run
+    outside them sends (the same week's digest, or the pending invitations)."""
 
     @property
     def ok(self) -> bool:
@@ -49,6 +59,7 @@ class OutreachResult:
         return {
             "dry_run": self.dry_run,
             "due": self.due,
+            "deferred": self.deferred,
             "ok": self.ok,
             "messages": [
                 {
@@ -75,6 +86,8 @@ class Outreach:
     notifier: Notifier
     organisation: str = "our organisation"
     default_locale: str = "en"
+    timezone: str = "UTC"
+    """The organisation's time zone, for quiet hours and weekends."""
     step_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Onboarding step id -> locale -> title, so digests name steps the way checklists do."""
 
@@ -96,8 +109,23 @@ class Outreach:
             key=key, recipient=recipient, subject=rendered.subject, body=rendered.body, kind=kind
         )
 
+    def quiet(self, now: dt.datetime) -> str | None:
+        """Why nothing may be sent at ``now`` (``quiet_hours``, ``weekend``), else ``None``."""
+        return quiet_reason(
+            now,
+            timezone=self.timezone,
+            start=self.settings.quiet_start,
+            end=self.settings.quiet_end,
+            weekends=self.settings.send_on_weekends,
+        )
+
     def invite(self, *, now: dt.datetime, by: str, dry_run: bool = False) -> OutreachResult:
-        """Invite every candidate who has not opted out; delivered ones become ``invited``."""
+        """Invite every candidate who has not opted out; delivered ones become ``invited``.
+
+        In quiet hours and on quiet weekends nothing is sent: the next run sends."""
+        reason = self.quiet(now)
+        if reason:
+            return OutreachResult((), dry_run=dry_run, deferred=reason)
         excluded = opted_out(self.engine, "champions")
         with self.engine.connect() as conn:
             rows = list(
@@ -150,12 +178,16 @@ class Outreach:
     ) -> OutreachResult:
         """Send each active champion with buddies this ISO week's digest (once per week).
 
-        Runs before ``digest_weekday`` in the week send nothing unless ``force``.
+        Runs before ``digest_weekday`` in the week send nothing unless ``force``, nor do runs in
+        quiet hours or on quiet weekends.
         """
         today = today or now.date()
         due = force or today.weekday() >= WEEKDAYS.index(self.settings.digest_weekday)
         if not due:
             return OutreachResult((), dry_run=dry_run, due=False)
+        reason = self.quiet(now)
+        if reason:  # the week's digest waits for the next run outside quiet times
+            return OutreachResult((), dry_run=dry_run, deferred=reason)
         year, week, _ = today.isocalendar()
         week_label = f"{year}-W{week:02d}"
         excluded = opted_out(self.engine, "champions")

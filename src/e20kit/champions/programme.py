@@ -94,6 +94,7 @@ def outreach(kit: Kit) -> Outreach:
         ),
         organisation=organisation.name,
         default_locale=organisation.default_locale,
+        timezone=organisation.timezone,
         step_titles=step_titles(kit),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -67,6 +68,13 @@ class ChampionsSettings(_Frozen):
     """Members who joined within this many days are newcomers (for pairing)."""
     digest_weekday: Weekday = "monday"
     """Digests go out on the first run on or after this weekday of each ISO week."""
+    quiet_start: dt.time = dt.time(18, 0)
+    """Start of quiet hours in the organisation's time zone: invitations and digests wait for
+    the first run after them..."""
+    quiet_end: dt.time = dt.time(8, 0)
+    """...which ends here. Equal start and end mean no quiet hours."""
+    send_on_weekends: bool = False
+    """Saturdays and Sundays are quiet unless this is true."""
     notifier: str = "log"
     """Name of the ``[notifiers.<name>]`` table that delivers invitations and digests."""
     templates_dir: Path | None = None

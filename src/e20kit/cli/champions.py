@@ -100,6 +100,9 @@ def _outreach_output(state: State, result: OutreachResult, as_json: bool) -> Non
     def human() -> None:
         if not result.due:
             click.echo("not due yet this week (digest_weekday); nothing sent")
+        if result.deferred:
+            what = "quiet hours" if result.deferred == "quiet_hours" else "weekend"
+            click.echo(f"{what} ([champions] quiet_start/quiet_end/send_on_weekends): nothing sent")
         for o in result.outcomes:
             line = f"{o.state.value:<13} {o.member_key}  {o.subject}"
             click.echo(line + (f"  ({o.error})" if o.error else ""))

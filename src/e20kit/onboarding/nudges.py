@@ -13,7 +13,6 @@ the cap does not hold it back).
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from ..delivery import (
     deliver,
     deliveries_since,
     opted_out,
+    quiet_reason,
     recipients,
 )
 from ..notifier import Message, Notifier
@@ -95,18 +95,16 @@ class NudgePlanner:
         self.settings = config.settings.onboarding.nudges
         self.env = env
         self.notifier = notifier
-        self.tz = zoneinfo.ZoneInfo(config.settings.organisation.timezone)
 
     def quiet(self, now: dt.datetime) -> str | None:
         """``weekend`` or ``quiet_hours`` when nothing may be sent at ``now``, else None."""
-        local = now.astimezone(self.tz)
-        if local.weekday() >= 5 and not self.settings.send_on_weekends:
-            return "weekend"
-        start, end, t = self.settings.quiet_start, self.settings.quiet_end, local.time()
-        if start == end:
-            return None
-        inside = start <= t < end if start < end else (t >= start or t < end)
-        return "quiet_hours" if inside else None
+        return quiet_reason(
+            now,
+            timezone=self.config.settings.organisation.timezone,
+            start=self.settings.quiet_start,
+            end=self.settings.quiet_end,
+            weekends=self.settings.send_on_weekends,
+        )
 
     def nudge(
         self, stuck: Sequence[Stuck], result: OnboardingResult, now: dt.datetime, *, dry_run: bool
