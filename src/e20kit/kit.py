@@ -186,7 +186,8 @@ class Kit:
     def champions_invite(
         self, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
     ) -> OutreachResult:
-        """Invite every candidate (at most once each, through the shared ledger)."""
+        """Invite every candidate, and remind invitees who have not answered (each message at
+        most once, through the shared ledger)."""
         from .champions import programme
 
         return programme.invite(self, dry_run=dry_run, now=now, by=by)

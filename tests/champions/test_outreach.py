@@ -222,3 +222,38 @@ def test_nothing_goes_out_in_quiet_hours_or_on_weekends(tmp_path: Path, sqlite_u
     morning = kit.champions_invite(now=NOW), kit.send_digests(now=NOW)  # Monday 09:00
     assert all(r.deferred is None and r.outcomes for r in morning)
     assert {m["kind"] for m in sent_messages(tmp_path)} == {"champions.invite", "champions.digest"}
+
+
+def test_an_invitee_who_does_not_answer_is_reminded_once(tmp_path: Path, sqlite_url: str) -> None:
+    kit = make_kit(tmp_path, sqlite_url, "reinvite_after_days = 14")
+    department(kit.engine, "Sales", 6, active_top=2)
+    (member,) = (n.member_key for n in kit.nominate_champions(now=NOW).nominated)
+    assert [o.state for o in kit.champions_invite(now=NOW).outcomes] == [DeliveryState.SENT]
+    assert kit.champions_invite(now=NOW + dt.timedelta(days=13)).outcomes == ()  # not yet
+    reminded = kit.champions_invite(now=NOW + dt.timedelta(days=14))
+    assert [o.key for o in reminded.outcomes] == [f"champions.invite:{member}:2"]
+    assert [(c.from_state, c.to_state) for c in reminded.changes] == [
+        (RosterState.INVITED, RosterState.INVITED)
+    ]
+    assert kit.champions_invite(now=NOW + dt.timedelta(days=60)).outcomes == ()  # two at most
+    subjects = [m["subject"] for m in sent_messages(tmp_path)]
+    assert len(subjects) == 2 and subjects[1].startswith("Reminder: ")
+    assert not subjects[0].startswith("Reminder")
+    assert _states(kit) == {RosterState.INVITED: 1}
+
+
+def test_no_reminder_for_an_answer_or_when_reminders_are_off(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    kit = make_kit(tmp_path, sqlite_url, "reinvite_after_days = 0")
+    department(kit.engine, "Sales", 6, active_top=2)
+    kit.nominate_champions(now=NOW)
+    kit.champions_invite(now=NOW)
+    assert kit.champions_invite(now=NOW + dt.timedelta(days=30)).outcomes == ()
+    (tmp_path / "other").mkdir()
+    other = make_kit(tmp_path / "other", sqlite_url.replace("store", "other"))
+    department(other.engine, "Ops", 6, active_top=2)
+    (member,) = (n.member_key for n in other.nominate_champions(now=NOW).nominated)
+    other.champions_invite(now=NOW)
+    other.set_champion_state(member, RosterState.ACTIVE, now=NOW + dt.timedelta(days=1))
+    assert other.champions_invite(now=NOW + dt.timedelta(days=30)).outcomes == ()

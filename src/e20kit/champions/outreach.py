@@ -26,11 +26,16 @@ from ..notifier import Message, Notifier, Recipient
 from ..store.schema import champion_buddies, champion_roster, identities
 from .messages import environment, render
 from .newcomers import Progress
-from .roster import RosterState, StateChange, set_state
+from .roster import RosterState, StateChange, note_invitation, set_state
 from .settings import WEEKDAYS, ChampionsSettings
 
 INVITE_KIND = "champions.invite"
 DIGEST_KIND = "champions.digest"
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """Stored times come back naive from SQLite; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -120,29 +125,19 @@ class Outreach:
         )
 
     def invite(self, *, now: dt.datetime, by: str, dry_run: bool = False) -> OutreachResult:
-        """Invite every candidate who has not opted out; delivered ones become ``invited``.
+        """Invite every candidate who has not opted out (delivered ones become ``invited``),
+        and invite again whoever has not answered ``reinvite_after_days`` after an invitation,
+        up to ``max_invitations``.
 
         In quiet hours and on quiet weekends nothing is sent: the next run sends."""
         reason = self.quiet(now)
         if reason:
             return OutreachResult((), dry_run=dry_run, deferred=reason)
         excluded = opted_out(self.engine, "champions")
-        with self.engine.connect() as conn:
-            rows = list(
-                conn.execute(
-                    sa.select(
-                        champion_roster.c.member_key,
-                        champion_roster.c.department,
-                        champion_roster.c.invite_attempt,
-                    )
-                    .where(champion_roster.c.state == RosterState.CANDIDATE.value)
-                    .order_by(champion_roster.c.department, champion_roster.c.member_key)
-                )
-            )
         outcomes: list[DeliveryOutcome] = []
         changes: list[StateChange] = []
         skipped: list[str] = []
-        for member, department, attempt in rows:
+        for member, department, attempt, reminder in self._invitees(now):
             if member in excluded:
                 skipped.append(member)
                 continue
@@ -152,6 +147,7 @@ class Outreach:
                 "buddy_cap": self.settings.buddy_cap,
                 "programme_url": self.settings.programme_url,
                 "contact": self.settings.contact,
+                "reminder": reminder,
             }
             message = self._message(
                 f"{INVITE_KIND}:{member}:{attempt}", INVITE_KIND, member, context
@@ -160,12 +156,43 @@ class Outreach:
                 self.engine, self.notifier_name, self.notifier, message, dry_run=dry_run, now=now
             )
             outcomes.append(outcome)
-            if not dry_run and outcome.state in (DeliveryState.SENT, DeliveryState.ALREADY_SENT):
-                note = f"invitation {outcome.key}"
+            if dry_run or outcome.state not in (DeliveryState.SENT, DeliveryState.ALREADY_SENT):
+                continue
+            note = f"invitation {outcome.key}"
+            if reminder:
+                changes.append(
+                    note_invitation(self.engine, member, attempt, by=by, now=now, note=note)
+                )
+            else:
                 changes.append(
                     set_state(self.engine, member, RosterState.INVITED, by=by, now=now, note=note)
                 )
         return OutreachResult(tuple(outcomes), tuple(changes), tuple(skipped), dry_run)
+
+    def _invitees(self, now: dt.datetime) -> list[tuple[str, str | None, int, bool]]:
+        """(member, department, attempt, reminder): candidates first, then the invitees due a
+        reminder, each in department order."""
+        roster = champion_roster.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    roster.member_key,
+                    roster.department,
+                    roster.invite_attempt,
+                    roster.state,
+                    roster.updated_at,
+                )
+                .where(roster.state.in_([RosterState.CANDIDATE.value, RosterState.INVITED.value]))
+                .order_by(roster.department, roster.member_key)
+            ).all()
+        wait = self.settings.reinvite_after_days
+        out = [(m, d, a, False) for m, d, a, state, _ in rows if state == RosterState.CANDIDATE]
+        for member, department, attempt, state, updated in rows:
+            if state != RosterState.INVITED or not wait or attempt >= self.settings.max_invitations:
+                continue
+            if _aware(updated) <= now - dt.timedelta(days=wait):
+                out.append((member, department, attempt + 1, True))
+        return out
 
     def digest(
         self,

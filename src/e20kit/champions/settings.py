@@ -66,6 +66,11 @@ class ChampionsSettings(_Frozen):
     """A newcomer counts as stalled this many days after joining without progress."""
     newcomer_days: int = Field(default=90, ge=1)
     """Members who joined within this many days are newcomers (for pairing)."""
+    reinvite_after_days: int = Field(default=14, ge=0, le=365)
+    """An invitee who has not answered this many days after an invitation is invited again
+    (0: never)."""
+    max_invitations: int = Field(default=2, ge=1, le=5)
+    """Invitations per nomination at most, the first one included."""
     digest_weekday: Weekday = "monday"
     """Digests go out on the first run on or after this weekday of each ISO week."""
     quiet_start: dt.time = dt.time(18, 0)

@@ -121,7 +121,8 @@ def _outreach_output(state: State, result: OutreachResult, as_json: bool) -> Non
 @pass_state
 @handle_errors
 def invite_cmd(state: State, dry_run: bool, by: str | None, as_json: bool) -> None:
-    """Invite every candidate through the configured notifier (at most once each)."""
+    """Invite every candidate through the configured notifier (at most once each), and remind
+    invitees who have not answered after [champions] reinvite_after_days."""
     kit = state.kit()
     with kit.lock("champions"):
         result = kit.champions_invite(dry_run=dry_run, by=by)
