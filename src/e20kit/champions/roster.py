@@ -193,24 +193,17 @@ def note_invitation(
     engine: sa.Engine, member_key: str, attempt: int, *, by: str, now: dt.datetime, note: str
 ) -> StateChange:
     """Record a further invitation to a member who is still ``invited`` (they stay so)."""
-    invited = RosterState.INVITED.value
+    invited = RosterState.INVITED
     with engine.begin() as conn:
         conn.execute(
             champion_roster.update()
-            .where(champion_roster.c.member_key == member_key, champion_roster.c.state == invited)
+            .where(
+                champion_roster.c.member_key == member_key,
+                champion_roster.c.state == invited.value,
+            )
             .values(invite_attempt=attempt, updated_at=now, updated_by=by[:100])
         )
-        conn.execute(
-            champion_history.insert().values(
-                member_key=member_key,
-                from_state=invited,
-                to_state=invited,
-                changed_at=now,
-                changed_by=by[:100],
-                note=note[:300],
-            )
-        )
-    return StateChange(member_key, RosterState.INVITED, RosterState.INVITED, now, by, note)
+        return record(conn, member_key, invited, invited, by=by, now=now, note=note)
 
 
 def set_state(
