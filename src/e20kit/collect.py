@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .store import schema
+from .store.chunks import chunks
 from .store.facts import FactRow, upsert_facts
 from .store.upsert import upsert
 
@@ -260,7 +261,7 @@ class Collector:
                     [{"k": k, "m": m} for k, m in pairs],
                 )
                 leaders = sorted({m for _, m in pairs})
-                for chunk in _chunks(leaders, 500):
+                for chunk in chunks(leaders, 500):
                     conn.execute(
                         members.update()
                         .where(members.c.member_key.in_(chunk))
@@ -416,11 +417,6 @@ def _upsert_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> N
     set_["active"] = stmt.excluded.active
     set_["updated_at"] = stmt.excluded.updated_at
     conn.execute(stmt.on_conflict_do_update(index_elements=["member_key"], set_=set_), list(rows))
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 __all__ = ["CollectResult", "Collector", "ConnectorRun", "PreparedConnector", "prepare_connectors"]

@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zoneinfo
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -49,6 +49,7 @@ import sqlalchemy as sa
 
 from .notifier import Message, Notifier, Recipient
 from .store import schema
+from .store.chunks import chunks
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +225,7 @@ def deliveries_since(
     ledger = schema.ledger
     out: dict[str, int] = {}
     with engine.connect() as conn:
-        for chunk in _chunks(sorted(member_keys), 500):
+        for chunk in chunks(sorted(member_keys), 500):
             rows = conn.execute(
                 sa.select(ledger.c.member_key, sa.func.count())
                 .where(
@@ -328,7 +329,7 @@ def recipients(
     emails: dict[str, str] = {}
     locales: dict[str, str | None] = {}
     with engine.connect() as conn:
-        for chunk in _chunks(sorted(member_keys), 500):
+        for chunk in chunks(sorted(member_keys), 500):
             rows = conn.execute(
                 sa.select(
                     ident.c.member_key,
@@ -382,11 +383,6 @@ def quiet_reason(
         return None
     inside = start <= t < end if start < end else (t >= start or t < end)
     return "quiet_hours" if inside else None
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 __all__ = [

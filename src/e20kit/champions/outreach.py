@@ -26,16 +26,11 @@ from ..notifier import Message, Notifier, Recipient
 from ..store.schema import champion_buddies, champion_roster, identities
 from .messages import environment, render
 from .newcomers import Progress
-from .roster import RosterState, StateChange, note_invitation, set_state
+from .roster import RosterState, StateChange, aware, note_invitation, set_state
 from .settings import WEEKDAYS, ChampionsSettings
 
 INVITE_KIND = "champions.invite"
 DIGEST_KIND = "champions.digest"
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """Stored times come back naive from SQLite; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -190,7 +185,7 @@ class Outreach:
         for member, department, attempt, state, updated in rows:
             if state != RosterState.INVITED or not wait or attempt >= self.settings.max_invitations:
                 continue
-            if _aware(updated) <= now - dt.timedelta(days=wait):
+            if aware(updated) <= now - dt.timedelta(days=wait):
                 out.append((member, department, attempt + 1, True))
         return out
 

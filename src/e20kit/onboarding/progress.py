@@ -8,18 +8,17 @@ and step, even when two code paths (a run and a mark) race.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import sqlalchemy as sa
 
 from ..store import schema
+from ..store.chunks import chunks
 from ..store.upsert import upsert
 from .settings import Checklist
 
 P = schema.onboarding_progress
-T = TypeVar("T")
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -111,7 +110,7 @@ def enrol(
         for key in keys
         for position, step in enumerate(checklist.steps, start=1)
     ]
-    for batch in _chunks(rows, 1000):
+    for batch in chunks(rows, 1000):
         upsert(conn, P, batch, update=[])
     for position, step in enumerate(checklist.steps, start=1):
         conn.execute(
@@ -120,7 +119,7 @@ def enrol(
             .values(position=position)
         )
     conn.execute(P.update().where(P.c.checklist == checklist.id).values(in_audience=False))
-    for chunk in _chunks(keys, 500):
+    for chunk in chunks(keys, 500):
         conn.execute(
             P.update()
             .where(P.c.checklist == checklist.id, P.c.member_key.in_(chunk))
@@ -173,7 +172,7 @@ def set_stalled(
             )
             .values(stalled_since=None, updated_at=now)
         )
-    for chunk in _chunks(sorted(not_stalled), 500):
+    for chunk in chunks(sorted(not_stalled), 500):
         conn.execute(
             P.update()
             .where(
@@ -212,11 +211,6 @@ def enrolled_in(conn: sa.Connection, member: str, step: str) -> list[str]:
             sa.select(P.c.checklist).where(P.c.member_key == member, P.c.step == step)
         ).scalars()
     )
-
-
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 __all__ = [

@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
 from ..vocab import CONTRIBUTION_ACTIONS, HELPING_ACTIONS, Feature
 from . import schema
 from .changes import mark_seen, take_changed_days
+from .chunks import chunks
 from .packs import SPAN_DAYS, repack
 
 log = logging.getLogger(__name__)
@@ -195,13 +196,6 @@ def _keep_masks(days: Iterable[dt.date]) -> dict[int, tuple[int, int, int, int]]
     return {span: (q[0], q[1], q[2], q[3]) for span, q in masks.items()}
 
 
-def _batches(
-    items: Sequence[tuple[dt.date, dt.date]], size: int
-) -> Iterator[Sequence[tuple[dt.date, dt.date]]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def _where(
     conn: sa.Connection, batch: Sequence[tuple[dt.date, dt.date]]
 ) -> tuple[str, dict[str, object]]:
@@ -241,7 +235,7 @@ def refresh(conn: sa.Connection) -> int:
         )
     totals, contributions = schema.day_totals, schema.contribution_days
     day_runs = runs(taken)
-    for batch in _batches(day_runs, _MAX_RUNS_PER_STATEMENT):
+    for batch in chunks(day_runs, _MAX_RUNS_PER_STATEMENT):
         where, params = _where(conn, batch)
         conn.execute(
             totals.delete().where(
