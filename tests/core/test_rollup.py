@@ -131,8 +131,7 @@ def test_a_day_byte_holds_features_and_the_creator_bit(store_url: str) -> None:
     day_bytes = b"".join(int(q).to_bytes(8, "little") for q in quads)
     assert row.span == span_of(day)
     assert day_bytes[offset] == FEATURE_BITS["wiki"] | FEATURE_BITS["chat"] | CREATOR
-    if offset + 1 < SPAN_DAYS:
-        assert day_bytes[offset + 1] == FEATURE_BITS["wiki"]  # active, but no contribution
+    assert day_bytes[offset + 1] == FEATURE_BITS["wiki"]  # active, but no contribution
     assert [tuple(t) for t in totals] == [("chat", 1, 1), ("wiki", 4, 0)]
     engine.dispose()
 

@@ -222,7 +222,8 @@ def refresh(conn: sa.Connection) -> int:
     if not taken:
         return 0
     spans = schema.activity_spans
-    for span, keep in _keep_masks(taken).items():
+    masks = _keep_masks(taken)
+    for span, keep in masks.items():
         conn.execute(
             spans.update()
             .where(spans.c.span == span)
@@ -267,7 +268,7 @@ def refresh(conn: sa.Connection) -> int:
         )
         conn.execute(sa.text(_containers_insert(where)), params)
         conn.execute(sa.text(_contributions_insert(dialect, where)), params)
-    touched = sorted(_keep_masks(taken))
+    touched = sorted(masks)
     emptied = conn.execute(
         spans.delete().where(
             spans.c.span.in_(touched),
