@@ -14,6 +14,7 @@ import numpy.typing as npt
 import sqlalchemy as sa
 
 from ..store.rollup import CREATOR
+from ..store.values import stored_date
 from .contributions import per_member
 from .cube import Cube, Ints, has_bits
 from .headline import MemberRows
@@ -62,15 +63,11 @@ def directory(conn: sa.Connection, leader_departments: tuple[str, ...]) -> dict[
     )
     # plain tuples from the driver (SQLite's ISO dates parse in C), as for the rollup's rows
     return {
-        str(key): Member(str(dept), bool(leader), _date(joined), bool(active))
+        str(key): Member(
+            str(dept), bool(leader), None if joined is None else stored_date(joined), bool(active)
+        )
         for key, dept, leader, joined, active in conn.execute(stmt).cursor.fetchall()
     }
-
-
-def _date(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
 
 
 @dataclass(frozen=True)

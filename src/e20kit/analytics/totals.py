@@ -11,6 +11,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from ..store.schema import day_totals
+from ..store.values import stored_date
 from .cube import Ints
 
 
@@ -35,10 +36,6 @@ class DayTotals:
         return slice((start - self.first).days, (end - self.first).days)
 
 
-def _day(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
 def load_totals(conn: sa.Connection, first: dt.date, end: dt.date) -> DayTotals:
     t = day_totals.c
     width = (end - first).days
@@ -59,7 +56,7 @@ def load_totals(conn: sa.Connection, first: dt.date, end: dt.date) -> DayTotals:
         .group_by(t.day, t.platform, t.feature)
     )
     for day, platform, feature, n, con, hlp in conn.execute(stmt):
-        col = (_day(day) - first).days
+        col = (stored_date(day) - first).days
         for key in (str(platform), None):
             contributions[key][col] += int(con or 0)
             helping[key][col] += int(hlp or 0)

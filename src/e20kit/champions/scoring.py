@@ -18,6 +18,7 @@ from ..errors import PluginError
 from ..extensions import ChampionSignal
 from ..models import Window
 from ..store.schema import facts, members
+from ..store.values import stored_date
 from ..vocab import CONTRIBUTION_ACTIONS, HELPING_ACTIONS
 from .settings import ChampionsSettings
 
@@ -149,12 +150,6 @@ def _log_scaled(value: float, top: float) -> float:
     return min(1.0, math.log1p(value) / math.log1p(top))
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def _plugin_values(signal: ChampionSignal, context: ScoringContext) -> Mapping[str, float]:
     try:
         values = dict(signal.compute(context))
@@ -199,7 +194,7 @@ def compute_scores(
     }
     scores = []
     for key, department, contributions, helping, breadth, weeks, last in rows:
-        last_day = _as_date(last)
+        last_day = None if last is None else stored_date(last)
         days_since = float((today - last_day).days) if last_day else float("inf")
         recency = max(0.0, 1.0 - days_since / settings.recency_days) if last_day else 0.0
         measured: tuple[tuple[str, float | None, float], ...] = (

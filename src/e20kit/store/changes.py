@@ -17,6 +17,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from . import schema
+from .values import stored_date
 
 _SEEN = "facts_rowid"
 
@@ -123,10 +124,7 @@ def take_changed_days(conn: sa.Connection) -> list[dt.date]:
     dirty = schema.rollup_dirty
     if conn.execute(sa.select(dirty.c.day).limit(1)).first() is None:
         return []  # a read, not a write: a read-only store still gets its reports
-    return [
-        day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
-        for (day,) in conn.execute(sa.delete(dirty).returning(dirty.c.day))
-    ]
+    return [stored_date(day) for (day,) in conn.execute(sa.delete(dirty).returning(dirty.c.day))]
 
 
 __all__ = ["install_triggers", "mark_seen", "take_changed_days"]
