@@ -19,7 +19,6 @@ from .groups import groups
 from .headline import (
     build_headline,
     member_rollup,
-    members_on_record,
     platform_members,
     series,
     series_start,
@@ -27,7 +26,7 @@ from .headline import (
 from .model import Metrics, PlatformFigures
 from .onboarding import onboarding_funnel
 from .period import Period
-from .permember import Member, directory, period_members
+from .permember import Member, directory, on_record, period_members
 from .settings import AnalyticsSettings
 from .totals import DayTotals, load_totals
 from .trends import trends
@@ -110,7 +109,7 @@ def _metrics(
     active = period_members(cube, period, current, people, newcomer_days=settings.newcomer_days)
     blocks = series(cube, totals, period, by_platform=True)
     headline, ineq = build_headline(
-        members_on_record(conn, period.end),
+        on_record(people, period.end),
         active.rows,
         blocks[None],
         helping=totals.helping_in(None, period.start, period.end),
@@ -118,7 +117,7 @@ def _metrics(
     )
     prev_rows = member_rollup(cube, previous.start, previous.end, before)
     prev_headline, _ = build_headline(
-        members_on_record(conn, previous.end),
+        on_record(people, previous.end),
         prev_rows[None],
         series(cube, totals, previous)[None],
         helping=totals.helping_in(None, previous.start, previous.end),
@@ -136,15 +135,7 @@ def _metrics(
             lorenz_points=points,
         )
         platforms.append(PlatformFigures(name, figures))
-    leaders, departments, heat = groups(
-        conn,
-        cube,
-        period,
-        people,
-        k=k,
-        period_active=active,
-        leader_departments=settings.leader_departments,
-    )
+    leaders, departments, heat = groups(cube, period, people, k=k, period_active=active)
     cohort_rows = cohorts(cube, period, people, weeks=settings.cohort_weeks, k=k)
     fresh = newcomers(
         cube, period, people, newcomer_days=settings.newcomer_days, k=k, period_active=active

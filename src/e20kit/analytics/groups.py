@@ -7,15 +7,15 @@ and is marked ``suppressed``; no query returns member keys.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import numpy as np
-import sqlalchemy as sa
 
 from .activity import full_blocks
 from .cube import Cube, merge_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
-from .permember import ActiveMembers, Member, members_subquery
+from .permember import ActiveMembers, Member
 from .sql import ratio
 
 LEADERS = "leaders"
@@ -30,15 +30,11 @@ GroupStats = tuple[int, int, int]
 
 
 def _group_stats(
-    conn: sa.Connection, msub: sa.Subquery, active: ActiveMembers
+    people: dict[str, Member], end: dt.date, active: ActiveMembers
 ) -> tuple[dict[GroupKey, int], dict[GroupKey, GroupStats]]:
-    sizes: dict[GroupKey, int] = {}
-    for dept, leader, n in conn.execute(
-        sa.select(msub.c.department, msub.c.leader, sa.func.count()).group_by(
-            msub.c.department, msub.c.leader
-        )
-    ):
-        sizes[(str(dept), bool(leader))] = int(n)
+    sizes: dict[GroupKey, int] = dict(
+        Counter((p.department, p.leader) for p in people.values() if p.on_record(end))
+    )
     known = active.group >= 0
     group = active.group[known]
     groups = len(active.groups)
@@ -77,21 +73,20 @@ def _sum(stats: list[GroupStats]) -> GroupStats:
 
 
 def groups(
-    conn: sa.Connection,
     cube: Cube,
     period: Period,
     people: dict[str, Member],
     *,
     k: int,
     period_active: ActiveMembers,
-    leader_departments: tuple[str, ...] = (),
 ) -> tuple[tuple[GroupFigures, ...], tuple[DepartmentFigures, ...], tuple[HeatCell, ...]]:
     """Leaders vs staff (overall, then per department), departments and the heat map.
 
-    ``period_active`` are the period's active members (:func:`.permember.period_members`).
+    ``period_active`` are the period's active members (:func:`.permember.period_members`),
+    ``people`` the members as :func:`.permember.directory` read them (groups count the members
+    on record at the period's end).
     """
-    msub = members_subquery(period, leader_departments)
-    sizes, stats = _group_stats(conn, msub, period_active)
+    sizes, stats = _group_stats(people, period.end, period_active)
     zero: GroupStats = (0, 0, 0)
     # Leaders plus staff add up to a total shown elsewhere, so when one of the pair is too
     # small both are suppressed (otherwise the small one follows by subtraction).

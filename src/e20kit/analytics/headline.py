@@ -21,7 +21,7 @@ from .cube import Bytes, Cube, Ints, active_days, features_used
 from .inequality import inequality
 from .model import Headline, Inequality, TimePoint
 from .period import Period
-from .sql import members, ratio
+from .sql import ratio
 from .totals import DayTotals
 
 
@@ -68,15 +68,6 @@ def member_rollup(
         if len(rows):
             out[name] = rows
     return out
-
-
-def members_on_record(conn: sa.Connection, end: dt.date) -> int:
-    """Members not deactivated who had joined by ``end`` (or whose joining day is unknown)."""
-    stmt = sa.select(sa.func.count()).where(
-        members.c.active == sa.true(),
-        sa.or_(members.c.joined_on.is_(None), members.c.joined_on < end),
-    )
-    return int(conn.execute(stmt).scalar_one())
 
 
 def platform_members(conn: sa.Connection) -> dict[str, int]:
@@ -170,7 +161,6 @@ __all__ = [
     "Series",
     "build_headline",
     "member_rollup",
-    "members_on_record",
     "platform_members",
     "series",
     "series_start",

@@ -22,22 +22,6 @@ from .period import Period
 from .sql import department_label, leader_flag, members
 
 
-def members_subquery(period: Period, leader_departments: tuple[str, ...]) -> sa.Subquery:
-    """Members on record at the period's end with their department label and leader flag."""
-    return (
-        sa.select(
-            members.c.member_key,
-            department_label().label("department"),
-            leader_flag(leader_departments).label("leader"),
-        )
-        .where(
-            members.c.active == sa.true(),
-            sa.or_(members.c.joined_on.is_(None), members.c.joined_on < period.end),
-        )
-        .subquery("m")
-    )
-
-
 @dataclass(frozen=True)
 class Member:
     """What the analytics know of a member besides activity."""
@@ -68,6 +52,11 @@ def directory(conn: sa.Connection, leader_departments: tuple[str, ...]) -> dict[
         )
         for key, dept, leader, joined, active in conn.execute(stmt).cursor.fetchall()
     }
+
+
+def on_record(people: dict[str, Member], end: dt.date) -> int:
+    """Members not deactivated who had joined by ``end`` (or whose joining day is unknown)."""
+    return sum(1 for person in people.values() if person.on_record(end))
 
 
 @dataclass(frozen=True)
@@ -116,4 +105,4 @@ def period_members(
     return ActiveMembers(rows, creator, newcomer, group, tuple(numbers))
 
 
-__all__ = ["ActiveMembers", "Member", "directory", "members_subquery", "period_members"]
+__all__ = ["ActiveMembers", "Member", "directory", "on_record", "period_members"]
