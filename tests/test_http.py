@@ -562,3 +562,21 @@ def test_truncated_body_is_asked_for_again() -> None:
         session = make_session("fake", base_url=server.url, settings=HttpSettings(retries=2))
         assert session.get("/data").json()["items"][-1] == 199
         assert server.injected.get("truncated", 0) >= 1
+
+
+def test_the_server_advertised_rate_paces_later_requests(
+    loopback: Loopback, clock: FakeClock
+) -> None:
+    loopback.replies = [ok(**{"X-Ratelimit-Limit": "4"})]
+    session = session_with(clock, base_url=loopback.url)
+    for _ in range(3):
+        session.get_json("/api/v4/users")
+    assert clock.sleeps == [pytest.approx(0.25)]  # first free; from then on 4 per second
+
+
+def test_a_configured_stricter_rate_is_kept(loopback: Loopback, clock: FakeClock) -> None:
+    loopback.replies = [ok(**{"X-Ratelimit-Limit": "100"})]
+    session = session_with(clock, rate_limit_per_s=1.0, base_url=loopback.url)
+    session.get_json("/x")
+    session.get_json("/x")
+    assert clock.sleeps == [1.0]

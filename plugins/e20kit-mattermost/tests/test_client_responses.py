@@ -22,6 +22,7 @@ from e20kit import (
     ConnectorAuthError,
     ConnectorRetriableError,
     Feature,
+    HttpSession,
     PluginContext,
     Replace,
     Window,
@@ -257,4 +258,5 @@ def test_client_paces_at_the_servers_advertised_rate() -> None:
     )
     c = connector()
     list(c.people())
-    assert c.client._limit == 10
+    session = c.client.session
+    assert isinstance(session, HttpSession) and session.rate_limit_per_s == 10

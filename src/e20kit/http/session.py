@@ -41,19 +41,41 @@ _ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 class _Gate:
     """What runs before every attempt (first try and each retry) and after every response."""
 
-    def __init__(self, limiter: TokenBucket | None, pacer: ServerPacer) -> None:
+    def __init__(
+        self,
+        limiter: TokenBucket | None,
+        pacer: ServerPacer,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = time.sleep,
+    ) -> None:
         self.limiter = limiter
         self.pacer = pacer
+        self._clock = clock
+        self._sleep = sleep
 
     def before_attempt(self) -> None:
         self.pacer.wait()
-        if self.limiter is not None:
-            self.limiter.acquire()
+        limiter = self.limiter
+        if limiter is not None:
+            limiter.acquire()
 
     def observe(self, headers: Mapping[str, str]) -> None:
         pause = self.pacer.observe(headers)
         if pause:
             log.debug("server rate limit nearly used up: pausing %.2f s", pause)
+        self._adopt(headers.get("X-Ratelimit-Limit"))
+
+    def _adopt(self, advertised: str | None) -> None:
+        """Pace at the rate the server advertises (``X-Ratelimit-Limit``, requests per second,
+        as Mattermost sends it) when it is stricter than the configured one."""
+        try:
+            rate = float(advertised) if advertised else 0.0
+        except ValueError:
+            return
+        if rate > 0 and (self.limiter is None or rate < self.limiter.rate):
+            self.limiter = TokenBucket(rate, clock=self._clock, sleep=self._sleep)
+            log.debug("server allows %.0f requests/s: pacing to it", rate)
 
 
 class PacedRetry(Retry):
@@ -213,6 +235,14 @@ class HttpSession(requests.Session):
         self.body_retries = 0
         """Re-requests of a safe method whose body broke off mid-transfer; urllib3's retries end
         when the headers arrive, so a truncated body needs this second, bounded line."""
+        self._gate: _Gate | None = None
+
+    @property
+    def rate_limit_per_s(self) -> float | None:
+        """The rate this session paces at now: the configured one, or the server's once it
+        advertised a stricter one (``None``: not paced)."""
+        limiter = self._gate.limiter if self._gate is not None else None
+        return limiter.rate if limiter is not None else None
 
     def url(self, path: str) -> str:
         """``path`` joined to ``base_url`` (keeping its path prefix, e.g. ``/wiki``)."""
@@ -307,7 +337,7 @@ def make_session(
         sleep=sleep,
         wall_clock=wall_clock,
     )
-    gate = _Gate(limiter, pacer)
+    gate = _Gate(limiter, pacer, clock=clock, sleep=sleep)
     retry = PacedRetry(
         total=settings.retries,
         connect=settings.retries,
@@ -337,6 +367,7 @@ def make_session(
     )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
+    session._gate = gate
     session.headers["User-Agent"] = USER_AGENT
     session.verify = settings.verify_tls
     return session

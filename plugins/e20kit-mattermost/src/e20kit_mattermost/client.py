@@ -16,7 +16,7 @@ from typing import Any
 import requests
 
 from e20kit import ConnectorFatalError
-from e20kit.http import TokenBucket, json_or_error
+from e20kit.http import json_or_error
 
 API = "/api/v4"
 MAX_PER_PAGE = 200
@@ -48,32 +48,17 @@ class MattermostClient:
         self.per_page = min(per_page, MAX_PER_PAGE)
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.session.headers["Accept"] = "application/json"
-        self._bucket: TokenBucket | None = None
-        self._limit: float | None = None
         self._on_request = on_request
 
     # -- transport -------------------------------------------------------------------------
 
-    def _observe(self, response: requests.Response) -> None:
-        """Pace at the server's advertised rate so it never has to answer 429."""
-        raw = response.headers.get("X-Ratelimit-Limit")
-        try:
-            limit = float(raw) if raw else None
-        except ValueError:
-            limit = None
-        if limit and limit > 0 and limit != self._limit:
-            self._limit = limit
-            self._bucket = TokenBucket(limit)
-            log.debug("%s: server allows %.0f requests/s; pacing to it", self.connector, limit)
-
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One call; returns the decoded JSON body or raises a ConnectorError."""
-        if self._bucket is not None:
-            self._bucket.acquire()
+        # the core's session paces at the server's advertised rate (X-Ratelimit-Limit) and
+        # pauses before its quota runs out, so the server never has to answer 429
         if self._on_request is not None:
             self._on_request(method, path)
         response = self.session.request(method, API + path, **kwargs)
-        self._observe(response)
         return json_or_error(response, connector=self.connector, secrets=self.secrets)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
