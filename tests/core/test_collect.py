@@ -88,7 +88,7 @@ def test_bad_row_names_file_line_column_and_loads_nothing(tmp_path: Path, store_
         result = kit.collect(today=dt.date(2026, 10, 25))
         run = result.runs[0]
         assert not result.ok
-        assert "activity.csv line 7" in (run.error or "") and "'action'" in (run.error or "")
+        assert "activity.csv] line 7, column 'action'" in (run.error or "")
         assert fact_rows(kit) == []
 
 

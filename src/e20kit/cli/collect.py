@@ -39,9 +39,14 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
     def human() -> None:
         for run in result.runs:
             if run.ok and not state.quiet:
+                skipped = (
+                    f", {run.facts_skipped} skipped (person ids not in the directory)"
+                    if run.facts_skipped
+                    else ""
+                )
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
-                    f"{run.facts_deleted} replaced"
+                    f"{run.facts_deleted} replaced{skipped}"
                 )
             elif not run.ok:
                 click.echo(f"{run.name}: FAILED: {run.error}", err=True)
