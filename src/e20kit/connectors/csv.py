@@ -100,8 +100,7 @@ class CsvConnector:
                     for row in reader:
                         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
                 except csv.Error as err:
-                    line = reader.line_num
-                    column = _long_column(path, line, header, self.settings)
+                    line, column = _long_field(path, reader.line_num, header, self.settings)
                     raise self._error(
                         path,
                         f"line {line}, column {column!r}: not readable as CSV: {err}",
@@ -255,15 +254,20 @@ def _utf16(path: Path) -> bool:
     return head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) == 4 and 0 in head[1::2])
 
 
-def _long_column(path: Path, line: int, header: tuple[str, ...], settings: CsvSettings) -> str:
-    """Best guess of the column of an over-long field: the longest field of that line."""
+def _long_field(
+    path: Path, from_line: int, header: tuple[str, ...], settings: CsvSettings
+) -> tuple[int, str]:
+    """Line and column of the first field over the csv module's limit, from ``from_line`` on."""
+    limit = csv.field_size_limit()
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
-            if number == line:
-                parts = raw.decode(settings.encoding, "replace").split(settings.delimiter)
-                widest = max(range(len(parts)), key=lambda i: len(parts[i]))
-                return header[widest] if widest < len(header) else f"#{widest + 1}"
-    return "?"
+            if number < from_line:
+                continue
+            parts = raw.decode(settings.encoding, "replace").split(settings.delimiter)
+            for i, part in enumerate(parts):
+                if len(part) > limit:
+                    return number, header[i] if i < len(header) else f"#{i + 1}"
+    return from_line, "?"
 
 
 def _digest(path: Path) -> str:
