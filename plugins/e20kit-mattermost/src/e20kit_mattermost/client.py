@@ -4,19 +4,34 @@ It knows Mattermost's paging rules (``per_page`` at most 200, ``/reports/users``
 at most 100, the 1000-post cap of ``since``) and its rate-limit headers. Errors come from the
 core's mapping helpers, so they name the connector and the redacted endpoint and carry the
 server's ``id``, ``message``, ``status_code`` and ``request_id``; a 429 body is plain text and is
-shown as such.
+shown as such. Every answer is parsed into the models of :mod:`.payloads` before it is returned,
+so a malformed one is a ConnectorFatalError naming the endpoint and the field.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
+from pydantic import BaseModel
 
-from e20kit import ConnectorFatalError
 from e20kit.http import json_or_error
+
+from .payloads import (
+    Channel,
+    ChannelMember,
+    Made,
+    Post,
+    PostList,
+    Status,
+    Team,
+    TeamMember,
+    User,
+    UserReport,
+    parse,
+)
 
 API = "/api/v4"
 MAX_PER_PAGE = 200
@@ -27,7 +42,7 @@ STATUS_BATCH = 200
 
 log = logging.getLogger("e20kit.mattermost")
 
-Json = dict[str, Any]
+M = TypeVar("M", bound=BaseModel)
 
 
 class MattermostClient:
@@ -64,21 +79,24 @@ class MattermostClient:
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=dict(params or {}))
 
-    def _list(self, data: Any, path: str) -> list[Json]:
-        if not isinstance(data, list):
-            raise ConnectorFatalError(
-                f"malformed response: expected a JSON array, got {type(data).__name__}",
-                connector=self.connector,
-                endpoint=API + path,
-            )
-        return [item for item in data if isinstance(item, dict)]
+    def parsed(self, model: Any, data: Any, path: str) -> Any:
+        """``data`` of ``path`` validated as ``model``, or a ConnectorFatalError naming both."""
+        return parse(
+            model, data, connector=self.connector, endpoint=API + path, secrets=self.secrets
+        )
 
-    def paged(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Json]:
+    def _list(self, model: type[M], data: Any, path: str) -> list[M]:
+        items: list[M] = self.parsed(list[model], data, path)  # type: ignore[valid-type]
+        return items
+
+    def paged(
+        self, path: str, model: type[M], params: Mapping[str, Any] | None = None
+    ) -> Iterator[M]:
         """Every item of a ``page``/``per_page`` listing; stops at the first short page."""
         page = 0
         while True:
             query = {**(params or {}), "page": page, "per_page": self.per_page}
-            items = self._list(self.get(path, query), path)
+            items = self._list(model, self.get(path, query), path)
             yield from items
             if len(items) < self.per_page:
                 return
@@ -86,50 +104,47 @@ class MattermostClient:
 
     # -- directory -------------------------------------------------------------------------
 
-    def me(self) -> Json:
-        data = self.get("/users/me")
-        if not isinstance(data, dict) or not data.get("id"):
-            raise ConnectorFatalError(
-                "malformed response: /users/me has no id", connector=self.connector
-            )
-        return data
+    def me(self) -> User:
+        user: User = self.parsed(User, self.get("/users/me"), "/users/me")
+        return user
 
-    def users(self) -> Iterator[Json]:
+    def users(self) -> Iterator[User]:
         """Active and deactivated users (the listing returns both without a filter)."""
-        return self.paged("/users")
+        return self.paged("/users", User)
 
-    def teams(self, *, admin: bool, me: str = "me") -> list[Json]:
+    def teams(self, *, admin: bool, me: str = "me") -> list[Team]:
         """All teams for a system admin, the token user's teams otherwise."""
         if admin:
-            return list(self.paged("/teams"))
-        return self._list(self.get(f"/users/{me}/teams"), f"/users/{me}/teams")
+            return list(self.paged("/teams", Team))
+        path = f"/users/{me}/teams"
+        return self._list(Team, self.get(path), path)
 
-    def team_members(self, team_id: str) -> Iterator[Json]:
-        return self.paged(f"/teams/{team_id}/members")
+    def team_members(self, team_id: str) -> Iterator[TeamMember]:
+        return self.paged(f"/teams/{team_id}/members", TeamMember)
 
-    def all_channels(self) -> Iterator[Json]:
+    def all_channels(self) -> Iterator[Channel]:
         """Public and private channels of every team (needs ``manage_system``)."""
-        return self.paged("/channels", {"include_deleted": "false"})
+        return self.paged("/channels", Channel, {"include_deleted": "false"})
 
-    def team_channels(self, team_id: str) -> Iterator[Json]:
+    def team_channels(self, team_id: str) -> Iterator[Channel]:
         """A team's public channels (any team member may list them)."""
-        return self.paged(f"/teams/{team_id}/channels")
+        return self.paged(f"/teams/{team_id}/channels", Channel)
 
-    def channel_members(self, channel_id: str) -> Iterator[Json]:
-        return self.paged(f"/channels/{channel_id}/members")
+    def channel_members(self, channel_id: str) -> Iterator[ChannelMember]:
+        return self.paged(f"/channels/{channel_id}/members", ChannelMember)
 
-    def user_channels(self, user_id: str, team_id: str) -> list[Json]:
+    def user_channels(self, user_id: str, team_id: str) -> list[Channel]:
         """A member's channels in a team, including their direct and group messages."""
         path = f"/users/{user_id}/teams/{team_id}/channels"
-        return self._list(self.get(path), path)
+        return self._list(Channel, self.get(path), path)
 
-    def statuses(self, user_ids: Sequence[str]) -> Iterator[Json]:
+    def statuses(self, user_ids: Sequence[str]) -> Iterator[Status]:
         for start in range(0, len(user_ids), STATUS_BATCH):
             batch = list(user_ids[start : start + STATUS_BATCH])
             path = "/users/status/ids"
-            yield from self._list(self.request("POST", path, json=batch), path)
+            yield from self._list(Status, self.request("POST", path, json=batch), path)
 
-    def user_reports(self, date_range: str) -> Iterator[Json]:
+    def user_reports(self, date_range: str) -> Iterator[UserReport]:
         """``/reports/users`` with cursor paging (``from_column_value`` + ``from_id``)."""
         cursor: dict[str, str] = {}
         while True:
@@ -140,33 +155,24 @@ class MattermostClient:
                 "date_range": date_range,
                 **cursor,
             }
-            rows = self._list(self.get("/reports/users", params), "/reports/users")
+            path = "/reports/users"
+            rows = self._list(UserReport, self.get(path, params), path)
             yield from rows
             if len(rows) < REPORT_PAGE_SIZE:
                 return
             last = rows[-1]
-            cursor = {"from_column_value": str(last.get("username", "")), "from_id": last["id"]}
+            cursor = {"from_column_value": last.username, "from_id": last.id}
 
     # -- posts -----------------------------------------------------------------------------
 
-    def _post_list(self, data: Any, path: str) -> list[Json]:
+    def _post_list(self, data: Any, path: str) -> list[Post]:
         """A ``PostList`` (``order`` + ``posts`` map) as a list in ``order``."""
-        if not isinstance(data, dict) or not isinstance(data.get("posts") or {}, dict):
-            raise ConnectorFatalError(
-                "malformed response: expected a PostList with 'order' and 'posts'",
-                connector=self.connector,
-                endpoint=API + path,
-            )
-        posts: dict[str, Json] = data.get("posts") or {}
-        order: list[str] = data.get("order") or list(posts)
-        seen = [posts[i] for i in order if i in posts]
-        listed = set(order)
-        seen.extend(p for i, p in posts.items() if i not in listed)
-        return seen
+        posts: PostList = self.parsed(PostList, data, path)
+        return posts.in_order()
 
     def posts_since(
         self, channel_id: str, since_ms: int, *, include_deleted: bool = False
-    ) -> list[Json]:
+    ) -> list[Post]:
         """Posts created or changed after ``since_ms``, deleted ones flagged (<= 1000).
 
         ``include_deleted`` (system admins only) asks explicitly for deleted posts; the server
@@ -178,7 +184,7 @@ class MattermostClient:
             params["include_deleted"] = "true"
         return self._post_list(self.get(path, params), path)
 
-    def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Json]:
+    def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Post]:
         """Live posts newest first, page by page, until a page reaches ``stop_before_ms``."""
         path = f"/channels/{channel_id}/posts"
         page = 0
@@ -188,33 +194,26 @@ class MattermostClient:
             yield from posts
             if len(posts) < self.per_page:
                 return
-            if min(int(p.get("create_at") or 0) for p in posts) < stop_before_ms:
+            if min(p.create_at for p in posts) < stop_before_ms:
                 return
             page += 1
 
-    def recent_posts(self, channel_id: str, count: int) -> list[Json]:
+    def recent_posts(self, channel_id: str, count: int) -> list[Post]:
         path = f"/channels/{channel_id}/posts"
         return self._post_list(self.get(path, {"page": 0, "per_page": count}), path)
 
     # -- messaging -------------------------------------------------------------------------
 
-    def direct_channel(self, user_a: str, user_b: str) -> Json:
+    def direct_channel(self, user_a: str, user_b: str) -> Made:
         """The DM channel of two users, created if needed (answers 201)."""
-        data = self.request("POST", "/channels/direct", json=[user_a, user_b])
-        if not isinstance(data, dict) or not data.get("id"):
-            raise ConnectorFatalError(
-                "malformed response: /channels/direct has no id", connector=self.connector
-            )
-        return data
+        path = "/channels/direct"
+        made: Made = self.parsed(Made, self.request("POST", path, json=[user_a, user_b]), path)
+        return made
 
-    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Json:
+    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Made:
         body = {"channel_id": channel_id, "message": message, "props": dict(props)}
-        data = self.request("POST", "/posts", json=body)
-        if not isinstance(data, dict):
-            raise ConnectorFatalError(
-                "malformed response: /posts did not return a post", connector=self.connector
-            )
-        return data
+        made: Made = self.parsed(Made, self.request("POST", "/posts", json=body), "/posts")
+        return made
 
 
 __all__ = ["API", "MAX_PER_PAGE", "REPORT_PAGE_SIZE", "SINCE_CAP", "MattermostClient"]

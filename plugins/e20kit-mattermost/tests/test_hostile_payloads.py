@@ -1,0 +1,129 @@
+"""Malformed Mattermost answers are one typed error naming connector, endpoint and field.
+
+A directory that is not a list of people stores nothing of the run; posts with broken fields
+fail the connector without a traceback; facts of ids the directory does not list are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from e20kit_mattermost.fake import MattermostFake
+
+from e20kit import Kit
+from e20kit.sandbox import Request, Response
+from e20kit.store import schema
+from e20kit.testing import table_rows
+
+KitFactory = Callable[..., Kit]
+Mutation = Callable[[Any], Any]
+
+
+def garble(fake: MattermostFake, path: str, mutate: Mutation, *, times: int | None = None) -> None:
+    """Answers of ``path`` (a regular expression on the request path) go through ``mutate``.
+
+    ``times`` limits how many answers are garbled (None: all of them).
+    """
+    original = fake.api.router
+    pattern = re.compile(path)
+    left = [times]
+
+    def router(request: Request) -> Response:
+        response = original(request)
+        if response.status != 200 or not pattern.fullmatch(request.path) or left[0] == 0:
+            return response
+        if left[0] is not None:
+            left[0] -= 1
+        return Response.json(mutate(json.loads(response.body)))
+
+    fake.api.router = router  # type: ignore[assignment]
+
+
+def first_post(mutate: Callable[[dict[str, Any]], Any]) -> Mutation:
+    """A PostList mutation that changes its first post (when it has one)."""
+
+    def change(body: Any) -> Any:
+        posts = body.get("posts") or {}
+        if posts:
+            key = next(iter(posts))
+            posts[key] = mutate(dict(posts[key]))
+        return body
+
+    return change
+
+
+POSTS = r"/api/v4/channels/[^/]+/posts"
+
+
+def _set(**fields: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda item: {**item, **fields}
+
+
+def _drop(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda item: {k: v for k, v in item.items() if k != name}
+
+
+def _first(change: Callable[[dict[str, Any]], Any]) -> Mutation:
+    return lambda items: [change(items[0]), *items[1:]] if items else items
+
+
+CASES: dict[str, tuple[str, Mutation, str]] = {
+    "users_strings": ("/api/v4/users", lambda _: ["alice", "bob", 3], "field 0"),
+    "users_empty": ("/api/v4/users", lambda _: [], "does not include the token's own user"),
+    "users_object": ("/api/v4/users", lambda _: {"users": []}, "(the whole answer)"),
+    "team_delete_at_object": ("/api/v4/teams", _first(_set(delete_at={"at": 1})), "0.delete_at"),
+    "team_without_id": ("/api/v4/teams", _first(_drop("id")), "field 0.id"),
+    "member_user_id_object": (
+        r"/api/v4/teams/[^/]+/members",
+        _first(_set(user_id={"id": "x"})),
+        "0.user_id",
+    ),
+    "post_user_id_object": (POSTS, first_post(_set(user_id={"id": 1})), ".user_id"),
+    "post_values_strings": (POSTS, first_post(lambda _: "a post"), "field posts."),
+    "order_number": (POSTS, lambda body: {**body, "order": 5}, "field order"),
+    "create_at_text": (POSTS, first_post(_set(create_at="yesterday")), ".create_at"),
+    "create_at_huge": (POSTS, first_post(_set(create_at=1e20)), ".create_at"),
+    "create_at_year_30000": (POSTS, first_post(_set(create_at=884_541_340_800_000)), ".create_at"),
+    "create_at_missing": (POSTS, first_post(_drop("create_at")), ".create_at"),
+    "channel_last_post_text": (
+        "/api/v4/channels",
+        _first(_set(last_post_at="soon")),
+        "0.last_post_at",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_malformed_answer_is_one_typed_error(
+    case: str, fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+) -> None:
+    path, mutate, field = CASES[case]
+    garble(fake, path, mutate)
+    kit = make_kit(fake.url, sqlite_url)
+    run = kit.collect(today=today).runs[0]
+    assert not run.ok and run.error_type == "ConnectorFatalError", run.error
+    error = run.error or ""
+    assert error.startswith("[chat /api/v4/") and "malformed response" in error
+    assert field in error, error
+    if path in ("/api/v4/users", "/api/v4/teams") or "members" in path:
+        # the directory failed: nothing of the run is stored, no fact keyed to a guess
+        assert table_rows(kit.engine, schema.facts) == []
+        assert table_rows(kit.engine, schema.identities) == []
+
+
+def test_a_fact_of_an_unlisted_id_is_skipped_and_counted(
+    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+) -> None:
+    ghost = "ghost0000000000000000000000"
+    garble(fake, POSTS, first_post(_set(user_id=ghost)))
+    kit = make_kit(fake.url, sqlite_url)
+    run = kit.collect(today=today).runs[0]
+    assert run.ok, run.error
+    assert run.facts_skipped >= 1
+    ids = {row[1] for row in table_rows(kit.engine, schema.identities)}
+    assert ghost not in ids
