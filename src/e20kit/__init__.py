@@ -45,6 +45,8 @@ from .extensions import (
 from .findings import Evidence, Finding, Reason, Severity
 from .http import (
     HttpSession,
+    RateAdvice,
+    RatePolicy,
     describe_endpoint,
     json_or_error,
     make_session,
@@ -94,6 +96,8 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "RateAdvice",
+    "RatePolicy",
     "Reason",
     "Recipient",
     "Replace",

@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 import requests
 from pydantic import BaseModel
 
+from .http.policy import RatePolicy
 from .models import Activity, Checkpoint, Person, Replace, Window
 
 ActivityItem = Activity | Checkpoint | Replace
@@ -70,6 +71,7 @@ class SessionFactory(Protocol):
         rate_limit_per_s: float | None = None,
         max_concurrency: int | None = None,
         allowed_methods: Collection[str] = ...,
+        rate_policy: RatePolicy | None = None,
     ) -> requests.Session: ...
 
 

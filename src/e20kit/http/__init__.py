@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .mapping import RETRIABLE_STATUSES, error_from_exception, json_or_error, raise_for_status
 from .pacing import ServerPacer, TokenBucket
+from .policy import RateAdvice, RatePolicy
 from .redaction import MASK, describe_endpoint, redact
 from .session import (
     DEFAULT_ALLOWED_METHODS,
@@ -18,6 +19,7 @@ from .session import (
     PacedRetry,
     make_session,
 )
+from .settings import HttpSettings
 
 __all__ = [
     "DEFAULT_ALLOWED_METHODS",
@@ -26,7 +28,10 @@ __all__ = [
     "RETRY_STATUSES",
     "USER_AGENT",
     "HttpSession",
+    "HttpSettings",
     "PacedRetry",
+    "RateAdvice",
+    "RatePolicy",
     "ServerPacer",
     "TokenBucket",
     "describe_endpoint",

@@ -22,10 +22,11 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .._version import __version__
-from ..config import HttpSettings
 from .mapping import error_from_exception, json_or_error
 from .pacing import Clock, ServerPacer, Sleep, TokenBucket
+from .policy import RatePolicy
 from .redaction import REGISTERED, describe_endpoint, install_log_filter
+from .settings import HttpSettings
 
 log = logging.getLogger("e20kit.http")
 
@@ -46,13 +47,19 @@ class _Gate:
         limiter: TokenBucket | None,
         pacer: ServerPacer,
         *,
+        policy: RatePolicy | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
+        wall_clock: Clock = time.time,
     ) -> None:
         self.limiter = limiter
         self.pacer = pacer
+        self.policy = policy
         self._clock = clock
         self._sleep = sleep
+        self._wall_clock = wall_clock
+        self._lock = threading.Lock()
+        self.retries = 0
 
     def before_attempt(self) -> None:
         self.pacer.wait()
@@ -60,22 +67,29 @@ class _Gate:
         if limiter is not None:
             limiter.acquire()
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        pause = self.pacer.observe(headers)
-        if pause:
-            log.debug("server rate limit nearly used up: pausing %.2f s", pause)
-        self._adopt(headers.get("X-Ratelimit-Limit"))
+    def count_retry(self) -> None:
+        with self._lock:
+            self.retries += 1
 
-    def _adopt(self, advertised: str | None) -> None:
-        """Pace at the rate the server advertises (``X-Ratelimit-Limit``, requests per second,
-        as Mattermost sends it) when it is stricter than the configured one."""
-        try:
-            rate = float(advertised) if advertised else 0.0
-        except ValueError:
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Apply the plugin's rate policy to one response's headers."""
+        if self.policy is None:
             return
-        if rate > 0 and (self.limiter is None or rate < self.limiter.rate):
-            self.limiter = TokenBucket(rate, clock=self._clock, sleep=self._sleep)
-            log.debug("server allows %.0f requests/s: pacing to it", rate)
+        advice = self.policy.advise(headers, now=self._wall_clock())
+        if advice is None:
+            return
+        if advice.pause_s:
+            pause = self.pacer.pause(advice.pause_s)
+            log.debug("rate policy: pausing %.2f s", pause)
+        if advice.rate_per_s:
+            self._adopt(advice.rate_per_s)
+
+    def _adopt(self, rate: float) -> None:
+        """Pace at ``rate`` from now on when it is stricter than the one in force."""
+        with self._lock:
+            if rate > 0 and (self.limiter is None or rate < self.limiter.rate):
+                self.limiter = TokenBucket(rate, clock=self._clock, sleep=self._sleep)
+                log.debug("rate policy: pacing to %.2f requests/s", rate)
 
 
 class PacedRetry(Retry):
@@ -130,6 +144,8 @@ class PacedRetry(Retry):
             delay = self.get_retry_after(response)
         if not delay:
             delay = self.get_backoff_time()
+        if self.gate is not None:
+            self.gate.count_retry()
         log.debug("%s: retry %d, sleeping %.2f s", self.connector, len(self.history), delay)
         if delay > 0:
             self.sleep_fn(delay)
@@ -238,9 +254,15 @@ class HttpSession(requests.Session):
         self._gate: _Gate | None = None
 
     @property
+    def retry_count(self) -> int:
+        """Retries this session made so far (status, connection and read retries, and bodies
+        asked for again); the collect summary prints it once per connector."""
+        return self._gate.retries if self._gate is not None else 0
+
+    @property
     def rate_limit_per_s(self) -> float | None:
-        """The rate this session paces at now: the configured one, or the server's once it
-        advertised a stricter one (``None``: not paced)."""
+        """The rate this session paces at now: the configured one, or the rate policy's once it
+        advised a stricter one (``None``: not paced)."""
         limiter = self._gate.limiter if self._gate is not None else None
         return limiter.rate if limiter is not None else None
 
@@ -263,6 +285,8 @@ class HttpSession(requests.Session):
                 except requests.exceptions.ChunkedEncodingError:
                     if attempt + 1 == attempts:
                         raise
+                    if self._gate is not None:
+                        self._gate.count_retry()
                     log.debug("%s: body of %s broke off; asking again", self.connector, verb)
             raise AssertionError("unreachable")  # pragma: no cover
         except requests.RequestException as exc:
@@ -304,7 +328,7 @@ def make_session(
     rate_limit_per_s: float | None = None,
     max_concurrency: int | None = None,
     allowed_methods: Collection[str] = DEFAULT_ALLOWED_METHODS,
-    ratelimit_reserve: int | None = None,
+    rate_policy: RatePolicy | None = None,
     sleep: Sleep = time.sleep,
     clock: Clock = time.monotonic,
     wall_clock: Clock = time.time,
@@ -313,16 +337,15 @@ def make_session(
 
     ``rate_limit_per_s`` and ``max_concurrency`` are the connector's own limits; the stricter of
     them and ``settings`` wins. ``secrets`` are masked in every log line and error.
-    ``ratelimit_reserve`` (default ``max_concurrency - 1``) is how many requests may still be left
-    in the server's window when the session pauses until its reset. ``sleep``, ``clock`` and
-    ``wall_clock`` exist for tests.
+    ``rate_policy`` reads the vendor's own rate-limit headers (see :class:`RatePolicy`); without
+    one the session knows only ``Retry-After``. ``sleep``, ``clock`` and ``wall_clock`` exist for
+    tests.
     """
     settings = settings or HttpSettings()
     rate = _merged(settings.rate_limit_per_s, rate_limit_per_s)
     concurrency = int(_merged(settings.max_concurrency, max_concurrency) or 1)
     if concurrency < 1:
         raise ValueError("max_concurrency must be at least 1")
-    reserve = concurrency - 1 if ratelimit_reserve is None else ratelimit_reserve
 
     session = HttpSession(connector, base_url=base_url, secrets=secrets)
     session.body_retries = settings.retries
@@ -330,14 +353,10 @@ def make_session(
     install_log_filter()
 
     limiter = TokenBucket(rate, clock=clock, sleep=sleep) if rate else None
-    pacer = ServerPacer(
-        reserve=reserve,
-        max_wait_s=settings.backoff_max_s,
-        clock=clock,
-        sleep=sleep,
-        wall_clock=wall_clock,
+    pacer = ServerPacer(max_wait_s=settings.backoff_max_s, clock=clock, sleep=sleep)
+    gate = _Gate(
+        limiter, pacer, policy=rate_policy, clock=clock, sleep=sleep, wall_clock=wall_clock
     )
-    gate = _Gate(limiter, pacer, clock=clock, sleep=sleep)
     retry = PacedRetry(
         total=settings.retries,
         connect=settings.retries,

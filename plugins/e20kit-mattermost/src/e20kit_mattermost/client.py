@@ -54,8 +54,8 @@ class MattermostClient:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One call; returns the decoded JSON body or raises a ConnectorError."""
-        # the core's session paces at the server's advertised rate (X-Ratelimit-Limit) and
-        # pauses before its quota runs out, so the server never has to answer 429
+        # the session's MattermostRatePolicy paces at the advertised X-Ratelimit-Limit and
+        # pauses before the quota runs out, so the server never has to answer 429
         if self._on_request is not None:
             self._on_request(method, path)
         response = self.session.request(method, API + path, **kwargs)
