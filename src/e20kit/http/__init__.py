@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .mapping import RETRIABLE_STATUSES, error_from_exception, json_or_error, raise_for_status
 from .pacing import ServerPacer, TokenBucket
+from .payload import parse_payload
 from .policy import RateAdvice, RatePolicy
 from .redaction import MASK, describe_endpoint, redact
 from .session import (
@@ -38,6 +39,7 @@ __all__ = [
     "error_from_exception",
     "json_or_error",
     "make_session",
+    "parse_payload",
     "raise_for_status",
     "redact",
 ]

@@ -14,9 +14,10 @@ import re
 import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import requests
+from pydantic import TypeAdapter
 from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
@@ -24,11 +25,13 @@ from urllib3.util.retry import Retry
 from .._version import __version__
 from .mapping import error_from_exception, json_or_error
 from .pacing import Clock, ServerPacer, Sleep, TokenBucket
+from .payload import parse_payload
 from .policy import RatePolicy
 from .redaction import REGISTERED, describe_endpoint, install_log_filter
 from .settings import HttpSettings
 
 log = logging.getLogger("e20kit.http")
+M = TypeVar("M")
 
 USER_AGENT = f"e20kit/{__version__}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -307,6 +310,16 @@ class HttpSession(requests.Session):
         """GET ``path`` and return its JSON body, raising the matching ConnectorError otherwise."""
         response = self.get(path, **kwargs)
         return json_or_error(response, connector=self.connector, secrets=self.secrets)
+
+    def get_model(self, path: str, model: type[M] | TypeAdapter[M], **kwargs: Any) -> M:
+        """GET ``path`` and return its JSON body parsed as ``model`` (see :func:`parse_payload`);
+        a body of the wrong shape raises :class:`~e20kit.errors.ConnectorPayloadError`."""
+        response = self.get(path, **kwargs)
+        data = json_or_error(response, connector=self.connector, secrets=self.secrets)
+        endpoint = response.url or self.url(path)
+        return parse_payload(
+            model, data, connector=self.connector, endpoint=endpoint, secrets=self.secrets
+        )
 
     def __repr__(self) -> str:
         base = describe_endpoint(self.base_url, self.secrets) if self.base_url else None
