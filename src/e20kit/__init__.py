@@ -47,12 +47,19 @@ from .extensions import (
 )
 from .findings import Evidence, Finding, Reason, Severity
 from .http import (
+    DEFAULT_MAX_PAGES,
     HttpSession,
+    Page,
     RateAdvice,
     RatePolicy,
+    body_cursor_pages,
     describe_endpoint,
     json_or_error,
+    link_header_pages,
     make_session,
+    next_link_pages,
+    offset_pages,
+    page_number_pages,
     parse_payload,
     raise_for_status,
     redact,
@@ -64,6 +71,7 @@ from .plugins import hookimpl
 from .vocab import Action, Feature
 
 __all__ = [
+    "DEFAULT_MAX_PAGES",
     "Action",
     "Activity",
     "ActivityItem",
@@ -100,6 +108,7 @@ __all__ = [
     "Notifier",
     "NotifierError",
     "NotifierType",
+    "Page",
     "Person",
     "PluginContext",
     "PluginError",
@@ -118,11 +127,16 @@ __all__ = [
     "StoreError",
     "Window",
     "__version__",
+    "body_cursor_pages",
     "describe_endpoint",
     "hookimpl",
     "json_or_error",
+    "link_header_pages",
     "load_config",
     "make_session",
+    "next_link_pages",
+    "offset_pages",
+    "page_number_pages",
     "parse_payload",
     "raise_for_status",
     "redact",

@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from .mapping import RETRIABLE_STATUSES, error_from_exception, json_or_error, raise_for_status
 from .pacing import ServerPacer, TokenBucket
+from .paging import (
+    DEFAULT_MAX_PAGES,
+    Page,
+    body_cursor_pages,
+    link_header_pages,
+    next_link_pages,
+    offset_pages,
+    page_number_pages,
+)
 from .payload import parse_payload
 from .policy import RateAdvice, RatePolicy
 from .redaction import MASK, describe_endpoint, redact
@@ -24,6 +33,7 @@ from .settings import HttpSettings
 
 __all__ = [
     "DEFAULT_ALLOWED_METHODS",
+    "DEFAULT_MAX_PAGES",
     "MASK",
     "RETRIABLE_STATUSES",
     "RETRY_STATUSES",
@@ -31,14 +41,20 @@ __all__ = [
     "HttpSession",
     "HttpSettings",
     "PacedRetry",
+    "Page",
     "RateAdvice",
     "RatePolicy",
     "ServerPacer",
     "TokenBucket",
+    "body_cursor_pages",
     "describe_endpoint",
     "error_from_exception",
     "json_or_error",
+    "link_header_pages",
     "make_session",
+    "next_link_pages",
+    "offset_pages",
+    "page_number_pages",
     "parse_payload",
     "raise_for_status",
     "redact",
