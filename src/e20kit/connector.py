@@ -12,10 +12,10 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-import requests
 from pydantic import BaseModel
 
 from .http.policy import RatePolicy
+from .http.session import HttpSession
 from .models import Activity, Checkpoint, Person, Replace, Window
 
 ActivityItem = Activity | Checkpoint | Replace
@@ -72,7 +72,7 @@ class SessionFactory(Protocol):
         max_concurrency: int | None = None,
         allowed_methods: Collection[str] = ...,
         rate_policy: RatePolicy | None = None,
-    ) -> requests.Session: ...
+    ) -> HttpSession: ...
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import responses
+from e20kit_mattermost.client import MattermostClient
 from e20kit_mattermost.connector import MattermostConnector
 from e20kit_mattermost.counting import start_ms, tally
 from e20kit_mattermost.ratelimit import MattermostRatePolicy
@@ -21,6 +22,7 @@ from e20kit import (
     Activity,
     Checkpoint,
     ConnectorAuthError,
+    ConnectorPayloadError,
     ConnectorRetriableError,
     Feature,
     HttpSession,
@@ -307,3 +309,13 @@ def test_the_pause_holds_back_the_next_request() -> None:
     session.get_json("/api/v4/x")
     session.get_json("/api/v4/x")
     assert sleeps and sleeps[0] == pytest.approx(2.0, abs=0.1)
+
+
+@responses.activate
+def test_a_directory_that_is_not_a_list_of_objects_is_one_payload_error() -> None:
+    responses.get(API + "/users", json=["alice", "bob", 3])
+    client = MattermostClient(make_session("chat", base_url=URL), token=TOKEN, connector="chat")
+    with pytest.raises(ConnectorPayloadError) as info:
+        list(client.users())
+    assert str(info.value).startswith("[chat /api/v4/users] malformed response: 0: ")
+    assert "Input should be a valid dictionary" in str(info.value)
