@@ -23,6 +23,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .._version import __version__
+from .bounds import CURRENT, POOL_CLASSES, DeadlineExceeded, ResponseTooLarge, Watch, read_bounded
 from .mapping import error_from_exception, json_or_error
 from .pacing import Clock, ServerPacer, Sleep, TokenBucket
 from .payload import parse_payload
@@ -169,14 +170,23 @@ class PacedAdapter(HTTPAdapter):
         max_concurrency: int,
         secrets: Sequence[str],
         clock: Clock,
+        deadline_s: float = 120.0,
+        max_response_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self.e20kit_connector = connector
         self.e20kit_secrets: tuple[str, ...] = tuple(secrets)
         self.timeout_s = timeout_s
+        self.deadline_s = deadline_s
+        self.max_response_bytes = max_response_bytes
         self.gate = gate
         self.semaphore = threading.BoundedSemaphore(max_concurrency)
         self._clock = clock
         super().__init__(max_retries=retry, pool_maxsize=max(max_concurrency, 1))
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """Pools whose every attempt arms the request's deadline (see :mod:`.bounds`)."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = POOL_CLASSES
 
     def _timeout(self, timeout: _Timeout) -> float | tuple[float, float]:
         """Requests has no default timeout; a request without one could hang a cron run forever."""
@@ -186,6 +196,18 @@ class PacedAdapter(HTTPAdapter):
             connect, read = timeout
             return (connect, self.timeout_s if read is None else read)
         return timeout
+
+    def _log_failure(
+        self, request: requests.PreparedRequest, where: str, start: float, exc: Exception
+    ) -> None:
+        log.debug(
+            "%s %s %s failed after %.0f ms: %s",
+            self.e20kit_connector,
+            request.method,
+            where,
+            (self._clock() - start) * 1000,
+            type(exc).__name__,
+        )
 
     def send(
         self,
@@ -197,9 +219,11 @@ class PacedAdapter(HTTPAdapter):
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         where = describe_endpoint(str(request.url), self.e20kit_secrets)
+        watch = Watch(self.deadline_s)
         with self.semaphore:
             self.gate.before_attempt()
             start = self._clock()
+            CURRENT.watch = watch
             try:
                 response = super().send(
                     request,
@@ -209,18 +233,22 @@ class PacedAdapter(HTTPAdapter):
                     cert=cert,
                     proxies=proxies,
                 )
-                if not stream:
-                    response.content  # noqa: B018 - read the body while holding the slot
-            except Exception as exc:
-                log.debug(
-                    "%s %s %s failed after %.0f ms: %s",
-                    self.e20kit_connector,
-                    request.method,
-                    where,
-                    (self._clock() - start) * 1000,
-                    type(exc).__name__,
-                )
+                if not stream:  # read the body while holding the slot and the deadline
+                    read_bounded(response, self.max_response_bytes)
+            except requests.RequestException as exc:
+                self._log_failure(request, where, start, exc)
+                if watch.fired and not isinstance(exc, ResponseTooLarge):
+                    raise DeadlineExceeded(
+                        f"no complete answer within deadline_s = {self.deadline_s:g}",
+                        request=request,
+                    ) from None
                 raise
+            except Exception as exc:
+                self._log_failure(request, where, start, exc)
+                raise
+            finally:
+                watch.disarm()
+                CURRENT.watch = None
         self.gate.observe(response.headers)
         log.debug(
             "%s %s %s -> %s in %.0f ms",
@@ -396,6 +424,8 @@ def make_session(
         max_concurrency=concurrency,
         secrets=session.secrets,
         clock=clock,
+        deadline_s=settings.deadline_s,
+        max_response_bytes=settings.max_response_bytes,
     )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
