@@ -302,9 +302,27 @@ def test_connection_reset_every_time_is_a_retriable_error(
     assert str(err).startswith(f"[mm {loopback.url}/api/v4/users?token=***]")
     assert TOKEN not in str(err) and TOKEN not in repr(err)
     assert err.__cause__ is None and err.__context__ is None
-    assert "Retrying" in caplog.text  # urllib3's own warning, which quotes the URL...
+    assert "Retrying" in caplog.text  # urllib3's own line, which quotes the URL...
     assert TOKEN not in caplog.text  # ...passes through the redacting filter
     assert len(loopback.paths) == FAST.retries + 1
+
+
+def test_retries_are_counted_and_never_warned_about(
+    loopback: Loopback, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    loopback.replies = ["reset", (503, {}, b""), ok({"ok": True})]
+    session = session_with(clock)
+    caplog.set_level(logging.INFO)
+    assert session.get_json(f"{loopback.url}/x") == {"ok": True}
+    assert session.retry_count == 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    caplog.clear()
+    caplog.set_level(logging.DEBUG)
+    loopback.paths.clear()
+    session.get_json(f"{loopback.url}/x")
+    retrying = [r for r in caplog.records if r.getMessage().startswith("Retrying (")]
+    assert retrying and all(r.levelno == logging.DEBUG for r in retrying)
+    assert session.retry_count == 4
 
 
 def test_refused_connection_names_connector_and_endpoint() -> None:

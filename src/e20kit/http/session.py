@@ -124,6 +124,13 @@ class PacedRetry(Retry):
         kw.setdefault("connector", self.connector)
         return super().new(**kw)
 
+    def increment(self, *args: Any, **kwargs: Any) -> Self:
+        """Count every retry granted (urllib3 raises instead once they are used up)."""
+        granted = super().increment(*args, **kwargs)
+        if self.gate is not None:
+            self.gate.count_retry()
+        return granted
+
     def parse_retry_after(self, retry_after: str) -> float:
         if re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*", retry_after):
             seconds = float(retry_after)
@@ -148,8 +155,6 @@ class PacedRetry(Retry):
             delay = self.get_retry_after(response)
         if not delay:
             delay = self.get_backoff_time()
-        if self.gate is not None:
-            self.gate.count_retry()
         log.debug("%s: retry %d, sleeping %.2f s", self.connector, len(self.history), delay)
         if delay > 0:
             self.sleep_fn(delay)
