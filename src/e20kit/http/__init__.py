@@ -1,12 +1,19 @@
 """Shared HTTP layer for every connector and notifier; see docs/http.md.
 
-:func:`make_session` builds a ``requests.Session`` with timeouts, urllib3 retries honouring
-``Retry-After``, client- and server-side pacing, bounded concurrency and redacted logging.
-:func:`raise_for_status` and :func:`json_or_error` turn responses into ConnectorErrors.
+:func:`make_session` builds a ``requests.Session`` with timeouts, a deadline per attempt, a cap on
+the decompressed body, urllib3 retries honouring ``Retry-After``, client-side pacing and the
+plugin's :class:`RatePolicy`, bounded concurrency and redacted logging. :func:`raise_for_status`
+and :func:`json_or_error` turn responses into ConnectorErrors; :func:`parse_payload` checks their
+shape; the ``*_pages`` helpers page through listings.
 """
 
 from __future__ import annotations
 
+from ..errors import (
+    ConnectorDeadlineError,
+    ConnectorPayloadError,
+    ConnectorResponseTooLargeError,
+)
 from .mapping import RETRIABLE_STATUSES, error_from_exception, json_or_error, raise_for_status
 from .pacing import ServerPacer, TokenBucket
 from .paging import (
@@ -38,6 +45,9 @@ __all__ = [
     "RETRIABLE_STATUSES",
     "RETRY_STATUSES",
     "USER_AGENT",
+    "ConnectorDeadlineError",
+    "ConnectorPayloadError",
+    "ConnectorResponseTooLargeError",
     "HttpSession",
     "HttpSettings",
     "PacedRetry",
