@@ -22,6 +22,7 @@ from e20kit import (
     make_session,
 )
 from e20kit.http import HttpSettings
+from e20kit.http.bounds import Watch
 
 TOKEN = "tok-bounds-6502"
 
@@ -166,3 +167,22 @@ def test_a_body_within_the_cap_is_read_whole(server: tuple[str, Script]) -> None
         "chat", settings=settings(max_response_mb=1, deadline_s=30), base_url=url
     )
     assert len(session.get_json("/x")) == 100_001
+
+
+def test_the_watchdog_sweeps_out_finished_requests() -> None:
+    from e20kit.http.bounds import _Watchdog
+
+    class Conn:
+        sock = None
+
+    dog = _Watchdog()
+    for _ in range(10_000):
+        watch = Watch(3600)
+        dog.schedule(watch, 1, 1e12)  # far beyond any platform's wait limit, on purpose
+        watch.disarm()
+    live = Watch(3600)
+    live.arm(Conn())
+    dog.schedule(live, 1, 1e12)
+    assert len(dog._heap) <= 4096 + 1
+    assert any(entry[2] is live for entry in dog._heap)
+    live.disarm()

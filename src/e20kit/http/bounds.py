@@ -24,6 +24,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 CHUNK_BYTES = 64 * 1024
 """Body read size; urllib3 (>= 2.6) never decodes more than this per read."""
+_COMPACT_MIN = 4096
+"""Watchdog entries allowed before the finished ones are swept out."""
 
 
 class DeadlineExceeded(requests.exceptions.Timeout):
@@ -75,6 +77,10 @@ class Watch:
             self._done = True
             self._sock = None
 
+    def pending(self, token: int) -> bool:
+        """Whether the watchdog entry for attempt ``token`` still matters."""
+        return not self._done and token == self._token
+
     def expire(self, token: int) -> None:
         """Called by the watchdog: stop the attempt ``token`` if it is still running."""
         with self._lock:
@@ -101,10 +107,17 @@ class _Watchdog:
         self._heap: list[tuple[float, int, Watch, int]] = []
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._compact_at = _COMPACT_MIN
 
     def schedule(self, watch: Watch, token: int, at: float) -> None:
         with self._cond:
             heapq.heappush(self._heap, (at, next(self._order), watch, token))
+            if len(self._heap) > self._compact_at:
+                # finished requests leave their entries behind; drop them now and then so a
+                # busy process does not hold deadline_s worth of them
+                self._heap = [e for e in self._heap if e[2].pending(e[3])]
+                heapq.heapify(self._heap)
+                self._compact_at = max(_COMPACT_MIN, 2 * len(self._heap))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="e20kit-http-deadlines", daemon=True
@@ -120,7 +133,7 @@ class _Watchdog:
                 at, _, watch, token = self._heap[0]
                 delay = at - time.monotonic()
                 if delay > 0:
-                    self._cond.wait(delay)
+                    self._cond.wait(min(delay, 60.0))  # huge deadlines overflow the wait
                     continue
                 heapq.heappop(self._heap)
             watch.expire(token)
