@@ -73,19 +73,19 @@ def _first(change: Callable[[dict[str, Any]], Any]) -> Mutation:
 
 
 CASES: dict[str, tuple[str, Mutation, str]] = {
-    "users_strings": ("/api/v4/users", lambda _: ["alice", "bob", 3], "field 0"),
+    "users_strings": ("/api/v4/users", lambda _: ["alice", "bob", 3], "] malformed response: 0: "),
     "users_empty": ("/api/v4/users", lambda _: [], "does not include the token's own user"),
-    "users_object": ("/api/v4/users", lambda _: {"users": []}, "(the whole answer)"),
+    "users_object": ("/api/v4/users", lambda _: {"users": []}, "(root)"),
     "team_delete_at_object": ("/api/v4/teams", _first(_set(delete_at={"at": 1})), "0.delete_at"),
-    "team_without_id": ("/api/v4/teams", _first(_drop("id")), "field 0.id"),
+    "team_without_id": ("/api/v4/teams", _first(_drop("id")), "0.id: "),
     "member_user_id_object": (
         r"/api/v4/teams/[^/]+/members",
         _first(_set(user_id={"id": "x"})),
         "0.user_id",
     ),
     "post_user_id_object": (POSTS, first_post(_set(user_id={"id": 1})), ".user_id"),
-    "post_values_strings": (POSTS, first_post(lambda _: "a post"), "field posts."),
-    "order_number": (POSTS, lambda body: {**body, "order": 5}, "field order"),
+    "post_values_strings": (POSTS, first_post(lambda _: "a post"), "posts."),
+    "order_number": (POSTS, lambda body: {**body, "order": 5}, "order: "),
     "create_at_text": (POSTS, first_post(_set(create_at="yesterday")), ".create_at"),
     "create_at_huge": (POSTS, first_post(_set(create_at=1e20)), ".create_at"),
     "create_at_year_30000": (POSTS, first_post(_set(create_at=884_541_340_800_000)), ".create_at"),
@@ -106,7 +106,7 @@ def test_a_malformed_answer_is_one_typed_error(
     garble(fake, path, mutate)
     kit = make_kit(fake.url, sqlite_url)
     run = kit.collect(today=today).runs[0]
-    assert not run.ok and run.error_type == "ConnectorFatalError", run.error
+    assert not run.ok and run.error_type == "ConnectorPayloadError", run.error
     error = run.error or ""
     assert error.startswith("[chat /api/v4/") and "malformed response" in error
     assert field in error, error

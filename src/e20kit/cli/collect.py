@@ -38,6 +38,7 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
 
     def human() -> None:
         for run in result.runs:
+            retries = f", {run.retries} retries" if run.retries else ""
             if run.ok and not state.quiet:
                 skipped = (
                     f", {run.facts_skipped} skipped (person ids not in the directory)"
@@ -46,10 +47,10 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
                 )
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
-                    f"{run.facts_deleted} replaced{skipped}"
+                    f"{run.facts_deleted} replaced{skipped}{retries}"
                 )
             elif not run.ok:
-                click.echo(f"{run.name}: FAILED: {run.error}", err=True)
+                click.echo(f"{run.name}: FAILED: {run.error}{retries}", err=True)
 
     emit(state, result.as_dict(), human)
     if not result.ok:

@@ -5,19 +5,24 @@ at most 100, the 1000-post cap of ``since``) and its rate-limit headers. Errors 
 core's mapping helpers, so they name the connector and the redacted endpoint and carry the
 server's ``id``, ``message``, ``status_code`` and ``request_id``; a 429 body is plain text and is
 shown as such. Every answer is parsed into the models of :mod:`.payloads` before it is returned,
-so a malformed one is a ConnectorFatalError naming the endpoint and the field.
+so a malformed one is one ConnectorPayloadError naming the endpoint and the field.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-import requests
 from pydantic import BaseModel
 
-from e20kit.http import json_or_error
+from e20kit import (
+    HttpSession,
+    body_cursor_pages,
+    json_or_error,
+    page_number_pages,
+    parse_payload,
+)
 
 from .payloads import (
     Channel,
@@ -30,7 +35,6 @@ from .payloads import (
     TeamMember,
     User,
     UserReport,
-    parse,
 )
 
 API = "/api/v4"
@@ -50,12 +54,11 @@ class MattermostClient:
 
     def __init__(
         self,
-        session: requests.Session,
+        session: HttpSession,
         *,
         token: str,
         connector: str,
         per_page: int = MAX_PER_PAGE,
-        on_request: Callable[[str, str], None] | None = None,
     ) -> None:
         self.session = session
         self.connector = connector
@@ -63,50 +66,54 @@ class MattermostClient:
         self.per_page = min(per_page, MAX_PER_PAGE)
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.session.headers["Accept"] = "application/json"
-        self._on_request = on_request
 
     # -- transport -------------------------------------------------------------------------
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One call; returns the decoded JSON body or raises a ConnectorError."""
-        # the core's session paces at the server's advertised rate (X-Ratelimit-Limit) and
-        # pauses before its quota runs out, so the server never has to answer 429
-        if self._on_request is not None:
-            self._on_request(method, path)
+        # the session's MattermostRatePolicy paces at the advertised X-Ratelimit-Limit and
+        # pauses before the quota runs out, so the server never has to answer 429
         response = self.session.request(method, API + path, **kwargs)
         return json_or_error(response, connector=self.connector, secrets=self.secrets)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=dict(params or {}))
 
-    def parsed(self, model: Any, data: Any, path: str) -> Any:
-        """``data`` of ``path`` validated as ``model``, or a ConnectorFatalError naming both."""
-        return parse(
+    def parsed(self, model: type[M], data: Any, path: str) -> M:
+        """``data`` of ``path`` as ``model``, or one ConnectorPayloadError naming the field."""
+        return parse_payload(
             model, data, connector=self.connector, endpoint=API + path, secrets=self.secrets
         )
 
     def _list(self, model: type[M], data: Any, path: str) -> list[M]:
-        items: list[M] = self.parsed(list[model], data, path)  # type: ignore[valid-type]
+        """A JSON array of ``model`` objects, or one ConnectorPayloadError naming the field."""
+        items: list[M] = parse_payload(
+            list[model],  # type: ignore[valid-type]
+            data,
+            connector=self.connector,
+            endpoint=API + path,
+            secrets=self.secrets,
+        )
         return items
 
     def paged(
         self, path: str, model: type[M], params: Mapping[str, Any] | None = None
     ) -> Iterator[M]:
         """Every item of a ``page``/``per_page`` listing; stops at the first short page."""
-        page = 0
-        while True:
-            query = {**(params or {}), "page": page, "per_page": self.per_page}
-            items = self._list(model, self.get(path, query), path)
-            yield from items
-            if len(items) < self.per_page:
-                return
-            page += 1
+        pages = page_number_pages(
+            self.session,
+            API + path,
+            items=lambda body: self._list(model, body, path),
+            size=self.per_page,
+            params=params,
+        )
+        for page in pages:
+            yield from page.items
 
     # -- directory -------------------------------------------------------------------------
 
     def me(self) -> User:
-        user: User = self.parsed(User, self.get("/users/me"), "/users/me")
-        return user
+        return self.parsed(User, self.get("/users/me"), "/users/me")
 
     def users(self) -> Iterator[User]:
         """Active and deactivated users (the listing returns both without a filter)."""
@@ -146,29 +153,35 @@ class MattermostClient:
 
     def user_reports(self, date_range: str) -> Iterator[UserReport]:
         """``/reports/users`` with cursor paging (``from_column_value`` + ``from_id``)."""
-        cursor: dict[str, str] = {}
-        while True:
-            params = {
-                "page_size": REPORT_PAGE_SIZE,
-                "sort_column": "Username",
-                "direction": "next",
-                "date_range": date_range,
-                **cursor,
-            }
-            path = "/reports/users"
-            rows = self._list(UserReport, self.get(path, params), path)
-            yield from rows
+        path = "/reports/users"
+
+        def after_last(rows: list[UserReport]) -> dict[str, str] | None:
             if len(rows) < REPORT_PAGE_SIZE:
-                return
+                return None
             last = rows[-1]
-            cursor = {"from_column_value": last.username, "from_id": last.id}
+            return {"from_column_value": last.username, "from_id": last.id}
+
+        params = {
+            "page_size": REPORT_PAGE_SIZE,
+            "sort_column": "Username",
+            "direction": "next",
+            "date_range": date_range,
+        }
+        pages = body_cursor_pages(
+            self.session,
+            API + path,
+            next_params=lambda body: after_last(self._list(UserReport, body, path)),
+            items=lambda body: self._list(UserReport, body, path),
+            params=params,
+        )
+        for page in pages:
+            yield from page.items
 
     # -- posts -----------------------------------------------------------------------------
 
     def _post_list(self, data: Any, path: str) -> list[Post]:
         """A ``PostList`` (``order`` + ``posts`` map) as a list in ``order``."""
-        posts: PostList = self.parsed(PostList, data, path)
-        return posts.in_order()
+        return self.parsed(PostList, data, path).in_order()
 
     def posts_since(
         self, channel_id: str, since_ms: int, *, include_deleted: bool = False
@@ -187,16 +200,16 @@ class MattermostClient:
     def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Post]:
         """Live posts newest first, page by page, until a page reaches ``stop_before_ms``."""
         path = f"/channels/{channel_id}/posts"
-        page = 0
-        while True:
-            data = self.get(path, {"page": page, "per_page": self.per_page})
-            posts = self._post_list(data, path)
-            yield from posts
-            if len(posts) < self.per_page:
+        pages = page_number_pages(
+            self.session,
+            API + path,
+            items=lambda body: self._post_list(body, path),
+            size=self.per_page,
+        )
+        for page in pages:
+            yield from page.items
+            if page.items and min(p.create_at for p in page.items) < stop_before_ms:
                 return
-            if min(p.create_at for p in posts) < stop_before_ms:
-                return
-            page += 1
 
     def recent_posts(self, channel_id: str, count: int) -> list[Post]:
         path = f"/channels/{channel_id}/posts"
@@ -207,13 +220,11 @@ class MattermostClient:
     def direct_channel(self, user_a: str, user_b: str) -> Made:
         """The DM channel of two users, created if needed (answers 201)."""
         path = "/channels/direct"
-        made: Made = self.parsed(Made, self.request("POST", path, json=[user_a, user_b]), path)
-        return made
+        return self.parsed(Made, self.request("POST", path, json=[user_a, user_b]), path)
 
     def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Made:
         body = {"channel_id": channel_id, "message": message, "props": dict(props)}
-        made: Made = self.parsed(Made, self.request("POST", "/posts", json=body), "/posts")
-        return made
+        return self.parsed(Made, self.request("POST", "/posts", json=body), "/posts")
 
 
 __all__ = ["API", "MAX_PER_PAGE", "REPORT_PAGE_SIZE", "SINCE_CAP", "MattermostClient"]

@@ -35,6 +35,7 @@ from .client import SINCE_CAP, MattermostClient
 from .counting import CHAT_TYPES, day_of, facts, start_ms, tally
 from .directory import Directory, active_since, list_directory
 from .payloads import Channel, Post
+from .ratelimit import MattermostRatePolicy
 from .settings import PLATFORM, MattermostSettings
 
 log = logging.getLogger("e20kit.mattermost")
@@ -65,6 +66,7 @@ class MattermostConnector:
             secrets=(token,),
             rate_limit_per_s=settings.rate_limit_per_s,
             allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "POST"}),
+            rate_policy=MattermostRatePolicy(),
         )
         self.client = MattermostClient(
             session, token=token, connector=context.name, per_page=settings.page_size

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from e20kit import ConnectorAuthError, ConnectorFatalError, Person
+from e20kit import ConnectorAuthError, ConnectorFatalError, ConnectorPayloadError, Person
 
 from .client import API, MattermostClient
 from .counting import CHANNEL_TYPES, day_of
@@ -95,7 +95,7 @@ def list_directory(client: MattermostClient, settings: MattermostSettings) -> Di
         else:
             d.users.append(user)
     if not listed_me:
-        raise ConnectorFatalError(
+        raise ConnectorPayloadError(
             f"malformed response: the user listing ({len(d.users) + len(bots)} users) does not "
             "include the token's own user; refusing to attribute activity without a directory",
             connector=client.connector,
@@ -158,9 +158,9 @@ def _read_reports(
             # Not permitted (403): optional data.
             log.info("%s: no days-active figures: %s", client.connector, err)
             return
+        except ConnectorPayloadError:
+            raise  # a malformed answer is an error, not a missing feature
         except ConnectorFatalError as err:
-            if getattr(err, "field", None) is not None:
-                raise  # a malformed answer is an error, not a missing feature
             # A server without the reports API (404): optional data.
             log.info("%s: no days-active figures: %s", client.connector, err)
             return

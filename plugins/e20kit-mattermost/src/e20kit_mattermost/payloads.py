@@ -1,17 +1,15 @@
 """The Mattermost answers the connector reads, as small models of just the fields it uses.
 
-Every response is parsed here before anything reads it, so a malformed answer (a list of
-strings where users are expected, ``delete_at`` as an object, a post without ``create_at``, a
-timestamp in the year 30000) is one typed error naming the connector, the endpoint and the
-field, never a ``KeyError`` or ``TypeError`` deep in the counting. Unknown fields are ignored:
-the server adds fields in every release.
+Every response is parsed (:func:`e20kit.parse_payload`) before anything reads it, so a
+malformed answer (a list of strings where users are expected, ``delete_at`` as an object, a
+post without ``create_at``, a timestamp in the year 30000) is one typed error naming the
+connector, the endpoint and the field, never a ``KeyError`` or ``TypeError`` deep in the
+counting. Unknown fields are ignored: the server adds fields in every release.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -19,13 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    TypeAdapter,
-    ValidationError,
 )
-
-from e20kit import ConnectorFatalError
-
-T = TypeVar("T")
 
 MAX_MS = 4_102_444_800_000
 """2100-01-01 in milliseconds: a later (or negative) timestamp is a malformed answer."""
@@ -135,33 +127,6 @@ class Made(_Payload):
     id: Id
 
 
-@cache
-def _adapter(model: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(model)
-
-
-def parse(
-    model: Any, data: Any, *, connector: str, endpoint: str, secrets: Sequence[str] = ()
-) -> Any:
-    """``data`` as ``model`` (a model or a type such as ``list[User]``), or one typed error.
-
-    The error names the connector, the endpoint and the path of the first bad field; it never
-    repeats the value (it could be anything, a secret included).
-    """
-    try:
-        return _adapter(model).validate_python(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(the whole answer)"
-        more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-        raise ConnectorFatalError(
-            f"malformed response: field {field}: {first['msg']}{more}",
-            connector=connector,
-            endpoint=endpoint,
-            field=field,
-        ) from None
-
-
 __all__ = [
     "MAX_MS",
     "Channel",
@@ -175,5 +140,4 @@ __all__ = [
     "TeamMember",
     "User",
     "UserReport",
-    "parse",
 ]
