@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from e20kit_mattermost.fake import MattermostFake
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from e20kit import Kit
 from e20kit.sandbox import Request, Response
@@ -127,3 +131,118 @@ def test_a_fact_of_an_unlisted_id_is_skipped_and_counted(
     assert run.facts_skipped >= 1
     ids = {row[1] for row in table_rows(kit.engine, schema.identities)}
     assert ghost not in ids
+
+
+# -- fuzzing: any type-breaking change of any answer is either ignored or one typed error ----
+
+ENDPOINTS = (
+    "/api/v4/users/me",
+    "/api/v4/users",
+    "/api/v4/teams",
+    r"/api/v4/teams/[^/]+/members",
+    "/api/v4/channels",
+    r"/api/v4/channels/[^/]+/members",
+    "/api/v4/users/status/ids",
+    POSTS,
+    "/api/v4/reports/users",
+)
+BREAKING: dict[type, tuple[Any, ...]] = {
+    int: ("12", 1.5, [1], {"a": 1}, 10**20, -5, True),
+    float: ("x", [1.0]),
+    str: (5, ["a"], {"a": "b"}, True),
+    bool: ("true", 1, [True]),
+    list: ({"a": 1}, "list", 7),
+    dict: (["x"], "dict", 3),
+    type(None): ({"a": 1}, [1]),
+}
+
+
+def _mutation(seeds: list[int], choice: int, neutral: bool) -> Mutation:
+    """Walk into the answer by ``seeds`` and break the type found there (or add a key)."""
+
+    def mutate(body: Any) -> Any:
+        root = {"": body}
+        parent: Any = root
+        key: Any = ""
+        for seed in seeds:
+            node = parent[key]
+            if isinstance(node, dict) and node and key != "props":
+                parent, key = node, sorted(node)[seed % len(node)]
+            elif isinstance(node, list) and node:
+                parent, key = node, seed % len(node)
+            else:
+                break
+        node = parent[key]
+        if neutral:
+            if isinstance(node, dict):
+                node["e20kit_fuzz_extra"] = {"unused": [1, "x"]}
+            return root[""]
+        options = BREAKING[type(node)]
+        parent[key] = options[choice % len(options)]
+        return root[""]
+
+    return mutate
+
+
+def _hashable(row: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple(json.dumps(v, sort_keys=True) if isinstance(v, dict) else v for v in row)
+
+
+def _snapshot(kit: Kit) -> dict[str, set[tuple[object, ...]]]:
+    """Every stored row but the write times."""
+    return {
+        "facts": set(table_rows(kit.engine, schema.facts)),
+        "identities": {_hashable(r[:-1]) for r in table_rows(kit.engine, schema.identities)},
+        "members": {r[:-1] for r in table_rows(kit.engine, schema.members)},
+    }
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=15,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # each example is a whole collect
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    endpoint=st.sampled_from(ENDPOINTS),
+    seeds=st.lists(st.integers(0, 1000), max_size=6),
+    choice=st.integers(0, 100),
+    neutral=st.booleans(),
+)
+def test_a_broken_answer_is_ignored_or_one_typed_error_and_nothing_wrong_is_stored(
+    endpoint: str,
+    seeds: list[int],
+    choice: int,
+    neutral: bool,
+    fake: MattermostFake,
+    make_kit: KitFactory,
+    tmp_path: Path,
+    today: dt.date,
+) -> None:
+    if "clean" not in _CLEAN:
+        kit = make_kit(fake.url, f"sqlite:///{tmp_path / 'clean.sqlite'}")
+        assert kit.collect(today=today).ok
+        _CLEAN["clean"] = _snapshot(kit)
+    clean = _CLEAN["clean"]
+    original = fake.api.router
+    try:
+        garble(fake, endpoint, _mutation(seeds, choice, neutral), times=1)
+        with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
+            kit = make_kit(fake.url, f"sqlite:///{Path(tmp) / 'store.sqlite'}")
+            run = kit.collect(today=today).runs[0]
+            got = _snapshot(kit)
+            kit.close()
+    finally:
+        fake.api.router = original  # type: ignore[method-assign]
+    if run.ok:
+        assert got == clean
+    else:
+        assert not neutral, run.error
+        assert run.error_type == "ConnectorPayloadError", run.error
+        assert (run.error or "").startswith("[chat /api/v4/"), run.error
+        for table, rows in got.items():
+            assert rows <= clean[table], table  # whatever was stored is what a clean run stores
+
+
+_CLEAN: dict[str, dict[str, set[tuple[object, ...]]]] = {}
