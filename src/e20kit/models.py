@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Annotated
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -49,6 +51,18 @@ def _no_nul(value: str) -> str:
     return value
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: object) -> object:
+    """A day is a date or ``YYYY-MM-DD`` text, never a number read as a Unix time."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError(f"expected a day as YYYY-MM-DD, got {value[:40]!r}")
+    if isinstance(value, int | float):
+        raise ValueError("expected a day as YYYY-MM-DD, got a number")
+    return value
+
+
 def _day_range(first: dt.date) -> AfterValidator:
     def check(value: dt.date) -> dt.date:
         last = last_day()
@@ -75,8 +89,8 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1), _NoNul]
 # descriptive text: cut to its column, so one long job title fails nothing
 DisplayName = Annotated[str, _NoNul, _cut(300)]
 Label = Annotated[str, _NoNul, _cut(200)]
-FactDay = Annotated[dt.date, _day_range(FIRST_DAY)]
-JoinedDay = Annotated[dt.date, _day_range(FIRST_JOINED)]
+FactDay = Annotated[dt.date, BeforeValidator(_iso_day), _day_range(FIRST_DAY)]
+JoinedDay = Annotated[dt.date, BeforeValidator(_iso_day), _day_range(FIRST_JOINED)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 AttributeValue = str | int | float | bool | None
 

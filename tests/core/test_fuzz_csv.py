@@ -32,7 +32,18 @@ Rows = list[list[str]]
 
 HOSTILE: dict[str, st.SearchStrategy[str]] = {
     "day": st.sampled_from(
-        ["9999-12-31", "0001-01-01", "0026-10-20", "1989-12-31", "2026-02-30", "yesterday", "1e9"]
+        [
+            "9999-12-31",
+            "0001-01-01",
+            "0026-10-20",
+            "1989-12-31",
+            "2026-02-30",
+            "yesterday",
+            "1e9",
+            "1700000000",
+            "0",
+            "2026-10-20T00:00",
+        ]
     ),
     "count": st.one_of(
         st.integers(min_value=2**31).map(str),
@@ -79,7 +90,8 @@ def mutations(draw: st.DrawFn) -> tuple[str, str, bool]:
         newline = "\r\n"
     elif kind == "extra_column":
         header = (*header, "note")
-        activity = [[*r, draw(st.text(max_size=20))] for r in activity]
+        note = st.text(st.characters(exclude_characters="\r\n", codec="utf-8"), max_size=20)
+        activity = [[*r, draw(note)] for r in activity]
     elif kind == "shuffle":
         activity = draw(st.permutations(activity))
     elif kind == "hostile_cell":
