@@ -7,7 +7,7 @@ names may change.
 from __future__ import annotations
 
 from ._version import __version__
-from .collect import CollectResult, ConnectorRun
+from .clock import OrgClock
 from .config import Config, load_config
 from .connector import (
     ActivityItem,
@@ -36,6 +36,7 @@ from .extensions import (
     Check,
     CheckContext,
     EmptyParams,
+    ReportContext,
     ReportSection,
     Sandbox,
     SandboxRun,
@@ -55,6 +56,7 @@ from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .results import CollectResult, ConnectorRun
 from .vocab import Action, Feature
 
 __all__ = [
@@ -91,12 +93,14 @@ __all__ = [
     "Notifier",
     "NotifierError",
     "NotifierType",
+    "OrgClock",
     "Person",
     "PluginContext",
     "PluginError",
     "Reason",
     "Recipient",
     "Replace",
+    "ReportContext",
     "ReportSection",
     "Sandbox",
     "SandboxRun",

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
+from .results import CollectResult, ConnectorRun
 from .store import schema
 from .store.chunks import chunks
 from .store.facts import FactRow, upsert_facts
@@ -34,50 +35,6 @@ Progress = Callable[[str, str, int], None]
 """Called as ``progress(connector, stage, items_so_far)``; stage is ``people`` or ``activity``."""
 
 FactKey = tuple[dt.date, str, str, str, str, str]
-
-
-@dataclass
-class ConnectorRun:
-    """What one connector did in one collect run."""
-
-    name: str
-    people: int = 0
-    facts_written: int = 0
-    facts_deleted: int = 0
-    batches: int = 0
-    checkpoints: int = 0
-    error: str | None = None
-    error_type: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass
-class CollectResult:
-    """Outcome of :meth:`e20kit.Kit.collect`; one entry per connector."""
-
-    runs: list[ConnectorRun] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.runs)
-
-    @property
-    def failed(self) -> list[ConnectorRun]:
-        return [r for r in self.runs if not r.ok]
-
-    @property
-    def facts_written(self) -> int:
-        return sum(r.facts_written for r in self.runs)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "facts_written": self.facts_written,
-            "connectors": [vars(r) | {"ok": r.ok} for r in self.runs],
-        }
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def champions() -> None:
 @handle_errors
 def score_cmd(state: State, limit: int, as_json: bool) -> None:
     """Rank active members by champion score."""
-    scores = state.kit().champion_scores()
+    scores = state.kit().champions.scores()
     shown = scores[:limit] if limit else scores
 
     def human() -> None:
@@ -58,7 +58,7 @@ def score_cmd(state: State, limit: int, as_json: bool) -> None:
 @handle_errors
 def explain_cmd(state: State, member: str, as_json: bool) -> None:
     """Show each signal's raw value, normalised value, weight and part of MEMBER's score."""
-    score = state.kit().explain_champion(member)
+    score = state.kit().champions.explain(member)
 
     def human() -> None:
         click.echo(f"member {score.member_key} ({score.department or 'no department'})")
@@ -81,7 +81,7 @@ def nominate_cmd(state: State, dry_run: bool, by: str | None, as_json: bool) -> 
     """Nominate candidates per department until the coverage target is met."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.nominate_champions(dry_run=dry_run, by=by)
+        result = kit.champions.nominate(dry_run=dry_run, by=by)
 
     def human() -> None:
         verb = "would nominate" if dry_run else "nominated"
@@ -125,7 +125,7 @@ def invite_cmd(state: State, dry_run: bool, by: str | None, as_json: bool) -> No
     invitees who have not answered after [champions] reinvite_after_days."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.champions_invite(dry_run=dry_run, by=by)
+        result = kit.champions.invite(dry_run=dry_run, by=by)
     _outreach_output(state, result, as_json)
 
 
@@ -160,7 +160,7 @@ ROSTER_COLUMNS = (
 @handle_errors
 def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, as_json: bool) -> None:
     """Show the roster: state, department, dates, who changed it last, buddy count."""
-    roster = state.kit().champion_roster(tuple(RosterState(s) for s in states))
+    roster = state.kit().champions.roster(tuple(RosterState(s) for s in states))
     rows = [e.as_dict() for e in roster]
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as fh:
@@ -190,7 +190,7 @@ def _state_command(name: str, target: RosterState, help_text: str) -> click.Comm
     @handle_errors
     def command(state: State, member: str, by: str | None, note: str | None, as_json: bool) -> None:
         kit = state.kit()
-        change = kit.set_champion_state(member, target, by=by, note=note)
+        change = kit.champions.set_state(member, target, by=by, note=note)
 
         def human() -> None:
             before = change.from_state.value if change.from_state else "not on the roster"
@@ -218,7 +218,7 @@ def pair_cmd(state: State, dry_run: bool, as_json: bool) -> None:
     """Pair stalled newcomers with active champions (at most buddy_cap each)."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.pair_buddies(dry_run=dry_run)
+        result = kit.champions.pair_buddies(dry_run=dry_run)
 
     def human() -> None:
         verb = "would pair" if dry_run else "paired"
@@ -243,7 +243,7 @@ def digest_cmd(state: State, dry_run: bool, force: bool, as_json: bool) -> None:
     """Send each champion this week's digest of their buddies' onboarding steps."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.send_digests(dry_run=dry_run, force=force)
+        result = kit.champions.send_digests(dry_run=dry_run, force=force)
     _outreach_output(state, result, as_json)
 
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import jinja2
 import sqlalchemy as sa
@@ -33,10 +32,8 @@ from ..notifier import Message, Notifier
 from ..store import schema
 from . import messages
 from .progress import utc
+from .results import NudgeOutcome, OnboardingResult
 from .settings import Checklist, Step
-
-if TYPE_CHECKING:
-    from .engine import OnboardingResult
 
 KIND = "onboarding.nudge"
 WEEK = dt.timedelta(days=7)
@@ -58,27 +55,6 @@ class Stuck:
     since: dt.datetime
     """When the step became the member's current one (joining or the previous completion)."""
     joined_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class NudgeOutcome:
-    """One nudge: to whom, through which channel, about what, and what happened."""
-
-    member_key: str
-    checklist: str
-    step: str
-    attempt: int
-    channel: str
-    """The notifier instance name (``[notifiers.<name>]``)."""
-    subject: str
-    locale: str
-    key: str
-    state: str
-    """A :class:`~e20kit.delivery.DeliveryState` value."""
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 class NudgePlanner:
