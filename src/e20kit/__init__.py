@@ -57,6 +57,7 @@ from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .results import CollectResult, ConnectorRun
+from .urls import ServiceUrl
 from .vocab import Action, Feature
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "SandboxRun",
     "Severity",
     "SignalContext",
+    "ServiceUrl",
     "SkippableRecordError",
     "StepCompleted",
     "StoreError",
