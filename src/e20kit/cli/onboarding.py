@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
-from .common import EXIT_DELIVERY_FAILED, State, emit, handle_errors, pass_state
+from .common import (
+    EXIT_DELIVERY_FAILED,
+    Reference,
+    State,
+    emit,
+    handle_errors,
+    moment_of,
+    pass_state,
+    reference_time,
+)
 
 SCOPES = click.Choice(["all", "onboarding", "champions"])
 
@@ -23,21 +31,17 @@ def onboarding() -> None:
 
 @onboarding.command("run")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent to whom; change nothing.")
-@click.option(
-    "--now",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
-    help="Pretend it is this UTC time (YYYY-MM-DDTHH:MM); for tests and backfills.",
-)
+@reference_time
 @pass_state
 @handle_errors
-def run_cmd(state: State, dry_run: bool, now: dt.datetime | None) -> None:
+def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
     """Evaluate every checklist, store progress and nudge members stuck on a step.
 
     Each nudge goes out at most once, even across crashes. Exit code 5 when a nudge could not
     be delivered (it is retried on the next run; everyone else still got theirs).
     """
     kit = state.kit()
-    when = now.replace(tzinfo=dt.UTC) if now else None
+    when = moment_of(kit, today)
     with kit.lock("onboarding"):
         result = kit.onboarding.run(dry_run=dry_run, now=when)
 
