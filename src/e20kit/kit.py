@@ -113,7 +113,7 @@ class Kit:
         from .onboarding.api import OnboardingService
 
         return OnboardingService(
-            self.engine, self.config, self.plugins, self.pseudonymiser, self.clock
+            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
         )
 
     @functools.cached_property
@@ -122,7 +122,7 @@ class Kit:
         from .champions.programme import ChampionsService
 
         return ChampionsService(
-            self.engine, self.config, self.plugins, self.pseudonymiser, self.clock
+            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
         )
 
     def refresh(self) -> RefreshResult:

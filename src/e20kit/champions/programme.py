@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import sqlalchemy as sa
 
@@ -62,19 +62,20 @@ class ChampionsService:
         engine: sa.Engine,
         config: Config,
         plugins: Plugins,
-        pseudonymiser: Pseudonymiser,
+        pseudonymiser: Callable[[], Pseudonymiser],
         clock: OrgClock,
     ) -> None:
         self.engine = engine
         self.config = config
         self.settings = config.settings.champions
         self.plugins = plugins
-        self.pseudonymiser = pseudonymiser
+        self._pseudonymiser = pseudonymiser
+        """Called only when a member is named (by e-mail): nothing else needs the secret."""
         self.clock = clock
 
     def resolve_member(self, member: str) -> str:
         """A member key from a key or an e-mail address (pseudonymised with the secret)."""
-        return resolve_member(self.engine, self.pseudonymiser, member)
+        return resolve_member(self.engine, self._pseudonymiser(), member)
 
     def scores(self, *, now: dt.datetime | None = None) -> list[ChampionScore]:
         """Every active member's champion score, best first."""

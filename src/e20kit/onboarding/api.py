@@ -8,6 +8,7 @@ even for people not collected yet (an opt-out then already applies when they app
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -43,20 +44,21 @@ class OnboardingService:
         engine: sa.Engine,
         config: Config,
         plugins: Plugins,
-        pseudonymiser: Pseudonymiser,
+        pseudonymiser: Callable[[], Pseudonymiser],
         clock: OrgClock,
     ) -> None:
         self.engine = engine
         self.config = config
         self.plugins = plugins
-        self.pseudonymiser = pseudonymiser
+        self._pseudonymiser = pseudonymiser
+        """Called only when a member is named (by e-mail): nothing else needs the secret."""
         self.clock = clock
 
     def member_key(self, member: str) -> str:
         """A member key from a key or an e-mail address."""
         text = member.strip()
         if "@" in text:
-            return self.pseudonymiser.member_key(email=text, platform="", person_id="")
+            return self._pseudonymiser().member_key(email=text, platform="", person_id="")
         return text
 
     def run(
