@@ -29,7 +29,7 @@ def test_runs_that_name_nobody_need_no_pseudonymisation_secret(tmp_path: Path) -
         assert kit.onboarding.status().steps == []
         assert not kit.champions.nominate(dry_run=True, now=NOW, by="t").nominated
         assert kit.champions.roster() == []
-        with pytest.raises(ConfigError, match="privacy.secret_env"):
+        with pytest.raises(ConfigError, match=r"privacy\.secret_env"):
             kit.onboarding.opt_out("someone@example.org")  # an address needs the secret
 
 
