@@ -50,7 +50,9 @@ class OnboardingEngine:
         )
         env = messages.environment(self.settings.templates.directory)
         messages.validate(env)
-        self.planner = NudgePlanner(engine, config, env, notifier=self._notifier(notifier))
+        self.planner = NudgePlanner(
+            engine, config, env, notifier=self._notifier(notifier), clock=self.clock
+        )
 
     def _notifier(self, given: Notifier | None) -> Notifier | None:
         """The given notifier, else the configured one (None when nothing will be sent)."""

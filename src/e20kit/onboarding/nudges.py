@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import jinja2
 import sqlalchemy as sa
 
+from ..clock import OrgClock
 from ..config import Config
 from ..delivery import (
     DeliveryState,
@@ -65,8 +66,10 @@ class NudgePlanner:
         env: jinja2.Environment,
         *,
         notifier: Notifier | None,
+        clock: OrgClock,
     ) -> None:
         self.engine = engine
+        self.clock = clock
         self.config = config
         self.settings = config.settings.onboarding.nudges
         self.env = env
@@ -76,7 +79,7 @@ class NudgePlanner:
         """``weekend`` or ``quiet_hours`` when nothing may be sent at ``now``, else None."""
         return quiet_reason(
             now,
-            timezone=self.config.settings.organisation.timezone,
+            timezone=self.clock.timezone,
             start=self.settings.quiet_start,
             end=self.settings.quiet_end,
             weekends=self.settings.send_on_weekends,
