@@ -10,7 +10,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from . import schema
 from .chunks import chunks
@@ -18,6 +17,7 @@ from .upsert import upsert
 
 _KEEP_KNOWN = ("department", "title", "joined_on", "locale")
 """Member fields a platform that does not know them never blanks."""
+_LEADER = ("is_leader",)
 
 
 def write_identities(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -26,18 +26,9 @@ def write_identities(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> 
 
 
 def write_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Upsert members; a platform that does not know a field never blanks another's value."""
-    if not rows:
-        return
-    members = schema.members
-    stmt: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(members)
-    set_: dict[str, Any] = {
-        name: sa.func.coalesce(stmt.excluded[name], members.c[name]) for name in _KEEP_KNOWN
-    }
-    set_["is_leader"] = sa.or_(stmt.excluded.is_leader, members.c.is_leader)
-    set_["active"] = stmt.excluded.active
-    set_["updated_at"] = stmt.excluded.updated_at
-    conn.execute(stmt.on_conflict_do_update(index_elements=["member_key"], set_=set_), list(rows))
+    """Upsert members; a platform that does not know a field never blanks another's value, and
+    a member once marked a leader stays one."""
+    upsert(conn, schema.members, [dict(r) for r in rows], keep_known=_KEEP_KNOWN, once_true=_LEADER)
 
 
 def member_keys(conn: sa.Connection, source: str) -> dict[str, str]:
