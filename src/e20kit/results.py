@@ -17,6 +17,8 @@ class ConnectorRun:
     facts_deleted: int = 0
     batches: int = 0
     checkpoints: int = 0
+    retries: int = 0
+    """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None
     error_type: str | None = None
 

@@ -49,13 +49,14 @@ def collect(
 
     def human() -> None:
         for run in result.runs:
+            retries = f", {run.retries} retries" if run.retries else ""
             if run.ok and not state.quiet:
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
-                    f"{run.facts_deleted} replaced"
+                    f"{run.facts_deleted} replaced{retries}"
                 )
             elif not run.ok:
-                click.echo(f"{run.name}: FAILED: {run.error}", err=True)
+                click.echo(f"{run.name}: FAILED: {run.error}{retries}", err=True)
         if refreshed is not None and not state.quiet:
             click.echo(f"rollups: {refreshed.count} days refreshed")
 
