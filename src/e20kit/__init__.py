@@ -52,7 +52,7 @@ from .http import (
     redact,
 )
 from .kit import Kit
-from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
+from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .urls import ServiceUrl
@@ -62,6 +62,7 @@ __all__ = [
     "Action",
     "Activity",
     "ActivityItem",
+    "AttributeValue",
     "Bookmark",
     "Capability",
     "ChampionNominated",
