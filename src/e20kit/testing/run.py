@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config, Settings, validate_section
-from ..connector import Capability, Connector, ConnectorType, S
+from ..connector import Capability, Connector, ConnectorType, PluginContext, S
 from ..instances import plugin_context
 from ..models import Activity, Checkpoint, Person, Replace, Window
 from ..notifier import Notifier, NotifierType
@@ -21,11 +21,19 @@ from .kits import FAST_HTTP, merge_tables
 CONFIG_WHERE = "<e20kit.testing>"
 
 
-def _config(
-    section: str, name: str, table: Mapping[str, Any], env: Mapping[str, str], http: Any
-) -> Config:
+def _context(
+    section: str,
+    name: str,
+    model: type[S],
+    table: Mapping[str, Any],
+    env: Mapping[str, str],
+    http: Mapping[str, Any],
+) -> PluginContext[S]:
+    """The context the core builds for ``[section.name]`` = ``table``, as if read from a file."""
     raw = {"http": merge_tables(FAST_HTTP, http), section: {name: dict(table)}}
-    return Config(validate_section(Settings, raw, where=CONFIG_WHERE), path=None, env=dict(env))
+    settings = validate_section(Settings, raw, where=CONFIG_WHERE)
+    config = Config(settings, path=None, env=dict(env))
+    return plugin_context(config, section, name, config.plugin_settings(section, name, model))
 
 
 def build_connector(
@@ -42,9 +50,7 @@ def build_connector(
     table raises the same :class:`~e20kit.ConfigError` the CLI shows. ``http`` overrides keys of
     the ``[http]`` table (default :data:`~e20kit.testing.FAST_HTTP`).
     """
-    config = _config("connectors", name, settings, env, http)
-    validated = config.plugin_settings("connectors", name, ctype.settings)
-    return ctype.factory(plugin_context(config, "connectors", name, validated))
+    return ctype.factory(_context("connectors", name, ctype.settings, settings, env, http))
 
 
 def build_notifier(
@@ -56,9 +62,7 @@ def build_notifier(
     http: Mapping[str, Any] = {},
 ) -> Notifier:
     """The notifier ``ntype.factory`` builds for the ``[notifiers.<name>]`` table ``settings``."""
-    config = _config("notifiers", name, settings, env, http)
-    validated = config.plugin_settings("notifiers", name, ntype.settings)
-    return ntype.factory(plugin_context(config, "notifiers", name, validated))
+    return ntype.factory(_context("notifiers", name, ntype.settings, settings, env, http))
 
 
 @dataclass
