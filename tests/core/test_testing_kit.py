@@ -25,6 +25,7 @@ from e20kit import (
     PluginContext,
     Recipient,
     Window,
+    hookimpl,
     json_or_error,
 )
 from e20kit.connectors.csv import CSV_CONNECTOR
@@ -46,6 +47,7 @@ from e20kit.testing import (
     run_connector,
     store_rows,
     store_snapshot,
+    write_config,
 )
 
 from .helpers import write_exports
@@ -284,3 +286,54 @@ def test_store_rows_names_the_tables_it_knows(tmp_path: Path) -> None:
             store_rows(kit, "fact")
         assert store_rows(kit.store_url, "facts") == []
         assert fact_totals(kit.engine) == {} and people_totals(kit) == {}
+
+
+def test_write_config_writes_paths_as_text_and_leaves_out_unset_values(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        connectors={"exports": {"type": "csv", "path": tmp_path / "x", "delimiter": None}},
+        settings={"organisation": {"timezone": "Europe/Berlin"}},
+    )
+    written = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert written["connectors"] == {"exports": {"type": "csv", "path": str(tmp_path / "x")}}
+    assert written["organisation"] == {"timezone": "Europe/Berlin"}
+    assert written["store"]["url"].startswith("sqlite:///") and path.name == "e20kit.toml"
+    assert write_config(tmp_path).name == "e20kit-1.toml"
+
+
+class Roster(BaseModel):
+    pass
+
+
+class RosterConnector:
+    """Two accounts, one of them deactivated."""
+
+    capabilities = frozenset({"people"})
+
+    def __init__(self, context: PluginContext[Roster]) -> None:
+        pass
+
+    def people(self) -> Iterator[Person]:
+        yield Person(platform="hr", person_id="1", email="a@example.org")
+        yield Person(platform="hr", person_id="2", email="b@example.org", active=False)
+
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+class RosterPlugin:
+    @hookimpl
+    def e20kit_connectors(self) -> list[ConnectorType]:
+        return [ConnectorType(name="roster", settings=Roster, factory=RosterConnector)]
+
+
+def test_people_totals_can_count_active_accounts_only(tmp_path: Path) -> None:
+    with build_kit(
+        tmp_path, connectors={"hr": {"type": "roster"}}, plugins=[RosterPlugin()]
+    ) as kit:
+        assert kit.collect(today=TODAY).ok
+        assert people_totals(kit) == {"hr": 2}
+        assert people_totals(kit, active_only=True) == {"hr": 1}
