@@ -110,6 +110,7 @@ def test_run_connector_returns_what_the_connector_yields_and_resumes(tmp_path: P
     out = run_connector(CSV_CONNECTOR, {"path": str(exports)}, window=WINDOW, name="exports")
     assert {p.person_id for p in out.people} == {"u1", "u2", "u3"}
     assert len(out.facts) == 5 and out.replaces and set(out.bookmarks) == {"activity.csv"}
+    assert out.items == [*out.replaces, *out.facts, *out.checkpoints]  # the csv stream's order
     assert out.totals("action")[(Action.POST,)] == 7
     assert out.totals()[("csv", Action.VIEW)] == 7
     again = run_connector(

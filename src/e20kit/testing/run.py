@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config, Settings, validate_section
-from ..connector import Capability, Connector, ConnectorType, PluginContext, S
+from ..connector import ActivityItem, Capability, Connector, ConnectorType, PluginContext, S
 from ..instances import plugin_context
 from ..models import Activity, Checkpoint, Person, Replace, Window
 from ..notifier import Notifier, NotifierType
@@ -73,6 +73,8 @@ class ConnectorOutput:
     facts: list[Activity] = field(default_factory=list)
     replaces: list[Replace] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    items: list[ActivityItem] = field(default_factory=list)
+    """Everything ``activity()`` yielded, in its order (a ``Replace`` must precede its facts)."""
 
     @property
     def bookmarks(self) -> dict[str, str]:
@@ -113,6 +115,7 @@ def run_connector(
         if Capability.PEOPLE in getattr(connector, "capabilities", {Capability.PEOPLE}):
             output.people.extend(connector.people())
         for item in connector.activity(window, dict(bookmarks)):
+            output.items.append(item)
             if isinstance(item, Activity):
                 output.facts.append(item)
             elif isinstance(item, Replace):
