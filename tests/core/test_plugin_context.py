@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from pydantic import BaseModel, SecretStr
 
 from e20kit import HttpSession, load_config
@@ -48,3 +53,75 @@ def test_sessions_from_the_context_mask_the_settings_secrets_unasked() -> None:
     assert {"tok-top", "runtime-oauth-token"} <= set(late.secrets)
     session.close()
     late.close()
+
+
+TYPED_FACTORIES = """
+from collections.abc import Iterator, Mapping
+
+from pydantic import BaseModel
+
+from e20kit import ActivityItem, ConnectorType, Person, PluginContext, Window
+
+
+class WikiSettings(BaseModel):
+    url: str
+
+
+class ChatSettings(BaseModel):
+    server: str
+
+
+class WikiConnector:
+    capabilities = frozenset({"people"})
+
+    def __init__(self, context: PluginContext[WikiSettings]) -> None:
+        self.url: str = context.settings.url
+
+    def people(self) -> Iterator[Person]:
+        return iter(())
+
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
+        return iter(())
+
+    def close(self) -> None:
+        return None
+
+
+FITS = ConnectorType(name="wiki", settings=WikiSettings, factory=WikiConnector)
+ANY: ConnectorType = FITS
+WRONG = ConnectorType(name="chat", settings=ChatSettings, factory=WikiConnector)
+"""
+
+
+@pytest.mark.slow
+def test_mypy_accepts_a_typed_factory_and_rejects_one_for_other_settings(tmp_path: Path) -> None:
+    module = tmp_path / "typed_factories.py"
+    module.write_text(TYPED_FACTORIES, encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-error-summary",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--follow-imports=silent",
+            str(module),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    wrong = (
+        TYPED_FACTORIES.splitlines().index(
+            next(line for line in TYPED_FACTORIES.splitlines() if line.startswith("WRONG"))
+        )
+        + 1
+    )
+    assert len(errors) == 1, done.stdout
+    assert f"typed_factories.py:{wrong}:" in errors[0]
+    assert 'incompatible type "type[WikiConnector]"' in errors[0]
+    assert "PluginContext[ChatSettings]" in errors[0]
