@@ -115,12 +115,8 @@ def test_mypy_accepts_a_typed_factory_and_rejects_one_for_other_settings(tmp_pat
         timeout=300,
     )
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
-    wrong = (
-        TYPED_FACTORIES.splitlines().index(
-            next(line for line in TYPED_FACTORIES.splitlines() if line.startswith("WRONG"))
-        )
-        + 1
-    )
+    lines = TYPED_FACTORIES.splitlines()
+    wrong = next(n for n, line in enumerate(lines, start=1) if line.startswith("WRONG"))
     assert len(errors) == 1, done.stdout
     assert f"typed_factories.py:{wrong}:" in errors[0]
     assert 'incompatible type "type[WikiConnector]"' in errors[0]
