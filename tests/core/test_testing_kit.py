@@ -187,6 +187,31 @@ def test_run_connector_resolves_env_secrets_and_uses_the_real_session(
     assert out.bookmarks == {"visits": "1"}
 
 
+def test_sleep_records_the_sessions_pauses_instead_of_waiting() -> None:
+    router = Router()
+    calls: list[int] = []
+
+    @router.route("GET", "/people")
+    def people(req: Request) -> Response:
+        calls.append(1)
+        if len(calls) == 1:
+            return Response.text("slow down", 429, headers={"Retry-After": "30"})
+        return Response.json([{"id": "p1"}])
+
+    pauses: list[float] = []
+    with LoopbackServer(router) as server:
+        out = run_connector(
+            TOKEN_CONNECTOR,
+            {"url": server.url, "token_env": "T"},
+            window=WINDOW,
+            env={"T": "tok-good-8d1f"},
+            http={"backoff_max_s": 60},  # FAST_HTTP caps every pause at 0.02 s
+            sleep=pauses.append,
+        )
+    assert [p.person_id for p in out.people] == ["p1"]
+    assert max(pauses) == pytest.approx(30.0)  # Retry-After honoured, yet nobody waited
+
+
 def test_a_rejected_secret_is_masked_in_the_error(token_server: LoopbackServer) -> None:
     table = {"url": token_server.url, "token_env": "TOKEN_VAR"}
     with pytest.raises(ConnectorAuthError) as caught:

@@ -38,7 +38,9 @@ def recorded(name: str) -> Any:
 
 def connector(**options: Any) -> MattermostConnector:
     table = {"url": URL, "token_env": "MM_TOKEN", **options}
-    built = build_connector(MATTERMOST_CONNECTOR, table, env={"MM_TOKEN": TOKEN}, name="chat")
+    built = build_connector(
+        MATTERMOST_CONNECTOR, table, env={"MM_TOKEN": TOKEN}, name="chat", sleep=lambda _s: None
+    )
     assert isinstance(built, MattermostConnector)
     return built
 

@@ -12,9 +12,8 @@ from e20kit.testing import build_notifier
 
 def notifier(fake: MattermostFake, **options: object) -> Notifier:
     table = {"url": fake.url, "token_env": "MM_BOT_TOKEN", **options}
-    return build_notifier(
-        MATTERMOST_NOTIFIER, table, env={"MM_BOT_TOKEN": BOT_TOKEN}, name="nudges"
-    )
+    env = {"MM_BOT_TOKEN": BOT_TOKEN}
+    return build_notifier(MATTERMOST_NOTIFIER, table, env=env, name="nudges", sleep=lambda _s: None)
 
 
 def _member(fake: MattermostFake) -> str:

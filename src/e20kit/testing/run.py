@@ -7,7 +7,9 @@ factory (retries, pacing, redaction), so a plugin's unit test exercises the prod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,9 @@ from .kits import FAST_HTTP, merge_tables
 CONFIG_WHERE = "<e20kit.testing>"
 
 
+Sleep = Callable[[float], None]
+
+
 def _context(
     section: str,
     name: str,
@@ -28,12 +33,17 @@ def _context(
     table: Mapping[str, Any],
     env: Mapping[str, str],
     http: Mapping[str, Any],
+    sleep: Sleep | None,
 ) -> PluginContext[S]:
     """The context the core builds for ``[section.name]`` = ``table``, as if read from a file."""
     raw = {"http": merge_tables(FAST_HTTP, http), section: {name: dict(table)}}
     settings = validate_section(Settings, raw, where=CONFIG_WHERE)
     config = Config(settings, path=None, env=dict(env))
-    return plugin_context(config, section, name, config.plugin_settings(section, name, model))
+    context = plugin_context(config, section, name, config.plugin_settings(section, name, model))
+    if sleep is None:
+        return context
+    make: Callable[..., Any] = context.http  # make_session's keywords, ``sleep`` among them
+    return dataclasses.replace(context, http=functools.partial(make, sleep=sleep))
 
 
 def build_connector(
@@ -43,14 +53,17 @@ def build_connector(
     env: Mapping[str, str] = {},
     name: str = "test",
     http: Mapping[str, Any] = {},
+    sleep: Sleep | None = None,
 ) -> Connector:
     """The connector ``ctype.factory`` builds for the ``[connectors.<name>]`` table ``settings``.
 
     Secrets are given as in a config file (``token_env = "VAR"``) and read from ``env``; a bad
     table raises the same :class:`~e20kit.ConfigError` the CLI shows. ``http`` overrides keys of
-    the ``[http]`` table (default :data:`~e20kit.testing.FAST_HTTP`).
+    the ``[http]`` table (default :data:`~e20kit.testing.FAST_HTTP`). ``sleep`` replaces
+    ``time.sleep`` for every pause the sessions make (backoff, ``Retry-After``, pacing): pass
+    ``pauses.append`` to record them instead of waiting.
     """
-    return ctype.factory(_context("connectors", name, ctype.settings, settings, env, http))
+    return ctype.factory(_context("connectors", name, ctype.settings, settings, env, http, sleep))
 
 
 def build_notifier(
@@ -60,9 +73,10 @@ def build_notifier(
     env: Mapping[str, str] = {},
     name: str = "test",
     http: Mapping[str, Any] = {},
+    sleep: Sleep | None = None,
 ) -> Notifier:
     """The notifier ``ntype.factory`` builds for the ``[notifiers.<name>]`` table ``settings``."""
-    return ntype.factory(_context("notifiers", name, ntype.settings, settings, env, http))
+    return ntype.factory(_context("notifiers", name, ntype.settings, settings, env, http, sleep))
 
 
 @dataclass
@@ -102,6 +116,7 @@ def run_connector(
     env: Mapping[str, str] = {},
     name: str = "test",
     http: Mapping[str, Any] = {},
+    sleep: Sleep | None = None,
 ) -> ConnectorOutput:
     """Build the connector as :func:`build_connector` does, read it once, close it.
 
@@ -109,7 +124,7 @@ def run_connector(
     bookmarks)``, as a collect run does. Pass ``output.bookmarks`` of one run as ``bookmarks``
     of the next to test incremental collection. Errors propagate unchanged.
     """
-    connector = build_connector(ctype, settings, env=env, name=name, http=http)
+    connector = build_connector(ctype, settings, env=env, name=name, http=http, sleep=sleep)
     output = ConnectorOutput()
     try:
         if Capability.PEOPLE in getattr(connector, "capabilities", {Capability.PEOPLE}):
