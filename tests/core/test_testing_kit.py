@@ -38,12 +38,14 @@ from e20kit.testing import (
     assert_same_store,
     bookmarks,
     build_connector,
+    build_context,
     build_kit,
     build_notifier,
     fact_totals,
     kit_notifier,
     people_totals,
     registrations,
+    run_cli,
     run_connector,
     store_rows,
     store_snapshot,
@@ -363,3 +365,33 @@ def test_people_totals_can_count_active_accounts_only(tmp_path: Path) -> None:
         assert kit.collect(today=TODAY).ok
         assert people_totals(kit) == {"hr": 2}
         assert people_totals(kit, active_only=True) == {"hr": 1}
+
+
+def test_run_cli_runs_the_command_line_on_the_kits_config(tmp_path: Path) -> None:
+    exports = write_exports(tmp_path / "exports")
+    with build_kit(
+        tmp_path,
+        connectors={"exports": {"type": "csv", "path": exports}},
+        settings={"collect": {"lookback_days": 400}},
+    ) as kit:
+        result = run_cli("--json", "collect", "--today", "2026-10-25", kit=kit)
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["facts_written"] == 5
+        assert fact_totals(kit)[("csv", "post")] == 7
+    plain = run_cli("--json", "plugins")
+    assert plain.exit_code == 0 and "builtin" in plain.stdout
+    assert run_cli("no-such-command").exit_code == 2
+
+
+def test_build_context_is_the_context_a_factory_gets(token_server: LoopbackServer) -> None:
+    context = build_context(
+        TokenSettings,
+        {"url": token_server.url, "token_env": "T"},
+        env={"T": "tok-ctx-5e6f"},
+        name="wiki",
+        section="notifiers",
+    )
+    assert context.name == "wiki" and context.settings.token.get_secret_value() == "tok-ctx-5e6f"
+    session = context.http(base_url=token_server.url)
+    assert "tok-ctx-5e6f" in getattr(session, "secrets", ())
+    session.close()

@@ -6,10 +6,11 @@ Everything in ``__all__`` is public API, documented in docs/testing.md:
   ``E20KIT_TEST_POSTGRES_URL`` is set), ``sqlite_url``, ``secret_env``, and :func:`shared_path`
   for the project's ../shared reference data (skips where it is absent);
 - kits: :func:`build_kit` opens a real :class:`~e20kit.Kit` from config tables given as
-  mappings; :func:`registrations` lists what the installed plugins register;
+  mappings; :func:`run_cli` runs the command line on it; :func:`registrations` lists what the
+  installed plugins register;
 - connectors and notifiers: :func:`run_connector` / :func:`build_connector` /
-  :func:`build_notifier` build them exactly as the core does (validated settings, secrets from
-  ``env``, the real HTTP session) without a store;
+  :func:`build_notifier` / :func:`build_context` build them exactly as the core does
+  (validated settings, secrets from ``env``, the real HTTP session) without a store;
 - checks: :class:`FakeCheckContext`;
 - reading stores: :func:`fact_totals`, :func:`people_totals`, :func:`store_rows`,
   :func:`bookmarks`, :func:`store_snapshot` and :func:`assert_same_store`.
@@ -18,8 +19,16 @@ Everything in ``__all__`` is public API, documented in docs/testing.md:
 from __future__ import annotations
 
 from .checks import FakeCheckContext
-from .kits import FAST_HTTP, Registrations, build_kit, kit_notifier, registrations, write_config
-from .run import ConnectorOutput, build_connector, build_notifier, run_connector
+from .kits import (
+    FAST_HTTP,
+    Registrations,
+    build_kit,
+    kit_notifier,
+    registrations,
+    run_cli,
+    write_config,
+)
+from .run import ConnectorOutput, build_connector, build_context, build_notifier, run_connector
 from .snapshots import (
     DEFAULT_IGNORE_COLUMNS,
     DEFAULT_IGNORE_TABLES,
@@ -56,12 +65,14 @@ __all__ = [
     "assert_same_store",
     "bookmarks",
     "build_connector",
+    "build_context",
     "build_kit",
     "build_notifier",
     "fact_totals",
     "kit_notifier",
     "people_totals",
     "registrations",
+    "run_cli",
     "run_connector",
     "secret_env",
     "shared_path",

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click.testing
 import tomli_w
 
+from ..cli import main
 from ..connector import ConnectorType
 from ..extensions import ChampionSignal, Check, Sandbox
 from ..instances import make_notifier
@@ -123,6 +125,26 @@ def build_kit(
     )
 
 
+def run_cli(
+    *args: str, kit: Kit | None = None, env: Mapping[str, str] = {}, input: str | None = None
+) -> click.testing.Result:
+    """Run the ``e20kit`` command line in-process, as a user would type ``e20kit ARGS``.
+
+    With ``kit`` the command gets ``--config`` of the kit's file and the environment the kit's
+    config saw (its secrets, the test pseudonym secret), plus ``env``. The result has
+    ``exit_code``, ``stdout``, ``stderr`` and ``output``; the CLI never raises, so a test
+    asserts on the exit code and on what was printed.
+    """
+    argv = list(args)
+    environment = dict(env)
+    if kit is not None:
+        if kit.config.path is None:
+            raise ValueError("run_cli(kit=...) needs a kit opened from a file (build_kit's are)")
+        argv = ["--config", str(kit.config.path), *argv]
+        environment = {**kit.config.env, **environment}
+    return click.testing.CliRunner(env=environment).invoke(main, argv, input=input)
+
+
 def kit_notifier(kit: Kit, name: str) -> Notifier:
     """Notifier ``name`` of ``kit``'s config, built as the onboarding and champion runs build it."""
     return make_notifier(kit.config, kit.plugins, name)
@@ -161,5 +183,6 @@ __all__ = [
     "build_kit",
     "kit_notifier",
     "registrations",
+    "run_cli",
     "write_config",
 ]

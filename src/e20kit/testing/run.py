@@ -26,19 +26,25 @@ CONFIG_WHERE = "<e20kit.testing>"
 Sleep = Callable[[float], None]
 
 
-def _context(
-    section: str,
-    name: str,
+def build_context(
     model: type[S],
-    table: Mapping[str, Any],
-    env: Mapping[str, str],
-    http: Mapping[str, Any],
-    sleep: Sleep | None,
+    settings: Mapping[str, Any],
+    *,
+    env: Mapping[str, str] = {},
+    name: str = "test",
+    section: str = "connectors",
+    http: Mapping[str, Any] = {},
+    sleep: Sleep | None = None,
 ) -> PluginContext[S]:
-    """The context the core builds for ``[section.name]`` = ``table``, as if read from a file."""
-    raw = {"http": merge_tables(FAST_HTTP, http), section: {name: dict(table)}}
-    settings = validate_section(Settings, raw, where=CONFIG_WHERE)
-    config = Config(settings, path=None, env=dict(env))
+    """The :class:`~e20kit.PluginContext` the core builds for ``[<section>.<name>]`` = ``settings``.
+
+    For plugin code that takes a context without being a factory (a report publisher, a helper
+    shared by connector and notifier). Validation, secrets, ``http`` and ``sleep`` as in
+    :func:`build_connector`.
+    """
+    raw = {"http": merge_tables(FAST_HTTP, http), section: {name: dict(settings)}}
+    validated = validate_section(Settings, raw, where=CONFIG_WHERE)
+    config = Config(validated, path=None, env=dict(env))
     context = plugin_context(config, section, name, config.plugin_settings(section, name, model))
     if sleep is None:
         return context
@@ -63,7 +69,8 @@ def build_connector(
     ``time.sleep`` for every pause the sessions make (backoff, ``Retry-After``, pacing): pass
     ``pauses.append`` to record them instead of waiting.
     """
-    return ctype.factory(_context("connectors", name, ctype.settings, settings, env, http, sleep))
+    context = build_context(ctype.settings, settings, env=env, name=name, http=http, sleep=sleep)
+    return ctype.factory(context)
 
 
 def build_notifier(
@@ -76,7 +83,10 @@ def build_notifier(
     sleep: Sleep | None = None,
 ) -> Notifier:
     """The notifier ``ntype.factory`` builds for the ``[notifiers.<name>]`` table ``settings``."""
-    return ntype.factory(_context("notifiers", name, ntype.settings, settings, env, http, sleep))
+    context = build_context(
+        ntype.settings, settings, env=env, name=name, section="notifiers", http=http, sleep=sleep
+    )
+    return ntype.factory(context)
 
 
 @dataclass
@@ -150,6 +160,7 @@ def run_connector(
 __all__ = [
     "ConnectorOutput",
     "build_connector",
+    "build_context",
     "build_notifier",
     "run_connector",
 ]
