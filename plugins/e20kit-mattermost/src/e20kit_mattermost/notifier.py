@@ -14,6 +14,7 @@ import threading
 from e20kit import ConnectorError, Message, NotifierError, NotifierType, PluginContext
 
 from .client import MattermostClient
+from .ratelimit import MattermostRatePolicy
 from .settings import MattermostNotifierSettings
 
 KEY_PROP = "e20kit_key"
@@ -24,7 +25,7 @@ class MattermostNotifier:
     def __init__(self, context: PluginContext[MattermostNotifierSettings]) -> None:
         self.name = context.name
         self.settings = settings = context.settings
-        session = context.http(base_url=settings.url)
+        session = context.http(base_url=settings.url, rate_policy=MattermostRatePolicy())
         self.client = MattermostClient(
             session, token=settings.token.get_secret_value(), connector=context.name
         )
