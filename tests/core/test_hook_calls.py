@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -116,7 +117,7 @@ def test_the_trace_shows_every_hook_the_facade_calls(caplog: pytest.LogCaptureFi
     plugins.sandboxes()
     plugins.enrich_person(Person(platform="p", person_id="1"))
     plugins.diagnose(metrics=None, lang="en")  # type: ignore[arg-type]
-    plugins.report_sections(metrics=None, lang="en", kit=None)  # type: ignore[arg-type]
+    plugins.report_sections(metrics=None, context=SimpleNamespace(lang="en"))  # type: ignore[arg-type]
     plugins.collect_finished(result=None)  # type: ignore[arg-type]
     now = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
     plugins.step_completed(StepCompleted("m", "newcomers", "s", now))
