@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import time
 from collections.abc import Mapping
 from typing import Annotated
 
@@ -40,9 +41,19 @@ MAX_ATTRIBUTES = 50
 MAX_ATTRIBUTE_TEXT = 1000
 
 
+_LAST_DAY: list[tuple[float, dt.date]] = []
+
+
 def last_day() -> dt.date:
-    """The latest day a fact or ``joined_on`` may have: tomorrow, in the earliest time zone."""
-    return max(dt.date.today(), dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
+    """The latest day a fact or ``joined_on`` may have: tomorrow, in the earliest time zone.
+
+    Worked out at most once a second: it is checked for every fact of an import.
+    """
+    now = time.monotonic()
+    if not _LAST_DAY or now - _LAST_DAY[0][0] > 1.0:
+        day = max(dt.date.today(), dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
+        _LAST_DAY[:] = [(now, day)]
+    return _LAST_DAY[0][1]
 
 
 def _no_nul(value: str) -> str:

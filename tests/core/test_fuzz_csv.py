@@ -51,7 +51,7 @@ HOSTILE: dict[str, st.SearchStrategy[str]] = {
         st.sampled_from(["1e20", "3.5", "yes", "NaN", "0x10", "١٢"]),
     ),
     "action": st.text(min_size=1, max_size=8).filter(lambda t: t.strip() not in _ACTIONS),
-    "feature": st.sampled_from(["WIKI", "blog", "x" * 500]),
+    "feature": st.sampled_from(["WIKI", "blogs", "x" * 500, "wiki\x00"]),
     "container": st.sampled_from(["a\x00b", "c" * 301]),
     "person_id": st.sampled_from(["", "p" * 201, "u\x001"]),
     "platform": st.sampled_from(["", "p" * 101]),
