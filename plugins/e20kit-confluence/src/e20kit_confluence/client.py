@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 import requests
-from atlassian import Confluence
+from atlassian.confluence import ConfluenceCloud, ConfluenceServer
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from e20kit import ConnectorAuthError, ConnectorError, ConnectorFatalError, HttpSession
@@ -89,7 +89,10 @@ class ConfluenceClient:
             credentials = {"username": settings.username, "password": settings.password}
         if "password" in credentials:
             credentials["password"] = credentials["password"].get_secret_value()
-        self.lib = Confluence(  # type: ignore[no-untyped-call]
+        # The class is chosen from the configured deployment: the library's own choice goes by
+        # host name and gives a loopback or custom-domain Cloud site the Server class.
+        library = ConfluenceCloud if self.cloud else ConfluenceServer
+        self.lib = library(
             url=self.base,
             session=session,
             cloud=self.cloud,
