@@ -89,19 +89,18 @@ def space_v1(site: Site, s: Space) -> Json:
 
 
 def space_v2(site: Site, s: Space) -> Json:
-    return {
+    body: Json = {
         "id": str(s.id),
         "key": s.key,
         "name": s.name,
         "type": s.type,
         "status": "current",
-        "authorId": s.owner or None,
         "createdAt": iso(s.created_at),
-        "homepageId": None,
-        "description": None,
-        "icon": None,
         "_links": {"webui": f"/spaces/{s.key}"},
     }
+    if s.owner:
+        body["authorId"] = s.owner
+    return body
 
 
 def version_v1(site: Site, v: Version, users: dict[str, User]) -> Json:
