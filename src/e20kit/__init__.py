@@ -55,6 +55,7 @@ from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .publishing import Published, Publisher, PublishRequest
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -95,15 +96,18 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishRequest",
+    "Published",
+    "Publisher",
     "Reason",
     "Recipient",
     "Replace",
     "ReportSection",
     "Sandbox",
     "SandboxRun",
+    "ServiceUrl",
     "Severity",
     "SignalContext",
-    "ServiceUrl",
     "SkippableRecordError",
     "StepCompleted",
     "StoreError",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from e20kit import Check, ConnectorType, Sandbox, hookimpl
+from e20kit import Check, ConnectorType, Publisher, Sandbox, hookimpl
 
 from .checks import CHECKS
 from .connector import CONFLUENCE_CONNECTOR
+from .publishing import CONFLUENCE_PUBLISHER
 from .sandbox import CONFLUENCE_SANDBOX
 
 
@@ -24,3 +25,8 @@ def e20kit_checks() -> Iterable[Check]:
 @hookimpl
 def e20kit_sandboxes() -> Iterable[Sandbox]:
     return [CONFLUENCE_SANDBOX]
+
+
+@hookimpl
+def e20kit_publishers() -> Iterable[Publisher]:
+    return [CONFLUENCE_PUBLISHER]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 import urllib.parse
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -131,6 +132,15 @@ class FakeApi:
         add = self.router.add
         add("GET", p + "/rest/api/user/current", self.get_current_user)
         add("GET", p + "/rest/api/content/search", self.get_search)
+        # publishing the report (v2 on Cloud, v1 on DC)
+        if self.cloud:
+            add("GET", p + "/api/v2/pages", self.get_pages_v2)
+            add("POST", p + "/api/v2/pages", self.post_page_v2)
+            add("PUT", p + "/api/v2/pages/{cid}", self.put_page_v2)
+        else:
+            add("GET", p + "/rest/api/content", self.get_content_v1)
+            add("POST", p + "/rest/api/content", self.post_content_v1)
+            add("PUT", p + "/rest/api/content/{cid}", self.put_content_v1)
         if self.cloud:
             add("GET", p + "/rest/api/group/{group}/membersByGroupId", self.get_members_by_id)
             add("GET", p + "/api/v2/spaces", self.get_spaces_v2)
@@ -304,6 +314,98 @@ class FakeApi:
             maximum=MAX_V1,
             default=200,
         )
+
+    # -- publishing ------------------------------------------------------------------------
+
+    def _titled(self, space: str, title: str) -> list[Content]:
+        with self.data.lock:
+            return [
+                c
+                for c in self.data.content.values()
+                if c.type == "page"
+                and c.space == space
+                and c.title == title
+                and c.status == "current"
+            ]
+
+    def _space_by_id(self, raw: str | None) -> str:
+        found = next((sp.key for sp in self.data.spaces.values() if str(sp.id) == raw), None)
+        if found is None:
+            raise ApiError(404, f"No space with id {raw}")
+        return found
+
+    def get_pages_v2(self, request: Request) -> Response:
+        key = self._space_by_id(request.arg("space-id"))
+        found = self._titled(key, request.arg("title") or "")
+        with_body = request.arg("body-format") == "storage"
+        return self._v2_page(request, found, lambda c: s.page_v2(c, self.data.spaces, with_body))
+
+    def _body(self, request: Request) -> Json:
+        body = request.json()
+        if not isinstance(body, dict) or not body.get("title"):
+            raise ApiError(400, "title is required")
+        return body
+
+    def post_page_v2(self, request: _Authed) -> Response:
+        body = self._body(request)
+        key = self._space_by_id(str(body.get("spaceId")))
+        if self._titled(key, str(body["title"])):
+            raise ApiError(400, "A page with this title already exists in this space")
+        value = str((body.get("body") or {}).get("value", ""))
+        page = self.data.add_content(
+            "page", key, request.user.key, self._now(), title=str(body["title"]), body=value
+        )
+        return Response.json(s.page_v2(page, self.data.spaces, True))
+
+    def _update(self, request: _Authed, cid: str, number: Any, value: str) -> Content:
+        item = self._item(cid, ("page",))
+        if number != item.versions[-1].number + 1:
+            raise ApiError(
+                409, f"Version must be incremented: current version is {item.versions[-1].number}"
+            )
+        self.data.edit(cid, request.user.key, self._now(), body=value)
+        return item
+
+    def put_page_v2(self, request: _Authed, cid: str) -> Response:
+        body = self._body(request)
+        value = str((body.get("body") or {}).get("value", ""))
+        item = self._update(request, cid, (body.get("version") or {}).get("number"), value)
+        return Response.json(s.page_v2(item, self.data.spaces, True))
+
+    def get_content_v1(self, request: Request) -> Response:
+        key, title = request.arg("spaceKey") or "", request.arg("title") or ""
+        found = self._titled(key, title)
+        expand = set(",".join(request.query.get("expand", [])).split(","))
+        site = self.site(request)
+        return self._v1_page(
+            request, found, lambda c: s.page_v1(site, c, self.data, expand), maximum=MAX_V1
+        )
+
+    def post_content_v1(self, request: _Authed) -> Response:
+        body = self._body(request)
+        key = str((body.get("space") or {}).get("key", ""))
+        if key not in self.data.spaces:
+            raise ApiError(404, f"No space with key : {key}")
+        if self._titled(key, str(body["title"])):
+            raise ApiError(400, "A page with this title already exists")
+        value = str(((body.get("body") or {}).get("storage") or {}).get("value", ""))
+        page = self.data.add_content(
+            "page", key, request.user.key, self._now(), title=str(body["title"]), body=value
+        )
+        return Response.json(
+            s.page_v1(self.site(request), page, self.data, {"version", "body.storage"})
+        )
+
+    def put_content_v1(self, request: _Authed, cid: str) -> Response:
+        body = self._body(request)
+        value = str(((body.get("body") or {}).get("storage") or {}).get("value", ""))
+        item = self._update(request, cid, (body.get("version") or {}).get("number"), value)
+        return Response.json(
+            s.page_v1(self.site(request), item, self.data, {"version", "body.storage"})
+        )
+
+    def _now(self) -> int:
+        return int(time.time() * 1000)
 
 
 class _Authed(Request):

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .state import Content, Space, User, Version
+from .state import Content, FakeData, Space, User, Version
 
 Json = dict[str, Any]
 
@@ -152,6 +152,35 @@ def content(
         body["version"] = version_v1(site, c.versions[-1], users)
     if c.type == "comment":
         body["extensions"] = {"location": c.location}
+    return body
+
+
+def page_v2(c: Content, spaces: dict[str, Space], with_body: bool) -> Json:
+    body: Json = {
+        "id": c.id,
+        "status": c.status,
+        "title": c.title,
+        "spaceId": str(spaces[c.space].id),
+        "authorId": c.created_by,
+        "createdAt": iso(c.created_at),
+        "version": {
+            "number": c.versions[-1].number,
+            "createdAt": iso(c.modified_at),
+            "authorId": c.versions[-1].by,
+            "minorEdit": False,
+            "message": "",
+        },
+        "_links": {"webui": f"/spaces/{c.space}/pages/{c.id}"},
+    }
+    if with_body:
+        body["body"] = {"storage": {"value": c.body, "representation": "storage"}}
+    return body
+
+
+def page_v1(site: Site, c: Content, data: FakeData, expand: set[str]) -> Json:
+    body = content(site, c, data.spaces, data.users, expand)
+    if "body.storage" in expand:
+        body["body"] = {"storage": {"value": c.body, "representation": "storage"}}
     return body
 
 
