@@ -65,9 +65,15 @@ def make_kit(tmp_path: Path) -> Iterator[KitFactory]:
     kits: list[Kit] = []
 
     def factory(
-        fake: ConfluenceFake, store_url: str, *, token: str | None = None, **options: Any
+        fake: ConfluenceFake,
+        store_url: str,
+        *,
+        token: str | None = None,
+        tables: dict[str, dict[str, Any]] | None = None,
+        **options: Any,
     ) -> Kit:
         tables = {
+            **(tables or {}),
             "collect": {"lookback_days": LOOKBACK},
             "http": {"retries": 6, "backoff_factor": 0.001, "backoff_max_s": 0.02, "timeout_s": 5},
             "connectors.wiki": {**fake.settings(), **options},
