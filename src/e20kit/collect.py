@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
 from .errors import ConfigError, ConnectorError, E20KitError, PluginError
-from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .http import HttpSession
+from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
