@@ -12,6 +12,7 @@ from e20kit_confluence import ConfluenceClient, ConfluenceSettings
 from pydantic import BaseModel
 
 from e20kit import ConnectorAuthError, ConnectorFatalError, make_session
+from e20kit.http import ConnectorPayloadError
 from e20kit.testing import shared_path
 
 TOKEN = "pat-secret-123"
@@ -40,14 +41,27 @@ def _client(url: str, **extra: Any) -> ConfluenceClient:
 @responses.activate
 def test_recorded_search_pages_are_followed_through_links_next() -> None:
     first = _recorded("confluence_contents.json")
+    # recorded from http://example.com; the site is configured with https here
+    first["_links"]["base"] = "https://example.com"
     responses.get("https://example.com/rest/api/content/search", json=first)
-    following = "http://example.com" + first["_links"]["next"]
+    following = "https://example.com" + first["_links"]["next"]
     responses.get(following.split("?")[0], json=_recorded("confluence_contents_next.json"))
     client = _client("https://example.com")
     items = list(client.pages("rest/api/content/search", Ref, {"cql": "type=page", "limit": 2}))
     assert [(i.id, i.type) for i in items] == [("1", "page"), ("2", "page"), ("att1", "attachment")]
     second = responses.calls[1].request
     assert "start=2" in str(second.url) and second.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+@responses.activate
+def test_a_next_link_to_another_origin_is_refused() -> None:
+    """The recorded base says http://: following it would send the token in clear text."""
+    responses.get(
+        "https://example.com/rest/api/content/search", json=_recorded("confluence_contents.json")
+    )
+    with pytest.raises(ConnectorPayloadError, match="another host"):
+        list(_client("https://example.com").pages("rest/api/content/search", Ref))
+    assert len(responses.calls) == 1
 
 
 @responses.activate
@@ -110,7 +124,7 @@ def test_a_repeated_next_link_is_an_error_not_a_loop() -> None:
         "_links": {"base": "https://example.com", "next": "/rest/api/space?start=1"},
     }
     responses.get("https://example.com/rest/api/space", json=page)
-    with pytest.raises(ConnectorFatalError, match="repeated"):
+    with pytest.raises(ConnectorPayloadError, match="repeated"):
         list(_client("https://example.com").pages("rest/api/space", Ref))
 
 

@@ -218,3 +218,15 @@ def test_members_with_hidden_emails_are_kept_by_account_id(
         assert hidden and f"{len(hidden)} of {len(active)} members show no e-mail" in caplog.text
     else:
         assert not hidden
+
+
+@pytest.mark.parametrize("cloud", [False, True], ids=["dc", "cloud"])
+def test_the_sites_rate_limit_headers_keep_it_from_answering_429(
+    org: Org, make_kit: KitFactory, sqlite_url: str, today: dt.date, cloud: bool
+) -> None:
+    # DC: a bucket of 3 tokens refilled at 30/s; Cloud: 30/s, near the limit under 6 left
+    with ConfluenceFake.from_org(org, cloud=cloud, rate_limit_per_s=30, dc_capacity=3) as fake:
+        kit = make_kit(fake, sqlite_url)
+        assert kit.collect(today=today).ok
+        statuses = Counter(r.status for r in fake.server.requests)
+    assert statuses[429] == 0 and statuses[200] == len(fake.server.requests)

@@ -20,12 +20,17 @@ import urllib.parse
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
-import requests
 from atlassian.confluence import ConfluenceCloud, ConfluenceServer
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
 from e20kit import ConnectorAuthError, ConnectorError, ConnectorFatalError, HttpSession
-from e20kit.http import describe_endpoint, json_or_error
+from e20kit.http import (
+    describe_endpoint,
+    json_or_error,
+    link_header_pages,
+    next_link_pages,
+    parse_payload,
+)
 
 from .payloads import Content, Page, Space, User, V2Version, Version
 from .settings import ConfluenceSettings
@@ -33,7 +38,6 @@ from .settings import ConfluenceSettings
 log = logging.getLogger("e20kit.confluence")
 
 M = TypeVar("M", bound=BaseModel)
-MAX_PAGES = 10_000
 CONTENT_TYPES = ("page", "blogpost", "comment")
 SEARCH_EXPAND = "space,history,version"
 V2_MAX_LIMIT = 250
@@ -59,10 +63,14 @@ def cql_for(since: dt.datetime, spaces: tuple[str, ...], *, newest_first: bool =
     return " and ".join(clauses) + f" order by lastmodified {order}"
 
 
-def next_link(response: requests.Response) -> str | None:
-    """The ``rel="next"`` target of a ``Link`` header (v2 cursors)."""
-    link = response.links.get("next")
-    return str(link["url"]) if link and link.get("url") else None
+def _v1_next(body: Any) -> str | None:
+    links = body.get("_links") if isinstance(body, dict) else None
+    return links.get("next") if isinstance(links, dict) else None
+
+
+def _v1_base(body: Any) -> str | None:
+    links = body.get("_links") if isinstance(body, dict) else None
+    return links.get("base") if isinstance(links, dict) else None
 
 
 class ConfluenceClient:
@@ -108,79 +116,36 @@ class ConfluenceClient:
 
     # -- transport -------------------------------------------------------------------------
 
-    def response(self, url: str, params: Mapping[str, Any] | None = None) -> requests.Response:
-        """One GET through the library (auth, URL) and the core's session (everything else)."""
-        absolute = url.startswith(("http://", "https://"))
-        return self.lib.get(
-            url, params=dict(params or {}) or None, absolute=absolute, advanced_mode=True
-        )
-
-    def get(
-        self, url: str, params: Mapping[str, Any] | None = None
-    ) -> tuple[Any, requests.Response]:
-        response = self.response(url, params)
-        return json_or_error(response, connector=self.connector), response
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> tuple[Any, str]:
+        """One GET through the core's session; the decoded body and the URL asked."""
+        response = self.session.get(path, params=dict(params) if params else None)
+        return json_or_error(response, connector=self.connector), response.url
 
     def parse(self, model: type[M] | TypeAdapter[M], data: Any, endpoint: str) -> M:
-        adapter = model if isinstance(model, TypeAdapter) else TypeAdapter(model)
-        try:
-            return adapter.validate_python(data)
-        except ValidationError as err:
-            first = err.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "(body)"
-            raise ConnectorFatalError(
-                f"malformed response: {where}: {first['msg']}",
-                connector=self.connector,
-                endpoint=describe_endpoint(endpoint),
-            ) from None
-
-    def pages(
-        self, path: str, item: type[M], params: Mapping[str, Any] | None = None
-    ) -> Iterator[M]:
-        """Every item of a paged listing, v1 (``_links.next``) or v2 (``Link`` header)."""
-        adapter: TypeAdapter[Page[M]] = TypeAdapter(Page[item])  # type: ignore[valid-type]
-        url: str = path
-        query: Mapping[str, Any] | None = params
-        seen: set[str] = set()
-        for _ in range(MAX_PAGES):
-            data, response = self.get(url, query)
-            page = self.parse(adapter, data, response.url)
-            yield from page.results
-            following = self._next(page, response)
-            if following is None:
-                return
-            if following in seen:
-                raise ConnectorFatalError(
-                    "malformed response: the server repeated a next link",
-                    connector=self.connector,
-                    endpoint=describe_endpoint(following),
-                )
-            seen.add(following)
-            url, query = following, None
-        raise ConnectorFatalError(
-            f"more than {MAX_PAGES} pages", connector=self.connector, endpoint=path
+        return parse_payload(
+            model, data, connector=self.connector, endpoint=endpoint, secrets=self.session.secrets
         )
 
-    def _next(self, page: Page[Any], response: requests.Response) -> str | None:
-        header = next_link(response)
-        if header is not None:  # v2: relative to the origin (it already holds /wiki)
-            return urllib.parse.urljoin(response.url, header)
-        nxt = page.links.next
-        if not nxt:
-            return None
-        if nxt.startswith(("http://", "https://")):
-            return nxt
-        # v1: relative to _links.base, which keeps the context path (/wiki, /confluence);
-        # joining to the host alone is the library's trap.
-        base = (page.links.base or self.base).rstrip("/")
-        return base + "/" + nxt.lstrip("/")
+    def pages(
+        self, path: str, item: type[M], params: Mapping[str, Any] | None = None, *, v2: bool = False
+    ) -> Iterator[M]:
+        """Every item of a listing: v2 by ``Link`` header, v1 by ``_links.next`` joined to
+        ``_links.base`` (which keeps the context path; the library joins it to the host)."""
+        adapter: TypeAdapter[Page[M]] = TypeAdapter(Page[item])  # type: ignore[valid-type]
+        if v2:
+            listing = link_header_pages(self.session, path, params=params)
+        else:
+            listing = next_link_pages(
+                self.session, path, next_link=_v1_next, base=_v1_base, params=params
+            )
+        for page in listing:
+            yield from self.parse(adapter, page.body, page.url).results
 
     # -- directory -------------------------------------------------------------------------
 
     def current_user(self) -> User:
-        path = "rest/api/user/current"
-        data, response = self.get(path)
-        return self.parse(User, data, response.url)
+        data, url = self.get("rest/api/user/current")
+        return self.parse(User, data, url)
 
     def group_members(self, group: str) -> Iterator[User]:
         """Cloud: by group id (``membersByGroupId``); DC: by group name (``/member``)."""
@@ -204,7 +169,7 @@ class ConfluenceClient:
             params: dict[str, Any] = {"limit": V2_MAX_LIMIT, "status": "current"}
             if keys:
                 params["keys"] = ",".join(keys)
-            return self.pages("api/v2/spaces", Space, params)
+            return self.pages("api/v2/spaces", Space, params, v2=True)
         query: dict[str, Any] = {"start": 0, "limit": self.settings.member_page_size}
         if keys:
             query["spaceKey"] = list(keys)
@@ -224,8 +189,8 @@ class ConfluenceClient:
         """The last modification at or after ``since`` (one request), or None."""
         cql = cql_for(since, spaces, newest_first=True)
         params = {"cql": cql, "expand": "version", "limit": 1}
-        data, response = self.get("rest/api/content/search", params)
-        page = self.parse(TypeAdapter(Page[Content]), data, response.url)
+        data, url = self.get("rest/api/content/search", params)
+        page = self.parse(TypeAdapter(Page[Content]), data, url)
         return max((c.version.when for c in page.results), default=None)
 
     def versions(self, content: Content) -> list[tuple[int, str | None, dt.datetime]]:
@@ -234,7 +199,8 @@ class ConfluenceClient:
             if self.cloud:
                 kind = "pages" if content.type == "page" else "blogposts"
                 params = {"limit": min(self.settings.version_page_size, V2_MAX_LIMIT)}
-                found = self.pages(f"api/v2/{kind}/{content.id}/versions", V2Version, params)
+                path = f"api/v2/{kind}/{content.id}/versions"
+                found = self.pages(path, V2Version, params, v2=True)
                 return [(v.number, v.author_id, v.created_at) for v in found]
             query = {"start": 0, "limit": self.settings.version_page_size}
             listed = self.pages(f"rest/api/content/{content.id}/version", Version, query)

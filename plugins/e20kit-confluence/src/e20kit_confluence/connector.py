@@ -37,6 +37,7 @@ from .counting import (
     tally_content,
 )
 from .directory import Directory, list_directory
+from .ratelimit import rate_policy
 from .settings import ConfluenceSettings
 
 log = logging.getLogger("e20kit.confluence")
@@ -58,8 +59,12 @@ class ConfluenceConnector:
         assert isinstance(settings, ConfluenceSettings)
         self.name = context.name
         self.settings = settings
-        session = context.http(base_url=settings.url, rate_limit_per_s=settings.rate_limit_per_s)
-        self.client = ConfluenceClient(session, settings, connector=context.name)  # type: ignore[arg-type]
+        session = context.http(
+            base_url=settings.url,
+            rate_limit_per_s=settings.rate_limit_per_s,
+            rate_policy=rate_policy(settings.deployment == "cloud"),
+        )
+        self.client = ConfluenceClient(session, settings, connector=context.name)
         self._directory: Directory | None = None
         self.skipped = 0
 

@@ -22,6 +22,7 @@ from e20kit.http import json_or_error
 
 from .client import ConfluenceClient
 from .payloads import Page
+from .ratelimit import rate_policy
 from .settings import ConfluenceSettings
 
 
@@ -84,7 +85,7 @@ class PagePublisher:
     def find(self, key: str, title: str) -> ExistingPage | None:
         if self.client.cloud:
             params = {"space-id": self._space_id(key), "title": title, "body-format": "storage"}
-            data, response = self.client.get("api/v2/pages", params)
+            data, url = self.client.get("api/v2/pages", params)
         else:
             params = {
                 "spaceKey": key,
@@ -92,8 +93,8 @@ class PagePublisher:
                 "type": "page",
                 "expand": "version,body.storage",
             }
-            data, response = self.client.get("rest/api/content", params)
-        page = self.client.parse(Page[ExistingPage], data, response.url)
+            data, url = self.client.get("rest/api/content", params)
+        page = self.client.parse(Page[ExistingPage], data, url)
         return next((p for p in page.results if p.title == title), None)
 
     def publish(self, request: PublishRequest) -> Published:
@@ -161,9 +162,11 @@ class PagePublisher:
 def publish(context: PluginContext, request: PublishRequest) -> Published:
     settings = context.settings
     assert isinstance(settings, ConfluenceSettings)
-    session = context.http(base_url=settings.url)
+    session = context.http(
+        base_url=settings.url, rate_policy=rate_policy(settings.deployment == "cloud")
+    )
     try:
-        client = ConfluenceClient(session, settings, connector=context.name)  # type: ignore[arg-type]
+        client = ConfluenceClient(session, settings, connector=context.name)
         return PagePublisher(client).publish(request)
     finally:
         session.close()
