@@ -10,21 +10,19 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import LOOKBACK, KitFactory, connector_for
+from conftest import LOOKBACK, KitFactory, connector_for, empty_store, rows, table
 from e20kit_confluence import connector as connector_module
 from e20kit_confluence.fake import ConfluenceFake
 from e20kit_confluence.fake.org import HOUR_MS, ms
 
 from e20kit import Action, ConnectorAuthError
 from e20kit.sandbox import FaultPlan, Org
-from e20kit.store import schema
-from e20kit.testing import table_rows
 
 pytestmark = pytest.mark.slow
 
 
 def _totals(engine: sa.Engine) -> Counter[tuple[str, str]]:
-    facts = schema.facts
+    facts = table(engine, "facts")
     with engine.connect() as conn:
         rows = conn.execute(
             sa.select(facts.c.action, facts.c.feature, sa.func.sum(facts.c.count)).group_by(
@@ -48,9 +46,7 @@ def _expected(org: Org, since: dt.date) -> Counter[tuple[str, str]]:
 def _fresh_store(store_url: str, name: str) -> str:
     other = store_url.replace("store.sqlite", f"{name}.sqlite")
     if other == store_url:  # PostgreSQL: one database per test, emptied
-        with sa.create_engine(store_url).begin() as conn:
-            for table in reversed(schema.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_store(store_url)
     return other
 
 
@@ -61,7 +57,7 @@ def test_collects_the_orgs_pages_edits_and_comments(
     result = kit.collect(today=today)
     assert result.ok, result.as_dict()
     assert _totals(kit.engine) == _expected(org, today - dt.timedelta(days=LOOKBACK))
-    people = table_rows(kit.engine, schema.identities)
+    people = rows(kit.engine, "identities")
     assert len(people) == sum(1 for m in org.people if m.active)
     assert not [r for r in fake.server.requests if r.status >= 400]
 
@@ -106,8 +102,8 @@ def test_faults_leave_the_store_as_a_fault_free_run(
     with ConfluenceFake.from_org(org, **deployment) as clean:
         kit = make_kit(clean, store_url)
         assert kit.collect(today=today).ok
-        expected = table_rows(kit.engine, schema.facts)
-        people = table_rows(kit.engine, schema.identities)
+        expected = rows(kit.engine, "facts")
+        people = rows(kit.engine, "identities")
         kit.close()
     faults = FaultPlan(
         rate=0.1, kinds=("429", "5xx", "reset", "truncated"), retry_after_s=0.01, seed=5
@@ -117,8 +113,8 @@ def test_faults_leave_the_store_as_a_fault_free_run(
         result = kit2.collect(today=today)
         assert result.ok, result.as_dict()
         assert sum(flaky.server.injected.values()) > 0
-        assert table_rows(kit2.engine, schema.facts) == expected
-        assert len(table_rows(kit2.engine, schema.identities)) == len(people)
+        assert rows(kit2.engine, "facts") == expected
+        assert len(rows(kit2.engine, "identities")) == len(people)
 
 
 class _Crash(Exception):
@@ -136,7 +132,7 @@ def test_a_crash_mid_run_then_a_rerun_equals_an_uninterrupted_run(
     with ConfluenceFake.from_org(org, **deployment) as clean:
         kit = make_kit(clean, store_url)
         assert kit.collect(today=today).ok
-        expected = table_rows(kit.engine, schema.facts)
+        expected = rows(kit.engine, "facts")
         kit.close()
     with ConfluenceFake.from_org(org, **deployment) as fake:
         kit2 = make_kit(fake, _fresh_store(store_url, "crash"))
@@ -152,7 +148,7 @@ def test_a_crash_mid_run_then_a_rerun_equals_an_uninterrupted_run(
         assert not kit2.collect(today=today).ok
         monkeypatch.setattr(connector_module, "facts", real)
         assert kit2.collect(today=today).ok
-        assert table_rows(kit2.engine, schema.facts) == expected
+        assert rows(kit2.engine, "facts") == expected
 
 
 def test_a_bad_token_is_one_clear_error_without_the_token(
@@ -183,7 +179,8 @@ def test_an_unreadable_space_is_a_warning_and_the_rest_is_stored(
     assert result.ok, result.as_dict()
     assert f"space {keys[1]} is not readable" in caplog.text
     with kit.engine.connect() as conn:
-        stored = set(conn.execute(sa.select(schema.facts.c.container).distinct()).scalars())
+        facts = table(kit.engine, "facts")
+        stored = set(conn.execute(sa.select(facts.c.container).distinct()).scalars())
     assert keys[1] not in stored and stored <= {keys[0], keys[2]} and stored
 
 

@@ -7,23 +7,22 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import KitFactory
+from conftest import KitFactory, table
 from e20kit_confluence.fake import ConfluenceFake
 
 from e20kit.sandbox import Org
-from e20kit.store import schema
 
 pytestmark = pytest.mark.slow
 
 
 def _keys(engine: sa.Engine) -> dict[str, str]:
-    ident = schema.identities
+    ident = table(engine, "identities")
     with engine.connect() as conn:
         return dict(conn.execute(sa.select(ident.c.person_id, ident.c.member_key)).all())
 
 
 def _facts_by_member(engine: sa.Engine) -> dict[str, int]:
-    facts = schema.facts
+    facts = table(engine, "facts")
     query = sa.select(facts.c.member_key, sa.func.sum(facts.c.count)).group_by(facts.c.member_key)
     with engine.connect() as conn:
         return {k: int(n) for k, n in conn.execute(query).all()}

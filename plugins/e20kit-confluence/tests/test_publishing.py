@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import TOKEN_ENV, toml
-from e20kit_confluence import ConfluenceSettings
+from conftest import TOKEN_ENV, context_for, toml
 from e20kit_confluence.fake import ConfluenceFake
 from e20kit_confluence.publishing import parse_target, storage_format
 from e20kit_confluence.publishing import publish as confluence_publish
 
-from e20kit import ConfigError, Published, PublishRequest, load_config
-from e20kit.cli import main
-from e20kit.instances import plugin_context
+from e20kit import ConfigError, Published, PublishRequest
 from e20kit.sandbox import Org
 
 
@@ -33,7 +31,8 @@ def _config(fake: ConfluenceFake, tmp_path: Path) -> Path:
 def _report(config: Path, out: Path, *extra: str) -> dict[str, Any]:
     env = {"E20KIT_PSEUDONYM_SECRET": "s"}
     args = ["--config", str(config), "--json", "report", "--format", "md", "--out", str(out)]
-    result = CliRunner(env=env).invoke(main, [*args, "--today", "2026-10-30", *extra])
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "e20kit"]
+    result = CliRunner(env=env).invoke(script.load(), [*args, "--today", "2026-10-30", *extra])
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -70,9 +69,7 @@ def test_a_changed_report_is_a_new_version(
     site: ConfluenceFake, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv(TOKEN_ENV, site.token)
-    config = load_config(_config(site, tmp_path))
-    settings = config.plugin_settings("connectors", "wiki", ConfluenceSettings)
-    context = plugin_context(config, "connectors", "wiki", settings)
+    context = context_for(site)
     space = next(k for k, s in site.data.spaces.items() if s.type == "global")
     made: Published = confluence_publish(context, PublishRequest(f"{space}/Stories", "# One"))
     assert made.action == "created"
@@ -94,9 +91,7 @@ def test_the_same_body_is_not_written_twice(
     site: ConfluenceFake, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv(TOKEN_ENV, site.token)
-    config = load_config(_config(site, tmp_path))
-    settings = config.plugin_settings("connectors", "wiki", ConfluenceSettings)
-    context = plugin_context(config, "connectors", "wiki", settings)
+    context = context_for(site)
     space = next(k for k, s in site.data.spaces.items() if s.type == "global")
     request = PublishRequest(f"{space}/Stories", "# Same")
     assert confluence_publish(context, request).action == "created"

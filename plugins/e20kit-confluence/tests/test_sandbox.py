@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import toml
+from conftest import table, toml
 
 from e20kit import Kit, load_config
-from e20kit.plugins import Plugins
 from e20kit.sandbox import Org
-from e20kit.store import schema
 
 
 def test_sandbox_serves_the_org_to_the_connector(org: Org, tmp_path: Path, sqlite_url: str) -> None:
-    sandbox = Plugins().sandboxes()["confluence"]
+    from e20kit_confluence import plugin
+
+    (sandbox,) = plugin.e20kit_sandboxes()
     with contextlib.ExitStack() as stack:
         run = sandbox.start(org, stack)
         assert run.connector["deployment"] == "cloud"
@@ -27,7 +28,8 @@ def test_sandbox_serves_the_org_to_the_connector(org: Org, tmp_path: Path, sqlit
         result = kit.collect(today=org.end - dt.timedelta(days=1))
         assert result.ok and result.facts_written > 0, result.as_dict()
         with kit.engine.connect() as conn:
-            platforms = set(conn.execute(sa.select(schema.facts.c.platform)).scalars())
+            facts = table(kit.engine, "facts")
+            platforms = set(conn.execute(sa.select(facts.c.platform)).scalars())
         assert platforms == {"confluence"}
         kit.close()
 
@@ -35,6 +37,9 @@ def test_sandbox_serves_the_org_to_the_connector(org: Org, tmp_path: Path, sqlit
 def test_plugin_module_implements_the_registration_hooks() -> None:
     from e20kit_confluence import plugin
 
+    (entry,) = [e for e in entry_points(group="e20kit") if e.name == "confluence"]
+    assert entry.load() is plugin
     assert [s.name for s in plugin.e20kit_sandboxes()] == ["confluence"]
     assert [c.name for c in plugin.e20kit_connectors()] == ["confluence"]
     assert len(list(plugin.e20kit_checks())) == 5
+    assert [p.name for p in plugin.e20kit_publishers()] == ["confluence"]
