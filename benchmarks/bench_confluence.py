@@ -18,14 +18,13 @@ import json
 import math
 import random
 import tempfile
-import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from e20kit_confluence.fake import ConfluenceFake
 from e20kit_confluence.fake.org import ms
 
+from benchmarks.loopback import rate_figures, sync_figures
 from e20kit import Kit, load_config
 from e20kit.sandbox import FaultPlan
 
@@ -66,24 +65,6 @@ def _minimum(fake: ConfluenceFake, *, since_ms: int, probe: bool) -> dict[str, i
     return need
 
 
-def _sync(fake: ConfluenceFake, kit: Kit, minimum: dict[str, int]) -> dict[str, Any]:
-    fake.server.reset_log()
-    start = time.perf_counter()
-    result = kit.collect(today=TODAY)
-    seconds = time.perf_counter() - start
-    made = len(fake.server.requests)
-    low = sum(minimum.values())
-    return {
-        "ok": result.ok,
-        "requests": made,
-        "minimum_requests": low,
-        "ratio": round(made / low, 3),
-        "minimum_breakdown": minimum,
-        "facts_written": result.facts_written,
-        "seconds": round(seconds, 2),
-    }
-
-
 def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
     with ConfluenceFake.synthetic(
         cloud=True,
@@ -96,7 +77,9 @@ def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
     ) as fake:
         kit = _kit(fake, folder, "sync")
         window_start = ms(TODAY - dt.timedelta(days=DAYS))
-        full = _sync(fake, kit, _minimum(fake, since_ms=window_start, probe=False))
+        full = sync_figures(
+            fake.server, kit, _minimum(fake, since_ms=window_start, probe=False), today=TODAY
+        )
         data = fake.data
         before = max(c.modified_at for c in data.content.values())
         rng = random.Random(5)
@@ -109,7 +92,9 @@ def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
             else:
                 data.comment(target.id, who, before + 1 + i)
         midnight = ms(dt.datetime.fromtimestamp(before / 1000, dt.UTC).date())
-        incremental = _sync(fake, kit, _minimum(fake, since_ms=midnight, probe=True))
+        incremental = sync_figures(
+            fake.server, kit, _minimum(fake, since_ms=midnight, probe=True), today=TODAY
+        )
         kit.close()
     return {"confluence_full_sync": full, "confluence_incremental": incremental}
 
@@ -128,22 +113,9 @@ def _rate_bench(folder: Path) -> dict[str, Any]:
         faults=FaultPlan(latency_s=0.02),
     ) as fake:
         kit = _kit(fake, folder, "rate")
-        start = time.perf_counter()
-        result = kit.collect(today=TODAY)
-        seconds = time.perf_counter() - start
-        statuses = Counter(r.status for r in fake.server.requests)
-        made = len(fake.server.requests)
+        figures = rate_figures(fake.server, kit, limit, today=TODAY)
         kit.close()
-    achieved = made / seconds
-    return {
-        "ok": result.ok,
-        "requests": made,
-        "seconds": round(seconds, 2),
-        "achieved_rps": round(achieved, 2),
-        "limit_rps": limit,
-        "ratio": round(achieved / limit, 3),
-        "received_429": statuses[429],
-    }
+    return figures
 
 
 def run() -> dict[str, dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -65,16 +66,17 @@ def test_publishing_twice_updates_one_page(
     assert len(pages()) == 1 and [v.number for v in pages()[0].versions] == versions
 
 
-def test_a_changed_report_is_a_new_version(
-    site: ConfluenceFake, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv(TOKEN_ENV, site.token)
+def _publisher(site: ConfluenceFake) -> tuple[Callable[[str], Published], str]:
+    """``publish(markdown)`` of the page ``Stories`` in a global space, and that space."""
     context = context_for(site)
     space = next(k for k, s in site.data.spaces.items() if s.type == "global")
-    made: Published = confluence_publish(context, PublishRequest(f"{space}/Stories", "# One"))
-    assert made.action == "created"
-    changed = confluence_publish(context, PublishRequest(f"{space}/Stories", "# Two\n\n- a\n- b"))
-    assert changed.action == "updated"
+    return lambda text: confluence_publish(context, PublishRequest(f"{space}/Stories", text)), space
+
+
+def test_a_changed_report_is_a_new_version(site: ConfluenceFake) -> None:
+    publish, _ = _publisher(site)
+    assert publish("# One").action == "created"
+    assert publish("# Two\n\n- a\n- b").action == "updated"
     page = next(c for c in site.data.content.values() if c.title == "Stories")
     assert [v.number for v in page.versions] == [1, 2] and "<li>a</li>" in page.body
 
@@ -87,12 +89,7 @@ def test_targets_and_storage_format() -> None:
     assert "<table>" in body and "<script>" not in body and "&lt;script&gt;" in body
 
 
-def test_the_same_body_is_not_written_twice(
-    site: ConfluenceFake, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv(TOKEN_ENV, site.token)
-    context = context_for(site)
-    space = next(k for k, s in site.data.spaces.items() if s.type == "global")
-    request = PublishRequest(f"{space}/Stories", "# Same")
-    assert confluence_publish(context, request).action == "created"
-    assert confluence_publish(context, request).action == "unchanged"
+def test_the_same_body_is_not_written_twice(site: ConfluenceFake) -> None:
+    publish, _ = _publisher(site)
+    assert publish("# Same").action == "created"
+    assert publish("# Same").action == "unchanged"
