@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from e20kit_confluence import ConfluenceConnector, ConfluenceSettings
+from confluence_testkit import LOOKBACK, SECRET, TOKEN_ENV, KitFactory, toml
 from e20kit_confluence.fake import ConfluenceFake
 
-from e20kit import HttpSession, Kit, PluginContext, load_config, make_session
+from e20kit import Kit, load_config
 from e20kit.sandbox import Org, build_org
-from e20kit.testing import table_rows
-
-TOKEN_ENV = "E20KIT_CONFLUENCE_TOKEN"
-SECRET = "test-secret-not-for-production"
-LOOKBACK = 25
 
 DEPLOYMENTS = {
     "cloud": {"cloud": True},
@@ -48,17 +40,6 @@ def deployment(request: pytest.FixtureRequest) -> dict[str, Any]:
 def fake(org: Org, deployment: dict[str, Any]) -> Iterator[ConfluenceFake]:
     with ConfluenceFake.from_org(org, hidden_emails=0.3, **deployment) as server:
         yield server
-
-
-KitFactory = Callable[..., Kit]
-
-
-def toml(tables: dict[str, dict[str, Any]]) -> str:
-    lines = []
-    for section, table in tables.items():
-        lines.append(f"[{section}]")
-        lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
-    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture
@@ -90,43 +71,3 @@ def make_kit(tmp_path: Path) -> Iterator[KitFactory]:
     yield factory
     for kit in kits:
         kit.close()
-
-
-def context_for(fake: ConfluenceFake, **options: Any) -> PluginContext:
-    """The plugin context the core would build for ``fake.settings()`` (secrets resolved)."""
-    values = {**fake.settings(), **options}
-    values.pop("type")
-    for key in ("api_token_env", "token_env"):
-        if key in values:
-            values[key.removesuffix("_env")] = fake.token
-            del values[key]
-    settings = ConfluenceSettings.model_validate(values)
-
-    def http(**kwargs: Any) -> HttpSession:
-        return make_session("wiki", secrets=(fake.token,), **kwargs)
-
-    return PluginContext(name="wiki", settings=settings, http=http, logger=logging.getLogger("t"))
-
-
-def connector_for(fake: ConfluenceFake, **options: Any) -> ConfluenceConnector:
-    """The connector built as the core builds it, without a store."""
-    return ConfluenceConnector(context_for(fake, **options))
-
-
-def table(engine: sa.Engine, name: str) -> sa.Table:
-    """A store table by name, reflected (plugin tests read the store as an outsider would)."""
-    return sa.Table(name, sa.MetaData(), autoload_with=engine)
-
-
-def rows(engine: sa.Engine, name: str) -> list[tuple[object, ...]]:
-    return table_rows(engine, table(engine, name))
-
-
-def empty_store(url: str) -> None:
-    engine = sa.create_engine(url)
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    with engine.begin() as conn:
-        for each in reversed(meta.sorted_tables):
-            conn.execute(each.delete())
-    engine.dispose()

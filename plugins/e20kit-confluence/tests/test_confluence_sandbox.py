@@ -8,7 +8,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import table, toml
+from confluence_testkit import table, toml
 
 from e20kit import Kit, load_config
 from e20kit.sandbox import Org

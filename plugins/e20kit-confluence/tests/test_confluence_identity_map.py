@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import KitFactory, table
+from confluence_testkit import KitFactory, table
 from e20kit_confluence.fake import ConfluenceFake
 
 from e20kit.sandbox import Org

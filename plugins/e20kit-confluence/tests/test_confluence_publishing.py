@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import TOKEN_ENV, context_for, toml
+from confluence_testkit import TOKEN_ENV, context_for, toml
 from e20kit_confluence.fake import ConfluenceFake
 from e20kit_confluence.publishing import parse_target, storage_format
 from e20kit_confluence.publishing import publish as confluence_publish

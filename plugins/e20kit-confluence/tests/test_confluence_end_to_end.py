@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import LOOKBACK, KitFactory, connector_for, empty_store, rows, table
+from confluence_testkit import LOOKBACK, KitFactory, connector_for, empty_store, rows, table
 from e20kit_confluence import connector as connector_module
 from e20kit_confluence.fake import ConfluenceFake
 from e20kit_confluence.fake.org import HOUR_MS, ms
