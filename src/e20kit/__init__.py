@@ -7,7 +7,7 @@ names may change.
 from __future__ import annotations
 
 from ._version import __version__
-from .collect import CollectResult, ConnectorRun
+from .clock import OrgClock
 from .config import Config, load_config
 from .connector import (
     ActivityItem,
@@ -39,6 +39,7 @@ from .extensions import (
     Check,
     CheckContext,
     EmptyParams,
+    ReportContext,
     ReportSection,
     Sandbox,
     SandboxRun,
@@ -65,10 +66,11 @@ from .http import (
     redact,
 )
 from .kit import Kit
-from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
+from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .publishing import Published, Publisher, PublishRequest
+from .results import CollectResult, ConnectorRun
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -77,6 +79,7 @@ __all__ = [
     "Action",
     "Activity",
     "ActivityItem",
+    "AttributeValue",
     "Bookmark",
     "Capability",
     "ChampionNominated",
@@ -110,6 +113,7 @@ __all__ = [
     "Notifier",
     "NotifierError",
     "NotifierType",
+    "OrgClock",
     "Page",
     "Person",
     "PluginContext",
@@ -122,6 +126,7 @@ __all__ = [
     "Reason",
     "Recipient",
     "Replace",
+    "ReportContext",
     "ReportSection",
     "Sandbox",
     "SandboxRun",

@@ -19,9 +19,9 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
-    ConnectorContext,
     ConnectorType,
     Person,
+    PluginContext,
     Replace,
     Window,
 )
@@ -54,9 +54,8 @@ class ConfluenceConnector:
 
     capabilities = frozenset({Capability.PEOPLE, Capability.ACTIVITY, Capability.INCREMENTAL})
 
-    def __init__(self, context: ConnectorContext) -> None:
+    def __init__(self, context: PluginContext[ConfluenceSettings]) -> None:
         settings = context.settings
-        assert isinstance(settings, ConfluenceSettings)
         self.name = context.name
         self.settings = settings
         session = context.http(
@@ -138,7 +137,7 @@ def _when(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-CONFLUENCE_CONNECTOR = ConnectorType(
+CONFLUENCE_CONNECTOR = ConnectorType[ConfluenceSettings](
     name="confluence",
     settings=ConfluenceSettings,
     factory=ConfluenceConnector,

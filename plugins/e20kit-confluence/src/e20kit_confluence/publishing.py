@@ -159,9 +159,10 @@ class PagePublisher:
         self._send("PUT", f"rest/api/content/{page.id}", sent)
 
 
-def publish(context: PluginContext, request: PublishRequest) -> Published:
+def publish(context: PluginContext[Any], request: PublishRequest) -> Published:
     settings = context.settings
-    assert isinstance(settings, ConfluenceSettings)
+    if not isinstance(settings, ConfluenceSettings):  # the core hands the connector's settings
+        raise ConfigError(f"--publish confluence needs a confluence connector, not {context.name}")
     session = context.http(
         base_url=settings.url, rate_policy=rate_policy(settings.deployment == "cloud")
     )
