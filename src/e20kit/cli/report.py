@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..publishing import publish
+from ..publish_target import publish
 from .common import Reference, State, day_of, emit, handle_errors, pass_state, reference_time
 
 PERIOD_HELP = "last-7d, last-30d, last-90d, last-<N>d, month:YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."
