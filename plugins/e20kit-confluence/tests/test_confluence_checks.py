@@ -3,38 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 
 from e20kit_confluence.checks import CHECKS
 
-from e20kit import Action, Feature
+from e20kit import Action, Activity, Feature
+from e20kit.testing import FakeCheckContext
 
 
-@dataclass
-class Ctx:
-    attrs: dict[str, object] = field(default_factory=dict)
-    counts: dict[tuple[Action, Feature], int] = field(default_factory=dict)
-    member_key: str = "m1"
-    joined_on: dt.date | None = None
-
-    def attributes(self, platform: str) -> Mapping[str, object]:
-        return self.attrs if platform == "confluence" else {}
-
-    def count(
-        self,
-        *,
-        platform: str | None = None,
-        actions: Collection[Action] | None = None,
-        feature: Feature | None = None,
-        since: dt.date | None = None,
-    ) -> int:
-        assert platform == "confluence"
-        return sum(
-            n
-            for (a, f), n in self.counts.items()
-            if (actions is None or a in actions) and feature in (None, f)
+def Ctx(
+    attrs: dict[str, object] | None = None, counts: dict[tuple[Action, Feature], int] | None = None
+) -> FakeCheckContext:
+    """A member with these Confluence attributes and one fact per (action, feature) count."""
+    facts = [
+        Activity(
+            day=dt.date(2026, 10, 1),
+            platform="confluence",
+            person_id="m",
+            action=action,
+            feature=feature,
+            container="ENG",
+            count=n,
         )
+        for (action, feature), n in (counts or {}).items()
+    ]
+    return FakeCheckContext(attributes={"confluence": attrs or {}}, facts=facts)  # type: ignore[dict-item]
 
 
 CHECK = {c.id: c for c in CHECKS}

@@ -17,19 +17,13 @@ from e20kit_confluence.fake.org import HOUR_MS, ms
 
 from e20kit import Action, ConnectorAuthError
 from e20kit.sandbox import FaultPlan, Org
+from e20kit.testing import fact_totals
 
 pytestmark = pytest.mark.slow
 
 
 def _totals(engine: sa.Engine) -> Counter[tuple[str, str]]:
-    facts = table(engine, "facts")
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(facts.c.action, facts.c.feature, sa.func.sum(facts.c.count)).group_by(
-                facts.c.action, facts.c.feature
-            )
-        ).all()
-    return Counter({(a, f): int(n) for a, f, n in rows})
+    return Counter(fact_totals(engine, by=("action", "feature")))
 
 
 def _expected(org: Org, since: dt.date) -> Counter[tuple[str, str]]:
