@@ -198,11 +198,11 @@ class ConfluenceClient:
         try:
             if self.cloud:
                 kind = "pages" if content.type == "page" else "blogposts"
-                params = {"limit": min(self.settings.version_page_size, V2_MAX_LIMIT)}
+                params = {"limit": self.settings.versions_limit}
                 path = f"api/v2/{kind}/{content.id}/versions"
                 found = self.pages(path, V2Version, params, v2=True)
                 return [(v.number, v.author_id, v.created_at) for v in found]
-            query = {"start": 0, "limit": self.settings.version_page_size}
+            query = {"start": 0, "limit": self.settings.versions_limit}
             listed = self.pages(f"rest/api/content/{content.id}/version", Version, query)
             return [(v.number, v.by.person_id if v.by else None, v.when) for v in listed]
         except (ConnectorAuthError, ConnectorFatalError) as err:

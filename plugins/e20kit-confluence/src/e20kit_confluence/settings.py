@@ -44,8 +44,8 @@ class ConfluenceSettings(BaseModel):
     for expanded searches, see docs/connectors/confluence.md)."""
     member_page_size: int = Field(default=200, ge=1, le=200)
     """``limit`` of group member and space listings (200 is the documented maximum)."""
-    version_page_size: int = Field(default=200, ge=1, le=250)
-    """``limit`` of version listings (DC v1: 200; Cloud v2 allows 250)."""
+    version_page_size: int | None = Field(default=None, ge=1, le=250)
+    """``limit`` of version listings; default the maximum: 250 on Cloud (v2), 200 on DC (v1)."""
     rate_limit_per_s: float | None = Field(default=None, gt=0)
     """Client-side cap; the server's rate-limit headers are obeyed in any case."""
 
@@ -70,6 +70,11 @@ class ConfluenceSettings(BaseModel):
                     "or username + password_env"
                 )
         return self
+
+    @property
+    def versions_limit(self) -> int:
+        largest = 250 if self.deployment == "cloud" else 200
+        return min(self.version_page_size or largest, largest)
 
     @property
     def member_groups(self) -> tuple[str, ...]:
