@@ -42,7 +42,7 @@ from .extensions import (
     SignalContext,
     StepCompleted,
 )
-from .findings import Evidence, Finding, Reason, Severity
+from .findings import Evidence, Finding, Reason, RuledOut, Severity
 from .http import (
     HttpSession,
     describe_endpoint,
@@ -100,6 +100,7 @@ __all__ = [
     "ReportSection",
     "Sandbox",
     "SandboxRun",
+    "RuledOut",
     "Severity",
     "SignalContext",
     "SkippableRecordError",

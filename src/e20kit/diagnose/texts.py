@@ -93,64 +93,105 @@ REMEDIES: dict[Reason, dict[str, tuple[str, ...]]] = {
 }
 
 EVIDENCE: dict[str, dict[str, str]] = {
-    "newcomers.dropout": {
-        "en": "{value} of newcomers active in their first week were not seen in weeks 2-4 "
-        "(threshold {threshold})",
-        "de": "{value} der in der ersten Woche aktiven neuen Mitglieder waren in den Wochen 2-4 "
-        "nicht mehr aktiv (Schwelle {threshold})",
+    "newcomers.dropout_excess": {
+        "en": "{dropout} of newcomers active in their first week were not seen in weeks 2-4, "
+        "against {reference} of established members over three weeks: {value} more "
+        "(band from {threshold})",
+        "de": "{dropout} der in der ersten Woche aktiven neuen Mitglieder waren in den Wochen "
+        "2-4 nicht mehr aktiv, gegenüber {reference} der langjährigen Mitglieder über drei "
+        "Wochen: {value} mehr (Band ab {threshold})",
     },
-    "headline.features_per_member": {
-        "en": "active members spread their use over {value} features on average "
-        "(threshold {threshold})",
-        "de": "aktive Mitglieder verteilen ihre Nutzung auf durchschnittlich {value} Funktionen "
-        "(Schwelle {threshold})",
+    "contrasts.feature_depth": {
+        "en": "active members used {value} of the {features} features in use on average "
+        "(band from {threshold})",
+        "de": "aktive Mitglieder nutzten im Schnitt {value} der {features} genutzten Funktionen "
+        "(Band ab {threshold})",
     },
     "headline.active_days_per_week": {
         "en": "members active in a week used the tools on {value} days of it on average "
-        "(threshold {threshold})",
+        "(band from {threshold})",
         "de": "in einer Woche aktive Mitglieder nutzten die Werkzeuge im Schnitt an {value} Tagen "
-        "(Schwelle {threshold})",
+        "(Band ab {threshold})",
     },
     "weekly.collapse": {
-        "en": "the quietest week had {value} of a typical week's active members "
-        "(threshold {threshold})",
-        "de": "die ruhigste Woche hatte {value} der aktiven Mitglieder einer typischen Woche "
-        "(Schwelle {threshold})",
+        "en": "the quietest week had {value} of a typical week's activity (active member-days) "
+        "(band from {threshold})",
+        "de": "die ruhigste Woche hatte {value} der Aktivität einer typischen Woche "
+        "(aktive Mitgliedstage) (Band ab {threshold})",
     },
     "onboarding.stall_share": {
         "en": "{value} of the members who reached onboarding step {step} got stuck there "
-        "(threshold {threshold})",
+        "(band from {threshold})",
         "de": "{value} der Mitglieder, die den Onboarding-Schritt {step} erreichten, blieben "
-        "dort stehen (Schwelle {threshold})",
+        "dort stehen (Band ab {threshold})",
     },
-    "newcomers.creator_share": {
-        "en": "only {value} of active newcomers contributed anything (threshold {threshold})",
-        "de": "nur {value} der aktiven neuen Mitglieder haben etwas beigetragen "
-        "(Schwelle {threshold})",
+    "newcomers.creator_ratio": {
+        "en": "{stayed} of newcomers who stayed past their first week contributed, against "
+        "{reference} of established members: {value} of their rate (band from {threshold})",
+        "de": "{stayed} der neuen Mitglieder, die über die erste Woche hinaus blieben, haben "
+        "beigetragen, gegenüber {reference} der langjährigen Mitglieder: {value} ihrer Quote "
+        "(Band ab {threshold})",
     },
-    "headline.creator_share": {
-        "en": "only {value} of active members created, edited or replied; the rest only read "
-        "(threshold {threshold})",
-        "de": "nur {value} der aktiven Mitglieder haben erstellt, bearbeitet oder geantwortet; "
-        "die übrigen lesen nur (Schwelle {threshold})",
+    "established.creator_share": {
+        "en": "only {value} of established members created, edited or replied, and {reference} "
+        "of newcomers who stayed: few contribute at any tenure (band from {threshold})",
+        "de": "nur {value} der langjährigen Mitglieder haben erstellt, bearbeitet oder "
+        "geantwortet, und {reference} der gebliebenen neuen Mitglieder: wenige tragen bei, "
+        "gleich wie lange sie dabei sind (Band ab {threshold})",
     },
     "headline.top10_share": {
-        "en": "the top 10 % of members made {value} of all contributions (threshold {threshold})",
+        "en": "the top 10 % of members made {value} of all contributions (band from {threshold})",
         "de": "die obersten 10 % der Mitglieder leisteten {value} aller Beiträge "
-        "(Schwelle {threshold})",
+        "(Band ab {threshold})",
     },
     "leaders.participation_ratio": {
-        "en": "leaders took part {value} as often as staff (threshold {threshold})",
+        "en": "leaders took part {value} as often as staff (band from {threshold})",
         "de": "Führungskräfte beteiligten sich {value} so häufig wie die übrigen Mitglieder "
-        "(Schwelle {threshold})",
+        "(Band ab {threshold})",
     },
     "headline.helping_share": {
         "en": "only {value} of contributions replied to or commented on others' content "
-        "(threshold {threshold})",
+        "(band from {threshold})",
         "de": "nur {value} der Beiträge waren Antworten oder Kommentare zu Inhalten anderer "
-        "(Schwelle {threshold})",
+        "(Band ab {threshold})",
     },
 }
+
+RULED_OUT: dict[Reason, dict[str, str]] = {
+    Reason.COMPLICATED: {
+        "en": "newcomers dropped out after their first week no more often than established "
+        "members lapsed ({value} against {reference}): the tools do not put newcomers off",
+        "de": "neue Mitglieder brachen nach der ersten Woche nicht häufiger ab, als langjährige "
+        "pausierten ({value} gegenüber {reference}): die Werkzeuge schrecken neue Mitglieder "
+        "nicht ab",
+    },
+    Reason.NO_TIME: {
+        "en": "members active in a week came on {value} days of it, and no week collapsed: "
+        "time is not what is missing",
+        "de": "in einer Woche aktive Mitglieder kamen an {value} Tagen, und keine Woche brach "
+        "ein: an Zeit fehlt es nicht",
+    },
+    Reason.TRAINING: {
+        "en": "newcomers who stayed contributed about as often as established members "
+        "({value} against {reference}): not a training gap",
+        "de": "gebliebene neue Mitglieder trugen etwa so oft bei wie langjährige ({value} "
+        "gegenüber {reference}): keine Schulungslücke",
+    },
+    Reason.UNCLEAR_BENEFIT: {
+        "en": "{value} of established members contributed (newcomers who stayed: {reference}): "
+        "the benefit is seen",
+        "de": "{value} der langjährigen Mitglieder trugen bei (gebliebene neue Mitglieder: "
+        "{reference}): der Nutzen wird gesehen",
+    },
+    Reason.CLOSED_CULTURE: {
+        "en": "leaders took part {value} as often as staff: they are visible on the tools",
+        "de": "Führungskräfte beteiligten sich {value} so häufig wie die übrigen Mitglieder: "
+        "sie sind auf den Werkzeugen sichtbar",
+    },
+}
+"""Per reason, the sentence that rules it out (the reason's deciding contrast is healthy)."""
+
+WHY_NOT = {"en": "Why not another reason", "de": "Warum kein anderer Grund"}
 
 TREND = {
     "en": "change against the previous period: {change}",
@@ -171,4 +212,14 @@ def lang_of(lang: str) -> str:
     return lang if lang in LANGS else "en"
 
 
-__all__ = ["EVIDENCE", "LANGS", "REMEDIES", "TITLES", "TREND", "lang_of", "localise"]
+__all__ = [
+    "EVIDENCE",
+    "LANGS",
+    "REMEDIES",
+    "RULED_OUT",
+    "TITLES",
+    "TREND",
+    "WHY_NOT",
+    "lang_of",
+    "localise",
+]

@@ -132,7 +132,8 @@ def _plant(
         k["busy_weeks"] = tuple(range(start, start + count))
         k["busy_factor"] = 1.0 - 0.75 * s
     elif reason == "training":
-        towards("newcomer_creator_share", 0.03)
+        # newcomers who stay start contributing at a fraction of the established members' rate
+        k["newcomer_creator_share"] = base["creator_share"] * (1.0 - 0.85 * s) / 0.85
         k["newcomer_share"] = max(base["newcomer_share"], 0.12)
     elif reason == "unclear_benefit":
         towards("creator_share", 0.03)
