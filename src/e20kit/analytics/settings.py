@@ -55,7 +55,7 @@ class DiagnosisThresholds(BaseModel):
     """Below this many active members in the period nothing is diagnosed (too little data)."""
     min_newcomers: int = Field(default=5, ge=1)
     """Newcomer rules need at least this many newcomers (also never fewer than k)."""
-    dropout_excess: Band = _band(0.22, 0.45, 0.65)
+    dropout_excess: Band = _band(0.16, 0.4, 0.6)
     """complicated: newcomers' week-1 drop-out minus established members' three-week lapse,
     above which newcomers give up on the tools."""
     feature_depth: Band = _band(0.4, 0.3, 0.2)
@@ -68,14 +68,14 @@ class DiagnosisThresholds(BaseModel):
     """no_time: the quietest whole week's member-days / the median whole week's."""
     onboarding_stall: Band = _band(0.7, 0.8, 0.9)
     """training: the worst onboarding step's stalled / (completed + stalled) members."""
-    newcomer_creator_ratio: Band = _band(0.8, 0.35, 0.15)
+    newcomer_creator_ratio: Band = _band(0.9, 0.45, 0.2)
     """training: creator share of newcomers who stayed past their first week / creator share
     of established members."""
     creator_share: Band = _band(0.17, 0.1, 0.05)
     """unclear_benefit: share of established active members who contributed."""
     top10_share: Band = _band(0.84, 0.95, 0.99)
     """unclear_benefit: share of contributions made by the top 10 % of active members."""
-    leader_ratio: Band = _band(0.78, 0.5, 0.3)
+    leader_ratio: Band = _band(0.87, 0.55, 0.35)
     """closed_culture: leaders' participation rate / staff's."""
     helping_share: Band = _band(0.3, 0.22, 0.12)
     """closed_culture: share of contributions that reply to or comment on others' content."""

@@ -18,8 +18,14 @@ from ..analytics.model import Metrics
 from ..analytics.settings import ABOVE, BELOW
 from ..findings import Finding, Reason, Severity
 from .neighbours import ruled_out
-from .signals import Signal, severity
+from .signals import Signal, severity, share_bound
 from .texts import REMEDIES, TITLES, lang_of, localise
+
+
+DROPOUT_MULTIPLE = 3.0
+"""Newcomers must drop out at least this many times as often as established members lapse for
+the drop-out to count against the tools: where people have no time, both rise together (about
+twice as often for newcomers, whose first week the onboarding fills)."""
 
 
 def _trend(metrics: Metrics, figure: str) -> float | None:
@@ -37,7 +43,8 @@ def _pct(x: float | None, lang: str = "en") -> str:
 
 
 def dropout_excess(m: Metrics) -> tuple[float | None, float | None]:
-    """(newcomers' week-1 drop-out minus established members' lapse, that lapse)."""
+    """(newcomers' week-1 drop-out, at its low end allowing for chance, minus established
+    members' lapse; that lapse)."""
     c, n = m.contrasts, m.newcomers
     if (
         c is None
@@ -47,11 +54,22 @@ def dropout_excess(m: Metrics) -> tuple[float | None, float | None]:
         or c.established_checked < m.min_group_size
     ):
         return None, None
-    return n.dropout - c.established_lapse, c.established_lapse
+    low = share_bound(n.dropped, n.week1_active, upper=False)
+    return low - c.established_lapse, c.established_lapse
+
+
+def lapses_along(m: Metrics) -> bool:
+    """Newcomers' drop-out rises with established members' lapses (less than
+    :data:`DROPOUT_MULTIPLE` times them): people come less often, newcomers included."""
+    c, n = m.contrasts, m.newcomers
+    if c is None or n.dropout is None or c.established_lapse is None:
+        return False
+    return n.dropout < DROPOUT_MULTIPLE * c.established_lapse
 
 
 def creator_ratio(m: Metrics) -> tuple[float | None, float | None]:
-    """(stayed newcomers' creator share / established members', the established share)."""
+    """(stayed newcomers' creator share, at its high end allowing for chance, / established
+    members'; the established share)."""
     c = m.contrasts
     if (
         c is None
@@ -61,7 +79,9 @@ def creator_ratio(m: Metrics) -> tuple[float | None, float | None]:
         or c.established_active < m.min_group_size
     ):
         return None, None
-    return c.stayed_creator_share / c.established_creator_share, c.established_creator_share
+    creators = round(c.stayed_creator_share * c.stayed_newcomers)
+    high = share_bound(creators, c.stayed_newcomers, upper=True)
+    return high / c.established_creator_share, c.established_creator_share
 
 
 def established_creators(m: Metrics) -> float | None:
@@ -72,16 +92,19 @@ def established_creators(m: Metrics) -> float | None:
 
 
 def leader_ratio(m: Metrics) -> float | None:
+    """Leaders' participation rate, at its high end allowing for chance, / staff's."""
     leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
     if (
         leaders
         and staff
         and not leaders.suppressed
         and not staff.suppressed
-        and leaders.participation_rate is not None
+        and leaders.active is not None
+        and leaders.members
         and staff.participation_rate
     ):
-        return leaders.participation_rate / staff.participation_rate
+        high = share_bound(leaders.active, leaders.members, upper=True)
+        return high / staff.participation_rate
     return None
 
 
@@ -124,6 +147,7 @@ def complicated(m: Metrics) -> list[Signal]:
             ABOVE,
             reference=lapse,
             params={"dropout": _pct(m.newcomers.dropout)},
+            supporting=lapses_along(m),
         ),
         Signal(
             "contrasts.feature_depth",
@@ -205,6 +229,7 @@ def unclear_benefit(m: Metrics) -> list[Signal]:
             t.top10_share,
             ABOVE,
             trend=_trend(m, "top10_share"),
+            supporting=True,
         ),
     ]
 
@@ -282,12 +307,14 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 __all__ = [
+    "DROPOUT_MULTIPLE",
     "RULES",
     "busy_collapse",
     "creator_ratio",
     "dropout_excess",
     "established_creators",
     "explained_elsewhere",
+    "lapses_along",
     "leader_ratio",
     "playbook",
     "sort_findings",

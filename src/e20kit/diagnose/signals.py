@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..analytics.settings import BELOW, Band
@@ -10,6 +11,8 @@ from .texts import EVIDENCE, TREND, localise
 
 LEVELS = ("critical", "warning", "watch")
 """Band edges, most severe first."""
+CHANCE_Z = 1.0
+"""Standard errors a share of a small group is given the benefit of (see :func:`share_bound`)."""
 GROWING = 0.05
 """A figure is growing when it moved at least this share of its value in the direction that
 breaches, against the previous period."""
@@ -92,6 +95,22 @@ class Signal:
         return text
 
 
+def share_bound(part: int, whole: int, *, upper: bool, z: float = CHANCE_Z) -> float:
+    """The Wilson score bound of ``part / whole`` at ``z`` standard errors.
+
+    Contrasts of a small group (20 newcomers, 25 leaders) against a large one move by chance
+    alone; a rule judges the end of the share's interval that argues against its finding, so
+    a small group needs a clearer difference than a large one.
+    """
+    if whole <= 0:
+        return 0.0
+    p = part / whole
+    centre = p + z * z / (2 * whole)
+    spread = z * math.sqrt(p * (1 - p) / whole + z * z / (4 * whole * whole))
+    bound = (centre + spread if upper else centre - spread) / (1 + z * z / whole)
+    return min(1.0, max(0.0, bound))
+
+
 def severity(signals: list[Signal]) -> Severity | None:
     """The finding's severity from its breached signals (``None``: no primary one breached).
 
@@ -112,4 +131,4 @@ def severity(signals: list[Signal]) -> Severity | None:
     return Severity.WARNING if "warning" in levels else Severity.WATCH
 
 
-__all__ = ["GROWING", "LEVELS", "Signal", "severity"]
+__all__ = ["CHANCE_Z", "GROWING", "LEVELS", "Signal", "severity", "share_bound"]
