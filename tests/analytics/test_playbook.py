@@ -7,9 +7,10 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from e20kit import Evidence, Finding, Kit, Reason, Severity, hookimpl
-from e20kit.analytics import FunnelStep, Metrics, compute_metrics, parse_period
+from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics, compute_metrics, parse_period
 from e20kit.diagnose import REMEDIES, TITLES, playbook
 from e20kit.findings import Reason as R
 from e20kit.sandbox import PRESETS, build_org
@@ -104,11 +105,33 @@ def test_remedies_cover_the_five_reasons_in_both_languages() -> None:
         assert texts["en"] and len(texts["en"]) == len(texts["de"])
 
 
+def _with_bands(m: Metrics, **bands: object) -> Metrics:
+    """``m`` with ``[analytics.diagnosis]`` keys set as a config file would set them."""
+    t = DiagnosisThresholds.model_validate({**m.settings.diagnosis.model_dump(), **bands})
+    return dataclasses.replace(m, settings=m.settings.model_copy(update={"diagnosis": t}))
+
+
 def test_thresholds_are_configurable(stores: Stores) -> None:
+    # bands replaced the single thresholds: a plain number still sets one cut-off for all
+    # three levels, a table sets each level
     m = _metrics(stores, "healthy", "last-30d")
-    strict = m.settings.diagnosis.model_copy(update={"creator_share": 0.9})
-    m = dataclasses.replace(m, settings=m.settings.model_copy(update={"diagnosis": strict}))
-    assert [f.reason for f in playbook(m)] == [R.UNCLEAR_BENEFIT]
+    assert [f.reason for f in playbook(_with_bands(m, creator_share=0.9))] == [R.UNCLEAR_BENEFIT]
+    (finding,) = playbook(
+        _with_bands(m, creator_share={"watch": 0.9, "warning": 0.1, "critical": 0.05})
+    )
+    assert finding.severity is Severity.WATCH
+    assert finding.evidence[0].level == "watch" and finding.evidence[0].threshold == 0.9
+
+
+def test_bands_must_be_ordered() -> None:
+    with pytest.raises(ValidationError, match="watch >= warning >= critical"):
+        DiagnosisThresholds.model_validate(
+            {"leader_ratio": {"watch": 0.5, "warning": 0.7, "critical": 0.3}}
+        )
+    with pytest.raises(ValidationError, match="watch <= warning <= critical"):
+        DiagnosisThresholds.model_validate(
+            {"dropout_excess": {"watch": 0.5, "warning": 0.2, "critical": 0.9}}
+        )
 
 
 def test_training_uses_the_onboarding_funnel_when_it_exists(stores: Stores) -> None:

@@ -70,9 +70,11 @@ def contrasts(
         lapse = ratio(int(np.count_nonzero(seen & ~later.any(axis=1))), checked)
     days = cube.members[:, cube.cols(period.start, end)]
     active = np.count_nonzero(days, axis=1) > 0
-    in_use = int(features_used(np.bitwise_or.reduce(days[active], axis=0)[None, :])[0]) if (
-        active.any()
-    ) else 0
+    in_use = (
+        int(features_used(np.bitwise_or.reduce(days[active], axis=0)[None, :])[0])
+        if (active.any())
+        else 0
+    )
     per_member = features_used(days[active])
     depth = ratio(float(per_member.mean()), in_use) if in_use and len(per_member) else None
     return Contrasts(

@@ -43,15 +43,15 @@ def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureS
         active, actions = whole[feature]
         out.append(FeatureShare(feature, None, active, actions, ratio(actions, total)))
     weeks, lead = full_blocks(period.days, 7), lead_days(period.days, 7)
-    whole = period.end - dt.timedelta(days=7 * weeks)
-    used = merge_blocks(cube.members[:, cube.cols(whole, period.end)], 7)
+    block0 = period.end - dt.timedelta(days=7 * weeks)
+    used = merge_blocks(cube.members[:, cube.cols(block0, period.end)], 7)
     blocks = [
-        (whole + dt.timedelta(days=7 * i), whole + dt.timedelta(days=7 * i + 7), used[:, i])
+        (block0 + dt.timedelta(days=7 * i), block0 + dt.timedelta(days=7 * i + 7), used[:, i])
         for i in range(weeks)
     ]
     if lead:  # the partial first block: every day of the period is in a block
-        part = cube.members[:, cube.cols(period.start, whole)]
-        blocks.insert(0, (period.start, whole, np.bitwise_or.reduce(part, axis=1)))
+        part = cube.members[:, cube.cols(period.start, block0)]
+        blocks.insert(0, (period.start, block0, np.bitwise_or.reduce(part, axis=1)))
     weekly = [_mix(bits, totals, first, last) for first, last, bits in blocks]
     features = sorted({f for week in weekly for f in week})
     for (week_start, _, _), week in zip(blocks, weekly, strict=True):

@@ -7,7 +7,6 @@ healthy organisations show: a healthy organisation must get no finding at all.
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -86,8 +85,10 @@ class DiagnosisThresholds(BaseModel):
             band: Band = getattr(self, name)
             edges = [band.watch, band.warning, band.critical]
             if edges != sorted(edges, reverse=direction == BELOW):
-                order = "watch >= warning >= critical" if direction == BELOW else (
-                    "watch <= warning <= critical"
+                order = (
+                    "watch >= warning >= critical"
+                    if direction == BELOW
+                    else ("watch <= warning <= critical")
                 )
                 raise ValueError(f"analytics.diagnosis.{name}: expected {order}")
         return self

@@ -118,7 +118,10 @@ def ruled_out(
         )
         out.append(
             RuledOut(
-                reason=neighbour, metric=contrast.metric, value=value, reference=reference,
+                reason=neighbour,
+                metric=contrast.metric,
+                value=value,
+                reference=reference,
                 text=text,
             )
         )

@@ -21,7 +21,6 @@ from .neighbours import ruled_out
 from .signals import Signal, severity, share_bound
 from .texts import REMEDIES, TITLES, lang_of, localise
 
-
 DROPOUT_MULTIPLE = 3.0
 """Newcomers must drop out at least this many times as often as established members lapse for
 the drop-out to count against the tools: where people have no time, both rise together (about

@@ -95,65 +95,69 @@ REMEDIES: dict[Reason, dict[str, tuple[str, ...]]] = {
 EVIDENCE: dict[str, dict[str, str]] = {
     "newcomers.dropout_excess": {
         "en": "{dropout} of newcomers active in their first week were not seen in weeks 2-4, "
-        "against {reference} of established members over three weeks: {value} more "
-        "(band from {threshold})",
+        "against {reference} of established members over three weeks: at least {value} more, "
+        "allowing for chance "
+        "(threshold {threshold})",
         "de": "{dropout} der in der ersten Woche aktiven neuen Mitglieder waren in den Wochen "
         "2-4 nicht mehr aktiv, gegenüber {reference} der langjährigen Mitglieder über drei "
-        "Wochen: {value} mehr (Band ab {threshold})",
+        "Wochen: mindestens {value} mehr, den Zufall eingerechnet (Schwelle {threshold})",
     },
     "contrasts.feature_depth": {
         "en": "active members used {value} of the {features} features in use on average "
-        "(band from {threshold})",
+        "(threshold {threshold})",
         "de": "aktive Mitglieder nutzten im Schnitt {value} der {features} genutzten Funktionen "
-        "(Band ab {threshold})",
+        "(Schwelle {threshold})",
     },
     "headline.active_days_per_week": {
         "en": "members active in a week used the tools on {value} days of it on average "
-        "(band from {threshold})",
+        "(threshold {threshold})",
         "de": "in einer Woche aktive Mitglieder nutzten die Werkzeuge im Schnitt an {value} Tagen "
-        "(Band ab {threshold})",
+        "(Schwelle {threshold})",
     },
     "weekly.collapse": {
         "en": "the quietest week had {value} of a typical week's activity (active member-days) "
-        "(band from {threshold})",
+        "(threshold {threshold})",
         "de": "die ruhigste Woche hatte {value} der Aktivität einer typischen Woche "
-        "(aktive Mitgliedstage) (Band ab {threshold})",
+        "(aktive Mitgliedstage) (Schwelle {threshold})",
     },
     "onboarding.stall_share": {
         "en": "{value} of the members who reached onboarding step {step} got stuck there "
-        "(band from {threshold})",
+        "(threshold {threshold})",
         "de": "{value} der Mitglieder, die den Onboarding-Schritt {step} erreichten, blieben "
-        "dort stehen (Band ab {threshold})",
+        "dort stehen (Schwelle {threshold})",
     },
     "newcomers.creator_ratio": {
         "en": "{stayed} of newcomers who stayed past their first week contributed, against "
-        "{reference} of established members: {value} of their rate (band from {threshold})",
+        "{reference} of established members: at most {value} of their rate, allowing for chance "
+        "(threshold {threshold})",
         "de": "{stayed} der neuen Mitglieder, die über die erste Woche hinaus blieben, haben "
-        "beigetragen, gegenüber {reference} der langjährigen Mitglieder: {value} ihrer Quote "
-        "(Band ab {threshold})",
+        "beigetragen, gegenüber {reference} der langjährigen Mitglieder: höchstens {value} "
+        "ihrer Quote, den Zufall eingerechnet "
+        "(Schwelle {threshold})",
     },
     "established.creator_share": {
         "en": "only {value} of established members created, edited or replied, and {reference} "
-        "of newcomers who stayed: few contribute at any tenure (band from {threshold})",
+        "of newcomers who stayed: few contribute at any tenure (threshold {threshold})",
         "de": "nur {value} der langjährigen Mitglieder haben erstellt, bearbeitet oder "
         "geantwortet, und {reference} der gebliebenen neuen Mitglieder: wenige tragen bei, "
-        "gleich wie lange sie dabei sind (Band ab {threshold})",
+        "gleich wie lange sie dabei sind (Schwelle {threshold})",
     },
     "headline.top10_share": {
-        "en": "the top 10 % of members made {value} of all contributions (band from {threshold})",
+        "en": "the top 10 % of members made {value} of all contributions (threshold {threshold})",
         "de": "die obersten 10 % der Mitglieder leisteten {value} aller Beiträge "
-        "(Band ab {threshold})",
+        "(Schwelle {threshold})",
     },
     "leaders.participation_ratio": {
-        "en": "leaders took part {value} as often as staff (band from {threshold})",
-        "de": "Führungskräfte beteiligten sich {value} so häufig wie die übrigen Mitglieder "
-        "(Band ab {threshold})",
+        "en": "leaders took part at most {value} as often as staff, allowing for chance in a "
+        "group this size (threshold {threshold})",
+        "de": "Führungskräfte beteiligten sich höchstens {value} so häufig wie die übrigen "
+        "Mitglieder, den Zufall in einer Gruppe dieser Größe eingerechnet (Schwelle {threshold})",
     },
     "headline.helping_share": {
         "en": "only {value} of contributions replied to or commented on others' content "
-        "(band from {threshold})",
+        "(threshold {threshold})",
         "de": "nur {value} der Beiträge waren Antworten oder Kommentare zu Inhalten anderer "
-        "(Band ab {threshold})",
+        "(Schwelle {threshold})",
     },
 }
 

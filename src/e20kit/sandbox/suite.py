@@ -79,7 +79,10 @@ class LabelledOrg:
         """The organisation over twice the period (the previous period feeds the trends)."""
         departments = max(3, min(12, self.members // 120))
         return build_org(
-            self.seed, members=self.members, departments=departments, days=2 * self.days,
+            self.seed,
+            members=self.members,
+            departments=departments,
+            days=2 * self.days,
             **self.knobs,
         )
 
@@ -158,8 +161,8 @@ def diagnosis_suite(
     rng = random.Random(seed)
     out: list[LabelledOrg] = []
     cases: list[tuple[str | None, str]] = [(None, "healthy")] * healthy
-    for reason in PLANTED:
-        cases += [(reason, "mild")] * per_strength + [(reason, "clear")] * per_strength
+    for planted in PLANTED:
+        cases += [(planted, "mild")] * per_strength + [(planted, "clear")] * per_strength
     for number, (reason, strength) in enumerate(cases):
         slot = number + (seed % 7)
         members = sizes[slot % len(sizes)]
