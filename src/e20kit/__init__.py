@@ -20,8 +20,11 @@ from .connector import (
 from .errors import (
     ConfigError,
     ConnectorAuthError,
+    ConnectorDeadlineError,
     ConnectorError,
     ConnectorFatalError,
+    ConnectorPayloadError,
+    ConnectorResponseTooLargeError,
     ConnectorRetriableError,
     E20KitError,
     LockError,
@@ -44,10 +47,20 @@ from .extensions import (
 )
 from .findings import Evidence, Finding, Reason, RuledOut, Severity
 from .http import (
+    DEFAULT_MAX_PAGES,
     HttpSession,
+    Page,
+    RateAdvice,
+    RatePolicy,
+    body_cursor_pages,
     describe_endpoint,
     json_or_error,
+    link_header_pages,
     make_session,
+    next_link_pages,
+    offset_pages,
+    page_number_pages,
+    parse_payload,
     raise_for_status,
     redact,
 )
@@ -55,9 +68,11 @@ from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .urls import ServiceUrl
 from .vocab import Action, Feature
 
 __all__ = [
+    "DEFAULT_MAX_PAGES",
     "Action",
     "Activity",
     "ActivityItem",
@@ -74,8 +89,11 @@ __all__ = [
     "Connector",
     "ConnectorAuthError",
     "ConnectorContext",
+    "ConnectorDeadlineError",
     "ConnectorError",
     "ConnectorFatalError",
+    "ConnectorPayloadError",
+    "ConnectorResponseTooLargeError",
     "ConnectorRetriableError",
     "ConnectorRun",
     "ConnectorType",
@@ -91,9 +109,12 @@ __all__ = [
     "Notifier",
     "NotifierError",
     "NotifierType",
+    "Page",
     "Person",
     "PluginContext",
     "PluginError",
+    "RateAdvice",
+    "RatePolicy",
     "Reason",
     "Recipient",
     "Replace",
@@ -101,6 +122,7 @@ __all__ = [
     "RuledOut",
     "Sandbox",
     "SandboxRun",
+    "ServiceUrl",
     "Severity",
     "SignalContext",
     "SkippableRecordError",
@@ -108,11 +130,17 @@ __all__ = [
     "StoreError",
     "Window",
     "__version__",
+    "body_cursor_pages",
     "describe_endpoint",
     "hookimpl",
     "json_or_error",
+    "link_header_pages",
     "load_config",
     "make_session",
+    "next_link_pages",
+    "offset_pages",
+    "page_number_pages",
+    "parse_payload",
     "raise_for_status",
     "redact",
 ]
