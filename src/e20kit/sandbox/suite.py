@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from ..store import schema
 from ..store.facts import FactRow, upsert_facts
+from ..store.rollup import refresh_store
 from ..store.upsert import upsert
 from .org import Org, build_org
 
@@ -205,7 +206,8 @@ def _fact_rows(org: Org, platforms: tuple[str, ...], keys: dict[str, str]) -> It
 def store_org(
     engine: sa.Engine, org: Org, *, platforms: tuple[str, ...] | None = None, batch: int = 50_000
 ) -> int:
-    """Write ``org``'s directory and the events of ``platforms`` through the store's bulk paths.
+    """Write ``org``'s directory and the events of ``platforms`` through the store's bulk paths,
+    then bring the rollups up to date.
 
     Member keys are ``m<index>`` (the analytics never see names). Returns the facts written.
     """
@@ -236,4 +238,5 @@ def store_org(
                 written += len(rows)
                 rows = []
         upsert_facts(conn, rows)
+    refresh_store(engine)  # the analytics read the rollups, never the facts
     return written + len(rows)
