@@ -10,6 +10,7 @@ import pytest
 from e20kit.analytics import Metrics, compute_metrics, parse_period
 from e20kit.sandbox import build_org
 from e20kit.store import create_engine
+from e20kit.store.rollup import refresh_store
 
 from .orgstore import load_org
 
@@ -21,6 +22,7 @@ def metrics(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Metrics]:
     engine = create_engine(url)
     try:
         load_org(engine, org)
+        refresh_store(engine)
         return {
             spec: compute_metrics(engine, parse_period(spec, today=org.end), min_group_size=3)
             for spec in ("last-30d", "last-100d", "last-28d")
