@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from ..analytics.model import Metrics
 from ..analytics.settings import BAND_DIRECTIONS, BELOW, DiagnosisThresholds
 from ..findings import Reason, RuledOut
+from .figures import (
+    busy_collapse,
+    creator_ratio,
+    dropout_excess,
+    established_creators,
+    leader_ratio,
+)
 from .texts import RULED_OUT, localise
 
 Figure = Callable[[Metrics], tuple[float | None, float | None, float | None]]
@@ -39,15 +46,11 @@ class Contrast:
 
 
 def _complicated(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    from .rules import dropout_excess
-
     excess, lapse = dropout_excess(m)
     return m.newcomers.dropout, lapse, excess
 
 
 def _no_time(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    from .rules import busy_collapse
-
     days = m.headline.active_days_per_week
     collapse = busy_collapse(m)
     t = m.settings.diagnosis
@@ -58,23 +61,17 @@ def _no_time(m: Metrics) -> tuple[float | None, float | None, float | None]:
 
 
 def _training(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    from .rules import creator_ratio
-
     ratio, established = creator_ratio(m)
     stayed = m.contrasts.stayed_creator_share if m.contrasts else None
     return stayed, established, ratio
 
 
 def _unclear(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    from .rules import established_creators
-
     share = established_creators(m)
     return share, m.contrasts.stayed_creator_share if m.contrasts else None, share
 
 
 def _closed(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    from .rules import leader_ratio
-
     ratio = leader_ratio(m)
     return ratio, None, ratio
 
