@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Self
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from e20kit import ServiceUrl
 
 PLATFORM = "sharepoint"
 """The platform name facts, people and ``Recipient.platform_ids`` use (all of Microsoft 365)."""
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 AUTHORITY_URL = "https://login.microsoftonline.com"
-
-
-def _loopback(host: str | None) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return host is not None and ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def checked_url(value: str, *, allow_loopback_http: bool) -> str:
-    """``https://`` always; ``http://`` only for a loopback fake."""
-    value = value.strip().rstrip("/")
-    parts = urlsplit(value)
-    if parts.scheme == "https" and parts.hostname:
-        return value
-    if parts.scheme == "http" and allow_loopback_http and _loopback(parts.hostname):
-        return value
-    where = "https://" if not allow_loopback_http else "https:// (http:// only for 127.0.0.1)"
-    raise ValueError(f"must start with {where}, got {value!r}")
 
 
 class GraphCredentials(BaseModel):
@@ -53,23 +32,20 @@ class GraphCredentials(BaseModel):
     """SHA-1 thumbprint (hex) of that certificate, as the app registration shows it."""
     certificate_password: SecretStr | None = None
     """Passphrase of an encrypted private key; ``certificate_password_env = "NAME"``."""
-    graph_url: str = GRAPH_URL
+    graph_url: ServiceUrl = GRAPH_URL
     """Graph base URL including the version (a loopback fake in tests)."""
-    authority_url: str = AUTHORITY_URL
+    authority_url: ServiceUrl = AUTHORITY_URL
     """Entra ID authority host; the tenant is appended. Always https (msal requires it)."""
     ca_bundle: str | None = None
     """CA bundle that signs the authority's certificate (tests: the fake authority's CA).
     It wins over ``REQUESTS_CA_BUNDLE``; leave it unset in production."""
 
-    @field_validator("graph_url")
-    @classmethod
-    def _graph(cls, value: str) -> str:
-        return checked_url(value, allow_loopback_http=True)
-
     @field_validator("authority_url")
     @classmethod
     def _authority(cls, value: str) -> str:
-        return checked_url(value, allow_loopback_http=False)
+        if not value.startswith("https://"):
+            raise ValueError("must start with https:// (msal refuses other authorities)")
+        return value
 
     @model_validator(mode="after")
     def _one_credential(self) -> Self:
@@ -122,5 +98,4 @@ __all__ = [
     "GraphCredentials",
     "GraphMailSettings",
     "SharePointSettings",
-    "checked_url",
 ]
