@@ -29,9 +29,9 @@ def _columns(header: str) -> tuple[str, ...]:
     return tuple(header.split(","))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Report:
-    """One usage-report function and how its columns become facts."""
+    """One usage-report function and how its columns become facts (one instance each)."""
 
     function: str
     """The Graph function, e.g. ``getSharePointActivityUserDetail``."""
