@@ -134,8 +134,10 @@ class Scheduler:
         self.turn += 1
         delay = self.quotas[report].ready_at() - self.clock()
         if delay > 0:
-            log.info(
-                "sharepoint: report quota used up for now; waiting %.1f s (%d requests left)",
+            log.log(
+                logging.INFO if delay >= 1 else logging.DEBUG,
+                "%s: quota window full; waiting %.1f s (%d report requests left)",
+                report.label,
                 delay,
                 self.backlog,
             )

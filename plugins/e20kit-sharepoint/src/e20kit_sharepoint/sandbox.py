@@ -20,12 +20,10 @@ DEMO_WINDOW_S = 1.0
 def start(org: Any, stack: contextlib.ExitStack) -> SandboxRun:
     fake = stack.enter_context(GraphFake.from_org(org, window_s=DEMO_WINDOW_S))
     app = fake.tenant.app
-    common = {**fake.settings(), "client_secret_env": SECRET_ENV}
-    del common["client_secret"]
     return SandboxRun(
-        connector={**common, "type": "sharepoint", "quota_window_s": DEMO_WINDOW_S},
+        connector=fake.table(SECRET_ENV, quota_window_s=DEMO_WINDOW_S),
         env={SECRET_ENV: str(app.client_secret)},
-        notifier={**common, "type": "sharepoint", "mailbox": MAILBOX},
+        notifier=fake.table(SECRET_ENV, mailbox=MAILBOX),
     )
 
 

@@ -100,6 +100,15 @@ class GraphFake:
         values.update(overrides)
         return values
 
+    def table(self, secret_env: str, **overrides: Any) -> dict[str, Any]:
+        """A ``[connectors.<name>]`` / ``[notifiers.<name>]`` table for this fake, its secret
+        named by ``secret_env`` (set that variable to ``tenant.app.client_secret``)."""
+        values = self.settings(**overrides)
+        values.pop("client_secret", None)
+        if self.tenant.app.client_secret is not None and "certificate_path" not in overrides:
+            values["client_secret_env"] = secret_env
+        return {"type": "sharepoint", **values}
+
     def stop(self) -> None:
         for server in (self.server, self.download_server, self.login_server):
             server.stop()

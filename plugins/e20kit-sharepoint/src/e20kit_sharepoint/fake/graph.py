@@ -61,7 +61,20 @@ class Quota:
             collections.deque
         )
         self.rejected: collections.Counter[str] = collections.Counter()
+        self.log: list[tuple[str, float]] = []
+        """(function, monotonic time) of every accepted request."""
         self.lock = threading.Lock()
+
+    def busiest(self, function: str | None = None) -> int:
+        """The most requests (of one function, or the busiest) in any window so far."""
+        with self.lock:
+            functions = {f for f, _ in self.log} if function is None else {function}
+            most = 0
+            for name in functions:
+                times = [t for f, t in self.log if f == name]
+                for i, start in enumerate(times):
+                    most = max(most, sum(1 for t in times[i:] if t - start < self.window_s))
+            return most
 
     def take(self, function: str) -> float | None:
         """``None`` when the request may go; else the seconds until it may."""
@@ -72,6 +85,7 @@ class Quota:
                 times.popleft()
             if len(times) < self.budget:
                 times.append(now)
+                self.log.append((function, now))
                 return None
             self.rejected[function] += 1
             return max(0.001, times[0] + self.window_s - now)
@@ -125,6 +139,8 @@ class FakeGraph:
         self.quota = Quota(budget, window_s)
         self.base_url = ""
         self.report_requests: collections.Counter[str] = collections.Counter()
+        self.asked: list[tuple[str, dt.date]] = []
+        """(function, day) of every report request within the quota, in order."""
         self._ids = itertools.count(1)
         self.router = Router(error=lambda r, s, m: graph_error(s, "BadRequest", m))
         self.router.add("GET", "/v1.0/users", self._users)
@@ -208,6 +224,7 @@ class FakeGraph:
                 {"Retry-After": f"{wait:.3f}"},
             )
         self.report_requests[report.function] += 1
+        self.asked.append((report.function, day))
         location = self.downloads.publish(self.tenant.csv(report, day))
         return Response(302, b"", {"Content-Type": "text/plain", "Location": location})
 
