@@ -32,12 +32,18 @@ IGNORE = (*DEFAULT_IGNORE_TABLES, "bookmarks")
 """Bookmarks hold request times for the quota, which differ from run to run."""
 
 
-def _kit(tmp_path: Path, fake: GraphFake, store_url: str | None = None, **table: Any) -> Kit:
+def _kit(
+    tmp_path: Path,
+    fake: GraphFake,
+    store_url: str | None = None,
+    http: dict[str, Any] | None = None,
+    **table: Any,
+) -> Kit:
     options = {"quota_window_s": fake.quota.window_s, "history_days": HISTORY, **table}
     return build_kit(
         tmp_path,
         connectors={"m365": fake.table(SECRET_ENV, **options)},
-        settings={"collect": {"lookback_days": LOOKBACK}},
+        settings={"collect": {"lookback_days": LOOKBACK}, "http": http or {}},
         store_url=store_url,
         env={SECRET_ENV: str(fake.tenant.app.client_secret)},
     )
@@ -88,6 +94,19 @@ def test_a_30_day_backfill_stays_within_the_quota_without_a_429(
     assert dict(fake.graph.report_requests) == {
         name: available + 1 for name in fake.graph.report_requests  # + one probe past it
     }
+
+
+def test_a_429_anyway_honours_a_fractional_retry_after(
+    fake: GraphFake, org: Org, tmp_path: Path, today: dt.date
+) -> None:
+    fake.quota.budget = 4  # the server allows fewer than the connector plans for
+    with _kit(tmp_path, fake, http={"retries": 8, "backoff_max_s": 2.0}) as kit:
+        result = kit.collect(today=today)
+        assert result.ok, result.as_dict()
+        totals = fact_totals(kit, by=("action", "feature"))
+    assert sum(fake.quota.rejected.values()) > 0
+    assert fake.quota.retry_afters and all("." in v for v in fake.quota.retry_afters)
+    assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
 
 
 def test_faults_leave_the_store_as_a_fault_free_run(

@@ -61,6 +61,7 @@ class Quota:
             collections.deque
         )
         self.rejected: collections.Counter[str] = collections.Counter()
+        self.retry_afters: list[str] = []
         self.log: list[tuple[str, float]] = []
         """(function, monotonic time) of every accepted request."""
         self.lock = threading.Lock()
@@ -76,8 +77,8 @@ class Quota:
                     most = max(most, sum(1 for t in times[i:] if t - start < self.window_s))
             return most
 
-    def take(self, function: str) -> float | None:
-        """``None`` when the request may go; else the seconds until it may."""
+    def take(self, function: str) -> str | None:
+        """``None`` when the request may go; else the seconds until it may (``Retry-After``)."""
         with self.lock:
             now = time.monotonic()
             times = self.accepted[function]
@@ -88,7 +89,9 @@ class Quota:
                 self.log.append((function, now))
                 return None
             self.rejected[function] += 1
-            return max(0.001, times[0] + self.window_s - now)
+            wait = f"{max(0.001, times[0] + self.window_s - now):.3f}"
+            self.retry_afters.append(wait)
+            return wait
 
 
 class DownloadHost:
@@ -221,7 +224,7 @@ class FakeGraph:
                 429,
                 "TooManyRequests",
                 "Please retry again later.",
-                {"Retry-After": f"{wait:.3f}"},
+                {"Retry-After": wait},
             )
         self.report_requests[report.function] += 1
         self.asked.append((report.function, day))
