@@ -92,7 +92,8 @@ def test_a_30_day_backfill_stays_within_the_quota_without_a_429(
     assert fake.quota.busiest() == fake.quota.budget  # used to the full, never beyond
     available = HISTORY - fake.tenant.latency_days + 1  # the oldest day through the as-of day
     assert dict(fake.graph.report_requests) == {
-        name: available + 1 for name in fake.graph.report_requests  # + one probe past it
+        name: available + 1
+        for name in fake.graph.report_requests  # + one probe past it
     }
 
 
@@ -125,9 +126,10 @@ def test_faults_leave_the_store_as_a_fault_free_run(
         with _kit(tmp_path / "flaky", flaky) as kit:
             result = kit.collect(today=today)
             assert result.ok, result.as_dict()
-            assert sum(flaky.server.injected.values()) + sum(
-                flaky.download_server.injected.values()
-            ) > 0
+            assert (
+                sum(flaky.server.injected.values()) + sum(flaky.download_server.injected.values())
+                > 0
+            )
             assert_same_store(kit, expected, ignore_tables=IGNORE)
 
 
