@@ -110,27 +110,35 @@ def test_a_429_anyway_honours_a_fractional_retry_after(
     assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
 
 
+def _clean_store(org: Org, ca: trustme.CA, folder: Path, today: dt.date) -> str:
+    """The URL of a store that one fault-free run filled."""
+    with (
+        GraphFake.from_org(org, ca=ca, teams_from_mattermost=True, window_s=1.0) as clean,
+        _kit(folder, clean) as kit,
+    ):
+        assert kit.collect(today=today).ok
+        return kit.engine.url.render_as_string(hide_password=False)
+
+
 def test_faults_leave_the_store_as_a_fault_free_run(
     org: Org, ca: trustme.CA, tmp_path: Path, today: dt.date
 ) -> None:
-    with GraphFake.from_org(org, ca=ca, teams_from_mattermost=True, window_s=1.0) as clean:
-        with _kit(tmp_path / "clean", clean) as kit:
-            assert kit.collect(today=today).ok
-            expected = kit.engine.url.render_as_string(hide_password=False)
+    expected = _clean_store(org, ca, tmp_path / "clean", today)
     faults = FaultPlan(
         rate=0.1, kinds=("429", "5xx", "reset", "truncated"), retry_after_s=0.01, seed=5
     )
-    with GraphFake.from_org(
-        org, ca=ca, teams_from_mattermost=True, window_s=1.0, faults=faults
-    ) as flaky:
-        with _kit(tmp_path / "flaky", flaky) as kit:
-            result = kit.collect(today=today)
-            assert result.ok, result.as_dict()
-            assert (
-                sum(flaky.server.injected.values()) + sum(flaky.download_server.injected.values())
-                > 0
-            )
-            assert_same_store(kit, expected, ignore_tables=IGNORE)
+    with (
+        GraphFake.from_org(
+            org, ca=ca, teams_from_mattermost=True, window_s=1.0, faults=faults
+        ) as flaky,
+        _kit(tmp_path / "flaky", flaky) as kit,
+    ):
+        result = kit.collect(today=today)
+        assert result.ok, result.as_dict()
+        assert (
+            sum(flaky.server.injected.values()) + sum(flaky.download_server.injected.values()) > 0
+        )
+        assert_same_store(kit, expected, ignore_tables=IGNORE)
 
 
 def _failing_after(app: Callable[[Request], Response], reports: int) -> Callable[..., Response]:
@@ -149,20 +157,19 @@ def _failing_after(app: Callable[[Request], Response], reports: int) -> Callable
 def test_a_run_cut_short_resumes_with_nothing_lost_or_doubled(
     org: Org, ca: trustme.CA, tmp_path: Path, today: dt.date
 ) -> None:
-    with GraphFake.from_org(org, ca=ca, teams_from_mattermost=True, window_s=1.0) as once:
-        with _kit(tmp_path / "once", once) as kit:
-            assert kit.collect(today=today).ok
-            whole = kit.engine.url.render_as_string(hide_password=False)
-    with GraphFake.from_org(org, ca=ca, teams_from_mattermost=True, window_s=1.0) as fake:
+    whole = _clean_store(org, ca, tmp_path / "once", today)
+    with (
+        GraphFake.from_org(org, ca=ca, teams_from_mattermost=True, window_s=1.0) as fake,
+        _kit(tmp_path / "cut", fake) as kit,
+    ):
         fake.server.app = _failing_after(fake.graph, reports=40)
-        with _kit(tmp_path / "cut", fake) as kit:
-            first = kit.collect(today=today)
-            assert not first.ok and first.runs[0].checkpoints > 0
-            before = list(fake.graph.asked)
-            fake.server.app = fake.graph
-            assert kit.collect(today=today).ok
-            again = fake.graph.asked[len(before) :]
-            assert_same_store(kit, whole, ignore_tables=IGNORE)
+        first = kit.collect(today=today)
+        assert not first.ok and first.runs[0].checkpoints > 0
+        before = list(fake.graph.asked)
+        fake.server.app = fake.graph
+        assert kit.collect(today=today).ok
+        again = fake.graph.asked[len(before) :]
+        assert_same_store(kit, whole, ignore_tables=IGNORE)
     # the second run asked only for what the first had not read (and the re-read days)
     repeated = {day for _, day in set(before) & set(again)}
     assert repeated <= {fake.tenant.refreshed - dt.timedelta(days=n) for n in range(3)}
@@ -184,13 +191,16 @@ def test_a_second_run_reads_only_the_recent_days_and_changes_nothing(
 def test_concealed_names_keep_the_totals_and_join_no_one(
     org: Org, ca: trustme.CA, tmp_path: Path, today: dt.date, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with GraphFake.from_org(
-        org, ca=ca, teams_from_mattermost=True, window_s=1.0, concealed=True
-    ) as fake:
-        with _kit(tmp_path, fake) as kit, caplog.at_level(logging.WARNING):
-            assert kit.collect(today=today).ok
-            totals = fact_totals(kit, by=("action", "feature"))
-            identities = store_rows(kit, "identities")
+    with (
+        GraphFake.from_org(
+            org, ca=ca, teams_from_mattermost=True, window_s=1.0, concealed=True
+        ) as fake,
+        _kit(tmp_path, fake) as kit,
+        caplog.at_level(logging.WARNING),
+    ):
+        assert kit.collect(today=today).ok
+        totals = fact_totals(kit, by=("action", "feature"))
+        identities = store_rows(kit, "identities")
     # every user of the tenant is in the report under a hash, guests and leavers included
     assert sum(totals.values()) >= sum(expected_totals(org, _first(today), today).values())
     hashed = [i for i in identities if i["person_id"].startswith("concealed:")]
