@@ -12,6 +12,7 @@ import pytest
 import trustme
 from conftest import SECRET_ENV, expected_totals
 from e20kit_sharepoint.fake import GraphFake
+from e20kit_sharepoint.reports import SHAREPOINT_ACTIVITY
 
 from e20kit import Kit
 from e20kit.sandbox import FaultPlan, Org, Request, Response
@@ -183,9 +184,36 @@ def test_a_second_run_reads_only_the_recent_days_and_changes_nothing(
         assert kit.collect(today=today).ok
         fake.graph.asked.clear()
         result = kit.collect(today=today)
-        assert result.ok and result.facts_written == result.runs[0].facts_deleted
-    # three re-read days up to the as-of day, and the probe of the day after, per report
+        assert result.ok and result.facts_written == 0 and result.runs[0].facts_deleted == 0
+    # three re-read days up to the as-of day (unchanged: 304), and the probe of the day after
     assert len(fake.graph.asked) == 3 * 4
+    assert fake.graph.not_modified == 3 * 3
+
+
+def test_a_late_correction_replaces_the_day(
+    fake: GraphFake, org: Org, tmp_path: Path, today: dt.date
+) -> None:
+    with _kit(tmp_path, fake) as kit:
+        assert kit.collect(today=today).ok
+        before = fact_totals(kit, by=("action", "feature"))
+        # Microsoft revises the as-of day, and the next day's data arrives
+        as_of = fake.tenant.refreshed
+        user = next(
+            u
+            for u in fake.tenant.users
+            if u.enabled and u.user_type == "Member" and u.created.date() <= as_of
+        )
+        fake.tenant.add(SHAREPOINT_ACTIVITY, as_of, user.id, "Synced File Count", 5)
+        fake.tenant.latency_days -= 1
+        fake.tenant.add(
+            SHAREPOINT_ACTIVITY, as_of + dt.timedelta(days=1), user.id, "Synced File Count", 2
+        )
+        assert kit.collect(today=today).ok
+        after = fact_totals(kit, by=("action", "feature"))
+    assert after[("sync", "files")] == before.get(("sync", "files"), 0) + 7
+    expected = expected_totals(org, _first(today), fake.tenant.refreshed)
+    expected[("sync", "files")] = expected.get(("sync", "files"), 0) + 7
+    assert after == expected
 
 
 def test_concealed_names_keep_the_totals_and_join_no_one(

@@ -112,12 +112,22 @@ class GraphClient:
 
     # -- usage reports ---------------------------------------------------------------------
 
-    def report(self, report: Report, day: dt.date) -> ParsedReport:
-        """One report day: the function's 302, then the CSV from the download URL."""
+    def report(
+        self, report: Report, day: dt.date, *, etag: str | None = None
+    ) -> tuple[ParsedReport | None, str | None]:
+        """One report day: the function's 302, then the CSV from the download URL.
+
+        With ``etag`` (from an earlier read of this day) Graph may answer ``304 Not Modified``:
+        then ``(None, etag)``, nothing downloaded. Otherwise the parsed CSV and its ETag.
+        """
         self.authorise()
         path = report.path(day)
         self.report_requests += 1
-        response = self.session.get(path, allow_redirects=False)
+        headers = {"If-None-Match": etag} if etag else {}
+        response = self.session.get(path, allow_redirects=False, headers=headers)
+        if response.status_code == 304:
+            return None, etag
+        tag = response.headers.get("ETag")
         if response.status_code in REDIRECTS:
             location = response.headers.get("Location")
             if not location:
@@ -130,11 +140,13 @@ class GraphClient:
             self.session.add_secrets(*_credential_parts(location))
             # The download URL is pre-authenticated: the token must never go there.
             response = self.session.get(location, headers={"Authorization": None})
+            tag = tag or response.headers.get("ETag")
         raise_for_status(response, connector=self.connector, secrets=self.session.secrets)
         endpoint = describe_endpoint(self.session.url(path), self.session.secrets)
-        return parse_report(
+        parsed = parse_report(
             report, day, response.content, connector=self.connector, endpoint=endpoint
         )
+        return parsed, tag
 
     # -- mail ------------------------------------------------------------------------------
 

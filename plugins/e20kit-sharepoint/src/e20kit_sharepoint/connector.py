@@ -110,9 +110,11 @@ class SharePointConnector:
         while (step := scheduler.next()) is not None:
             report, day = step
             state = states[report]
-            parsed = self.client.report(report, day)
+            parsed, etag = self.client.report(report, day, etag=state.etags.get(day))
             scheduler.quotas[report].record()
-            if self._available(parsed, state):
+            if parsed is None:
+                log.debug("%s: %s %s unchanged since it was read", self.name, report.label, day)
+            elif self._available(parsed, state):
                 state.as_of = max(filter(None, (state.as_of, parsed.refreshed)))
                 yield Replace(
                     window=Window(start=day, end=day + DAY),
@@ -121,6 +123,8 @@ class SharePointConnector:
                 )
                 yield from self._facts(parsed, d)
                 state.done.add(day)
+                if etag:
+                    state.etags[day] = etag
             else:
                 log.info(
                     "%s: %s has no data for %s yet (as of %s); the next run asks again",

@@ -37,6 +37,8 @@ class ReportState:
     done: set[dt.date] = field(default_factory=set)
     sent: list[float] = field(default_factory=list)
     """Wall-clock times of the requests in the current quota window."""
+    etags: dict[dt.date, str] = field(default_factory=dict)
+    """The ETag of each day read, so a re-read unchanged day answers 304 Not Modified."""
 
     @classmethod
     def load(cls, value: str | None) -> ReportState:
@@ -49,6 +51,7 @@ class ReportState:
                 as_of=dt.date.fromisoformat(as_of) if as_of else None,
                 done={dt.date.fromisoformat(d) for d in data.get("done", [])},
                 sent=[float(t) for t in data.get("sent", [])],
+                etags={dt.date.fromisoformat(d): str(t) for d, t in data.get("etags", {}).items()},
             )
         except (ValueError, TypeError, AttributeError):
             log.warning("unreadable sharepoint bookmark %r: starting that report afresh", value)
@@ -60,6 +63,7 @@ class ReportState:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "done": sorted(d.isoformat() for d in self.done if d >= keep),
             "sent": [round(t, 3) for t in self.sent],
+            "etags": {d.isoformat(): t for d, t in sorted(self.etags.items()) if d >= keep},
         }
         return json.dumps(data, separators=(",", ":"))
 

@@ -2,8 +2,9 @@
 
 Graph: ``GET /v1.0/users`` (``$select``, ``$top`` up to 999 but 100 with ``$expand``,
 ``@odata.nextLink`` with an opaque ``$skiptoken``), the usage-report functions with the
-``date=`` form (302 to the download host; 400 outside the 30 days; a sliding-window quota per
-function answering 429 with a fractional ``Retry-After``), ``sendMail`` and the Sent Items
+``date=`` form (302 to the download host with an ``ETag``, 304 for a matching
+``If-None-Match``; 400 outside the 30 days; a sliding-window quota per function answering 429
+with a fractional ``Retry-After``), ``sendMail`` and the Sent Items
 listing filtered on a single-value extended property. The download host serves the CSV
 without any authentication and records the headers of every request it got.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import base64
 import collections
 import datetime as dt
+import hashlib
 import itertools
 import re
 import secrets
@@ -142,6 +144,7 @@ class FakeGraph:
         self.quota = Quota(budget, window_s)
         self.base_url = ""
         self.report_requests: collections.Counter[str] = collections.Counter()
+        self.not_modified = 0
         self.asked: list[tuple[str, dt.date]] = []
         """(function, day) of every report request within the quota, in order."""
         self._ids = itertools.count(1)
@@ -228,8 +231,15 @@ class FakeGraph:
             )
         self.report_requests[report.function] += 1
         self.asked.append((report.function, day))
-        location = self.downloads.publish(self.tenant.csv(report, day))
-        return Response(302, b"", {"Content-Type": "text/plain", "Location": location})
+        body = self.tenant.csv(report, day)
+        etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            self.not_modified += 1
+            return Response(304, b"", {"ETag": etag})
+        location = self.downloads.publish(body)
+        return Response(
+            302, b"", {"Content-Type": "text/plain", "Location": location, "ETag": etag}
+        )
 
     # -- mail ------------------------------------------------------------------------------
 
