@@ -31,7 +31,8 @@ class _MsalHttp:
 
     def __init__(self, session: HttpSession, ca_bundle: str | None) -> None:
         self.session = session
-        self.verify: bool | str = ca_bundle or session.verify
+        configured = session.verify if session.verify is not None else True
+        self.verify: bool | str = ca_bundle or configured
 
     def post(self, url: str, **kwargs: Any) -> requests.Response:
         return self.session.post(url, verify=self.verify, **kwargs)
