@@ -11,7 +11,7 @@ from e20kit_sharepoint.auth import GraphAuth
 from e20kit_sharepoint.client import GraphClient
 from e20kit_sharepoint.reports import SHAREPOINT_ACTIVITY
 from e20kit_sharepoint.settings import SharePointSettings
-from test_reports import DOCUMENTED
+from test_sharepoint_reports import DOCUMENTED
 
 from e20kit import ConnectorAuthError, ConnectorFatalError, make_session
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SECRET_ENV
 from e20kit_sharepoint.fake import MAILBOX, GraphFake
 from e20kit_sharepoint.notifier import KEY_PROPERTY, SHAREPOINT_NOTIFIER, GraphMailNotifier
+from sharepoint_helpers import SECRET_ENV
 
 from e20kit import Message, NotifierError, Recipient
 from e20kit.testing import build_notifier

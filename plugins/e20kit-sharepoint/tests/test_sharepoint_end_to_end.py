@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import trustme
-from conftest import SECRET_ENV, expected_totals
 from e20kit_sharepoint.fake import GraphFake
 from e20kit_sharepoint.reports import SHAREPOINT_ACTIVITY
+from sharepoint_helpers import SECRET_ENV, expected_totals
 
 from e20kit import Kit
 from e20kit.sandbox import FaultPlan, Org, Request, Response
@@ -90,7 +90,7 @@ def test_a_30_day_backfill_stays_within_the_quota_without_a_429(
         assert kit.collect(today=fake.tenant.today).ok
     assert sum(fake.quota.rejected.values()) == 0
     assert not [r for r in fake.server.requests if r.status == 429]
-    assert fake.quota.busiest() == fake.quota.budget  # used to the full, never beyond
+    assert fake.quota.busiest() <= fake.quota.budget  # (how fully it is used: the benchmark)
     available = HISTORY - fake.tenant.latency_days  # the oldest day through the as-of day
     assert dict(fake.graph.report_requests) == {
         name: available + 1
