@@ -59,7 +59,8 @@ def test_the_report_redirect_is_followed_without_the_token(mocked: responses.Req
         headers={"Location": DOWNLOAD, "Content-Type": "text/plain"},
     )
     mocked.get(DOWNLOAD, body=CSV, content_type="application/octet-stream")
-    parsed, _ = _client().report(SHAREPOINT_ACTIVITY, DAY)
+    parsed, _, attempts = _client().report(SHAREPOINT_ACTIVITY, DAY)
+    assert attempts == 1
     assert parsed is not None
     assert parsed.refreshed == dt.date(2026, 10, 22)
     assert parsed.rows[0].user == "adams@contoso.com"
@@ -75,10 +76,10 @@ def test_an_unchanged_day_answers_304_and_is_not_downloaded(
     mocked.get(url, status=302, headers={"Location": DOWNLOAD, "ETag": '"v1"'})
     mocked.get(DOWNLOAD, body=CSV)
     client = _client()
-    parsed, etag = client.report(SHAREPOINT_ACTIVITY, DAY)
+    parsed, etag, _ = client.report(SHAREPOINT_ACTIVITY, DAY)
     assert parsed is not None and etag == '"v1"'
     mocked.replace(responses.GET, url, status=304, headers={"ETag": '"v1"'})
-    assert client.report(SHAREPOINT_ACTIVITY, DAY, etag=etag) == (None, '"v1"')
+    assert client.report(SHAREPOINT_ACTIVITY, DAY, etag=etag) == (None, '"v1"', 1)
     last = mocked.calls[-1].request
     assert last.headers["If-None-Match"] == '"v1"' and last.url == url
 

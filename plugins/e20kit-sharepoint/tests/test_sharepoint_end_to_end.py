@@ -111,6 +111,23 @@ def test_a_429_anyway_honours_a_fractional_retry_after(
     assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
 
 
+def test_a_429_after_the_retries_waits_a_window_and_keeps_to_a_smaller_budget(
+    org: Org, ca: trustme.CA, tmp_path: Path, today: dt.date
+) -> None:
+    # another app of the tenant takes most of each window: 2 requests per 2 s are left
+    with (
+        GraphFake.from_org(org, ca=ca, teams_from_mattermost=True, window_s=2.0, budget=2) as fake,
+        _kit(tmp_path, fake, http={"retries": 1}, history_days=6) as kit,
+    ):
+        result = kit.collect(today=today)
+        assert result.ok, result.as_dict()
+        totals = fact_totals(kit, by=("action", "feature"))
+    # one 429 and its one retry per report, then the connector keeps to 2 a window
+    assert dict(fake.quota.rejected) == {name: 2 for name in fake.graph.report_requests}
+    first = today - dt.timedelta(days=5)
+    assert totals == expected_totals(org, first, fake.tenant.refreshed)
+
+
 def _clean_store(org: Org, ca: trustme.CA, folder: Path, today: dt.date) -> str:
     """The URL of a store that one fault-free run filled."""
     with (

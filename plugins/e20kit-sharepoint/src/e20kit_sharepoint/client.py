@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
@@ -38,6 +38,14 @@ EXPAND_PAGE = 100
 """Graph returns at most 100 users per page when ``$expand`` is used (a documented known
 issue), whatever ``$top`` says."""
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class ReportAnswer(NamedTuple):
+    parsed: ParsedReport | None
+    """The day's rows; ``None`` when Graph answered 304 Not Modified."""
+    etag: str | None
+    attempts: int
+    """Requests the report call took at Graph (1 + its retries)."""
 
 
 class GraphManager(BaseModel):
@@ -112,21 +120,22 @@ class GraphClient:
 
     # -- usage reports ---------------------------------------------------------------------
 
-    def report(
-        self, report: Report, day: dt.date, *, etag: str | None = None
-    ) -> tuple[ParsedReport | None, str | None]:
+    def report(self, report: Report, day: dt.date, *, etag: str | None = None) -> ReportAnswer:
         """One report day: the function's 302, then the CSV from the download URL.
 
         With ``etag`` (from an earlier read of this day) Graph may answer ``304 Not Modified``:
-        then ``(None, etag)``, nothing downloaded. Otherwise the parsed CSV and its ETag.
+        then no CSV, nothing downloaded. ``attempts`` counts the retries of the report call too,
+        since each may count against the quota.
         """
         self.authorise()
         path = report.path(day)
         self.report_requests += 1
         headers = {"If-None-Match": etag} if etag else {}
+        before = self.session.retry_count
         response = self.session.get(path, allow_redirects=False, headers=headers)
+        attempts = 1 + self.session.retry_count - before
         if response.status_code == 304:
-            return None, etag
+            return ReportAnswer(None, etag, attempts)
         tag = response.headers.get("ETag")
         if response.status_code in REDIRECTS:
             location = response.headers.get("Location")
@@ -146,7 +155,7 @@ class GraphClient:
         parsed = parse_report(
             report, day, response.content, connector=self.connector, endpoint=endpoint
         )
-        return parsed, tag
+        return ReportAnswer(parsed, tag, attempts)
 
     # -- mail ------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 
 from e20kit import (
@@ -21,6 +22,7 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
+    ConnectorRetriableError,
     ConnectorType,
     Person,
     PluginContext,
@@ -38,6 +40,8 @@ from .settings import PLATFORM, SharePointSettings
 log = logging.getLogger("e20kit.sharepoint")
 
 DAY = dt.timedelta(days=1)
+MAX_THROTTLED = 3
+"""429s (after the core's retries) one report may meet in a run before the run gives up."""
 
 
 class SharePointConnector:
@@ -107,11 +111,28 @@ class SharePointConnector:
             today,
         )
         d = self.directory()
+        throttled: Counter[Report] = Counter()
         while (step := scheduler.next()) is not None:
             report, day = step
             state = states[report]
-            parsed, etag = self.client.report(report, day, etag=state.etags.get(day))
-            scheduler.quotas[report].record()
+            quota = scheduler.quotas[report]
+            try:
+                parsed, etag, attempts = self.client.report(report, day, etag=state.etags.get(day))
+            except ConnectorRetriableError as err:
+                throttled[report] += 1
+                if getattr(err, "status", None) != 429 or throttled[report] > MAX_THROTTLED:
+                    raise
+                quota.throttled()
+                log.warning(
+                    "%s: %s answered 429 after retries (another app uses the quota too?); "
+                    "waiting a window, then %d requests per window",
+                    self.name,
+                    report.label,
+                    quota.budget,
+                )
+                scheduler.again(report, day)
+                continue
+            quota.record(attempts)
             if parsed is None:
                 log.debug("%s: %s %s unchanged since it was read", self.name, report.label, day)
             elif self._available(parsed, state):

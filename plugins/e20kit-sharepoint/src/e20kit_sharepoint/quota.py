@@ -97,8 +97,16 @@ class SlidingQuota:
             return now
         return self.sent[-self.budget] + self.window_s + self.margin_s
 
-    def record(self) -> None:
-        self.sent.append(self.clock())
+    def record(self, requests: int = 1) -> None:
+        self.sent.extend([self.clock()] * requests)
+
+    def throttled(self) -> None:
+        """The server said the window is full (a 429 after retries): someone else uses part of
+        the quota. Keep to what got through in this window from now on, and wait a window."""
+        now = self.clock()
+        self._prune(now)
+        self.budget = max(1, min(self.budget, len(self.sent)))
+        self.sent.extend([now] * self.budget)
 
 
 class Scheduler:
@@ -122,6 +130,10 @@ class Scheduler:
     @property
     def backlog(self) -> int:
         return sum(len(q) for q in self.queues.values())
+
+    def again(self, report: Report, day: dt.date) -> None:
+        """Ask for ``day`` of ``report`` again, first (after a 429 the quota waits first)."""
+        self.queues[report].appendleft(day)
 
     def drop(self, report: Report) -> None:
         """Nothing more of this report in this run (its newest days are not there yet)."""

@@ -1,7 +1,7 @@
 """The ``sharepoint`` sandbox: serves the synthetic org from the Graph fake for ``e20kit demo``.
 
 The demo cannot wait ten minutes per quota window, so the fake and the connector agree on a
-one-second window (same budget of 14 requests per report function).
+quarter-second window (same budget of 14 requests per report function).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from e20kit import Sandbox, SandboxRun
 from .fake import MAILBOX, GraphFake
 
 SECRET_ENV = "E20KIT_DEMO_GRAPH_CLIENT_SECRET"
-DEMO_WINDOW_S = 1.0
+DEMO_WINDOW_S = 0.25
 
 
 def start(org: Any, stack: contextlib.ExitStack) -> SandboxRun:
