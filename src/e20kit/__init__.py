@@ -46,7 +46,7 @@ from .extensions import (
     SignalContext,
     StepCompleted,
 )
-from .findings import Evidence, Finding, Reason, Severity
+from .findings import Evidence, Finding, Reason, RuledOut, Severity
 from .http import (
     DEFAULT_MAX_PAGES,
     HttpSession,
@@ -69,6 +69,7 @@ from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
 from .urls import ServiceUrl
 from .vocab import Action, Feature
@@ -117,6 +118,9 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishRequest",
+    "Published",
+    "Publisher",
     "RateAdvice",
     "RatePolicy",
     "Reason",
@@ -124,6 +128,7 @@ __all__ = [
     "Replace",
     "ReportContext",
     "ReportSection",
+    "RuledOut",
     "Sandbox",
     "SandboxRun",
     "ServiceUrl",
