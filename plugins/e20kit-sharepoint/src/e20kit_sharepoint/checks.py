@@ -2,8 +2,10 @@
 
 They read the member's stored daily facts of the ``sharepoint`` platform, which the usage
 reports fill: SharePoint visits, file activity in SharePoint and OneDrive, Teams channel posts.
-Microsoft counts views and edits of files together, so "edited or shared" looks at what the
-reports do tell apart: shared files and files synced from a device (a sync saves a change).
+Microsoft counts views and edits of files in one column (``Viewed Or Edited File Count``), so
+"edited or shared" can only look at what the reports do tell apart: shared files and files
+synced from a device. A member who edits files in the browser and never shares or syncs one
+does not pass it; the check says so in its description rather than guess from the view count.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def visited(ctx: CheckContext, params: AtLeastDays) -> bool:
 
 
 def edited_or_shared(ctx: CheckContext, params: Any) -> bool:
+    """A share or a sync: an edit alone is invisible (it shares a column with views)."""
     return ctx.count(platform=PLATFORM, actions=(Action.SHARE, Action.SYNC)) >= 1
 
 
@@ -58,7 +61,10 @@ CHECKS = (
     Check(
         "sharepoint.edited_or_shared",
         edited_or_shared,
-        description="Shared a file or synced a changed file (SharePoint or OneDrive).",
+        description=(
+            "Shared a file or synced files from a device (SharePoint or OneDrive). Microsoft "
+            "counts views and edits of files in one column, so an edit alone is not seen."
+        ),
     ),
     Check(
         "sharepoint.posted_in_channel",
