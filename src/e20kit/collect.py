@@ -30,6 +30,7 @@ from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
 from .store.people import link_managers, member_keys, write_identities, write_members
+from .store.schema import ANONYMOUS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -269,6 +270,8 @@ class _BatchWriter:
         self.new_identities: list[Person] = []
 
     def _member(self, fact: Activity) -> str:
+        if fact.person_id is None:
+            return ANONYMOUS_KEY  # a count that names nobody: never a member or identity
         key = self.keys.get(fact.person_id)
         if key is None:
             # Activity of an account the directory did not list: key it by platform id.
