@@ -97,3 +97,18 @@ def test_v2_spaces_and_versions_match_the_spec(
         _check(second, "v2", "/pages/{id}/versions")["results"][0]["number"]
         == len(page.versions) - 1
     )
+
+
+def test_analytics_views_and_viewers_match_the_spec(
+    api: requests.Session, cloud: ConfluenceFake
+) -> None:
+    page = max(cloud.data.content.values(), key=lambda c: len(c.views))
+    assert page.views
+    base = cloud.url + f"/rest/api/analytics/content/{page.id}"
+    since = {"fromDate": "2000-01-01T00:00:00.000Z"}
+    for tail in ("views", "viewers"):
+        path = f"/wiki/rest/api/analytics/content/{{contentId}}/{tail}"
+        body = _check(api.get(f"{base}/{tail}", params=since, timeout=5), "v1", path)
+        assert body == {"id": int(page.id), "count": len(page.views)}
+    later = {"fromDate": "2999-01-01T00:00:00.000Z"}
+    assert api.get(base + "/views", params=later, timeout=5).json()["count"] == 0

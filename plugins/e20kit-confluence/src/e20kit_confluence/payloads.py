@@ -99,6 +99,13 @@ class V2Version(_Model):
     author_id: str | None = Field(default=None, alias="authorId")
 
 
+class ViewCount(_Model):
+    """An analytics answer (``/analytics/content/{id}/views``): a total, naming nobody."""
+
+    id: int | str | None = None
+    count: int = Field(ge=0)
+
+
 class Space(_Model):
     """A v1 or v2 ``Space``; v2 adds the numeric ``id`` and the creator's ``authorId``."""
 
@@ -121,4 +128,5 @@ __all__ = [
     "User",
     "V2Version",
     "Version",
+    "ViewCount",
 ]
