@@ -63,7 +63,7 @@ def test_v1_directory_and_search_match_the_spec(
     assert len(members["results"]) == 5 and members["_links"]["next"].startswith("/rest/api/")
     params = {
         "cql": 'type in (page,blogpost,comment) and lastmodified >= "2020-01-01 00:00"',
-        "expand": "space,history,version",
+        "expand": "space,history,version,container.history",
         "limit": 25,
     }
     page = _check(
@@ -72,6 +72,8 @@ def test_v1_directory_and_search_match_the_spec(
         "/wiki/rest/api/content/search",
     )
     assert page["_links"]["base"] == url and "cursor=" in page["_links"]["next"]
+    comments = [r for r in page["results"] if r["type"] == "comment"]
+    assert all(c["container"]["history"]["createdBy"]["accountId"] for c in comments)
     following = _check(
         api.get(page["_links"]["base"] + page["_links"]["next"], timeout=5),
         "v1",

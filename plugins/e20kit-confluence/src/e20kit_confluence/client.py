@@ -39,7 +39,7 @@ log = logging.getLogger("e20kit.confluence")
 
 M = TypeVar("M", bound=BaseModel)
 CONTENT_TYPES = ("page", "blogpost", "comment")
-SEARCH_EXPAND = "space,history,version"
+SEARCH_EXPAND = "space,history,version,container.history"
 V2_MAX_LIMIT = 250
 
 

@@ -283,7 +283,7 @@ class FakeApi:
         return self._v1_page(
             request,
             found,
-            lambda c: s.content(site, c, spaces, users, expand),
+            lambda c: s.content(site, c, spaces, users, expand, self.data.content.get(c.container)),
             maximum=MAX_SEARCH,
             cursor=self.cloud,
         )
