@@ -30,6 +30,7 @@ from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
 from .store.people import link_managers, member_keys, write_identities, write_members
+from .store.schema import ANONYMOUS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -289,7 +290,13 @@ class _BatchWriter:
         """A Replace was buffered or written and its Checkpoint has not come yet."""
         self.tx: sa.Connection | None = None
 
+<<<<<<< HEAD
     def _member(self, fact: Activity) -> str | None:
+=======
+    def _member(self, fact: Activity) -> str:
+        if fact.person_id is None:
+            return ANONYMOUS_KEY  # a count that names nobody: never a member or identity
+>>>>>>> confluence
         key = self.keys.get(fact.person_id)
         if key is None:
             if self.run.people:
