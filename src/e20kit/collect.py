@@ -290,13 +290,9 @@ class _BatchWriter:
         """A Replace was buffered or written and its Checkpoint has not come yet."""
         self.tx: sa.Connection | None = None
 
-<<<<<<< HEAD
     def _member(self, fact: Activity) -> str | None:
-=======
-    def _member(self, fact: Activity) -> str:
         if fact.person_id is None:
             return ANONYMOUS_KEY  # a count that names nobody: never a member or identity
->>>>>>> confluence
         key = self.keys.get(fact.person_id)
         if key is None:
             if self.run.people:
