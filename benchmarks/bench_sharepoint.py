@@ -1,9 +1,10 @@
 """Microsoft 365 connector against its loopback fake: a 30-day backfill within the report quota.
 
-``sharepoint_backfill``: 500 users and 30 days of all three usage reports (SharePoint, OneDrive,
-Teams), every day already available (no latency), Microsoft's budget of 14 requests per report
-function and window with the window scaled from 600 s down to 4 s (long enough that the
-quota, not the parsing and storing of each day, is what paces the run). ``requests`` are the Graph
+``sharepoint_backfill``: 500 users (25 sites, every other one dormant) and 30 days of all four
+usage reports (SharePoint, OneDrive and Teams activity, site usage), every day already available
+(no latency), Microsoft's budget of 14 requests per report function and window with the window
+scaled from 600 s down to 4 s (long enough that the quota, not the parsing and storing of each
+day, is what paces the run). ``requests`` are the Graph
 requests made (directory pages and report calls; the report downloads and the one token request
 are counted apart); ``minimum_requests`` is one per report and day plus the directory's pages
 (100 users a page with ``$expand=manager``); ``quota_use`` is the mean share of the budget used

@@ -26,7 +26,12 @@ def expected_totals(org: Org, first: dt.date, last: dt.date) -> dict[tuple[str, 
     """(action, feature) -> count the connector must store for the days ``first..last``."""
     out: dict[tuple[str, str], int] = {}
     for member, event in org.iter_events(["sharepoint", "mattermost"]):
-        if not first <= event.day <= last or not member.active:
+        if not first <= event.day <= last:
+            continue
+        if event.platform == "sharepoint" and event.action.value == "visit" and event.container:
+            # the site report's page views name nobody: leavers' views count too
+            out[("view", "site")] = out.get(("view", "site"), 0) + event.count
+        if not member.active:
             continue
         action, feature = event.action.value, event.feature.value
         key: tuple[str, str] | None

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import trustme
 from e20kit_sharepoint.fake import GraphFake
-from e20kit_sharepoint.reports import SHAREPOINT_ACTIVITY
+from e20kit_sharepoint.reports import REPORTS, SHAREPOINT_ACTIVITY, SITE_PREFIX
 from sharepoint_helpers import SECRET_ENV, expected_totals
 
 from e20kit import Kit
@@ -69,6 +69,11 @@ def test_collects_members_managers_and_every_report(
         members = store_rows(kit, "members")
         assert sum(1 for m in members if m["manager_key"]) == len(managed)
         assert any(m["is_leader"] for m in members)
+        sites = [f for f in store_rows(kit, "facts") if f["container"].startswith(SITE_PREFIX)]
+    # page views per site name nobody; every listed site is a container, dormant ones at zero
+    assert sites and all(f["member_key"] == "" for f in sites)  # the anonymous key
+    assert {f["container"] for f in sites} == {SITE_PREFIX + s.id for s in fake.tenant.sites}
+    assert any(f["count"] == 0 for f in sites) and any(f["count"] > 0 for f in sites)
     # the directory came in one page (33 users, pages of 100 with $expand=manager)
     pages = [r for r in fake.server.requests if r.path == "/v1.0/users"]
     assert len(pages) == 1 and pages[0].query["$expand"] == ["manager($select=id)"]
@@ -191,7 +196,7 @@ def test_a_run_cut_short_resumes_with_nothing_lost_or_doubled(
     # the second run asked only for what the first had not read (and the re-read days)
     repeated = {day for _, day in set(before) & set(again)}
     assert repeated <= {fake.tenant.refreshed - dt.timedelta(days=n) for n in range(3)}
-    assert len(before) == 40 and len(before) + len(again) < 3 * (HISTORY + 1) + 9
+    assert len(before) == 40 and len(before) + len(again) < len(REPORTS) * (HISTORY + 1) + 12
 
 
 def test_a_second_run_reads_only_the_recent_days_and_changes_nothing(
@@ -203,8 +208,8 @@ def test_a_second_run_reads_only_the_recent_days_and_changes_nothing(
         result = kit.collect(today=today)
         assert result.ok and result.facts_written == 0 and result.runs[0].facts_deleted == 0
     # three re-read days up to the as-of day (unchanged: 304), and the probe of the day after
-    assert len(fake.graph.asked) == 3 * 4
-    assert fake.graph.not_modified == 3 * 3
+    assert len(fake.graph.asked) == len(REPORTS) * 4
+    assert fake.graph.not_modified == len(REPORTS) * 3
 
 
 def test_a_late_correction_replaces_the_day(
@@ -231,7 +236,7 @@ def test_a_late_correction_replaces_the_day(
     assert after == expected
 
 
-def test_concealed_names_keep_the_totals_and_join_no_one(
+def test_concealed_names_join_no_one_and_site_views_stay_whole(
     org: Org, ca: trustme.CA, tmp_path: Path, today: dt.date, caplog: pytest.LogCaptureFixture
 ) -> None:
     with (
@@ -241,17 +246,16 @@ def test_concealed_names_keep_the_totals_and_join_no_one(
         _kit(tmp_path, fake) as kit,
         caplog.at_level(logging.WARNING),
     ):
-        assert kit.collect(today=today).ok
+        result = kit.collect(today=today)
+        assert result.ok
         totals = fact_totals(kit, by=("action", "feature"))
         identities = store_rows(kit, "identities")
-    # every user of the tenant is in the report under a hash, guests and leavers included
-    assert sum(totals.values()) >= sum(
-        expected_totals(org, _first(today), fake.tenant.refreshed).values()
-    )
-    hashed = [i for i in identities if i["person_id"].startswith("concealed:")]
-    assert hashed and all(i["email"] is None for i in hashed)
-    members = {i["member_key"] for i in identities if not i["person_id"].startswith("concealed:")}
-    assert not members & {i["member_key"] for i in hashed}
+    # the core never guesses whose a hashed row is (the directory listed people): left out
+    assert result.runs[0].facts_skipped > 0
+    assert not [i for i in identities if i["person_id"].startswith("concealed:")]
+    # site ids are never concealed (only URLs and owners are): page views per site stay whole
+    expected = expected_totals(org, _first(today), fake.tenant.refreshed)
+    assert totals == {("view", "site"): expected[("view", "site")]}
     warning = caplog.text
     assert "Display concealed user, group, and site names in all reports" in warning
     assert "ReportSettings.ReadWrite.All" in warning

@@ -10,6 +10,7 @@ from e20kit_sharepoint.reports import (
     ONEDRIVE_ACTIVITY,
     REPORTS,
     SHAREPOINT_ACTIVITY,
+    SITE_USAGE,
     TEAMS_ACTIVITY,
     is_concealed,
     parse_report,
@@ -22,6 +23,7 @@ DAY = dt.date(2026, 10, 20)
 DOCUMENTED = {
     "getSharePointActivityUserDetail": "Report Refresh Date,User Principal Name,Is Deleted,Deleted Date,Last Activity Date,Viewed Or Edited File Count,Synced File Count,Shared Internally File Count,Shared Externally File Count,Visited Page Count,Assigned Products,Report Period",  # noqa: E501
     "getOneDriveActivityUserDetail": "Report Refresh Date,User Principal Name,Is Deleted,Deleted Date,Last Activity Date,Viewed Or Edited File Count,Synced File Count,Shared Internally File Count,Shared Externally File Count,Assigned Products,Report Period",  # noqa: E501
+    "getSharePointSiteUsageDetail": "Report Refresh Date,Site Id,Site URL,Owner Display Name,Is Deleted,Last Activity Date,File Count,Active File Count,Page View Count,Visited Page Count,Storage Used (Byte),Storage Allocated (Byte),Root Web Template,Owner Principal Name,Report Period",  # noqa: E501
     "getTeamsUserActivityUserDetail": "Report Refresh Date,Tenant Display Name,Shared Channel Tenant Display Names,User Id,User Principal Name,Last Activity Date,Is Deleted,Deleted Date,Assigned Products,Team Chat Message Count,Private Chat Message Count,Call Count,Meeting Count,Post Messages,Reply Messages,Urgent Messages,Meetings Organized Count,Meetings Attended Count,Ad Hoc Meetings Organized Count,Ad Hoc Meetings Attended Count,Scheduled One-time Meetings Organized Count,Scheduled One-time Meetings Attended Count,Scheduled Recurring Meetings Organized Count,Scheduled Recurring Meetings Attended Count,Audio Duration,Video Duration,Screen Share Duration,Audio Duration In Seconds,Video Duration In Seconds,Screen Share Duration In Seconds,Has Other Action,Is Licensed,Report Period",  # noqa: E501
 }
 """The header lines exactly as graph-reports.md section 2 quotes Microsoft's pages."""
@@ -39,6 +41,25 @@ def _parse(report, body):  # type: ignore[no-untyped-def]
 
 def test_the_reports_know_exactly_the_documented_headers() -> None:
     assert {r.function: ",".join(r.columns) for r in REPORTS} == DOCUMENTED
+
+
+def test_site_rows_are_keyed_by_site_id_and_count_page_views_only() -> None:
+    site = "2f7b9c1e-0a4d-4e8b-9c3f-5d6e7f8a9b0c"
+    active = {
+        "Report Refresh Date": "2026-10-22",
+        "Site Id": site,
+        "Site URL": "0123456789ABCDEF0123456789ABCDEF",  # concealed: a hash, never used
+        "Page View Count": "12",
+        "Visited Page Count": "5",
+    }
+    dormant = {**active, "Site Id": site.upper(), "Page View Count": "0", "Visited Page Count": ""}
+    parsed = _parse(SITE_USAGE, _csv(DOCUMENTED[SITE_USAGE.function], active, dormant))
+    assert SITE_USAGE.per_site and not parsed.concealed
+    assert [r.user for r in parsed.rows] == [site, site.upper()]  # ids kept as given
+    assert [r.counts for r in parsed.rows] == [
+        {(Action.VIEW, Feature.SITE): 12},  # visits are the activity report's, not twice
+        {(Action.VIEW, Feature.SITE): 0},
+    ]
 
 
 def test_sharepoint_columns_map_to_documented_actions_and_bom_is_stripped() -> None:

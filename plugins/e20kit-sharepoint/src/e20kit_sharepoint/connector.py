@@ -137,11 +137,7 @@ class SharePointConnector:
                 log.debug("%s: %s %s unchanged since it was read", self.name, report.label, day)
             elif self._available(parsed, state):
                 state.as_of = max(filter(None, (state.as_of, parsed.refreshed)))
-                yield Replace(
-                    window=Window(start=day, end=day + DAY),
-                    container=report.container,
-                    actions=report.actions,
-                )
+                yield from self._replace(parsed)
                 yield from self._facts(parsed, d)
                 state.done.add(day)
                 if etag:
@@ -164,8 +160,37 @@ class SharePointConnector:
             return parsed.refreshed >= parsed.day
         return state.as_of is not None and parsed.day <= state.as_of
 
+    def _replace(self, parsed: ParsedReport) -> Iterator[Replace]:
+        """The report's pseudo-container, or each site the site report lists, for the day."""
+        report = parsed.report
+        window = Window(start=parsed.day, end=parsed.day + DAY)
+        containers = (
+            [report.container + r.user for r in parsed.rows]
+            if report.per_site
+            else [report.container]
+        )
+        for container in containers:
+            yield Replace(window=window, container=container, actions=report.actions)
+
+    def _site_facts(self, parsed: ParsedReport) -> Iterator[Activity]:
+        """Page views per site as anonymous counts; a dormant site's zero keeps it listed."""
+        for row in parsed.rows:
+            for (action, feature), count in sorted(row.counts.items()):
+                yield Activity(
+                    day=parsed.day,
+                    platform=PLATFORM,
+                    person_id=None,
+                    action=action,
+                    feature=feature,
+                    container=parsed.report.container + row.user,
+                    count=count,
+                )
+
     def _facts(self, parsed: ParsedReport, d: Directory) -> Iterator[Activity]:
         report: Report = parsed.report
+        if report.per_site:
+            yield from self._site_facts(parsed)
+            return
         unknown = 0
         for row in parsed.rows:
             if is_concealed(row.user):
@@ -213,7 +238,8 @@ SHAREPOINT_CONNECTOR = ConnectorType(
     factory=_factory,
     description=(
         "Members and managers from Entra ID; daily SharePoint, OneDrive and Teams activity "
-        "from the Microsoft 365 usage reports (Graph, within their quota)."
+        "and page views per SharePoint site from the Microsoft 365 usage reports (Graph, "
+        "within their quota)."
     ),
     capabilities=SharePointConnector.capabilities,
 )

@@ -1,10 +1,11 @@
 """The Graph usage reports the connector reads, their documented CSV columns, and the parser.
 
 Each report is asked for one day at a time with the ``date=`` form and answers one row per
-user. Every column that carries a count maps to one documented :class:`~e20kit.Action` and
-:class:`~e20kit.Feature`; the other documented columns are known and unused. Each report stores
-its facts under its own pseudo-container, so re-reading one report's day replaces exactly that
-report's facts (the reports have no per-site breakdown).
+user, or (site usage) one row per site. Every column that carries a count maps to one
+documented :class:`~e20kit.Action` and :class:`~e20kit.Feature`; the other documented columns
+are known and unused. Each per-user report stores its facts under its own pseudo-container, so
+re-reading one report's day replaces exactly that report's facts. The site usage report's rows
+name no person: its page views become anonymous counts with the site as container.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ log = logging.getLogger("e20kit.sharepoint")
 
 REFRESH = "Report Refresh Date"
 UPN = "User Principal Name"
+SITE_ID = "Site Id"
+SITE_PREFIX = "m365:site:"
+"""Container ids of sites: this prefix and the report's ``Site Id`` (a GUID, never concealed)."""
 
 
 def _columns(header: str) -> tuple[str, ...]:
@@ -44,10 +48,17 @@ class Report:
     """Pseudo-container of this report's facts."""
     user_id_column: str | None = None
     """A column holding the Entra object id (only the Teams report has one)."""
+    key_column: str = UPN
+    """Whose row it is: the user (``User Principal Name``) or, per site, ``Site Id``."""
     stream: str = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stream", f"report:{self.function}")
+
+    @property
+    def per_site(self) -> bool:
+        """Rows belong to sites, not people: their counts name nobody."""
+        return self.key_column == SITE_ID
 
     @property
     def actions(self) -> frozenset[Action]:
@@ -121,7 +132,24 @@ TEAMS_ACTIVITY = Report(
     user_id_column="User Id",
 )
 
-REPORTS: tuple[Report, ...] = (SHAREPOINT_ACTIVITY, ONEDRIVE_ACTIVITY, TEAMS_ACTIVITY)
+SITE_USAGE = Report(
+    function="getSharePointSiteUsageDetail",
+    label="SharePoint site usage detail",
+    columns=_columns(
+        "Report Refresh Date,Site Id,Site URL,Owner Display Name,Is Deleted,Last Activity Date,"
+        "File Count,Active File Count,Page View Count,Visited Page Count,Storage Used (Byte),"
+        "Storage Allocated (Byte),Root Web Template,Owner Principal Name,Report Period"
+    ),
+    counts={
+        # Visited Page Count is left out: the activity report's per-user visits already count
+        # the same visits, and the day totals would hold them twice. Page views are new.
+        "Page View Count": (Action.VIEW, Feature.SITE),
+    },
+    container=SITE_PREFIX,
+    key_column=SITE_ID,
+)
+
+REPORTS: tuple[Report, ...] = (SHAREPOINT_ACTIVITY, ONEDRIVE_ACTIVITY, TEAMS_ACTIVITY, SITE_USAGE)
 BY_FUNCTION = {r.function: r for r in REPORTS}
 
 _HASH = re.compile(r"[0-9A-Fa-f]{32,64}")
@@ -135,7 +163,7 @@ def is_concealed(user: str) -> bool:
 @dataclass(frozen=True)
 class Row:
     user: str
-    """User principal name, lower-cased (or the concealed hash)."""
+    """User principal name, lower-cased (or the concealed hash); for a site, its ``Site Id``."""
     user_id: str | None
     refreshed: dt.date
     counts: dict[tuple[Action, Feature], int]
@@ -154,7 +182,7 @@ class ParsedReport:
 
     @property
     def concealed(self) -> bool:
-        return any(is_concealed(r.user) for r in self.rows)
+        return not self.report.per_site and any(is_concealed(r.user) for r in self.rows)
 
 
 def parse_report(
@@ -183,7 +211,7 @@ def parse_report(
     for line, record in enumerate(reader, start=2):
         if None in record:
             raise fail(f"line {line} has more fields than the header")
-        user = (record.get(UPN) or "").strip()
+        user = (record.get(report.key_column) or "").strip()
         if not user:
             continue
         try:
@@ -201,7 +229,7 @@ def parse_report(
                 raise fail(f"line {line}: {column!r} is negative")
             counts[fact] = counts.get(fact, 0) + value
         uid = (record.get(report.user_id_column) or "").strip() if report.user_id_column else ""
-        key = user if is_concealed(user) else user.lower()
+        key = user if report.per_site or is_concealed(user) else user.lower()
         rows.append(Row(key, uid or None, refreshed, counts))
     return ParsedReport(report, day, rows)
 
@@ -212,6 +240,9 @@ __all__ = [
     "REFRESH",
     "REPORTS",
     "SHAREPOINT_ACTIVITY",
+    "SITE_ID",
+    "SITE_PREFIX",
+    "SITE_USAGE",
     "TEAMS_ACTIVITY",
     "UPN",
     "ParsedReport",

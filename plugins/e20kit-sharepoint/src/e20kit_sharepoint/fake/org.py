@@ -5,7 +5,9 @@ them with the other platforms), with managers, departments, titles and languages
 disabled. A few guest accounts are added as tenants have them. SharePoint events become the
 SharePoint activity report's counts: views, edits, creations and comments of files count as
 "Viewed Or Edited" (Microsoft does not tell them apart), syncs as "Synced", shares as "Shared
-Internally", visits as "Visited Page". Optionally Mattermost's channel and chat messages become
+Internally", visits as "Visited Page". The organisation's SharePoint sites become the site
+usage report's sites, each visit also a page view of its site (a dormant site lists zeros).
+Optionally Mattermost's channel and chat messages become
 Teams counts, for tests of the Teams report.
 """
 
@@ -17,8 +19,8 @@ from typing import Any
 
 from e20kit import Action, Feature
 
-from ..reports import ONEDRIVE_ACTIVITY, SHAREPOINT_ACTIVITY, TEAMS_ACTIVITY
-from .state import App, FakeUser, Tenant, object_id
+from ..reports import ONEDRIVE_ACTIVITY, SHAREPOINT_ACTIVITY, SITE_USAGE, TEAMS_ACTIVITY
+from .state import App, FakeSite, FakeUser, Tenant, object_id
 
 MAILBOX = "e20kit-notify@example.org"
 """The mailbox the fake's notifier sends from (a licensed user of the tenant)."""
@@ -100,11 +102,24 @@ def load_org(
             )
         )
     _service_users(tenant, created, guests)
+    sites = {
+        c.container_id: FakeSite(
+            id=object_id("site", c.container_id),
+            url=f"https://synthetic.sharepoint.com/sites/{c.container_id}",
+            owner=c.name,
+            created=created.date(),
+        )
+        for c in org.containers_of("sharepoint")
+    }
+    tenant.sites.extend(sites.values())
     platforms = ["sharepoint", "mattermost"] if teams_from_mattermost else ["sharepoint"]
     for member, event in org.iter_events(platforms):
         uid = ids[member.person_id]
         if event.platform == "sharepoint":
             tenant.add(SHAREPOINT_ACTIVITY, event.day, uid, _SHAREPOINT[event.action], event.count)
+            site = sites.get(event.container or "")
+            if event.action is Action.VISIT and site is not None:
+                tenant.add(SITE_USAGE, event.day, site.id, "Page View Count", event.count)
             continue
         column = _teams_column(event.action, event.feature)
         if column is not None:
@@ -115,7 +130,7 @@ def load_org(
 def synthetic_tenant(
     *, users: int, days: int = 30, today: dt.date, seed: int = 7, **options: Any
 ) -> Tenant:
-    """Plain numbers for benchmarks: ``users`` users, activity in all three reports."""
+    """Plain numbers for benchmarks: ``users`` users (and a site per 20), all four reports."""
     rng = random.Random(seed)
     tenant = Tenant(today=today, **options)
     created = dt.datetime.combine(today - dt.timedelta(days=days + 60), dt.time(9), dt.UTC)
@@ -133,6 +148,10 @@ def synthetic_tenant(
             )
         )
         boss = uid if i % 8 == 0 else boss
+    for i in range(max(1, users // 20)):
+        sid = object_id("bench-site", str(i))
+        url = f"https://example.sharepoint.com/sites/s{i}"
+        tenant.sites.append(FakeSite(sid, url, f"Site {i}", created.date()))
     for offset in range(days):
         day = today - dt.timedelta(days=offset)
         for user in tenant.users:
@@ -150,6 +169,8 @@ def synthetic_tenant(
                 tenant.add(
                     TEAMS_ACTIVITY, day, user.id, "Private Chat Message Count", rng.randint(1, 20)
                 )
+        for site in tenant.sites[::2]:  # every other site dormant
+            tenant.add(SITE_USAGE, day, site.id, "Page View Count", rng.randint(1, 50))
     return tenant
 
 

@@ -64,6 +64,17 @@ class App:
     certificate_pem: bytes | None = None
 
 
+@dataclass(frozen=True)
+class FakeSite:
+    """A SharePoint site of the site usage report."""
+
+    id: str
+    url: str
+    owner: str
+    """Owner display name."""
+    created: dt.date
+
+
 @dataclass
 class Tenant:
     """Everything the fake Graph, download host and authority serve."""
@@ -72,6 +83,7 @@ class Tenant:
     """The fake's current day; ``date=`` accepts the 30 days up to it."""
     app: App = field(default_factory=App)
     users: list[FakeUser] = field(default_factory=list)
+    sites: list[FakeSite] = field(default_factory=list)
     latency_days: int = 2
     """The reports' refresh date is this many days before ``today``."""
     concealed: bool = False
@@ -80,7 +92,7 @@ class Tenant:
     counts: dict[tuple[str, dt.date, str], dict[str, int]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    """(report function, day, user id) -> column -> count."""
+    """(report function, day, user or site id) -> column -> count."""
     sent_items: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     """Mailbox (lower-cased) -> messages saved to Sent Items, oldest first."""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -103,7 +115,14 @@ class Tenant:
         """The report of one day in the documented column order, with a UTF-8 BOM."""
         header = [*report.columns, *self.extra_columns]
         lines = [",".join(header)]
-        if day <= self.refreshed:
+        if day <= self.refreshed and report.per_site:
+            for site in self.sites:
+                if site.created > day:
+                    continue
+                counts = self.counts.get((report.function, day, site.id), {})
+                row = self._site_row(report, day, site, counts)
+                lines.append(",".join(_csv_cell(v) for v in row))
+        elif day <= self.refreshed:
             for user in self.users:
                 if user.created.date() > day:
                     continue
@@ -116,8 +135,7 @@ class Tenant:
     ) -> list[str]:
         name = user.upn
         if self.concealed:
-            name = hashlib.md5(user.upn.lower().encode(), usedforsecurity=False).hexdigest()
-            name = name.upper()
+            name = _hash(user.upn)
         active = any(counts.values())
         values = {
             REFRESH: self.refreshed.isoformat(),
@@ -154,9 +172,37 @@ class Tenant:
                 row.append("")
         return row + ["x"] * len(self.extra_columns)
 
+    def _site_row(
+        self, report: Report, day: dt.date, site: FakeSite, counts: dict[str, int]
+    ) -> list[str]:
+        """Concealment hashes the URL and owner names too; the Site Id stays a GUID."""
+        url, owner = site.url, site.owner
+        if self.concealed:
+            url, owner = _hash(site.url), _hash(site.owner)
+        active = any(counts.values())
+        values = {
+            REFRESH: self.refreshed.isoformat(),
+            "Site Id": site.id,
+            "Site URL": url,
+            "Owner Display Name": owner,
+            "Owner Principal Name": "" if self.concealed else "owner@synthetic.onmicrosoft.com",
+            "Is Deleted": "False",
+            "Last Activity Date": day.isoformat() if active else "",
+            "Root Web Template": "Team Site",
+            "Report Period": "1",
+        }
+        return [
+            str(counts.get(c, 0)) if c in report.counts else values.get(c, "0")
+            for c in report.columns
+        ] + ["x"] * len(self.extra_columns)
+
+
+def _hash(value: str) -> str:
+    return hashlib.md5(value.lower().encode(), usedforsecurity=False).hexdigest().upper()
+
 
 def _csv_cell(value: str) -> str:
     return f'"{value}"' if "," in value or '"' in value else value
 
 
-__all__ = ["NAMESPACE", "REPORTS", "App", "FakeUser", "Tenant", "object_id"]
+__all__ = ["NAMESPACE", "REPORTS", "App", "FakeSite", "FakeUser", "Tenant", "object_id"]
