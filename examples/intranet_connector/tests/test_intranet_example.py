@@ -11,7 +11,15 @@ import pytest
 from e20kit_intranet import INTRANET_CONNECTOR, READ_PAGES, plugin
 from e20kit_intranet.fake import TOKEN, IntranetData, IntranetFake
 
-from e20kit import Action, Activity, ConnectorPayloadError, Feature, OrgClock, Window
+from e20kit import (
+    Action,
+    Activity,
+    ConnectorAuthError,
+    ConnectorPayloadError,
+    Feature,
+    OrgClock,
+    Window,
+)
 from e20kit.sandbox import FaultPlan
 from e20kit.testing import (
     FakeCheckContext,
@@ -85,6 +93,14 @@ def test_the_next_run_recounts_the_bookmarked_day(fake: IntranetFake) -> None:
     )
     assert [r.window.start for r in again.replaces] == [DAY]
     assert again.totals("day", "container") == {(DAY, "hr"): 3, (DAY, "home"): 1}
+
+
+def test_a_wrong_token_is_one_authentication_error(fake: IntranetFake) -> None:
+    with pytest.raises(ConnectorAuthError) as caught:
+        run_connector(
+            INTRANET_CONNECTOR, settings(fake), window=WINDOW, env={"INTRANET_TOKEN": "wrong-1"}
+        )
+    assert caught.value.connector == "test" and "wrong-1" not in str(caught.value)
 
 
 def test_a_malformed_answer_is_one_payload_error_without_the_token(fake: IntranetFake) -> None:

@@ -37,7 +37,7 @@ class IntranetConnector:
     )
 
     def __init__(self, context: PluginContext[IntranetSettings]) -> None:
-        settings = context.settings  # typed and validated; the token is already redacted
+        settings = context.settings  # typed, validated; the token registered for redaction
         session = context.http(base_url=settings.url, rate_policy=BudgetPolicy())
         session.headers["Authorization"] = f"Bearer {settings.token.get_secret_value()}"
         self.client = IntranetClient(session, page_size=settings.page_size)
