@@ -124,7 +124,8 @@ def test_a_low_budget_pauses_until_it_refills() -> None:
 def test_a_kit_collects_the_same_store_with_and_without_faults(
     tmp_path: Path, store_url: str
 ) -> None:
-    def collect(faults: FaultPlan | None, folder: Path, url: str | None) -> None:
+    def collect(faults: FaultPlan | None, folder: Path, url: str | None = None) -> str:
+        """Collect once through ``faults`` into ``url`` (a new SQLite file by default)."""
         with (
             IntranetFake(org(), faults=faults) as fake,
             build_kit(
@@ -138,11 +139,13 @@ def test_a_kit_collects_the_same_store_with_and_without_faults(
             assert kit.collect(today=DAY + dt.timedelta(days=1)).ok
             assert people_totals(kit) == {"intranet": 2}
             assert fact_totals(kit) == {("intranet", "view"): 3}
+            return kit.store_url
 
-    collect(None, tmp_path / "clean", None)
-    collect(FaultPlan(rate=0.4, retry_after_s=0.01, seed=3), tmp_path / "faulty", store_url)
-    clean = f"sqlite:///{tmp_path / 'clean' / 'store.sqlite'}"
-    assert_same_store(clean, store_url)
+    clean = collect(None, tmp_path / "clean")
+    faulty = collect(
+        FaultPlan(rate=0.4, retry_after_s=0.01, seed=3), tmp_path / "faulty", store_url
+    )
+    assert_same_store(clean, faulty)
 
 
 def test_the_check_counts_views_since_joining() -> None:
