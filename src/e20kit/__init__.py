@@ -69,6 +69,7 @@ from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
 from .urls import ServiceUrl
 from .vocab import Action, Feature
@@ -117,6 +118,9 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishRequest",
+    "Published",
+    "Publisher",
     "RateAdvice",
     "RatePolicy",
     "Reason",
