@@ -46,7 +46,7 @@ from .extensions import (
     SignalContext,
     StepCompleted,
 )
-from .findings import Evidence, Finding, Reason, Severity
+from .findings import Evidence, Finding, Reason, RuledOut, Severity
 from .http import (
     DEFAULT_MAX_PAGES,
     HttpSession,
@@ -128,6 +128,7 @@ __all__ = [
     "Replace",
     "ReportContext",
     "ReportSection",
+    "RuledOut",
     "Sandbox",
     "SandboxRun",
     "ServiceUrl",
