@@ -35,7 +35,10 @@ def _kit(fake: GraphFake, folder: Path) -> Kit:
     lines = "".join(f"{k} = {_toml(v)}\n" for k, v in table.items())
     path = folder / "bench.toml"
     path.write_text(f"[collect]\nlookback_days = {DAYS}\n\n[connectors.m365]\n{lines}")
-    env = {SECRET_ENV: str(fake.tenant.app.client_secret), "E20KIT_PSEUDONYM_SECRET": "bench-secret-16-bytes"}
+    env = {
+        SECRET_ENV: str(fake.tenant.app.client_secret),
+        "E20KIT_PSEUDONYM_SECRET": "bench-secret-16-bytes",
+    }
     return Kit(load_config(path, env=env), store_url=f"sqlite:///{folder / 'bench.sqlite'}")
 
 
