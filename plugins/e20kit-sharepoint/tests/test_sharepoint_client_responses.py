@@ -9,11 +9,11 @@ import pytest
 import responses
 from e20kit_sharepoint.auth import GraphAuth
 from e20kit_sharepoint.client import GraphClient
-from e20kit_sharepoint.reports import SHAREPOINT_ACTIVITY
+from e20kit_sharepoint.reports import SHAREPOINT_ACTIVITY, SITE_USAGE
 from e20kit_sharepoint.settings import SharePointSettings
 from test_sharepoint_reports import DOCUMENTED
 
-from e20kit import ConnectorAuthError, ConnectorFatalError, make_session
+from e20kit import Action, ConnectorAuthError, ConnectorFatalError, Feature, make_session
 
 TENANT = "contoso.onmicrosoft.com"
 LOGIN = f"https://login.microsoftonline.com/{TENANT}"
@@ -67,6 +67,27 @@ def test_the_report_redirect_is_followed_without_the_token(mocked: responses.Req
     graph_call, download_call = [c for c in mocked.calls if "login" not in c.request.url]
     assert graph_call.request.headers["Authorization"] == "Bearer eyJ0eXAi.tok"
     assert "Authorization" not in download_call.request.headers
+
+
+def test_the_site_report_asks_its_own_function_and_reads_the_documented_header(
+    mocked: responses.RequestsMock,
+) -> None:
+    site = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"
+    body = (
+        "\ufeff" + DOCUMENTED[SITE_USAGE.function] + "\r\n"
+        f"2026-10-22,{site},https://contoso.sharepoint.com/sites/hr,HR Team,False,2026-10-20,"
+        "170,25,7,3,63442116,2748779094400,Team Site,hr@contoso.com,1\r\n"
+    ).encode()
+    mocked.get(
+        f"{GRAPH}/reports/getSharePointSiteUsageDetail(date=2026-10-20)",
+        status=302,
+        headers={"Location": DOWNLOAD},
+    )
+    mocked.get(DOWNLOAD, body=body, content_type="application/octet-stream")
+    parsed, _, _ = _client().report(SITE_USAGE, DAY)
+    assert parsed is not None and parsed.refreshed == dt.date(2026, 10, 22)
+    [row] = parsed.rows
+    assert row.user == site and row.counts == {(Action.VIEW, Feature.SITE): 7}
 
 
 def test_an_unchanged_day_answers_304_and_is_not_downloaded(
