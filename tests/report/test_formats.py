@@ -186,7 +186,7 @@ def test_small_groups_are_marked_in_every_format(
     small = [g for g in doc["leaders"] if g["suppressed"]]
     assert small, "the fixture should have departments with fewer than k leaders"
     assert all(g["active"] is None and g["participation_rate"] is None for g in small)
-    assert any(g["members"] < k for g in small)
+    assert all(g["members"] is None for g in small)  # not even the size shows
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert html.count('class="suppressed"') == len(small) + sum(
         1 for d in doc["departments"] if d["suppressed"]
@@ -195,3 +195,4 @@ def test_small_groups_are_marked_in_every_format(
         rows = list(csv.DictReader(fh))
     assert sum(r["suppressed"] == "True" for r in rows) == len(small)
     assert all(r["active"] == "" for r in rows if r["suppressed"] == "True")
+    assert all(r["members"] == f"<{k}" for r in rows if r["suppressed"] == "True")

@@ -117,7 +117,8 @@ class GroupFigures:
 
     group: str
     department: str | None
-    members: int
+    members: int | None
+    """``None`` when suppressed: the group has fewer than k members (or is hidden with one)."""
     active: int | None
     creators: int | None
     contributions: int | None
@@ -132,7 +133,8 @@ class GroupFigures:
 @dataclass(frozen=True)
 class DepartmentFigures:
     department: str
-    members: int
+    members: int | None
+    """``None`` when suppressed."""
     active: int | None
     creators: int | None
     contributions: int | None
@@ -158,7 +160,8 @@ class Cohort:
     """Members who joined in one 7-day block, and the share active in given weeks after."""
 
     week_start: dt.date
-    size: int
+    size: int | None
+    """``None`` when suppressed."""
     retention: dict[int, float | None]
     """Week after joining (1 = the joining week) -> share active; ``None`` when not yet seen
     or suppressed."""

@@ -18,6 +18,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from ..analytics.model import Metrics
+from ..privacy.suppression import fewer_than
 
 PALETTE = ("#2f6db5", "#e07b39", "#3a9a5b", "#b8434b", "#7c5fb0", "#8a8a8a")
 _HEADER = re.compile(r"^.*?(?=<svg)", re.S)
@@ -152,8 +153,11 @@ def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
 def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
     cohorts = list(metrics.cohorts) or []
     weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
+    k = metrics.min_group_size
     rows = [
-        f"{text['all'] if c.pooled else c.week_start.isoformat()} (n={c.size})" for c in cohorts
+        f"{text['all'] if c.pooled else c.week_start.isoformat()} "
+        f"(n{'=' + str(c.size) if c.size is not None else fewer_than(k)})"
+        for c in cohorts
     ] or ["-"]
     values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
     cols = [text["retention_week"].format(n=w) for w in weeks]

@@ -1,7 +1,8 @@
 """The report as plain data: what the JSON writer emits and every other writer reads.
 
 Its shape is versioned (``SCHEMA_VERSION``) and described by ``schema/report-v1.json`` and
-docs/report-schema.md. It holds aggregate figures only: no member key, name or e-mail.
+docs/report-schema.md. It holds aggregate figures only: no member key, name or e-mail, and no
+figure or size of a suppressed group (``null`` with ``"suppressed": true``; every other writer shows "<k").
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from .._version import __version__
-from ..analytics.model import Headline, Metrics
+from ..analytics.model import FunnelStep, Headline, Metrics
 from ..extensions import ReportSection
 from ..findings import Finding
 
@@ -49,6 +50,24 @@ def _finding(finding: Finding) -> dict[str, Any]:
     data["evidence"] = list(data["evidence"])
     data["remedies"] = list(data["remedies"])
     return data
+
+
+def _newcomers(metrics: Metrics) -> dict[str, Any]:
+    """Fewer newcomers than k: no count of them at all (the shares are already blank)."""
+    data: dict[str, Any] = plain(metrics.newcomers)
+    small = metrics.newcomers.newcomers < metrics.min_group_size
+    if small:
+        data = {k: None for k in data}
+    return {**data, "suppressed": small}
+
+
+def _funnel_step(step: FunnelStep, k: int) -> dict[str, Any]:
+    data: dict[str, Any] = plain(step)
+    small = step.eligible < k
+    if small:
+        for name in ("eligible", "completed", "stalled", "stall_share"):
+            data[name] = None
+    return {**data, "suppressed": small}
 
 
 def _section(section: ReportSection) -> dict[str, Any]:
@@ -109,10 +128,10 @@ def build_document(
             }
             for c in metrics.cohorts
         ],
-        "newcomers": plain(metrics.newcomers),
+        "newcomers": _newcomers(metrics),
         "features": plain(metrics.features),
         "containers": plain(metrics.containers),
-        "onboarding": plain(metrics.onboarding),
+        "onboarding": [_funnel_step(s, metrics.min_group_size) for s in metrics.onboarding],
         "findings": [_finding(f) for f in findings],
         "sections": [_section(s) for s in sections],
     }

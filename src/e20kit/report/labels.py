@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ..diagnose.texts import localise
+from ..privacy.suppression import fewer_than
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -30,7 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "What to do",
         "evidence": "Evidence",
         "suppressed": "suppressed",
-        "suppressed_note": "Groups with fewer than {k} members are suppressed (shown blank).",
+        "suppressed_note": "Groups with fewer than {k} members are suppressed: no figures, and "
+        "their size reads <{k} (a second group is hidden with one that could be computed).",
         "department": "Department",
         "members": "Members",
         "active": "Active",
@@ -103,7 +108,8 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "Was hilft",
         "evidence": "Belege",
         "suppressed": "unterdrückt",
-        "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt (leer).",
+        "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt: keine "
+        "Zahlen, Größe <{k} (ließe sich eine daraus errechnen, wird eine zweite mit verborgen).",
         "department": "Abteilung",
         "members": "Mitglieder",
         "active": "Aktiv",
@@ -189,6 +195,18 @@ def show_change(figure: str, change: float | None, lang: str = "en") -> str:
     return _format(figure, change, lang, signed=True)
 
 
+SIZE_FIELDS = frozenset({"members", "size", "eligible", "newcomers"})
+"""Columns holding a group's size: a suppressed row shows "<k" there, never the number."""
+
+
+def show_cell(row: Mapping[str, Any], column: str, k: int) -> Any:
+    """A table cell as text formats show it: a hidden group's size reads "<k", a blank ""."""
+    value = row.get(column)
+    if value is None and row.get("suppressed") and column in SIZE_FIELDS:
+        return fewer_than(k)
+    return "" if value is None else value
+
+
 def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str:
     if value is None:
         return "-"
@@ -208,8 +226,10 @@ __all__ = [
     "LABELS",
     "LOWER_IS_BETTER",
     "PERCENT_FIGURES",
+    "SIZE_FIELDS",
     "labels",
     "localise",
     "show",
+    "show_cell",
     "show_change",
 ]

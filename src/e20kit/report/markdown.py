@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .labels import labels, show, show_change
+from .labels import labels, show, show_cell, show_change
 
 SUMMARY_FIGURES = (
     "active_members",
@@ -77,7 +77,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             [
                 [
                     d["department"],
-                    str(d["members"]),
+                    str(show_cell(d, "members", doc["min_group_size"])),
                     t["suppressed"]
                     if d["suppressed"]
                     else show("participation_rate", d["participation_rate"], lang),
