@@ -2,7 +2,8 @@
 
 Its shape is versioned (``SCHEMA_VERSION``) and described by ``schema/report-v1.json`` and
 docs/report-schema.md. It holds aggregate figures only: no member key, name or e-mail, and no
-figure or size of a suppressed group (``null`` with ``"suppressed": true``; every other writer shows "<k").
+figure or size of a suppressed group (``null`` with ``"suppressed": true``; every other writer
+shows "<k").
 """
 
 from __future__ import annotations
