@@ -1,10 +1,12 @@
 # Every target builds .venv when missing and installs the core and every plugin, editable.
+# `make demo` installs only what the demo runs; the other targets add the dev tools.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 PLUGIN_DIRS := $(patsubst %/pyproject.toml,%,$(PLUGINS))
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint format install clean
@@ -15,9 +17,15 @@ $(STAMP): pyproject.toml $(PLUGINS)
 	$(BIN)/python -m pip install --quiet -e '.[dev]' $(foreach p,$(PLUGIN_DIRS),-e '$(p)[dev]')
 	touch $(STAMP)
 
+$(RUNTIME_STAMP): pyproject.toml $(PLUGINS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e . $(foreach p,$(PLUGIN_DIRS),-e '$(p)')
+	touch $(RUNTIME_STAMP)
+
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME_STAMP)
 	$(BIN)/e20kit demo --out demo-output
 
 test: $(STAMP)

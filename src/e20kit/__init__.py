@@ -55,6 +55,7 @@ from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .urls import ServiceUrl
 from .vocab import Action, Feature
 
 __all__ = [
@@ -102,6 +103,7 @@ __all__ = [
     "SandboxRun",
     "Severity",
     "SignalContext",
+    "ServiceUrl",
     "SkippableRecordError",
     "StepCompleted",
     "StoreError",

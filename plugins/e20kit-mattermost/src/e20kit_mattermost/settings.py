@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from e20kit import ServiceUrl
+
 PLATFORM = "mattermost"
 """The platform name facts, people and ``Recipient.platform_ids`` use."""
 
@@ -13,18 +15,16 @@ PLATFORM = "mattermost"
 class _Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    url: str
-    """Server URL, e.g. ``https://chat.example.org`` (``/api/v4`` is appended)."""
+    url: ServiceUrl
+    """Server URL, e.g. ``https://chat.example.org`` (``/api/v4`` is appended); plain
+    ``http://`` only for a loopback fake."""
     token: SecretStr
     """Bot or personal access token; give it as ``token_env = "NAME"``."""
 
     @field_validator("url")
     @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with https:// (or http:// for a loopback fake)")
-        return value.removesuffix("/api/v4")
+    def _without_api_suffix(cls, value: str) -> str:
+        return value.removesuffix("/api/v4").rstrip("/")
 
 
 class MattermostSettings(_Base):
