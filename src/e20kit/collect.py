@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -27,6 +27,9 @@ from .store import schema
 from .store.chunks import chunks
 from .store.facts import FactRow, upsert_facts
 from .store.upsert import upsert
+
+if TYPE_CHECKING:
+    from .privacy.retention import PurgeResult
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,8 @@ class CollectResult:
     """Outcome of :meth:`e20kit.Kit.collect`; one entry per connector."""
 
     runs: list[ConnectorRun] = field(default_factory=list)
+    purged: PurgeResult | None = None
+    """What the retention rules removed after collecting (``None`` before the purge ran)."""
 
     @property
     def ok(self) -> bool:
@@ -77,6 +82,7 @@ class CollectResult:
             "ok": self.ok,
             "facts_written": self.facts_written,
             "connectors": [vars(r) | {"ok": r.ok} for r in self.runs],
+            "purged": None if self.purged is None else self.purged.as_dict(),
         }
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .onboarding.api import OnboardingStatus
     from .onboarding.engine import OnboardingResult
     from .onboarding.marks import ImportResult, MarkResult
+    from .privacy.service import PrivacyService
 
 
 class Kit:
@@ -53,6 +54,7 @@ class Kit:
         self.store_url = store_url or config.settings.store.url or default_store_url()
         self._engine: sa.Engine | None = None
         self._pseudonymiser: Pseudonymiser | None = None
+        self._privacy: PrivacyService | None = None
 
     @classmethod
     def from_config(
@@ -102,7 +104,18 @@ class Kit:
         collector = Collector(
             self.engine, self.config, self.plugins, pseudonymiser, today=today, progress=progress
         )
-        return collector.run(prepared)
+        result = collector.run(prepared)
+        result.purged = self.privacy.purge(today=today)
+        return result
+
+    @property
+    def privacy(self) -> PrivacyService:
+        """Retention, subject requests, audit trail and data inventory (docs/privacy.md)."""
+        if self._privacy is None:
+            from .privacy.service import PrivacyService
+
+            self._privacy = PrivacyService(self)
+        return self._privacy
 
     # -- onboarding (see docs/onboarding.md) -----------------------------------------------------
 

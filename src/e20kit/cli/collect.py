@@ -8,6 +8,7 @@ import sys
 import click
 
 from .common import EXIT_CONNECTOR_FAILED, State, emit, handle_errors, pass_state, progress_bar
+from .privacy import purge_summary
 
 
 @click.command()
@@ -45,6 +46,9 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
                 )
             elif not run.ok:
                 click.echo(f"{run.name}: FAILED: {run.error}", err=True)
+        summary = purge_summary(result.purged)
+        if summary and not state.quiet:
+            click.echo(summary)
 
     emit(state, result.as_dict(), human)
     if not result.ok:

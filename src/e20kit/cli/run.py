@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import State, emit, handle_errors, pass_state, progress_bar
+from .privacy import purge_summary
 
 
 @click.command("run")
@@ -51,6 +52,9 @@ def run_cmd(state: State, dry_run: bool, report_dir: Path | None, lang: str, inv
                 click.echo(f"onboarding: nudge {nudge.key} {nudge.state}: {nudge.error}", err=True)
         if state.quiet:
             return
+        summary = purge_summary(result.collect.purged)
+        if summary:
+            click.echo(summary)
         if result.onboarding is not None:
             verb = "would send" if dry_run else "sent"
             click.echo(f"onboarding: {verb} {len(result.onboarding.nudges)} nudge(s)")
