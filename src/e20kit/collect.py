@@ -23,6 +23,7 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
+from .privacy.subjects import forgotten
 from .store import schema
 from .store.chunks import chunks
 from .store.facts import FactRow, upsert_facts
@@ -146,6 +147,19 @@ class Collector:
         pattern = config.settings.organisation.leader_title_pattern
         self.leader_title = re.compile(pattern) if pattern else None
         self.keep_contacts = config.settings.privacy.store_contact_details
+        with engine.connect() as conn:
+            self.forgotten = forgotten(conn)
+        self._forgotten_keys: dict[str, bool] = {}
+
+    def is_forgotten(self, member_key: str) -> bool:
+        """Whether the person was erased on request (then nothing of theirs is collected)."""
+        if not self.forgotten:
+            return False
+        found = self._forgotten_keys.get(member_key)
+        if found is None:
+            found = self.pseudonymiser.tombstone(member_key) in self.forgotten
+            self._forgotten_keys[member_key] = found
+        return found
 
     def run(self, prepared: Iterable[PreparedConnector]) -> CollectResult:
         result = CollectResult()
@@ -211,6 +225,8 @@ class Collector:
         member_rows: dict[str, dict[str, Any]] = {}
         for person in people:
             key = self._key(person)
+            if self.is_forgotten(key):
+                continue
             identity_rows[person.person_id] = {
                 "source": source,
                 "person_id": person.person_id,
@@ -346,6 +362,8 @@ class _BatchWriter:
 
     def add_fact(self, fact: Activity) -> None:
         member = self._member(fact)
+        if self.c.is_forgotten(member):
+            return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value
         key = (fact.day, member, fact.platform, action, feature, container)

@@ -304,7 +304,7 @@ class Kit:
         metrics = metrics or self.metrics(period, today=today)
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics)
-        return write_report(
+        written = write_report(
             format,
             Path(out),
             metrics,
@@ -313,6 +313,10 @@ class Kit:
             lang=lang,
             organisation=self.config.settings.organisation.name,
         )
+        self.privacy.record(
+            "report", period=metrics.period.label, format=format, target=str(Path(out).resolve())
+        )
+        return written
 
     # -- the whole cycle -------------------------------------------------------------------------
 

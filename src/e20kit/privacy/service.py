@@ -5,11 +5,13 @@ Every ``e20kit privacy ...`` command is one call here; the CLI only parses and p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..config import PrivacySettings
+from . import audit, subjects
 from .retention import PurgeResult, purge
 
 if TYPE_CHECKING:
@@ -31,9 +33,93 @@ class PrivacyService:
         zone = ZoneInfo(self._kit.config.settings.organisation.timezone)
         return dt.datetime.now(zone).date()
 
+    # -- retention -------------------------------------------------------------------------------
+
     def purge(self, *, today: dt.date | None = None) -> PurgeResult:
-        """Delete what the retention rules no longer keep; the rollups follow."""
-        return purge(self._kit.engine, self.settings, today=today or self.today())
+        """Delete what the retention rules no longer keep (the rollups follow), and the audit
+        trail's rows older than its own rule."""
+        today = today or self.today()
+        result = purge(self._kit.engine, self.settings, today=today)
+        with self._kit.engine.begin() as conn:
+            self._note_settings(conn)
+            removed = audit.purge(conn, self.settings.audit_retention_days, today=today)
+        days = self.settings.audit_retention_days
+        return dataclasses.replace(
+            result,
+            purged={**result.purged, "audit_log": removed},
+            cutoffs={
+                **result.cutoffs,
+                "audit_log": today - dt.timedelta(days=days) if days else None,
+            },
+        )
+
+    # -- the audit trail -------------------------------------------------------------------------
+
+    def _note_settings(self, conn: Any) -> None:
+        audit.note_settings(conn, self.settings.model_dump(mode="json"))
+
+    def record(
+        self,
+        action: str,
+        *,
+        period: str | None = None,
+        format: str | None = None,
+        target: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Append a row to the audit trail (and one for changed privacy settings first)."""
+        with self._kit.engine.begin() as conn:
+            self._note_settings(conn)
+            audit.record(conn, action, period=period, format=format, target=target, detail=detail)
+
+    def audit(self, *, limit: int | None = None) -> list[audit.AuditEntry]:
+        """The audit trail, oldest first."""
+        with self._kit.engine.connect() as conn:
+            return audit.entries(conn, limit=limit)
+
+    # -- data-subject requests -------------------------------------------------------------------
+
+    def subject(
+        self, *, email: str | None = None, account: str | None = None, platform: str | None = None
+    ) -> subjects.Subject:
+        with self._kit.engine.connect() as conn:
+            return subjects.find_subject(
+                conn, self._kit.pseudonymiser, email=email, account=account, platform=platform
+            )
+
+    def export(
+        self,
+        *,
+        email: str | None = None,
+        account: str | None = None,
+        platform: str | None = None,
+        target: str | None = None,
+    ) -> subjects.SubjectExport:
+        """Everything stored under the person's key (access request), audited."""
+        subject = self.subject(email=email, account=account, platform=platform)
+        with self._kit.engine.connect() as conn:
+            result = subjects.export(conn, subject)
+        self.record(
+            "subject_export", format="json", target=target or "stdout", detail=result.counts
+        )
+        return result
+
+    def forget(
+        self,
+        *,
+        email: str | None = None,
+        account: str | None = None,
+        platform: str | None = None,
+        dry_run: bool = False,
+    ) -> subjects.ForgetResult:
+        """Erase the person (erasure request) in one transaction and leave a tombstone."""
+        subject = self.subject(email=email, account=account, platform=platform)
+        with self._kit.engine.begin() as conn:
+            result = subjects.forget(conn, subject, self._kit.pseudonymiser, dry_run=dry_run)
+            if not dry_run:
+                self._note_settings(conn)
+                audit.record(conn, "subject_forget", detail=result.deleted)
+        return result
 
 
 __all__ = ["PrivacyService"]
