@@ -41,8 +41,8 @@ class PrivacyService:
         today = today or self.today()
         result = purge(self._kit.engine, self.settings, today=today)
         with self._kit.engine.begin() as conn:
-            self._note_settings(conn)
             removed = audit.purge(conn, self.settings.audit_retention_days, today=today)
+            self._note_settings(conn)  # after: the trail always states the settings in force
         days = self.settings.audit_retention_days
         return dataclasses.replace(
             result,
