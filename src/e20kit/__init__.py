@@ -15,6 +15,8 @@ from .connector import (
     Connector,
     ConnectorContext,
     ConnectorType,
+    DataSource,
+    NameResolver,
     PluginContext,
 )
 from .errors import (
@@ -80,6 +82,7 @@ __all__ = [
     "ConnectorRetriableError",
     "ConnectorRun",
     "ConnectorType",
+    "DataSource",
     "E20KitError",
     "EmptyParams",
     "Evidence",
@@ -89,6 +92,7 @@ __all__ = [
     "Kit",
     "LockError",
     "Message",
+    "NameResolver",
     "Notifier",
     "NotifierError",
     "NotifierType",

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
-from .connector import PluginContext
+from .connector import DataSource, PluginContext
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ class NotifierType:
     settings: type[BaseModel]
     factory: Callable[[PluginContext], Notifier]
     description: str = ""
+    data_sources: tuple[DataSource, ...] = ()
+    """What the notifier sends, to whom and with which permission, for the data inventory."""
 
 
 __all__ = ["Message", "Notifier", "NotifierType", "Recipient"]

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ..privacy.inventory import render_markdown
 from ..privacy.retention import PurgeResult
 from .common import State, emit, handle_errors, pass_state
 
@@ -103,6 +104,30 @@ def forget_cmd(
                 click.echo(f"  cleared {where} in {n} row(s) of other people")
 
     emit(state, result.as_dict(), human)
+
+
+@privacy.command("inventory")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "de"]), default="en", show_default=True)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout."
+)
+@pass_state
+@handle_errors
+def inventory_cmd(state: State, fmt: str, lang: str, out: Path | None) -> None:
+    """The data inventory for the works council: every stored table and column, sources,
+    retention, k, and what leaves the system; generated from the live store and config."""
+    doc = state.kit().privacy.inventory(lang=lang)
+    text = (
+        json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json"
+        else render_markdown(doc)
+    )
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
 
 
 @privacy.command("audit")

@@ -27,6 +27,7 @@ from e20kit import (
     ConnectorContext,
     ConnectorFatalError,
     ConnectorType,
+    DataSource,
     Person,
     Replace,
     Window,
@@ -156,6 +157,19 @@ CSV_CONNECTOR = ConnectorType(
     factory=CsvConnector,
     description="People and daily activity from a folder of CSV exports.",
     capabilities=CsvConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "people.csv",
+            "read access to the export folder",
+            "accounts: platform, account id, e-mail, display name, department, title, manager, "
+            "joining day, locale",
+        ),
+        DataSource(
+            "activity.csv",
+            "read access to the export folder",
+            "daily counts per account, action, feature and space/channel/site (no content)",
+        ),
+    ),
 )
 
 __all__ = ["CSV_CONNECTOR", "CsvConnector", "CsvSettings"]

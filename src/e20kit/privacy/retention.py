@@ -28,7 +28,8 @@ class Rule:
     setting: str
     """The ``[privacy]`` key giving the days (``None`` there: ``retention_days``)."""
     only: tuple[sa.ColumnElement[bool], ...] = ()
-    description: str = ""
+    description: tuple[str, str] | None = None
+    """Which rows, (English, German), for the data inventory."""
 
 
 def _departed(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:
@@ -36,14 +37,14 @@ def _departed(table: sa.Table) -> tuple[sa.ColumnElement[bool], ...]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(schema.facts, "day", "retention_days", description="daily activity counts"),
-    Rule(schema.runs, "started_at", "retention_days", description="command runs"),
+    Rule(schema.facts, "day", "retention_days"),
+    Rule(schema.runs, "started_at", "retention_days"),
     Rule(
         schema.identities,
         "updated_at",
         "retention_days",
         _departed(schema.identities),
-        "accounts deactivated on their platform",
+        ("accounts deactivated on their platform", "auf der Plattform deaktivierte Konten"),
     ),
     Rule(
         schema.members,
@@ -54,14 +55,20 @@ RULES: tuple[Rule, ...] = (
             ~sa.exists().where(schema.facts.c.member_key == schema.members.c.member_key),
             ~sa.exists().where(schema.identities.c.member_key == schema.members.c.member_key),
         ),
-        "departed members without facts or accounts left",
+        (
+            "departed members without facts or accounts left",
+            "ausgeschiedene Mitglieder ohne verbliebene Fakten oder Konten",
+        ),
     ),
     Rule(
         schema.ledger,
         "updated_at",
         "ledger_retention_days",
         (schema.ledger.c.state == "sent",),
-        "messages sent (pending, failed and unknown ones stay)",
+        (
+            "sent messages; pending, failed and unknown ones stay",
+            "gesendete Nachrichten; ausstehende, fehlgeschlagene und unklare bleiben",
+        ),
     ),
     Rule(schema.onboarding_progress, "updated_at", "onboarding_retention_days"),
     Rule(schema.onboarding_marks, "marked_at", "onboarding_retention_days"),
@@ -70,7 +77,7 @@ RULES: tuple[Rule, ...] = (
         schema.champion_buddies,
         "ended_at",
         "champion_history_retention_days",
-        description="ended buddy pairs",
+        description=("ended buddy pairs", "beendete Buddy-Paare"),
     ),
 )
 

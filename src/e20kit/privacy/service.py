@@ -77,6 +77,15 @@ class PrivacyService:
         with self._kit.engine.connect() as conn:
             return audit.entries(conn, limit=limit)
 
+    # -- the data inventory ----------------------------------------------------------------------
+
+    def inventory(self, *, lang: str = "en") -> dict[str, Any]:
+        """The data inventory from the live schema and config (JSON-ready; see
+        :func:`e20kit.privacy.inventory.render_markdown` for the document)."""
+        from .inventory import build
+
+        return build(self._kit, lang=lang)
+
     # -- data-subject requests -------------------------------------------------------------------
 
     def subject(

@@ -25,6 +25,7 @@ from e20kit import (
     Checkpoint,
     ConnectorContext,
     ConnectorType,
+    DataSource,
     Feature,
     Person,
     Replace,
@@ -237,6 +238,24 @@ MATTERMOST_CONNECTOR = ConnectorType(
     factory=MattermostConnector,
     description="People, posts, replies, reactions and visits from a Mattermost server (REST v4).",
     capabilities=MattermostConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "GET /api/v4/users, /users/status/ids, /reports/users",
+            "a token with read access to users (system admin, or manage_system for reports)",
+            "accounts: id, e-mail, name, position, locale, creation and deactivation, last "
+            "activity",
+        ),
+        DataSource(
+            "GET /api/v4/teams, /channels, /channels/{id}/members",
+            "read access to the team's public and private channels",
+            "channel names and memberships",
+        ),
+        DataSource(
+            "GET /api/v4/channels/{id}/posts",
+            "read access to the channels",
+            "who posted, replied or reacted on which day (counted; the text is not kept)",
+        ),
+    ),
 )
 
 __all__ = ["MATTERMOST_CONNECTOR", "MattermostConnector", "channel_stream"]

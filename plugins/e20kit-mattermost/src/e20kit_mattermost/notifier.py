@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 
-from e20kit import ConnectorError, Message, NotifierError, NotifierType, PluginContext
+from e20kit import ConnectorError, DataSource, Message, NotifierError, NotifierType, PluginContext
 
 from .client import MattermostClient
 from .settings import MattermostNotifierSettings
@@ -93,6 +93,18 @@ MATTERMOST_NOTIFIER = NotifierType(
     settings=MattermostNotifierSettings,
     factory=MattermostNotifier,
     description="Direct messages from a Mattermost bot, at most once per message key.",
+    data_sources=(
+        DataSource(
+            "POST /api/v4/channels/direct, POST /api/v4/posts",
+            "a bot account's token (create direct channels, post)",
+            "a direct message to the member (nudge, invitation, digest) from the bot",
+        ),
+        DataSource(
+            "GET /api/v4/channels/{id}/posts",
+            "the same bot token",
+            "the bot's own recent posts, to tell whether a message already went out",
+        ),
+    ),
 )
 
 __all__ = ["KEY_PROP", "MATTERMOST_NOTIFIER", "MattermostNotifier"]
