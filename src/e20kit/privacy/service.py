@@ -15,7 +15,9 @@ from . import audit, subjects
 from .retention import PurgeResult, purge
 
 if TYPE_CHECKING:
+    from ..champions.roster import RosterState
     from ..kit import Kit
+    from .names import NamedEntry
 
 
 class PrivacyService:
@@ -76,6 +78,16 @@ class PrivacyService:
         """The audit trail, oldest first."""
         with self._kit.engine.connect() as conn:
             return audit.entries(conn, limit=limit)
+
+    # -- names, only when asked -----------------------------------------------------------------
+
+    def champion_roster_with_names(self, states: tuple[RosterState, ...] = ()) -> list[NamedEntry]:
+        """The champion roster with display names read live from the platforms (never stored);
+        needs ``[privacy] allow_name_lookup`` and writes an audit row."""
+        from .names import _require, named_roster
+
+        _require(self._kit)
+        return named_roster(self._kit, self._kit.champion_roster(states))
 
     # -- the data inventory ----------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from e20kit import (
@@ -34,7 +34,7 @@ from e20kit import (
 
 from .client import SINCE_CAP, MattermostClient
 from .counting import CHAT_TYPES, day_of, facts, start_ms, tally
-from .directory import Directory, active_since, list_directory
+from .directory import Directory, active_since, display_name, list_directory
 from .settings import PLATFORM, MattermostSettings
 
 log = logging.getLogger("e20kit.mattermost")
@@ -94,6 +94,15 @@ class MattermostConnector:
                 "conversations (set direct_messages = false to silence this)",
                 self.name,
             )
+
+    def display_names(self, person_ids: Collection[str]) -> Mapping[str, str]:
+        """Names read live for ``e20kit champions list --names`` (e20kit never stores them)."""
+        names: dict[str, str] = {}
+        for user in self.client.users_by_ids(sorted(person_ids)):
+            name = display_name(user)
+            if name and user.get("id"):
+                names[str(user["id"])] = name
+        return names
 
     def close(self) -> None:
         self.client.session.close()

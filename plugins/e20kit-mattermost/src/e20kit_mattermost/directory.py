@@ -58,7 +58,7 @@ class Directory:
                 platform=PLATFORM,
                 person_id=uid,
                 email=user.get("email") or None,
-                display_name=_display_name(user),
+                display_name=display_name(user),
                 title=user.get("position") or None,
                 joined_on=day_of(created) if created > 0 else None,
                 locale=user.get("locale") or None,
@@ -67,7 +67,8 @@ class Directory:
             )
 
 
-def _display_name(user: Json) -> str | None:
+def display_name(user: Json) -> str | None:
+    """First and last name, else nickname, else username."""
     full = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
     return full or user.get("nickname") or user.get("username") or None
 

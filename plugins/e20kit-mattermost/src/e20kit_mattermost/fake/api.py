@@ -168,6 +168,7 @@ class FakeApi:
         add("GET", "/api/v4/users/{user_id}/teams", self.get_user_teams)
         add("GET", "/api/v4/users/{user_id}/teams/{team_id}/channels", self.get_user_channels)
         add("POST", "/api/v4/users/status/ids", self.post_statuses)
+        add("POST", "/api/v4/users/ids", self.post_users_by_ids)
         add("GET", "/api/v4/teams", self.get_teams)
         add("GET", "/api/v4/teams/{team_id}/members", self.get_team_members)
         add("GET", "/api/v4/teams/{team_id}/channels", self.get_team_channels)
@@ -216,6 +217,15 @@ class FakeApi:
         with self.data.lock:
             found = [self.data.users[i] for i in ids if i in self.data.users]
         return Response.json([s.status(u, now) for u in found])
+
+    def post_users_by_ids(self, request: Request) -> Response:
+        ids = request.json()
+        if not isinstance(ids, list) or not ids:
+            raise ApiError(400, "api.context.invalid_body_param.app_error", "Invalid user_ids")
+        self._me(request)
+        with self.data.lock:
+            found = [self.data.users[i] for i in ids if i in self.data.users]
+        return Response.json([s.user(u) for u in found])
 
     def get_teams(self, request: Request) -> Response:
         page, per_page = _page(request)
