@@ -22,6 +22,8 @@ from .fixtures import TODAY, fact, insert, member
 
 K = 5
 HIDDEN = {"B": 12, "C": 2}
+SHOWN_AS = {"B": "hidden", "C": f"<{K}"}
+"""C is under k; B is large enough and hidden with it (complementary), so it reads "hidden"."""
 
 
 def _members() -> list[dict[str, object]]:
@@ -65,6 +67,7 @@ def test_json_has_null_sizes_and_the_flag(reports: Path) -> None:
         assert {k: v for k, v in departments[name].items() if v is not None} == {
             "department": name,
             "suppressed": True,
+            "complementary": name == "B",
         }
     by_department = [g for g in doc["leaders"] if g["department"] is not None]
     assert by_department and all(g["suppressed"] and g["members"] is None for g in by_department)
@@ -88,21 +91,23 @@ def test_csv_reads_fewer_than_k(reports: Path) -> None:
 
     departments = {r["department"]: r for r in rows("departments")}
     for name in HIDDEN:
-        assert departments[name]["members"] == f"<{K}"
+        assert departments[name]["members"] == SHOWN_AS[name]
         assert departments[name]["active"] == ""
-    assert all(r["members"] == f"<{K}" for r in rows("leaders") if r["department"])
+    leaders = {(r["department"], r["group"]): r["members"] for r in rows("leaders")}
+    assert leaders[("B", "leaders")] == leaders[("C", "staff")] == f"<{K}"
+    assert leaders[("A", "leaders")] == leaders[("B", "staff")] == "hidden"
     assert all(r["size"] == f"<{K}" for r in rows("cohorts") if r["pooled"] == "False")
     coverage = {r["department"]: r for r in rows("section_champions_coverage")}
-    assert {n: coverage[n]["members"] for n in HIDDEN} == dict.fromkeys(HIDDEN, f"<{K}")
+    assert {n: coverage[n]["members"] for n in HIDDEN} == SHOWN_AS
 
 
 def test_markdown_and_html_read_fewer_than_k(reports: Path) -> None:
     md = (reports / "r.md").read_text("utf-8")
     for name in HIDDEN:
-        assert f"| {name} | <{K} |" in md
+        assert f"| {name} | {SHOWN_AS[name]} |" in md
     html = (reports / "r.html").read_text("utf-8")
     for name in HIDDEN:
-        assert f"<tr><td>{name}</td><td>&lt;{K}</td>" in html
+        assert f"<tr><td>{name}</td><td>{SHOWN_AS[name].replace('<', '&lt;')}</td>" in html
     assert re.search(r"\(n=[1-4]\)", html) is None
     assert f"(n&lt;{K})" in html
     assert f"<td>C</td><td>&lt;{K}</td><td></td>" in html  # champion coverage

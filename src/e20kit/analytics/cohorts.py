@@ -89,7 +89,15 @@ def cohorts(
                 retained[w] += active[index][w]
                 if not shown:
                     hidden_seen[w].append(size)
-        out.append(Cohort(start, size if shown else None, retention, suppressed=not shown))
+        out.append(
+            Cohort(
+                start,
+                size if shown else None,
+                retention,
+                suppressed=not shown,
+                complementary=not shown and size >= k,
+            )
+        )
     if not out:
         return ()
     # Weekly cohorts are often smaller than k; all of them together usually are not.

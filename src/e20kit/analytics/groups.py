@@ -50,10 +50,12 @@ def _group_stats(
 
 
 def _group_row(
-    group: str, department: str | None, size: int, stats: GroupStats, hide: bool
+    group: str, department: str | None, size: int, stats: GroupStats, hide: bool, k: int
 ) -> GroupFigures:
     if hide:
-        return GroupFigures(group, department, None, None, None, None, None, None, None, True)
+        return GroupFigures(
+            group, department, None, None, None, None, None, None, None, True, size >= k
+        )
     active, creators, contrib = stats
     return GroupFigures(
         group=group,
@@ -121,7 +123,7 @@ def groups(
     # leaders plus staff add up to all members: one hidden hides both
     hide_overall = bool(groups_to_hide({flag: n for flag, (n, _) in overall.items()}, k))
     leaders: list[GroupFigures] = [
-        _group_row(name, None, overall[flag][0], overall[flag][1], hide_overall)
+        _group_row(name, None, overall[flag][0], overall[flag][1], hide_overall, k)
         for name, flag in ((LEADERS, True), (STAFF, False))
     ]
     department_sizes: dict[str, int] = {}
@@ -139,13 +141,16 @@ def groups(
                     sizes[(dept, flag)],
                     stats.get((dept, flag), zero),
                     dept in hidden_pairs,
+                    k,
                 )
                 leaders.append(row)
     departments: list[DepartmentFigures] = []
     for dept in departments_sorted:
         size = department_sizes[dept]
         if dept in hidden_departments:
-            departments.append(DepartmentFigures(dept, None, None, None, None, None, None, True))
+            departments.append(
+                DepartmentFigures(dept, None, None, None, None, None, None, True, size >= k)
+            )
             continue
         active, creators, contrib = _sum([stats.get((dept, f), zero) for f in (True, False)])
         departments.append(

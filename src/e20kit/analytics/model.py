@@ -128,6 +128,8 @@ class GroupFigures:
     """Creators / members."""
     contributions_per_member: float | None
     suppressed: bool = False
+    complementary: bool = False
+    """Hidden although large enough, so that a smaller group cannot be computed from a total."""
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ class DepartmentFigures:
     creator_share: float | None
     """Creators / active members."""
     suppressed: bool = False
+    complementary: bool = False
+    """Hidden although large enough (see :class:`GroupFigures`)."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,8 @@ class Cohort:
     suppressed: bool = False
     pooled: bool = False
     """The first row pools every cohort: per week, the cohorts that have lived through it."""
+    complementary: bool = False
+    """Hidden although large enough (see :class:`GroupFigures`)."""
 
 
 @dataclass(frozen=True)

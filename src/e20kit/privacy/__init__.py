@@ -8,6 +8,19 @@ Every grouped figure that leaves e20kit goes through :func:`groups_to_hide` or
 from __future__ import annotations
 
 from .pseudonyms import Pseudonymiser
-from .suppression import SUPPRESSED, fewer_than, groups_to_hide, suppress_small_groups
+from .suppression import (
+    COMPLEMENTARY,
+    SUPPRESSED,
+    fewer_than,
+    groups_to_hide,
+    suppress_small_groups,
+)
 
-__all__ = ["SUPPRESSED", "Pseudonymiser", "fewer_than", "groups_to_hide", "suppress_small_groups"]
+__all__ = [
+    "COMPLEMENTARY",
+    "SUPPRESSED",
+    "Pseudonymiser",
+    "fewer_than",
+    "groups_to_hide",
+    "suppress_small_groups",
+]

@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 
 SUPPRESSED = "suppressed"
 """Name of the flag set on rows hidden because their group is below the minimum size."""
+COMPLEMENTARY = "complementary"
+"""Set (besides ``suppressed``) on a row hidden although its group is large enough, so that a
+smaller sibling cannot be computed from a total; its size reads "hidden", not "<k"."""
 
 G = TypeVar("G", bound=Hashable)
 
@@ -57,10 +60,11 @@ def suppress_small_groups(
         if i in hide:
             hidden = {k: (v if k in keep else None) for k, v in row.items()}
             hidden[SUPPRESSED] = True
+            hidden[COMPLEMENTARY] = sizes.get(i, 0) >= min_size
             out.append(hidden)
         else:
-            out.append({**row, SUPPRESSED: False})
+            out.append({**row, SUPPRESSED: False, COMPLEMENTARY: False})
     return out
 
 
-__all__ = ["SUPPRESSED", "fewer_than", "groups_to_hide", "suppress_small_groups"]
+__all__ = ["COMPLEMENTARY", "SUPPRESSED", "fewer_than", "groups_to_hide", "suppress_small_groups"]

@@ -17,7 +17,7 @@ import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from ..analytics.model import Metrics
+from ..analytics.model import Cohort, Metrics
 from ..privacy.suppression import fewer_than
 
 PALETTE = ("#2f6db5", "#e07b39", "#3a9a5b", "#b8434b", "#7c5fb0", "#8a8a8a")
@@ -155,13 +155,18 @@ def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
     weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
     k = metrics.min_group_size
     rows = [
-        f"{text['all'] if c.pooled else c.week_start.isoformat()} "
-        f"(n{'=' + str(c.size) if c.size is not None else fewer_than(k)})"
+        f"{text['all'] if c.pooled else c.week_start.isoformat()} ({_cohort_size(c, k, text)})"
         for c in cohorts
     ] or ["-"]
     values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
     cols = [text["retention_week"].format(n=w) for w in weeks]
     return _grid_chart(rows, cols, values, "cohorts")
+
+
+def _cohort_size(cohort: Cohort, k: int, text: dict[str, str]) -> str:
+    if cohort.size is not None:
+        return f"n={cohort.size}"
+    return text["hidden"] if cohort.complementary else f"n{fewer_than(k)}"
 
 
 def features_chart(metrics: Metrics, text: dict[str, str]) -> str:

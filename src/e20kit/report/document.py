@@ -125,6 +125,7 @@ def build_document(
                 "size": c.size,
                 "suppressed": c.suppressed,
                 "pooled": c.pooled,
+                "complementary": c.complementary,
                 "retention": [{"week": w, "share": s} for w, s in c.retention.items()],
             }
             for c in metrics.cohorts

@@ -44,7 +44,7 @@ def _direction(figure: str, change: float | None) -> str:
 
 
 def _row(source: dict[str, Any], names: tuple[str, ...], lang: str, k: int = 0) -> dict[str, Any]:
-    sizes = {n: show_cell(source, n, k) for n in SIZE_FIELDS if n in source}
+    sizes = {n: show_cell(source, n, k, lang) for n in SIZE_FIELDS if n in source}
     return {**source, **sizes, **{n: show(n, source.get(n), lang) for n in names}}
 
 
@@ -99,7 +99,7 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         leaders=leaders,
         departments=[_row(d, rate_names, lang, k) for d in doc["departments"]],
         onboarding=[_row(s, (), lang, k) for s in doc["onboarding"]],
-        cell=lambda row, column: show_cell(row, column, k),
+        cell=lambda row, column: show_cell(row, column, k, lang),
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
     )
 

@@ -34,8 +34,10 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "What to do",
         "evidence": "Evidence",
         "suppressed": "suppressed",
+        "hidden": "hidden",
         "suppressed_note": "Groups with fewer than {k} members are suppressed: no figures, and "
-        "their size reads <{k} (a second group is hidden with one that could be computed).",
+        "their size reads <{k}. A group marked hidden has at least {k} members and is hidden "
+        "so that a smaller one cannot be computed from a total.",
         "department": "Department",
         "members": "Members",
         "active": "Active",
@@ -108,8 +110,10 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "Was hilft",
         "evidence": "Belege",
         "suppressed": "unterdrückt",
+        "hidden": "verborgen",
         "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt: keine "
-        "Zahlen, Größe <{k} (ließe sich eine daraus errechnen, wird eine zweite mit verborgen).",
+        "Zahlen, Größe <{k}. Eine als verborgen markierte Gruppe hat mindestens {k} Mitglieder "
+        "und wird verborgen, damit sich keine kleinere aus einer Summe errechnen lässt.",
         "department": "Abteilung",
         "members": "Mitglieder",
         "active": "Aktiv",
@@ -199,11 +203,21 @@ SIZE_FIELDS = frozenset({"members", "size", "eligible", "newcomers"})
 """Columns holding a group's size: a suppressed row shows "<k" there, never the number."""
 
 
-def show_cell(row: Mapping[str, Any], column: str, k: int) -> Any:
-    """A table cell as text formats show it: a hidden group's size reads "<k", a blank ""."""
+def hidden_size(row: Mapping[str, Any], column: str, k: int, lang: str) -> str | None:
+    """What a hidden group's size cell reads: "<k", or "hidden" for a group hidden only so that
+    a smaller one cannot be computed (it is not smaller than k); None for any other cell."""
+    if row.get(column) is not None or not row.get("suppressed") or column not in SIZE_FIELDS:
+        return None
+    return labels(lang)["hidden"] if row.get("complementary") else fewer_than(k)
+
+
+def show_cell(row: Mapping[str, Any], column: str, k: int, lang: str = "en") -> Any:
+    """A table cell as text formats show it: a hidden group's size as :func:`hidden_size`,
+    another blank as ""."""
+    hidden = hidden_size(row, column, k, lang)
+    if hidden is not None:
+        return hidden
     value = row.get(column)
-    if value is None and row.get("suppressed") and column in SIZE_FIELDS:
-        return fewer_than(k)
     return "" if value is None else value
 
 
@@ -227,6 +241,7 @@ __all__ = [
     "LOWER_IS_BETTER",
     "PERCENT_FIGURES",
     "SIZE_FIELDS",
+    "hidden_size",
     "labels",
     "localise",
     "show",

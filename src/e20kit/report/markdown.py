@@ -77,7 +77,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             [
                 [
                     d["department"],
-                    str(show_cell(d, "members", doc["min_group_size"])),
+                    str(show_cell(d, "members", doc["min_group_size"], lang)),
                     t["suppressed"]
                     if d["suppressed"]
                     else show("participation_rate", d["participation_rate"], lang),

@@ -7,15 +7,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..privacy.suppression import fewer_than
-from .labels import SIZE_FIELDS
+from .labels import hidden_size
 
 
-def _flatten(row: Mapping[str, Any], k: int) -> dict[str, Any]:
+def _flatten(row: Mapping[str, Any], k: int, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
-        if value is None and row.get("suppressed") and key in SIZE_FIELDS:
-            value = fewer_than(k)
+        value = hidden_size(row, key, k, lang) or value
         if isinstance(value, list):
             if key == "retention":
                 for item in value:
@@ -74,7 +72,8 @@ def document_tables(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
         for name, rows in section["tables"].items():
             tables[f"section_{section['id']}_{name}"] = list(rows)
     k = int(doc["min_group_size"])
-    return {name: [_flatten(r, k) for r in rows] for name, rows in tables.items()}
+    lang = str(doc["lang"])
+    return {name: [_flatten(r, k, lang) for r in rows] for name, rows in tables.items()}
 
 
 def write_csv(doc: Mapping[str, Any], folder: Path) -> list[Path]:
