@@ -249,20 +249,30 @@ MATTERMOST_CONNECTOR = ConnectorType(
     capabilities=MattermostConnector.capabilities,
     data_sources=(
         DataSource(
-            "GET /api/v4/users, /users/status/ids, /reports/users",
-            "a token with read access to users (system admin, or manage_system for reports)",
-            "accounts: id, e-mail, name, position, locale, creation and deactivation, last "
-            "activity",
+            "GET /api/v4/users, POST /api/v4/users/status/ids",
+            "a system admin token (a member's token: e-mail and name may be blank)",
+            "accounts: id, e-mail, name, position, locale, deactivation, last activity",
         ),
         DataSource(
-            "GET /api/v4/teams, /channels, /channels/{id}/members",
-            "read access to the team's public and private channels",
-            "channel names and memberships",
+            "GET /api/v4/reports/users",
+            "sysconsole_read_user_management_users (else skipped)",
+            "days active and last post date per account",
         ),
         DataSource(
-            "GET /api/v4/channels/{id}/posts",
-            "read access to the channels",
-            "who posted, replied or reacted on which day (counted; the text is not kept)",
+            "GET /api/v4/teams, /teams/{id}/members, /channels, /channels/{id}/members",
+            "system admin (manage_system for every channel); else the token user's teams",
+            "team and channel names and memberships",
+        ),
+        DataSource(
+            "GET /api/v4/channels/{id}/posts, /users/{id}/teams/{team}/channels",
+            "system admin; direct messages only with direct_messages = true",
+            "who posted, replied or reacted where and on which day, incl. who wrote to whom "
+            "in direct messages (counted; the text is never stored)",
+        ),
+        DataSource(
+            "POST /api/v4/users/ids",
+            "any active session",
+            "display names, read live only for champions list --names (never stored)",
         ),
     ),
 )
