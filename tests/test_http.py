@@ -13,7 +13,7 @@ import logging
 import socket
 import struct
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -29,9 +29,11 @@ from e20kit import (
     ConnectorRetriableError,
     __version__,
 )
-from e20kit.config import HttpSettings
 from e20kit.http import (
     HttpSession,
+    HttpSettings,
+    RateAdvice,
+    RatePolicy,
     ServerPacer,
     TokenBucket,
     describe_endpoint,
@@ -300,9 +302,27 @@ def test_connection_reset_every_time_is_a_retriable_error(
     assert str(err).startswith(f"[mm {loopback.url}/api/v4/users?token=***]")
     assert TOKEN not in str(err) and TOKEN not in repr(err)
     assert err.__cause__ is None and err.__context__ is None
-    assert "Retrying" in caplog.text  # urllib3's own warning, which quotes the URL...
+    assert "Retrying" in caplog.text  # urllib3's own line, which quotes the URL...
     assert TOKEN not in caplog.text  # ...passes through the redacting filter
     assert len(loopback.paths) == FAST.retries + 1
+
+
+def test_retries_are_counted_and_never_warned_about(
+    loopback: Loopback, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    loopback.replies = ["reset", (503, {}, b""), ok({"ok": True})]
+    session = session_with(clock)
+    caplog.set_level(logging.INFO)
+    assert session.get_json(f"{loopback.url}/x") == {"ok": True}
+    assert session.retry_count == 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    caplog.clear()
+    caplog.set_level(logging.DEBUG)
+    loopback.paths.clear()
+    session.get_json(f"{loopback.url}/x")
+    retrying = [r for r in caplog.records if r.getMessage().startswith("Retrying (")]
+    assert retrying and all(r.levelno == logging.DEBUG for r in retrying)
+    assert session.retry_count == 4
 
 
 def test_refused_connection_names_connector_and_endpoint() -> None:
@@ -515,36 +535,59 @@ def test_concurrency_is_bounded(loopback: Loopback) -> None:
     assert 1 <= loopback.max_in_flight <= 2
 
 
-Pace = Callable[[FakeClock], dict[str, str]]
+class HeaderPolicy:
+    """A vendor-neutral stand-in: ``X-Pause`` seconds and ``X-Rate`` requests per second."""
+
+    def __init__(self) -> None:
+        self.seen: list[float] = []
+
+    def advise(self, headers: Mapping[str, str], *, now: float) -> RateAdvice | None:
+        self.seen.append(now)
+        pause, rate = headers.get("X-Pause"), headers.get("X-Rate")
+        if pause is None and rate is None:
+            return None
+        return RateAdvice(
+            pause_s=float(pause) if pause else None, rate_per_s=float(rate) if rate else None
+        )
 
 
-@pytest.mark.parametrize(
-    ("headers", "expected"),
-    [
-        (lambda c: {"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "3"}, 3.0),
-        (lambda c: {"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": str(c.time() + 5)}, 5.0),
-        (lambda c: {"X-Ratelimit-Remaining": "2", "X-Ratelimit-Reset": "4"}, 4.0),
-        (lambda c: {"X-Ratelimit-Remaining": "50", "X-Ratelimit-Reset": "1"}, None),
-        (lambda c: {"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "9999"}, 60.0),
-    ],
-    ids=["seconds", "epoch", "within-reserve", "plenty-left", "capped"],
-)
-def test_server_rate_limit_headers_pace_the_next_request(
-    loopback: Loopback, clock: FakeClock, headers: Pace, expected: float | None
+def test_a_rate_policy_pause_holds_back_the_next_request(
+    loopback: Loopback, clock: FakeClock
 ) -> None:
-    loopback.replies = [ok(**headers(clock)), ok()]
-    session = session_with(clock, max_concurrency=4, base_url=loopback.url)
-    session.get_json("/api/v4/users")
+    loopback.replies = [ok(**{"X-Pause": "3"}), ok()]
+    policy = HeaderPolicy()
+    session = session_with(clock, base_url=loopback.url, rate_policy=policy)
+    assert isinstance(policy, RatePolicy)
+    session.get_json("/x")
     assert clock.sleeps == []  # the pause is taken before the next request, not after this one
-    session.get_json("/api/v4/users")
-    assert clock.sleeps == ([] if expected is None else [pytest.approx(expected)])
+    session.get_json("/x")
+    assert clock.sleeps == [pytest.approx(3.0)]
+    assert policy.seen[0] == pytest.approx(clock.wall)  # ``now`` is wall-clock epoch seconds
 
 
-def test_pacer_pauses_all_threads_until_reset(clock: FakeClock) -> None:
-    pacer = ServerPacer(reserve=0, clock=clock.monotonic, sleep=clock.sleep, wall_clock=clock.time)
-    assert pacer.observe({"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "2"}) == 2.0
-    assert pacer.observe({"X-Ratelimit-Remaining": "x", "X-Ratelimit-Reset": "2"}) is None
-    assert pacer.wait() == 2.0
+def test_a_rate_policy_pause_is_capped_by_backoff_max(loopback: Loopback, clock: FakeClock) -> None:
+    loopback.replies = [ok(**{"X-Pause": "9999"}), ok()]
+    session = session_with(clock, base_url=loopback.url, rate_policy=HeaderPolicy())
+    session.get_json("/x")
+    session.get_json("/x")
+    assert clock.sleeps == [60.0]
+
+
+def test_without_a_policy_vendor_headers_mean_nothing(loopback: Loopback, clock: FakeClock) -> None:
+    headers = {"X-Ratelimit-Limit": "1", "X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "30"}
+    loopback.replies = [ok(**headers)]
+    session = session_with(clock, base_url=loopback.url)
+    for _ in range(3):
+        session.get_json("/x")
+    assert clock.sleeps == [] and session.rate_limit_per_s is None
+
+
+def test_pacer_pauses_all_threads_until_the_pause_is_over(clock: FakeClock) -> None:
+    pacer = ServerPacer(max_wait_s=5, clock=clock.monotonic, sleep=clock.sleep)
+    assert pacer.pause(2.0) == 2.0
+    assert pacer.pause(1.0) == 1.0  # a shorter later pause does not shorten the first
+    assert pacer.pause(99.0) == 5.0
+    assert pacer.wait() == 5.0
     assert pacer.wait() == 0.0
 
 
@@ -564,19 +607,20 @@ def test_truncated_body_is_asked_for_again() -> None:
         assert server.injected.get("truncated", 0) >= 1
 
 
-def test_the_server_advertised_rate_paces_later_requests(
-    loopback: Loopback, clock: FakeClock
-) -> None:
-    loopback.replies = [ok(**{"X-Ratelimit-Limit": "4"})]
-    session = session_with(clock, base_url=loopback.url)
+def test_a_policy_rate_paces_later_requests(loopback: Loopback, clock: FakeClock) -> None:
+    loopback.replies = [ok(**{"X-Rate": "4"})]
+    session = session_with(clock, base_url=loopback.url, rate_policy=HeaderPolicy())
     for _ in range(3):
         session.get_json("/api/v4/users")
     assert clock.sleeps == [pytest.approx(0.25)]  # first free; from then on 4 per second
+    assert session.rate_limit_per_s == 4
 
 
 def test_a_configured_stricter_rate_is_kept(loopback: Loopback, clock: FakeClock) -> None:
-    loopback.replies = [ok(**{"X-Ratelimit-Limit": "100"})]
-    session = session_with(clock, rate_limit_per_s=1.0, base_url=loopback.url)
+    loopback.replies = [ok(**{"X-Rate": "100"})]
+    session = session_with(
+        clock, rate_limit_per_s=1.0, base_url=loopback.url, rate_policy=HeaderPolicy()
+    )
     session.get_json("/x")
     session.get_json("/x")
     assert clock.sleeps == [1.0]

@@ -7,6 +7,7 @@ committed bookmark. Facts are keyed upserts, so re-collected days replace, never
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
 from .errors import ConfigError, ConnectorError, E20KitError, PluginError
+from .http import HttpSession
 from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
@@ -50,6 +52,8 @@ class ConnectorRun:
     facts_deleted: int = 0
     batches: int = 0
     checkpoints: int = 0
+    retries: int = 0
+    """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None
     error_type: str | None = None
 
@@ -124,6 +128,18 @@ def prepare_connectors(
     return prepared
 
 
+def _counting(context: PluginContext, sessions: list[HttpSession]) -> PluginContext:
+    """``context`` whose session factory remembers its sessions, to sum up their retries."""
+    make = context.http
+
+    def http(**options: Any) -> HttpSession:
+        session = make(**options)
+        sessions.append(session)
+        return session
+
+    return dataclasses.replace(context, http=http)
+
+
 class Collector:
     """Runs connectors one after another; one failing platform never stops the others."""
 
@@ -167,8 +183,9 @@ class Collector:
             run = ConnectorRun(item.name)
             result.runs.append(run)
             connector: Connector | None = None
+            sessions: list[HttpSession] = []
             try:
-                connector = item.type.factory(item.context)
+                connector = item.type.factory(_counting(item.context, sessions))
                 self._people(item.name, connector, run)
                 self._activity(item.name, connector, run)
             except (E20KitError, OSError, ValueError) as err:
@@ -181,6 +198,7 @@ class Collector:
                 run.error_type = type(err).__name__
                 log.error("connector %s failed", item.name, exc_info=True)
             finally:
+                run.retries = sum(session.retry_count for session in sessions)
                 if connector is not None:
                     try:
                         connector.close()

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from .analytics.settings import AnalyticsSettings
 from .champions.settings import ChampionsSettings
 from .errors import ConfigError
+from .http.settings import HttpSettings
 from .onboarding.settings import OnboardingSettings
 
 ENV_PREFIX = "E20KIT_"
@@ -96,18 +97,6 @@ class CollectSettings(_Section):
     """Days a first run collects; later runs continue from their bookmarks."""
     batch_size: int = Field(default=5000, ge=1)
     """Facts written per transaction."""
-
-
-class HttpSettings(_Section):
-    timeout_s: float = Field(default=30.0, gt=0)
-    retries: int = Field(default=5, ge=0)
-    backoff_factor: float = Field(default=0.5, ge=0)
-    backoff_max_s: float = Field(default=60.0, gt=0)
-    rate_limit_per_s: float | None = Field(default=None, gt=0)
-    """Client-side request rate per connector; None leaves pacing to the server's headers."""
-    max_concurrency: int = Field(default=4, ge=1)
-    verify_tls: bool | str = True
-    """True, False (never in production) or a CA bundle path."""
 
 
 class Settings(_Section):

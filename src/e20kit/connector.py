@@ -12,9 +12,10 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-import requests
 from pydantic import BaseModel
 
+from .http.policy import RatePolicy
+from .http.session import HttpSession
 from .models import Activity, Checkpoint, Person, Replace, Window
 
 ActivityItem = Activity | Checkpoint | Replace
@@ -94,7 +95,8 @@ class SessionFactory(Protocol):
         rate_limit_per_s: float | None = None,
         max_concurrency: int | None = None,
         allowed_methods: Collection[str] = ...,
-    ) -> requests.Session: ...
+        rate_policy: RatePolicy | None = None,
+    ) -> HttpSession: ...
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,21 @@ class ConnectorFatalError(ConnectorError):
     """The platform answered something the connector cannot work with (malformed response)."""
 
 
+class ConnectorPayloadError(ConnectorFatalError):
+    """A response had the wrong shape (a missing field, a wrong type, a repeated cursor).
+
+    ``field`` is the dotted path of the first offending field when one is known.
+    """
+
+
+class ConnectorDeadlineError(ConnectorRetriableError):
+    """One request attempt took longer than ``[http] deadline_s`` (connect, headers and body)."""
+
+
+class ConnectorResponseTooLargeError(ConnectorFatalError):
+    """A response body grew past ``[http] max_response_mb`` once decompressed; reading stopped."""
+
+
 class SkippableRecordError(ConnectorError):
     """One record was unusable; the connector skipped it and went on."""
 
@@ -101,8 +116,11 @@ class SkippableRecordError(ConnectorError):
 __all__ = [
     "ConfigError",
     "ConnectorAuthError",
+    "ConnectorDeadlineError",
     "ConnectorError",
     "ConnectorFatalError",
+    "ConnectorPayloadError",
+    "ConnectorResponseTooLargeError",
     "ConnectorRetriableError",
     "E20KitError",
     "LockError",

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from .config import Config
 from .connector import PluginContext
 from .errors import ConfigError
-from .http import HttpSession, make_session
+from .http import HttpSession, RatePolicy, make_session
 from .notifier import Notifier, NotifierType
 from .plugins import Plugins
 
@@ -31,9 +31,14 @@ def plugin_context(config: Config, section: str, name: str, settings: BaseModel)
     )
     http = config.settings.http
 
-    def factory(*, secrets: Sequence[str] = (), **options: Any) -> HttpSession:
+    def factory(
+        *, secrets: Sequence[str] = (), rate_policy: RatePolicy | None = None, **options: Any
+    ) -> HttpSession:
         # The plugin's own secrets add to the resolved settings' secrets, never replace them.
-        return make_session(name, settings=http, secrets=(*resolved, *secrets), **options)
+        secrets = (*resolved, *secrets)
+        return make_session(
+            name, settings=http, secrets=secrets, rate_policy=rate_policy, **options
+        )
 
     return PluginContext(
         name=name, settings=settings, http=factory, logger=logging.getLogger(f"e20kit.{name}")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+import responses
 import sqlalchemy as sa
 from pydantic import BaseModel
 
@@ -240,3 +242,46 @@ def test_collect_stores_facts_and_the_next_report_brings_the_rollups_up_to_date(
         assert metrics.headline.active_members > 0
         assert table_rows(kit.engine, schema.span_packs)
         assert not table_rows(kit.engine, schema.rollup_dirty)
+
+
+class RetryingConnector:
+    """Reads its people over HTTP from a server that fails twice first."""
+
+    capabilities = frozenset({"people"})
+
+    def __init__(self, context: ConnectorContext) -> None:
+        self.session = context.http(base_url="https://people.example.test")
+
+    def people(self) -> Iterator[Person]:
+        for row in self.session.get_json("/people"):
+            yield Person(platform="retrying", person_id=row["id"], email=row["email"])
+
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
+        return iter(())
+
+    def close(self) -> None:
+        self.session.close()
+
+
+class RetryingPlugin:
+    @hookimpl
+    def e20kit_connectors(self) -> list[ConnectorType]:
+        return [ConnectorType(name="retrying", settings=FlakyStream, factory=RetryingConnector)]
+
+
+@responses.activate
+def test_retries_are_counted_per_connector_not_logged_as_warnings(
+    tmp_path: Path, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = "https://people.example.test/people"
+    responses.get(url, status=503)
+    responses.get(url, status=502)
+    responses.get(url, json=[{"id": "p1", "email": "p1@example.org"}])
+    extra = "[connectors.r]\ntype='retrying'\n[http]\nretries = 3\nbackoff_factor = 0\n"
+    caplog.set_level(logging.INFO)
+    with open_kit(tmp_path, sqlite_url, RetryingPlugin(), extra=extra) as kit:
+        result = kit.collect(["r"], today=dt.date(2026, 10, 25))
+    run = result.runs[0]
+    assert run.ok and run.people == 1 and run.retries == 2
+    assert result.as_dict()["connectors"][0]["retries"] == 2
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 import responses
+from e20kit_mattermost.client import MattermostClient
 from e20kit_mattermost.connector import MattermostConnector
 from e20kit_mattermost.counting import start_ms, tally
+from e20kit_mattermost.ratelimit import MattermostRatePolicy
 from e20kit_mattermost.settings import MattermostSettings
 from responses import matchers
 
@@ -20,10 +22,13 @@ from e20kit import (
     Activity,
     Checkpoint,
     ConnectorAuthError,
+    ConnectorPayloadError,
     ConnectorRetriableError,
     Feature,
     HttpSession,
     PluginContext,
+    RateAdvice,
+    RatePolicy,
     Replace,
     Window,
     make_session,
@@ -260,3 +265,57 @@ def test_client_paces_at_the_servers_advertised_rate() -> None:
     list(c.people())
     session = c.client.session
     assert isinstance(session, HttpSession) and session.rate_limit_per_s == 10
+
+
+NOW = 1_800_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("headers", "pause"),
+    [
+        ({"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "3"}, 3.0),
+        ({"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": str(NOW + 5)}, 5.0),
+        ({"X-Ratelimit-Remaining": "2", "X-Ratelimit-Reset": "4"}, 4.0),
+        ({"X-Ratelimit-Remaining": "50", "X-Ratelimit-Reset": "1"}, None),
+        ({"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": str(NOW - 5)}, 0.0),
+        ({"X-Ratelimit-Remaining": "x", "X-Ratelimit-Reset": "2"}, None),
+    ],
+    ids=["seconds", "epoch", "within-reserve", "plenty-left", "past", "garbage"],
+)
+def test_rate_policy_pauses_until_the_window_resets(
+    headers: dict[str, str], pause: float | None
+) -> None:
+    advice = MattermostRatePolicy(reserve=3).advise(headers, now=NOW)
+    assert (advice.pause_s if advice else None) == (None if pause is None else pytest.approx(pause))
+
+
+def test_rate_policy_reads_the_advertised_rate() -> None:
+    policy = MattermostRatePolicy()
+    assert policy.advise({"X-Ratelimit-Limit": "10"}, now=NOW) == RateAdvice(rate_per_s=10.0)
+    assert policy.advise({"X-Ratelimit-Limit": "0"}, now=NOW) is None
+    assert policy.advise({}, now=NOW) is None
+    assert isinstance(policy, RatePolicy)
+
+
+@responses.activate
+def test_the_pause_holds_back_the_next_request() -> None:
+    sleeps: list[float] = []
+    session = make_session(
+        "chat", base_url=URL, rate_policy=MattermostRatePolicy(), sleep=sleeps.append
+    )
+    responses.get(
+        API + "/x", json={}, headers={"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "2"}
+    )
+    session.get_json("/api/v4/x")
+    session.get_json("/api/v4/x")
+    assert sleeps and sleeps[0] == pytest.approx(2.0, abs=0.1)
+
+
+@responses.activate
+def test_a_directory_that_is_not_a_list_of_objects_is_one_payload_error() -> None:
+    responses.get(API + "/users", json=["alice", "bob", 3])
+    client = MattermostClient(make_session("chat", base_url=URL), token=TOKEN, connector="chat")
+    with pytest.raises(ConnectorPayloadError) as info:
+        list(client.users())
+    assert str(info.value).startswith("[chat /api/v4/users] malformed response: 0: ")
+    assert "Input should be a valid dictionary" in str(info.value)

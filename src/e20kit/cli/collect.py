@@ -39,13 +39,14 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
 
     def human() -> None:
         for run in result.runs:
+            retries = f", {run.retries} retries" if run.retries else ""
             if run.ok and not state.quiet:
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
-                    f"{run.facts_deleted} replaced"
+                    f"{run.facts_deleted} replaced{retries}"
                 )
             elif not run.ok:
-                click.echo(f"{run.name}: FAILED: {run.error}", err=True)
+                click.echo(f"{run.name}: FAILED: {run.error}{retries}", err=True)
         summary = purge_summary(result.purged)
         if summary and not state.quiet:
             click.echo(summary)

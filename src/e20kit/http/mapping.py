@@ -15,10 +15,13 @@ import requests
 
 from ..errors import (
     ConnectorAuthError,
+    ConnectorDeadlineError,
     ConnectorError,
     ConnectorFatalError,
+    ConnectorResponseTooLargeError,
     ConnectorRetriableError,
 )
+from .bounds import DeadlineExceeded, ResponseTooLarge
 from .redaction import describe_endpoint, redact
 
 SNIPPET_CHARS = 200
@@ -160,6 +163,20 @@ def error_from_exception(
     if isinstance(exc, requests.exceptions.SSLError):
         return ConnectorFatalError(
             f"TLS failure ({kind}): {reason}; check [http] verify_tls and the CA bundle",
+            connector=connector,
+            endpoint=endpoint,
+        )
+    if isinstance(exc, ResponseTooLarge):
+        return ConnectorResponseTooLargeError(
+            f"{reason}; raise [http] max_response_mb if this answer is legitimate",
+            connector=connector,
+            endpoint=endpoint,
+            read_bytes=exc.read_bytes,
+            limit=exc.limit,
+        )
+    if isinstance(exc, DeadlineExceeded):
+        return ConnectorDeadlineError(
+            f"{reason}: the server sends too slowly (or never finishes); rerun later",
             connector=connector,
             endpoint=endpoint,
         )

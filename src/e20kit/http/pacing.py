@@ -1,4 +1,4 @@
-"""Client-side pacing: a token bucket, and obeying the server's ``X-Ratelimit-*`` headers.
+"""Client-side pacing: a token bucket, and session-wide pauses a rate policy asks for.
 
 Both take their clock and sleep function as arguments so tests can drive them with a fake clock
 instead of waiting (and never assert wall-clock time).
@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
-
-EPOCH_THRESHOLD = 1_000_000_000.0
-"""An ``X-Ratelimit-Reset`` above this is a Unix timestamp, below it a number of seconds."""
 
 
 class TokenBucket:
@@ -56,45 +53,28 @@ class TokenBucket:
 
 
 class ServerPacer:
-    """Pauses before the next request when the server says its quota is (nearly) used up.
+    """Holds back every thread of a session until a pause a :class:`RatePolicy` asked for is over.
 
-    Mattermost sends ``X-Ratelimit-Remaining`` and ``X-Ratelimit-Reset`` (seconds until the window
-    resets) on every response. When Remaining drops to ``reserve`` or below, every thread of the
-    session waits until the reset, so the server never has to answer 429. ``reserve`` should cover
-    the requests that may already be in flight (``max_concurrency - 1``).
+    The pause starts when the advice is read, so requests already in flight are not delayed; the
+    next request of any thread waits. Pauses are capped at ``max_wait_s`` and never shortened by a
+    later, shorter one.
     """
 
     def __init__(
         self,
         *,
-        reserve: int = 0,
         max_wait_s: float = 60.0,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
-        wall_clock: Clock = time.time,
     ) -> None:
-        self.reserve = reserve
         self.max_wait_s = max_wait_s
         self._clock = clock
         self._sleep = sleep
-        self._wall_clock = wall_clock
         self._lock = threading.Lock()
         self._resume_at = float("-inf")
 
-    def observe(self, headers: Mapping[str, str]) -> float | None:
-        """Read the rate-limit headers of a response; returns the pause scheduled, if any."""
-        remaining_raw = headers.get("X-Ratelimit-Remaining")
-        reset_raw = headers.get("X-Ratelimit-Reset")
-        if remaining_raw is None or reset_raw is None:
-            return None
-        try:
-            remaining = float(remaining_raw)
-            reset = float(reset_raw)
-        except ValueError:
-            return None
-        if remaining > self.reserve:
-            return None
-        seconds = reset - self._wall_clock() if reset > EPOCH_THRESHOLD else reset
+    def pause(self, seconds: float) -> float:
+        """Schedule a pause of ``seconds`` (capped); returns the pause scheduled."""
         seconds = min(max(seconds, 0.0), self.max_wait_s)
         with self._lock:
             self._resume_at = max(self._resume_at, self._clock() + seconds)
@@ -110,4 +90,4 @@ class ServerPacer:
         return 0.0
 
 
-__all__ = ["EPOCH_THRESHOLD", "Clock", "ServerPacer", "Sleep", "TokenBucket"]
+__all__ = ["Clock", "ServerPacer", "Sleep", "TokenBucket"]

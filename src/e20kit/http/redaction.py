@@ -82,13 +82,22 @@ REGISTERED = _RegisteredSecrets()
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites records of third-party loggers (urllib3 logs full request lines) before output."""
+    """Rewrites records of third-party loggers (urllib3 logs full request lines) before output.
+
+    urllib3's one WARNING per retry ("Retrying (Retry(total=...)) after connection broken...")
+    becomes a DEBUG line: the session counts retries and the collect summary prints one line per
+    connector instead of one warning per attempt.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken record is the logging module's problem, not ours
             return True
+        if record.levelno == logging.WARNING and message.startswith("Retrying ("):
+            if not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+                return False
+            record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
         record.msg = redact(message, REGISTERED.snapshot())
         record.args = None
         return True

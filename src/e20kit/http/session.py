@@ -14,20 +14,25 @@ import re
 import threading
 import time
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import requests
+from pydantic import TypeAdapter
 from requests.adapters import HTTPAdapter
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .._version import __version__
-from ..config import HttpSettings
+from .bounds import CURRENT, POOL_CLASSES, DeadlineExceeded, ResponseTooLarge, Watch, read_bounded
 from .mapping import error_from_exception, json_or_error
 from .pacing import Clock, ServerPacer, Sleep, TokenBucket
+from .payload import parse_payload
+from .policy import RatePolicy
 from .redaction import REGISTERED, describe_endpoint, install_log_filter
+from .settings import HttpSettings
 
 log = logging.getLogger("e20kit.http")
+M = TypeVar("M")
 
 USER_AGENT = f"e20kit/{__version__}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -46,13 +51,19 @@ class _Gate:
         limiter: TokenBucket | None,
         pacer: ServerPacer,
         *,
+        policy: RatePolicy | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
+        wall_clock: Clock = time.time,
     ) -> None:
         self.limiter = limiter
         self.pacer = pacer
+        self.policy = policy
         self._clock = clock
         self._sleep = sleep
+        self._wall_clock = wall_clock
+        self._lock = threading.Lock()
+        self.retries = 0
 
     def before_attempt(self) -> None:
         self.pacer.wait()
@@ -60,22 +71,29 @@ class _Gate:
         if limiter is not None:
             limiter.acquire()
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        pause = self.pacer.observe(headers)
-        if pause:
-            log.debug("server rate limit nearly used up: pausing %.2f s", pause)
-        self._adopt(headers.get("X-Ratelimit-Limit"))
+    def count_retry(self) -> None:
+        with self._lock:
+            self.retries += 1
 
-    def _adopt(self, advertised: str | None) -> None:
-        """Pace at the rate the server advertises (``X-Ratelimit-Limit``, requests per second,
-        as Mattermost sends it) when it is stricter than the configured one."""
-        try:
-            rate = float(advertised) if advertised else 0.0
-        except ValueError:
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Apply the plugin's rate policy to one response's headers."""
+        if self.policy is None:
             return
-        if rate > 0 and (self.limiter is None or rate < self.limiter.rate):
-            self.limiter = TokenBucket(rate, clock=self._clock, sleep=self._sleep)
-            log.debug("server allows %.0f requests/s: pacing to it", rate)
+        advice = self.policy.advise(headers, now=self._wall_clock())
+        if advice is None:
+            return
+        if advice.pause_s:
+            pause = self.pacer.pause(advice.pause_s)
+            log.debug("rate policy: pausing %.2f s", pause)
+        if advice.rate_per_s:
+            self._adopt(advice.rate_per_s)
+
+    def _adopt(self, rate: float) -> None:
+        """Pace at ``rate`` from now on when it is stricter than the one in force."""
+        with self._lock:
+            if rate > 0 and (self.limiter is None or rate < self.limiter.rate):
+                self.limiter = TokenBucket(rate, clock=self._clock, sleep=self._sleep)
+                log.debug("rate policy: pacing to %.2f requests/s", rate)
 
 
 class PacedRetry(Retry):
@@ -105,6 +123,13 @@ class PacedRetry(Retry):
         kw.setdefault("gate", self.gate)
         kw.setdefault("connector", self.connector)
         return super().new(**kw)
+
+    def increment(self, *args: Any, **kwargs: Any) -> Self:
+        """Count every retry granted (urllib3 raises instead once they are used up)."""
+        granted = super().increment(*args, **kwargs)
+        if self.gate is not None:
+            self.gate.count_retry()
+        return granted
 
     def parse_retry_after(self, retry_after: str) -> float:
         if re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*", retry_after):
@@ -150,14 +175,23 @@ class PacedAdapter(HTTPAdapter):
         max_concurrency: int,
         secrets: Sequence[str],
         clock: Clock,
+        deadline_s: float = 120.0,
+        max_response_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self.e20kit_connector = connector
         self.e20kit_secrets: tuple[str, ...] = tuple(secrets)
         self.timeout_s = timeout_s
+        self.deadline_s = deadline_s
+        self.max_response_bytes = max_response_bytes
         self.gate = gate
         self.semaphore = threading.BoundedSemaphore(max_concurrency)
         self._clock = clock
         super().__init__(max_retries=retry, pool_maxsize=max(max_concurrency, 1))
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """Pools whose every attempt arms the request's deadline (see :mod:`.bounds`)."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = POOL_CLASSES
 
     def _timeout(self, timeout: _Timeout) -> float | tuple[float, float]:
         """Requests has no default timeout; a request without one could hang a cron run forever."""
@@ -167,6 +201,18 @@ class PacedAdapter(HTTPAdapter):
             connect, read = timeout
             return (connect, self.timeout_s if read is None else read)
         return timeout
+
+    def _log_failure(
+        self, request: requests.PreparedRequest, where: str, start: float, exc: Exception
+    ) -> None:
+        log.debug(
+            "%s %s %s failed after %.0f ms: %s",
+            self.e20kit_connector,
+            request.method,
+            where,
+            (self._clock() - start) * 1000,
+            type(exc).__name__,
+        )
 
     def send(
         self,
@@ -178,9 +224,11 @@ class PacedAdapter(HTTPAdapter):
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         where = describe_endpoint(str(request.url), self.e20kit_secrets)
+        watch = Watch(self.deadline_s)
         with self.semaphore:
             self.gate.before_attempt()
             start = self._clock()
+            CURRENT.watch = watch
             try:
                 response = super().send(
                     request,
@@ -190,18 +238,22 @@ class PacedAdapter(HTTPAdapter):
                     cert=cert,
                     proxies=proxies,
                 )
-                if not stream:
-                    response.content  # noqa: B018 - read the body while holding the slot
-            except Exception as exc:
-                log.debug(
-                    "%s %s %s failed after %.0f ms: %s",
-                    self.e20kit_connector,
-                    request.method,
-                    where,
-                    (self._clock() - start) * 1000,
-                    type(exc).__name__,
-                )
+                if not stream:  # read the body while holding the slot and the deadline
+                    read_bounded(response, self.max_response_bytes)
+            except requests.RequestException as exc:
+                self._log_failure(request, where, start, exc)
+                if watch.fired and not isinstance(exc, ResponseTooLarge):
+                    raise DeadlineExceeded(
+                        f"no complete answer within deadline_s = {self.deadline_s:g}",
+                        request=request,
+                    ) from None
                 raise
+            except Exception as exc:
+                self._log_failure(request, where, start, exc)
+                raise
+            finally:
+                watch.disarm()
+                CURRENT.watch = None
         self.gate.observe(response.headers)
         log.debug(
             "%s %s %s -> %s in %.0f ms",
@@ -238,9 +290,15 @@ class HttpSession(requests.Session):
         self._gate: _Gate | None = None
 
     @property
+    def retry_count(self) -> int:
+        """Retries this session made so far (status, connection and read retries, and bodies
+        asked for again); the collect summary prints it once per connector."""
+        return self._gate.retries if self._gate is not None else 0
+
+    @property
     def rate_limit_per_s(self) -> float | None:
-        """The rate this session paces at now: the configured one, or the server's once it
-        advertised a stricter one (``None``: not paced)."""
+        """The rate this session paces at now: the configured one, or the rate policy's once it
+        advised a stricter one (``None``: not paced)."""
         limiter = self._gate.limiter if self._gate is not None else None
         return limiter.rate if limiter is not None else None
 
@@ -263,6 +321,8 @@ class HttpSession(requests.Session):
                 except requests.exceptions.ChunkedEncodingError:
                     if attempt + 1 == attempts:
                         raise
+                    if self._gate is not None:
+                        self._gate.count_retry()
                     log.debug("%s: body of %s broke off; asking again", self.connector, verb)
             raise AssertionError("unreachable")  # pragma: no cover
         except requests.RequestException as exc:
@@ -284,6 +344,16 @@ class HttpSession(requests.Session):
         response = self.get(path, **kwargs)
         return json_or_error(response, connector=self.connector, secrets=self.secrets)
 
+    def get_model(self, path: str, model: type[M] | TypeAdapter[M], **kwargs: Any) -> M:
+        """GET ``path`` and return its JSON body parsed as ``model`` (see :func:`parse_payload`);
+        a body of the wrong shape raises :class:`~e20kit.errors.ConnectorPayloadError`."""
+        response = self.get(path, **kwargs)
+        data = json_or_error(response, connector=self.connector, secrets=self.secrets)
+        endpoint = response.url or self.url(path)
+        return parse_payload(
+            model, data, connector=self.connector, endpoint=endpoint, secrets=self.secrets
+        )
+
     def __repr__(self) -> str:
         base = describe_endpoint(self.base_url, self.secrets) if self.base_url else None
         return f"<HttpSession connector={self.connector!r} base_url={base!r}>"
@@ -304,7 +374,7 @@ def make_session(
     rate_limit_per_s: float | None = None,
     max_concurrency: int | None = None,
     allowed_methods: Collection[str] = DEFAULT_ALLOWED_METHODS,
-    ratelimit_reserve: int | None = None,
+    rate_policy: RatePolicy | None = None,
     sleep: Sleep = time.sleep,
     clock: Clock = time.monotonic,
     wall_clock: Clock = time.time,
@@ -313,16 +383,15 @@ def make_session(
 
     ``rate_limit_per_s`` and ``max_concurrency`` are the connector's own limits; the stricter of
     them and ``settings`` wins. ``secrets`` are masked in every log line and error.
-    ``ratelimit_reserve`` (default ``max_concurrency - 1``) is how many requests may still be left
-    in the server's window when the session pauses until its reset. ``sleep``, ``clock`` and
-    ``wall_clock`` exist for tests.
+    ``rate_policy`` reads the vendor's own rate-limit headers (see :class:`RatePolicy`); without
+    one the session knows only ``Retry-After``. ``sleep``, ``clock`` and ``wall_clock`` exist for
+    tests.
     """
     settings = settings or HttpSettings()
     rate = _merged(settings.rate_limit_per_s, rate_limit_per_s)
     concurrency = int(_merged(settings.max_concurrency, max_concurrency) or 1)
     if concurrency < 1:
         raise ValueError("max_concurrency must be at least 1")
-    reserve = concurrency - 1 if ratelimit_reserve is None else ratelimit_reserve
 
     session = HttpSession(connector, base_url=base_url, secrets=secrets)
     session.body_retries = settings.retries
@@ -330,14 +399,10 @@ def make_session(
     install_log_filter()
 
     limiter = TokenBucket(rate, clock=clock, sleep=sleep) if rate else None
-    pacer = ServerPacer(
-        reserve=reserve,
-        max_wait_s=settings.backoff_max_s,
-        clock=clock,
-        sleep=sleep,
-        wall_clock=wall_clock,
+    pacer = ServerPacer(max_wait_s=settings.backoff_max_s, clock=clock, sleep=sleep)
+    gate = _Gate(
+        limiter, pacer, policy=rate_policy, clock=clock, sleep=sleep, wall_clock=wall_clock
     )
-    gate = _Gate(limiter, pacer, clock=clock, sleep=sleep)
     retry = PacedRetry(
         total=settings.retries,
         connect=settings.retries,
@@ -364,6 +429,8 @@ def make_session(
         max_concurrency=concurrency,
         secrets=session.secrets,
         clock=clock,
+        deadline_s=settings.deadline_s,
+        max_response_bytes=settings.max_response_bytes,
     )
     session.mount("https://", adapter)
     session.mount("http://", adapter)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .client import MattermostClient
 from .connector import MATTERMOST_CONNECTOR, MattermostConnector
 from .notifier import MATTERMOST_NOTIFIER, MattermostNotifier
+from .ratelimit import MattermostRatePolicy
 from .settings import PLATFORM, MattermostNotifierSettings, MattermostSettings
 
 __version__ = "0.1.0"
@@ -21,6 +22,7 @@ __all__ = [
     "MattermostConnector",
     "MattermostNotifier",
     "MattermostNotifierSettings",
+    "MattermostRatePolicy",
     "MattermostSettings",
     "__version__",
 ]

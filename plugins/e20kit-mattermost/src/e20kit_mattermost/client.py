@@ -10,13 +10,19 @@ shown as such.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import requests
+from pydantic import TypeAdapter
 
-from e20kit import ConnectorFatalError
-from e20kit.http import json_or_error
+from e20kit import (
+    ConnectorFatalError,
+    HttpSession,
+    body_cursor_pages,
+    json_or_error,
+    page_number_pages,
+    parse_payload,
+)
 
 API = "/api/v4"
 MAX_PER_PAGE = 200
@@ -28,6 +34,7 @@ STATUS_BATCH = 200
 log = logging.getLogger("e20kit.mattermost")
 
 Json = dict[str, Any]
+_ROWS: TypeAdapter[list[Json]] = TypeAdapter(list[Json])
 
 
 class MattermostClient:
@@ -35,12 +42,11 @@ class MattermostClient:
 
     def __init__(
         self,
-        session: requests.Session,
+        session: HttpSession,
         *,
         token: str,
         connector: str,
         per_page: int = MAX_PER_PAGE,
-        on_request: Callable[[str, str], None] | None = None,
     ) -> None:
         self.session = session
         self.connector = connector
@@ -48,16 +54,13 @@ class MattermostClient:
         self.per_page = min(per_page, MAX_PER_PAGE)
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.session.headers["Accept"] = "application/json"
-        self._on_request = on_request
 
     # -- transport -------------------------------------------------------------------------
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One call; returns the decoded JSON body or raises a ConnectorError."""
-        # the core's session paces at the server's advertised rate (X-Ratelimit-Limit) and
-        # pauses before its quota runs out, so the server never has to answer 429
-        if self._on_request is not None:
-            self._on_request(method, path)
+        # the session's MattermostRatePolicy paces at the advertised X-Ratelimit-Limit and
+        # pauses before the quota runs out, so the server never has to answer 429
         response = self.session.request(method, API + path, **kwargs)
         return json_or_error(response, connector=self.connector, secrets=self.secrets)
 
@@ -65,24 +68,22 @@ class MattermostClient:
         return self.request("GET", path, params=dict(params or {}))
 
     def _list(self, data: Any, path: str) -> list[Json]:
-        if not isinstance(data, list):
-            raise ConnectorFatalError(
-                f"malformed response: expected a JSON array, got {type(data).__name__}",
-                connector=self.connector,
-                endpoint=API + path,
-            )
-        return [item for item in data if isinstance(item, dict)]
+        """A JSON array of objects, or one ConnectorPayloadError naming the first bad element."""
+        return parse_payload(
+            _ROWS, data, connector=self.connector, endpoint=API + path, secrets=self.secrets
+        )
 
     def paged(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Json]:
         """Every item of a ``page``/``per_page`` listing; stops at the first short page."""
-        page = 0
-        while True:
-            query = {**(params or {}), "page": page, "per_page": self.per_page}
-            items = self._list(self.get(path, query), path)
-            yield from items
-            if len(items) < self.per_page:
-                return
-            page += 1
+        pages = page_number_pages(
+            self.session,
+            API + path,
+            items=lambda body: self._list(body, path),
+            size=self.per_page,
+            params=params,
+        )
+        for page in pages:
+            yield from page.items
 
     # -- directory -------------------------------------------------------------------------
 
@@ -137,21 +138,29 @@ class MattermostClient:
 
     def user_reports(self, date_range: str) -> Iterator[Json]:
         """``/reports/users`` with cursor paging (``from_column_value`` + ``from_id``)."""
-        cursor: dict[str, str] = {}
-        while True:
-            params = {
-                "page_size": REPORT_PAGE_SIZE,
-                "sort_column": "Username",
-                "direction": "next",
-                "date_range": date_range,
-                **cursor,
-            }
-            rows = self._list(self.get("/reports/users", params), "/reports/users")
-            yield from rows
+        path = "/reports/users"
+
+        def after_last(rows: list[Json]) -> dict[str, str] | None:
             if len(rows) < REPORT_PAGE_SIZE:
-                return
+                return None
             last = rows[-1]
-            cursor = {"from_column_value": str(last.get("username", "")), "from_id": last["id"]}
+            return {"from_column_value": str(last.get("username", "")), "from_id": last["id"]}
+
+        params = {
+            "page_size": REPORT_PAGE_SIZE,
+            "sort_column": "Username",
+            "direction": "next",
+            "date_range": date_range,
+        }
+        pages = body_cursor_pages(
+            self.session,
+            API + path,
+            next_params=lambda body: after_last(self._list(body, path)),
+            items=lambda body: self._list(body, path),
+            params=params,
+        )
+        for page in pages:
+            yield from page.items
 
     # -- posts -----------------------------------------------------------------------------
 
@@ -187,16 +196,19 @@ class MattermostClient:
     def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Json]:
         """Live posts newest first, page by page, until a page reaches ``stop_before_ms``."""
         path = f"/channels/{channel_id}/posts"
-        page = 0
-        while True:
-            data = self.get(path, {"page": page, "per_page": self.per_page})
-            posts = self._post_list(data, path)
-            yield from posts
-            if len(posts) < self.per_page:
+        pages = page_number_pages(
+            self.session,
+            API + path,
+            items=lambda body: self._post_list(body, path),
+            size=self.per_page,
+        )
+        for page in pages:
+            yield from page.items
+            if (
+                page.items
+                and min(int(p.get("create_at") or 0) for p in page.items) < stop_before_ms
+            ):
                 return
-            if min(int(p.get("create_at") or 0) for p in posts) < stop_before_ms:
-                return
-            page += 1
 
     def recent_posts(self, channel_id: str, count: int) -> list[Json]:
         path = f"/channels/{channel_id}/posts"

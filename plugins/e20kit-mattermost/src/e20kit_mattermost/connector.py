@@ -35,6 +35,7 @@ from e20kit import (
 from .client import SINCE_CAP, MattermostClient
 from .counting import CHAT_TYPES, day_of, facts, start_ms, tally
 from .directory import Directory, active_since, display_name, list_directory
+from .ratelimit import MattermostRatePolicy
 from .settings import PLATFORM, MattermostSettings
 
 log = logging.getLogger("e20kit.mattermost")
@@ -67,6 +68,7 @@ class MattermostConnector:
             secrets=(token,),
             rate_limit_per_s=settings.rate_limit_per_s,
             allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "POST"}),
+            rate_policy=MattermostRatePolicy(),
         )
         self.client = MattermostClient(
             session, token=token, connector=context.name, per_page=settings.page_size

@@ -14,6 +14,7 @@ import threading
 from e20kit import ConnectorError, DataSource, Message, NotifierError, NotifierType, PluginContext
 
 from .client import MattermostClient
+from .ratelimit import MattermostRatePolicy
 from .settings import MattermostNotifierSettings
 
 KEY_PROP = "e20kit_key"
@@ -27,7 +28,9 @@ class MattermostNotifier:
         self.name = context.name
         self.settings = settings
         token = settings.token.get_secret_value()
-        session = context.http(base_url=settings.url, secrets=(token,))
+        session = context.http(
+            base_url=settings.url, secrets=(token,), rate_policy=MattermostRatePolicy()
+        )
         self.client = MattermostClient(session, token=token, connector=context.name)
         self._bot_id = settings.bot_user_id
         self._channels: dict[str, str] = {}
