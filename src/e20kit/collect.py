@@ -274,7 +274,7 @@ class Collector:
             with self.engine.begin() as own:
                 self._write_people(source, people, own)
             return
-        upsert(conn, schema.identities, list(identity_rows.values()))
+        _upsert_identities(conn, list(identity_rows.values()))
         _upsert_members(conn, list(member_rows.values()))
 
     def _link_managers(self, source: str) -> None:
@@ -457,8 +457,29 @@ def _upsert_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> N
     }
     set_["is_leader"] = sa.or_(stmt.excluded.is_leader, members.c.is_leader)
     set_["active"] = stmt.excluded.active
-    set_["updated_at"] = stmt.excluded.updated_at
+    set_["updated_at"] = _since_deactivated(members, stmt)
     conn.execute(stmt.on_conflict_do_update(index_elements=["member_key"], set_=set_), list(rows))
+
+
+def _since_deactivated(table: sa.Table, stmt: Any) -> Any:
+    """``updated_at`` of an upsert: for a row that stays deactivated, when e20kit first saw it
+    so (the retention of departed people counts from then, however often a platform lists
+    them); otherwise now."""
+    stays = sa.and_(table.c.active.is_(False), stmt.excluded.active.is_(False))
+    return sa.case((stays, table.c.updated_at), else_=stmt.excluded.updated_at)
+
+
+def _upsert_identities(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    ident = schema.identities
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    stmt: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(ident)
+    keys = [c.name for c in ident.primary_key.columns]
+    set_: dict[str, Any] = {c.name: stmt.excluded[c.name] for c in ident.c if c.name not in keys}
+    set_["updated_at"] = _since_deactivated(ident, stmt)
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=set_), list(rows))
 
 
 __all__ = ["CollectResult", "Collector", "ConnectorRun", "PreparedConnector", "prepare_connectors"]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 
-from e20kit import Kit
+from e20kit import ConnectorType, Kit, Person, Window, hookimpl
 from e20kit.analytics import compute_metrics, parse_period
 from e20kit.store import rollup, schema
 
@@ -193,3 +195,52 @@ def test_collect_reports_the_purge_and_zero_keeps_everything(
         facts = _count(kit.engine, schema.facts)
         assert kit.privacy.purge(today=TODAY + dt.timedelta(days=5000)).total == 0
         assert _count(kit.engine, schema.facts) == facts
+
+
+class _Leavers:
+    """A directory listing one active and one deactivated account, run after run."""
+
+    capabilities = frozenset({"people"})
+
+    def __init__(self, context: object) -> None:
+        pass
+
+    def people(self) -> Iterator[Person]:
+        yield Person(platform="hr", person_id="1", email="stays@example.org")
+        yield Person(platform="hr", person_id="2", email="left@example.org", active=False)
+
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[object]:
+        return iter(())
+
+    def close(self) -> None:
+        pass
+
+
+class _NoSettings(BaseModel):
+    pass
+
+
+class _LeaversPlugin:
+    @hookimpl
+    def e20kit_connectors(self) -> Iterator[ConnectorType]:
+        yield ConnectorType(name="hr", settings=_NoSettings, factory=_Leavers)  # type: ignore[arg-type]
+
+
+def test_a_departed_account_ages_out_although_the_platform_still_lists_it(
+    tmp_path: Path, store_url: str
+) -> None:
+    config = tmp_path / "e20kit.toml"
+    config.write_text("[privacy]\npseudonymise = false\n\n[connectors.hr]\n", "utf-8")
+    with Kit.from_config(config, env={}, store_url=store_url, plugins=[_LeaversPlugin()]) as kit:
+        assert kit.collect().ok
+        long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        with kit.engine.begin() as conn:
+            for table in (schema.identities, schema.members):
+                conn.execute(table.update().values(updated_at=long_ago))
+        result = kit.collect()  # lists both again: only the active one counts as seen now
+        assert result.purged is not None
+        assert result.purged.purged["identities"] == 1
+        assert result.purged.purged["members"] == 1
+        with kit.engine.connect() as conn:
+            left = conn.execute(sa.select(schema.members.c.member_key)).scalars().all()
+        assert left == ["stays@example.org"]

@@ -25,6 +25,10 @@ CATEGORIES: dict[str, Text] = {
 
 KEY: Text = ("member key (pseudonym)", "Mitgliedsschlüssel (Pseudonym)")
 CHANGED: Text = ("last change", "letzte Änderung")
+DEACTIVATED: Text = (
+    "last collection; once deactivated: when first seen deactivated",
+    "letztes Einlesen; nach Deaktivierung: wann zuerst deaktiviert gesehen",
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ TABLES: dict[str, TableText] = {
             "locale": ("language of the platform account", "Sprache des Kontos"),
             "is_leader": ("has direct reports or a leader title", "Führungskraft"),
             "active": ("account not deactivated", "Konto nicht deaktiviert"),
-            "updated_at": CHANGED,
+            "updated_at": DEACTIVATED,
         },
         (
             "while active; departed members by retention_days",
@@ -87,7 +91,7 @@ TABLES: dict[str, TableText] = {
                 "weitere Kontoattribute des Connectors",
             ),
             "active": ("account not deactivated", "Konto nicht deaktiviert"),
-            "updated_at": CHANGED,
+            "updated_at": DEACTIVATED,
         },
         (
             "while active; deactivated accounts by retention_days",
