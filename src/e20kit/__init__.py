@@ -7,7 +7,7 @@ names may change.
 from __future__ import annotations
 
 from ._version import __version__
-from .collect import CollectResult, ConnectorRun
+from .clock import OrgClock
 from .config import Config, load_config
 from .connector import (
     ActivityItem,
@@ -41,6 +41,7 @@ from .extensions import (
     Check,
     CheckContext,
     EmptyParams,
+    ReportContext,
     ReportSection,
     Sandbox,
     SandboxRun,
@@ -70,6 +71,7 @@ from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .results import CollectResult, ConnectorRun
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -113,6 +115,7 @@ __all__ = [
     "Notifier",
     "NotifierError",
     "NotifierType",
+    "OrgClock",
     "Page",
     "Person",
     "PluginContext",
@@ -122,6 +125,7 @@ __all__ = [
     "Reason",
     "Recipient",
     "Replace",
+    "ReportContext",
     "ReportSection",
     "Sandbox",
     "SandboxRun",

@@ -11,9 +11,9 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -26,13 +26,10 @@ from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .privacy.subjects import forgotten
-from .store import schema
-from .store.chunks import chunks
-from .store.facts import FactRow, upsert_facts
-from .store.upsert import upsert
-
-if TYPE_CHECKING:
-    from .privacy.retention import PurgeResult
+from .results import CollectResult, ConnectorRun
+from .store.bookmarks import read_bookmarks, write_bookmarks
+from .store.facts import FactRow, delete_facts, upsert_facts
+from .store.people import link_managers, member_keys, write_identities, write_members
 
 log = logging.getLogger(__name__)
 
@@ -40,55 +37,6 @@ Progress = Callable[[str, str, int], None]
 """Called as ``progress(connector, stage, items_so_far)``; stage is ``people`` or ``activity``."""
 
 FactKey = tuple[dt.date, str, str, str, str, str]
-
-
-@dataclass
-class ConnectorRun:
-    """What one connector did in one collect run."""
-
-    name: str
-    people: int = 0
-    facts_written: int = 0
-    facts_deleted: int = 0
-    batches: int = 0
-    checkpoints: int = 0
-    retries: int = 0
-    """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
-    error: str | None = None
-    error_type: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass
-class CollectResult:
-    """Outcome of :meth:`e20kit.Kit.collect`; one entry per connector."""
-
-    runs: list[ConnectorRun] = field(default_factory=list)
-    purged: PurgeResult | None = None
-    """What the retention rules removed after collecting (``None`` before the purge ran)."""
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.runs)
-
-    @property
-    def failed(self) -> list[ConnectorRun]:
-        return [r for r in self.runs if not r.ok]
-
-    @property
-    def facts_written(self) -> int:
-        return sum(r.facts_written for r in self.runs)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "facts_written": self.facts_written,
-            "connectors": [vars(r) | {"ok": r.ok} for r in self.runs],
-            "purged": None if self.purged is None else self.purged.as_dict(),
-        }
 
 
 @dataclass(frozen=True)
@@ -150,14 +98,15 @@ class Collector:
         plugins: Plugins,
         pseudonymiser: Pseudonymiser,
         *,
-        today: dt.date | None = None,
+        today: dt.date,
         progress: Progress | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
         self.plugins = plugins
         self.pseudonymiser = pseudonymiser
-        self.today = today or dt.date.today()
+        self.today = today
+        """The organisation's day the collection window ends with (the kit's clock decides)."""
         self.progress = progress
         self.batch_size = config.settings.collect.batch_size
         pattern = config.settings.organisation.leader_title_pattern
@@ -226,7 +175,8 @@ class Collector:
         self._write_people(source, batch)
         run.people += len(batch)
         self._tick(source, "people", run.people)
-        self._link_managers(source)
+        with self.engine.begin() as conn:
+            link_managers(conn, source)
 
     def _key(self, person: Person) -> str:
         return self.pseudonymiser.member_key(
@@ -274,39 +224,8 @@ class Collector:
             with self.engine.begin() as own:
                 self._write_people(source, people, own)
             return
-        _upsert_identities(conn, list(identity_rows.values()))
-        _upsert_members(conn, list(member_rows.values()))
-
-    def _link_managers(self, source: str) -> None:
-        """Resolve manager ids to member keys and mark members with reports as leaders."""
-        ident = schema.identities
-        boss = ident.alias("boss")
-        with self.engine.begin() as conn:
-            pairs = conn.execute(
-                sa.select(ident.c.member_key, boss.c.member_key)
-                .join(
-                    boss,
-                    sa.and_(
-                        boss.c.source == ident.c.source, boss.c.person_id == ident.c.manager_id
-                    ),
-                )
-                .where(ident.c.source == source)
-            ).all()
-            members = schema.members
-            if pairs:
-                conn.execute(
-                    members.update()
-                    .where(members.c.member_key == sa.bindparam("k"))
-                    .values(manager_key=sa.bindparam("m")),
-                    [{"k": k, "m": m} for k, m in pairs],
-                )
-                leaders = sorted({m for _, m in pairs})
-                for chunk in chunks(leaders, 500):
-                    conn.execute(
-                        members.update()
-                        .where(members.c.member_key.in_(chunk))
-                        .values(is_leader=True)
-                    )
+        write_identities(conn, list(identity_rows.values()))
+        write_members(conn, list(member_rows.values()))
 
     # -- activity ------------------------------------------------------------------------------
 
@@ -318,20 +237,8 @@ class Collector:
             start=self.today - dt.timedelta(days=lookback), end=self.today + dt.timedelta(days=1)
         )
         with self.engine.connect() as conn:
-            bookmarks = dict(
-                conn.execute(
-                    sa.select(schema.bookmarks.c.stream, schema.bookmarks.c.value).where(
-                        schema.bookmarks.c.connector == source
-                    )
-                ).all()
-            )
-            keys = dict(
-                conn.execute(
-                    sa.select(schema.identities.c.person_id, schema.identities.c.member_key).where(
-                        schema.identities.c.source == source
-                    )
-                ).all()
-            )
+            bookmarks = read_bookmarks(conn, source)
+            keys = member_keys(conn, source)
         writer = _BatchWriter(self, source, keys, run)
         for item in connector.activity(window, bookmarks):
             if isinstance(item, Activity):
@@ -408,78 +315,28 @@ class _BatchWriter:
         if not self.ops and not self.bookmarks and not self.new_identities:
             return
         now = dt.datetime.now(dt.UTC)
-        facts = schema.facts
         with self.c.engine.begin() as conn:
             if self.new_identities:
                 self.c._write_people(self.source, self.new_identities, conn)
                 self.new_identities = []
             for op in self.ops:
                 if isinstance(op, Replace):
-                    cond = [
-                        facts.c.source == self.source,
-                        facts.c.day >= op.window.start,
-                        facts.c.day < op.window.end,
-                    ]
-                    if op.container is not None:
-                        cond.append(facts.c.container == op.container)
-                    if op.actions:
-                        cond.append(facts.c.action.in_(sorted(a.value for a in op.actions)))
-                    deleted = conn.execute(facts.delete().where(*cond)).rowcount
-                    self.run.facts_deleted += max(deleted or 0, 0)
+                    self.run.facts_deleted += delete_facts(
+                        conn,
+                        self.source,
+                        op.window.start,
+                        op.window.end,
+                        container=op.container,
+                        actions=[a.value for a in op.actions or ()],
+                    )
                 elif op:
                     upsert_facts(conn, list(op.values()))
                     self.run.facts_written += len(op)
             if self.bookmarks:
-                upsert(
-                    conn,
-                    schema.bookmarks,
-                    [
-                        {"connector": self.source, "stream": s, "value": v, "updated_at": now}
-                        for s, v in self.bookmarks.items()
-                    ],
-                )
+                write_bookmarks(conn, self.source, self.bookmarks, now=now)
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)
-
-
-def _upsert_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Upsert members; a platform that does not know a field never blanks another's value."""
-    if not rows:
-        return
-    members = schema.members
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    stmt: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(members)
-    keep = ("department", "title", "joined_on", "locale")
-    set_: dict[str, Any] = {
-        name: sa.func.coalesce(stmt.excluded[name], members.c[name]) for name in keep
-    }
-    set_["is_leader"] = sa.or_(stmt.excluded.is_leader, members.c.is_leader)
-    set_["active"] = stmt.excluded.active
-    set_["updated_at"] = _since_deactivated(members, stmt)
-    conn.execute(stmt.on_conflict_do_update(index_elements=["member_key"], set_=set_), list(rows))
-
-
-def _since_deactivated(table: sa.Table, stmt: Any) -> Any:
-    """``updated_at`` of an upsert: for a row that stays deactivated, when e20kit first saw it
-    so (the retention of departed people counts from then, however often a platform lists
-    them); otherwise now."""
-    stays = sa.and_(table.c.active.is_(False), stmt.excluded.active.is_(False))
-    return sa.case((stays, table.c.updated_at), else_=stmt.excluded.updated_at)
-
-
-def _upsert_identities(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    if not rows:
-        return
-    ident = schema.identities
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    stmt: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(ident)
-    keys = [c.name for c in ident.primary_key.columns]
-    set_: dict[str, Any] = {c.name: stmt.excluded[c.name] for c in ident.c if c.name not in keys}
-    set_["updated_at"] = _since_deactivated(ident, stmt)
-    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=set_), list(rows))
 
 
 __all__ = ["CollectResult", "Collector", "ConnectorRun", "PreparedConnector", "prepare_connectors"]

@@ -24,6 +24,7 @@ from .extensions import (
     ChampionNominated,
     ChampionSignal,
     Check,
+    ReportContext,
     ReportSection,
     Sandbox,
     StepCompleted,
@@ -31,11 +32,10 @@ from .extensions import (
 from .findings import Finding
 from .models import Person
 from .notifier import NotifierType
+from .results import CollectResult
 
 if TYPE_CHECKING:
     from .analytics import Metrics
-    from .collect import CollectResult
-    from .kit import Kit
 
 log = logging.getLogger(__name__)
 
@@ -223,11 +223,9 @@ class Plugins:
     def diagnose(self, metrics: Metrics, lang: str) -> list[Finding]:
         return _flatten(self.manager.hook.e20kit_diagnose(metrics=metrics, lang=lang), Finding)
 
-    def report_sections(self, metrics: Metrics, lang: str, kit: Kit) -> list[ReportSection]:
-        return _flatten(
-            self.manager.hook.e20kit_report_sections(metrics=metrics, lang=lang, kit=kit),
-            ReportSection,
-        )
+    def report_sections(self, metrics: Metrics, context: ReportContext) -> list[ReportSection]:
+        hook = self.manager.hook.e20kit_report_sections
+        return _flatten(hook(metrics=metrics, lang=context.lang, context=context), ReportSection)
 
     def collect_finished(self, result: CollectResult) -> None:
         self._notify("e20kit_collect_finished", result=result)

@@ -258,6 +258,9 @@ class Metrics:
     """Per period (``week_start`` None) then per week."""
     containers: tuple[ContainerFigures, ...]
     onboarding: tuple[FunnelStep, ...] = ()
+    rollups_stale: bool = False
+    """True when facts changed after the rollups' last refresh, so the figures miss them
+    (:meth:`e20kit.Kit.metrics` refreshes first; callers of ``compute_metrics`` do it)."""
 
     def trend(self, figure: str) -> Trend | None:
         return next((t for t in self.trends if t.figure == figure), None)

@@ -12,7 +12,7 @@ import click
 from .._version import __version__
 from .champions import champions
 from .collect import collect
-from .common import State, setup_logging
+from .common import State, add_output_options, setup_logging
 from .demo import demo
 from .diagnose import diagnose
 from .init import init
@@ -76,6 +76,7 @@ for command in (
     demo,
     privacy,
 ):
+    add_output_options(command)
     main.add_command(command)
 
 __all__ = ["main"]

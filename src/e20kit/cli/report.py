@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .common import State, emit, handle_errors, pass_state
+from .common import Reference, State, day_of, emit, handle_errors, pass_state, reference_time
 
 PERIOD_HELP = "last-7d, last-30d, last-90d, last-<N>d, month:YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."
 
 
-def period_options(func: click.decorators.FC) -> click.decorators.FC:
+def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--period``, ``--lang`` and ``--today``, shared by report and diagnose."""
-    func = click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        help="Pretend today is this day (YYYY-MM-DD); for back-dated reports and tests.",
-    )(func)
+    func = reference_time(func)
     func = click.option(
         "--lang",
         type=click.Choice(["en", "de"]),
@@ -31,10 +28,6 @@ def period_options(func: click.decorators.FC) -> click.decorators.FC:
         default=None,
         help=f"{PERIOD_HELP} [default: analytics.default_period].",
     )(func)
-
-
-def day_of(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
 
 
 @click.command()
@@ -61,12 +54,12 @@ def report(
     out: Path,
     period: str | None,
     lang: str | None,
-    today: dt.datetime | None,
+    today: Reference | None,
 ) -> None:
     """Write the adoption report of a period: figures, charts, findings and remedies."""
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
-    written = kit.report(fmt, out, period=period, lang=lang, today=day_of(today))
+    written = kit.report(fmt, out, period=period, lang=lang, today=day_of(kit, today))
     paths = written if isinstance(written, list) else [written]
     emit(
         state,

@@ -23,7 +23,8 @@ from .inventory_texts import CATEGORIES, TABLES
 from .retention import RULES, days_for
 
 if TYPE_CHECKING:
-    from ..kit import Kit
+    from ..config import Config
+    from ..plugins import Plugins
 
 LANGS = ("en", "de")
 
@@ -197,19 +198,21 @@ def _instances(
     return out
 
 
-def build(kit: Kit, *, lang: str = "en") -> dict[str, Any]:
+def build(
+    engine: sa.Engine, config: Config, plugins: Plugins, *, store_url: str, lang: str = "en"
+) -> dict[str, Any]:
     """The inventory as JSON-ready data, from the live store and config."""
     if lang not in LANGS:
         from ..errors import ConfigError
 
         raise ConfigError(f"unknown language {lang!r}; expected one of en, de", key="lang")
     index = LANGS.index(lang)
-    settings = kit.config.settings
+    settings = config.settings
     privacy = settings.privacy
     retention = _retention(privacy, lang)
     tables: list[dict[str, Any]] = []
     undescribed: list[str] = []
-    with kit.engine.connect() as conn:
+    with engine.connect() as conn:
         inspector = sa.inspect(conn)
         version = current_version(conn)
         for name in sorted(inspector.get_table_names()):
@@ -247,7 +250,7 @@ def build(kit: Kit, *, lang: str = "en") -> dict[str, Any]:
         "lang": lang,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "organisation": settings.organisation.name,
-        "store": sa.engine.make_url(kit.store_url).render_as_string(hide_password=True),
+        "store": sa.engine.make_url(store_url).render_as_string(hide_password=True),
         "schema_version": version,
         "settings": {
             "pseudonymise": privacy.pseudonymise,
@@ -262,8 +265,8 @@ def build(kit: Kit, *, lang: str = "en") -> dict[str, Any]:
             "retention": retention,
         },
         "tables": tables,
-        "connectors": _instances(settings.connectors, kit.plugins.connector_types()),
-        "notifiers": _instances(settings.notifiers, kit.plugins.notifier_types()),
+        "connectors": _instances(settings.connectors, plugins.connector_types()),
+        "notifiers": _instances(settings.notifiers, plugins.notifier_types()),
         "outputs": [
             {"what": what[index], "to": to[index], "contains": holds[index]}
             for what, to, holds in _OUTPUTS

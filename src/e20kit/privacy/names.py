@@ -21,7 +21,8 @@ from ..store import schema
 
 if TYPE_CHECKING:
     from ..champions.roster import RosterEntry
-    from ..kit import Kit
+    from ..config import Config
+    from ..plugins import Plugins
 
 
 @dataclass(frozen=True)
@@ -35,22 +36,25 @@ class NamedEntry:
         return {**self.entry.as_dict(), "name": self.name}
 
 
-def _require(kit: Kit) -> None:
-    if not kit.config.settings.privacy.allow_name_lookup:
+def require_lookup(config: Config) -> None:
+    """Refuse unless the agreement allows names (``[privacy] allow_name_lookup``)."""
+    if not config.settings.privacy.allow_name_lookup:
         raise ConfigError(
-            f"config error in {kit.config.where}: looking up names needs "
+            f"config error in {config.where}: looking up names needs "
             "privacy.allow_name_lookup = true (an explicit decision of the agreement)",
-            file=kit.config.where,
+            file=config.where,
             key="privacy.allow_name_lookup",
         )
 
 
-def display_names(kit: Kit, member_keys: Collection[str]) -> dict[str, str]:
+def display_names(
+    engine: sa.Engine, config: Config, plugins: Plugins, member_keys: Collection[str]
+) -> dict[str, str]:
     """Member key -> display name, asking each configured connector that can tell."""
-    _require(kit)
+    require_lookup(config)
     ident = schema.identities
     accounts: dict[str, dict[str, str]] = defaultdict(dict)  # source -> person id -> key
-    with kit.engine.connect() as conn:
+    with engine.connect() as conn:
         rows = conn.execute(
             sa.select(ident.c.source, ident.c.person_id, ident.c.member_key).where(
                 ident.c.member_key.in_(sorted(member_keys))
@@ -58,12 +62,12 @@ def display_names(kit: Kit, member_keys: Collection[str]) -> dict[str, str]:
         )
         for source, person, key in rows:
             accounts[str(source)][str(person)] = str(key)
-    configured = set(kit.config.settings.connectors)
+    configured = set(config.settings.connectors)
     found: dict[str, str] = {}
     for source in sorted(accounts):
         if source not in configured:
             continue
-        (prepared,) = prepare_connectors(kit.config, kit.plugins, [source])
+        (prepared,) = prepare_connectors(config, plugins, [source])
         connector = prepared.type.factory(prepared.context)
         try:
             if not isinstance(connector, NameResolver):
@@ -77,15 +81,4 @@ def display_names(kit: Kit, member_keys: Collection[str]) -> dict[str, str]:
     return found
 
 
-def named_roster(kit: Kit, entries: list[RosterEntry]) -> list[NamedEntry]:
-    """The roster with names, and one audit row for the lookup."""
-    names = display_names(kit, [e.member_key for e in entries])
-    kit.privacy.record(
-        "name_lookup",
-        target="champions list",
-        detail={"members": len(entries), "resolved": len(names)},
-    )
-    return [NamedEntry(e, names.get(e.member_key)) for e in entries]
-
-
-__all__ = ["NamedEntry", "display_names", "named_roster"]
+__all__ = ["NamedEntry", "display_names", "require_lookup"]
