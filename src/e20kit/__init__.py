@@ -68,7 +68,7 @@ from .http import (
     redact,
 )
 from .kit import Kit
-from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
+from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .results import CollectResult, ConnectorRun
@@ -80,6 +80,7 @@ __all__ = [
     "Action",
     "Activity",
     "ActivityItem",
+    "AttributeValue",
     "Bookmark",
     "Capability",
     "ChampionNominated",
