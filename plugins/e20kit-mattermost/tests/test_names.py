@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
+from e20kit_mattermost.connector import MATTERMOST_CONNECTOR, MattermostConnector
+from e20kit_mattermost.fake import ADMIN_TOKEN, MattermostFake
 
-from e20kit_mattermost.connector import MattermostConnector
-from e20kit_mattermost.fake import MattermostFake
-
-from e20kit import Kit
-from e20kit.collect import prepare_connectors
-
-KitFactory = Callable[..., Kit]
+from e20kit.testing import build_connector
 
 
-def test_display_names_come_live_from_the_server(
-    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
-) -> None:
-    kit = make_kit(fake.url, sqlite_url)
-    (prepared,) = prepare_connectors(kit.config, kit.plugins, ["chat"])
-    connector = prepared.type.factory(prepared.context)
+def test_display_names_come_live_from_the_server(fake: MattermostFake) -> None:
+    table = {"url": fake.url, "token_env": "MM_TOKEN"}
+    connector = build_connector(MATTERMOST_CONNECTOR, table, env={"MM_TOKEN": ADMIN_TOKEN})
     assert isinstance(connector, MattermostConnector)
     users = list(fake.data.users.values())[:3]
     try:
