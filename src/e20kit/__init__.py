@@ -48,7 +48,7 @@ from .extensions import (
     SignalContext,
     StepCompleted,
 )
-from .findings import Evidence, Finding, Reason, Severity
+from .findings import Evidence, Finding, Reason, RuledOut, Severity
 from .http import (
     DEFAULT_MAX_PAGES,
     HttpSession,
@@ -71,6 +71,7 @@ from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
 from .urls import ServiceUrl
 from .vocab import Action, Feature
@@ -121,6 +122,9 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishRequest",
+    "Published",
+    "Publisher",
     "RateAdvice",
     "RatePolicy",
     "Reason",
@@ -128,6 +132,7 @@ __all__ = [
     "Replace",
     "ReportContext",
     "ReportSection",
+    "RuledOut",
     "Sandbox",
     "SandboxRun",
     "ServiceUrl",

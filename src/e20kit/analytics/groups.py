@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 
 from ..privacy.suppression import groups_to_hide
-from .activity import full_blocks
+from .activity import full_blocks, lead_days
 from .cube import Cube, merge_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
@@ -178,14 +178,20 @@ def heatmap(
     sizes: dict[str, int],
     hidden: set[str],
 ) -> tuple[HeatCell, ...]:
-    """Active members per department and full 7-day block; hidden departments blanked.
+    """Active members per department and 7-day block (counted back from the period's end; a
+    partial first block when the length does not divide); hidden departments blanked.
 
     Members count where they are on record at the period's end.
     """
-    weeks = full_blocks(period.days, 7)
-    start = period.end - dt.timedelta(days=7 * weeks)
-    days = cube.members[:, cube.cols(start, period.end)]
+    weeks, lead = full_blocks(period.days, 7), lead_days(period.days, 7)
+    whole = period.end - dt.timedelta(days=7 * weeks)
+    days = cube.members[:, cube.cols(whole, period.end)]
     weekly = merge_blocks(days != 0, 7)  # one column per week, oldest first
+    starts = [whole + dt.timedelta(days=7 * week) for week in range(weeks)]
+    if lead:  # the partial first block, so that every day of the period is in a cell
+        part = cube.members[:, cube.cols(period.start, whole)] != 0
+        weekly = np.concatenate([part.any(axis=1)[:, None], weekly], axis=1)
+        starts.insert(0, period.start)
     department_of = np.full(len(cube.keys), -1, dtype=np.int64)
     names = sorted(sizes)
     number = {name: i for i, name in enumerate(names)}
@@ -197,8 +203,7 @@ def heatmap(
     for dept in names:
         size = sizes[dept]
         active_by_week = np.count_nonzero(weekly[department_of == number[dept]], axis=0)
-        for week in range(weeks):
-            week_start = start + dt.timedelta(days=7 * week)
+        for week, week_start in enumerate(starts):
             if dept in hidden:
                 cells.append(HeatCell(dept, week_start, None, None, True))
                 continue

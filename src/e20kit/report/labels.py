@@ -33,6 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_findings": "No known reason for low use was found in this period.",
         "remedies": "What to do",
         "evidence": "Evidence",
+        "why_not": "Why not another reason",
         "suppressed": "suppressed",
         "hidden": "hidden",
         "suppressed_note": "Groups with fewer than {k} members are suppressed: no figures, and "
@@ -68,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sections": "More",
         "severity_critical": "critical",
         "severity_warning": "warning",
+        "severity_watch": "watch",
         "severity_info": "info",
         "active_members": "Active members",
         "dau": "Daily active (mean)",
@@ -109,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
         "gefunden.",
         "remedies": "Was hilft",
         "evidence": "Belege",
+        "why_not": "Warum kein anderer Grund",
         "suppressed": "unterdrückt",
         "hidden": "verborgen",
         "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt: keine "
@@ -144,6 +147,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sections": "Weiteres",
         "severity_critical": "kritisch",
         "severity_warning": "Warnung",
+        "severity_watch": "beobachten",
         "severity_info": "Hinweis",
         "active_members": "Aktive Mitglieder",
         "dau": "Täglich aktiv (Mittel)",
