@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .clock import OrgClock
 from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
 from .errors import ConfigError, ConnectorError, E20KitError, PluginError
@@ -48,9 +49,17 @@ class PreparedConnector:
 
 
 def prepare_connectors(
-    config: Config, plugins: Plugins, names: Sequence[str] | None = None
+    config: Config,
+    plugins: Plugins,
+    names: Sequence[str] | None = None,
+    *,
+    clock: OrgClock | None = None,
 ) -> list[PreparedConnector]:
-    """Validate every selected connector's settings before anything runs or is written."""
+    """Validate every selected connector's settings before anything runs or is written.
+
+    Each context carries ``clock`` (the kit's), so connectors put facts on the same days as
+    the collection window.
+    """
     types = plugins.connector_types()
     configured = config.settings.connectors
     selected = list(names) if names else list(configured)
@@ -72,7 +81,7 @@ def prepare_connectors(
                 key=f"connectors.{name}.type",
             )
         settings = config.plugin_settings("connectors", name, ctype.settings)
-        context = plugin_context(config, "connectors", name, settings)
+        context = plugin_context(config, "connectors", name, settings, clock=clock)
         prepared.append(PreparedConnector(name, ctype, context))
     return prepared
 

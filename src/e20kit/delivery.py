@@ -47,6 +47,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from .clock import OrgClock
 from .errors import LockError
 from .notifier import Message, Notifier, Recipient
 from .store import schema
@@ -96,10 +97,8 @@ class DeliveryOutcome:
         return self.state in (DeliveryState.SENT, DeliveryState.WOULD_SEND)
 
 
-def _utcnow(now: dt.datetime | None) -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+_CLOCK = OrgClock()
+"""The ledger stores instants only (UTC); which day it is never matters here."""
 
 
 def _set_state(
@@ -183,7 +182,7 @@ def deliver(
     now: dt.datetime | None = None,
 ) -> DeliveryOutcome:
     """Send ``message`` at most once across runs and crashes; see the module docstring."""
-    now = _utcnow(now)
+    now = _CLOCK.now(now)
     ledger = schema.ledger
     with engine.connect() as conn:
         row = conn.execute(
@@ -282,7 +281,7 @@ def opt_out(
         if exists:
             return False
         conn.execute(
-            table.insert().values(member_key=member_key, scope=scope, created_at=_utcnow(now))
+            table.insert().values(member_key=member_key, scope=scope, created_at=_CLOCK.now(now))
         )
     return True
 

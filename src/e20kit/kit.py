@@ -105,7 +105,7 @@ class Kit:
         progress: Progress | None = None,
     ) -> CollectResult:
         """Collect people and activity from the configured (or named) connectors."""
-        prepared = prepare_connectors(self.config, self.plugins, connectors)
+        prepared = prepare_connectors(self.config, self.plugins, connectors, clock=self.clock)
         collector = Collector(
             self.engine,
             self.config,

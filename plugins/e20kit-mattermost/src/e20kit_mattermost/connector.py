@@ -58,6 +58,8 @@ class MattermostConnector:
     def __init__(self, context: PluginContext[MattermostSettings]) -> None:
         self.name = context.name
         self.settings = settings = context.settings
+        self.zone = context.clock.zone
+        """The organisation's time zone: posts and visits count on its days."""
         token = settings.token.get_secret_value()
         # The connector's only POST (/users/status/ids) reads, so it may be retried like a GET.
         session = context.http(
@@ -115,9 +117,9 @@ class MattermostConnector:
         newest = seen
         for uid, at in sorted(d.last_activity.items()):
             newest = max(newest, at)
-            if at > seen and day_of(at) in window:
+            if at > seen and day_of(at, self.zone) in window:
                 yield Activity(
-                    day=day_of(at),
+                    day=day_of(at, self.zone),
                     platform=PLATFORM,
                     person_id=uid,
                     action=Action.VISIT,
@@ -138,11 +140,11 @@ class MattermostConnector:
         mark = bookmarks.get(stream)
         if mark is not None and last <= _int(mark):
             return
-        first = window.start if mark is None else max(day_of(_int(mark)), window.start)
+        first = window.start if mark is None else max(day_of(_int(mark), self.zone), window.start)
         if first >= window.end:
             return
         posts, first = self._posts(cid, first, window, fresh=mark is None, admin=d.admin)
-        counts = tally(posts, from_ms=start_ms(first), bots=d.bots)
+        counts = tally(posts, from_ms=start_ms(first, self.zone), bots=d.bots, tz=self.zone)
         yield Replace(
             window=Window(start=first, end=window.end), container=cid, actions=MESSAGE_ACTIONS
         )
@@ -158,14 +160,18 @@ class MattermostConnector:
         day, so that day's counts are corrected too.
         """
         while True:
-            begin = start_ms(first)
+            begin = start_ms(first, self.zone)
             if fresh:
                 return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
             posts = self.client.posts_since(cid, begin - 1, include_deleted=admin)
             if len(posts) >= SINCE_CAP:
                 log.debug("%s: channel %s changed %d+ posts: paging", self.name, cid, SINCE_CAP)
                 return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
-            older = [day_of(p.create_at) for p in posts if p.delete_at > 0 and p.create_at < begin]
+            older = [
+                day_of(p.create_at, self.zone)
+                for p in posts
+                if p.delete_at > 0 and p.create_at < begin
+            ]
             earlier = [day for day in older if day >= window.start]
             if not earlier:
                 return posts, first
@@ -178,10 +184,10 @@ class MattermostConnector:
     ) -> Iterator[ActivityItem]:
         """All direct and group messages as one stream (chat facts have no container)."""
         mark = bookmarks.get(CHAT)
-        first = window.start if mark is None else max(day_of(_int(mark)), window.start)
+        first = window.start if mark is None else max(day_of(_int(mark), self.zone), window.start)
         if first >= window.end:
             return
-        conversations = self._conversations(d, start_ms(first))
+        conversations = self._conversations(d, start_ms(first, self.zone))
         newest = max((c.last_post_at for c in conversations.values()), default=0)
         # Everything anyone wrote up to the latest activity seen is collected now, so the
         # next run only needs to list members active since then, conversations or not.
@@ -191,7 +197,7 @@ class MattermostConnector:
                 yield Checkpoint(stream=CHAT, value=str(horizon))
             return
         while True:
-            begin = start_ms(first)
+            begin = start_ms(first, self.zone)
             posts: list[Post] = []
             moved: dt.date | None = None
             for cid, conv in sorted(conversations.items()):
@@ -203,8 +209,8 @@ class MattermostConnector:
             if moved is None:
                 break
             first = moved
-            conversations = self._conversations(d, start_ms(first))
-        counts = tally(posts, from_ms=start_ms(first), bots=d.bots)
+            conversations = self._conversations(d, start_ms(first, self.zone))
+        counts = tally(posts, from_ms=start_ms(first, self.zone), bots=d.bots, tz=self.zone)
         yield Replace(
             window=Window(start=first, end=window.end), container="", actions=MESSAGE_ACTIONS
         )
