@@ -68,6 +68,7 @@ from .kit import Kit
 from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .streams import Gap, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -101,6 +102,7 @@ __all__ = [
     "EmptyParams",
     "Evidence",
     "Feature",
+    "Gap",
     "Finding",
     "HttpSession",
     "Kit",
@@ -127,6 +129,8 @@ __all__ = [
     "SkippableRecordError",
     "StepCompleted",
     "StoreError",
+    "Stream",
+    "Streams",
     "Window",
     "__version__",
     "body_cursor_pages",

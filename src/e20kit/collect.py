@@ -29,6 +29,7 @@ from .store import schema
 from .store.chunks import chunks
 from .store.facts import FactRow, upsert_facts
 from .store.upsert import upsert
+from .streams import Streams
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,25 @@ class ConnectorRun:
     """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None
     error_type: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    """Findings about the data, not failures: no people, no facts where some were expected, an
+    optional stream the platform would not give (see :mod:`e20kit.streams`)."""
+    failed_stream: str | None = None
+    """The required stream whose failure ended the run, when the connector declared it."""
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def partial(self) -> bool:
+        """Failed after storing something: the people and streams read before it are kept."""
+        return not self.ok and (self.people > 0 or self.batches > 0)
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``partial`` (failed part-way, what was read is stored) or ``failed``."""
+        return "ok" if self.ok else "partial" if self.partial else "failed"
 
 
 @dataclass
@@ -76,11 +92,25 @@ class CollectResult:
     def facts_written(self) -> int:
         return sum(r.facts_written for r in self.runs)
 
+    @property
+    def warnings(self) -> list[str]:
+        """Every connector's warnings, each prefixed with the connector's name."""
+        return [f"{r.name}: {w}" for r in self.runs for w in r.warnings]
+
+    @property
+    def partial(self) -> bool:
+        """Some connector failed, and every failed one had stored something first."""
+        return not self.ok and all(r.partial for r in self.failed)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "partial": self.partial,
             "facts_written": self.facts_written,
-            "connectors": [vars(r) | {"ok": r.ok} for r in self.runs],
+            "warnings": self.warnings,
+            "connectors": [
+                vars(r) | {"ok": r.ok, "partial": r.partial, "status": r.status} for r in self.runs
+            ],
         }
 
 
@@ -98,6 +128,13 @@ def prepare_connectors(
     types = plugins.connector_types()
     configured = config.settings.connectors
     selected = list(names) if names else list(configured)
+    if not selected:
+        raise ConfigError(
+            f"no connector is configured in {config.where}: nothing to collect; add a "
+            "[connectors.<name>] table (docs/config.md, or `e20kit init` for a starter config)",
+            file=config.where,
+            key="connectors",
+        )
     prepared = []
     for name in selected:
         if name not in configured:
@@ -164,10 +201,11 @@ class Collector:
             result.runs.append(run)
             connector: Connector | None = None
             sessions: list[HttpSession] = []
+            expected = False
             try:
                 connector = item.type.factory(_counting(item.context, sessions))
                 self._people(item.name, connector, run)
-                self._activity(item.name, connector, run)
+                expected = self._activity(item.name, connector, run)
             except (E20KitError, OSError, ValueError) as err:
                 if isinstance(err, PluginError):
                     raise
@@ -179,6 +217,10 @@ class Collector:
                 log.error("connector %s failed", item.name, exc_info=True)
             finally:
                 run.retries = sum(session.retry_count for session in sessions)
+                if connector is not None:
+                    _note_streams(connector, run)
+                if run.ok:
+                    run.warnings.extend(_empty_warnings(connector, run, expected_facts=expected))
                 if connector is not None:
                     try:
                         connector.close()
@@ -288,9 +330,10 @@ class Collector:
 
     # -- activity ------------------------------------------------------------------------------
 
-    def _activity(self, source: str, connector: Connector, run: ConnectorRun) -> None:
+    def _activity(self, source: str, connector: Connector, run: ConnectorRun) -> bool:
+        """Collect the activity streams; whether facts were expected (nothing collected before)."""
         if "activity" not in getattr(connector, "capabilities", frozenset({"activity"})):
-            return
+            return False
         lookback = self.config.settings.collect.lookback_days
         window = Window(
             start=self.today - dt.timedelta(days=lookback), end=self.today + dt.timedelta(days=1)
@@ -325,6 +368,7 @@ class Collector:
                     connector=source,
                 )
         writer.flush()
+        return not bookmarks
 
     def _tick(self, source: str, stage: str, count: int) -> None:
         if self.progress is not None:
@@ -417,6 +461,30 @@ class _BatchWriter:
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)
+
+
+def _note_streams(connector: Connector, run: ConnectorRun) -> None:
+    """Copy the gaps and the failed stream a connector recorded in ``connector.streams``."""
+    streams = getattr(connector, "streams", None)
+    if isinstance(streams, Streams):
+        run.warnings.extend(str(gap) for gap in streams.gaps)
+        run.failed_stream = run.failed_stream or streams.failed
+
+
+def _empty_warnings(
+    connector: Connector | None, run: ConnectorRun, *, expected_facts: bool
+) -> list[str]:
+    """No data is a finding, not health: say so when a connector brought nothing."""
+    capabilities = getattr(connector, "capabilities", frozenset({"people", "activity"}))
+    out = []
+    if "people" in capabilities and run.people == 0:
+        out.append("no people: the source listed nobody (check its settings and permissions)")
+    if expected_facts and run.facts_written == 0:
+        out.append(
+            "no activity facts: nothing was collected from this source before and this run "
+            "found nothing either (check its settings, permissions and lookback_days)"
+        )
+    return out
 
 
 def _upsert_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:

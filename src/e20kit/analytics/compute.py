@@ -135,6 +135,7 @@ def _metrics(
             lorenz_points=points,
         )
         platforms.append(PlatformFigures(name, figures))
+    no_data = tuple(sorted(set(on_platform) - set(per_platform_rows)))
     leaders, departments, heat = groups(cube, period, people, k=k, period_active=active)
     cohort_rows = cohorts(cube, period, people, weeks=settings.cohort_weeks, k=k)
     fresh = newcomers(
@@ -156,6 +157,7 @@ def _metrics(
         previous_headline=prev_headline,
         trends=trends(headline, prev_headline),
         platforms=tuple(platforms),
+        no_data=no_data,
         daily=blocks[None].daily.points,
         weekly=blocks[None].weekly.points,
         monthly=blocks[None].monthly.points,

@@ -249,6 +249,8 @@ class Metrics:
     """Per period (``week_start`` None) then per week."""
     containers: tuple[ContainerFigures, ...]
     onboarding: tuple[FunnelStep, ...] = ()
+    no_data: tuple[str, ...] = ()
+    """Platforms with people on record but no activity facts in the period (data gaps)."""
 
     def trend(self, figure: str) -> Trend | None:
         return next((t for t in self.trends if t.figure == figure), None)

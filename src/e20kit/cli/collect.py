@@ -7,7 +7,16 @@ import sys
 
 import click
 
-from .common import EXIT_CONNECTOR_FAILED, State, emit, handle_errors, pass_state, progress_bar
+from ..collect import ConnectorRun
+from .common import (
+    EXIT_CONNECTOR_FAILED,
+    EXIT_PARTIAL,
+    State,
+    emit,
+    handle_errors,
+    pass_state,
+    progress_bar,
+)
 
 
 @click.command()
@@ -45,8 +54,21 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
                     f"{run.facts_deleted} replaced{retries}"
                 )
             elif not run.ok:
-                click.echo(f"{run.name}: FAILED: {run.error}{retries}", err=True)
+                click.echo(f"{run.name}: {failure_line(run)}{retries}", err=True)
+            for warning in run.warnings:
+                click.echo(f"{run.name}: warning: {warning}", err=True)
 
     emit(state, result.as_dict(), human)
     if not result.ok:
-        sys.exit(EXIT_CONNECTOR_FAILED)
+        sys.exit(EXIT_PARTIAL if result.partial else EXIT_CONNECTOR_FAILED)
+
+
+def failure_line(run: ConnectorRun) -> str:
+    """``FAILED: ...``, or ``PARTIAL: ...`` saying what was kept when something was stored."""
+    if not run.partial:
+        return f"FAILED: {run.error}"
+    stream = f"stream {run.failed_stream} failed; " if run.failed_stream else ""
+    return (
+        f"PARTIAL: {stream}kept {run.people} people and {run.facts_written} facts read before "
+        f"the failure (the next run resumes from the bookmarks): {run.error}"
+    )

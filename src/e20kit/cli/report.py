@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
 
-from .common import State, emit, handle_errors, pass_state
+from ..diagnose.gaps import has_data_gap
+from .common import EXIT_NO_DATA, State, emit, handle_errors, pass_state
 
 PERIOD_HELP = "last-7d, last-30d, last-90d, last-<N>d, month:YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."
 
@@ -63,10 +65,15 @@ def report(
     lang: str | None,
     today: dt.datetime | None,
 ) -> None:
-    """Write the adoption report of a period: figures, charts, findings and remedies."""
+    """Write the adoption report of a period: figures, charts, findings and remedies.
+
+    Exit code 8 (the report is still written) when a platform has no data for the period.
+    """
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
-    written = kit.report(fmt, out, period=period, lang=lang, today=day_of(today))
+    metrics = kit.metrics(period, today=day_of(today))
+    findings = kit.diagnose(lang=lang, metrics=metrics)
+    written = kit.report(fmt, out, lang=lang, metrics=metrics, findings=findings)
     paths = written if isinstance(written, list) else [written]
     emit(
         state,
@@ -75,3 +82,5 @@ def report(
             f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"
         ),
     )
+    if has_data_gap(findings):
+        sys.exit(EXIT_NO_DATA)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .collect import failure_line
 from .common import State, emit, handle_errors, pass_state, progress_bar
 
 
@@ -43,9 +44,11 @@ def run_cmd(state: State, dry_run: bool, report_dir: Path | None, lang: str, inv
     def human() -> None:
         for run in result.collect.runs:
             if not run.ok:
-                click.echo(f"collect {run.name}: FAILED: {run.error}", err=True)
+                click.echo(f"collect {run.name}: {failure_line(run)}", err=True)
             elif not state.quiet:
                 click.echo(f"collect {run.name}: {run.facts_written} facts")
+            for warning in run.warnings:
+                click.echo(f"collect {run.name}: warning: {warning}", err=True)
         if result.onboarding is not None:
             for nudge in result.onboarding.failed + result.onboarding.unknown:
                 click.echo(f"onboarding: nudge {nudge.key} {nudge.state}: {nudge.error}", err=True)

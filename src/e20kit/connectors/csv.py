@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from e20kit import (
     Activity,
@@ -56,6 +56,16 @@ class CsvSettings(BaseModel):
     """Folder holding ``people.csv`` and/or ``activity.csv``."""
     delimiter: str = ","
     encoding: str = "utf-8-sig"
+
+    @field_validator("path")
+    @classmethod
+    def _existing_folder(cls, value: Path) -> Path:
+        """A folder that is not there is a config error, not a silent run with no data."""
+        folder = value.expanduser()
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise ValueError(f"folder {str(folder)!r} {what} (working directory {Path.cwd()})")
+        return value
 
 
 class CsvConnector:

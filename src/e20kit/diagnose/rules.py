@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..analytics.model import Metrics
 from ..findings import Evidence, Finding, Reason, Severity
+from .gaps import data_gaps
 from .texts import EVIDENCE, REMEDIES, TITLES, TREND, lang_of, localise
 
 
@@ -200,9 +201,9 @@ def _sentence_case(text: str) -> str:
 def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """Findings of the built-in rules for ``metrics``, texts in ``lang`` (``en`` or ``de``)."""
     lang = lang_of(lang)
+    findings = data_gaps(metrics, lang)
     if metrics.headline.active_members < metrics.settings.diagnosis.min_active_members:
-        return []
-    findings = []
+        return findings
     for rule_id, (reason, rule) in RULES.items():
         signals = rule(metrics)
         primary = [s for s in signals if s.breached and not s.supporting]

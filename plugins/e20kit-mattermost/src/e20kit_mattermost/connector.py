@@ -28,6 +28,8 @@ from e20kit import (
     Feature,
     Person,
     Replace,
+    Stream,
+    Streams,
     Window,
 )
 
@@ -42,6 +44,12 @@ log = logging.getLogger("e20kit.mattermost")
 MESSAGE_ACTIONS = frozenset({Action.POST, Action.REPLY, Action.REACT})
 VISITS = "visits"
 CHAT = "chat"
+CHAT_STREAM = Stream(
+    CHAT,
+    required=False,
+    provides="direct and group messages (chat facts); set direct_messages = false if that is "
+    "intended",
+)
 
 Json = dict[str, Any]
 
@@ -73,10 +81,12 @@ class MattermostConnector:
             session, token=token, connector=context.name, per_page=settings.page_size
         )
         self._directory: Directory | None = None
+        self.streams = Streams(context.name)
+        """What could not be read (optional endpoints a server forbids or lacks)."""
 
     def directory(self) -> Directory:
         if self._directory is None:
-            self._directory = list_directory(self.client, self.settings)
+            self._directory = list_directory(self.client, self.settings, self.streams)
         return self._directory
 
     def people(self) -> Iterator[Person]:
@@ -86,14 +96,15 @@ class MattermostConnector:
         d = self.directory()
         yield from self._visits(d, window, bookmarks)
         for channel in d.channels:
-            yield from self._channel(d, channel, window, bookmarks)
+            stream = Stream(channel_stream(str(channel["id"])), provides="the channel's posts")
+            with self.streams.reading(stream):
+                yield from self._channel(d, channel, window, bookmarks)
         if self.settings.direct_messages and d.admin:
-            yield from self._chat(d, window, bookmarks)
+            with self.streams.reading(CHAT_STREAM):
+                yield from self._chat(d, window, bookmarks)
         elif self.settings.direct_messages:
-            log.info(
-                "%s: direct messages skipped: only a system admin may list other members' "
-                "conversations (set direct_messages = false to silence this)",
-                self.name,
+            self.streams.unavailable(
+                CHAT_STREAM, "only a system admin may list other members' conversations"
             )
 
     def close(self) -> None:

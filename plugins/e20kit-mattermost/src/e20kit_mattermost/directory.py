@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from e20kit import ConnectorAuthError, ConnectorFatalError, Person
+from e20kit import Person, Stream, Streams
 
 from .client import MattermostClient
 from .counting import CHANNEL_TYPES, day_of
@@ -24,6 +24,28 @@ log = logging.getLogger("e20kit.mattermost")
 Json = dict[str, Any]
 REPORT_DAYS = 28
 """Trust ``last_post_date`` of the 30-day report for starts this recent (with a margin)."""
+
+USERS = Stream("users", provides="the people")
+TEAMS = Stream("teams", provides="team memberships")
+CHANNELS = Stream("channels", provides="the channels whose posts are counted")
+CHANNEL_MEMBERS = Stream(
+    "channel_members",
+    required=False,
+    provides="channel memberships (the people's 'channels' attribute, so the onboarding check "
+    "mattermost.joined_channels cannot pass)",
+)
+STATUSES = Stream(
+    "statuses",
+    required=False,
+    provides="visits (last_activity_at), and the narrowing of direct-message listings to "
+    "members active since the last run",
+)
+REPORTS = Stream(
+    "reports",
+    required=False,
+    provides="days active in the last 30 days, and the narrowing of direct-message listings "
+    "to members who posted since the last run",
+)
 
 
 @dataclass
@@ -37,7 +59,8 @@ class Directory:
     teams: list[Json] = field(default_factory=list)
     user_teams: dict[str, list[str]] = field(default_factory=dict)
     channels: list[Json] = field(default_factory=list)
-    channel_counts: Counter[str] = field(default_factory=Counter)
+    channel_counts: Counter[str] | None = field(default_factory=Counter)
+    """Channel memberships per member; ``None`` when the server would not list them."""
     last_activity: dict[str, int] = field(default_factory=dict)
     days_active: dict[str, int] = field(default_factory=dict)
     last_post: dict[str, int] | None = None
@@ -49,8 +72,9 @@ class Directory:
             attributes: dict[str, str | int | float | bool | None] = {
                 "has_picture": int(user.get("last_picture_update") or 0) > 0,
                 "teams": len(self.user_teams.get(uid, ())),
-                "channels": self.channel_counts.get(uid, 0),
             }
+            if self.channel_counts is not None:
+                attributes["channels"] = self.channel_counts.get(uid, 0)
             if uid in self.days_active:
                 attributes["days_active_30d"] = self.days_active[uid]
             created = int(user.get("create_at") or 0)
@@ -72,11 +96,40 @@ def _display_name(user: Json) -> str | None:
     return full or user.get("nickname") or user.get("username") or None
 
 
-def list_directory(client: MattermostClient, settings: MattermostSettings) -> Directory:
-    """Run every listing request once (see docs/connectors/mattermost.md for permissions)."""
+def list_directory(
+    client: MattermostClient, settings: MattermostSettings, streams: Streams
+) -> Directory:
+    """Run every listing request once (see docs/connectors/mattermost.md for permissions).
+
+    Users, teams and channels are required; channel members, statuses and reports are optional:
+    a server that forbids or lacks one is a warning in ``streams`` and the rest goes on.
+    """
     me = client.me()
     admin = "system_admin" in str(me.get("roles") or "").split()
     d = Directory(me=me, admin=admin)
+    with streams.reading(USERS):
+        _read_users(client, d)
+    known = {str(u["id"]) for u in d.users}
+    with streams.reading(TEAMS):
+        _read_teams(client, d, known)
+    with streams.reading(CHANNELS):
+        _read_channels(client, d)
+    if settings.channel_members:
+        d.channel_counts = None
+        with streams.reading(CHANNEL_MEMBERS):
+            d.channel_counts = _channel_counts(client, d, known)
+    with streams.reading(STATUSES):
+        for status in client.statuses(sorted(known)):
+            at = int(status.get("last_activity_at") or 0)
+            if at > 0 and status.get("user_id"):
+                d.last_activity[str(status["user_id"])] = at
+    if settings.reports:
+        with streams.reading(REPORTS):
+            _read_reports(client, settings, known, d)
+    return d
+
+
+def _read_users(client: MattermostClient, d: Directory) -> None:
     bots: set[str] = set()
     for user in client.users():
         if user.get("is_bot"):
@@ -84,16 +137,19 @@ def list_directory(client: MattermostClient, settings: MattermostSettings) -> Di
         elif user.get("id"):
             d.users.append(user)
     d.bots = frozenset(bots)
-    known = {str(u["id"]) for u in d.users}
 
-    d.teams = [t for t in client.teams(admin=admin) if not int(t.get("delete_at") or 0)]
+
+def _read_teams(client: MattermostClient, d: Directory, known: set[str]) -> None:
+    d.teams = [t for t in client.teams(admin=d.admin) if not int(t.get("delete_at") or 0)]
     for team in d.teams:
         for member in client.team_members(str(team["id"])):
             uid = str(member.get("user_id") or "")
             if uid in known and not int(member.get("delete_at") or 0):
                 d.user_teams.setdefault(uid, []).append(str(team["id"]))
 
-    if admin:
+
+def _read_channels(client: MattermostClient, d: Directory) -> None:
+    if d.admin:
         listed = client.all_channels()
     else:
         listed = (c for t in d.teams for c in client.team_channels(str(t["id"])))
@@ -106,22 +162,15 @@ def list_directory(client: MattermostClient, settings: MattermostSettings) -> Di
                 d.channels.append(channel)
     d.channels.sort(key=lambda c: str(c["id"]))
 
-    if settings.channel_members:
-        for channel in d.channels:
-            for member in client.channel_members(str(channel["id"])):
-                uid = str(member.get("user_id") or "")
-                if uid in known:
-                    d.channel_counts[uid] += 1
 
-    ids = sorted(known)
-    for status in client.statuses(ids):
-        at = int(status.get("last_activity_at") or 0)
-        if at > 0 and status.get("user_id"):
-            d.last_activity[str(status["user_id"])] = at
-
-    if settings.reports:
-        _read_reports(client, settings, known, d)
-    return d
+def _channel_counts(client: MattermostClient, d: Directory, known: set[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for channel in d.channels:
+        for member in client.channel_members(str(channel["id"])):
+            uid = str(member.get("user_id") or "")
+            if uid in known:
+                counts[uid] += 1
+    return counts
 
 
 def _read_reports(
@@ -139,12 +188,7 @@ def _read_reports(
         else [settings.reports_date_range]
     )
     for date_range in ranges:
-        try:
-            rows = [r for r in client.user_reports(date_range) if str(r.get("id")) in known]
-        except (ConnectorAuthError, ConnectorFatalError) as err:
-            # Not permitted (403) or a server without the reports API (404): optional data.
-            log.info("%s: no days-active figures: %s", client.connector, err)
-            return
+        rows = [r for r in client.user_reports(date_range) if str(r.get("id")) in known]
         d.last_post = {str(r["id"]): int(r.get("last_post_date") or 0) for r in rows}
         values = {str(r["id"]): int(r.get("days_active") or 0) for r in rows}
         if all(v <= 30 for v in values.values()):
@@ -172,4 +216,14 @@ def active_since(d: Directory, start_ms: int) -> list[str]:
     return sorted(str(u["id"]) for u in d.users)
 
 
-__all__ = ["Directory", "active_since", "list_directory"]
+__all__ = [
+    "CHANNELS",
+    "CHANNEL_MEMBERS",
+    "REPORTS",
+    "STATUSES",
+    "TEAMS",
+    "USERS",
+    "Directory",
+    "active_since",
+    "list_directory",
+]
