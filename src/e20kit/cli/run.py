@@ -56,7 +56,8 @@ def run_cmd(state: State, dry_run: bool, report_dir: Path | None, lang: str, inv
             return
         if result.onboarding is not None:
             verb = "would send" if dry_run else "sent"
-            click.echo(f"onboarding: {verb} {len(result.onboarding.nudges)} nudge(s)")
+            delivered = [n for n in result.onboarding.nudges if n.state in ("sent", "would_send")]
+            click.echo(f"onboarding: {verb} {len(delivered)} nudge(s)")
         if result.nominations is not None:
             click.echo(f"champions: {len(result.nominations.nominated)} new candidate(s)")
         if result.pairing is not None:
