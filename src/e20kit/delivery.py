@@ -14,8 +14,8 @@ Shared by onboarding nudges and champion invitations/digests. The API is small o
     (a channel may fail *after* delivering). A :class:`~e20kit.errors.NotifierAuthError` (the
     channel rejected the credentials) is different: nothing else can go out through that
     notifier in this run, so the outcome is ``FAILED`` with ``stop=True``, nothing is marked
-    sent, and the caller tries no further recipient. ``dry_run`` neither sends nor writes: it answers
-    :attr:`DeliveryState.WOULD_SEND` or what a real run would find.
+    sent, and the caller tries no further recipient. ``dry_run`` neither sends nor writes: it
+    answers :attr:`DeliveryState.WOULD_SEND` or what a real run would find.
 
 ``deliveries_since(engine, member_keys, since) -> dict[str, int]``
     Messages per member (any kind) sent or possibly sent since ``since``: for weekly caps.

@@ -39,9 +39,9 @@ def kit_for(tmp_path: Path, exports: Path, *plugins: object, extra: str = "") ->
 
 
 def test_a_missing_csv_folder_is_a_config_error_naming_the_key(tmp_path: Path) -> None:
-    with kit_for(tmp_path, tmp_path / "nowhere") as kit:
-        with pytest.raises(ConfigError, match=r"connectors\.exports\.path .*does not exist") as err:
-            kit.collect(today=DAY)
+    missing = pytest.raises(ConfigError, match=r"connectors\.exports\.path .*does not exist")
+    with kit_for(tmp_path, tmp_path / "nowhere") as kit, missing as err:
+        kit.collect(today=DAY)
     assert err.value.context["key"].startswith("connectors.exports")
 
 

@@ -16,7 +16,6 @@ from e20kit.cli import main
 from e20kit.store import schema
 from e20kit.testing import table_rows
 
-
 KitFactory = Callable[..., Kit]
 TOKEN_ENV, SECRET = "MM_TEST_TOKEN", "test-secret-not-for-production"  # as conftest.py
 
