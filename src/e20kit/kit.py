@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -239,14 +240,28 @@ class Kit:
     def metrics(
         self, period: Period | str | None = None, *, today: dt.date | None = None
     ) -> Metrics:
-        """Every adoption metric of ``period`` (default ``[analytics] default_period``)."""
+        """Every adoption metric of ``period`` (default ``[analytics] default_period``).
+
+        Without ``today``, relative periods (``last-30d``) end on the newest day whose data is
+        complete (docs/metrics.md, "As of"), not on the wall clock's today.
+        """
         from zoneinfo import ZoneInfo
 
         from .analytics import compute_metrics, parse_period
+        from .analytics.freshness import data_today, for_period, read_as_of
 
         settings = self.config.settings
-        if today is None:  # "today" where the organisation is, not where the server is
-            today = dt.datetime.now(ZoneInfo(settings.organisation.timezone)).date()
+        zone = settings.organisation.timezone
+        # "today" where the organisation is, not where the server is
+        clock = today or dt.datetime.now(ZoneInfo(zone)).date()
+        as_of = read_as_of(
+            self.engine,
+            today=clock,
+            timezone=zone,
+            stale_after_days=settings.analytics.stale_after_days,
+        )
+        if today is None:
+            today = min(data_today(as_of) or clock, clock)
         resolved = parse_period(period, today=today, default=settings.analytics.default_period)
         metrics = compute_metrics(
             self.engine,
@@ -254,7 +269,7 @@ class Kit:
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
-        return metrics
+        return dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
 
     def diagnose(
         self,

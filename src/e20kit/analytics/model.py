@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .freshness import PlatformAsOf
 from .period import Period
 from .settings import AnalyticsSettings
 
@@ -251,6 +252,13 @@ class Metrics:
     onboarding: tuple[FunnelStep, ...] = ()
     no_data: tuple[str, ...] = ()
     """Platforms with people on record but no activity facts in the period (data gaps)."""
+    as_of: tuple[PlatformAsOf, ...] = ()
+    """Up to which day each platform's data is complete; stale and partial flags."""
+
+    @property
+    def partial(self) -> bool:
+        """The period ends after some platform's newest complete day."""
+        return any(p.partial for p in self.as_of)
 
     def trend(self, figure: str) -> Trend | None:
         return next((t for t in self.trends if t.figure == figure), None)

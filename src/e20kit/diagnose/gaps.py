@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from ..analytics.model import Metrics
 from ..findings import Evidence, Finding, Reason, Severity
-from .texts import lang_of
+from .texts import REMEDIES, TITLES, lang_of
 
-TITLE = {"en": "No data for this period", "de": "Keine Daten für diesen Zeitraum"}
 DETAIL = {
     "en": "{what}: people on record, but no activity facts from {start} to {last}, so nothing "
     "can be said about use there.",
@@ -22,20 +21,6 @@ NOTHING = {
     "de": "Keinerlei Aktivitätsdaten vom {start} bis {last}: über die Nutzung lässt sich nichts "
     "sagen.",
 }
-REMEDIES = {
-    "en": (
-        "Run `e20kit collect` and read its warnings: a connector that brings no data says so.",
-        "Choose a period the collected data covers (`--period`), or widen "
-        "`[collect] lookback_days` and collect again.",
-    ),
-    "de": (
-        "`e20kit collect` ausführen und die Warnungen lesen: ein Connector ohne Daten meldet das.",
-        "Einen Zeitraum wählen, den die gesammelten Daten abdecken (`--period`), oder "
-        "`[collect] lookback_days` vergrößern und neu sammeln.",
-    ),
-}
-
-
 def data_gaps(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """One finding per platform without facts in the period (one overall when none has any)."""
     lang = lang_of(lang)
@@ -55,10 +40,10 @@ def _finding(rule: str, detail: str, lang: str, platform: str | None = None) -> 
         rule=rule,
         reason=Reason.DATA_GAP,
         severity=Severity.WARNING,
-        title=TITLE[lang],
+        title=TITLES[Reason.DATA_GAP][lang],
         detail=detail,
         evidence=(Evidence(metric=metric, value=0, threshold=1, comparison="<"),),
-        remedies=REMEDIES[lang],
+        remedies=REMEDIES[Reason.DATA_GAP][lang],
     )
 
 

@@ -9,6 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..analytics.model import HEADLINE_FIGURES, Metrics
+from .asof import as_of_texts
 from .charts import render_charts
 from .labels import LOWER_IS_BETTER, labels, show, show_change
 
@@ -97,6 +98,7 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         leaders=leaders,
         departments=[_row(d, rate_names, lang) for d in doc["departments"]],
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
+        as_of=as_of_texts(doc, lang),
     )
 
 
