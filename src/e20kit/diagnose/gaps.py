@@ -21,6 +21,8 @@ NOTHING = {
     "de": "Keinerlei Aktivitätsdaten vom {start} bis {last}: über die Nutzung lässt sich nichts "
     "sagen.",
 }
+
+
 def data_gaps(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """One finding per platform without facts in the period (one overall when none has any)."""
     lang = lang_of(lang)
