@@ -56,3 +56,17 @@ def test_a_period_the_data_covers_is_not_partial(tmp_path: Path) -> None:
     with collected_kit(tmp_path) as kit:
         metrics = kit.metrics("2026-10-01..2026-10-12")
     assert not metrics.partial
+
+
+def test_platform_rows_count_members_on_record_like_the_headline(tmp_path: Path) -> None:
+    later = ("csv", "u4", "dee@example.org", "Dee", "IT", "", "", "2026-10-20", "")
+    early = ("2026-09-20", "csv", "u1", "post", "discussion", "c1", "1")
+    exports = write_exports(tmp_path / "exports", [*PEOPLE, later], [early, *ACTIVITY])
+    config = write_config(tmp_path / "e20kit.toml", exports=exports)
+    with Kit.from_config(config, env=ENV, store_url=f"sqlite:///{tmp_path}/s.db") as kit:
+        assert kit.collect(today=NEWEST).ok
+        # u2 joins during the period (on record at its end), u4 only after it
+        metrics = kit.metrics("2026-09-15..2026-10-05")
+    [csv] = metrics.platforms
+    assert metrics.headline.members == csv.headline.members == 3
+    assert csv.headline.participation_rate == metrics.headline.participation_rate

@@ -124,7 +124,7 @@ def _metrics(
         lorenz_points=points,
     )
     per_platform_rows = member_rollup(cube, period.start, period.end, current, by_platform=True)
-    on_platform = platform_members(conn)
+    on_platform = platform_members(conn, people, period.end)
     platforms = []
     for name in sorted(p for p in per_platform_rows if p is not None):
         figures, _ = build_headline(
