@@ -29,11 +29,11 @@ from e20kit import (
     Activity,
     ActivityItem,
     Checkpoint,
-    ConnectorContext,
     ConnectorType,
     Feature,
     Kit,
     Person,
+    PluginContext,
     Window,
     hookimpl,
     load_config,
@@ -71,8 +71,7 @@ class BenchSettings(BaseModel):
 class BenchConnector:
     capabilities = frozenset({"people", "activity"})
 
-    def __init__(self, context: ConnectorContext) -> None:
-        assert isinstance(context.settings, BenchSettings)
+    def __init__(self, context: PluginContext[BenchSettings]) -> None:
         self.facts = context.settings.facts
 
     def people(self) -> Iterator[Person]:

@@ -7,7 +7,7 @@ names may change.
 from __future__ import annotations
 
 from ._version import __version__
-from .collect import CollectResult, ConnectorRun
+from .clock import OrgClock
 from .config import Config, load_config
 from .connector import (
     ActivityItem,
@@ -40,6 +40,7 @@ from .extensions import (
     Check,
     CheckContext,
     EmptyParams,
+    ReportContext,
     ReportSection,
     Sandbox,
     SandboxRun,
@@ -66,9 +67,10 @@ from .http import (
     redact,
 )
 from .kit import Kit
-from .models import Activity, Bookmark, Checkpoint, Person, Replace, Window
+from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .results import CollectResult, ConnectorRun
 from .streams import Gap, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
@@ -78,6 +80,7 @@ __all__ = [
     "Action",
     "Activity",
     "ActivityItem",
+    "AttributeValue",
     "Bookmark",
     "Capability",
     "ChampionNominated",
@@ -113,6 +116,7 @@ __all__ = [
     "NotifierAuthError",
     "NotifierError",
     "NotifierType",
+    "OrgClock",
     "Page",
     "Person",
     "PluginContext",
@@ -122,6 +126,7 @@ __all__ = [
     "Reason",
     "Recipient",
     "Replace",
+    "ReportContext",
     "ReportSection",
     "Sandbox",
     "SandboxRun",

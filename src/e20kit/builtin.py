@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .connector import ConnectorType
 from .connectors.csv import CSV_CONNECTOR
-from .extensions import Check, ReportSection
+from .extensions import Check, ReportContext, ReportSection
 from .findings import Finding
 from .notifier import NotifierType
 from .notifiers.log import LOG_NOTIFIER
@@ -16,7 +16,6 @@ from .plugins import hookimpl
 
 if TYPE_CHECKING:
     from .analytics import Metrics
-    from .kit import Kit
 
 
 @hookimpl
@@ -43,8 +42,8 @@ def e20kit_diagnose(metrics: Metrics, lang: str) -> Iterable[Finding]:
 
 
 @hookimpl(specname="e20kit_report_sections")
-def champions_report_sections(lang: str, kit: Kit) -> Iterable[ReportSection]:
+def champions_report_sections(context: ReportContext) -> Iterable[ReportSection]:
     """Coverage, roster and buddy load of the champion programme."""
     from .champions.report import sections_for
 
-    return sections_for(kit, lang)
+    return sections_for(context)

@@ -11,8 +11,8 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,10 +25,10 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
-from .store import schema
-from .store.chunks import chunks
-from .store.facts import FactRow, upsert_facts
-from .store.upsert import upsert
+from .results import CollectResult, ConnectorRun
+from .store.bookmarks import read_bookmarks, write_bookmarks
+from .store.facts import FactRow, delete_facts, upsert_facts
+from .store.people import link_managers, member_keys, write_identities, write_members
 from .streams import Streams
 
 log = logging.getLogger(__name__)
@@ -37,81 +37,6 @@ Progress = Callable[[str, str, int], None]
 """Called as ``progress(connector, stage, items_so_far)``; stage is ``people`` or ``activity``."""
 
 FactKey = tuple[dt.date, str, str, str, str, str]
-
-
-@dataclass
-class ConnectorRun:
-    """What one connector did in one collect run."""
-
-    name: str
-    people: int = 0
-    facts_written: int = 0
-    facts_deleted: int = 0
-    batches: int = 0
-    checkpoints: int = 0
-    retries: int = 0
-    """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
-    error: str | None = None
-    error_type: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    """Findings about the data, not failures: no people, no facts where some were expected, an
-    optional stream the platform would not give (see :mod:`e20kit.streams`)."""
-    failed_stream: str | None = None
-    """The required stream whose failure ended the run, when the connector declared it."""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    @property
-    def partial(self) -> bool:
-        """Failed after storing something: the people and streams read before it are kept."""
-        return not self.ok and (self.people > 0 or self.batches > 0)
-
-    @property
-    def status(self) -> str:
-        """``ok``, ``partial`` (failed part-way, what was read is stored) or ``failed``."""
-        return "ok" if self.ok else "partial" if self.partial else "failed"
-
-
-@dataclass
-class CollectResult:
-    """Outcome of :meth:`e20kit.Kit.collect`; one entry per connector."""
-
-    runs: list[ConnectorRun] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.runs)
-
-    @property
-    def failed(self) -> list[ConnectorRun]:
-        return [r for r in self.runs if not r.ok]
-
-    @property
-    def facts_written(self) -> int:
-        return sum(r.facts_written for r in self.runs)
-
-    @property
-    def warnings(self) -> list[str]:
-        """Every connector's warnings, each prefixed with the connector's name."""
-        return [f"{r.name}: {w}" for r in self.runs for w in r.warnings]
-
-    @property
-    def partial(self) -> bool:
-        """Some connector failed, and every failed one had stored something first."""
-        return not self.ok and all(r.partial for r in self.failed)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "partial": self.partial,
-            "facts_written": self.facts_written,
-            "warnings": self.warnings,
-            "connectors": [
-                vars(r) | {"ok": r.ok, "partial": r.partial, "status": r.status} for r in self.runs
-            ],
-        }
 
 
 @dataclass(frozen=True)
@@ -180,14 +105,15 @@ class Collector:
         plugins: Plugins,
         pseudonymiser: Pseudonymiser,
         *,
-        today: dt.date | None = None,
+        today: dt.date,
         progress: Progress | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
         self.plugins = plugins
         self.pseudonymiser = pseudonymiser
-        self.today = today or dt.date.today()
+        self.today = today
+        """The organisation's day the collection window ends with (the kit's clock decides)."""
         self.progress = progress
         self.batch_size = config.settings.collect.batch_size
         pattern = config.settings.organisation.leader_title_pattern
@@ -248,7 +174,8 @@ class Collector:
         self._write_people(source, batch)
         run.people += len(batch)
         self._tick(source, "people", run.people)
-        self._link_managers(source)
+        with self.engine.begin() as conn:
+            link_managers(conn, source)
 
     def _key(self, person: Person) -> str:
         return self.pseudonymiser.member_key(
@@ -294,39 +221,8 @@ class Collector:
             with self.engine.begin() as own:
                 self._write_people(source, people, own)
             return
-        upsert(conn, schema.identities, list(identity_rows.values()))
-        _upsert_members(conn, list(member_rows.values()))
-
-    def _link_managers(self, source: str) -> None:
-        """Resolve manager ids to member keys and mark members with reports as leaders."""
-        ident = schema.identities
-        boss = ident.alias("boss")
-        with self.engine.begin() as conn:
-            pairs = conn.execute(
-                sa.select(ident.c.member_key, boss.c.member_key)
-                .join(
-                    boss,
-                    sa.and_(
-                        boss.c.source == ident.c.source, boss.c.person_id == ident.c.manager_id
-                    ),
-                )
-                .where(ident.c.source == source)
-            ).all()
-            members = schema.members
-            if pairs:
-                conn.execute(
-                    members.update()
-                    .where(members.c.member_key == sa.bindparam("k"))
-                    .values(manager_key=sa.bindparam("m")),
-                    [{"k": k, "m": m} for k, m in pairs],
-                )
-                leaders = sorted({m for _, m in pairs})
-                for chunk in chunks(leaders, 500):
-                    conn.execute(
-                        members.update()
-                        .where(members.c.member_key.in_(chunk))
-                        .values(is_leader=True)
-                    )
+        write_identities(conn, list(identity_rows.values()))
+        write_members(conn, list(member_rows.values()))
 
     # -- activity ------------------------------------------------------------------------------
 
@@ -339,20 +235,8 @@ class Collector:
             start=self.today - dt.timedelta(days=lookback), end=self.today + dt.timedelta(days=1)
         )
         with self.engine.connect() as conn:
-            bookmarks = dict(
-                conn.execute(
-                    sa.select(schema.bookmarks.c.stream, schema.bookmarks.c.value).where(
-                        schema.bookmarks.c.connector == source
-                    )
-                ).all()
-            )
-            keys = dict(
-                conn.execute(
-                    sa.select(schema.identities.c.person_id, schema.identities.c.member_key).where(
-                        schema.identities.c.source == source
-                    )
-                ).all()
-            )
+            bookmarks = read_bookmarks(conn, source)
+            keys = member_keys(conn, source)
         writer = _BatchWriter(self, source, keys, run)
         for item in connector.activity(window, bookmarks):
             if isinstance(item, Activity):
@@ -428,36 +312,25 @@ class _BatchWriter:
         if not self.ops and not self.bookmarks and not self.new_identities:
             return
         now = dt.datetime.now(dt.UTC)
-        facts = schema.facts
         with self.c.engine.begin() as conn:
             if self.new_identities:
                 self.c._write_people(self.source, self.new_identities, conn)
                 self.new_identities = []
             for op in self.ops:
                 if isinstance(op, Replace):
-                    cond = [
-                        facts.c.source == self.source,
-                        facts.c.day >= op.window.start,
-                        facts.c.day < op.window.end,
-                    ]
-                    if op.container is not None:
-                        cond.append(facts.c.container == op.container)
-                    if op.actions:
-                        cond.append(facts.c.action.in_(sorted(a.value for a in op.actions)))
-                    deleted = conn.execute(facts.delete().where(*cond)).rowcount
-                    self.run.facts_deleted += max(deleted or 0, 0)
+                    self.run.facts_deleted += delete_facts(
+                        conn,
+                        self.source,
+                        op.window.start,
+                        op.window.end,
+                        container=op.container,
+                        actions=[a.value for a in op.actions or ()],
+                    )
                 elif op:
                     upsert_facts(conn, list(op.values()))
                     self.run.facts_written += len(op)
             if self.bookmarks:
-                upsert(
-                    conn,
-                    schema.bookmarks,
-                    [
-                        {"connector": self.source, "stream": s, "value": v, "updated_at": now}
-                        for s, v in self.bookmarks.items()
-                    ],
-                )
+                write_bookmarks(conn, self.source, self.bookmarks, now=now)
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)
@@ -485,24 +358,6 @@ def _empty_warnings(
             "found nothing either (check its settings, permissions and lookback_days)"
         )
     return out
-
-
-def _upsert_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Upsert members; a platform that does not know a field never blanks another's value."""
-    if not rows:
-        return
-    members = schema.members
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    stmt: Any = (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(members)
-    keep = ("department", "title", "joined_on", "locale")
-    set_: dict[str, Any] = {
-        name: sa.func.coalesce(stmt.excluded[name], members.c[name]) for name in keep
-    }
-    set_["is_leader"] = sa.or_(stmt.excluded.is_leader, members.c.is_leader)
-    set_["active"] = stmt.excluded.active
-    set_["updated_at"] = stmt.excluded.updated_at
-    conn.execute(stmt.on_conflict_do_update(index_elements=["member_key"], set_=set_), list(rows))
 
 
 __all__ = ["CollectResult", "Collector", "ConnectorRun", "PreparedConnector", "prepare_connectors"]

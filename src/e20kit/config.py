@@ -7,12 +7,13 @@ expected. Secrets never live in the file: a ``SecretStr`` field ``token`` is giv
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
@@ -178,13 +179,53 @@ def resolve_secrets(
     return out
 
 
-def _describe(err: ValidationError, raw: Mapping[str, Any], where: str, prefix: str) -> str:
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The settings model inside an annotation such as ``X``, ``X | None`` or ``list[X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _known_keys(model: type[BaseModel], path: Sequence[int | str]) -> list[str]:
+    """The keys the table at ``path`` (a pydantic error location) accepts."""
+    current = model
+    for part in path:
+        if isinstance(part, int):
+            continue  # an item of a list of tables: the same model
+        field = current.model_fields.get(part)
+        inner = _model_in(field.annotation) if field is not None else None
+        if inner is None:
+            return []
+        current = inner
+    return list(current.model_fields)
+
+
+def _unknown_key(key: str, known: Sequence[str]) -> str:
+    """``key: unknown key``, with the closest known key when one is close enough."""
+    name = key.rpartition(".")[2]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {key[: len(key) - len(name)]}{close[0]}?)" if close else ""
+    return f"{key}: unknown key{hint}"
+
+
+def _describe(
+    err: ValidationError,
+    raw: Mapping[str, Any],
+    where: str,
+    prefix: str,
+    model: type[BaseModel] | None = None,
+) -> str:
     lines = []
     for item in err.errors():
         loc = ".".join(str(p) for p in item["loc"])
         key = f"{prefix}.{loc}" if prefix else loc
         if item["type"] == "extra_forbidden":
-            lines.append(f"{key}: unknown key")
+            known = _known_keys(model, item["loc"][:-1]) if model is not None else []
+            lines.append(_unknown_key(key, known))
             continue
         value = item.get("input")
         shown = "***" if "secret" in key.lower() or "token" in key.lower() else repr(value)
@@ -201,7 +242,8 @@ def validate_section(model: type[M], raw: Mapping[str, Any], *, where: str, pref
     except ValidationError as err:
         first = err.errors()[0]
         key = ".".join(str(p) for p in (prefix, *first["loc"]) if p != "")
-        raise ConfigError(_describe(err, raw, where, prefix), file=where, key=key) from err
+        message = _describe(err, raw, where, prefix, model)
+        raise ConfigError(message, file=where, key=key) from err
 
 
 def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:

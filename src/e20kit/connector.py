@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Generic, Protocol, runtime_checkable
 
 from pydantic import BaseModel
+from typing_extensions import TypeVar
 
 from .http.policy import RatePolicy
 from .http.session import HttpSession
@@ -20,6 +21,11 @@ from .models import Activity, Checkpoint, Person, Replace, Window
 
 ActivityItem = Activity | Checkpoint | Replace
 """What ``Connector.activity`` may yield."""
+
+S = TypeVar("S", bound=BaseModel, default=Any)
+"""The settings model of one connector or notifier type.
+
+Its default (``Any``) lets code that handles every type say just ``ConnectorType``."""
 
 
 class Capability:
@@ -76,33 +82,41 @@ class SessionFactory(Protocol):
 
 
 @dataclass(frozen=True)
-class PluginContext:
-    """Everything the core hands a connector or notifier factory."""
+class PluginContext(Generic[S]):
+    """Everything the core hands a connector or notifier factory.
+
+    Generic over the settings model, so a factory declared as
+    ``def __init__(self, context: PluginContext[MySettings])`` reads ``context.settings`` typed,
+    with no ``isinstance`` check. Every ``SecretStr`` in the settings is already registered with
+    the HTTP layer's redaction: sessions from :attr:`http` mask it without being told.
+    """
 
     name: str
     """The instance name (its table in ``[connectors]`` or ``[notifiers]``)."""
-    settings: BaseModel
+    settings: S
     """The validated settings model instance, secrets already resolved."""
     http: SessionFactory
-    """Call it to get a configured ``requests.Session`` (retries, rate limit, redaction)."""
+    """Call it to get a configured :class:`~e20kit.http.HttpSession` (retries, pacing,
+    redaction)."""
     logger: logging.Logger
     options: Mapping[str, Any] = field(default_factory=dict)
     """Extra run options from the caller (for example ``{"today": date}`` in tests)."""
 
 
 ConnectorContext = PluginContext
+"""The name older plugins use for :class:`PluginContext`."""
 
 
 @dataclass(frozen=True)
-class ConnectorType:
+class ConnectorType(Generic[S]):
     """Registration record a plugin returns from ``e20kit_connectors``."""
 
     name: str
     """Type name used in config (``type = "mattermost"``), unique across plugins."""
-    settings: type[BaseModel]
+    settings: type[S]
     """Pydantic model of the connector's config table; ``SecretStr`` fields come from env."""
-    factory: Callable[[ConnectorContext], Connector]
-    """Builds a connector from validated settings."""
+    factory: Callable[[PluginContext[S]], Connector]
+    """Builds a connector from validated settings (a class taking the context will do)."""
     description: str = ""
     capabilities: frozenset[str] = frozenset({Capability.PEOPLE, Capability.ACTIVITY})
 

@@ -1,4 +1,6 @@
-"""The whole cycle for cron: collect, onboarding, champions, reports — one call, one lock.
+"""What the whole cycle for cron did: collect, onboarding, champions, reports.
+
+:meth:`e20kit.Kit.run_cycle` runs it, under the caller's lock.
 
 Each step runs even when an earlier one partly failed (a platform down must not stop the nudges
 for everyone else), and the exit code says what needs a look. Invitations to champions are not
@@ -8,20 +10,18 @@ part of the unattended cycle: nominating is automatic, asking people is a human 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .collect import CollectResult, Progress
 from .findings import Finding
+from .results import CollectResult
 
 if TYPE_CHECKING:
     from .champions.buddies import PairingResult
     from .champions.nominate import NominationResult
     from .champions.outreach import OutreachResult
-    from .kit import Kit
-    from .onboarding.engine import OnboardingResult
+    from .onboarding.results import OnboardingResult
 
 EXIT_DELIVERY_FAILED = 5
 EXIT_CONNECTOR_FAILED = 6
@@ -72,37 +72,4 @@ class CycleResult:
         }
 
 
-def run_cycle(
-    kit: Kit,
-    *,
-    dry_run: bool = False,
-    report_dir: Path | None = None,
-    formats: tuple[str, ...] = ("html", "md", "json"),
-    lang: str = "en",
-    invite: bool = False,
-    now: dt.datetime | None = None,
-    progress: Progress | None = None,
-) -> CycleResult:
-    """Run every step in order under the caller's lock; see the module docstring."""
-    now = now or dt.datetime.now(dt.UTC)
-    today = now.date()
-    result = CycleResult(collect=kit.collect(today=today, progress=progress))
-    if kit.config.settings.onboarding.checklists:
-        result.onboarding = kit.onboarding_run(dry_run=dry_run, now=now)
-    result.nominations = kit.nominate_champions(dry_run=dry_run, now=now)
-    if invite:
-        result.invitations = kit.champions_invite(dry_run=dry_run, now=now)
-    result.pairing = kit.pair_buddies(dry_run=dry_run, now=now)
-    result.digests = kit.send_digests(dry_run=dry_run, now=now)
-    metrics = kit.metrics(today=today)
-    result.findings = kit.diagnose(lang=lang, metrics=metrics)
-    if report_dir is not None:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        for fmt in formats:
-            target = report_dir / ("report" if fmt == "csv" else f"report.{fmt}")
-            written = kit.report(fmt, target, lang=lang, metrics=metrics, findings=result.findings)
-            result.reports.extend(written if isinstance(written, list) else [written])
-    return result
-
-
-__all__ = ["CycleResult", "run_cycle"]
+__all__ = ["CycleResult"]

@@ -256,9 +256,9 @@ def run_demo(
             # The demo plays the invitees' part (everyone accepts), then lets a week pass:
             # the second run collects nothing new, nudges whoever is still stuck, pairs stalled
             # newcomers with the new champions and sends their weekly digests.
-            for entry in kit.champion_roster():
+            for entry in kit.champions.roster():
                 if entry.state == "invited":
-                    kit.set_champion_state(entry.member_key, "active", by="demo", now=now)
+                    kit.champions.set_state(entry.member_key, "active", by="demo", now=now)
             cycle = kit.run_cycle(now=now + dt.timedelta(days=7))
             # The synthetic data ends on the first run's day: report the 30 days up to it.
             metrics = kit.metrics(today=now.date())

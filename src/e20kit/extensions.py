@@ -6,13 +6,17 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 
 from .models import AttributeValue, Window
 from .vocab import Action, Feature
+
+if TYPE_CHECKING:
+    from .analytics.period import Period
+    from .config import Settings
 
 
 class CheckContext(Protocol):
@@ -95,6 +99,23 @@ class ReportSection:
 
 
 @dataclass(frozen=True)
+class ReportContext:
+    """What an ``e20kit_report_sections`` hook may read, and nothing more.
+
+    ``connection`` is open for the duration of the hook call only and rolled back afterwards,
+    so a section reads the store but can never change it.
+    """
+
+    connection: sa.Connection
+    period: Period
+    """The report's period (``start``, ``end``, ``label``)."""
+    settings: Settings
+    """The validated config (``settings.champions``, ``settings.privacy.min_group_size``...)."""
+    lang: str
+    """``"en"`` or ``"de"``."""
+
+
+@dataclass(frozen=True)
 class StepCompleted:
     """Event: a member completed an onboarding step (fired once per member and step)."""
 
@@ -142,6 +163,7 @@ __all__ = [
     "Check",
     "CheckContext",
     "EmptyParams",
+    "ReportContext",
     "ReportSection",
     "Sandbox",
     "SandboxRun",

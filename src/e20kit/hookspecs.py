@@ -18,6 +18,7 @@ from .extensions import (
     ChampionNominated,
     ChampionSignal,
     Check,
+    ReportContext,
     ReportSection,
     Sandbox,
     StepCompleted,
@@ -25,11 +26,10 @@ from .extensions import (
 from .findings import Finding
 from .models import Person
 from .notifier import NotifierType
+from .results import CollectResult
 
 if TYPE_CHECKING:
     from .analytics import Metrics
-    from .collect import CollectResult
-    from .kit import Kit
 
 PROJECT_NAME = "e20kit"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -138,13 +138,16 @@ def e20kit_diagnose(metrics: Metrics, lang: str) -> Iterable[Finding]:
 
 
 @hookspec
-def e20kit_report_sections(metrics: Metrics, lang: str, kit: Kit) -> Iterable[ReportSection]:
+def e20kit_report_sections(
+    metrics: Metrics, lang: str, context: ReportContext
+) -> Iterable[ReportSection]:
     """Add sections to every report format.
 
     :param metrics: every metric of the report's period.
     :param lang: ``"en"`` or ``"de"``.
-    :param kit: the running :class:`~e20kit.Kit`, for sections that read the store
-        (``kit.engine``) or the config (``kit.config.settings``); take it only when needed.
+    :param context: a read-only :class:`~e20kit.ReportContext` for sections that read the store
+        (``context.connection``, rolled back after the call), the period or the config
+        (``context.settings``); take it only when needed.
     :returns: sections with a unique ``id``; tables must hold no personal data.
 
     Example::

@@ -9,26 +9,50 @@ not configured at all but whose name is a known type (``log``) is built with def
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretBytes, SecretStr
 
 from .config import Config
-from .connector import PluginContext
+from .connector import PluginContext, S
 from .errors import ConfigError
 from .http import HttpSession, RatePolicy, make_session
 from .notifier import Notifier, NotifierType
 from .plugins import Plugins
 
 
-def plugin_context(config: Config, section: str, name: str, settings: BaseModel) -> PluginContext:
-    """The context for instance ``name`` of ``section`` with its validated ``settings``."""
-    resolved = tuple(
-        value.get_secret_value()
-        for value in vars(settings).values()
-        if hasattr(value, "get_secret_value")
-    )
+def secret_values(settings: BaseModel) -> tuple[str, ...]:
+    """Every ``SecretStr`` value in ``settings``, nested models and collections included."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, SecretStr | SecretBytes):
+            secret = value.get_secret_value()
+            text = secret.decode(errors="replace") if isinstance(secret, bytes) else secret
+            if text and text not in found:
+                found.append(text)
+        elif isinstance(value, BaseModel):
+            for item in vars(value).values():
+                walk(item)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple | set | frozenset):
+            for item in value:
+                walk(item)
+
+    walk(settings)
+    return tuple(found)
+
+
+def plugin_context(config: Config, section: str, name: str, settings: S) -> PluginContext[S]:
+    """The context for instance ``name`` of ``section`` with its validated ``settings``.
+
+    Every secret of the settings is registered here, once: each session the factory asks for
+    masks them, so plugins never pass their configured tokens as ``secrets=`` again.
+    """
+    resolved = secret_values(settings)
     http = config.settings.http
 
     def factory(
@@ -70,4 +94,4 @@ def make_notifier(config: Config, plugins: Plugins, name: str, *, key: str = "")
     return ntype.factory(plugin_context(config, "notifiers", name, settings))
 
 
-__all__ = ["make_notifier", "notifier_type", "plugin_context"]
+__all__ = ["make_notifier", "notifier_type", "plugin_context", "secret_values"]

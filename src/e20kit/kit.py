@@ -5,34 +5,28 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from .collect import Collector, CollectResult, Progress, prepare_connectors
+from .clock import OrgClock
+from .collect import Collector, Progress, prepare_connectors
 from .config import Config, load_config
+from .cycle import CycleResult
 from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
+from .results import CollectResult, RefreshResult
 from .store import create_engine, default_store_url
 
 if TYPE_CHECKING:
     from .analytics import Metrics, Period
-    from .champions.buddies import PairingResult
-    from .champions.nominate import NominationResult
-    from .champions.outreach import OutreachResult
-    from .champions.roster import RosterEntry, RosterState, StateChange
-    from .champions.scoring import ChampionScore
-    from .cycle import CycleResult
-    from .delivery import OptOutScope
-    from .extensions import ReportSection
+    from .champions.programme import ChampionsService
     from .findings import Finding
-    from .notifier import Notifier
-    from .onboarding.api import OnboardingStatus
-    from .onboarding.engine import OnboardingResult
-    from .onboarding.marks import ImportResult, MarkResult
+    from .onboarding.api import OnboardingService
 
 
 class Kit:
@@ -48,8 +42,11 @@ class Kit:
         *,
         plugins: Plugins | None = None,
         store_url: str | None = None,
+        clock: OrgClock | None = None,
     ) -> None:
         self.config = config
+        self.clock = clock or OrgClock(config.settings.organisation.timezone)
+        """The organisation's clock: what "now" and "today" are for every step."""
         self.plugins = plugins or Plugins()
         self.store_url = store_url or config.settings.store.url or default_store_url()
         self._engine: sa.Engine | None = None
@@ -99,141 +96,45 @@ class Kit:
     ) -> CollectResult:
         """Collect people and activity from the configured (or named) connectors."""
         prepared = prepare_connectors(self.config, self.plugins, connectors)
-        pseudonymiser = self.pseudonymiser
         collector = Collector(
-            self.engine, self.config, self.plugins, pseudonymiser, today=today, progress=progress
+            self.engine,
+            self.config,
+            self.plugins,
+            self.pseudonymiser,
+            today=today or self.clock.today(),
+            progress=progress,
         )
         return collector.run(prepared)
 
-    # -- onboarding (see docs/onboarding.md) -----------------------------------------------------
+    # -- services (see docs/onboarding.md, docs/champions.md) ---------------------------------
 
-    def onboarding_run(
-        self,
-        *,
-        dry_run: bool = False,
-        now: dt.datetime | None = None,
-        notifier: Notifier | None = None,
-    ) -> OnboardingResult:
-        """Evaluate checklists, store progress and nudge stuck members (at most once each)."""
-        from .onboarding import api
+    @functools.cached_property
+    def onboarding(self) -> OnboardingService:
+        """Checklists, marks and opt-outs: ``kit.onboarding.run()``, ``.status()``, ..."""
+        from .onboarding.api import OnboardingService
 
-        return api.run(self, dry_run=dry_run, now=now, notifier=notifier)
+        return OnboardingService(
+            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
+        )
 
-    def onboarding_status(self) -> OnboardingStatus:
-        """Each checklist's funnel (eligible, completed, stalled per step) as of the last run."""
-        from .onboarding import api
+    @functools.cached_property
+    def champions(self) -> ChampionsService:
+        """The champion programme: ``kit.champions.nominate()``, ``.invite()``, ..."""
+        from .champions.programme import ChampionsService
 
-        return api.status(self)
+        return ChampionsService(
+            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
+        )
 
-    def mark_step(
-        self,
-        member: str,
-        step: str,
-        *,
-        checklist: str | None = None,
-        at: dt.datetime | None = None,
-    ) -> MarkResult:
-        """Mark a step done for a member (key or e-mail), e.g. "attended the intro session"."""
-        from .onboarding import api
+    def refresh(self) -> RefreshResult:
+        """Bring the store's rollups up to date with the facts (what analytics read).
 
-        return api.mark_step(self, member, step, checklist=checklist, at=at)
+        ``report``, ``run`` and :meth:`metrics` call it; after a collection it recomputes the
+        days that changed, else it is a cheap no-op.
+        """
+        from .store.rollup import refresh_store
 
-    def import_marks(self, path: str | Path) -> ImportResult:
-        """Mark steps from a CSV with columns member, step[, checklist, marked_at]."""
-        from .onboarding import api
-
-        return api.import_marks(self, path)
-
-    def opt_out(self, member: str, scope: str = "all") -> bool:
-        """Never message this member (key or e-mail) in ``scope``; True when newly recorded."""
-        from .onboarding import api
-
-        return api.opt_out(self, member, _scope(scope))
-
-    def opt_in(self, member: str, scope: str | None = None) -> int:
-        """Undo opt-outs of ``scope`` (every scope when None); returns how many were removed."""
-        from .onboarding import api
-
-        return api.opt_in(self, member, None if scope is None else _scope(scope))
-
-    # -- champions (see docs/champions.md) ------------------------------------------------------
-
-    def resolve_member(self, member: str) -> str:
-        """A member key from a key or an e-mail address (pseudonymised with the secret)."""
-        from .champions.roster import resolve_member
-
-        return resolve_member(self.engine, self.pseudonymiser, member)
-
-    def champion_scores(self, *, now: dt.datetime | None = None) -> list[ChampionScore]:
-        """Every active member's champion score, best first."""
-        from .champions import programme
-
-        return programme.scores(self, now=now)
-
-    def explain_champion(self, member: str, *, now: dt.datetime | None = None) -> ChampionScore:
-        """One member's score with each signal's raw value, normalised value, weight and part."""
-        from .champions import programme
-
-        return programme.explain(self, member, now=now)
-
-    def nominate_champions(
-        self, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
-    ) -> NominationResult:
-        """Nominate candidates per department up to the coverage target."""
-        from .champions import programme
-
-        return programme.nominate_champions(self, dry_run=dry_run, now=now, by=by)
-
-    def champions_invite(
-        self, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
-    ) -> OutreachResult:
-        """Invite every candidate, and remind invitees who have not answered (each message at
-        most once, through the shared ledger)."""
-        from .champions import programme
-
-        return programme.invite(self, dry_run=dry_run, now=now, by=by)
-
-    def champion_roster(self, states: tuple[RosterState, ...] = ()) -> list[RosterEntry]:
-        """The roster (optionally only some states) with each champion's buddy count."""
-        from .champions import programme
-
-        return programme.roster(self, states)
-
-    def set_champion_state(
-        self,
-        member: str,
-        state: RosterState | str,
-        *,
-        by: str | None = None,
-        now: dt.datetime | None = None,
-        note: str | None = None,
-    ) -> StateChange:
-        """Accept, decline or retire a member (recorded with the date and ``by``)."""
-        from .champions import programme
-
-        return programme.change_state(self, member, state, by=by, now=now, note=note)
-
-    def pair_buddies(
-        self, *, dry_run: bool = False, now: dt.datetime | None = None
-    ) -> PairingResult:
-        """Pair stalled newcomers with active champions (stable across reruns)."""
-        from .champions import programme
-
-        return programme.pair(self, dry_run=dry_run, now=now)
-
-    def send_digests(
-        self, *, dry_run: bool = False, now: dt.datetime | None = None, force: bool = False
-    ) -> OutreachResult:
-        """Send each champion this ISO week's digest of their buddies (at most once a week)."""
-        from .champions import programme
-
-        return programme.digests(self, dry_run=dry_run, now=now, force=force)
-
-    def champion_report(self, lang: str = "en") -> ReportSection:
-        """The champions report section (also contributed to reports through the hook)."""
-        from .champions import programme
-
-        return programme.report(self, lang)
+        return RefreshResult(tuple(refresh_store(self.engine)))
 
     # -- analytics, diagnosis and reports (see docs/metrics.md, docs/playbook.md) ---------------
 
@@ -244,22 +145,22 @@ class Kit:
 
         Without ``today``, relative periods (``last-30d``) end on the newest day whose data is
         complete (docs/metrics.md, "As of"), not on the wall clock's today.
-        """
-        from zoneinfo import ZoneInfo
 
+        Refreshes the rollups first (:meth:`refresh`), so the figures include every fact.
+        """
         from .analytics import compute_metrics, parse_period
-        from .analytics.freshness import data_today, for_period, read_as_of
+        from .analytics.freshness import data_today, for_period, platforms_as_of
 
         settings = self.config.settings
-        zone = settings.organisation.timezone
-        # "today" where the organisation is, not where the server is
-        clock = today or dt.datetime.now(ZoneInfo(zone)).date()
-        as_of = read_as_of(
-            self.engine,
-            today=clock,
-            timezone=zone,
-            stale_after_days=settings.analytics.stale_after_days,
-        )
+        clock = today or self.clock.today()
+        self.refresh()
+        with self.engine.connect() as conn:
+            as_of = platforms_as_of(
+                conn,
+                today=clock,
+                timezone=self.clock.timezone,
+                stale_after_days=settings.analytics.stale_after_days,
+            )
         if today is None:
             today = min(data_today(as_of) or clock, clock)
         resolved = parse_period(period, today=today, default=settings.analytics.default_period)
@@ -301,17 +202,21 @@ class Kit:
         Pass ``metrics`` (and ``findings``) already computed to write several formats of one
         period without computing them again.
         """
+        from .extensions import ReportContext
         from .report import write_report
 
         metrics = metrics or self.metrics(period, today=today)
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics)
+        with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
+            context = ReportContext(conn, metrics.period, self.config.settings, lang)
+            sections = self.plugins.report_sections(metrics, context)
         return write_report(
             format,
             Path(out),
             metrics,
             findings=findings,
-            sections=self.plugins.report_sections(metrics, lang, self),
+            sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
         )
@@ -329,21 +234,38 @@ class Kit:
         now: dt.datetime | None = None,
         progress: Progress | None = None,
     ) -> CycleResult:
-        """Collect, onboarding, champions and reports in one call (what ``e20kit run`` does)."""
-        from .cycle import run_cycle
+        """Collect, onboarding, champions and reports in one call (what ``e20kit run`` does).
 
-        return run_cycle(
-            self,
-            dry_run=dry_run,
-            report_dir=Path(report_dir) if report_dir is not None else None,
-            formats=formats,
-            lang=lang,
-            invite=invite,
-            now=now,
-            progress=progress,
-        )
+        Every step runs even when an earlier one partly failed (see :mod:`e20kit.cycle`), and
+        every step sees the same "now" and the same organisation day.
+        """
+        now = self.clock.now(now)
+        today = self.clock.today(now)
+        result = CycleResult(collect=self.collect(today=today, progress=progress))
+        if self.config.settings.onboarding.checklists:
+            result.onboarding = self.onboarding.run(dry_run=dry_run, now=now)
+        champions = self.champions
+        result.nominations = champions.nominate(dry_run=dry_run, now=now)
+        if invite:
+            result.invitations = champions.invite(dry_run=dry_run, now=now)
+        result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)
+        result.digests = champions.send_digests(dry_run=dry_run, now=now)
+        metrics = self.metrics(today=today)
+        result.findings = self.diagnose(lang=lang, metrics=metrics)
+        if report_dir is not None:
+            folder = Path(report_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            for fmt in formats:
+                target = folder / ("report" if fmt == "csv" else f"report.{fmt}")
+                written = self.report(
+                    fmt, target, lang=lang, metrics=metrics, findings=result.findings
+                )
+                result.reports.extend(written if isinstance(written, list) else [written])
+        return result
 
     def close(self) -> None:
+        for service in ("onboarding", "champions"):
+            self.__dict__.pop(service, None)  # built again on the reopened store
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
@@ -353,17 +275,6 @@ class Kit:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _scope(scope: str) -> OptOutScope:
-    from .delivery import SCOPES
-
-    for known in SCOPES:
-        if scope == known:
-            return known
-    from .errors import ConfigError
-
-    raise ConfigError(f"unknown opt-out scope {scope!r}; expected one of {', '.join(SCOPES)}")
 
 
 __all__ = ["Kit"]

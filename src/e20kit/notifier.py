@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Generic, Protocol, runtime_checkable
 
-from pydantic import BaseModel
-
-from .connector import PluginContext
+from .connector import PluginContext, S
 
 
 @dataclass(frozen=True)
@@ -58,12 +56,14 @@ class Notifier(Protocol):
 
 
 @dataclass(frozen=True)
-class NotifierType:
+class NotifierType(Generic[S]):
     """Registration record a plugin returns from ``e20kit_notifiers``."""
 
     name: str
-    settings: type[BaseModel]
-    factory: Callable[[PluginContext], Notifier]
+    settings: type[S]
+    """Pydantic model of the notifier's config table; ``SecretStr`` fields come from env."""
+    factory: Callable[[PluginContext[S]], Notifier]
+    """Builds a notifier from validated settings (a class taking the context will do)."""
     description: str = ""
 
 

@@ -3,7 +3,9 @@
 Nothing happens at import time: :class:`Plugins` loads entry points of the group ``e20kit`` on
 first use, each inside its own guard, so one broken plugin is reported and skipped (``strict``
 makes that fatal). The built-in plugin is an entry point like any other. The rest of e20kit
-calls the typed methods here and never ``pm.hook.*`` directly.
+calls the typed methods here; they call every hook through pluggy's hook callers (so
+``E20KIT_TRACE_HOOKS`` shows each call), plugin by plugin where one plugin's failure must be told
+apart from another's.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .extensions import (
     ChampionNominated,
     ChampionSignal,
     Check,
+    ReportContext,
     ReportSection,
     Sandbox,
     StepCompleted,
@@ -31,11 +34,10 @@ from .extensions import (
 from .findings import Finding
 from .models import Person
 from .notifier import NotifierType
+from .results import CollectResult
 
 if TYPE_CHECKING:
     from .analytics import Metrics
-    from .collect import CollectResult
-    from .kit import Kit
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,17 @@ hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT_NAME)
 """Decorator for hook implementations: ``@hookimpl def e20kit_connectors(): ...``."""
 
 T = TypeVar("T")
+
+REGISTRATION_HOOKS = (
+    "e20kit_connectors",
+    "e20kit_checks",
+    "e20kit_notifiers",
+    "e20kit_champion_signals",
+    "e20kit_sandboxes",
+)
+EVENT_HOOKS = ("e20kit_collect_finished", "e20kit_step_completed", "e20kit_champion_nominated")
+UNWRAPPABLE_HOOKS = REGISTRATION_HOOKS + EVENT_HOOKS
+"""Hooks called plugin by plugin: a wrapper there would wrap nothing, so it is refused."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,7 @@ class Plugins:
             pm.check_pending()
         except pluggy.PluginValidationError as err:
             raise PluginError(f"a plugin implements an unknown hook: {err}") from err
+        _refuse_wrappers(pm)
         if self.trace or os.environ.get("E20KIT_TRACE_HOOKS"):
             pm.trace.root.setwriter(lambda text: log.debug("hook: %s", text.rstrip()))
             pm.enable_tracing()
@@ -130,6 +144,11 @@ class Plugins:
     def register(self, plugin: object, name: str | None = None) -> None:
         """Register one more plugin object (clears cached registrations)."""
         self.manager.register(plugin, name=name)
+        try:
+            _refuse_wrappers(self.manager)
+        except PluginError:
+            self.manager.unregister(plugin)
+            raise
         self._dists.setdefault(name or self.manager.get_name(plugin) or "", None)
         self._cache.clear()
 
@@ -153,14 +172,11 @@ class Plugins:
     def _collect(self, hook: str, kind: type[T], key: Callable[[T], str]) -> dict[str, T]:
         if hook in self._cache:
             return dict(self._cache[hook])
-        caller = getattr(self.manager.hook, hook)
         found: dict[str, T] = {}
         owners: dict[str, str] = {}
-        for impl in reversed(caller.get_hookimpls()):
-            plugin_name = impl.plugin_name
+        for plugin_name, call in self._callers(hook):
             try:
-                items = impl.function() or ()
-                items = list(items)
+                items = [item for result in call() for item in result or ()]
             except Exception as err:
                 message = (
                     f"plugin {plugin_name!r} failed in {hook}: {err.__class__.__name__}: {err}"
@@ -223,11 +239,9 @@ class Plugins:
     def diagnose(self, metrics: Metrics, lang: str) -> list[Finding]:
         return _flatten(self.manager.hook.e20kit_diagnose(metrics=metrics, lang=lang), Finding)
 
-    def report_sections(self, metrics: Metrics, lang: str, kit: Kit) -> list[ReportSection]:
-        return _flatten(
-            self.manager.hook.e20kit_report_sections(metrics=metrics, lang=lang, kit=kit),
-            ReportSection,
-        )
+    def report_sections(self, metrics: Metrics, context: ReportContext) -> list[ReportSection]:
+        hook = self.manager.hook.e20kit_report_sections
+        return _flatten(hook(metrics=metrics, lang=context.lang, context=context), ReportSection)
 
     def collect_finished(self, result: CollectResult) -> None:
         self._notify("e20kit_collect_finished", result=result)
@@ -244,21 +258,49 @@ class Plugins:
         ``strict`` re-raises the first failure as a :class:`PluginError` after every listener ran.
         """
         failures: list[tuple[str, Exception]] = []
-        for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls()):
+        for plugin_name, call in self._callers(hook):
             try:
-                impl.function(*(kwargs[name] for name in impl.argnames))
+                call(**kwargs)
             except Exception as err:  # a listener's bug must not stop the run
                 log.warning(
-                    "plugin %r failed in %s: %s: %s",
-                    impl.plugin_name,
-                    hook,
-                    err.__class__.__name__,
-                    err,
+                    "plugin %r failed in %s: %s: %s", plugin_name, hook, err.__class__.__name__, err
                 )
-                failures.append((impl.plugin_name, err))
+                failures.append((plugin_name, err))
         if failures and self.strict:
             name, first = failures[0]
             raise PluginError(f"plugin {name!r} failed in {hook}: {first}", plugin=name) from first
+
+    def _callers(self, hook: str) -> list[tuple[str, pluggy.HookCaller]]:
+        """One hook caller per implementing plugin, in pluggy's call order.
+
+        Each is a pluggy subset caller, so a call goes through the plugin manager (tracing and
+        monitoring see it) yet reaches one plugin only, whose name an error can then carry.
+        """
+        manager = self.manager
+        impls = getattr(manager.hook, hook).get_hookimpls()
+        plugins = [impl.plugin for impl in impls]
+        return [
+            (
+                impl.plugin_name,
+                manager.subset_hook_caller(hook, [p for p in plugins if p is not impl.plugin]),
+            )
+            for impl in reversed(impls)
+        ]
+
+
+def _refuse_wrappers(pm: pluggy.PluginManager) -> None:
+    """A wrapper on a hook the core calls plugin by plugin is a mistake: say so at load time."""
+    for hook in UNWRAPPABLE_HOOKS:
+        for impl in getattr(pm.hook, hook).get_hookimpls():
+            if impl.wrapper or impl.hookwrapper:
+                kind = "wrapper=True" if impl.wrapper else "hookwrapper=True"
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} implements {hook} with @hookimpl({kind}); "
+                    f"{hook} takes plain implementations only (return the records, or listen "
+                    "to the event, without wrapping other plugins)",
+                    plugin=impl.plugin_name,
+                    hook=hook,
+                )
 
 
 def _flatten(results: Iterable[Iterable[T] | None], kind: type[T]) -> list[T]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from e20kit.analytics import Metrics, compute_metrics, parse_period
 from e20kit.sandbox import build_org
 from e20kit.store import create_engine, schema
+from e20kit.store.rollup import refresh_store
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -57,6 +58,7 @@ def org_metrics(
     engine = create_engine(url)
     try:
         load_org(engine, org)
+        refresh_store(engine)
         return compute_metrics(engine, parse_period(period, today=org.end))
     finally:
         engine.dispose()

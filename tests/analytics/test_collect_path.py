@@ -10,6 +10,7 @@ from e20kit import Kit
 from e20kit.analytics import compute_metrics, parse_period
 from e20kit.sandbox import build_org, write_csv_folder
 from e20kit.store import create_engine
+from e20kit.store.rollup import refresh_store
 
 from .orgstore import load_org
 
@@ -39,6 +40,7 @@ def test_metrics_after_collect_equal_direct_load(
 
     direct_engine = create_engine(f"sqlite:///{tmp_path / 'direct.sqlite'}")
     load_org(direct_engine, org, leavers=False)  # people.csv has no account state
+    refresh_store(direct_engine)
     direct = compute_metrics(direct_engine, parse_period("last-30d", today=org.end))  # type: ignore[attr-defined]
     direct_engine.dispose()
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from e20kit.analytics import AnalyticsSettings, Metrics, compute_metrics, parse_period
 from e20kit.store import create_engine
+from e20kit.store.rollup import refresh_store
 
 from .fixtures import TODAY, day, fact, insert, member
 
@@ -59,6 +60,7 @@ def _store(url: str) -> sa.Engine:
 def metrics(store_url: str) -> Metrics:
     engine = _store(store_url)
     try:
+        refresh_store(engine)
         return compute_metrics(
             engine, parse_period("last-28d", today=TODAY), settings=SETTINGS, min_group_size=3
         )
@@ -198,6 +200,7 @@ def _cohort_store(url: str) -> sa.Engine:
 def test_newcomer_cohorts_and_dropout(store_url: str) -> None:
     engine = _cohort_store(store_url)
     try:
+        refresh_store(engine)
         m = compute_metrics(engine, parse_period("last-28d", today=TODAY), min_group_size=2)
     finally:
         engine.dispose()
@@ -224,6 +227,7 @@ def test_leader_departments_count_as_leaders(store_url: str) -> None:
     engine = _store(store_url)
     try:
         settings = AnalyticsSettings(leader_departments=("Lab",))
+        refresh_store(engine)
         m = compute_metrics(
             engine, parse_period("last-28d", today=TODAY), settings=settings, min_group_size=3
         )
@@ -236,10 +240,12 @@ def test_leader_departments_count_as_leaders(store_url: str) -> None:
 
 
 def test_a_report_sees_facts_written_since_the_last_one(store_url: str) -> None:
-    """Rollups follow any write to the facts, including plain SQL outside e20kit."""
+    """Rollups follow any write to the facts, including plain SQL outside e20kit, once
+    refreshed; until then the metrics read what was refreshed and say they are stale."""
     engine = _store(store_url)
     period = parse_period("last-28d", today=TODAY)
     try:
+        refresh_store(engine)
         before = compute_metrics(engine, period, settings=SETTINGS, min_group_size=3)
         with engine.begin() as conn:
             conn.execute(
@@ -247,9 +253,13 @@ def test_a_report_sees_facts_written_since_the_last_one(store_url: str) -> None:
             )
             conn.execute(sa.text("DELETE FROM facts WHERE member_key = 'e'"))
         insert(engine, facts=[fact(day(3), "f", "edit", container="s2")])
+        stale = compute_metrics(engine, period, settings=SETTINGS, min_group_size=3)
+        assert refresh_store(engine)  # the read above wrote nothing: the days are still due
         after = compute_metrics(engine, period, settings=SETTINGS, min_group_size=3)
     finally:
         engine.dispose()
+    assert not before.rollups_stale and not after.rollups_stale
+    assert stale.rollups_stale and stale.headline == before.headline
     assert before.headline.contributions == 2 + 1 + 3
     assert after.headline.contributions == 7 + 1 + 3 + 1
     assert before.headline.active_members == after.headline.active_members == 4  # e out, f in

@@ -14,6 +14,7 @@ from e20kit.diagnose import REMEDIES, TITLES, playbook
 from e20kit.findings import Reason as R
 from e20kit.sandbox import PRESETS, build_org
 from e20kit.store import create_engine
+from e20kit.store.rollup import refresh_store
 
 from .orgstore import load_org
 
@@ -52,6 +53,7 @@ def _metrics(stores: Stores, preset: str, period: str) -> Metrics:
     url, org = stores[preset]
     engine = create_engine(url)
     try:
+        refresh_store(engine)
         return compute_metrics(engine, parse_period(period, today=org.end))  # type: ignore[attr-defined]
     finally:
         engine.dispose()

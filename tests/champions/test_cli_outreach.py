@@ -26,14 +26,14 @@ def _cli(tmp_path: Path, url: str, *args: str) -> tuple[int, str]:
 def test_invite_pair_digest_through_the_cli(tmp_path: Path, sqlite_url: str) -> None:
     kit = make_kit(tmp_path, sqlite_url)
     department(kit.engine, "Sales", 6, active_top=2)
-    kit.nominate_champions(now=NOW)
+    kit.champions.nominate(now=NOW)
     code, out = _cli(tmp_path, sqlite_url, "champions", "invite", "--dry-run")
     assert code == 0 and "would_send" in out and sent_messages(tmp_path) == []
     code, out = _cli(tmp_path, sqlite_url, "--json", "champions", "invite")
     data = json.loads(out)
     assert code == 0 and [m["state"] for m in data["messages"]] == ["sent"]
     assert data["changes"][0]["to"] == "invited"
-    kit.set_champion_state("sales-00", RosterState.ACTIVE, now=NOW)
+    kit.champions.set_state("sales-00", RosterState.ACTIVE, now=NOW)
     joined = dt.date.today() - dt.timedelta(days=20)
     add_member(kit.engine, "newbie", "Sales", joined_on=joined)
     code, out = _cli(tmp_path, sqlite_url, "champions", "pair")
@@ -52,7 +52,7 @@ def test_failed_delivery_exits_5(tmp_path: Path, sqlite_url: str) -> None:
     extra = f'[notifiers.bad]\ntype = "log"\npath = "{folder}"\n'
     kit = make_kit(tmp_path, sqlite_url, 'notifier = "bad"', extra=extra)
     department(kit.engine, "Sales", 6, active_top=2)
-    kit.nominate_champions(now=NOW)
+    kit.champions.nominate(now=NOW)
     code, out = _cli(tmp_path, sqlite_url, "champions", "invite")
     assert code == 5 and "failed" in out
-    assert kit.champion_roster()[0].state is RosterState.CANDIDATE
+    assert kit.champions.roster()[0].state is RosterState.CANDIDATE

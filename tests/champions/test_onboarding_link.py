@@ -36,19 +36,19 @@ def test_onboarding_decides_who_is_stalled_and_digests_name_its_steps(
 ) -> None:
     kit = make_kit(tmp_path, store_url, "stalled_days = 14", extra=CHECKLIST)
     add_member(kit.engine, "champ", "Sales", joined_on=TODAY - dt.timedelta(days=900))
-    kit.set_champion_state("champ", RosterState.ACTIVE, by="hr", now=NOW)
+    kit.champions.set_state("champ", RosterState.ACTIVE, by="hr", now=NOW)
     joined = TODAY - dt.timedelta(days=20)
     add_member(kit.engine, "quiet", "Sales", joined_on=joined)
     add_member(kit.engine, "poster", "Sales", joined_on=joined)  # contributed, yet stuck
     add_member(kit.engine, "done", "Sales", joined_on=joined)
     add_fact(kit.engine, "poster", joined + dt.timedelta(days=1), "post")
     add_fact(kit.engine, "done", joined + dt.timedelta(days=1), "post")
-    kit.mark_step("done", "intro_session", at=NOW - dt.timedelta(days=10))
-    kit.onboarding_run(now=NOW - dt.timedelta(days=10))
-    kit.onboarding_run(now=NOW)
-    result = kit.pair_buddies(now=NOW)
+    kit.onboarding.mark_step("done", "intro_session", at=NOW - dt.timedelta(days=10))
+    kit.onboarding.run(now=NOW - dt.timedelta(days=10))
+    kit.onboarding.run(now=NOW)
+    result = kit.champions.pair_buddies(now=NOW)
     assert {p.newcomer_key for p in result.new} == {"quiet", "poster"}
-    digest = kit.send_digests(now=NOW)
+    digest = kit.champions.send_digests(now=NOW)
     assert digest.ok and len(digest.outcomes) == 1
     (message,) = [m for m in sent_messages(tmp_path) if m["kind"] == "champions.digest"]
     body = message["body"]

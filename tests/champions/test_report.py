@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from e20kit import ReportContext
 from e20kit.champions.roster import RosterState
 
 from .conftest import OrgKit
@@ -16,12 +17,12 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
     big = department(kit.engine, "Big", 6, active_top=2)
     small = department(kit.engine, "Small", 3, active_top=1)
     department(kit.engine, "Gap", 5)
-    kit.set_champion_state(big[0], RosterState.ACTIVE, by="hr", now=NOW)
-    kit.set_champion_state(small[0], RosterState.ACTIVE, by="hr", now=NOW)
-    kit.nominate_champions(now=NOW)  # nobody in Gap is active: no candidate there
+    kit.champions.set_state(big[0], RosterState.ACTIVE, by="hr", now=NOW)
+    kit.champions.set_state(small[0], RosterState.ACTIVE, by="hr", now=NOW)
+    kit.champions.nominate(now=NOW)  # nobody in Gap is active: no candidate there
     add_member(kit.engine, "newbie", "Big", joined_on=TODAY.replace(day=1).replace(month=10))
-    kit.pair_buddies(now=NOW)
-    section = kit.champion_report("en")
+    kit.champions.pair_buddies(now=NOW)
+    section = kit.champions.report("en")
     coverage = {row["department"]: row for row in section.tables["coverage"]}
     assert coverage["Big"] == {
         "department": "Big",
@@ -43,7 +44,7 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
     assert "2 of 3 departments" in section.markdown and "Gap" in section.markdown
     text = section.markdown + json.dumps(section.tables)
     assert not any(key in text for key in [*big, *small, "newbie"]), "no member keys"
-    german = kit.champion_report("de")
+    german = kit.champions.report("de")
     assert "Abteilungen ohne Champion: Gap" in german.markdown
 
 
@@ -51,7 +52,9 @@ def test_section_comes_through_the_report_hook(tmp_path: Path, sqlite_url: str) 
     kit = make_kit(tmp_path, sqlite_url, "members_per_champion = 2")
     department(kit.engine, "Big", 6, active_top=2)
     metrics = kit.metrics(today=TODAY)
-    found = kit.plugins.report_sections(metrics, "en", kit)
+    with kit.engine.connect() as conn:
+        context = ReportContext(conn, metrics.period, kit.config.settings, "en")
+        found = kit.plugins.report_sections(metrics, context)
     sections = [s for s in found if s.id == "champions"]
     assert len(sections) == 1
     (row,) = sections[0].tables["coverage"]
@@ -60,8 +63,8 @@ def test_section_comes_through_the_report_hook(tmp_path: Path, sqlite_url: str) 
 
 def test_section_lands_in_the_written_report(org_kit: OrgKit) -> None:
     kit = org_kit.kit
-    for n in kit.nominate_champions(now=org_kit.now).nominated:
-        kit.set_champion_state(n.member_key, RosterState.ACTIVE, by="t", now=org_kit.now)
+    for n in kit.champions.nominate(now=org_kit.now).nominated:
+        kit.champions.set_state(n.member_key, RosterState.ACTIVE, by="t", now=org_kit.now)
     out = org_kit.tmp_path / "report.json"
     kit.report("json", out, today=org_kit.now.date())
     text = out.read_text(encoding="utf-8")

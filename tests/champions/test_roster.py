@@ -19,10 +19,10 @@ from .helpers import NOW, SECRET, department, make_kit, write_config
 def test_lifecycle_records_dates_and_actors(tmp_path: Path, store_url: str) -> None:
     kit = make_kit(tmp_path, store_url)
     department(kit.engine, "Sales", 6, active_top=2)
-    kit.nominate_champions(now=NOW, by="cron")
+    kit.champions.nominate(now=NOW, by="cron")
     later = NOW + dt.timedelta(days=3)
-    kit.set_champion_state("sales-00", RosterState.ACTIVE, by="anna", now=later)
-    kit.set_champion_state("sales-00", "alumni", by="ben", now=later + dt.timedelta(days=90))
+    kit.champions.set_state("sales-00", RosterState.ACTIVE, by="anna", now=later)
+    kit.champions.set_state("sales-00", "alumni", by="ben", now=later + dt.timedelta(days=90))
     history = load_history(kit.engine, "sales-00")
     assert [(h.from_state, h.to_state, h.changed_by) for h in history] == [
         (None, RosterState.CANDIDATE, "cron"),
@@ -30,7 +30,7 @@ def test_lifecycle_records_dates_and_actors(tmp_path: Path, store_url: str) -> N
         (RosterState.ACTIVE, RosterState.ALUMNI, "ben"),
     ]
     assert history[1].changed_at == later
-    (entry,) = kit.champion_roster()
+    (entry,) = kit.champions.roster()
     assert (entry.state, entry.updated_by, entry.nominated_at) == (RosterState.ALUMNI, "ben", NOW)
 
 
@@ -49,11 +49,11 @@ def test_impossible_transitions_are_refused(
     kit = make_kit(tmp_path, sqlite_url)
     department(kit.engine, "Sales", 6, active_top=2)
     if start is not None:
-        kit.nominate_champions(now=NOW)
+        kit.champions.nominate(now=NOW)
         if start is RosterState.DECLINED:
-            kit.set_champion_state("sales-00", start, now=NOW)
+            kit.champions.set_state("sales-00", start, now=NOW)
     with pytest.raises(ChampionError, match="cannot move to"):
-        kit.set_champion_state("sales-00", target, now=NOW)
+        kit.champions.set_state("sales-00", target, now=NOW)
 
 
 def test_member_by_email_is_pseudonymised(tmp_path: Path, sqlite_url: str) -> None:
@@ -63,9 +63,9 @@ def test_member_by_email_is_pseudonymised(tmp_path: Path, sqlite_url: str) -> No
     from .helpers import add_member
 
     add_member(kit.engine, key, "Sales")
-    change = kit.set_champion_state(" ada@example.org ", RosterState.ACTIVE, by="hr", now=NOW)
+    change = kit.champions.set_state(" ada@example.org ", RosterState.ACTIVE, by="hr", now=NOW)
     assert change.member_key == key and change.from_state is None
-    assert kit.resolve_member(key) == key
+    assert kit.champions.resolve_member(key) == key
 
 
 def _cli(tmp_path: Path, url: str, *args: str) -> tuple[int, str]:

@@ -16,7 +16,7 @@ from .helpers import NOW, TODAY, add_fact, add_member, make_kit
 
 
 def test_explain_parts_sum_to_the_score(org_kit: OrgKit) -> None:
-    scores = org_kit.kit.champion_scores(now=org_kit.now)
+    scores = org_kit.kit.champions.scores(now=org_kit.now)
     assert len(scores) > 100
     for score in scores:
         assert sum(p.part for p in score.parts) == score.score
@@ -24,7 +24,7 @@ def test_explain_parts_sum_to_the_score(org_kit: OrgKit) -> None:
             assert 0.0 <= part.normalised <= 1.0
             assert part.part == pytest.approx(part.normalised * part.weight)
     email = org_kit.org.power_users[0]
-    explained = org_kit.kit.explain_champion(email, now=org_kit.now)
+    explained = org_kit.kit.champions.explain(email, now=org_kit.now)
     assert explained.member_key == org_kit.key(email)
     assert [p.name for p in explained.parts] == [
         "contributions",
@@ -49,7 +49,7 @@ def test_raw_signals_from_facts(tmp_path: Path, store_url: str) -> None:
     add_fact(kit.engine, "a", TODAY - dt.timedelta(days=200), "post", 99, "old")  # outside
     add_fact(kit.engine, "b", TODAY - dt.timedelta(days=5), "comment", 1, "space-1")
     add_fact(kit.engine, "gone", TODAY, "post", 500, "chan-1")
-    scores = {s.member_key: s for s in kit.champion_scores(now=NOW)}
+    scores = {s.member_key: s for s in kit.champions.scores(now=NOW)}
     assert set(scores) == {"a", "b", "idle"}, "inactive members are not scored"
     raw = {k: {p.name: p.raw for p in s.parts} for k, s in scores.items()}
     assert raw["a"] == {
@@ -70,7 +70,7 @@ def test_raw_signals_from_facts(tmp_path: Path, store_url: str) -> None:
     norm = {p.name: p.normalised for p in scores["a"].parts}
     assert norm["contributions"] == 1.0 and norm["consistency"] == 0.5
     assert {p.name: p.normalised for p in scores["b"].parts}["recency"] == pytest.approx(0.5)
-    assert [s.member_key for s in kit.champion_scores(now=NOW)] == ["a", "b", "idle"]
+    assert [s.member_key for s in kit.champions.scores(now=NOW)] == ["a", "b", "idle"]
 
 
 def test_weights_come_from_config(tmp_path: Path, store_url: str) -> None:
@@ -81,7 +81,7 @@ def test_weights_come_from_config(tmp_path: Path, store_url: str) -> None:
     add_member(kit.engine, "helper", "Sales")
     add_fact(kit.engine, "writer", TODAY, "create", 50, "space-1")
     add_fact(kit.engine, "helper", TODAY, "reply", 2, "chan-1")
-    ranked = kit.champion_scores(now=NOW)
+    ranked = kit.champions.scores(now=NOW)
     assert [s.member_key for s in ranked] == ["helper", "writer"]
     assert ranked[0].score == 1.0 and ranked[1].score == 0.0
 
@@ -108,7 +108,7 @@ def test_plugin_signals_add_to_the_score(tmp_path: Path, store_url: str) -> None
     add_member(kit.engine, "a", "Sales")
     add_member(kit.engine, "b", "Sales")
     add_fact(kit.engine, "a", TODAY, "post", 1, "c")
-    explained = kit.explain_champion("b", now=NOW)
+    explained = kit.champions.explain("b", now=NOW)
     trainer = explained.parts[-1]
     assert (trainer.name, trainer.raw, trainer.normalised, trainer.weight) == (
         "trainer",
@@ -123,7 +123,7 @@ def test_plugin_signals_add_to_the_score(tmp_path: Path, store_url: str) -> None
     assert ctx.engine is kit.engine
     weighted = make_kit(tmp_path, store_url, "[champions.signal_weights]\ntrainer = 2.0")
     weighted.plugins = kit.plugins
-    assert weighted.explain_champion("b", now=NOW).score == 2.0
+    assert weighted.champions.explain("b", now=NOW).score == 2.0
 
 
 @pytest.mark.parametrize("bad", [1.5, -0.1, "high"])
@@ -133,7 +133,7 @@ def test_plugin_signal_out_of_range_is_a_plugin_error(
     kit = make_kit(tmp_path, sqlite_url, plugins=[TrainerSignal({"a": bad})])
     add_member(kit.engine, "a", "Sales")
     with pytest.raises(PluginError, match="trainer"):
-        kit.champion_scores(now=NOW)
+        kit.champions.scores(now=NOW)
 
 
 def test_explain_unknown_member(tmp_path: Path, sqlite_url: str) -> None:
@@ -141,4 +141,4 @@ def test_explain_unknown_member(tmp_path: Path, sqlite_url: str) -> None:
 
     kit = make_kit(tmp_path, sqlite_url)
     with pytest.raises(ChampionError, match=re.escape("no member matches 'n***@example.org'")):
-        kit.explain_champion("nobody@example.org", now=NOW)
+        kit.champions.explain("nobody@example.org", now=NOW)

@@ -108,3 +108,23 @@ def test_plugin_settings_errors_name_the_table(tmp_path: Path) -> None:
         load_config(path, env={"T": "x"}).plugin_settings("connectors", "mm", TokenSettings)
     assert "connectors.mm.url = 3" in str(info.value)
     assert "connectors.mm.extra: unknown key" in str(info.value)
+
+
+def test_an_unknown_key_suggests_the_closest_known_one(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[organisation]\ntimezon = 'Europe/Berlin'\n"
+        "[onboarding.nudges]\nquiet_strat = '20:00'\n"
+        "[[onboarding.checklists]]\nid = 'a'\naudiance = 'newcomers'\n"
+        "steps = [{id = 's', title = {en = 'S'}, check = 'manual'}]\n"
+        "[analytics]\nzzz = 1\n",
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    text = str(info.value)
+    assert "organisation.timezon: unknown key (did you mean organisation.timezone?)" in text
+    assert "onboarding.nudges.quiet_strat: unknown key (did you mean " in text
+    assert "quiet_start?)" in text
+    assert "onboarding.checklists.0.audiance: unknown key (did you mean " in text
+    assert "analytics.zzz: unknown key\n" in text + "\n"  # nothing close: no guess
+    assert info.value.key == "organisation.timezon"

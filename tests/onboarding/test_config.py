@@ -21,7 +21,7 @@ def test_unknown_check_names_checklist_and_step(tmp_path: Path, sqlite_url: str)
     kit = make_kit(tmp_path, sqlite_url, body=broken('check = "manual"', 'check = "manul"'))
     add_member(kit.engine, "a", days_ago(10))
     with pytest.raises(ConfigError) as err:
-        kit.onboarding_run(now=NOW)
+        kit.onboarding.run(now=NOW)
     text = str(err.value)
     assert "checklist 'newcomers'" in text and "step 'intro_session'" in text
     assert "unknown check 'manul'" in text and "manual" in text  # lists the known checks
@@ -45,10 +45,10 @@ def test_bad_params_name_checklist_and_step(
 ) -> None:
     kit = make_kit(tmp_path, sqlite_url, body=broken(old, new))
     if problem is None:
-        kit.onboarding_run(now=NOW, dry_run=True)
+        kit.onboarding.run(now=NOW, dry_run=True)
         return
     with pytest.raises(ConfigError) as err:
-        kit.onboarding_run(now=NOW)
+        kit.onboarding.run(now=NOW)
     text = str(err.value)
     assert "checklist 'newcomers', step 'first_post': bad params for check 'activity'" in text
     assert problem in text
@@ -58,13 +58,13 @@ def test_bad_params_name_checklist_and_step(
 def test_params_on_a_check_without_params(tmp_path: Path, sqlite_url: str) -> None:
     body = broken('check = "manual"', 'check = "manual"\nparams = {{ when = "monday" }}')
     with pytest.raises(ConfigError, match=r"step 'intro_session'.*when: unknown parameter"):
-        make_kit(tmp_path, sqlite_url, body=body).onboarding_run(now=NOW)
+        make_kit(tmp_path, sqlite_url, body=body).onboarding.run(now=NOW)
 
 
 def test_unknown_notifier(tmp_path: Path, sqlite_url: str) -> None:
     kit = make_kit(tmp_path, sqlite_url, body=broken('notifier = "out"', 'notifier = "pager"'))
     with pytest.raises(ConfigError, match=r"onboarding.nudges.notifier = 'pager'.*known types"):
-        kit.onboarding_run(now=NOW)
+        kit.onboarding.run(now=NOW)
 
 
 def test_duplicate_step_ids_are_rejected_at_load(tmp_path: Path, sqlite_url: str) -> None:
@@ -78,7 +78,7 @@ def test_broken_override_template_is_a_config_error(tmp_path: Path, sqlite_url: 
     (folder / "nudge.de.md.j2").write_text("{% set subject = 'x' %}{{ no_such_variable }}")
     extra = f'\n[onboarding.templates]\ndirectory = "{folder}"\n'
     with pytest.raises(ConfigError, match=r"template 'nudge' \(de\).*no_such_variable"):
-        make_kit(tmp_path, sqlite_url, extra).onboarding_run(now=NOW)
+        make_kit(tmp_path, sqlite_url, extra).onboarding.run(now=NOW)
 
 
 def test_mark_of_an_unknown_step(tmp_path: Path, sqlite_url: str) -> None:
@@ -87,4 +87,4 @@ def test_mark_of_an_unknown_step(tmp_path: Path, sqlite_url: str) -> None:
         ConfigError,
         match=r"no step 'intro' in any configured checklist; known steps: newcomers/first_page",
     ):
-        kit.mark_step("a", "intro")
+        kit.onboarding.mark_step("a", "intro")

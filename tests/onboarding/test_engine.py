@@ -40,7 +40,7 @@ def org(kit: Kit) -> None:
     add_member(engine, "e", days_ago(20))
     add_fact(engine, "e", days_ago(15), "chat", "reply", 3)
     add_fact(engine, "e", days_ago(12), "wiki", "create", 2)
-    kit.mark_step("e", "intro_session")
+    kit.onboarding.mark_step("e", "intro_session")
     add_member(engine, "g", days_ago(10), active=False)
 
 
@@ -54,7 +54,7 @@ def kit(tmp_path: Path, store_url: str) -> Kit:
 
 
 def test_nudges_exactly_the_stuck_members(kit: Kit, tmp_path: Path) -> None:
-    result = kit.onboarding_run(now=NOW)
+    result = kit.onboarding.run(now=NOW)
     assert [(n.member_key, n.step, n.locale, n.state) for n in result.nudges] == [
         ("a", "first_post", "en", "sent"),
         ("b", "intro_session", "de", "sent"),
@@ -77,8 +77,8 @@ def test_nudges_exactly_the_stuck_members(kit: Kit, tmp_path: Path) -> None:
 
 
 def test_second_run_sends_nothing(kit: Kit, tmp_path: Path) -> None:
-    kit.onboarding_run(now=NOW)
-    again = kit.onboarding_run(now=NOW + dt.timedelta(hours=1))
+    kit.onboarding.run(now=NOW)
+    again = kit.onboarding.run(now=NOW + dt.timedelta(hours=1))
     assert again.nudges == [] and again.completed == []
     assert len(sent(tmp_path)) == 2
     assert ledger(kit.engine) == {
@@ -88,20 +88,20 @@ def test_second_run_sends_nothing(kit: Kit, tmp_path: Path) -> None:
 
 
 def test_step_completed_fires_once_per_member_and_step(kit: Kit) -> None:
-    kit.onboarding_run(now=NOW)
-    kit.onboarding_run(now=NOW + dt.timedelta(days=1))
-    kit.mark_step("e", "intro_session")  # already complete: no second event
+    kit.onboarding.run(now=NOW)
+    kit.onboarding.run(now=NOW + dt.timedelta(days=1))
+    kit.onboarding.mark_step("e", "intro_session")  # already complete: no second event
     events = kit.events.completed  # type: ignore[attr-defined]
     keys = [(e.member_key, e.checklist, e.step) for e in events]
     assert len(keys) == len(set(keys)) == 5
 
 
 def test_completing_a_step_restarts_the_clock(kit: Kit) -> None:
-    kit.onboarding_run(now=NOW)
+    kit.onboarding.run(now=NOW)
     # c joined yesterday; it posts a day later and so moves on to the intro session.
     add_fact(kit.engine, "c", days_ago(-1), "chat", "post")
     day = dt.timedelta(days=1)
-    moved = kit.onboarding_run(now=NOW + day)
+    moved = kit.onboarding.run(now=NOW + day)
     assert [(e.member_key, e.step) for e in moved.completed] == [("c", "first_post")]
     # p joined 2 days before NOW and had posted before it was enrolled, so its intro_session
     # clock runs from joining: stuck from NOW+1d.
@@ -109,7 +109,7 @@ def test_completing_a_step_restarts_the_clock(kit: Kit) -> None:
     # c completed first_post at NOW+1d, so its intro_session clock starts then, not at joining.
     seen = {}
     for n in (2, 3, 4):
-        seen[n] = {(x.member_key, x.step) for x in kit.onboarding_run(now=NOW + n * day).nudges}
+        seen[n] = {(x.member_key, x.step) for x in kit.onboarding.run(now=NOW + n * day).nudges}
     assert seen == {2: set(), 3: set(), 4: {("c", "intro_session")}}
 
 
@@ -119,12 +119,12 @@ def test_crash_between_sending_and_recording(
     with monkeypatch.context() as m:
         m.setattr(dl, "_mark_sent", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
         with pytest.raises(KeyboardInterrupt):
-            kit.onboarding_run(now=NOW)
+            kit.onboarding.run(now=NOW)
     # The first message went out, then the process died before recording it.
     assert ledger(kit.engine) == {"onboarding:nudge:newcomers:first_post:a:1": "pending"}
     assert len(sent(tmp_path)) == 1
     # A fresh process: a new kit, a new notifier instance that only knows the JSON-lines file.
-    rerun = make_kit(tmp_path, kit.store_url).onboarding_run(now=NOW + dt.timedelta(minutes=5))
+    rerun = make_kit(tmp_path, kit.store_url).onboarding.run(now=NOW + dt.timedelta(minutes=5))
     assert [(n.member_key, n.state) for n in rerun.nudges] == [
         ("a", "already_sent"),
         ("b", "sent"),
@@ -140,9 +140,9 @@ def test_notifier_failing_after_delivery_is_not_repeated(kit: Kit) -> None:
             raise OSError("connection reset after the post went out")
 
     flaky = Flaky()
-    first = kit.onboarding_run(now=NOW, notifier=flaky)
+    first = kit.onboarding.run(now=NOW, notifier=flaky)
     assert [n.state for n in first.nudges] == ["failed", "failed"] and not first.ok
-    second = kit.onboarding_run(now=NOW + dt.timedelta(hours=1), notifier=flaky)
+    second = kit.onboarding.run(now=NOW + dt.timedelta(hours=1), notifier=flaky)
     assert [n.state for n in second.nudges] == ["already_sent", "already_sent"]
     assert second.ok
     assert sorted(m.recipient.member_key for m in flaky.messages) == ["a", "b"]
@@ -151,7 +151,7 @@ def test_notifier_failing_after_delivery_is_not_repeated(kit: Kit) -> None:
 def test_failing_member_does_not_stop_the_others(kit: Kit) -> None:
     add_member(kit.engine, "h", days_ago(9))
     notifier = Recorder(fail_for={"a"})
-    result = kit.onboarding_run(now=NOW, notifier=notifier)
+    result = kit.onboarding.run(now=NOW, notifier=notifier)
     assert {(n.member_key, n.state) for n in result.nudges} == {
         ("a", "failed"),
         ("b", "sent"),
@@ -159,27 +159,27 @@ def test_failing_member_does_not_stop_the_others(kit: Kit) -> None:
     }
     assert not result.ok and result.failed[0].error
     notifier.fail_for.clear()
-    retry = kit.onboarding_run(now=NOW + dt.timedelta(hours=1), notifier=notifier)
+    retry = kit.onboarding.run(now=NOW + dt.timedelta(hours=1), notifier=notifier)
     assert [(n.member_key, n.state) for n in retry.nudges] == [("a", "sent")]
     assert sorted(m.recipient.member_key for m in notifier.messages) == ["a", "b", "h"]
 
 
 def test_opt_out_is_always_honoured(kit: Kit, tmp_path: Path) -> None:
-    assert kit.opt_out("a", "onboarding")
-    assert kit.opt_out("b")  # scope "all" covers onboarding
-    result = kit.onboarding_run(now=NOW)
+    assert kit.onboarding.opt_out("a", "onboarding")
+    assert kit.onboarding.opt_out("b")  # scope "all" covers onboarding
+    result = kit.onboarding.run(now=NOW)
     assert result.nudges == [] and result.skipped == {"opted_out": 2}
     assert sent(tmp_path) == []
-    assert not kit.opt_out("a", "onboarding")  # already recorded
-    kit.opt_in("a")
-    assert [n.member_key for n in kit.onboarding_run(now=NOW).nudges] == ["a"]
+    assert not kit.onboarding.opt_out("a", "onboarding")  # already recorded
+    kit.onboarding.opt_in("a")
+    assert [n.member_key for n in kit.onboarding.run(now=NOW).nudges] == ["a"]
 
 
 def test_opt_out_by_email_uses_the_pseudonym(kit: Kit) -> None:
     key = kit.pseudonymiser.member_key(email="New.Person@Example.org", platform="", person_id="")
     add_member(kit.engine, key, days_ago(9))
-    kit.opt_out("new.person@example.org")
-    result = kit.onboarding_run(now=NOW)
+    kit.onboarding.opt_out("new.person@example.org")
+    result = kit.onboarding.run(now=NOW)
     assert key not in {n.member_key for n in result.nudges}
     assert result.skipped == {"opted_out": 1}
 
@@ -192,18 +192,18 @@ def test_weekly_cap_counts_every_kind(kit: Kit) -> None:
             f"champions:invite:a:{n}", dl.recipient(kit.engine, "a"), "s", "b", "champions.invite"
         )
         dl.deliver(kit.engine, "out", notifier, msg, dry_run=False, now=NOW - dt.timedelta(days=2))
-    result = kit.onboarding_run(now=NOW, notifier=notifier)
+    result = kit.onboarding.run(now=NOW, notifier=notifier)
     assert [n.member_key for n in result.nudges] == ["b"]
     assert result.skipped == {"weekly_cap": 1}
     # A week later the cap has room again.
-    later = kit.onboarding_run(now=NOW + dt.timedelta(days=7), notifier=notifier)
+    later = kit.onboarding.run(now=NOW + dt.timedelta(days=7), notifier=notifier)
     assert ("a", "sent") in {(n.member_key, n.state) for n in later.nudges}
 
 
 def test_weekly_cap_across_checklists(tmp_path: Path, store_url: str) -> None:
     kit = make_kit(tmp_path, store_url, SECOND_CHECKLIST, body=CAP1)
     add_member(kit.engine, "a", days_ago(10))
-    result = kit.onboarding_run(now=NOW)
+    result = kit.onboarding.run(now=NOW)
     assert [(n.member_key, n.checklist) for n in result.nudges] == [("a", "newcomers")]
     assert result.skipped == {"weekly_cap": 1}
 
@@ -224,7 +224,7 @@ def test_quiet_hours_and_weekends_in_the_organisation_zone(
     kit: Kit, tmp_path: Path, local: dt.datetime, reason: str | None
 ) -> None:
     now = local.replace(tzinfo=dt.UTC) - dt.timedelta(hours=1)  # Berlin is UTC+1 in March
-    result = kit.onboarding_run(now=now)
+    result = kit.onboarding.run(now=now)
     if reason is None:
         assert [n.member_key for n in result.nudges if n.member_key == "a"] == ["a"]
     else:
@@ -234,7 +234,7 @@ def test_quiet_hours_and_weekends_in_the_organisation_zone(
 
 def test_dry_run_sends_and_records_nothing(kit: Kit, tmp_path: Path) -> None:
     before = {t: rows(kit.engine, t) for t in (schema.ledger, schema.onboarding_progress)}
-    result = kit.onboarding_run(now=NOW, dry_run=True)
+    result = kit.onboarding.run(now=NOW, dry_run=True)
     assert [(n.member_key, n.channel, n.state) for n in result.nudges] == [
         ("a", "out", "would_send"),
         ("b", "out", "would_send"),
@@ -244,7 +244,7 @@ def test_dry_run_sends_and_records_nothing(kit: Kit, tmp_path: Path) -> None:
     assert sent(tmp_path) == []
     assert {t: rows(kit.engine, t) for t in before} == before
     # The real run afterwards does exactly what the dry run announced.
-    real = kit.onboarding_run(now=NOW)
+    real = kit.onboarding.run(now=NOW)
     assert [(n.member_key, n.subject) for n in real.nudges] == [
         (n.member_key, n.subject) for n in result.nudges
     ]
@@ -258,7 +258,7 @@ def test_repeat_nudges_up_to_the_maximum(tmp_path: Path, store_url: str) -> None
         now = NOW + dt.timedelta(days=day)
         if now.weekday() >= 5:
             continue
-        keys += [n.key for n in kit.onboarding_run(now=now).nudges]
+        keys += [n.key for n in kit.onboarding.run(now=now).nudges]
     assert keys == [
         "onboarding:nudge:newcomers:first_post:a:1",
         "onboarding:nudge:newcomers:first_post:a:2",
@@ -268,8 +268,8 @@ def test_repeat_nudges_up_to_the_maximum(tmp_path: Path, store_url: str) -> None
 def test_due_days_hold_the_first_nudge(tmp_path: Path, store_url: str) -> None:
     kit = make_kit(tmp_path, store_url, body=CHECKLIST_DUE)
     add_member(kit.engine, "a", days_ago(10))
-    assert kit.onboarding_run(now=NOW).nudges == []
-    later = kit.onboarding_run(now=NOW + dt.timedelta(days=4))
+    assert kit.onboarding.run(now=NOW).nudges == []
+    later = kit.onboarding.run(now=NOW + dt.timedelta(days=4))
     assert [n.member_key for n in later.nudges] == ["a"]
 
 
@@ -282,7 +282,7 @@ def test_audience_departments_and_platforms(tmp_path: Path, store_url: str) -> N
     add_member(kit.engine, "it-chat", days_ago(10), department="IT")
     add_member(kit.engine, "it-wiki", days_ago(10), department="IT", platform="wiki")
     add_member(kit.engine, "sales", days_ago(10), department="Sales")
-    result = kit.onboarding_run(now=NOW)
+    result = kit.onboarding.run(now=NOW)
     assert result.enrolled == {"newcomers": 1}
     assert [n.member_key for n in result.nudges] == ["it-chat"]
 

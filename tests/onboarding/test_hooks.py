@@ -88,12 +88,12 @@ def test_plugin_check_and_step_completed_once(tmp_path: Path, store_url: str) ->
     add_member(kit.engine, "b", days_ago(5))
     set_channels(kit.engine, "a", 4)
     set_channels(kit.engine, "b", 1)
-    first = kit.onboarding_run(now=NOW)
+    first = kit.onboarding.run(now=NOW)
     assert [(e.member_key, e.step) for e in first.completed] == [("a", "channels")]
     assert [n.member_key for n in first.nudges] == ["b"]
     set_channels(kit.engine, "b", 3)
-    kit.onboarding_run(now=NOW.replace(hour=10))
-    kit.onboarding_run(now=NOW.replace(hour=11))
+    kit.onboarding.run(now=NOW.replace(hour=10))
+    kit.onboarding.run(now=NOW.replace(hour=11))
     assert [(e.member_key, e.checklist, e.step) for e in plugin.congratulated] == [
         ("a", "team", "channels"),
         ("b", "team", "channels"),
@@ -104,7 +104,7 @@ def test_plugin_check_params_are_validated(tmp_path: Path, sqlite_url: str) -> N
     kit = make_kit(tmp_path, sqlite_url, body=BODY.replace("at_least = 3", "at_least = 'many'"))
     kit.plugins.register(ChatPlugin(), name="chatplug")
     try:
-        kit.onboarding_run(now=NOW)
+        kit.onboarding.run(now=NOW)
     except ConfigError as err:
         assert "checklist 'team', step 'channels'" in str(err) and "at_least" in str(err)
     else:  # pragma: no cover - the test must fail here

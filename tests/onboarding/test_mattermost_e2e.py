@@ -95,7 +95,7 @@ def test_nudges_as_direct_messages_at_most_once(
     kit = make(tmp_path, store_url, fake)
     assert kit.collect(today=ORG.end - dt.timedelta(days=1)).ok
 
-    dry = kit.onboarding_run(now=NOW, dry_run=True)
+    dry = kit.onboarding.run(now=NOW, dry_run=True)
     due = [n.member_key for n in dry.nudges]
     assert len(due) >= 2, "the synthetic org should have stuck newcomers"
 
@@ -111,15 +111,15 @@ def test_nudges_as_direct_messages_at_most_once(
 
     with monkeypatch.context() as m, contextlib.suppress(KeyboardInterrupt):
         m.setattr(dl, "_mark_sent", crash_once)
-        kit.onboarding_run(now=NOW)
+        kit.onboarding.run(now=NOW)
 
-    rerun = make(tmp_path, store_url, fake).onboarding_run(now=NOW + dt.timedelta(minutes=10))
+    rerun = make(tmp_path, store_url, fake).onboarding.run(now=NOW + dt.timedelta(minutes=10))
     assert sorted(n.member_key for n in rerun.nudges) == sorted(due)
     assert [n.state for n in rerun.nudges].count("already_sent") == 1
     for nudge in rerun.nudges:
         assert dm_keys(kit, fake, nudge.member_key) == [nudge.key]
 
-    third = kit.onboarding_run(now=NOW + dt.timedelta(hours=1))
+    third = kit.onboarding.run(now=NOW + dt.timedelta(hours=1))
     assert third.nudges == []
     for member in due:
         assert len(dm_keys(kit, fake, member)) == 1

@@ -152,10 +152,10 @@ def test_funnel_and_nudges_match_the_organisation(kit: Kit, tmp_path: Path) -> N
     assert 0 < figures[1].completed < figures[0].eligible
     assert sum(f.stalled for f in figures) > 0 and len({f.stalled for f in figures}) > 1
 
-    result = kit.onboarding_run(now=NOW)
+    result = kit.onboarding.run(now=NOW)
     assert result.skipped == {}
     assert funnel(kit.engine) == figures
-    assert kit.onboarding_status().steps == figures
+    assert kit.onboarding.status().steps == figures
 
     stuck_keys = {
         kit.pseudonymiser.member_key(email=e, platform="", person_id="") for e in stuck_emails
@@ -174,6 +174,6 @@ def test_funnel_and_nudges_match_the_organisation(kit: Kit, tmp_path: Path) -> N
     assert german and {n.member_key for n in result.nudges if n.locale == "de"} == german
 
     # A second run changes nothing and sends nothing.
-    again = kit.onboarding_run(now=NOW + dt.timedelta(hours=2))
+    again = kit.onboarding.run(now=NOW + dt.timedelta(hours=2))
     assert again.nudges == [] and again.completed == []
     assert funnel(kit.engine) == figures

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import sqlalchemy as sa
 
-from e20kit import Kit, ReportSection, hookimpl
+from e20kit import Kit, ReportContext, ReportSection, hookimpl
 from e20kit.analytics import Metrics
 from e20kit.report import SCHEMA_VERSION, load_schema
 
@@ -94,6 +95,35 @@ class Helpdesk:
                 tables={"tickets": [{"week": "w1", "closed": 12}]},
             )
         ]
+
+
+class CountingSection:
+    """Reads the store through the narrow context, and tries (in vain) to write to it."""
+
+    seen: list[tuple[str, str, int]] = []
+
+    @hookimpl
+    def e20kit_report_sections(self, context: ReportContext) -> list[ReportSection]:
+        conn = context.connection
+        members = conn.execute(sa.text("SELECT count(*) FROM members")).scalar_one()
+        conn.execute(sa.text("DELETE FROM members"))
+        self.seen.append((context.lang, context.period.label, members))
+        return [ReportSection(id="count", title="Members", markdown=f"{members} members")]
+
+
+def test_a_section_reads_the_store_through_a_read_only_context(
+    closed_org: Collected, tmp_path: Path
+) -> None:
+    kit = closed_org.kit(plugins=(CountingSection(),))
+    try:
+        kit.report("md", tmp_path / "r.md", today=closed_org.today, lang="de", period="last-7d")
+        with kit.engine.connect() as conn:
+            left = conn.execute(sa.text("SELECT count(*) FROM members")).scalar_one()
+    finally:
+        kit.close()
+    ((lang, label, members),) = CountingSection.seen
+    assert lang == "de" and label == "last-7d" and members > 0
+    assert left == members  # the section's delete was rolled back
 
 
 def test_plugin_sections_appear_in_every_format(closed_org: Collected, tmp_path: Path) -> None:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import logging
 from typing import Any
 
 import pytest
 import responses
 from e20kit_mattermost.client import MattermostClient
-from e20kit_mattermost.connector import MattermostConnector
+from e20kit_mattermost.connector import MATTERMOST_CONNECTOR, MattermostConnector
 from e20kit_mattermost.counting import start_ms, tally
 from e20kit_mattermost.ratelimit import MattermostRatePolicy
-from e20kit_mattermost.settings import MattermostSettings
 from responses import matchers
 
 from e20kit import (
@@ -26,14 +23,13 @@ from e20kit import (
     ConnectorRetriableError,
     Feature,
     HttpSession,
-    PluginContext,
     RateAdvice,
     RatePolicy,
     Replace,
     Window,
     make_session,
 )
-from e20kit.testing import shared_path
+from e20kit.testing import FAST_HTTP, build_connector, shared_path
 
 URL = "https://chat.example.org"
 API = URL + "/api/v4"
@@ -47,12 +43,12 @@ def recorded(name: str) -> Any:
 
 
 def connector(**options: Any) -> MattermostConnector:
-    settings = MattermostSettings.model_validate({"url": URL, "token": TOKEN, **options})
-    http = functools.partial(make_session, "chat", sleep=lambda _s: None)
-    context = PluginContext(
-        name="chat", settings=settings, http=http, logger=logging.getLogger("test")
+    table = {"url": URL, "token_env": "MM_TOKEN", **options}
+    built = build_connector(
+        MATTERMOST_CONNECTOR, table, env={"MM_TOKEN": TOKEN}, name="chat", sleep=lambda _s: None
     )
-    return MattermostConnector(context)
+    assert isinstance(built, MattermostConnector)
+    return built
 
 
 def _directory(rsps: responses.RequestsMock, *, channel: dict[str, Any] | None = None) -> None:
@@ -211,7 +207,7 @@ def test_plain_text_429_outliving_retries_is_a_retriable_error() -> None:
     with pytest.raises(ConnectorRetriableError) as caught:
         list(connector().people())
     assert "limit exceeded" in str(caught.value)
-    assert len(responses.calls) == 6  # first try + 5 retries
+    assert len(responses.calls) == 1 + FAST_HTTP["retries"]  # the first try and every retry
 
 
 @responses.activate

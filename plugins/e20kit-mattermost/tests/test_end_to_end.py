@@ -7,30 +7,24 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-import sqlalchemy as sa
 from e20kit_mattermost.fake import MattermostFake
 from e20kit_mattermost.fake.org import DAY_MS, ms
 
 from e20kit import Kit
-from e20kit.sandbox import FaultPlan, Request, Response
-from e20kit.sandbox.org import Org
-from e20kit.store import schema
-from e20kit.testing import table_rows
+from e20kit.sandbox import FaultPlan, Org, Request, Response
+from e20kit.testing import assert_same_store, bookmarks, fact_totals, people_totals, store_rows
 
 KitFactory = Callable[..., Kit]
 
 pytestmark = pytest.mark.slow
 
 
-def _totals(engine: sa.Engine) -> Counter[tuple[str, str]]:
-    facts = schema.facts
-    with engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(facts.c.action, facts.c.feature, sa.func.sum(facts.c.count)).group_by(
-                facts.c.action, facts.c.feature
-            )
-        ).all()
-    return Counter({(a, f): int(n) for a, f, n in rows})
+def _totals(kit: Kit) -> Counter[tuple[str, str]]:
+    return Counter(fact_totals(kit, by=("action", "feature")))
+
+
+def _containers(kit: Kit, feature: str) -> set[str]:
+    return {r["container"] for r in store_rows(kit, "facts") if r["feature"] == feature}
 
 
 def _expected(org: Org, since: dt.date) -> Counter[tuple[str, str]]:
@@ -58,12 +52,11 @@ def test_collects_the_orgs_posts_replies_and_reactions(
     kit = make_kit(fake.url, store_url)
     result = kit.collect(today=today)
     assert result.ok, result.as_dict()
-    totals = _totals(kit.engine)
+    totals = _totals(kit)
     expected = _expected(org, today - dt.timedelta(days=25))
     assert {k: v for k, v in totals.items() if k[0] != "visit"} == expected
     assert totals[("visit", "site")] > 0
-    people = table_rows(kit.engine, schema.identities)
-    assert len(people) == len(org.people) + 1  # + the admin, not the bot
+    assert people_totals(kit) == {"mattermost": len(org.people) + 1}  # + the admin, not the bot
 
 
 def test_second_run_without_changes_writes_nothing_and_only_lists(
@@ -81,27 +74,19 @@ def test_second_run_without_changes_writes_nothing_and_only_lists(
 
 
 def test_faults_leave_the_store_as_a_fault_free_run(
-    org: Org, make_kit: KitFactory, store_url: str, today: dt.date, tmp_path: object
+    org: Org, make_kit: KitFactory, store_url: str, today: dt.date
 ) -> None:
     with MattermostFake.from_org(org) as clean:
-        kit = make_kit(clean.url, store_url)
-        assert kit.collect(today=today).ok
-        expected = table_rows(kit.engine, schema.facts)
-        kit.close()
+        expected = make_kit(clean.url)  # a SQLite store of its own
+        assert expected.collect(today=today).ok
     faults = FaultPlan(rate=0.1, kinds=("429", "5xx", "reset"), retry_after_s=0.01, seed=3)
     with MattermostFake.from_org(org, faults=faults) as flaky:
-        # A second store: the sqlite file differs; on PostgreSQL the same DB is reset first.
-        other = store_url.replace("store.sqlite", "flaky.sqlite")
-        if other == store_url:
-            with sa.create_engine(store_url).begin() as conn:
-                for table in reversed(schema.metadata.sorted_tables):
-                    conn.execute(table.delete())
-        kit2 = make_kit(flaky.url, other)
-        result = kit2.collect(today=today)
+        kit = make_kit(flaky.url, store_url)
+        result = kit.collect(today=today)
         assert result.ok, result.as_dict()
         statuses = Counter(r.status for r in flaky.server.requests)
         assert statuses[429] + statuses[503] + statuses[0] > 0
-        assert table_rows(kit2.engine, schema.facts) == expected
+    assert_same_store(kit, expected)
 
 
 def test_new_edited_and_deleted_posts_correct_their_days(
@@ -109,7 +94,7 @@ def test_new_edited_and_deleted_posts_correct_their_days(
 ) -> None:
     kit = make_kit(fake.url, store_url)
     assert kit.collect(today=today).ok
-    before = _totals(kit.engine)
+    before = _totals(kit)
     data = fake.data
     start = ms(today - dt.timedelta(days=24))
     old, replies = next(
@@ -132,7 +117,7 @@ def test_new_edited_and_deleted_posts_correct_their_days(
     fake.server.reset_log()
     result = kit.collect(today=today)
     assert result.ok
-    after = _totals(kit.engine)
+    after = _totals(kit)
     assert replies
     # One root deleted (with its replies), one new post: posts even, replies fewer.
     assert after[("post", "discussion")] == before[("post", "discussion")]
@@ -144,10 +129,10 @@ def test_new_edited_and_deleted_posts_correct_their_days(
 
 
 def test_bad_token_gives_one_clear_authentication_error(
-    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+    fake: MattermostFake, make_kit: KitFactory, today: dt.date
 ) -> None:
     token = "wrong-token-4f9a2c"
-    kit = make_kit(fake.url, sqlite_url, token=token)
+    kit = make_kit(fake.url, token=token)
     result = kit.collect(today=today)
     assert not result.ok
     run = result.runs[0]
@@ -164,7 +149,7 @@ def test_direct_and_group_messages_count_as_chat_without_touching_visits(
 ) -> None:
     kit = make_kit(fake.url, store_url)
     assert kit.collect(today=today).ok
-    before = _totals(kit.engine)
+    before = _totals(kit)
     data = fake.data
     team = data.teams[fake.accounts.team_id].members
     a, b, c = [u for u in team if not data.users[u].is_bot and not data.users[u].delete_at][:3]
@@ -178,28 +163,18 @@ def test_direct_and_group_messages_count_as_chat_without_touching_visits(
         data.users[uid].last_activity_at = max(data.users[uid].last_activity_at, now + 3)
     result = kit.collect(today=today)
     assert result.ok
-    after = _totals(kit.engine)
+    after = _totals(kit)
     assert after[("post", "chat")] == before[("post", "chat")] + 2
     assert after[("reply", "chat")] == before[("reply", "chat")] + 1
     assert after[("visit", "site")] >= before[("visit", "site")]
     assert {k: v for k, v in after.items() if k[1] == "discussion"} == {
         k: v for k, v in before.items() if k[1] == "discussion"
     }
-    with kit.engine.connect() as conn:
-        containers = (
-            conn.execute(
-                sa.select(schema.facts.c.container)
-                .where(schema.facts.c.feature == "chat")
-                .distinct()
-            )
-            .scalars()
-            .all()
-        )
-    assert containers == [""]
+    assert _containers(kit, "chat") == {""}
 
 
 def test_a_member_token_collects_what_a_member_may_see(
-    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+    fake: MattermostFake, make_kit: KitFactory, today: dt.date
 ) -> None:
     data = fake.data
     member = next(
@@ -208,24 +183,19 @@ def test_a_member_token_collects_what_a_member_may_see(
         if not data.users[u].is_bot and "admin" not in data.users[u].roles
     )
     data.tokens["member-token"] = member
-    kit = make_kit(fake.url, sqlite_url, token="member-token")
+    kit = make_kit(fake.url, token="member-token")
     result = kit.collect(today=today)
     assert result.ok, result.as_dict()
     paths = [r.path for r in fake.server.requests]
     assert "/api/v4/channels" not in paths  # the all-channels listing needs manage_system
     assert not [p for p in paths if p.endswith("/channels") and "/users/" in p]  # no DM listing
     public = {c.id for c in data.channels.values() if c.type == "O"}
-    with kit.engine.connect() as conn:
-        seen = set(
-            conn.execute(
-                sa.select(schema.facts.c.container).where(schema.facts.c.feature == "discussion")
-            ).scalars()
-        )
+    seen = _containers(kit, "discussion")
     assert seen and seen <= public
 
 
 def test_a_crash_resumes_from_the_last_checkpoint(
-    org: Org, fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+    org: Org, fake: MattermostFake, make_kit: KitFactory, today: dt.date
 ) -> None:
     channels = sorted(c.id for c in fake.data.channels.values() if c.type in ("O", "P"))
     broken = f"/api/v4/channels/{channels[3]}/posts"
@@ -237,17 +207,10 @@ def test_a_crash_resumes_from_the_last_checkpoint(
         return serve(request)
 
     fake.server.app = failing
-    kit = make_kit(fake.url, sqlite_url)
+    kit = make_kit(fake.url)
     result = kit.collect(today=today)
     assert not result.ok and result.runs[0].error_type == "ConnectorRetriableError"
-    with kit.engine.connect() as conn:
-        done = set(
-            conn.execute(
-                sa.select(schema.bookmarks.c.stream).where(
-                    schema.bookmarks.c.stream.like("channel:%")
-                )
-            ).scalars()
-        )
+    done = {stream for stream in bookmarks(kit, "chat") if stream.startswith("channel:")}
     assert done == {f"channel:{c}" for c in channels[:3]}
 
     fake.server.app = serve
@@ -256,6 +219,6 @@ def test_a_crash_resumes_from_the_last_checkpoint(
     fetched = {r.path.split("/")[4] for r in fake.server.requests if r.path.endswith("/posts")}
     assert fetched.isdisjoint(channels[:3]) and set(channels[3:]) <= fetched
     with MattermostFake.from_org(org) as clean:
-        other = make_kit(clean.url, sqlite_url.replace("store.sqlite", "clean.sqlite"))
+        other = make_kit(clean.url)
         assert other.collect(today=today).ok
-        assert table_rows(kit.engine, schema.facts) == table_rows(other.engine, schema.facts)
+    assert_same_store(kit, other)

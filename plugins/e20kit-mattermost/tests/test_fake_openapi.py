@@ -12,7 +12,7 @@ import yaml
 from e20kit_mattermost.fake import ADMIN_TOKEN, BOT_TOKEN, MattermostFake
 from openapi_schema_validator import OAS30Validator
 
-from e20kit.sandbox.org import Org
+from e20kit.sandbox import Org
 from e20kit.testing import shared_path
 
 

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import logging
-
 import pytest
 from e20kit_mattermost.fake import BOT_TOKEN, MattermostFake
-from e20kit_mattermost.notifier import KEY_PROP, MattermostNotifier
-from e20kit_mattermost.settings import MattermostNotifierSettings
+from e20kit_mattermost.notifier import KEY_PROP, MATTERMOST_NOTIFIER
 
-from e20kit import Message, NotifierError, PluginContext, Recipient, make_session
+from e20kit import Message, Notifier, NotifierError, Recipient
+from e20kit.testing import build_notifier
 
 
-def notifier(fake: MattermostFake, **options: object) -> MattermostNotifier:
-    settings = MattermostNotifierSettings.model_validate(
-        {"url": fake.url, "token": BOT_TOKEN, **options}
-    )
-    http = functools.partial(make_session, "nudges", sleep=lambda _s: None)
-    return MattermostNotifier(
-        PluginContext(name="nudges", settings=settings, http=http, logger=logging.getLogger("t"))
-    )
+def notifier(fake: MattermostFake, **options: object) -> Notifier:
+    table = {"url": fake.url, "token_env": "MM_BOT_TOKEN", **options}
+    env = {"MM_BOT_TOKEN": BOT_TOKEN}
+    return build_notifier(MATTERMOST_NOTIFIER, table, env=env, name="nudges", sleep=lambda _s: None)
 
 
 def _member(fake: MattermostFake) -> str:

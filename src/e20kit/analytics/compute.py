@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..store.rollup import refresh
+from ..store.changes import has_changes
 from .activity import full_blocks
 from .cohorts import cohorts, newcomers
 from .containers import containers
@@ -30,6 +31,8 @@ from .permember import Member, directory, on_record, period_members
 from .settings import AnalyticsSettings
 from .totals import DayTotals, load_totals
 from .trends import trends
+
+log = logging.getLogger(__name__)
 
 
 def first_day(period: Period, settings: AnalyticsSettings) -> dt.date:
@@ -83,16 +86,21 @@ def compute_metrics(
 ) -> Metrics:
     """Every metric of ``period`` and the headline of the period before it.
 
-    Brings the store's rollups up to date first (a no-op right after a collection), then reads
-    them: one packed row per 32-day span, the day totals, the members and the containers'
-    contributor counts. No fact is read.
+    Reads the store's rollups (one packed row per 32-day span, the day totals, the members and
+    the containers' contributor counts), never a fact, and writes nothing: bring the rollups up
+    to date first (:meth:`e20kit.Kit.refresh`). Figures read while facts changed after the last
+    refresh miss those changes and say so in ``rollups_stale``.
     """
     settings = settings or AnalyticsSettings()
-    with engine.begin() as conn:
-        refresh(conn)
     inputs = _read(engine, period, settings)
     with engine.connect() as conn:
         metrics = _metrics(conn, inputs, period, settings, min_group_size)
+        stale = has_changes(conn)
+    if stale:
+        log.warning(
+            "the rollups are behind the facts: refresh them first (e20kit collect --refresh)"
+        )
+        metrics = dataclasses.replace(metrics, rollups_stale=True)
     if onboarding:
         metrics = dataclasses.replace(metrics, onboarding=onboarding_funnel(engine))
     return metrics

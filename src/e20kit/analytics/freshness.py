@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from ..store import schema
-from ..store.rollup import refresh
 from .period import Period
 
 
@@ -81,17 +80,6 @@ def platforms_as_of(
     return tuple(out)
 
 
-def read_as_of(
-    engine: sa.Engine, *, today: dt.date, timezone: str, stale_after_days: int
-) -> tuple[PlatformAsOf, ...]:
-    """:func:`platforms_as_of` after bringing the rollups up to date (a no-op when they are)."""
-    with engine.begin() as conn:
-        refresh(conn)
-        return platforms_as_of(
-            conn, today=today, timezone=timezone, stale_after_days=stale_after_days
-        )
-
-
 def for_period(as_of: tuple[PlatformAsOf, ...], period: Period) -> tuple[PlatformAsOf, ...]:
     """``as_of`` with ``partial`` set for ``period``."""
     return tuple(
@@ -119,4 +107,4 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-__all__ = ["PlatformAsOf", "data_today", "for_period", "platforms_as_of", "read_as_of"]
+__all__ = ["PlatformAsOf", "data_today", "for_period", "platforms_as_of"]

@@ -254,6 +254,9 @@ class Metrics:
     """Platforms with people on record but no activity facts in the period (data gaps)."""
     as_of: tuple[PlatformAsOf, ...] = ()
     """Up to which day each platform's data is complete; stale and partial flags."""
+    rollups_stale: bool = False
+    """True when facts changed after the rollups' last refresh, so the figures miss them
+    (:meth:`e20kit.Kit.metrics` refreshes first; callers of ``compute_metrics`` do it)."""
 
     @property
     def partial(self) -> bool:

@@ -1,7 +1,7 @@
 """The champion programme: scoring, nomination, roster, buddies, invitations and digests.
 
-Use it through :class:`e20kit.Kit` (``champion_scores``, ``nominate_champions``...); the types
-its methods return are re-exported here. See docs/champions.md.
+Use it through ``kit.champions`` (``kit.champions.scores()``, ``.nominate()``...); the types its
+methods return are re-exported here. See docs/champions.md.
 """
 
 from .buddies import BuddyPair, PairingResult

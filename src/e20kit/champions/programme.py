@@ -1,30 +1,40 @@
-"""The champion programme as the :class:`~e20kit.Kit` exposes it: one function per command.
+"""The champion programme that :class:`e20kit.Kit` exposes as ``kit.champions``.
 
-Each function takes the kit (config, store, plugins) and returns a typed result; the CLI only
-prints them.
+One method per command, each returning a typed result that the CLI only prints. The service
+gets what it uses (store, settings, plugins, pseudonymiser, clock) and nothing else.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
-import zoneinfo
-from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Mapping
 
+import sqlalchemy as sa
+
+from ..clock import OrgClock
+from ..config import Config
 from ..extensions import ChampionNominated, ReportSection
 from ..instances import make_notifier
-from .buddies import PairingResult, pair_buddies
+from ..plugins import Plugins
+from ..privacy import Pseudonymiser
+from .buddies import PairingResult
+from .buddies import pair_buddies as pair
 from .newcomers import Progress, newcomer_keys, stalled_newcomers
 from .newcomers import progress as fact_progress
 from .nominate import Nomination, NominationResult, nominate
 from .outreach import Outreach, OutreachResult
 from .report import champion_section
-from .roster import ChampionError, RosterEntry, RosterState, StateChange, load_roster, set_state
+from .roster import (
+    ChampionError,
+    RosterEntry,
+    RosterState,
+    StateChange,
+    load_roster,
+    resolve_member,
+    set_state,
+)
 from .scoring import ChampionScore, compute_scores
-
-if TYPE_CHECKING:
-    from ..kit import Kit
 
 
 def default_actor() -> str:
@@ -35,155 +45,153 @@ def default_actor() -> str:
         return "unknown"
 
 
-def utcnow(now: dt.datetime | None) -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
-
-
-def local_today(kit: Kit, now: dt.datetime) -> dt.date:
-    """Today in the organisation's time zone."""
-    zone = zoneinfo.ZoneInfo(kit.config.settings.organisation.timezone)
-    return now.astimezone(zone).date()
-
-
-def scores(kit: Kit, *, now: dt.datetime | None = None) -> list[ChampionScore]:
-    settings = kit.config.settings.champions
-    today = local_today(kit, utcnow(now))
-    return compute_scores(kit.engine, settings, today=today, signals=kit.plugins.champion_signals())
-
-
-def explain(kit: Kit, member: str, *, now: dt.datetime | None = None) -> ChampionScore:
-    key = kit.resolve_member(member)
-    for score in scores(kit, now=now):
-        if score.member_key == key:
-            return score
-    raise ChampionError(f"member {key} is not an active member and has no score", member=key)
-
-
-def nominate_champions(
-    kit: Kit, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
-) -> NominationResult:
-    when = utcnow(now)
-
-    def fire(nomination: Nomination) -> None:
-        kit.plugins.champion_nominated(
-            ChampionNominated(nomination.member_key, nomination.department, nomination.score)
-        )
-
-    return nominate(
-        kit.engine,
-        kit.config.settings.champions,
-        scores(kit, now=when),
-        now=when,
-        by=by or default_actor(),
-        dry_run=dry_run,
-        on_nominated=fire,
-    )
-
-
-def outreach(kit: Kit) -> Outreach:
-    settings = kit.config.settings.champions
-    organisation = kit.config.settings.organisation
-    return Outreach(
-        engine=kit.engine,
-        settings=settings,
-        notifier_name=settings.notifier,
-        notifier=make_notifier(
-            kit.config, kit.plugins, settings.notifier, key="champions.notifier"
-        ),
-        organisation=organisation.name,
-        default_locale=organisation.default_locale,
-        timezone=organisation.timezone,
-        step_titles=step_titles(kit),
-    )
-
-
-def step_titles(kit: Kit) -> dict[str, dict[str, str]]:
+def step_titles(config: Config) -> dict[str, dict[str, str]]:
     """Onboarding step id -> locale -> title, from the configured checklists."""
     titles: dict[str, dict[str, str]] = {}
-    for checklist in kit.config.settings.onboarding.checklists:
+    for checklist in config.settings.onboarding.checklists:
         for step in checklist.steps:
             titles.setdefault(step.id, {"en": step.title.get("en"), "de": step.title.get("de")})
     return titles
 
 
-def invite(
-    kit: Kit, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
-) -> OutreachResult:
-    return outreach(kit).invite(now=utcnow(now), by=by or default_actor(), dry_run=dry_run)
+class ChampionsService:
+    """Scores, nominations, roster, buddies, invitations, digests and the report section."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        config: Config,
+        plugins: Plugins,
+        pseudonymiser: Callable[[], Pseudonymiser],
+        clock: OrgClock,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.settings = config.settings.champions
+        self.plugins = plugins
+        self._pseudonymiser = pseudonymiser
+        """Called only when a member is named (by e-mail): nothing else needs the secret."""
+        self.clock = clock
+
+    def resolve_member(self, member: str) -> str:
+        """A member key from a key or an e-mail address (pseudonymised with the secret)."""
+        return resolve_member(self.engine, self._pseudonymiser(), member)
+
+    def scores(self, *, now: dt.datetime | None = None) -> list[ChampionScore]:
+        """Every active member's champion score, best first."""
+        today = self.clock.today(now)
+        signals = self.plugins.champion_signals()
+        return compute_scores(self.engine, self.settings, today=today, signals=signals)
+
+    def explain(self, member: str, *, now: dt.datetime | None = None) -> ChampionScore:
+        """One member's score with each signal's raw value, normalised value, weight and part."""
+        key = self.resolve_member(member)
+        for score in self.scores(now=now):
+            if score.member_key == key:
+                return score
+        raise ChampionError(f"member {key} is not an active member and has no score", member=key)
+
+    def nominate(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
+    ) -> NominationResult:
+        """Nominate candidates per department up to the coverage target."""
+        when = self.clock.now(now)
+
+        def fire(nomination: Nomination) -> None:
+            self.plugins.champion_nominated(
+                ChampionNominated(nomination.member_key, nomination.department, nomination.score)
+            )
+
+        return nominate(
+            self.engine,
+            self.settings,
+            self.scores(now=when),
+            now=when,
+            by=by or default_actor(),
+            dry_run=dry_run,
+            on_nominated=fire,
+        )
+
+    def _outreach(self) -> Outreach:
+        organisation = self.config.settings.organisation
+        notifier = make_notifier(
+            self.config, self.plugins, self.settings.notifier, key="champions.notifier"
+        )
+        return Outreach(
+            engine=self.engine,
+            settings=self.settings,
+            notifier_name=self.settings.notifier,
+            notifier=notifier,
+            organisation=organisation.name,
+            default_locale=organisation.default_locale,
+            timezone=self.clock.timezone,
+            step_titles=step_titles(self.config),
+        )
+
+    def invite(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None, by: str | None = None
+    ) -> OutreachResult:
+        """Invite every candidate, and remind invitees who have not answered (each message at
+        most once, through the shared ledger)."""
+        when = self.clock.now(now)
+        return self._outreach().invite(now=when, by=by or default_actor(), dry_run=dry_run)
+
+    def roster(self, states: tuple[RosterState, ...] = ()) -> list[RosterEntry]:
+        """The roster (optionally only some states) with each champion's buddy count."""
+        return load_roster(self.engine, states)
+
+    def set_state(
+        self,
+        member: str,
+        state: RosterState | str,
+        *,
+        by: str | None = None,
+        now: dt.datetime | None = None,
+        note: str | None = None,
+    ) -> StateChange:
+        """Accept, decline or retire a member (recorded with the date and ``by``)."""
+        key = self.resolve_member(member)
+        when = self.clock.now(now)
+        actor = by or default_actor()
+        return set_state(self.engine, key, RosterState(state), by=actor, now=when, note=note)
+
+    def pair_buddies(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None
+    ) -> PairingResult:
+        """Pair stalled newcomers with active champions (stable across reruns)."""
+        when = self.clock.now(now)
+        today = self.clock.today(when)
+        return pair(
+            self.engine,
+            self.settings,
+            stalled_newcomers(self.engine, self.settings, today),
+            newcomer_keys(self.engine, self.settings, today),
+            now=when,
+            dry_run=dry_run,
+        )
+
+    def progress_of(self, keys: Collection[str]) -> Mapping[str, Progress]:
+        """Buddies' progress: onboarding's steps where it tracks them, else stored facts."""
+        return fact_progress(self.engine, keys)
+
+    def send_digests(
+        self, *, dry_run: bool = False, now: dt.datetime | None = None, force: bool = False
+    ) -> OutreachResult:
+        """Send each champion this ISO week's digest of their buddies (at most once a week)."""
+        when = self.clock.now(now)
+        return self._outreach().digest(
+            self.progress_of, now=when, dry_run=dry_run, force=force, today=self.clock.today(when)
+        )
+
+    def report(self, lang: str = "en") -> ReportSection:
+        """The champions report section (also contributed to reports through the hook)."""
+        with self.engine.connect() as conn:
+            return champion_section(
+                conn,
+                self.settings,
+                min_group_size=self.config.settings.privacy.min_group_size,
+                lang=lang,
+            )
 
 
-def roster(kit: Kit, states: tuple[RosterState, ...] = ()) -> list[RosterEntry]:
-    return load_roster(kit.engine, states)
-
-
-def change_state(
-    kit: Kit,
-    member: str,
-    state: RosterState | str,
-    *,
-    by: str | None = None,
-    now: dt.datetime | None = None,
-    note: str | None = None,
-) -> StateChange:
-    key = kit.resolve_member(member)
-    return set_state(
-        kit.engine, key, RosterState(state), by=by or default_actor(), now=utcnow(now), note=note
-    )
-
-
-def pair(kit: Kit, *, dry_run: bool = False, now: dt.datetime | None = None) -> PairingResult:
-    when = utcnow(now)
-    settings = kit.config.settings.champions
-    today = local_today(kit, when)
-    return pair_buddies(
-        kit.engine,
-        settings,
-        stalled_newcomers(kit.engine, settings, today),
-        newcomer_keys(kit.engine, settings, today),
-        now=when,
-        dry_run=dry_run,
-    )
-
-
-def progress_of(kit: Kit, keys: Collection[str]) -> Mapping[str, Progress]:
-    """Buddies' progress: onboarding's steps where it tracks them, else stored facts."""
-    return fact_progress(kit.engine, keys)
-
-
-def digests(
-    kit: Kit, *, dry_run: bool = False, now: dt.datetime | None = None, force: bool = False
-) -> OutreachResult:
-    when = utcnow(now)
-    return outreach(kit).digest(
-        lambda keys: progress_of(kit, keys),
-        now=when,
-        dry_run=dry_run,
-        force=force,
-        today=local_today(kit, when),
-    )
-
-
-def report(kit: Kit, lang: str = "en") -> ReportSection:
-    return champion_section(
-        kit.engine,
-        kit.config.settings.champions,
-        min_group_size=kit.config.settings.privacy.min_group_size,
-        lang=lang,
-    )
-
-
-__all__ = [
-    "change_state",
-    "default_actor",
-    "digests",
-    "explain",
-    "invite",
-    "nominate_champions",
-    "pair",
-    "progress_of",
-    "report",
-    "roster",
-    "scores",
-]
+__all__ = ["ChampionsService", "default_actor", "step_titles"]

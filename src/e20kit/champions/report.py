@@ -6,19 +6,16 @@ department smaller than the minimum group size is suppressed and marked.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
-from ..extensions import ReportSection
+from ..extensions import ReportContext, ReportSection
 from ..privacy import suppress_small_groups
 from ..store.schema import champion_roster, members
 from .nominate import target_for
-from .roster import RosterState, load_roster
+from .roster import RosterState, read_roster
 from .settings import ChampionsSettings
-
-if TYPE_CHECKING:
-    from ..kit import Kit
 
 _TEXT = {
     "en": {
@@ -42,7 +39,7 @@ _TEXT = {
 }
 
 
-def _coverage_rows(engine: sa.Engine, settings: ChampionsSettings) -> list[dict[str, Any]]:
+def _coverage_rows(conn: sa.Connection, settings: ChampionsSettings) -> list[dict[str, Any]]:
     department = sa.func.coalesce(members.c.department, champion_roster.c.department)
     sizes = (
         sa.select(members.c.department, sa.func.count())
@@ -57,9 +54,8 @@ def _coverage_rows(engine: sa.Engine, settings: ChampionsSettings) -> list[dict[
         .where(champion_roster.c.state == RosterState.ACTIVE.value)
         .group_by(department)
     )
-    with engine.connect() as conn:
-        size_of = {str(d): int(n) for d, n in conn.execute(sizes)}
-        active = {str(d): int(n) for d, n in conn.execute(champions) if d is not None}
+    size_of = {str(d): int(n) for d, n in conn.execute(sizes)}
+    active = {str(d): int(n) for d, n in conn.execute(champions) if d is not None}
     rows = []
     for name in sorted(size_of):
         target = target_for(size_of[name], settings)
@@ -77,14 +73,14 @@ def _coverage_rows(engine: sa.Engine, settings: ChampionsSettings) -> list[dict[
 
 
 def champion_section(
-    engine: sa.Engine, settings: ChampionsSettings, *, min_group_size: int, lang: str = "en"
+    conn: sa.Connection, settings: ChampionsSettings, *, min_group_size: int, lang: str = "en"
 ) -> ReportSection:
     """Build the section from the roster and the members table."""
     text = _TEXT.get(lang, _TEXT["en"])
-    coverage = _coverage_rows(engine, settings)
+    coverage = _coverage_rows(conn, settings)
     needing = [r for r in coverage if r["target"]]
     gaps = [r["department"] for r in needing if r["champions"] == 0]
-    roster = load_roster(engine)
+    roster = read_roster(conn)
     by_state = {s.value: 0 for s in RosterState}
     for entry in roster:
         by_state[entry.state.value] += 1
@@ -122,15 +118,20 @@ def champion_section(
     )
 
 
-def sections_for(kit: Kit, lang: str) -> list[ReportSection]:
+def sections_for(context: ReportContext) -> list[ReportSection]:
     """The hook's body; no section while the store has no roster table yet."""
-    engine = kit.engine
-    settings = kit.config.settings
-    min_group_size = settings.privacy.min_group_size
-    with engine.connect() as conn:
-        if not sa.inspect(conn).has_table(champion_roster.name):
-            return []
-    return [champion_section(engine, settings.champions, min_group_size=min_group_size, lang=lang)]
+    conn = context.connection
+    if not sa.inspect(conn).has_table(champion_roster.name):
+        return []
+    settings = context.settings
+    return [
+        champion_section(
+            conn,
+            settings.champions,
+            min_group_size=settings.privacy.min_group_size,
+            lang=context.lang,
+        )
+    ]
 
 
 __all__ = ["champion_section", "sections_for"]

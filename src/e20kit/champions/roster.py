@@ -126,6 +126,12 @@ def _entry(row: Any, buddies: int = 0) -> RosterEntry:
 
 def load_roster(engine: sa.Engine, states: tuple[RosterState, ...] = ()) -> list[RosterEntry]:
     """The roster with each champion's current buddy count, by state then department."""
+    with engine.connect() as conn:
+        return read_roster(conn, states)
+
+
+def read_roster(conn: sa.Connection, states: tuple[RosterState, ...] = ()) -> list[RosterEntry]:
+    """:func:`load_roster` on the caller's connection."""
     load = (
         sa.select(champion_buddies.c.champion_key, sa.func.count().label("n"))
         .where(champion_buddies.c.ended_at.is_(None))
@@ -143,8 +149,7 @@ def load_roster(engine: sa.Engine, states: tuple[RosterState, ...] = ()) -> list
     )
     if states:
         query = query.where(champion_roster.c.state.in_([s.value for s in states]))
-    with engine.connect() as conn:
-        return [_entry(row, int(row.buddies)) for row in conn.execute(query)]
+    return [_entry(row, int(row.buddies)) for row in conn.execute(query)]
 
 
 def load_history(engine: sa.Engine, member_key: str | None = None) -> list[StateChange]:
@@ -308,6 +313,7 @@ __all__ = [
     "aware",
     "load_history",
     "load_roster",
+    "read_roster",
     "record",
     "resolve_member",
     "set_state",

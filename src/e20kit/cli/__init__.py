@@ -12,7 +12,7 @@ import click
 from .._version import __version__
 from .champions import champions
 from .collect import collect
-from .common import State, setup_logging
+from .common import State, add_output_options, setup_logging
 from .demo import demo
 from .diagnose import diagnose
 from .init import init
@@ -64,6 +64,7 @@ def main(
 
 
 for command in (init, collect, onboarding, champions, report, diagnose, run_cmd, plugins_cmd, demo):
+    add_output_options(command)
     main.add_command(command)
 
 __all__ = ["main"]

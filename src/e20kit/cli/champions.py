@@ -12,9 +12,6 @@ from ..champions.outreach import OutreachResult
 from ..champions.roster import RosterState
 from .common import EXIT_DELIVERY_FAILED, State, emit, handle_errors, pass_state
 
-json_option = click.option(
-    "--json", "as_json", is_flag=True, help="Print machine-readable JSON (same as the global flag)."
-)
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Show what would happen; write and send nothing."
 )
@@ -24,11 +21,6 @@ by_option = click.option(
 member_argument = click.argument("member", metavar="MEMBER")
 
 
-def _json(state: State, as_json: bool) -> State:
-    state.json = state.json or as_json
-    return state
-
-
 @click.group("champions")
 def champions() -> None:
     """Find power users, cover every department, and pair champions with newcomers."""
@@ -36,29 +28,27 @@ def champions() -> None:
 
 @champions.command("score")
 @click.option("--limit", type=int, default=20, show_default=True, help="Rows shown (0: all).")
-@json_option
 @pass_state
 @handle_errors
-def score_cmd(state: State, limit: int, as_json: bool) -> None:
+def score_cmd(state: State, limit: int) -> None:
     """Rank active members by champion score."""
-    scores = state.kit().champion_scores()
+    scores = state.kit().champions.scores()
     shown = scores[:limit] if limit else scores
 
     def human() -> None:
         for s in shown:
             click.echo(f"{s.score:6.3f}  {s.member_key}  {s.department or '-'}")
 
-    emit(_json(state, as_json), [s.as_dict() for s in shown], human)
+    emit(state, [s.as_dict() for s in shown], human)
 
 
 @champions.command("explain")
 @member_argument
-@json_option
 @pass_state
 @handle_errors
-def explain_cmd(state: State, member: str, as_json: bool) -> None:
+def explain_cmd(state: State, member: str) -> None:
     """Show each signal's raw value, normalised value, weight and part of MEMBER's score."""
-    score = state.kit().explain_champion(member)
+    score = state.kit().champions.explain(member)
 
     def human() -> None:
         click.echo(f"member {score.member_key} ({score.department or 'no department'})")
@@ -68,20 +58,19 @@ def explain_cmd(state: State, member: str, as_json: bool) -> None:
             click.echo(f"{p.name:<16}{raw:>10}{p.normalised:>12.3f}{p.weight:>9.3f}{p.part:>9.4f}")
         click.echo(f"{'score':<16}{'':>10}{'':>12}{'':>9}{score.score:>9.4f}")
 
-    emit(_json(state, as_json), score.as_dict(), human)
+    emit(state, score.as_dict(), human)
 
 
 @champions.command("nominate")
 @dry_run_option
 @by_option
-@json_option
 @pass_state
 @handle_errors
-def nominate_cmd(state: State, dry_run: bool, by: str | None, as_json: bool) -> None:
+def nominate_cmd(state: State, dry_run: bool, by: str | None) -> None:
     """Nominate candidates per department until the coverage target is met."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.nominate_champions(dry_run=dry_run, by=by)
+        result = kit.champions.nominate(dry_run=dry_run, by=by)
 
     def human() -> None:
         verb = "would nominate" if dry_run else "nominated"
@@ -93,10 +82,10 @@ def nominate_cmd(state: State, dry_run: bool, by: str | None, as_json: bool) -> 
             have = d.champions + d.candidates + d.nominated
             click.echo(f"  {d.department}: {have} of {d.target} (no eligible members left)")
 
-    emit(_json(state, as_json), result.as_dict(), human)
+    emit(state, result.as_dict(), human)
 
 
-def _outreach_output(state: State, result: OutreachResult, as_json: bool) -> None:
+def _outreach_output(state: State, result: OutreachResult) -> None:
     def human() -> None:
         if not result.due:
             click.echo("not due yet this week (digest_weekday); nothing sent")
@@ -109,7 +98,7 @@ def _outreach_output(state: State, result: OutreachResult, as_json: bool) -> Non
         for key in result.skipped:
             click.echo(f"{'opted out':<13} {key}")
 
-    emit(_json(state, as_json), result.as_dict(), human)
+    emit(state, result.as_dict(), human)
     if not result.ok:
         sys.exit(EXIT_DELIVERY_FAILED)
 
@@ -117,16 +106,15 @@ def _outreach_output(state: State, result: OutreachResult, as_json: bool) -> Non
 @champions.command("invite")
 @dry_run_option
 @by_option
-@json_option
 @pass_state
 @handle_errors
-def invite_cmd(state: State, dry_run: bool, by: str | None, as_json: bool) -> None:
+def invite_cmd(state: State, dry_run: bool, by: str | None) -> None:
     """Invite every candidate through the configured notifier (at most once each), and remind
     invitees who have not answered after [champions] reinvite_after_days."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.champions_invite(dry_run=dry_run, by=by)
-    _outreach_output(state, result, as_json)
+        result = kit.champions.invite(dry_run=dry_run, by=by)
+    _outreach_output(state, result)
 
 
 ROSTER_COLUMNS = (
@@ -155,12 +143,11 @@ ROSTER_COLUMNS = (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the roster to this CSV file.",
 )
-@json_option
 @pass_state
 @handle_errors
-def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, as_json: bool) -> None:
+def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None) -> None:
     """Show the roster: state, department, dates, who changed it last, buddy count."""
-    roster = state.kit().champion_roster(tuple(RosterState(s) for s in states))
+    roster = state.kit().champions.roster(tuple(RosterState(s) for s in states))
     rows = [e.as_dict() for e in roster]
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as fh:
@@ -177,7 +164,7 @@ def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, as_js
         if csv_path is not None:
             click.echo(f"wrote {len(rows)} rows to {csv_path}", err=True)
 
-    emit(_json(state, as_json), rows, human)
+    emit(state, rows, human)
 
 
 def _state_command(name: str, target: RosterState, help_text: str) -> click.Command:
@@ -185,18 +172,17 @@ def _state_command(name: str, target: RosterState, help_text: str) -> click.Comm
     @member_argument
     @by_option
     @click.option("--note", help="A short note for the history.")
-    @json_option
     @pass_state
     @handle_errors
-    def command(state: State, member: str, by: str | None, note: str | None, as_json: bool) -> None:
+    def command(state: State, member: str, by: str | None, note: str | None) -> None:
         kit = state.kit()
-        change = kit.set_champion_state(member, target, by=by, note=note)
+        change = kit.champions.set_state(member, target, by=by, note=note)
 
         def human() -> None:
             before = change.from_state.value if change.from_state else "not on the roster"
             click.echo(f"{change.member_key}: {before} -> {change.to_state.value}")
 
-        emit(_json(state, as_json), change.as_dict(), human)
+        emit(state, change.as_dict(), human)
 
     return command
 
@@ -211,14 +197,13 @@ for _name, _target, _help in (
 
 @champions.command("pair")
 @dry_run_option
-@json_option
 @pass_state
 @handle_errors
-def pair_cmd(state: State, dry_run: bool, as_json: bool) -> None:
+def pair_cmd(state: State, dry_run: bool) -> None:
     """Pair stalled newcomers with active champions (at most buddy_cap each)."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.pair_buddies(dry_run=dry_run)
+        result = kit.champions.pair_buddies(dry_run=dry_run)
 
     def human() -> None:
         verb = "would pair" if dry_run else "paired"
@@ -230,21 +215,20 @@ def pair_cmd(state: State, dry_run: bool, as_json: bool) -> None:
             click.echo(f"no champion with capacity for {key}")
         click.echo(f"{len(result.pairs)} open pairs")
 
-    emit(_json(state, as_json), result.as_dict(), human)
+    emit(state, result.as_dict(), human)
 
 
 @champions.command("digest")
 @dry_run_option
 @click.option("--force", is_flag=True, help="Send even before this week's digest weekday.")
-@json_option
 @pass_state
 @handle_errors
-def digest_cmd(state: State, dry_run: bool, force: bool, as_json: bool) -> None:
+def digest_cmd(state: State, dry_run: bool, force: bool) -> None:
     """Send each champion this week's digest of their buddies' onboarding steps."""
     kit = state.kit()
     with kit.lock("champions"):
-        result = kit.send_digests(dry_run=dry_run, force=force)
-    _outreach_output(state, result, as_json)
+        result = kit.champions.send_digests(dry_run=dry_run, force=force)
+    _outreach_output(state, result)
 
 
 __all__ = ["champions"]

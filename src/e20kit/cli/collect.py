@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
 
-from ..collect import ConnectorRun
+from ..results import ConnectorRun
 from .common import (
     EXIT_CONNECTOR_FAILED,
     EXIT_PARTIAL,
+    Reference,
     State,
+    day_of,
     emit,
     handle_errors,
     pass_state,
     progress_bar,
+    reference_time,
 )
 
 
@@ -27,13 +29,16 @@ from .common import (
     help="Collect only this connector (repeatable); default: every configured one.",
 )
 @click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Pretend today is this day (YYYY-MM-DD); for backfills and tests.",
+    "--refresh",
+    is_flag=True,
+    help="Also bring the rollups up to date (report and run do it anyway, before they read).",
 )
+@reference_time
 @pass_state
 @handle_errors
-def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None) -> None:
+def collect(
+    state: State, connectors: tuple[str, ...], refresh: bool, today: Reference | None
+) -> None:
     """Collect people and daily activity from the configured platforms into the store.
 
     Each connector continues from its bookmarks, so a run after a crash resumes where the last
@@ -41,9 +46,8 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
     """
     kit = state.kit()
     with kit.lock("collect"), progress_bar(state, "collecting") as progress:
-        result = kit.collect(
-            list(connectors) or None, today=today.date() if today else None, progress=progress
-        )
+        result = kit.collect(list(connectors) or None, today=day_of(kit, today), progress=progress)
+        refreshed = kit.refresh() if refresh else None
 
     def human() -> None:
         for run in result.runs:
@@ -57,8 +61,13 @@ def collect(state: State, connectors: tuple[str, ...], today: dt.datetime | None
                 click.echo(f"{run.name}: {failure_line(run)}{retries}", err=True)
             for warning in run.warnings:
                 click.echo(f"{run.name}: warning: {warning}", err=True)
+        if refreshed is not None and not state.quiet:
+            click.echo(f"rollups: {refreshed.count} days refreshed")
 
-    emit(state, result.as_dict(), human)
+    data = result.as_dict()
+    if refreshed is not None:
+        data["refreshed"] = refreshed.as_dict()
+    emit(state, data, human)
     if not result.ok:
         sys.exit(EXIT_PARTIAL if result.partial else EXIT_CONNECTOR_FAILED)
 

@@ -8,6 +8,7 @@ for the period (diagnose, report); 75 another run holds the lock; 130 interrupte
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -67,6 +68,116 @@ class State:
 
 
 pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def _set_json(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(State).json = True
+
+
+def _set_verbose(ctx: click.Context, _: click.Parameter, value: int) -> None:
+    if value:
+        state = ctx.ensure_object(State)
+        state.verbosity = max(state.verbosity, 0) + value
+        setup_logging(state.verbosity)
+
+
+def _set_quiet(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        state = ctx.ensure_object(State)
+        state.verbosity = -1
+        setup_logging(state.verbosity)
+
+
+def output_options() -> list[click.Option]:
+    """``--json``, ``-v`` and ``-q`` for a subcommand: the same as before the subcommand, so
+    ``e20kit plugins --json`` works like ``e20kit --json plugins``."""
+    return [
+        click.Option(
+            ["--json"],
+            is_flag=True,
+            expose_value=False,
+            callback=_set_json,
+            help="Print machine-readable JSON on stdout.",
+        ),
+        click.Option(
+            ["-v", "--verbose"],
+            count=True,
+            expose_value=False,
+            callback=_set_verbose,
+            help="More log output (-vv for debug).",
+        ),
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            expose_value=False,
+            callback=_set_quiet,
+            help="Print only problems.",
+        ),
+    ]
+
+
+def add_output_options(command: click.Command) -> None:
+    """Give ``command`` and every subcommand under it the output options."""
+    taken = {opt for param in command.params for opt in getattr(param, "opts", ())}
+    command.params.extend(p for p in output_options() if not taken.intersection(p.opts))
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_output_options(sub)
+
+
+Reference = dt.date | dt.datetime
+"""A reference time from ``--today``: a day, or an instant (aware, UTC) when a time was given."""
+
+
+def parse_reference(_: click.Context, __: click.Parameter, value: str | None) -> Reference | None:
+    """``YYYY-MM-DD`` (a day in the organisation's time zone) or ``YYYY-MM-DDTHH:MM[:SS]`` (UTC)."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if "T" not in text and " " not in text:
+            return dt.date.fromisoformat(text)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def reference_time(func: Callable[..., R]) -> Callable[..., R]:
+    """``--today DATE`` (and the older ``--now``, kept as a hidden alias) as ``today``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, now_alias: Reference | None = None, **kwargs: Any) -> R:
+        if kwargs.get("today") is None:
+            kwargs["today"] = now_alias
+        return func(*args, **kwargs)
+
+    hidden = click.option("--now", "now_alias", callback=parse_reference, hidden=True)
+    shown = click.option(
+        "--today",
+        "today",
+        metavar="DATE",
+        callback=parse_reference,
+        help="Pretend it is this day (YYYY-MM-DD, in the organisation's time zone) or this "
+        "moment (YYYY-MM-DDTHH:MM, UTC); for backfills, back-dated reports and tests.",
+    )
+    return shown(hidden(wrapper))
+
+
+def day_of(kit: Kit, value: Reference | None) -> dt.date | None:
+    """The organisation's day of a ``--today`` value."""
+    if value is None or not isinstance(value, dt.datetime):
+        return value
+    return kit.clock.today(value)
+
+
+def moment_of(kit: Kit, value: Reference | None) -> dt.datetime | None:
+    """The instant of a ``--today`` value; a bare day means its midday in the organisation."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(12), kit.clock.zone).astimezone(dt.UTC)
+
 
 stderr = Console(stderr=True)
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
 
 from ..diagnose.gaps import has_data_gap
-from .common import EXIT_NO_DATA, State, emit, handle_errors, pass_state
-from .report import day_of, period_options
+from .common import EXIT_NO_DATA, Reference, State, day_of, emit, handle_errors, pass_state
+from .report import period_options
 
 
 @click.command()
 @period_options
 @pass_state
 @handle_errors
-def diagnose(state: State, period: str | None, lang: str | None, today: dt.datetime | None) -> None:
+def diagnose(state: State, period: str | None, lang: str | None, today: Reference | None) -> None:
     """Print which known reasons for low use are at work, with evidence and remedies.
 
     A healthy organisation gets no finding. Exit code 0 with or without findings, 8 when a
@@ -24,7 +23,7 @@ def diagnose(state: State, period: str | None, lang: str | None, today: dt.datet
     """
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
-    findings = kit.diagnose(lang=lang, period=period, today=day_of(today))
+    findings = kit.diagnose(lang=lang, period=period, today=day_of(kit, today))
 
     def human() -> None:
         if not findings:

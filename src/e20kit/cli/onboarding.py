@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 
-from .common import EXIT_DELIVERY_FAILED, State, emit, handle_errors, pass_state
+from .common import (
+    EXIT_DELIVERY_FAILED,
+    Reference,
+    State,
+    emit,
+    handle_errors,
+    moment_of,
+    pass_state,
+    reference_time,
+)
 
 SCOPES = click.Choice(["all", "onboarding", "champions"])
 
@@ -23,23 +31,19 @@ def onboarding() -> None:
 
 @onboarding.command("run")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent to whom; change nothing.")
-@click.option(
-    "--now",
-    type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]),
-    help="Pretend it is this UTC time (YYYY-MM-DDTHH:MM); for tests and backfills.",
-)
+@reference_time
 @pass_state
 @handle_errors
-def run_cmd(state: State, dry_run: bool, now: dt.datetime | None) -> None:
+def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
     """Evaluate every checklist, store progress and nudge members stuck on a step.
 
     Each nudge goes out at most once, even across crashes. Exit code 5 when a nudge could not
     be delivered (it is retried on the next run; everyone else still got theirs).
     """
     kit = state.kit()
-    when = now.replace(tzinfo=dt.UTC) if now else None
+    when = moment_of(kit, today)
     with kit.lock("onboarding"):
-        result = kit.onboarding_run(dry_run=dry_run, now=when)
+        result = kit.onboarding.run(dry_run=dry_run, now=when)
 
     def human() -> None:
         verb = "would be sent" if dry_run else "sent"
@@ -76,7 +80,7 @@ def run_cmd(state: State, dry_run: bool, now: dt.datetime | None) -> None:
 @handle_errors
 def status_cmd(state: State) -> None:
     """Each checklist's funnel: how many reached each step, completed it, stall on it."""
-    status = state.kit().onboarding_status()
+    status = state.kit().onboarding.status()
     rows = status.as_dict()
 
     def human() -> None:
@@ -108,7 +112,7 @@ def status_cmd(state: State) -> None:
 def mark_cmd(state: State, member: str, step: str, checklist: str | None) -> None:
     """Mark STEP done for MEMBER (e.g. attended the intro session)."""
     kit = state.kit()
-    result = kit.mark_step(member, step, checklist=checklist)
+    result = kit.onboarding.mark_step(member, step, checklist=checklist)
 
     def human() -> None:
         click.echo(
@@ -139,7 +143,7 @@ def mark_cmd(state: State, member: str, step: str, checklist: str | None) -> Non
 @handle_errors
 def import_marks_cmd(state: State, csv_file: Path) -> None:
     """Mark steps from a CSV with a header: member, step[, checklist, marked_at]."""
-    result = state.kit().import_marks(csv_file)
+    result = state.kit().onboarding.import_marks(csv_file)
     data = {
         "marks": len(result.marks),
         "completed_now": result.completed,
@@ -163,10 +167,8 @@ def import_marks_cmd(state: State, csv_file: Path) -> None:
 def opt_out_cmd(state: State, member: str, scope: str) -> None:
     """Never message MEMBER again (in SCOPE); always honoured by every run."""
     kit = state.kit()
-    new = kit.opt_out(member, scope)
-    from ..onboarding.api import member_key
-
-    key = member_key(kit, member)
+    new = kit.onboarding.opt_out(member, scope)
+    key = kit.onboarding.member_key(member)
     emit(
         state,
         {"member": key, "scope": scope, "new": new},
@@ -182,7 +184,7 @@ def opt_out_cmd(state: State, member: str, scope: str) -> None:
 def opt_in_cmd(state: State, member: str, scope: str | None) -> None:
     """Undo MEMBER's opt-outs."""
     kit = state.kit()
-    removed = kit.opt_in(member, scope)
+    removed = kit.onboarding.opt_in(member, scope)
     emit(
         state,
         {"removed": removed},

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..diagnose.gaps import has_data_gap
-from .common import EXIT_NO_DATA, State, emit, handle_errors, pass_state
+from .common import (
+    EXIT_NO_DATA,
+    Reference,
+    State,
+    day_of,
+    emit,
+    handle_errors,
+    pass_state,
+    reference_time,
+)
 
 PERIOD_HELP = "last-7d, last-30d, last-90d, last-<N>d, month:YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."
 
 
-def period_options(func: click.decorators.FC) -> click.decorators.FC:
+def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--period``, ``--lang`` and ``--today``, shared by report and diagnose."""
-    func = click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        help="Pretend today is this day (YYYY-MM-DD); for back-dated reports and tests.",
-    )(func)
+    func = reference_time(func)
     func = click.option(
         "--lang",
         type=click.Choice(["en", "de"]),
@@ -33,10 +39,6 @@ def period_options(func: click.decorators.FC) -> click.decorators.FC:
         default=None,
         help=f"{PERIOD_HELP} [default: analytics.default_period].",
     )(func)
-
-
-def day_of(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
 
 
 @click.command()
@@ -63,7 +65,7 @@ def report(
     out: Path,
     period: str | None,
     lang: str | None,
-    today: dt.datetime | None,
+    today: Reference | None,
 ) -> None:
     """Write the adoption report of a period: figures, charts, findings and remedies.
 
@@ -71,7 +73,7 @@ def report(
     """
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
-    metrics = kit.metrics(period, today=day_of(today))
+    metrics = kit.metrics(period, today=day_of(kit, today))
     findings = kit.diagnose(lang=lang, metrics=metrics)
     written = kit.report(fmt, out, lang=lang, metrics=metrics, findings=findings)
     paths = written if isinstance(written, list) else [written]

@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 
 from .collect import failure_line
-from .common import State, emit, handle_errors, pass_state, progress_bar
+from .common import (
+    Reference,
+    State,
+    emit,
+    handle_errors,
+    moment_of,
+    pass_state,
+    progress_bar,
+    reference_time,
+)
 
 
 @click.command("run")
@@ -26,9 +35,17 @@ from .common import State, emit, handle_errors, pass_state, progress_bar
     is_flag=True,
     help="Also invite new champion candidates (normally a human decision).",
 )
+@reference_time
 @pass_state
 @handle_errors
-def run_cmd(state: State, dry_run: bool, report_dir: Path | None, lang: str, invite: bool) -> None:
+def run_cmd(
+    state: State,
+    dry_run: bool,
+    report_dir: Path | None,
+    lang: str,
+    invite: bool,
+    today: Reference | None,
+) -> None:
     """Collect, nudge newcomers, nominate and pair champions, send digests, write reports.
 
     Holds the store's lock for the whole run. Exit codes: 0 all well, 6 some platform failed
@@ -38,7 +55,12 @@ def run_cmd(state: State, dry_run: bool, report_dir: Path | None, lang: str, inv
     kit = state.kit()
     with kit.lock("run"), progress_bar(state, "collecting") as progress:
         result = kit.run_cycle(
-            dry_run=dry_run, report_dir=report_dir, lang=lang, invite=invite, progress=progress
+            dry_run=dry_run,
+            report_dir=report_dir,
+            lang=lang,
+            invite=invite,
+            now=moment_of(kit, today),
+            progress=progress,
         )
 
     def human() -> None:

@@ -24,10 +24,10 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
-    ConnectorContext,
     ConnectorFatalError,
     ConnectorType,
     Person,
+    PluginContext,
     Replace,
     Window,
 )
@@ -73,12 +73,10 @@ class CsvConnector:
 
     capabilities = frozenset({Capability.PEOPLE, Capability.ACTIVITY, Capability.INCREMENTAL})
 
-    def __init__(self, context: ConnectorContext) -> None:
-        settings = context.settings
-        assert isinstance(settings, CsvSettings)
+    def __init__(self, context: PluginContext[CsvSettings]) -> None:
         self.name = context.name
-        self.settings = settings
-        self.folder = settings.path.expanduser()
+        self.settings = context.settings
+        self.folder = context.settings.path.expanduser()
 
     def _rows(
         self, filename: str, columns: tuple[str, ...]

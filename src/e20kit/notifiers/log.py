@@ -28,10 +28,9 @@ class LogNotifierSettings(BaseModel):
 
 
 class LogNotifier:
-    def __init__(self, context: PluginContext) -> None:
-        settings = context.settings
-        assert isinstance(settings, LogNotifierSettings)
-        self.path = settings.path.expanduser() if settings.path else None
+    def __init__(self, context: PluginContext[LogNotifierSettings]) -> None:
+        path = context.settings.path
+        self.path = path.expanduser() if path else None
         self._sent: set[str] = set()
         self._lock = threading.Lock()
 

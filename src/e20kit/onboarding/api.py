@@ -1,6 +1,6 @@
-"""The onboarding calls behind :class:`e20kit.Kit` (which only delegates here).
+"""The onboarding service that :class:`e20kit.Kit` exposes as ``kit.onboarding``.
 
-``MEMBER`` arguments may be a member key or an e-mail address; an address is turned into the
+``member`` arguments may be a member key or an e-mail address; an address is turned into the
 member key with the configured pseudonymisation secret (exactly as collect does), so it works
 even for people not collected yet (an opt-out then already applies when they appear).
 """
@@ -8,110 +8,111 @@ even for people not collected yet (an opt-out then already applies when they app
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
 
 from .. import delivery
+from ..clock import OrgClock
+from ..config import Config
+from ..errors import ConfigError
 from ..notifier import Notifier
-from .engine import OnboardingEngine, OnboardingResult
-from .funnel import StepFunnel, funnel
+from ..plugins import Plugins
+from ..privacy import Pseudonymiser
+from .engine import OnboardingEngine
+from .funnel import funnel
 from .marks import ImportResult, MarkResult, mark_many, read_csv
-
-if TYPE_CHECKING:
-    from ..kit import Kit
+from .results import OnboardingResult, OnboardingStatus
 
 
-@dataclass(frozen=True)
-class OnboardingStatus:
-    """Each checklist's funnel; ``as_dict`` hides steps of checklists below the minimum group."""
-
-    steps: list[StepFunnel]
-    min_group_size: int
-
-    def as_dict(self) -> list[dict[str, object]]:
-        out: list[dict[str, object]] = []
-        for s in self.steps:
-            small = s.eligible < self.min_group_size
-            row: dict[str, object] = {
-                "checklist": s.checklist,
-                "step": s.step,
-                "position": s.position,
-                "eligible": None if small else s.eligible,
-                "completed": None if small else s.completed,
-                "stalled": None if small else s.stalled,
-                "suppressed": small,
-            }
-            out.append(row)
-        return out
+def opt_out_scope(scope: str) -> delivery.OptOutScope:
+    """``scope`` checked against :data:`e20kit.delivery.SCOPES`."""
+    for known in delivery.SCOPES:
+        if scope == known:
+            return known
+    raise ConfigError(
+        f"unknown opt-out scope {scope!r}; expected one of {', '.join(delivery.SCOPES)}"
+    )
 
 
-def member_key(kit: Kit, member: str) -> str:
-    """A member key from a key or an e-mail address."""
-    text = member.strip()
-    if "@" in text:
-        return kit.pseudonymiser.member_key(email=text, platform="", person_id="")
-    return text
+class OnboardingService:
+    """Checklists, marks and opt-outs over one store; built by the kit, usable on its own."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        config: Config,
+        plugins: Plugins,
+        pseudonymiser: Callable[[], Pseudonymiser],
+        clock: OrgClock,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.plugins = plugins
+        self._pseudonymiser = pseudonymiser
+        """Called only when a member is named (by e-mail): nothing else needs the secret."""
+        self.clock = clock
+
+    def member_key(self, member: str) -> str:
+        """A member key from a key or an e-mail address."""
+        text = member.strip()
+        if "@" in text:
+            return self._pseudonymiser().member_key(email=text, platform="", person_id="")
+        return text
+
+    def run(
+        self,
+        *,
+        dry_run: bool = False,
+        now: dt.datetime | None = None,
+        notifier: Notifier | None = None,
+    ) -> OnboardingResult:
+        """Evaluate checklists, store progress and nudge stuck members (at most once each)."""
+        engine = OnboardingEngine(
+            self.engine, self.config, self.plugins, notifier=notifier, clock=self.clock
+        )
+        return engine.run(dry_run=dry_run, now=now)
+
+    def status(self) -> OnboardingStatus:
+        """Each checklist's funnel (eligible, completed, stalled per step) as of the last run."""
+        return OnboardingStatus(funnel(self.engine), self.config.settings.privacy.min_group_size)
+
+    def mark_step(
+        self,
+        member: str,
+        step: str,
+        *,
+        checklist: str | None = None,
+        at: dt.datetime | None = None,
+        source: str = "api",
+    ) -> MarkResult:
+        """Mark a step done for a member (key or e-mail), e.g. "attended the intro session"."""
+        rows = [(self.member_key(member), step, checklist, at)]
+        (result,) = mark_many(self.engine, self.config.settings.onboarding, rows, source=source)
+        for event in result.completed:
+            self.plugins.step_completed(event)
+        return result
+
+    def import_marks(self, path: str | Path) -> ImportResult:
+        """Mark steps from a CSV with columns member, step[, checklist, marked_at]."""
+        file = Path(path)
+        rows = read_csv(file, self.member_key)
+        settings = self.config.settings.onboarding
+        result = ImportResult(mark_many(self.engine, settings, rows, source=f"csv:{file.name}"))
+        for item in result.marks:
+            for event in item.completed:
+                self.plugins.step_completed(event)
+        return result
+
+    def opt_out(self, member: str, scope: str = "all") -> bool:
+        """Never message this member (key or e-mail) in ``scope``; True when newly recorded."""
+        return delivery.opt_out(self.engine, self.member_key(member), opt_out_scope(scope))
+
+    def opt_in(self, member: str, scope: str | None = None) -> int:
+        """Undo opt-outs of ``scope`` (every scope when None); returns how many were removed."""
+        resolved = None if scope is None else opt_out_scope(scope)
+        return delivery.opt_in(self.engine, self.member_key(member), resolved)
 
 
-def run(
-    kit: Kit,
-    *,
-    dry_run: bool = False,
-    now: dt.datetime | None = None,
-    notifier: Notifier | None = None,
-) -> OnboardingResult:
-    engine = OnboardingEngine(kit.engine, kit.config, kit.plugins, notifier=notifier)
-    return engine.run(dry_run=dry_run, now=now)
-
-
-def status(kit: Kit) -> OnboardingStatus:
-    return OnboardingStatus(funnel(kit.engine), kit.config.settings.privacy.min_group_size)
-
-
-def mark_step(
-    kit: Kit,
-    member: str,
-    step: str,
-    *,
-    checklist: str | None = None,
-    at: dt.datetime | None = None,
-    source: str = "api",
-) -> MarkResult:
-    settings = kit.config.settings.onboarding
-    rows = [(member_key(kit, member), step, checklist, at)]
-    (result,) = mark_many(kit.engine, settings, rows, source=source)
-    for event in result.completed:
-        kit.plugins.step_completed(event)
-    return result
-
-
-def import_marks(kit: Kit, path: str | Path) -> ImportResult:
-    file = Path(path)
-    rows = read_csv(file, lambda text: member_key(kit, text))
-    settings = kit.config.settings.onboarding
-    result = ImportResult(mark_many(kit.engine, settings, rows, source=f"csv:{file.name}"))
-    for item in result.marks:
-        for event in item.completed:
-            kit.plugins.step_completed(event)
-    return result
-
-
-def opt_out(kit: Kit, member: str, scope: delivery.OptOutScope = "all") -> bool:
-    return delivery.opt_out(kit.engine, member_key(kit, member), scope)
-
-
-def opt_in(kit: Kit, member: str, scope: delivery.OptOutScope | None = None) -> int:
-    return delivery.opt_in(kit.engine, member_key(kit, member), scope)
-
-
-__all__ = [
-    "OnboardingStatus",
-    "import_marks",
-    "mark_step",
-    "member_key",
-    "opt_in",
-    "opt_out",
-    "run",
-    "status",
-]
+__all__ = ["OnboardingService", "opt_out_scope"]

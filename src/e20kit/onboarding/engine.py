@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from ..clock import OrgClock
 from ..config import Config
 from ..extensions import StepCompleted
 from ..notifier import Notifier
@@ -22,61 +21,11 @@ from ..plugins import Plugins
 from . import messages, progress
 from .checks import BoundCheck, bind_checks
 from .context import StoreCheckContext
-from .nudges import NudgeOutcome, NudgePlanner, Stuck
+from .nudges import NudgePlanner, Stuck
+from .results import OnboardingResult
 from .settings import Checklist
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class OnboardingResult:
-    """What :meth:`e20kit.Kit.onboarding_run` did (or, dry, would do)."""
-
-    now: dt.datetime
-    dry_run: bool
-    enrolled: dict[str, int] = field(default_factory=dict)
-    """Checklist id -> members in its audience at this run."""
-    completed: list[StepCompleted] = field(default_factory=list)
-    """Steps completed in this run (dry: that would be recorded)."""
-    nudges: list[NudgeOutcome] = field(default_factory=list)
-    """Every nudge that was due and attempted (dry: would be attempted), with its outcome."""
-    skipped: dict[str, int] = field(default_factory=dict)
-    """Due nudges not attempted, by reason: ``opted_out``, ``weekly_cap``, ``quiet_hours``,
-    ``weekend``, ``disabled``."""
-    check_errors: list[str] = field(default_factory=list)
-    """Checks that raised (the step counted as not done; the run went on)."""
-
-    @property
-    def sent(self) -> list[NudgeOutcome]:
-        return [n for n in self.nudges if n.state == "sent"]
-
-    @property
-    def failed(self) -> list[NudgeOutcome]:
-        return [n for n in self.nudges if n.state == "failed"]
-
-    @property
-    def unknown(self) -> list[NudgeOutcome]:
-        return [n for n in self.nudges if n.state == "unknown"]
-
-    @property
-    def ok(self) -> bool:
-        """False when a nudge failed (it stays retryable; the CLI exits with 5)."""
-        return not self.failed
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "ok": self.ok,
-            "now": self.now.isoformat(),
-            "dry_run": self.dry_run,
-            "enrolled": dict(self.enrolled),
-            "completed": [
-                {"member": e.member_key, "checklist": e.checklist, "step": e.step}
-                for e in self.completed
-            ],
-            "nudges": [n.as_dict() for n in self.nudges],
-            "skipped": dict(self.skipped),
-            "check_errors": list(self.check_errors),
-        }
 
 
 class OnboardingEngine:
@@ -89,18 +38,21 @@ class OnboardingEngine:
         plugins: Plugins,
         *,
         notifier: Notifier | None = None,
+        clock: OrgClock | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
         self.plugins = plugins
         self.settings = config.settings.onboarding
-        self.tz = zoneinfo.ZoneInfo(config.settings.organisation.timezone)
+        self.clock = clock or OrgClock(config.settings.organisation.timezone)
         self.bound: Mapping[tuple[str, str], BoundCheck] = bind_checks(
             self.settings, plugins.checks(), where=config.where
         )
         env = messages.environment(self.settings.templates.directory)
         messages.validate(env)
-        self.planner = NudgePlanner(engine, config, env, notifier=self._notifier(notifier))
+        self.planner = NudgePlanner(
+            engine, config, env, notifier=self._notifier(notifier), clock=self.clock
+        )
 
     def _notifier(self, given: Notifier | None) -> Notifier | None:
         """The given notifier, else the configured one (None when nothing will be sent)."""
@@ -118,7 +70,7 @@ class OnboardingEngine:
         )
 
     def run(self, *, dry_run: bool = False, now: dt.datetime | None = None) -> OnboardingResult:
-        now = progress.utc(now) or dt.datetime.now(dt.UTC)
+        now = self.clock.now(now)
         result = OnboardingResult(now=now, dry_run=dry_run)
         stuck: list[Stuck] = []
         with self.engine.connect() as conn:
@@ -142,7 +94,7 @@ class OnboardingEngine:
         now: dt.datetime,
         dry_run: bool,
     ) -> list[Stuck]:
-        today = now.astimezone(self.tz).date()
+        today = self.clock.today(now)
         stuck_after = dt.timedelta(days=self.settings.nudges.stuck_days)
         found: list[Stuck] = []
         newly: list[tuple[str, str]] = []
@@ -162,11 +114,7 @@ class OnboardingEngine:
                     if self._is_done(ctx, checklist.id, step.id, done_marks, result):
                         done[step.id] = now
                         newly.append((member, step.id))
-                joined_at = (
-                    dt.datetime.combine(joined_on, dt.time(0), self.tz).astimezone(dt.UTC)
-                    if joined_on
-                    else enrolled_at
-                )
+                joined_at = self.clock.start_of(joined_on) if joined_on else enrolled_at
                 state = _current(checklist, member, joined_at, enrolled_at, done)
                 if state is None:
                     moving.append(member)

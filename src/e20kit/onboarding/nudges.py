@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import jinja2
 import sqlalchemy as sa
 
+from ..clock import OrgClock
 from ..config import Config
 from ..delivery import (
     DeliveryState,
@@ -33,10 +33,8 @@ from ..notifier import Message, Notifier
 from ..store import schema
 from . import messages
 from .progress import utc
+from .results import NudgeOutcome, OnboardingResult
 from .settings import Checklist, Step
-
-if TYPE_CHECKING:
-    from .engine import OnboardingResult
 
 KIND = "onboarding.nudge"
 WEEK = dt.timedelta(days=7)
@@ -60,27 +58,6 @@ class Stuck:
     joined_at: dt.datetime
 
 
-@dataclass(frozen=True)
-class NudgeOutcome:
-    """One nudge: to whom, through which channel, about what, and what happened."""
-
-    member_key: str
-    checklist: str
-    step: str
-    attempt: int
-    channel: str
-    """The notifier instance name (``[notifiers.<name>]``)."""
-    subject: str
-    locale: str
-    key: str
-    state: str
-    """A :class:`~e20kit.delivery.DeliveryState` value."""
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
 class NudgePlanner:
     def __init__(
         self,
@@ -89,8 +66,10 @@ class NudgePlanner:
         env: jinja2.Environment,
         *,
         notifier: Notifier | None,
+        clock: OrgClock,
     ) -> None:
         self.engine = engine
+        self.clock = clock
         self.config = config
         self.settings = config.settings.onboarding.nudges
         self.env = env
@@ -100,7 +79,7 @@ class NudgePlanner:
         """``weekend`` or ``quiet_hours`` when nothing may be sent at ``now``, else None."""
         return quiet_reason(
             now,
-            timezone=self.config.settings.organisation.timezone,
+            timezone=self.clock.timezone,
             start=self.settings.quiet_start,
             end=self.settings.quiet_end,
             weekends=self.settings.send_on_weekends,

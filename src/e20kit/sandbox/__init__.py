@@ -3,6 +3,11 @@
 Plugins mount loopback fakes of their vendor APIs on :class:`LoopbackServer`, fed from one
 :func:`build_org` organisation, so the demo and the end-to-end tests run real connectors over real
 HTTP without a network. See docs/sandbox.md.
+
+This package is public API: every name in ``__all__`` (among them :class:`LoopbackServer`,
+:class:`FaultPlan`, :class:`Router`, :func:`build_org` and :class:`Org`) may be used by plugins
+and their tests and changes only with a deprecation. Import them from ``e20kit.sandbox``; its
+submodules are implementation details.
 """
 
 from __future__ import annotations

@@ -116,6 +116,14 @@ def _note_new_rows(conn: sa.Connection) -> None:
     )
 
 
+def has_changes(conn: sa.Connection) -> bool:
+    """True when some day's facts changed since the last refresh; reads only."""
+    if conn.dialect.name == "sqlite" and _newest_rowid(conn) > _seen(conn):
+        return True
+    dirty = schema.rollup_dirty
+    return conn.execute(sa.select(dirty.c.day).limit(1)).first() is not None
+
+
 def take_changed_days(conn: sa.Connection) -> list[dt.date]:
     """The days changed since the last refresh, no longer noted as such (the caller recomputes
     them in the same transaction: if it fails, they are noted again by the rollback)."""
@@ -127,4 +135,4 @@ def take_changed_days(conn: sa.Connection) -> list[dt.date]:
     return [stored_date(day) for (day,) in conn.execute(sa.delete(dirty).returning(dirty.c.day))]
 
 
-__all__ = ["install_triggers", "mark_seen", "take_changed_days"]
+__all__ = ["has_changes", "install_triggers", "mark_seen", "take_changed_days"]

@@ -8,9 +8,11 @@ SQLAlchemy's ``Date`` type stores them there).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
+
+from . import schema
 
 FACT_COLUMNS = (
     "day",
@@ -60,3 +62,24 @@ def upsert_facts(conn: sa.Connection, rows: Sequence[FactRow]) -> None:
     else:
         params = list(ordered)
     conn.exec_driver_sql(_statement(dialect), params)
+
+
+def delete_facts(
+    conn: sa.Connection,
+    source: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    container: str | None = None,
+    actions: Collection[str] = (),
+) -> int:
+    """Delete ``source``'s facts of days ``[start, end)`` (optionally one container and some
+    actions); returns how many went. This is how a connector's ``Replace`` is applied."""
+    facts = schema.facts
+    cond = [facts.c.source == source, facts.c.day >= start, facts.c.day < end]
+    if container is not None:
+        cond.append(facts.c.container == container)
+    if actions:
+        cond.append(facts.c.action.in_(sorted(actions)))
+    deleted = conn.execute(facts.delete().where(*cond)).rowcount
+    return max(deleted or 0, 0)

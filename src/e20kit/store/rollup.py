@@ -19,8 +19,9 @@ at write time:
 
 Every day whose facts change is noted, whoever writes them (collection, corrections, a script
 with plain SQL; see :mod:`.changes`), and :func:`refresh` recomputes just those days.
-The analytics refresh before they read (:func:`e20kit.analytics.compute_metrics`), so the
-rollups are never stale when read.
+Refreshing is an explicit step (:meth:`e20kit.Kit.refresh`, run by ``report``, ``run``,
+``collect --refresh`` and :meth:`e20kit.Kit.metrics`); the analytics only read, and flag their
+figures as ``rollups_stale`` when facts changed after the last refresh.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import sqlalchemy as sa
 
 from ..vocab import CONTRIBUTION_ACTIONS, HELPING_ACTIONS, Feature
 from . import schema
-from .changes import mark_seen, take_changed_days
+from .changes import has_changes, mark_seen, take_changed_days
 from .chunks import chunks
 from .packs import SPAN_DAYS, repack
 
@@ -210,7 +211,12 @@ def _where(
 
 
 def refresh(conn: sa.Connection) -> int:
-    """Bring the rollups up to date with the facts; returns how many days were recomputed.
+    """Bring the rollups up to date with the facts; returns how many days were recomputed."""
+    return len(refresh_days(conn))
+
+
+def refresh_days(conn: sa.Connection) -> list[dt.date]:
+    """Bring the rollups up to date with the facts; returns the days recomputed, in order.
 
     Runs inside the caller's transaction: the dirty days are taken and recomputed atomically, so
     a crash leaves them dirty for the next refresh.
@@ -220,7 +226,7 @@ def refresh(conn: sa.Connection) -> int:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
     taken = take_changed_days(conn)
     if not taken:
-        return 0
+        return []
     spans = schema.activity_spans
     masks = _keep_masks(taken)
     for span, keep in masks.items():
@@ -284,13 +290,19 @@ def refresh(conn: sa.Connection) -> int:
     repack(conn, touched)
     mark_seen(conn)
     log.debug("rollups: recomputed %d days in %d runs", len(taken), len(day_runs))
-    return len(taken)
+    return sorted(taken)
 
 
-def refresh_store(engine: sa.Engine) -> int:
-    """:func:`refresh` in a transaction of its own."""
+def refresh_store(engine: sa.Engine) -> list[dt.date]:
+    """:func:`refresh_days` in a transaction of its own."""
     with engine.begin() as conn:
-        return refresh(conn)
+        return refresh_days(conn)
+
+
+def is_stale(engine: sa.Engine) -> bool:
+    """True when facts changed since the last refresh (a read: writes nothing)."""
+    with engine.connect() as conn:
+        return has_changes(conn)
 
 
 __all__ = [
@@ -299,7 +311,9 @@ __all__ = [
     "SPAN_DAYS",
     "TABLES",
     "epoch_day",
+    "is_stale",
     "refresh",
+    "refresh_days",
     "refresh_store",
     "runs",
     "span_of",

@@ -15,8 +15,14 @@ def upsert(
     rows: Sequence[dict[str, Any]],
     *,
     update: Sequence[str] | None = None,
+    keep_known: Sequence[str] = (),
+    once_true: Sequence[str] = (),
 ) -> None:
-    """Insert ``rows``; on a primary-key clash overwrite the ``update`` columns (default: all)."""
+    """Insert ``rows``; on a primary-key clash overwrite the ``update`` columns (default: all).
+
+    Of those, a ``keep_known`` column keeps its stored value when the new one is NULL, and a
+    ``once_true`` (boolean) column stays true once it was.
+    """
     if not rows:
         return
     keys = [c.name for c in table.primary_key.columns]
@@ -30,9 +36,17 @@ def upsert(
     else:  # pragma: no cover - create_engine refuses other backends
         raise NotImplementedError(dialect)
     if columns:
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys, set_={name: stmt.excluded[name] for name in columns}
-        )
+        stored = table.c
+        set_: dict[str, Any] = {}
+        for name in columns:
+            new = stmt.excluded[name]
+            if name in keep_known:
+                set_[name] = sa.func.coalesce(new, stored[name])
+            elif name in once_true:
+                set_[name] = sa.or_(new, stored[name])
+            else:
+                set_[name] = new
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_=set_)
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     conn.execute(stmt, list(rows))

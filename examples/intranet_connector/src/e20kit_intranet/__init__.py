@@ -24,11 +24,11 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
-    ConnectorContext,
     ConnectorFatalError,
     ConnectorType,
     Feature,
     Person,
+    PluginContext,
     Replace,
     Window,
     hookimpl,
@@ -46,8 +46,7 @@ class IntranetConnector:
         {Capability.PEOPLE, Capability.ACTIVITY, Capability.READS, Capability.INCREMENTAL}
     )
 
-    def __init__(self, context: ConnectorContext) -> None:
-        assert isinstance(context.settings, IntranetSettings)
+    def __init__(self, context: PluginContext[IntranetSettings]) -> None:
         self.name = context.name
         self.path = context.settings.path
 

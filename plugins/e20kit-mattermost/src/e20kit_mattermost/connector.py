@@ -23,10 +23,10 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
-    ConnectorContext,
     ConnectorType,
     Feature,
     Person,
+    PluginContext,
     Replace,
     Stream,
     Streams,
@@ -63,16 +63,13 @@ class MattermostConnector:
 
     capabilities = frozenset({Capability.PEOPLE, Capability.ACTIVITY, Capability.INCREMENTAL})
 
-    def __init__(self, context: ConnectorContext) -> None:
-        settings = context.settings
-        assert isinstance(settings, MattermostSettings)
+    def __init__(self, context: PluginContext[MattermostSettings]) -> None:
         self.name = context.name
-        self.settings = settings
+        self.settings = settings = context.settings
         token = settings.token.get_secret_value()
         # The connector's only POST (/users/status/ids) reads, so it may be retried like a GET.
         session = context.http(
             base_url=settings.url,
-            secrets=(token,),
             rate_limit_per_s=settings.rate_limit_per_s,
             allowed_methods=frozenset({"GET", "HEAD", "OPTIONS", "POST"}),
             rate_policy=MattermostRatePolicy(),

@@ -30,16 +30,13 @@ KEY_PROP = "e20kit_key"
 
 
 class MattermostNotifier:
-    def __init__(self, context: PluginContext) -> None:
-        settings = context.settings
-        assert isinstance(settings, MattermostNotifierSettings)
+    def __init__(self, context: PluginContext[MattermostNotifierSettings]) -> None:
         self.name = context.name
-        self.settings = settings
-        token = settings.token.get_secret_value()
-        session = context.http(
-            base_url=settings.url, secrets=(token,), rate_policy=MattermostRatePolicy()
+        self.settings = settings = context.settings
+        session = context.http(base_url=settings.url, rate_policy=MattermostRatePolicy())
+        self.client = MattermostClient(
+            session, token=settings.token.get_secret_value(), connector=context.name
         )
-        self.client = MattermostClient(session, token=token, connector=context.name)
         self._bot_id = settings.bot_user_id
         self._channels: dict[str, str] = {}
         self._sent: set[str] = set()

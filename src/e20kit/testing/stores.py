@@ -1,4 +1,4 @@
-"""pytest fixtures for e20kit and its plugin authors (a pytest plugin, loaded via ``pytest11``).
+"""Store fixtures and the ../shared reference data.
 
 ``store_url`` gives an empty store once on SQLite and once on PostgreSQL (when
 ``E20KIT_TEST_POSTGRES_URL`` is set; in CI a missing server fails instead of skipping).
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-SHARED = Path(os.environ.get("E20KIT_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
+SHARED = Path(os.environ.get("E20KIT_SHARED_DIR") or Path(__file__).resolve().parents[4] / "shared")
 PG_ENV = "E20KIT_TEST_POSTGRES_URL"
 TEST_SECRET = "test-secret-not-for-production"
 
@@ -73,11 +73,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path, _postgres_db: str 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
+    """An empty SQLite store URL, for tests that need no second backend."""
     return f"sqlite:///{tmp_path / 'store.sqlite'}"
 
 
 @pytest.fixture
 def secret_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Sets ``E20KIT_PSEUDONYM_SECRET`` in ``os.environ`` for the test; yields its value."""
     monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", TEST_SECRET)
     yield TEST_SECRET
 
@@ -88,4 +90,13 @@ def table_rows(engine: sa.Engine, table: sa.Table) -> list[tuple[object, ...]]:
         return sorted(tuple(r) for r in conn.execute(sa.select(table)))
 
 
-__all__ = ["SHARED", "TEST_SECRET", "shared_path", "table_rows"]
+__all__ = [
+    "PG_ENV",
+    "SHARED",
+    "TEST_SECRET",
+    "secret_env",
+    "shared_path",
+    "sqlite_url",
+    "store_url",
+    "table_rows",
+]

@@ -1,0 +1,99 @@
+"""What a collect run and a refresh return (a leaf: hooks and the CLI read it without collect)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ConnectorRun:
+    """What one connector did in one collect run."""
+
+    name: str
+    people: int = 0
+    facts_written: int = 0
+    facts_deleted: int = 0
+    batches: int = 0
+    checkpoints: int = 0
+    retries: int = 0
+    """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
+    error: str | None = None
+    error_type: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    """Findings about the data, not failures: no people, no facts where some were expected, an
+    optional stream the platform would not give (see :mod:`e20kit.streams`)."""
+    failed_stream: str | None = None
+    """The required stream whose failure ended the run, when the connector declared it."""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def partial(self) -> bool:
+        """Failed after storing something: the people and streams read before it are kept."""
+        return not self.ok and (self.people > 0 or self.batches > 0)
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``partial`` (failed part-way, what was read is stored) or ``failed``."""
+        return "ok" if self.ok else "partial" if self.partial else "failed"
+
+
+@dataclass
+class CollectResult:
+    """Outcome of :meth:`e20kit.Kit.collect`; one entry per connector."""
+
+    runs: list[ConnectorRun] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.runs)
+
+    @property
+    def failed(self) -> list[ConnectorRun]:
+        return [r for r in self.runs if not r.ok]
+
+    @property
+    def facts_written(self) -> int:
+        return sum(r.facts_written for r in self.runs)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every connector's warnings, each prefixed with the connector's name."""
+        return [f"{r.name}: {w}" for r in self.runs for w in r.warnings]
+
+    @property
+    def partial(self) -> bool:
+        """Some connector failed, and every failed one had stored something first."""
+        return not self.ok and all(r.partial for r in self.failed)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "partial": self.partial,
+            "facts_written": self.facts_written,
+            "warnings": self.warnings,
+            "connectors": [
+                vars(r) | {"ok": r.ok, "partial": r.partial, "status": r.status} for r in self.runs
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """What :meth:`e20kit.Kit.refresh` recomputed: the days whose facts had changed."""
+
+    days: tuple[dt.date, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.days)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"days": [d.isoformat() for d in self.days]}
+
+
+__all__ = ["CollectResult", "ConnectorRun", "RefreshResult"]
