@@ -134,9 +134,9 @@ def test_a_bad_bot_token_stops_delivery_at_once_with_one_message(
 
     kit = make(tmp_path, store_url, fake, bot_token="wrong-bot-token")
     assert kit.collect(today=ORG.end - dt.timedelta(days=1)).ok
-    assert len(kit.onboarding_run(now=NOW, dry_run=True).nudges) >= 2
+    assert len(kit.onboarding.run(now=NOW, dry_run=True).nudges) >= 2
     for attempt in range(2):  # the failed entry is asked about first on the rerun: same stop
-        result = kit.onboarding_run(now=NOW + dt.timedelta(minutes=attempt))
+        result = kit.onboarding.run(now=NOW + dt.timedelta(minutes=attempt))
         [nudge] = result.nudges
         assert nudge.state == "failed" and result.sent == []
         error = nudge.error or ""

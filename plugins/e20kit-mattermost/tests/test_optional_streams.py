@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from click.testing import CliRunner
-from e20kit_mattermost.fake import ADMIN_TOKEN, MattermostFake
+from e20kit_mattermost.fake import MattermostFake
 
 from e20kit import Kit
-from e20kit.cli import main
-from e20kit.store import schema
-from e20kit.testing import table_rows
+from e20kit.testing import people_totals, run_cli, store_rows
 
 KitFactory = Callable[..., Kit]
-TOKEN_ENV, SECRET = "MM_TEST_TOKEN", "test-secret-not-for-production"  # as conftest.py
 
 pytestmark = pytest.mark.slow
 
@@ -29,16 +23,11 @@ OPTIONAL = [
 ]
 
 
-def _count(kit: Kit, table: sa.Table) -> int:
-    return len(table_rows(kit.engine, table))
-
-
 @pytest.mark.parametrize("status", [403, 404])
 @pytest.mark.parametrize(("route", "stream", "missing"), OPTIONAL)
 def test_a_missing_optional_endpoint_is_a_warning_and_the_rest_is_stored(
     fake: MattermostFake,
     make_kit: KitFactory,
-    sqlite_url: str,
     today: dt.date,
     route: str,
     stream: str,
@@ -46,7 +35,7 @@ def test_a_missing_optional_endpoint_is_a_warning_and_the_rest_is_stored(
     status: int,
 ) -> None:
     fake.api.unavailable[route] = status
-    kit = make_kit(fake.url, sqlite_url)
+    kit = make_kit(fake.url)
     result = kit.collect(today=today)
     run = result.runs[0]
     assert result.ok, result.as_dict()
@@ -54,35 +43,29 @@ def test_a_missing_optional_endpoint_is_a_warning_and_the_rest_is_stored(
     assert f"optional stream {stream} (" in warning and f"HTTP {status}" in warning
     assert missing in warning
     assert run.people > 0 and run.facts_written > 0
-    assert _count(kit, schema.identities) == run.people
+    assert people_totals(kit) == {"mattermost": run.people}
 
 
 def test_without_channel_members_people_carry_no_channel_count(
-    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+    fake: MattermostFake, make_kit: KitFactory, today: dt.date
 ) -> None:
     fake.api.unavailable["/api/v4/channels/{channel_id}/members"] = 404
-    kit = make_kit(fake.url, sqlite_url)
+    kit = make_kit(fake.url)
     assert kit.collect(today=today).ok
-    with kit.engine.connect() as conn:
-        attributes = conn.execute(sa.select(schema.identities.c.attributes)).scalars().all()
+    attributes = [row["attributes"] for row in store_rows(kit, "identities")]
     assert attributes and all("channels" not in a and "teams" in a for a in attributes)
 
 
 def test_a_failed_required_stream_keeps_people_and_earlier_channels_and_exits_partial(
-    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date, tmp_path: Path
+    fake: MattermostFake, make_kit: KitFactory, today: dt.date
 ) -> None:
     fake.api.unavailable["/api/v4/channels/{channel_id}/posts"] = 403
-    kit = make_kit(fake.url, sqlite_url)
+    kit = make_kit(fake.url)
     result = kit.collect(today=today)
     run = result.runs[0]
     assert run.status == "partial" and result.partial
     assert run.failed_stream is not None and run.failed_stream.startswith("channel:")
-    assert run.people > 0 and _count(kit, schema.identities) == run.people
-    config = next(tmp_path.glob("e20kit-*.toml"))
-    cli = CliRunner().invoke(
-        main,
-        ["-c", str(config), "--db", sqlite_url, "collect", "--today", today.isoformat()],
-        env={TOKEN_ENV: ADMIN_TOKEN, "E20KIT_PSEUDONYM_SECRET": SECRET},
-    )
+    assert run.people > 0 and people_totals(kit) == {"mattermost": run.people}
+    cli = run_cli("collect", "--today", today.isoformat(), kit=kit)
     assert cli.exit_code == 7, cli.output
     assert "chat: PARTIAL: stream channel:" in cli.output
