@@ -11,7 +11,7 @@ from markupsafe import Markup
 from ..analytics.model import HEADLINE_FIGURES, Metrics
 from .asof import as_of_texts
 from .charts import render_charts
-from .labels import LOWER_IS_BETTER, labels, show, show_change
+from .labels import LOWER_IS_BETTER, labels, rounded_change, show, show_change
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("e20kit.report", "templates"),
@@ -38,6 +38,7 @@ CARD_FIGURES = (
 
 def _direction(figure: str, change: float | None) -> str:
     """CSS class of a change: ``up`` (good news), ``down`` (bad news) or ``flat``."""
+    change = rounded_change(figure, change)  # the colour follows the change as shown
     if change is None or abs(change) < 1e-9:
         return "flat"
     better = change < 0 if figure in LOWER_IS_BETTER else change > 0

@@ -185,8 +185,31 @@ def show(figure: str, value: float | None, lang: str = "en") -> str:
 
 
 def show_change(figure: str, change: float | None, lang: str = "en") -> str:
-    """A change against the previous period: signed, percentages in points (pp)."""
-    return _format(figure, change, lang, signed=True)
+    """A change against the previous period: signed, percentages in points (pp).
+
+    The sign follows the value as shown: a change that rounds to zero reads ``±0``, never
+    ``-0`` or ``+0``; a change of less than one point gets a decimal (``+0.4 pp``) so that
+    24 % -> 25 % does not read ``+0 pp``.
+    """
+    rounded = rounded_change(figure, change)
+    if rounded is None:
+        return "-"
+    if rounded == 0:
+        unit = " pp" if figure in PERCENT_FIGURES else ""
+        return localise(f"±0{unit}", lang)
+    return _format(figure, rounded, lang, signed=True)
+
+
+def rounded_change(figure: str, change: float | None) -> float | None:
+    """``change`` rounded as :func:`show_change` shows it (what its colour must follow)."""
+    if change is None:
+        return None
+    if figure in PERCENT_FIGURES:
+        points = change * 100
+        return round(points, 0 if abs(points) >= 0.95 else 1) / 100
+    if figure == "gini":
+        return round(change, 2)
+    return float(change) if float(change).is_integer() else round(change, 1)
 
 
 def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str:
@@ -194,7 +217,9 @@ def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str
         return "-"
     sign = "+" if signed else ""
     if figure in PERCENT_FIGURES:
-        text = f"{value * 100:{sign}.0f} pp" if signed else f"{value:.0%}"
+        points = value * 100
+        digits = 0 if abs(points) >= 0.95 else 1
+        text = f"{points:{sign}.{digits}f} pp" if signed else f"{value:.0%}"
     elif figure == "gini":
         text = f"{value:{sign}.2f}"
     elif float(value).is_integer():
@@ -210,6 +235,7 @@ __all__ = [
     "PERCENT_FIGURES",
     "labels",
     "localise",
+    "rounded_change",
     "show",
     "show_change",
 ]

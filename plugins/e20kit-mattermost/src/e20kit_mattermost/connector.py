@@ -187,6 +187,8 @@ class MattermostConnector:
         first = window.start if mark is None else max(day_of(_int(mark)), window.start)
         if first >= window.end:
             return
+        if mark is not None and _nobody_active_since(d, _int(mark)):
+            return  # nothing anyone wrote can have changed: no listing at all
         conversations = self._conversations(d, start_ms(first))
         newest = max((_int(c.get("last_post_at")) for c in conversations.values()), default=0)
         # Everything anyone wrote up to the latest activity seen is collected now, so the
@@ -232,6 +234,19 @@ class MattermostConnector:
                 if channel.get("type") in CHAT_TYPES and channel.get("id"):
                     found[str(channel["id"])] = channel
         return found
+
+
+def _nobody_active_since(d: Directory, mark: int) -> bool:
+    """Whether statuses or reports show that no member was active after ``mark``.
+
+    Writing, editing or deleting a message is activity, so it moves the writer's
+    ``last_activity_at`` (and ``last_post_date``) past the bookmark. Without either source
+    nothing can be told, and the conversations are listed as before.
+    """
+    if not d.last_activity and d.last_post is None:
+        return False
+    newest = max([*d.last_activity.values(), *(d.last_post or {}).values()], default=0)
+    return newest <= mark
 
 
 def _int(value: Any) -> int:
