@@ -94,4 +94,14 @@ def full_blocks(days: int, size: int) -> int:
     return max(1, days // size)
 
 
-__all__ = ["BlockSeries", "block_series", "full_blocks", "with_member_days"]
+def iso_weeks(start: dt.date, end: dt.date) -> tuple[dt.date, int]:
+    """The first Monday and the number of whole ISO weeks (Monday to Sunday) in ``start`` to
+    ``end`` (exclusive); with none, the one 7-day block ending at ``end``."""
+    monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
+    weeks = (end - monday).days // 7
+    if weeks < 1:
+        return end - dt.timedelta(days=7), 1
+    return monday, weeks
+
+
+__all__ = ["BlockSeries", "block_series", "full_blocks", "iso_weeks", "with_member_days"]

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 
 from ..store.rollup import FEATURE_BITS
-from .activity import full_blocks
+from .activity import iso_weeks
 from .cube import Bytes, Cube, merge_blocks
 from .model import FeatureShare
 from .period import Period
@@ -33,7 +33,7 @@ def _mix(
 
 
 def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureShare, ...]:
-    """Actions and active members per feature for the period, then per full 7-day block."""
+    """Actions and active members per feature for the period, then per whole ISO week."""
     out: list[FeatureShare] = []
     days = cube.members[:, cube.cols(period.start, period.end)]
     whole = _mix(np.bitwise_or.reduce(days, axis=1), totals, period.start, period.end)
@@ -41,9 +41,8 @@ def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureS
     for feature in sorted(whole):
         active, actions = whole[feature]
         out.append(FeatureShare(feature, None, active, actions, ratio(actions, total)))
-    weeks = full_blocks(period.days, 7)
-    start = period.end - dt.timedelta(days=7 * weeks)
-    used = merge_blocks(cube.members[:, cube.cols(start, period.end)], 7)
+    start, weeks = iso_weeks(period.start, period.end)
+    used = merge_blocks(cube.members[:, cube.cols(start, start + dt.timedelta(days=7 * weeks))], 7)
     weekly = [
         _mix(
             used[:, i],

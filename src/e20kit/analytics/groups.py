@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from .activity import full_blocks
+from .activity import iso_weeks
 from .cube import Cube, merge_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
@@ -146,13 +146,13 @@ def heatmap(
     sizes: dict[str, int],
     k: int,
 ) -> tuple[HeatCell, ...]:
-    """Active members per department and full 7-day block; small departments blanked.
+    """Active members per department and whole ISO week (Monday to Sunday) of the period; small
+    departments blanked.
 
     Members count where they are on record at the period's end.
     """
-    weeks = full_blocks(period.days, 7)
-    start = period.end - dt.timedelta(days=7 * weeks)
-    days = cube.members[:, cube.cols(start, period.end)]
+    start, weeks = iso_weeks(period.start, period.end)
+    days = cube.members[:, cube.cols(start, start + dt.timedelta(days=7 * weeks))]
     weekly = merge_blocks(days != 0, 7)  # one column per week, oldest first
     department_of = np.full(len(cube.keys), -1, dtype=np.int64)
     names = sorted(sizes)

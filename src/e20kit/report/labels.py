@@ -30,6 +30,18 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "What to do",
         "evidence": "Evidence",
         "suppressed": "suppressed",
+        "suppressed_legend": "hatched: group too small to show (not 0 %)",
+        "caption_activity": "Distinct members with any activity each day (blue) and per 7-day "
+        "block (orange). Dips on weekends are normal; a falling weekly line is not.",
+        "caption_lorenz": "Members ordered from least to most active: the further the curve "
+        "sags below the diagonal, the more the contributions come from a few people.",
+        "caption_leaders": "Share of leaders and of staff who were active (participation) and "
+        "who wrote something (contributing). Leaders far below staff are no role models.",
+        "caption_heatmap": "Each cell: the share of a department's members active in that week "
+        "(darker is more).",
+        "caption_cohorts": "Each row: members who joined in that week; each cell: the share of "
+        "them still active n weeks later.",
+        "caption_features": "What the active members did each week, as shares of all actions.",
         "suppressed_note": "Groups with fewer than {k} members are suppressed (shown blank).",
         "department": "Department",
         "members": "Members",
@@ -103,6 +115,19 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "Was hilft",
         "evidence": "Belege",
         "suppressed": "unterdrückt",
+        "suppressed_legend": "schraffiert: Gruppe zu klein zum Zeigen (nicht 0 %)",
+        "caption_activity": "Mitglieder mit Aktivität je Tag (blau) und je 7-Tage-Block "
+        "(orange). Einbrüche am Wochenende sind normal, eine fallende Wochenlinie nicht.",
+        "caption_lorenz": "Mitglieder vom am wenigsten zum am meisten aktiven geordnet: je "
+        "tiefer die Kurve unter der Diagonale liegt, desto mehr Beiträge kommen von wenigen.",
+        "caption_leaders": "Anteil der Führungskräfte und der Mitarbeitenden, die aktiv waren "
+        "(Beteiligung) und etwas schrieben (beitragend). Liegen Führungskräfte weit darunter, "
+        "sind sie keine Vorbilder.",
+        "caption_heatmap": "Jede Zelle: Anteil der Mitglieder einer Abteilung, die in dieser "
+        "Woche aktiv waren (dunkler ist mehr).",
+        "caption_cohorts": "Jede Zeile: Mitglieder, die in dieser Woche eintraten; jede Zelle: "
+        "ihr Anteil, der n Wochen später noch aktiv war.",
+        "caption_features": "Was die aktiven Mitglieder je Woche taten, als Anteil aller Aktionen.",
         "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt (leer).",
         "department": "Abteilung",
         "members": "Mitglieder",
