@@ -15,7 +15,6 @@ import datetime as dt
 import math
 import random
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 from e20kit_mattermost.fake import ADMIN_TOKEN, MattermostFake
 from e20kit_mattermost.fake.org import DAY_MS, ms
 
+from benchmarks.loopback import rate_figures, sync_figures
 from e20kit import Kit, load_config
 from e20kit.sandbox import FaultPlan
 
@@ -92,33 +92,20 @@ def _minimum(fake: MattermostFake, *, since_ms: int | None, active_from_ms: int)
     return need
 
 
-def _sync(fake: MattermostFake, kit: Kit, minimum: dict[str, int]) -> dict[str, Any]:
-    fake.server.reset_log()
-    start = time.perf_counter()
-    result = kit.collect(today=TODAY)
-    seconds = time.perf_counter() - start
-    made = len(fake.server.requests)
-    low = sum(minimum.values())
-    return {
-        "ok": result.ok,
-        "requests": made,
-        "minimum_requests": low,
-        "ratio": round(made / low, 3),
-        "minimum_breakdown": minimum,
-        "facts_written": result.facts_written,
-        "seconds": round(seconds, 2),
-    }
-
-
 def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
     with MattermostFake.synthetic(
         members=MEMBERS, channels=CHANNELS, posts=POSTS, days=DAYS, end=END
     ) as fake:
         kit = _kit(fake.url, folder, "sync")
         window_start = ms(TODAY - dt.timedelta(days=DAYS))
-        full = _sync(fake, kit, _minimum(fake, since_ms=None, active_from_ms=window_start))
+        full = sync_figures(
+            fake.server,
+            kit,
+            _minimum(fake, since_ms=None, active_from_ms=window_start),
+            today=TODAY,
+        )
         # Nothing changed since: the listings only, no post and no direct-message listing.
-        unchanged = _sync(fake, kit, _unchanged_minimum(fake))
+        unchanged = sync_figures(fake.server, kit, _unchanged_minimum(fake), today=TODAY)
         unchanged["by_endpoint"] = _by_endpoint(fake)
         # 1 % new posts, on the last day, by random channel members.
         rng = random.Random(5)
@@ -132,7 +119,9 @@ def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
             data.add_post(channel.id, uid, now + i)
             data.users[uid].last_activity_at = now + i
         from_ms = ms(TODAY) if before >= ms(TODAY) else (before // DAY_MS) * DAY_MS
-        incremental = _sync(fake, kit, _minimum(fake, since_ms=before, active_from_ms=from_ms))
+        incremental = sync_figures(
+            fake.server, kit, _minimum(fake, since_ms=before, active_from_ms=from_ms), today=TODAY
+        )
         incremental["by_endpoint"] = _by_endpoint(fake)
         kit.close()
     return {
@@ -170,22 +159,9 @@ def _rate_bench(folder: Path) -> dict[str, Any]:
         faults=FaultPlan(latency_s=0.02),
     ) as fake:
         kit = _kit(fake.url, folder, "rate", direct_messages="false", reports="false")
-        start = time.perf_counter()
-        result = kit.collect(today=TODAY)
-        seconds = time.perf_counter() - start
-        statuses = Counter(r.status for r in fake.server.requests)
-        made = len(fake.server.requests)
+        figures = rate_figures(fake.server, kit, limit, today=TODAY)
         kit.close()
-    achieved = made / seconds
-    return {
-        "ok": result.ok,
-        "requests": made,
-        "seconds": round(seconds, 2),
-        "achieved_rps": round(achieved, 2),
-        "limit_rps": limit,
-        "ratio": round(achieved / limit, 3),
-        "received_429": statuses[429],
-    }
+    return figures
 
 
 def run() -> dict[str, dict[str, Any]]:

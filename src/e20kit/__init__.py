@@ -70,6 +70,7 @@ from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
+from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Stream, Streams
 from .urls import ServiceUrl
@@ -121,6 +122,9 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishRequest",
+    "Published",
+    "Publisher",
     "RateAdvice",
     "RatePolicy",
     "Reason",

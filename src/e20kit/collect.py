@@ -21,6 +21,7 @@ from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
 from .errors import ConfigError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
+from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
@@ -119,6 +120,7 @@ class Collector:
         pattern = config.settings.organisation.leader_title_pattern
         self.leader_title = re.compile(pattern) if pattern else None
         self.keep_contacts = config.settings.privacy.store_contact_details
+        self.identity_map = load_identity_map(config.settings.identities.map, config.path)
 
     def run(self, prepared: Iterable[PreparedConnector]) -> CollectResult:
         result = CollectResult()
@@ -152,6 +154,8 @@ class Collector:
                         connector.close()
                     except Exception:  # closing must not hide the real outcome
                         log.debug("closing connector %s failed", item.name, exc_info=True)
+        if self.identity_map is not None:
+            self.identity_map.report()
         self.plugins.collect_finished(result)
         return result
 
@@ -165,6 +169,8 @@ class Collector:
         for person in connector.people():
             if enrich:
                 person = self.plugins.enrich_person(person)
+            if self.identity_map is not None:
+                person = self.identity_map.apply(person)
             batch.append(person)
             if len(batch) >= self.batch_size:
                 self._write_people(source, batch)
@@ -221,8 +227,11 @@ class Collector:
             with self.engine.begin() as own:
                 self._write_people(source, people, own)
             return
+        before = previous_keys(conn, source, identity_rows)
         write_identities(conn, list(identity_rows.values()))
         write_members(conn, list(member_rows.values()))
+        # an account that gained an e-mail is a member now: its earlier facts go with it
+        move_facts(conn, rekeyed(before, identity_rows))
 
     # -- activity ------------------------------------------------------------------------------
 

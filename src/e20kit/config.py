@@ -80,6 +80,12 @@ class OrganisationSettings(_Section):
         return value
 
 
+class IdentitiesSettings(_Section):
+    map: Path | None = None
+    """CSV ``platform,person_id,email`` joining accounts whose platform hides the e-mail
+    (relative to the config file); see docs/config.md ``[identities]``."""
+
+
 class CollectSettings(_Section):
     lookback_days: int = Field(default=30, ge=1, le=3650)
     """Days a first run collects; later runs continue from their bookmarks."""
@@ -94,6 +100,7 @@ class Settings(_Section):
     privacy: PrivacySettings = PrivacySettings()
     organisation: OrganisationSettings = OrganisationSettings()
     collect: CollectSettings = CollectSettings()
+    identities: IdentitiesSettings = IdentitiesSettings()
     http: HttpSettings = HttpSettings()
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """One table per connector instance; ``type`` defaults to the table's name."""

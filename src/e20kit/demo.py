@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from .collect import Progress
+from .connector import Capability
 from .cycle import CycleResult
 from .kit import Kit
 from .plugins import Plugins
 from .sandbox import PLATFORMS, Org, build_org, write_csv_folder
+from .vocab import Action
 
 DEMO_SECRET_ENV = "E20KIT_DEMO_PSEUDONYM_SECRET"
 DEMO_SECRET = "demo-only-secret-never-use-in-production"
@@ -118,6 +120,23 @@ def _lines(c: CycleResult, *, findings: bool = True) -> list[str]:
         lines.append(f"    [{finding.severity}] {finding.title}")
         lines.extend(f"        - {remedy}" for remedy in finding.remedies[:3])
     return lines
+
+
+READS = (Action.VIEW,)
+VIEWED_PLATFORMS = ("confluence", "sharepoint")
+"""Platforms whose synthetic members view pages or files (Mattermost has visits instead)."""
+
+
+def _unattributed_reads(plugins: Plugins, served: list[str]) -> list[str]:
+    """Served platforms with views whose connector cannot say who read what (no ``reads``)."""
+    types = plugins.connector_types()
+    return [
+        name
+        for name in served
+        if name in VIEWED_PLATFORMS
+        and name in types
+        and Capability.READS not in types[name].capabilities
+    ]
 
 
 def _toml_value(value: Any) -> str:
@@ -251,6 +270,13 @@ def run_demo(
             folder = out / "exports" / platform
             write_csv_folder(org, folder, platform=platform, platforms=[platform])
             tables.append(_table(f"connectors.{platform}_export", {"type": "csv", "path": folder}))
+        for platform in _unattributed_reads(plugins, served):
+            # The platform's API counts views but names no reader (Confluence analytics): the
+            # demo imports the synthetic readers from a csv file, as an analytics export would.
+            folder = out / "exports" / f"{platform}-views"
+            write_csv_folder(org, folder, platform=platform, platforms=[platform], actions=READS)
+            tables.append(_table(f"connectors.{platform}_views", {"type": "csv", "path": folder}))
+            imported.append(f"{platform} views")
         if notifier is None:
             notifier = "log"
             tables.append(_table("notifiers.log", {"type": "log", "path": out / "messages.jsonl"}))

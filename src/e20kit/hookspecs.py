@@ -26,6 +26,7 @@ from .extensions import (
 from .findings import Finding
 from .models import Person
 from .notifier import NotifierType
+from .publishing import Publisher
 from .results import CollectResult
 
 if TYPE_CHECKING:
@@ -174,6 +175,27 @@ def e20kit_sandboxes() -> Iterable[Sandbox]:
                 server = stack.enter_context(LoopbackServer(make_fake(org)))
                 return SandboxRun(connector={"type": "wiki", "url": server.url})
             yield Sandbox(name="wiki", start=start)
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def e20kit_publishers() -> Iterable[Publisher]:
+    """Register a place ``e20kit report --publish NAME:TARGET`` can publish the report to.
+
+    :returns: publishers, each with a unique ``name`` (the scheme of the target), the
+        ``connector_type`` whose configured connector lends it the site URL and credentials, and
+        ``publish(context, request) -> Published``. Publishing the same target again must update
+        what the first run created (never duplicate it); ``request.dry_run`` must change nothing
+        and return a ``preview`` of the body it would write.
+
+    Example::
+
+        @hookimpl
+        def e20kit_publishers():
+            def publish(context, request):
+                return Published(action="would create", location=request.target)
+            yield Publisher(name="wiki", connector_type="wiki", publish=publish)
     """
     raise NotImplementedError
 

@@ -34,6 +34,7 @@ from .extensions import (
 from .findings import Finding
 from .models import Person
 from .notifier import NotifierType
+from .publishing import Publisher
 from .results import CollectResult
 
 if TYPE_CHECKING:
@@ -220,6 +221,9 @@ class Plugins:
 
     def sandboxes(self) -> dict[str, Sandbox]:
         return self._collect("e20kit_sandboxes", Sandbox, lambda s: s.name)
+
+    def publishers(self) -> dict[str, Publisher]:
+        return self._collect("e20kit_publishers", Publisher, lambda p: p.name)
 
     # -- calls ---------------------------------------------------------------------------------
 

@@ -63,6 +63,11 @@ class Recorder:
         return []
 
     @hookimpl
+    def e20kit_publishers(self) -> list[Any]:
+        self._note("e20kit_publishers")
+        return []
+
+    @hookimpl
     def e20kit_enrich_person(self, person: Person) -> None:
         self._note("e20kit_enrich_person")
 
@@ -115,6 +120,7 @@ def test_the_trace_shows_every_hook_the_facade_calls(caplog: pytest.LogCaptureFi
     plugins.checks()
     plugins.champion_signals()
     plugins.sandboxes()
+    plugins.publishers()
     plugins.enrich_person(Person(platform="p", person_id="1"))
     plugins.diagnose(metrics=None, lang="en")  # type: ignore[arg-type]
     plugins.report_sections(metrics=None, context=SimpleNamespace(lang="en"))  # type: ignore[arg-type]

@@ -48,6 +48,7 @@ def test_example_registers_and_implements_its_hook(hook: str) -> None:
     plugins.notifier_types()
     plugins.champion_signals()
     plugins.sandboxes()
+    plugins.publishers()
 
 
 def test_every_hook_has_a_test_of_its_own() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ..diagnose.gaps import has_data_gap
+from ..publish_target import publish
 from .common import (
     EXIT_NO_DATA,
     Reference,
@@ -56,6 +57,16 @@ def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
     required=True,
     help="File to write (a folder for --format csv).",
 )
+@click.option(
+    "--publish",
+    "target",
+    metavar="NAME:TARGET",
+    help="Also publish the md report, e.g. confluence:SPACEKEY/Page title (created once, "
+    "updated on later runs).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="With --publish: show what would be written, change nothing."
+)
 @period_options
 @pass_state
 @handle_errors
@@ -63,6 +74,8 @@ def report(
     state: State,
     fmt: str,
     out: Path,
+    target: str | None,
+    dry_run: bool,
     period: str | None,
     lang: str | None,
     today: Reference | None,
@@ -71,18 +84,29 @@ def report(
 
     Exit code 8 (the report is still written) when a platform has no data for the period.
     """
+    if target is not None and fmt != "md":
+        raise click.UsageError("--publish publishes the Markdown report: add --format md")
+    if dry_run and target is None:
+        raise click.UsageError("--dry-run only applies to --publish")
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
     metrics = kit.metrics(period, today=day_of(kit, today))
     findings = kit.diagnose(lang=lang, metrics=metrics)
     written = kit.report(fmt, out, lang=lang, metrics=metrics, findings=findings)
     paths = written if isinstance(written, list) else [written]
-    emit(
-        state,
-        {"format": fmt, "files": [str(p) for p in paths]},
-        lambda: click.echo(
-            f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"
-        ),
-    )
+    data: dict[str, Any] = {"format": fmt, "files": [str(p) for p in paths]}
+    lines = [f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"]
+    if target is not None:
+        document = paths[0].read_text(encoding="utf-8")
+        done = publish(kit.config, kit.plugins, target, document, dry_run=dry_run)
+        data["published"] = {
+            "action": done.action,
+            "location": done.location,
+            **({"preview": done.preview} if dry_run else {}),
+        }
+        lines.append(f"{done.action}: {done.location}")
+        if dry_run:
+            lines.append(done.preview)
+    emit(state, data, lambda: click.echo("\n".join(lines)))
     if has_data_gap(findings):
         sys.exit(EXIT_NO_DATA)

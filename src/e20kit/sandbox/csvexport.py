@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..connectors.csv import ACTIVITY_COLUMNS, PEOPLE_COLUMNS
+from ..vocab import Action
 from .org import Org
 
 __all__ = ["ACTIVITY_HEADER", "PEOPLE_HEADER", "write_csv_folder"]
@@ -21,13 +22,20 @@ ACTIVITY_HEADER = ACTIVITY_COLUMNS
 
 
 def write_csv_folder(
-    org: Org, folder: Path, *, platform: str = "csv", platforms: Iterable[str] | None = None
+    org: Org,
+    folder: Path,
+    *,
+    platform: str = "csv",
+    platforms: Iterable[str] | None = None,
+    actions: Iterable[Action] | None = None,
 ) -> None:
     """Write ``people.csv`` and ``activity.csv`` into ``folder`` (created if missing).
 
     Unknown values are empty cells; dates are ISO; every fact is labelled ``platform``.
-    ``platforms`` keeps only events of those platform hints (e.g. the ones no fake serves).
+    ``platforms`` keeps only events of those platform hints (e.g. the ones no fake serves);
+    ``actions`` only those actions (e.g. the page views a platform's API cannot attribute).
     """
+    keep = frozenset(actions) if actions is not None else None
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "people.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -60,4 +68,5 @@ def write_csv_folder(
                 e.count,
             )
             for m, e in org.iter_events(platforms)
+            if keep is None or e.action in keep
         )

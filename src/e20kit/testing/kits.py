@@ -21,6 +21,7 @@ from ..instances import make_notifier
 from ..kit import Kit
 from ..notifier import Notifier, NotifierType
 from ..plugins import Plugins
+from ..publishing import Publisher
 from .stores import TEST_SECRET
 
 FAST_HTTP: Mapping[str, Any] = {
@@ -159,13 +160,14 @@ class Registrations:
     checks: Mapping[str, Check]
     sandboxes: Mapping[str, Sandbox]
     champion_signals: Mapping[str, ChampionSignal]
+    publishers: Mapping[str, Publisher]
 
 
 def registrations(plugins: Sequence[object] = (), *, strict: bool = True) -> Registrations:
     """Load the installed plugins (plus ``plugins``) as the CLI does and list what they register.
 
     A plugin test asserts with it that its entry point really registers its connector, checks,
-    notifier and sandbox; duplicates and wrong types raise :class:`~e20kit.PluginError`.
+    notifier, sandbox and publisher; duplicates and wrong types raise :class:`~e20kit.PluginError`.
     """
     loaded = Plugins(strict=strict, extra=tuple(plugins))
     return Registrations(
@@ -174,6 +176,7 @@ def registrations(plugins: Sequence[object] = (), *, strict: bool = True) -> Reg
         checks=loaded.checks(),
         sandboxes=loaded.sandboxes(),
         champion_signals=loaded.champion_signals(),
+        publishers=loaded.publishers(),
     )
 
 

@@ -1,0 +1,46 @@
+"""Onboarding checks on Confluence facts, for checklists (``check = "confluence.first_page"``).
+
+They read the member's stored ``Person.attributes`` from the last collect (profile picture,
+personal space) and the member's stored activity counts (pages, blog posts, comments).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from e20kit import Action, Check, CheckContext, Feature
+
+from .settings import PLATFORM
+
+
+def profile_picture(ctx: CheckContext, params: Any) -> bool:
+    """The API shows the picture as ``profilePicture.isDefault = false`` once one is set."""
+    return ctx.attributes(PLATFORM).get("has_picture") is True
+
+
+def personal_space(ctx: CheckContext, params: Any) -> bool:
+    """Known when the connector lists every space (no ``spaces`` filter)."""
+    return ctx.attributes(PLATFORM).get("personal_space") is True
+
+
+def first_page(ctx: CheckContext, params: Any) -> bool:
+    return ctx.count(platform=PLATFORM, actions=(Action.CREATE,), feature=Feature.WIKI) >= 1
+
+
+def first_blog_post(ctx: CheckContext, params: Any) -> bool:
+    return ctx.count(platform=PLATFORM, actions=(Action.CREATE,), feature=Feature.BLOG) >= 1
+
+
+def commented(ctx: CheckContext, params: Any) -> bool:
+    return ctx.count(platform=PLATFORM, actions=(Action.COMMENT,)) >= 1
+
+
+CHECKS = (
+    Check("confluence.profile_picture", profile_picture, description="Set a profile picture."),
+    Check("confluence.personal_space", personal_space, description="Has a personal space."),
+    Check("confluence.first_page", first_page, description="Created a first page."),
+    Check("confluence.first_blog_post", first_blog_post, description="Wrote a first blog post."),
+    Check("confluence.commented", commented, description="Commented on a page or blog post."),
+)
+
+__all__ = ["CHECKS"]

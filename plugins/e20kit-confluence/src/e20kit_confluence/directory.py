@@ -1,0 +1,103 @@
+"""One listing pass per run: the account itself, the spaces it reads, the groups' members.
+
+``people()`` and ``activity()`` both need it, and the core calls them one after the other on the
+same connector, so the connector lists once and keeps the result for the run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from e20kit import Person
+
+from .client import ConfluenceClient
+from .payloads import Space, User
+from .settings import PLATFORM, ConfluenceSettings
+
+log = logging.getLogger("e20kit.confluence")
+
+
+@dataclass
+class Directory:
+    me: User
+    spaces: list[Space] = field(default_factory=list)
+    members: dict[str, User] = field(default_factory=dict)
+    personal: dict[str, str] = field(default_factory=dict)
+    """Person id -> key of their personal space (only known when every space is listed)."""
+    missing_spaces: tuple[str, ...] = ()
+
+    @property
+    def space_keys(self) -> tuple[str, ...]:
+        return tuple(sorted(s.key for s in self.spaces))
+
+    @property
+    def hidden_emails(self) -> int:
+        return sum(1 for user in self.members.values() if not user.email)
+
+    def people(self, *, all_spaces: bool) -> Iterator[Person]:
+        for pid, user in sorted(self.members.items()):
+            attributes: dict[str, str | int | float | bool | None] = {}
+            if user.profile_picture is not None:
+                attributes["has_picture"] = not user.profile_picture.is_default
+            if all_spaces:
+                attributes["personal_space"] = pid in self.personal
+            yield Person(
+                platform=PLATFORM,
+                person_id=pid,
+                email=user.email or None,
+                display_name=user.display_name or user.public_name or user.username,
+                attributes=attributes,
+            )
+
+
+def _owner(space: Space, cloud: bool) -> str | None:
+    """Whose personal space this is: v2 ``authorId`` on Cloud, ``~username`` on DC."""
+    if space.type != "personal":
+        return None
+    if cloud:
+        return space.author_id
+    return space.key[1:] if space.key.startswith("~") else None
+
+
+def list_directory(client: ConfluenceClient, settings: ConfluenceSettings) -> Directory:
+    me = client.current_user()  # fails first, and clearly, on a bad token
+    d = Directory(me=me)
+    keys = tuple(settings.spaces)
+    d.spaces = [s for s in client.spaces(keys) if s.status == "current"]
+    if keys:
+        found = {s.key for s in d.spaces}
+        d.missing_spaces = tuple(k for k in keys if k not in found)
+        for key in d.missing_spaces:
+            log.warning(
+                "%s: space %s is not readable with this account (missing or restricted): "
+                "skipped, the other spaces are stored",
+                client.connector,
+                key,
+            )
+    usernames: dict[str, str] = {}
+    for group in settings.member_groups:
+        for user in client.group_members(group):
+            pid = user.person_id
+            if pid and not user.is_app:
+                d.members[pid] = user
+                if user.username:
+                    usernames[user.username] = pid
+    for space in d.spaces:
+        owner = _owner(space, client.cloud)
+        if owner:
+            d.personal[usernames.get(owner, owner)] = space.key
+    hidden = d.hidden_emails
+    if hidden:
+        log.warning(
+            "%s: %d of %d members show no e-mail (their privacy setting): they are kept by "
+            "account id and cannot be joined to other platforms",
+            client.connector,
+            hidden,
+            len(d.members),
+        )
+    return d
+
+
+__all__ = ["Directory", "list_directory"]
