@@ -19,7 +19,7 @@ from e20kit.sandbox import build_org, write_csv_folder
 from e20kit.store import schema
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-ENV = {"E20KIT_PSEUDONYM_SECRET": "example-secret"}
+ENV = {"E20KIT_PSEUDONYM_SECRET": "example-secret-16b"}
 
 
 def load(path: Path, name: str) -> ModuleType:

@@ -47,7 +47,7 @@ from .extensions import (
     SignalContext,
     StepCompleted,
 )
-from .findings import Evidence, Finding, Reason, Severity
+from .findings import Evidence, Finding, Reason, RuledOut, Severity
 from .http import (
     DEFAULT_MAX_PAGES,
     HttpSession,
@@ -132,6 +132,7 @@ __all__ = [
     "Replace",
     "ReportContext",
     "ReportSection",
+    "RuledOut",
     "Sandbox",
     "SandboxRun",
     "ServiceUrl",

@@ -50,7 +50,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
-from .errors import NotifierAuthError
+from .errors import LockError, NotifierAuthError
 from .notifier import Message, Notifier, Recipient
 from .store import schema
 from .store.chunks import chunks
@@ -124,35 +124,50 @@ def _mark_sent(engine: sa.Engine, key: str, now: dt.datetime) -> None:
 
 
 def _begin_attempt(
-    engine: sa.Engine, notifier_name: str, message: Message, now: dt.datetime
+    engine: sa.Engine, notifier_name: str, message: Message, now: dt.datetime, seen: int
 ) -> int:
-    """Commit the entry as pending with one more attempt, before anything is sent."""
+    """Commit the entry as pending with one more attempt, before anything is sent.
+
+    The claim is a compare-and-set on the ``attempts`` this run read (``seen``, 0: no entry):
+    when another run inserted or bumped the same entry in the meantime (two runs on one store
+    despite the lock), this one stops with a :class:`LockError` instead of sending twice.
+    """
     ledger = schema.ledger
-    with engine.begin() as conn:
-        attempts = conn.execute(
-            sa.select(ledger.c.attempts).where(ledger.c.key == message.key)
-        ).scalar()
-        if attempts is None:
-            conn.execute(
-                ledger.insert().values(
-                    key=message.key,
-                    kind=message.kind,
-                    member_key=message.recipient.member_key,
-                    notifier=notifier_name,
-                    state="pending",
-                    attempts=1,
-                    error=None,
-                    created_at=now,
-                    updated_at=now,
+    try:
+        with engine.begin() as conn:
+            if seen == 0:
+                conn.execute(
+                    ledger.insert().values(
+                        key=message.key,
+                        kind=message.kind,
+                        member_key=message.recipient.member_key,
+                        notifier=notifier_name,
+                        state="pending",
+                        attempts=1,
+                        error=None,
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
-            )
-            return 1
-        conn.execute(
-            ledger.update()
-            .where(ledger.c.key == message.key)
-            .values(state="pending", attempts=attempts + 1, error=None, updated_at=now)
-        )
-        return int(attempts) + 1
+                return 1
+            bumped = conn.execute(
+                ledger.update()
+                .where(ledger.c.key == message.key, ledger.c.attempts == seen)
+                .values(state="pending", attempts=seen + 1, error=None, updated_at=now)
+            ).rowcount
+    except sa.exc.IntegrityError as err:
+        raise _sending_elsewhere(message) from err
+    if bumped != 1:
+        raise _sending_elsewhere(message)
+    return seen + 1
+
+
+def _sending_elsewhere(message: Message) -> LockError:
+    return LockError(
+        f"another run is sending message {message.key} on this store; this run stopped "
+        "sending (nothing was sent twice); try again when the other run has finished",
+        key=message.key,
+    )
 
 
 def _ask_channel(notifier: Notifier, message: Message) -> bool | None:
@@ -222,7 +237,7 @@ def deliver(
         # False: definitely not delivered; failed + None: the notifier said it failed.
     if dry_run:
         return outcome(DeliveryState.WOULD_SEND)
-    attempts = _begin_attempt(engine, notifier_name, message, now)
+    attempts = _begin_attempt(engine, notifier_name, message, now, attempts)
     try:
         notifier.send(message)
     except NotifierAuthError as err:  # nothing can go out through this notifier: stop

@@ -27,7 +27,11 @@ class Reason(StrEnum):
 
 
 class Severity(StrEnum):
+    """How pressing a finding is: ``watch`` a mild signal, ``warning`` a clear one,
+    ``critical`` a severe one that is growing; ``info`` for plugin notes."""
+
     INFO = "info"
+    WATCH = "watch"
     WARNING = "warning"
     CRITICAL = "critical"
 
@@ -44,6 +48,24 @@ class Evidence(BaseModel):
     """How value relates to threshold, e.g. ``"<"``."""
     trend: float | None = None
     """Change against the previous period (same unit as value), when known."""
+    level: str | None = None
+    """The band the value reached (``watch``, ``warning`` or ``critical``), for banded rules."""
+    reference: float | None = None
+    """The figure of the group the value is set against (e.g. established members'), when the
+    evidence is a contrast."""
+
+
+class RuledOut(BaseModel):
+    """Why a neighbouring reason, which shares a symptom, is not the one at work."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: Reason
+    metric: str
+    value: float | None
+    reference: float | None = None
+    text: str
+    """One sentence in the report's language."""
 
 
 class Finding(BaseModel):
@@ -61,6 +83,8 @@ class Finding(BaseModel):
     evidence: tuple[Evidence, ...] = Field(default_factory=tuple)
     remedies: tuple[str, ...] = Field(default_factory=tuple)
     """Recommended remedies, in the report's language."""
+    ruled_out: tuple[RuledOut, ...] = Field(default_factory=tuple)
+    """The neighbouring reasons this finding is not, with the contrast that says so."""
 
 
-__all__ = ["Evidence", "Finding", "Reason", "Severity"]
+__all__ = ["Evidence", "Finding", "Reason", "RuledOut", "Severity"]

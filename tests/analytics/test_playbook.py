@@ -7,10 +7,13 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from e20kit import Evidence, Finding, Kit, Reason, Severity, hookimpl
-from e20kit.analytics import FunnelStep, Metrics, compute_metrics, parse_period
+from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics, compute_metrics, parse_period
+from e20kit.analytics.settings import Band
 from e20kit.diagnose import REMEDIES, TITLES, playbook
+from e20kit.diagnose.signals import Signal, severity, share_bound
 from e20kit.findings import Reason as R
 from e20kit.sandbox import PRESETS, build_org
 from e20kit.store import create_engine
@@ -106,11 +109,33 @@ def test_remedies_cover_the_five_reasons_in_both_languages() -> None:
         assert texts["en"] and len(texts["en"]) == len(texts["de"])
 
 
+def _with_bands(m: Metrics, **bands: object) -> Metrics:
+    """``m`` with ``[analytics.diagnosis]`` keys set as a config file would set them."""
+    t = DiagnosisThresholds.model_validate({**m.settings.diagnosis.model_dump(), **bands})
+    return dataclasses.replace(m, settings=m.settings.model_copy(update={"diagnosis": t}))
+
+
 def test_thresholds_are_configurable(stores: Stores) -> None:
+    # bands replaced the single thresholds: a plain number still sets one cut-off for all
+    # three levels, a table sets each level
     m = _metrics(stores, "healthy", "last-30d")
-    strict = m.settings.diagnosis.model_copy(update={"creator_share": 0.9})
-    m = dataclasses.replace(m, settings=m.settings.model_copy(update={"diagnosis": strict}))
-    assert [f.reason for f in playbook(m)] == [R.UNCLEAR_BENEFIT]
+    assert [f.reason for f in playbook(_with_bands(m, creator_share=0.9))] == [R.UNCLEAR_BENEFIT]
+    (finding,) = playbook(
+        _with_bands(m, creator_share={"watch": 0.9, "warning": 0.1, "critical": 0.05})
+    )
+    assert finding.severity is Severity.WATCH
+    assert finding.evidence[0].level == "watch" and finding.evidence[0].threshold == 0.9
+
+
+def test_bands_must_be_ordered() -> None:
+    with pytest.raises(ValidationError, match="watch >= warning >= critical"):
+        DiagnosisThresholds.model_validate(
+            {"leader_ratio": {"watch": 0.5, "warning": 0.7, "critical": 0.3}}
+        )
+    with pytest.raises(ValidationError, match="watch <= warning <= critical"):
+        DiagnosisThresholds.model_validate(
+            {"dropout_excess": {"watch": 0.5, "warning": 0.2, "critical": 0.9}}
+        )
 
 
 def test_training_uses_the_onboarding_funnel_when_it_exists(stores: Stores) -> None:
@@ -170,3 +195,69 @@ def test_kit_diagnose_runs_playbook_and_plugin_rules(stores: Stores, tmp_path: P
         "site.small",
     ]
     assert findings[1].title == "klein"
+
+
+def _signal(value: float, trend: float | None = None) -> Signal:
+    band = Band(watch=0.3, warning=0.2, critical=0.1)
+    return Signal("headline.helping_share", value, band, "<", trend=trend)
+
+
+def test_severity_is_graded_by_band_and_growth() -> None:
+    assert severity([_signal(0.35)]) is None
+    assert severity([_signal(0.25)]) is Severity.WATCH
+    assert severity([_signal(0.15)]) is Severity.WARNING
+    # severe but steady: a warning; severe and growing: critical
+    assert severity([_signal(0.05, trend=0.0)]) is Severity.WARNING
+    assert severity([_signal(0.05, trend=-0.02)]) is Severity.CRITICAL
+    # severe and spreading to a second signal of the reason: critical
+    assert severity([_signal(0.05), _signal(0.15)]) is Severity.CRITICAL
+    # a supporting signal alone never makes a finding
+    support = dataclasses.replace(_signal(0.05), supporting=True)
+    assert severity([support]) is None
+    assert severity([_signal(0.25), support]) is Severity.WATCH
+
+
+def test_share_bound_allows_more_for_small_groups() -> None:
+    small, large = share_bound(5, 20, upper=False), share_bound(250, 1000, upper=False)
+    assert small < large < 0.25
+    assert share_bound(5, 20, upper=True) > 0.25 > small
+    assert share_bound(0, 10, upper=False) == 0.0 and share_bound(10, 10, upper=True) == 1.0
+
+
+def test_findings_rule_out_their_neighbours_in_both_languages(stores: Stores) -> None:
+    m = _metrics(stores, "too_little_training", "last-30d")
+    (en,) = playbook(m, "en")
+    (de,) = playbook(m, "de")
+    assert en.reason is R.TRAINING
+    assert en.evidence[0].metric == "newcomers.creator_ratio"
+    assert en.evidence[0].reference == pytest.approx(m.contrasts.established_creator_share)  # type: ignore[union-attr]
+    assert {r.reason for r in en.ruled_out} == {R.COMPLICATED, R.UNCLEAR_BENEFIT}
+    assert {r.reason for r in de.ruled_out} == {r.reason for r in en.ruled_out}
+    unclear = next(r for r in en.ruled_out if r.reason is R.UNCLEAR_BENEFIT)
+    assert "benefit is seen" in unclear.text
+    assert "Nutzen wird gesehen" in next(
+        r.text for r in de.ruled_out if r.reason is R.UNCLEAR_BENEFIT
+    )
+
+
+def test_training_leaves_drop_outs_to_complicated(stores: Stores) -> None:
+    """The complicated preset's newcomers mostly leave after week 1: few of those who stayed,
+    no training finding; the drop-out is named and training is not."""
+    (finding,) = playbook(_metrics(stores, "complicated", "last-30d"))
+    assert finding.reason is R.COMPLICATED
+    assert finding.evidence[0].metric == "newcomers.dropout_excess"
+    assert finding.evidence[0].reference is not None  # established members' lapse
+
+
+def test_few_active_days_with_drop_out_are_not_no_time(stores: Stores) -> None:
+    m = _metrics(stores, "complicated", "last-30d")
+    low_days = dataclasses.replace(
+        m, headline=dataclasses.replace(m.headline, active_days_per_week=1.2)
+    )
+    assert [f.reason for f in playbook(low_days)] == [R.COMPLICATED]
+    healthy = _metrics(stores, "healthy", "last-30d")
+    busy = dataclasses.replace(
+        healthy, headline=dataclasses.replace(healthy.headline, active_days_per_week=1.2)
+    )
+    (finding,) = playbook(busy)
+    assert finding.reason is R.NO_TIME and finding.severity is Severity.WARNING

@@ -91,7 +91,7 @@ def _kit(tmp_path: Path, timezone: str, now: dt.datetime) -> Kit:
         '[connectors.probe]\ntype = "probe"\n',
         encoding="utf-8",
     )
-    loaded = load_config(config, env={"E20KIT_PSEUDONYM_SECRET": "clock-test"})
+    loaded = load_config(config, env={"E20KIT_PSEUDONYM_SECRET": "clock-test-secret-16"})
     return Kit(
         loaded,
         plugins=Plugins(extra=(ProbePlugin(),)),

@@ -51,28 +51,42 @@ class DayFlags:
         return cls(start, end, days != 0, has_bits(days, CREATOR), con)
 
 
-def block_series(flags: DayFlags, size: int, count: int) -> BlockSeries:
-    """``count`` blocks of ``size`` days ending where ``flags`` end, oldest first.
+def block_series(flags: DayFlags, size: int, count: int, lead: int = 0) -> BlockSeries:
+    """``count`` blocks of ``size`` days ending where ``flags`` end, oldest first, after a
+    partial first block of ``lead`` days (none when 0) so that every day is read.
 
     ``member_days`` is only filled for daily blocks (it is the sum of their active members);
     :func:`with_member_days` fills it for longer blocks.
     """
-    start = flags.end - dt.timedelta(days=size * count)
-    cols = slice((start - flags.start).days, None)
+    whole = flags.end - dt.timedelta(days=size * count)
+    cols = slice((whole - flags.start).days, None)
     active = block_activity(flags.active[:, cols], size, count)
     creators = block_activity(flags.creators[:, cols], size, count)
     con = flags.contributions[cols].reshape(count, size).sum(axis=1)
-    points = tuple(
+    points = [
         TimePoint(
-            start + dt.timedelta(days=size * i),
+            whole + dt.timedelta(days=size * i),
             size,
             int(active[i]),
             int(creators[i]),
             int(con[i]),
         )
         for i in range(count)
-    )
-    return BlockSeries(points, int(active.sum()) if size == 1 else 0)
+    ]
+    if lead:
+        first = (whole - flags.start).days - lead
+        part = slice(first, first + lead)
+        points.insert(
+            0,
+            TimePoint(
+                whole - dt.timedelta(days=lead),
+                lead,
+                int(np.count_nonzero(flags.active[:, part].any(axis=1))),
+                int(np.count_nonzero(flags.creators[:, part].any(axis=1))),
+                int(flags.contributions[part].sum()),
+            ),
+        )
+    return BlockSeries(tuple(points), int(active.sum()) if size == 1 else 0)
 
 
 def with_member_days(blocks: BlockSeries, daily: BlockSeries) -> BlockSeries:
@@ -94,14 +108,23 @@ def full_blocks(days: int, size: int) -> int:
     return max(1, days // size)
 
 
-def iso_weeks(start: dt.date, end: dt.date) -> tuple[dt.date, int]:
-    """The first Monday and the number of whole ISO weeks (Monday to Sunday) in ``start`` to
-    ``end`` (exclusive); with none, the one 7-day block ending at ``end``."""
-    monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
-    weeks = (end - monday).days // 7
-    if weeks < 1:
-        return end - dt.timedelta(days=7), 1
-    return monday, weeks
+def lead_days(days: int, size: int) -> int:
+    """Days of the partial first block that, with :func:`full_blocks`, covers every one of
+    ``days`` (0 when they divide, or when ``days`` is shorter than one block, which then gets
+    one whole block ending with the period)."""
+    return days % size if days >= size else 0
 
 
-__all__ = ["BlockSeries", "block_series", "full_blocks", "iso_weeks", "with_member_days"]
+def whole_points(points: tuple[TimePoint, ...], size: int) -> list[TimePoint]:
+    """The points of whole blocks only (averages over blocks leave a partial one out)."""
+    return [p for p in points if p.days == size]
+
+
+__all__ = [
+    "BlockSeries",
+    "block_series",
+    "full_blocks",
+    "lead_days",
+    "whole_points",
+    "with_member_days",
+]

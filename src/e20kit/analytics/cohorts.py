@@ -13,7 +13,8 @@ from collections import defaultdict
 import numpy as np
 import numpy.typing as npt
 
-from .cube import Cube
+from ..store.rollup import CREATOR
+from .cube import Cube, has_bits
 from .model import Cohort, Newcomers
 from .period import Period
 from .permember import ActiveMembers, Member
@@ -22,24 +23,38 @@ from .sql import ratio
 RETENTION_WEEKS = (1, 4, 8, 12)
 
 
-class _Windows:
+class Windows:
     """Whether members were active within day windows of their own, for many at once."""
 
     def __init__(self, cube: Cube, members: list[int], joined: list[dt.date]) -> None:
         self.width = cube.members.shape[1]
-        active = cube.members[np.array(members, dtype=np.int64)] != 0
+        self._rows = cube.members[np.array(members, dtype=np.int64)]
+        active = self._rows != 0
         self.seen = np.zeros((len(members), self.width + 1), dtype=np.int32)
         np.cumsum(active, axis=1, out=self.seen[:, 1:])
         self.joined = np.array([(day - cube.first).days for day in joined], dtype=np.int64)
         """Each member's joining day as a column of the cube."""
+        self._created: npt.NDArray[np.int32] | None = None
 
     def any(self, start: int, end: int, *, not_before: int = 0) -> npt.NDArray[np.bool_]:
         """Per member: activity on days ``start`` to ``end - 1`` after joining (and not before
         column ``not_before``), clipped to the cube's days."""
+        return self._within(self.seen, start, end, not_before)
+
+    def any_creator(self, start: int, end: int, *, not_before: int = 0) -> npt.NDArray[np.bool_]:
+        """Per member: a contribution in the same window as :meth:`any`."""
+        if self._created is None:
+            self._created = np.zeros_like(self.seen)
+            np.cumsum(has_bits(self._rows, CREATOR), axis=1, out=self._created[:, 1:])
+        return self._within(self._created, start, end, not_before)
+
+    def _within(
+        self, counts: npt.NDArray[np.int32], start: int, end: int, not_before: int
+    ) -> npt.NDArray[np.bool_]:
         lo = np.clip(np.maximum(self.joined + start, not_before), 0, self.width)
         hi = np.maximum(np.clip(self.joined + end, 0, self.width), lo)
         rows = np.arange(len(lo))
-        found: npt.NDArray[np.bool_] = (self.seen[rows, hi] - self.seen[rows, lo]) > 0
+        found: npt.NDArray[np.bool_] = (counts[rows, hi] - counts[rows, lo]) > 0
         return found
 
 
@@ -62,7 +77,7 @@ def cohorts(
         if member is not None:
             found.append((member, joined, index))
     if found:
-        windows = _Windows(cube, [m for m, _, _ in found], [j for _, j, _ in found])
+        windows = Windows(cube, [m for m, _, _ in found], [j for _, j, _ in found])
         for w in RETENTION_WEEKS:
             hits = windows.any(7 * (w - 1), 7 * w, not_before=(first - cube.first).days)
             for (_, _, index), hit in zip(found, hits.tolist(), strict=True):
@@ -116,7 +131,7 @@ def newcomers(
             found.append((member, joined))
     week1 = dropped = 0
     if found:
-        windows = _Windows(cube, [m for m, _ in found], [j for _, j in found])
+        windows = Windows(cube, [m for m, _ in found], [j for _, j in found])
         first_week = windows.any(0, 7)
         later = windows.any(7, 28)
         week1 = int(np.count_nonzero(first_week))
@@ -135,4 +150,4 @@ def newcomers(
     )
 
 
-__all__ = ["RETENTION_WEEKS", "cohorts", "newcomers"]
+__all__ = ["RETENTION_WEEKS", "Windows", "cohorts", "newcomers"]

@@ -13,6 +13,7 @@ from ..store.changes import has_changes
 from .activity import full_blocks
 from .cohorts import cohorts, newcomers
 from .containers import containers
+from .contrasts import LATER_DAYS, contrasts
 from .contributions import container_contributors
 from .cube import Cube, load_cube
 from .features import feature_mix
@@ -45,6 +46,7 @@ def first_day(period: Period, settings: AnalyticsSettings) -> dt.date:
         end - dt.timedelta(days=7 * full_blocks(period.days, 7)),
         end - dt.timedelta(days=7 * settings.cohort_weeks),
         end - dt.timedelta(days=settings.newcomer_days),
+        end - dt.timedelta(days=7 + LATER_DAYS),
     )
 
 
@@ -178,6 +180,9 @@ def _metrics(
         features=mix,
         containers=spaces,
         onboarding=(),
+        contrasts=contrasts(
+            cube, period, people, newcomer_days=settings.newcomer_days, period_active=active
+        ),
     )
 
 

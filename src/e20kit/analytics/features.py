@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 
 from ..store.rollup import FEATURE_BITS
-from .activity import iso_weeks
+from .activity import full_blocks, lead_days
 from .cube import Bytes, Cube, merge_blocks
 from .model import FeatureShare
 from .period import Period
@@ -33,7 +33,8 @@ def _mix(
 
 
 def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureShare, ...]:
-    """Actions and active members per feature for the period, then per whole ISO week."""
+    """Actions and active members per feature for the period, then per 7-day block (a partial
+    first block when the period's length does not divide)."""
     out: list[FeatureShare] = []
     days = cube.members[:, cube.cols(period.start, period.end)]
     whole = _mix(np.bitwise_or.reduce(days, axis=1), totals, period.start, period.end)
@@ -41,20 +42,19 @@ def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureS
     for feature in sorted(whole):
         active, actions = whole[feature]
         out.append(FeatureShare(feature, None, active, actions, ratio(actions, total)))
-    start, weeks = iso_weeks(period.start, period.end)
-    used = merge_blocks(cube.members[:, cube.cols(start, start + dt.timedelta(days=7 * weeks))], 7)
-    weekly = [
-        _mix(
-            used[:, i],
-            totals,
-            start + dt.timedelta(days=7 * i),
-            start + dt.timedelta(days=7 * i + 7),
-        )
+    weeks, lead = full_blocks(period.days, 7), lead_days(period.days, 7)
+    block0 = period.end - dt.timedelta(days=7 * weeks)
+    used = merge_blocks(cube.members[:, cube.cols(block0, period.end)], 7)
+    blocks = [
+        (block0 + dt.timedelta(days=7 * i), block0 + dt.timedelta(days=7 * i + 7), used[:, i])
         for i in range(weeks)
     ]
+    if lead:  # the partial first block: every day of the period is in a block
+        part = cube.members[:, cube.cols(period.start, block0)]
+        blocks.insert(0, (period.start, block0, np.bitwise_or.reduce(part, axis=1)))
+    weekly = [_mix(bits, totals, first, last) for first, last, bits in blocks]
     features = sorted({f for week in weekly for f in week})
-    for i, week in enumerate(weekly):
-        week_start = start + dt.timedelta(days=7 * i)
+    for (week_start, _, _), week in zip(blocks, weekly, strict=True):
         week_total = sum(a for _, a in week.values())
         for feature in features:
             active, actions = week.get(feature, (0, 0))

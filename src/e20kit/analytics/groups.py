@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from .activity import iso_weeks
+from .activity import full_blocks, lead_days
 from .cube import Cube, merge_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
@@ -146,14 +146,20 @@ def heatmap(
     sizes: dict[str, int],
     k: int,
 ) -> tuple[HeatCell, ...]:
-    """Active members per department and whole ISO week (Monday to Sunday) of the period; small
-    departments blanked.
+    """Active members per department and 7-day block (counted back from the period's end; a
+    partial first block when the length does not divide); small departments blanked.
 
     Members count where they are on record at the period's end.
     """
-    start, weeks = iso_weeks(period.start, period.end)
-    days = cube.members[:, cube.cols(start, start + dt.timedelta(days=7 * weeks))]
+    weeks, lead = full_blocks(period.days, 7), lead_days(period.days, 7)
+    whole = period.end - dt.timedelta(days=7 * weeks)
+    days = cube.members[:, cube.cols(whole, period.end)]
     weekly = merge_blocks(days != 0, 7)  # one column per week, oldest first
+    starts = [whole + dt.timedelta(days=7 * week) for week in range(weeks)]
+    if lead:  # the partial first block, so that every day of the period is in a cell
+        part = cube.members[:, cube.cols(period.start, whole)] != 0
+        weekly = np.concatenate([part.any(axis=1)[:, None], weekly], axis=1)
+        starts.insert(0, period.start)
     department_of = np.full(len(cube.keys), -1, dtype=np.int64)
     names = sorted(sizes)
     number = {name: i for i, name in enumerate(names)}
@@ -165,8 +171,7 @@ def heatmap(
     for dept in names:
         size = sizes[dept]
         active_by_week = np.count_nonzero(weekly[department_of == number[dept]], axis=0)
-        for week in range(weeks):
-            week_start = start + dt.timedelta(days=7 * week)
+        for week, week_start in enumerate(starts):
             if size < k:
                 cells.append(HeatCell(dept, week_start, None, None, True))
                 continue

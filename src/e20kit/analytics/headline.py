@@ -17,7 +17,15 @@ import numpy as np
 import sqlalchemy as sa
 
 from ..store import schema
-from .activity import BlockSeries, DayFlags, block_series, full_blocks, with_member_days
+from .activity import (
+    BlockSeries,
+    DayFlags,
+    block_series,
+    full_blocks,
+    lead_days,
+    whole_points,
+    with_member_days,
+)
 from .contributions import per_member
 from .cube import Bytes, Cube, Ints, active_days, features_used
 from .inequality import inequality
@@ -104,7 +112,8 @@ class Series:
 
 
 def series_start(period: Period) -> dt.date:
-    """The first day :func:`series` reads (a short period still gets a whole week and month)."""
+    """The first day :func:`series` reads: the period's (a period shorter than a week or a
+    month still gets one whole week or month)."""
     days = max(period.days, 7 * full_blocks(period.days, 7), 30 * full_blocks(period.days, 30))
     return period.end - dt.timedelta(days=days)
 
@@ -112,11 +121,14 @@ def series_start(period: Period) -> dt.date:
 def series(
     cube: Cube, totals: DayTotals, period: Period, *, by_platform: bool = False
 ) -> dict[str | None, Series]:
-    """Daily, weekly (full 7-day blocks) and monthly (full 30-day blocks) active members.
+    """Daily, weekly (7-day blocks) and monthly (30-day blocks) active members.
 
-    Key ``None`` is across platforms; ``by_platform`` adds one key per platform of the cube.
+    Blocks are counted back from the period's end and cover every day of it: when the length
+    does not divide, the first block is partial (its ``days`` say how long). Key ``None`` is
+    across platforms; ``by_platform`` adds one key per platform of the cube.
     """
     weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
+    week_lead, month_lead = lead_days(period.days, 7), lead_days(period.days, 30)
     span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
     start = series_start(period)
     out = {}
@@ -126,8 +138,8 @@ def series(
         in_period = days.points[span - period.days :]
         out[key] = Series(
             BlockSeries(in_period, sum(p.active for p in in_period)),
-            with_member_days(block_series(flags, 7, weeks), days),
-            block_series(flags, 30, months),
+            with_member_days(block_series(flags, 7, weeks, week_lead), days),
+            block_series(flags, 30, months, month_lead),
         )
     return out
 
@@ -145,15 +157,16 @@ def build_headline(
     creators = int(np.count_nonzero(rows.contributions > 0))
     contributions_total = int(rows.contributions.sum())
     dau = _mean(blocks.daily.points)
-    mau = _mean(blocks.monthly.points)
-    weekly_active = sum(p.active for p in blocks.weekly.points)
+    mau = _mean(whole_points(blocks.monthly.points, 30))
+    # a member active in a partial block counts for the block's share of a week
+    week_exposure = sum(p.active * p.days for p in blocks.weekly.points) / 7
     ineq = inequality(rows.contributions, points=lorenz_points)
     headline = Headline(
         members=population,
         active_members=active,
         participation_rate=ratio(min(active, population), population),
         dau=dau,
-        wau=_mean(blocks.weekly.points),
+        wau=_mean(whole_points(blocks.weekly.points, 7)),
         mau=mau,
         stickiness=ratio(dau, mau),
         creators=creators,
@@ -162,7 +175,7 @@ def build_headline(
         consumer_share=ratio(active - creators, active),
         contributions=contributions_total,
         helping_share=ratio(helping, contributions_total),
-        active_days_per_week=ratio(blocks.weekly.member_days, weekly_active),
+        active_days_per_week=ratio(blocks.weekly.member_days, week_exposure),
         features_per_member=ratio(int(rows.features.sum()), active),
         gini=ineq.gini,
         top1_share=ineq.top1_share,

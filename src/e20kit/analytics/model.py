@@ -186,6 +186,30 @@ class Newcomers:
 
 
 @dataclass(frozen=True)
+class Contrasts:
+    """Figures set against each other so the playbook can tell reasons apart (see
+    :mod:`e20kit.analytics.contrasts`)."""
+
+    established_active: int
+    """Active members who joined before the newcomer window (or whose joining day is unknown)."""
+    established_creator_share: float | None
+    """Of them, the share who contributed in the period."""
+    stayed_newcomers: int
+    """Newcomers active in the period after their own first week."""
+    stayed_creator_share: float | None
+    """Of them, the share who contributed in the period."""
+    established_checked: int
+    """Established members active in the reference week (the fourth-last week of the period)."""
+    established_lapse: float | None
+    """Of them, the share active in none of the three weeks after it: what newcomers' week-1
+    drop-out is set against."""
+    features_in_use: int
+    """Distinct features anyone used in the period."""
+    feature_depth: float | None
+    """Mean distinct features per active member / features in use."""
+
+
+@dataclass(frozen=True)
 class FeatureShare:
     feature: str
     week_start: dt.date | None
@@ -250,6 +274,7 @@ class Metrics:
     """Per period (``week_start`` None) then per week."""
     containers: tuple[ContainerFigures, ...]
     onboarding: tuple[FunnelStep, ...] = ()
+    contrasts: Contrasts | None = None
     no_data: tuple[str, ...] = ()
     """Platforms with people on record but no activity facts in the period (data gaps)."""
     as_of: tuple[PlatformAsOf, ...] = ()
@@ -275,6 +300,7 @@ __all__ = [
     "HEADLINE_FIGURES",
     "Cohort",
     "ContainerFigures",
+    "Contrasts",
     "DepartmentFigures",
     "FeatureShare",
     "FunnelStep",

@@ -1,14 +1,15 @@
-"""Config section ``[analytics]``: periods, leaders, containers, cohorts and diagnosis thresholds.
+"""Config section ``[analytics]``: periods, leaders, containers, cohorts and diagnosis bands.
 
-Every key is documented in docs/metrics.md and docs/playbook.md. The thresholds are deliberately
-conservative: a healthy organisation must get no finding at all.
+Every key is documented in docs/metrics.md and docs/playbook.md. The bands keep clear of what
+healthy organisations show: a healthy organisation must get no finding at all.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PERIOD_PATTERN = re.compile(
     r"^(last-\d{1,4}d|month:\d{4}-\d{2}|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$"
@@ -16,45 +17,96 @@ PERIOD_PATTERN = re.compile(
 """``last-<N>d``, ``month:YYYY-MM`` or ``YYYY-MM-DD..YYYY-MM-DD`` (end exclusive)."""
 
 
+class Band(BaseModel):
+    """Where a figure turns into a finding: ``watch`` (mild), ``warning`` (clear) and
+    ``critical`` (severe; the finding is critical when it is also growing). A plain number in
+    the config sets all three to it (one cut-off, as before bands)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    watch: float = Field(ge=0)
+    warning: float = Field(ge=0)
+    critical: float = Field(ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_number(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"watch": value, "warning": value, "critical": value}
+        return value
+
+
+def _band(watch: float, warning: float, critical: float) -> Any:
+    return Field(default=Band(watch=watch, warning=warning, critical=critical))
+
+
+BELOW = "<"
+ABOVE = ">"
+
+
 class DiagnosisThresholds(BaseModel):
-    """Thresholds of the built-in playbook (table ``[analytics.diagnosis]``)."""
+    """Bands of the built-in playbook (table ``[analytics.diagnosis]``); docs/playbook.md gives
+    the reasoning behind each default."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_active_members: int = Field(default=10, ge=1)
     """Below this many active members in the period nothing is diagnosed (too little data)."""
-    newcomer_dropout: float = Field(default=0.5, ge=0, le=1)
-    """complicated: share of newcomers active in week 1 but in none of weeks 2-4, above which
-    the tools look too complicated."""
     min_newcomers: int = Field(default=5, ge=1)
     """Newcomer rules need at least this many newcomers (also never fewer than k)."""
-    features_per_member: float = Field(default=5.0, ge=0)
-    """complicated (supporting signal): mean distinct features per active member at or above
-    which use is spread thinly, reported only together with a newcomer drop-out."""
-    active_days_per_week: float = Field(default=1.8, ge=0)
-    """no_time: mean active days per week of members active that week, below which members
-    have no time for the tools."""
-    busy_collapse: float = Field(default=0.5, ge=0, le=1)
-    """no_time: the quietest full week's active members below this share of the median week
-    means activity collapses in busy periods."""
-    onboarding_stall: float = Field(default=0.7, ge=0, le=1)
-    """training: an onboarding step where more than this share of the members who completed or
-    stalled at it stalled (steps need at least ``min_newcomers`` and k such members)."""
-    newcomer_creator_share: float = Field(default=0.15, ge=0, le=1)
-    """training (fallback without onboarding data): share of active newcomers who contributed,
-    below which training is too thin."""
-    creator_share: float = Field(default=0.15, ge=0, le=1)
-    """unclear_benefit: share of active members who contributed, below which the benefit is
-    unclear (many readers, few creators)."""
-    top10_share: float = Field(default=0.92, ge=0, le=1)
-    """unclear_benefit: share of contributions by the top 10 % above which contributions are
-    concentrated in a few people."""
-    leader_ratio: float = Field(default=0.8, ge=0)
-    """closed_culture: leaders' participation rate divided by staff's, below which leaders are
-    not role models."""
-    helping_share: float = Field(default=0.25, ge=0, le=1)
-    """closed_culture: share of contributions that reply to or comment on others' content,
-    below which people do not engage with each other."""
+    dropout_excess: Band = _band(0.16, 0.4, 0.6)
+    """complicated: newcomers' week-1 drop-out minus established members' three-week lapse,
+    above which newcomers give up on the tools."""
+    feature_depth: Band = _band(0.4, 0.3, 0.2)
+    """complicated (supporting): mean features per active member / features in use, below
+    which members keep to the one thing they figured out."""
+    active_days_per_week: Band = _band(1.85, 1.6, 1.3)
+    """no_time: mean active days per week of members active that week (supporting only where
+    newcomers' drop-out or few creators explain the few days)."""
+    busy_collapse: Band = _band(0.75, 0.55, 0.35)
+    """no_time: the quietest whole week's member-days / the median whole week's."""
+    onboarding_stall: Band = _band(0.7, 0.8, 0.9)
+    """training: the worst onboarding step's stalled / (completed + stalled) members."""
+    newcomer_creator_ratio: Band = _band(0.9, 0.45, 0.2)
+    """training: creator share of newcomers who stayed past their first week / creator share
+    of established members."""
+    creator_share: Band = _band(0.18, 0.1, 0.05)
+    """unclear_benefit: share of established active members who contributed."""
+    top10_share: Band = _band(0.84, 0.95, 0.99)
+    """unclear_benefit: share of contributions made by the top 10 % of active members."""
+    leader_ratio: Band = _band(0.87, 0.55, 0.35)
+    """closed_culture: leaders' participation rate / staff's."""
+    helping_share: Band = _band(0.3, 0.22, 0.12)
+    """closed_culture: share of contributions that reply to or comment on others' content."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DiagnosisThresholds:
+        for name, direction in BAND_DIRECTIONS.items():
+            band: Band = getattr(self, name)
+            edges = [band.watch, band.warning, band.critical]
+            if edges != sorted(edges, reverse=direction == BELOW):
+                order = (
+                    "watch >= warning >= critical"
+                    if direction == BELOW
+                    else ("watch <= warning <= critical")
+                )
+                raise ValueError(f"analytics.diagnosis.{name}: expected {order}")
+        return self
+
+
+BAND_DIRECTIONS: dict[str, str] = {
+    "dropout_excess": ABOVE,
+    "feature_depth": BELOW,
+    "active_days_per_week": BELOW,
+    "busy_collapse": BELOW,
+    "onboarding_stall": ABOVE,
+    "newcomer_creator_ratio": BELOW,
+    "creator_share": BELOW,
+    "top10_share": ABOVE,
+    "leader_ratio": BELOW,
+    "helping_share": BELOW,
+}
+"""The direction in which each band's figure is a problem."""
 
 
 class AnalyticsSettings(BaseModel):
@@ -92,4 +144,12 @@ class AnalyticsSettings(BaseModel):
         return value
 
 
-__all__ = ["PERIOD_PATTERN", "AnalyticsSettings", "DiagnosisThresholds"]
+__all__ = [
+    "ABOVE",
+    "BAND_DIRECTIONS",
+    "BELOW",
+    "PERIOD_PATTERN",
+    "AnalyticsSettings",
+    "Band",
+    "DiagnosisThresholds",
+]

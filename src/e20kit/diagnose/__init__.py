@@ -6,7 +6,20 @@ implementation by the built-in plugin, the same path third-party rules take.
 
 from __future__ import annotations
 
-from .rules import RULES, Signal, playbook, sort_findings
-from .texts import LANGS, REMEDIES, TITLES
+from .neighbours import NEIGHBOURS
+from .rules import RULES, playbook, sort_findings
+from .signals import Signal, severity
+from .texts import LANGS, REMEDIES, RULED_OUT, TITLES
 
-__all__ = ["LANGS", "REMEDIES", "RULES", "TITLES", "Signal", "playbook", "sort_findings"]
+__all__ = [
+    "LANGS",
+    "NEIGHBOURS",
+    "REMEDIES",
+    "RULED_OUT",
+    "RULES",
+    "TITLES",
+    "Signal",
+    "playbook",
+    "severity",
+    "sort_findings",
+]

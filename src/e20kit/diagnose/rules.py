@@ -1,70 +1,33 @@
-"""The built-in playbook: one rule per known reason for low use, each a pure function of Metrics.
+"""The built-in playbook: one rule per known reason for low use, each judged by a contrast.
 
-A rule looks at a few signals, each compared with a configurable threshold
-(``[analytics.diagnosis]``). It fires when at least one signal is breached; two or more breached
-signals make the finding critical. Rules stay silent where the data is too thin to judge.
+One figure alone is often shared by two reasons (few newcomers contribute where training is
+missing and where nobody sees the benefit), so each rule reads the figures that separate its
+reason from its neighbours: newcomers who stayed against established members, newcomers' early
+drop-out against established members' lapses, leaders against
+staff. Each figure is set against a band (``[analytics.diagnosis]``): ``watch``, ``warning`` and
+``critical`` (see :func:`.signals.severity`). Rules stay silent where the data is too thin.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from ..analytics.model import Metrics
-from ..findings import Evidence, Finding, Reason, Severity
+from ..analytics.settings import ABOVE, BELOW
+from ..findings import Finding, Reason, Severity
+from .figures import (
+    busy_collapse,
+    creator_ratio,
+    decided,
+    dropout_excess,
+    established_creators,
+    lapses_along,
+    leader_ratio,
+)
 from .gaps import data_gaps
-from .texts import EVIDENCE, REMEDIES, TITLES, TREND, lang_of, localise
-
-
-@dataclass(frozen=True)
-class Signal:
-    """One measured figure against its threshold."""
-
-    metric: str
-    value: float | None
-    threshold: float
-    comparison: str
-    """``"<"`` or ``">"``: the direction in which the value breaches the threshold."""
-    percent: bool = True
-    trend: float | None = None
-    params: dict[str, str] = field(default_factory=dict)
-    supporting: bool = False
-    """Only reported alongside another breached signal of the same rule."""
-
-    @property
-    def breached(self) -> bool:
-        if self.value is None:
-            return False
-        if self.comparison == "<":
-            return self.value < self.threshold
-        return self.value > self.threshold
-
-    def evidence(self) -> Evidence:
-        return Evidence(
-            metric=self.metric,
-            value=self.value,
-            threshold=self.threshold,
-            comparison=self.comparison,
-            trend=self.trend,
-        )
-
-    def sentence(self, lang: str) -> str:
-        def show(x: float | None) -> str:
-            if x is None:
-                return "-"
-            return localise(f"{x:.0%}" if self.percent else f"{x:.1f}", lang)
-
-        text = EVIDENCE[self.metric][lang].format(
-            value=show(self.value), threshold=show(self.threshold), **self.params
-        )
-        if self.trend is not None:
-            sign = "+" if self.trend >= 0 else "-"
-            change = (
-                f"{sign}{abs(self.trend) * 100:.0f} pp" if self.percent else f"{self.trend:+.1f}"
-            )
-            text += f" ({TREND[lang].format(change=localise(change, lang))})"
-        return text
+from .neighbours import ruled_out
+from .signals import Signal, severity
+from .texts import REMEDIES, TITLES, lang_of, localise
 
 
 def _trend(metrics: Metrics, figure: str) -> float | None:
@@ -72,20 +35,40 @@ def _trend(metrics: Metrics, figure: str) -> float | None:
     return trend.change if trend else None
 
 
+def _pct(x: float | None, lang: str = "en") -> str:
+    return "-" if x is None else localise(f"{x:.0%}", lang)
+
+
+def _primary_breached(signals: list[Signal]) -> bool:
+    return any(s.breached and not s.supporting for s in signals)
+
+
+def explained_elsewhere(m: Metrics) -> bool:
+    """Few active days that newcomers' drop-out (complicated) or few creators at every tenure
+    (unclear benefit) already explain: quitters and mere readers come on fewer days."""
+    return _primary_breached(complicated(m)) or _primary_breached(unclear_benefit(m))
+
+
 def complicated(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
-    enough = m.newcomers.week1_active >= max(t.min_newcomers, m.min_group_size)
+    excess, lapse = dropout_excess(m)
+    c = m.contrasts
     return [
         Signal(
-            "newcomers.dropout", m.newcomers.dropout if enough else None, t.newcomer_dropout, ">"
+            "newcomers.dropout_excess",
+            excess,
+            t.dropout_excess,
+            ABOVE,
+            reference=lapse,
+            params={"dropout": _pct(m.newcomers.dropout)},
+            supporting=lapses_along(m),
         ),
         Signal(
-            "headline.features_per_member",
-            m.headline.features_per_member,
-            t.features_per_member,
-            ">",
-            percent=False,
-            trend=_trend(m, "features_per_member"),
+            "contrasts.feature_depth",
+            c.feature_depth if c else None,
+            t.feature_depth,
+            BELOW,
+            params={"features": str(c.features_in_use if c else 0)},
             supporting=True,
         ),
     ]
@@ -93,29 +76,25 @@ def complicated(m: Metrics) -> list[Signal]:
 
 def no_time(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
-    weeks = [p.active for p in m.weekly]
-    collapse = None
-    if len(weeks) >= 3 and statistics.median(weeks) > 0:
-        collapse = min(weeks) / statistics.median(weeks)
     return [
         Signal(
             "headline.active_days_per_week",
             m.headline.active_days_per_week,
             t.active_days_per_week,
-            "<",
+            BELOW,
             percent=False,
             trend=_trend(m, "active_days_per_week"),
+            supporting=explained_elsewhere(m),
         ),
-        Signal("weekly.collapse", collapse, t.busy_collapse, "<"),
+        Signal("weekly.collapse", busy_collapse(m), t.busy_collapse, BELOW),
     ]
 
 
 def training(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
-    k = m.min_group_size
-    decided = max(t.min_newcomers, k)
+    enough = decided(m)
     steps = [
-        s for s in m.onboarding if s.completed + s.stalled >= decided and s.stall_share is not None
+        s for s in m.onboarding if s.completed + s.stalled >= enough and s.stall_share is not None
     ]
     if steps:
         worst = max(steps, key=lambda s: (s.stall_share or 0.0, -s.position))
@@ -124,61 +103,60 @@ def training(m: Metrics) -> list[Signal]:
                 "onboarding.stall_share",
                 worst.stall_share,
                 t.onboarding_stall,
-                ">",
+                ABOVE,
                 params={"step": f"{worst.checklist}/{worst.step}"},
             )
         ]
-    enough = m.newcomers.active >= max(t.min_newcomers, k)
+    ratio, established = creator_ratio(m)
+    c = m.contrasts
+    # where established members hardly contribute either, there is no rate to train towards:
+    # few creators at every tenure is the unclear benefit
+    few = _primary_breached(unclear_benefit(m))
     return [
         Signal(
-            "newcomers.creator_share",
-            m.newcomers.creator_share if enough else None,
-            t.newcomer_creator_share,
-            "<",
+            "newcomers.creator_ratio",
+            ratio,
+            t.newcomer_creator_ratio,
+            BELOW,
+            reference=established,
+            params={"stayed": _pct(c.stayed_creator_share if c else None)},
+            supporting=few,
         )
     ]
 
 
 def unclear_benefit(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
+    c = m.contrasts
     return [
         Signal(
-            "headline.creator_share",
-            m.headline.creator_share,
+            "established.creator_share",
+            established_creators(m),
             t.creator_share,
-            "<",
+            BELOW,
             trend=_trend(m, "creator_share"),
+            reference=c.stayed_creator_share if c else None,
         ),
         Signal(
             "headline.top10_share",
             m.headline.top10_share,
             t.top10_share,
-            ">",
+            ABOVE,
             trend=_trend(m, "top10_share"),
+            supporting=True,
         ),
     ]
 
 
 def closed_culture(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
-    leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
-    ratio = None
-    if (
-        leaders
-        and staff
-        and not leaders.suppressed
-        and not staff.suppressed
-        and leaders.participation_rate is not None
-        and staff.participation_rate
-    ):
-        ratio = leaders.participation_rate / staff.participation_rate
     return [
-        Signal("leaders.participation_ratio", ratio, t.leader_ratio, "<"),
+        Signal("leaders.participation_ratio", leader_ratio(m), t.leader_ratio, BELOW),
         Signal(
             "headline.helping_share",
             m.headline.helping_share,
             t.helping_share,
-            "<",
+            BELOW,
             trend=_trend(m, "helping_share"),
         ),
     ]
@@ -201,35 +179,46 @@ def _sentence_case(text: str) -> str:
 def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """Findings of the built-in rules for ``metrics``, texts in ``lang`` (``en`` or ``de``)."""
     lang = lang_of(lang)
-    findings = data_gaps(metrics, lang)
+    gaps = data_gaps(metrics, lang)  # no data is a finding, not health (docs/playbook.md)
     if metrics.headline.active_members < metrics.settings.diagnosis.min_active_members:
-        return findings
+        return gaps
+    fired: list[tuple[str, Reason, list[Signal], Severity]] = []
     for rule_id, (reason, rule) in RULES.items():
         signals = rule(metrics)
+        level = severity(signals)
+        if level is not None:
+            fired.append((rule_id, reason, signals, level))
+    named = {reason for _, reason, _, _ in fired}
+    findings = list(gaps)
+    for rule_id, reason, signals, level in fired:
         primary = [s for s in signals if s.breached and not s.supporting]
-        if not primary:
-            continue
         breached = primary + [s for s in signals if s.breached and s.supporting]
         findings.append(
             Finding(
                 rule=f"{rule_id}.{primary[0].metric}",
                 reason=reason,
-                severity=Severity.CRITICAL if len(breached) >= 2 else Severity.WARNING,
+                severity=level,
                 title=TITLES[reason][lang],
                 detail=_sentence_case("; ".join(s.sentence(lang) for s in breached) + "."),
                 evidence=tuple(s.evidence() for s in breached),
                 remedies=REMEDIES[reason][lang],
+                ruled_out=ruled_out(metrics, reason, named, lang),
             )
         )
     return findings
 
 
-_SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_SEVERITY_ORDER = {
+    Severity.CRITICAL: 0,
+    Severity.WARNING: 1,
+    Severity.WATCH: 2,
+    Severity.INFO: 3,
+}
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Most severe first; stable otherwise (playbook order, then plugins)."""
-    return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 3))
+    return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 4))
 
 
-__all__ = ["RULES", "Signal", "playbook", "sort_findings"]
+__all__ = ["RULES", "explained_elsewhere", "playbook", "sort_findings"]

@@ -107,16 +107,19 @@ REMEDIES: dict[Reason, dict[str, tuple[str, ...]]] = {
 }
 
 EVIDENCE: dict[str, dict[str, str]] = {
-    "newcomers.dropout": {
-        "en": "{value} of newcomers active in their first week were not seen in weeks 2-4 "
+    "newcomers.dropout_excess": {
+        "en": "{dropout} of newcomers active in their first week were not seen in weeks 2-4, "
+        "against {reference} of established members over three weeks: at least {value} more, "
+        "allowing for chance "
         "(threshold {threshold})",
-        "de": "{value} der in der ersten Woche aktiven neuen Mitglieder waren in den Wochen 2-4 "
-        "nicht mehr aktiv (Schwelle {threshold})",
+        "de": "{dropout} der in der ersten Woche aktiven neuen Mitglieder waren in den Wochen "
+        "2-4 nicht mehr aktiv, gegenüber {reference} der langjährigen Mitglieder über drei "
+        "Wochen: mindestens {value} mehr, den Zufall eingerechnet (Schwelle {threshold})",
     },
-    "headline.features_per_member": {
-        "en": "active members spread their use over {value} features on average "
+    "contrasts.feature_depth": {
+        "en": "active members used {value} of the {features} features in use on average "
         "(threshold {threshold})",
-        "de": "aktive Mitglieder verteilen ihre Nutzung auf durchschnittlich {value} Funktionen "
+        "de": "aktive Mitglieder nutzten im Schnitt {value} der {features} genutzten Funktionen "
         "(Schwelle {threshold})",
     },
     "headline.active_days_per_week": {
@@ -126,10 +129,10 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "(Schwelle {threshold})",
     },
     "weekly.collapse": {
-        "en": "the quietest week had {value} of a typical week's active members "
+        "en": "the quietest week had {value} of a typical week's activity (active member-days) "
         "(threshold {threshold})",
-        "de": "die ruhigste Woche hatte {value} der aktiven Mitglieder einer typischen Woche "
-        "(Schwelle {threshold})",
+        "de": "die ruhigste Woche hatte {value} der Aktivität einer typischen Woche "
+        "(aktive Mitgliedstage) (Schwelle {threshold})",
     },
     "onboarding.stall_share": {
         "en": "{value} of the members who reached onboarding step {step} got stuck there "
@@ -137,16 +140,21 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "de": "{value} der Mitglieder, die den Onboarding-Schritt {step} erreichten, blieben "
         "dort stehen (Schwelle {threshold})",
     },
-    "newcomers.creator_share": {
-        "en": "only {value} of active newcomers contributed anything (threshold {threshold})",
-        "de": "nur {value} der aktiven neuen Mitglieder haben etwas beigetragen "
+    "newcomers.creator_ratio": {
+        "en": "{stayed} of newcomers who stayed past their first week contributed, against "
+        "{reference} of established members: at most {value} of their rate, allowing for chance "
+        "(threshold {threshold})",
+        "de": "{stayed} der neuen Mitglieder, die über die erste Woche hinaus blieben, haben "
+        "beigetragen, gegenüber {reference} der langjährigen Mitglieder: höchstens {value} "
+        "ihrer Quote, den Zufall eingerechnet "
         "(Schwelle {threshold})",
     },
-    "headline.creator_share": {
-        "en": "only {value} of active members created, edited or replied; the rest only read "
-        "(threshold {threshold})",
-        "de": "nur {value} der aktiven Mitglieder haben erstellt, bearbeitet oder geantwortet; "
-        "die übrigen lesen nur (Schwelle {threshold})",
+    "established.creator_share": {
+        "en": "only {value} of established members created, edited or replied, and {reference} "
+        "of newcomers who stayed: few contribute at any tenure (threshold {threshold})",
+        "de": "nur {value} der langjährigen Mitglieder haben erstellt, bearbeitet oder "
+        "geantwortet, und {reference} der gebliebenen neuen Mitglieder: wenige tragen bei, "
+        "gleich wie lange sie dabei sind (Schwelle {threshold})",
     },
     "headline.top10_share": {
         "en": "the top 10 % of members made {value} of all contributions (threshold {threshold})",
@@ -154,9 +162,10 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "(Schwelle {threshold})",
     },
     "leaders.participation_ratio": {
-        "en": "leaders took part {value} as often as staff (threshold {threshold})",
-        "de": "Führungskräfte beteiligten sich {value} so häufig wie die übrigen Mitglieder "
-        "(Schwelle {threshold})",
+        "en": "leaders took part at most {value} as often as staff, allowing for chance in a "
+        "group this size (threshold {threshold})",
+        "de": "Führungskräfte beteiligten sich höchstens {value} so häufig wie die übrigen "
+        "Mitglieder, den Zufall in einer Gruppe dieser Größe eingerechnet (Schwelle {threshold})",
     },
     "headline.helping_share": {
         "en": "only {value} of contributions replied to or commented on others' content "
@@ -165,6 +174,42 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "(Schwelle {threshold})",
     },
 }
+
+RULED_OUT: dict[Reason, dict[str, str]] = {
+    Reason.COMPLICATED: {
+        "en": "newcomers dropped out after their first week no more often than established "
+        "members lapsed ({value} against {reference}): the tools do not put newcomers off",
+        "de": "neue Mitglieder brachen nach der ersten Woche nicht häufiger ab, als langjährige "
+        "pausierten ({value} gegenüber {reference}): die Werkzeuge schrecken neue Mitglieder "
+        "nicht ab",
+    },
+    Reason.NO_TIME: {
+        "en": "members active in a week came on {value} days of it, and no week collapsed: "
+        "time is not what is missing",
+        "de": "in einer Woche aktive Mitglieder kamen an {value} Tagen, und keine Woche brach "
+        "ein: an Zeit fehlt es nicht",
+    },
+    Reason.TRAINING: {
+        "en": "newcomers who stayed contributed about as often as established members "
+        "({value} against {reference}): not a training gap",
+        "de": "gebliebene neue Mitglieder trugen etwa so oft bei wie langjährige ({value} "
+        "gegenüber {reference}): keine Schulungslücke",
+    },
+    Reason.UNCLEAR_BENEFIT: {
+        "en": "{value} of established members contributed (newcomers who stayed: {reference}): "
+        "the benefit is seen",
+        "de": "{value} der langjährigen Mitglieder trugen bei (gebliebene neue Mitglieder: "
+        "{reference}): der Nutzen wird gesehen",
+    },
+    Reason.CLOSED_CULTURE: {
+        "en": "leaders took part {value} as often as staff: they are visible on the tools",
+        "de": "Führungskräfte beteiligten sich {value} so häufig wie die übrigen Mitglieder: "
+        "sie sind auf den Werkzeugen sichtbar",
+    },
+}
+"""Per reason, the sentence that rules it out (the reason's deciding contrast is healthy)."""
+
+WHY_NOT = {"en": "Why not another reason", "de": "Warum kein anderer Grund"}
 
 TREND = {
     "en": "change against the previous period: {change}",
@@ -185,4 +230,14 @@ def lang_of(lang: str) -> str:
     return lang if lang in LANGS else "en"
 
 
-__all__ = ["EVIDENCE", "LANGS", "REMEDIES", "TITLES", "TREND", "lang_of", "localise"]
+__all__ = [
+    "EVIDENCE",
+    "LANGS",
+    "REMEDIES",
+    "RULED_OUT",
+    "TITLES",
+    "TREND",
+    "WHY_NOT",
+    "lang_of",
+    "localise",
+]

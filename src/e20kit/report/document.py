@@ -48,6 +48,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
     data: dict[str, Any] = finding.model_dump(mode="json")
     data["evidence"] = list(data["evidence"])
     data["remedies"] = list(data["remedies"])
+    data["ruled_out"] = list(data["ruled_out"])
     return data
 
 

@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_findings": "No known reason for low use was found in this period.",
         "remedies": "What to do",
         "evidence": "Evidence",
+        "why_not": "Why not another reason",
         "suppressed": "suppressed",
         "suppressed_legend": "hatched: group too small to show (not 0 %)",
         "caption_activity": "Distinct members with any activity each day (blue) and per 7-day "
@@ -73,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sections": "More",
         "severity_critical": "critical",
         "severity_warning": "warning",
+        "severity_watch": "watch",
         "severity_info": "info",
         "active_members": "Active members",
         "dau": "Daily active (mean)",
@@ -114,6 +116,7 @@ LABELS: dict[str, dict[str, str]] = {
         "gefunden.",
         "remedies": "Was hilft",
         "evidence": "Belege",
+        "why_not": "Warum kein anderer Grund",
         "suppressed": "unterdrückt",
         "suppressed_legend": "schraffiert: Gruppe zu klein zum Zeigen (nicht 0 %)",
         "caption_activity": "Mitglieder mit Aktivität je Tag (blau) und je 7-Tage-Block "
@@ -159,6 +162,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sections": "Weiteres",
         "severity_critical": "kritisch",
         "severity_warning": "Warnung",
+        "severity_watch": "beobachten",
         "severity_info": "Hinweis",
         "active_members": "Aktive Mitglieder",
         "dau": "Täglich aktiv (Mittel)",

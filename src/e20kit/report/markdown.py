@@ -78,6 +78,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
     for finding in doc["findings"]:
         severity = t.get(f"severity_{finding['severity']}", finding["severity"])
         out += [f"### {finding['title']} ({severity})", "", finding["detail"], ""]
+        if finding.get("ruled_out"):
+            out.append(f"**{t['why_not']}:**")
+            out += [f"- {r['text']}" for r in finding["ruled_out"]]
+            out.append("")
         out.append(f"**{t['remedies']}:**")
         out += [f"- {r}" for r in finding["remedies"]]
         out.append("")

@@ -60,6 +60,7 @@ def document_tables(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 "severity": f["severity"],
                 "title": f["title"],
                 "detail": f["detail"],
+                "ruled_out": [r["text"] for r in f.get("ruled_out", ())],
                 "remedies": f["remedies"],
             }
             for f in doc["findings"]

@@ -36,6 +36,7 @@ from e20kit import (
 from .client import SINCE_CAP, MattermostClient
 from .counting import CHAT_TYPES, day_of, facts, start_ms, tally
 from .directory import Directory, active_since, list_directory
+from .payloads import Channel, Post
 from .ratelimit import MattermostRatePolicy
 from .settings import PLATFORM, MattermostSettings
 
@@ -50,8 +51,6 @@ CHAT_STREAM = Stream(
     provides="direct and group messages (chat facts); set direct_messages = false if that is "
     "intended",
 )
-
-Json = dict[str, Any]
 
 
 def channel_stream(channel_id: str) -> str:
@@ -93,7 +92,7 @@ class MattermostConnector:
         d = self.directory()
         yield from self._visits(d, window, bookmarks)
         for channel in d.channels:
-            stream = Stream(channel_stream(str(channel["id"])), provides="the channel's posts")
+            stream = Stream(channel_stream(channel.id), provides="the channel's posts")
             with self.streams.reading(stream):
                 yield from self._channel(d, channel, window, bookmarks)
         if self.settings.direct_messages and d.admin:
@@ -132,11 +131,11 @@ class MattermostConnector:
     # -- channels --------------------------------------------------------------------------
 
     def _channel(
-        self, d: Directory, channel: Json, window: Window, bookmarks: Mapping[str, str]
+        self, d: Directory, channel: Channel, window: Window, bookmarks: Mapping[str, str]
     ) -> Iterator[ActivityItem]:
-        cid = str(channel["id"])
+        cid = channel.id
         stream = channel_stream(cid)
-        last = _int(channel.get("last_post_at"))
+        last = channel.last_post_at
         mark = bookmarks.get(stream)
         if mark is not None and last <= _int(mark):
             return
@@ -153,7 +152,7 @@ class MattermostConnector:
 
     def _posts(
         self, cid: str, first: dt.date, window: Window, *, fresh: bool, admin: bool
-    ) -> tuple[list[Json], dt.date]:
+    ) -> tuple[list[Post], dt.date]:
         """Every post of the days from ``first`` on, and the (possibly earlier) first day.
 
         A deleted post from before ``first`` that ``since`` reports moves ``first`` back to its
@@ -167,11 +166,7 @@ class MattermostConnector:
             if len(posts) >= SINCE_CAP:
                 log.debug("%s: channel %s changed %d+ posts: paging", self.name, cid, SINCE_CAP)
                 return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
-            older = [
-                day_of(_int(p.get("create_at")))
-                for p in posts
-                if _int(p.get("delete_at")) > 0 and _int(p.get("create_at")) < begin
-            ]
+            older = [day_of(p.create_at) for p in posts if p.delete_at > 0 and p.create_at < begin]
             earlier = [day for day in older if day >= window.start]
             if not earlier:
                 return posts, first
@@ -190,7 +185,7 @@ class MattermostConnector:
         if mark is not None and _nobody_active_since(d, _int(mark)):
             return  # nothing anyone wrote can have changed: no listing at all
         conversations = self._conversations(d, start_ms(first))
-        newest = max((_int(c.get("last_post_at")) for c in conversations.values()), default=0)
+        newest = max((c.last_post_at for c in conversations.values()), default=0)
         # Everything anyone wrote up to the latest activity seen is collected now, so the
         # next run only needs to list members active since then, conversations or not.
         horizon = max([*d.last_activity.values(), *(d.last_post or {}).values(), newest])
@@ -200,10 +195,10 @@ class MattermostConnector:
             return
         while True:
             begin = start_ms(first)
-            posts: list[Json] = []
+            posts: list[Post] = []
             moved: dt.date | None = None
             for cid, conv in sorted(conversations.items()):
-                if _int(conv.get("last_post_at")) < begin:
+                if conv.last_post_at < begin:
                     continue
                 got, day = self._posts(cid, first, window, fresh=mark is None, admin=True)
                 posts.extend(got)
@@ -219,20 +214,20 @@ class MattermostConnector:
         yield from facts(counts, window=window, feature=Feature.CHAT, container=None)
         yield Checkpoint(stream=CHAT, value=str(max(horizon, _int(mark))))
 
-    def _conversations(self, d: Directory, begin: int) -> dict[str, Json]:
+    def _conversations(self, d: Directory, begin: int) -> dict[str, Channel]:
         """DM and group channels of every member active since ``begin`` (one listing each).
 
         Mattermost lists direct messages per member only, so only members who may have written
         since ``begin`` are listed (see :func:`~e20kit_mattermost.directory.active_since`).
         """
-        found: dict[str, Json] = {}
+        found: dict[str, Channel] = {}
         for uid in active_since(d, begin):
             teams = d.user_teams.get(uid)
             if not teams:
                 continue
             for channel in self.client.user_channels(uid, teams[0]):
-                if channel.get("type") in CHAT_TYPES and channel.get("id"):
-                    found[str(channel["id"])] = channel
+                if channel.type in CHAT_TYPES:
+                    found[channel.id] = channel
         return found
 
 

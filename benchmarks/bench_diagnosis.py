@@ -1,0 +1,169 @@
+"""``diagnosis``: how well the playbook tells the known reasons for low use apart.
+
+Runs the labelled suite of :mod:`e20kit.sandbox.suite` (healthy organisations and each reason
+planted at mild and clear strength, 200 to 3,000 members, 90 to 180 days, one to three
+platforms, two noise levels), twice with different seeds. Each organisation is written to its own
+SQLite store through the store's bulk paths, its metrics computed and the playbook run on them.
+
+Key ``diagnosis_quality``: per reason precision and recall (mild / clear), the confusion matrix
+(planted reason x named reasons; an organisation naming two reasons counts in both columns,
+``none`` when nothing was named), the healthy organisations' false positives, and the severities
+given for mild and clear plants. Set ``E20KIT_BENCH_CACHE`` to a folder to keep the stores
+between runs (the figures then come from the same stores; generation is the slow part).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+SEEDS = (1, 2)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    planted: str | None
+    strength: str
+    named: tuple[str, ...]
+    severities: dict[str, str]
+    figures: dict[str, Any]
+
+
+def _store_path(folder: Path, spec: Any) -> Path:
+    digest = hashlib.sha256(repr(spec).encode()).hexdigest()[:12]
+    return folder / f"{spec.name}-{digest}.sqlite"
+
+
+def evaluate(specs: Iterable[Any], folder: Path) -> list[Outcome]:
+    """Build (or reuse) each organisation's store and diagnose it."""
+    from e20kit.analytics import compute_metrics, parse_period
+    from e20kit.diagnose import playbook
+    from e20kit.sandbox.suite import store_org
+    from e20kit.store import create_engine
+
+    out = []
+    for spec in specs:
+        path = _store_path(folder, spec)
+        fresh = not path.exists()
+        org = spec.build() if fresh else None
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            if org is not None:
+                store_org(engine, org, platforms=spec.platforms)
+                end = org.end
+            else:
+                from e20kit.sandbox import DEFAULT_END
+
+                end = DEFAULT_END
+            metrics = compute_metrics(
+                engine, parse_period(f"last-{spec.days}d", today=end), onboarding=False
+            )
+        finally:
+            engine.dispose()
+        findings = playbook(metrics)
+        out.append(
+            Outcome(
+                name=spec.name,
+                planted=spec.reason,
+                strength=spec.strength,
+                named=tuple(sorted({str(f.reason) for f in findings})),
+                severities={str(f.reason): str(f.severity) for f in findings},
+                figures=_figures(metrics),
+            )
+        )
+    return out
+
+
+def _figures(m: Any) -> dict[str, Any]:
+    """The figures the rules read, for calibrating bands (kept in ``.bench``, not printed)."""
+    from e20kit.diagnose.rules import RULES
+
+    seen: dict[str, Any] = {}
+    for _, rule in RULES.values():
+        for signal in rule(m):
+            seen[signal.metric] = None if signal.value is None else round(signal.value, 3)
+    return seen
+
+
+def score(outcomes: Sequence[Outcome], reasons: Sequence[str]) -> dict[str, Any]:
+    """Precision, recall (mild / clear), confusion matrix and healthy false positives."""
+    per_reason: dict[str, Any] = {}
+    for reason in reasons:
+        named = [o for o in outcomes if reason in o.named]
+        right = [o for o in named if o.planted == reason]
+        recall = {}
+        for strength in ("mild", "clear"):
+            planted = [o for o in outcomes if o.planted == reason and o.strength == strength]
+            found = [o for o in planted if reason in o.named]
+            recall[strength] = {
+                "found": len(found),
+                "of": len(planted),
+                "recall": round(len(found) / len(planted), 3) if planted else None,
+            }
+        per_reason[reason] = {
+            "precision": round(len(right) / len(named), 3) if named else None,
+            "named": len(named),
+            "recall_mild": recall["mild"]["recall"],
+            "recall_clear": recall["clear"]["recall"],
+            "found_mild": f"{recall['mild']['found']} of {recall['mild']['of']}",
+            "found_clear": f"{recall['clear']['found']} of {recall['clear']['of']}",
+        }
+    matrix: dict[str, dict[str, int]] = {}
+    for planted in ["healthy", *reasons]:
+        rows = [o for o in outcomes if (o.planted or "healthy") == planted]
+        counts: Counter[str] = Counter()
+        for o in rows:
+            counts.update(o.named or ("none",))
+        matrix[planted] = {name: counts.get(name, 0) for name in [*reasons, "none"]}
+    healthy = [o for o in outcomes if o.planted is None]
+    severity: dict[str, dict[str, int]] = {}
+    for strength in ("mild", "clear"):
+        given: Counter[str] = Counter(
+            o.severities[o.planted]
+            for o in outcomes
+            if o.strength == strength and o.planted in o.severities
+        )
+        severity[strength] = dict(sorted(given.items()))
+    return {
+        "organisations": len(outcomes),
+        "per_reason": per_reason,
+        "confusion": matrix,
+        "healthy_false_positives": sum(1 for o in healthy if o.named),
+        "healthy": len(healthy),
+        "severity_of_found": severity,
+        "targets_met": all(
+            (r["precision"] or 0) >= 0.95
+            and (r["recall_clear"] or 0) >= 0.9
+            and (r["recall_mild"] or 0) >= 0.7
+            for r in per_reason.values()
+        )
+        and not any(o.named for o in healthy),
+    }
+
+
+def run() -> dict[str, Any]:
+    from e20kit.sandbox.suite import PLANTED, diagnosis_suite
+
+    cache = os.environ.get("E20KIT_BENCH_CACHE")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(cache) if cache else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        outcomes = [o for seed in SEEDS for o in evaluate(diagnosis_suite(seed), folder)]
+    seconds = time.perf_counter() - started
+    detail = Path(".bench") / "diagnosis-outcomes.json"
+    detail.parent.mkdir(exist_ok=True)
+    detail.write_text(json.dumps([asdict(o) for o in outcomes], indent=1) + "\n", "utf-8")
+    quality = score(outcomes, PLANTED)
+    quality["seeds"] = list(SEEDS)
+    quality["seconds"] = round(seconds, 1)
+    return {"diagnosis_quality": quality}

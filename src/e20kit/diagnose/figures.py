@@ -1,0 +1,115 @@
+"""The figures the playbook's rules judge, each a contrast read from Metrics (shared by the
+rules and by the neighbours they rule out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from ..analytics.model import Metrics
+from .signals import share_bound
+
+DROPOUT_MULTIPLE = 3.0
+"""Newcomers must drop out at least this many times as often as established members lapse for
+the drop-out to count against the tools: where people have no time, both rise together (about
+twice as often for newcomers, whose first week the onboarding fills)."""
+
+
+def decided(m: Metrics) -> int:
+    """The fewest members a group needs before a rule judges it."""
+    return max(m.settings.diagnosis.min_newcomers, m.min_group_size)
+
+
+def dropout_excess(m: Metrics) -> tuple[float | None, float | None]:
+    """(newcomers' week-1 drop-out, at its low end allowing for chance, minus established
+    members' lapse; that lapse)."""
+    c, n = m.contrasts, m.newcomers
+    if (
+        c is None
+        or n.dropout is None
+        or c.established_lapse is None
+        or n.week1_active < decided(m)
+        or c.established_checked < m.min_group_size
+    ):
+        return None, None
+    low = share_bound(n.dropped, n.week1_active, upper=False)
+    return low - c.established_lapse, c.established_lapse
+
+
+def lapses_along(m: Metrics) -> bool:
+    """Newcomers' drop-out rises with established members' lapses (less than
+    :data:`DROPOUT_MULTIPLE` times them): people come less often, newcomers included."""
+    c, n = m.contrasts, m.newcomers
+    if c is None or n.dropout is None or c.established_lapse is None:
+        return False
+    return n.dropout < DROPOUT_MULTIPLE * c.established_lapse
+
+
+def creator_ratio(m: Metrics) -> tuple[float | None, float | None]:
+    """(stayed newcomers' creator share, at its high end allowing for chance, / established
+    members'; the established share)."""
+    c = m.contrasts
+    if (
+        c is None
+        or c.stayed_creator_share is None
+        or not c.established_creator_share
+        or c.stayed_newcomers < decided(m)
+        or c.established_active < m.min_group_size
+    ):
+        return None, None
+    creators = round(c.stayed_creator_share * c.stayed_newcomers)
+    high = share_bound(creators, c.stayed_newcomers, upper=True)
+    return high / c.established_creator_share, c.established_creator_share
+
+
+def established_creators(m: Metrics) -> float | None:
+    c = m.contrasts
+    if c is not None and c.established_active >= m.min_group_size:
+        return c.established_creator_share
+    return m.headline.creator_share
+
+
+def leader_ratio(m: Metrics) -> float | None:
+    """Leaders' participation rate, at its high end allowing for chance, / staff's."""
+    leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
+    if (
+        leaders
+        and staff
+        and not leaders.suppressed
+        and not staff.suppressed
+        and leaders.active is not None
+        and leaders.members
+        and staff.participation_rate
+    ):
+        high = share_bound(leaders.active, leaders.members, upper=True)
+        return high / staff.participation_rate
+    return None
+
+
+def busy_collapse(m: Metrics) -> float | None:
+    """The quietest whole week's member-days / the median whole week's (3+ weeks).
+
+    Member-days (each member's active days, summed) fall with the time people have; distinct
+    active members hardly move when everyone still drops in once.
+    """
+    days = {p.start: p.active for p in m.daily}
+    weeks = [
+        sum(days.get(w.start + dt.timedelta(days=d), 0) for d in range(7))
+        for w in m.weekly
+        if w.days == 7
+    ]
+    if len(weeks) >= 3 and statistics.median(weeks) > 0:
+        return min(weeks) / statistics.median(weeks)
+    return None
+
+
+__all__ = [
+    "DROPOUT_MULTIPLE",
+    "busy_collapse",
+    "creator_ratio",
+    "decided",
+    "dropout_excess",
+    "established_creators",
+    "lapses_along",
+    "leader_ratio",
+]
