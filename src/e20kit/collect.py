@@ -54,13 +54,6 @@ def prepare_connectors(
     types = plugins.connector_types()
     configured = config.settings.connectors
     selected = list(names) if names else list(configured)
-    if not selected:
-        raise ConfigError(
-            f"no connector is configured in {config.where}: nothing to collect; add a "
-            "[connectors.<name>] table (docs/config.md, or `e20kit init` for a starter config)",
-            file=config.where,
-            key="connectors",
-        )
     prepared = []
     for name in selected:
         if name not in configured:

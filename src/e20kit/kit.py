@@ -16,6 +16,7 @@ from .clock import OrgClock
 from .collect import Collector, Progress, prepare_connectors
 from .config import Config, load_config
 from .cycle import CycleResult
+from .errors import ConfigError
 from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
@@ -106,6 +107,14 @@ class Kit:
     ) -> CollectResult:
         """Collect people and activity from the configured (or named) connectors."""
         prepared = prepare_connectors(self.config, self.plugins, connectors)
+        if not prepared:  # collecting nothing is not a successful collection
+            raise ConfigError(
+                f"no connector is configured in {self.config.where}: nothing to collect; add a "
+                "[connectors.<name>] table (docs/config.md, or `e20kit init` for a starter "
+                "config)",
+                file=self.config.where,
+                key="connectors",
+            )
         collector = Collector(
             self.engine,
             self.config,

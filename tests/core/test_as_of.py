@@ -10,7 +10,7 @@ from e20kit import Kit
 
 from .helpers import ACTIVITY, PEOPLE, write_config, write_exports
 
-ENV = {"E20KIT_PSEUDONYM_SECRET": "s"}
+ENV = {"E20KIT_PSEUDONYM_SECRET": "a-test-secret-of-32-bytes-length"}
 NEWEST = dt.date(2026, 10, 22)  # the newest day of helpers.ACTIVITY
 
 

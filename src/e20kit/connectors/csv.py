@@ -17,13 +17,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from e20kit import (
     Activity,
     ActivityItem,
     Capability,
     Checkpoint,
+    ConfigError,
     ConnectorFatalError,
     ConnectorType,
     Person,
@@ -59,16 +60,6 @@ class CsvSettings(BaseModel):
     delimiter: str = ","
     encoding: str = "utf-8-sig"
 
-    @field_validator("path")
-    @classmethod
-    def _existing_folder(cls, value: Path) -> Path:
-        """A folder that is not there is a config error, not a silent run with no data."""
-        folder = value.expanduser()
-        if not folder.is_dir():
-            what = "is not a folder" if folder.exists() else "does not exist"
-            raise ValueError(f"folder {str(folder)!r} {what} (working directory {Path.cwd()})")
-        return value
-
 
 _SHOWN = 60
 """How much of a bad value an error message shows."""
@@ -83,6 +74,13 @@ class CsvConnector:
         self.name = context.name
         self.settings = context.settings
         self.folder = context.settings.path.expanduser()
+        if not self.folder.is_dir():  # a missing source is a config error, not "no data"
+            what = "is not a folder" if self.folder.exists() else "does not exist"
+            raise ConfigError(
+                f"config error: connectors.{context.name}.path = {str(context.settings.path)!r}: "
+                f"folder {str(self.folder)!r} {what} (working directory {Path.cwd()})",
+                key=f"connectors.{context.name}.path",
+            )
 
     def _error(self, path: Path, text: str, **where: Any) -> ConnectorFatalError:
         return ConnectorFatalError(text, connector=self.name, endpoint=str(path), **where)
