@@ -30,6 +30,7 @@ from .errors import (
     ConnectorRetriableError,
     E20KitError,
     LockError,
+    NotifierAuthError,
     NotifierError,
     PluginError,
     SkippableRecordError,
@@ -73,6 +74,7 @@ from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
+from .streams import Gap, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -109,12 +111,14 @@ __all__ = [
     "Evidence",
     "Feature",
     "Finding",
+    "Gap",
     "HttpSession",
     "Kit",
     "LockError",
     "Message",
     "NameResolver",
     "Notifier",
+    "NotifierAuthError",
     "NotifierError",
     "NotifierType",
     "OrgClock",
@@ -141,6 +145,8 @@ __all__ = [
     "SkippableRecordError",
     "StepCompleted",
     "StoreError",
+    "Stream",
+    "Streams",
     "Window",
     "__version__",
     "body_cursor_pages",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -15,6 +16,7 @@ from .clock import OrgClock
 from .collect import Collector, Progress, prepare_connectors
 from .config import Config, load_config
 from .cycle import CycleResult
+from .errors import ConfigError
 from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
@@ -106,6 +108,14 @@ class Kit:
     ) -> CollectResult:
         """Collect people and activity from the configured (or named) connectors."""
         prepared = prepare_connectors(self.config, self.plugins, connectors, clock=self.clock)
+        if not prepared:  # collecting nothing is not a successful collection
+            raise ConfigError(
+                f"no connector is configured in {self.config.where}: nothing to collect; add a "
+                "[connectors.<name>] table (docs/config.md, or `e20kit init` for a starter "
+                "config)",
+                file=self.config.where,
+                key="connectors",
+            )
         collector = Collector(
             self.engine,
             self.config,
@@ -171,21 +181,34 @@ class Kit:
     ) -> Metrics:
         """Every adoption metric of ``period`` (default ``[analytics] default_period``).
 
+        Without ``today``, relative periods (``last-30d``) end on the newest day whose data is
+        complete (docs/metrics.md, "As of"), not on the wall clock's today.
+
         Refreshes the rollups first (:meth:`refresh`), so the figures include every fact.
         """
         from .analytics import compute_metrics, parse_period
+        from .analytics.freshness import data_today, for_period, platforms_as_of
 
         settings = self.config.settings
-        resolved = parse_period(
-            period, today=today or self.clock.today(), default=settings.analytics.default_period
-        )
+        clock = today or self.clock.today()
         self.refresh()
-        return compute_metrics(
+        with self.engine.connect() as conn:
+            as_of = platforms_as_of(
+                conn,
+                today=clock,
+                timezone=self.clock.timezone,
+                stale_after_days=settings.analytics.stale_after_days,
+            )
+        if today is None:
+            today = min(data_today(as_of) or clock, clock)
+        resolved = parse_period(period, today=today, default=settings.analytics.default_period)
+        metrics = compute_metrics(
             self.engine,
             resolved,
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
+        return dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
 
     def diagnose(
         self,

@@ -178,7 +178,8 @@ def test_no_member_key_or_name_in_any_output(
 def test_empty_store_reports_without_figures(tmp_path: Path) -> None:
     kit = Kit.from_config(None, env={}, store_url=f"sqlite:///{tmp_path / 'empty.sqlite'}")
     try:
-        assert kit.diagnose() == []
+        # no data is a finding, not health (docs/playbook.md)
+        assert [f.rule for f in kit.diagnose()] == ["data_gap.no_facts"]
         for fmt in ("html", "md", "csv"):
             kit.report(fmt, tmp_path / f"r.{fmt}")
         path = kit.report("json", tmp_path / "r.json", period="last-3d")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .freshness import PlatformAsOf
 from .period import Period
 from .settings import AnalyticsSettings
 
@@ -283,9 +284,18 @@ class Metrics:
     containers: tuple[ContainerFigures, ...]
     onboarding: tuple[FunnelStep, ...] = ()
     contrasts: Contrasts | None = None
+    no_data: tuple[str, ...] = ()
+    """Platforms with people on record but no activity facts in the period (data gaps)."""
+    as_of: tuple[PlatformAsOf, ...] = ()
+    """Up to which day each platform's data is complete; stale and partial flags."""
     rollups_stale: bool = False
     """True when facts changed after the rollups' last refresh, so the figures miss them
     (:meth:`e20kit.Kit.metrics` refreshes first; callers of ``compute_metrics`` do it)."""
+
+    @property
+    def partial(self) -> bool:
+        """The period ends after some platform's newest complete day."""
+        return any(p.partial for p in self.as_of)
 
     def trend(self, figure: str) -> Trend | None:
         return next((t for t in self.trends if t.figure == figure), None)

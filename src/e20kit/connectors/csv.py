@@ -24,6 +24,7 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
+    ConfigError,
     ConnectorFatalError,
     ConnectorType,
     DataSource,
@@ -74,6 +75,13 @@ class CsvConnector:
         self.name = context.name
         self.settings = context.settings
         self.folder = context.settings.path.expanduser()
+        if not self.folder.is_dir():  # a missing source is a config error, not "no data"
+            what = "is not a folder" if self.folder.exists() else "does not exist"
+            raise ConfigError(
+                f"config error: connectors.{context.name}.path = {str(context.settings.path)!r}: "
+                f"folder {str(self.folder)!r} {what} (working directory {Path.cwd()})",
+                key=f"connectors.{context.name}.path",
+            )
 
     def _error(self, path: Path, text: str, **where: Any) -> ConnectorFatalError:
         return ConnectorFatalError(text, connector=self.name, endpoint=str(path), **where)

@@ -83,6 +83,15 @@ def _section(section: ReportSection) -> dict[str, Any]:
     }
 
 
+def as_of_document(metrics: Metrics) -> dict[str, Any]:
+    """The ``as_of`` object: each platform's newest complete day, stale and partial flags."""
+    return {
+        "stale_after_days": metrics.settings.stale_after_days,
+        "partial": metrics.partial,
+        "platforms": [plain(p) for p in metrics.as_of],
+    }
+
+
 def build_document(
     metrics: Metrics,
     *,
@@ -103,6 +112,7 @@ def build_document(
         "lang": lang,
         "min_group_size": metrics.min_group_size,
         "period": metrics.period.as_dict(),
+        "as_of": as_of_document(metrics),
         "previous_period": metrics.previous.as_dict(),
         "headline": _headline(metrics.headline),
         "previous_headline": _headline(metrics.previous_headline),

@@ -9,8 +9,17 @@ import jinja2
 from markupsafe import Markup
 
 from ..analytics.model import HEADLINE_FIGURES, Metrics
+from .asof import as_of_texts
 from .charts import render_charts
-from .labels import LOWER_IS_BETTER, SIZE_FIELDS, labels, show, show_cell, show_change
+from .labels import (
+    LOWER_IS_BETTER,
+    SIZE_FIELDS,
+    labels,
+    rounded_change,
+    show,
+    show_cell,
+    show_change,
+)
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("e20kit.report", "templates"),
@@ -37,6 +46,7 @@ CARD_FIGURES = (
 
 def _direction(figure: str, change: float | None) -> str:
     """CSS class of a change: ``up`` (good news), ``down`` (bad news) or ``flat``."""
+    change = rounded_change(figure, change)  # the colour follows the change as shown
     if change is None or abs(change) < 1e-9:
         return "flat"
     better = change < 0 if figure in LOWER_IS_BETTER else change > 0
@@ -101,6 +111,7 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         onboarding=[_row(s, (), lang, k) for s in doc["onboarding"]],
         cell=lambda row, column: show_cell(row, column, k, lang),
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
+        as_of=as_of_texts(doc, lang),
     )
 
 

@@ -29,6 +29,8 @@ from e20kit import (
     Person,
     PluginContext,
     Replace,
+    Stream,
+    Streams,
     Window,
 )
 
@@ -44,6 +46,12 @@ log = logging.getLogger("e20kit.mattermost")
 MESSAGE_ACTIONS = frozenset({Action.POST, Action.REPLY, Action.REACT})
 VISITS = "visits"
 CHAT = "chat"
+CHAT_STREAM = Stream(
+    CHAT,
+    required=False,
+    provides="direct and group messages (chat facts); set direct_messages = false if that is "
+    "intended",
+)
 
 
 def channel_stream(channel_id: str) -> str:
@@ -72,10 +80,12 @@ class MattermostConnector:
             session, token=token, connector=context.name, per_page=settings.page_size
         )
         self._directory: Directory | None = None
+        self.streams = Streams(context.name)
+        """What could not be read (optional endpoints a server forbids or lacks)."""
 
     def directory(self) -> Directory:
         if self._directory is None:
-            self._directory = list_directory(self.client, self.settings)
+            self._directory = list_directory(self.client, self.settings, self.streams)
         return self._directory
 
     def people(self) -> Iterator[Person]:
@@ -85,14 +95,15 @@ class MattermostConnector:
         d = self.directory()
         yield from self._visits(d, window, bookmarks)
         for channel in d.channels:
-            yield from self._channel(d, channel, window, bookmarks)
+            stream = Stream(channel_stream(channel.id), provides="the channel's posts")
+            with self.streams.reading(stream):
+                yield from self._channel(d, channel, window, bookmarks)
         if self.settings.direct_messages and d.admin:
-            yield from self._chat(d, window, bookmarks)
+            with self.streams.reading(CHAT_STREAM):
+                yield from self._chat(d, window, bookmarks)
         elif self.settings.direct_messages:
-            log.info(
-                "%s: direct messages skipped: only a system admin may list other members' "
-                "conversations (set direct_messages = false to silence this)",
-                self.name,
+            self.streams.unavailable(
+                CHAT_STREAM, "only a system admin may list other members' conversations"
             )
 
     def display_names(self, person_ids: Collection[str]) -> Mapping[str, str]:
@@ -187,6 +198,8 @@ class MattermostConnector:
         first = window.start if mark is None else max(day_of(_int(mark), self.zone), window.start)
         if first >= window.end:
             return
+        if mark is not None and _nobody_active_since(d, _int(mark)):
+            return  # nothing anyone wrote can have changed: no listing at all
         conversations = self._conversations(d, start_ms(first, self.zone))
         newest = max((c.last_post_at for c in conversations.values()), default=0)
         # Everything anyone wrote up to the latest activity seen is collected now, so the
@@ -232,6 +245,19 @@ class MattermostConnector:
                 if channel.type in CHAT_TYPES:
                     found[channel.id] = channel
         return found
+
+
+def _nobody_active_since(d: Directory, mark: int) -> bool:
+    """Whether statuses or reports show that no member was active after ``mark``.
+
+    Writing, editing or deleting a message is activity, so it moves the writer's
+    ``last_activity_at`` (and ``last_post_date``) past the bookmark. Without either source
+    nothing can be told, and the conversations are listed as before.
+    """
+    if not d.last_activity and d.last_post is None:
+        return False
+    newest = max([*d.last_activity.values(), *(d.last_post or {}).values()], default=0)
+    return newest <= mark
 
 
 def _int(value: Any) -> int:
