@@ -40,7 +40,7 @@ def _kit(fake: ConfluenceFake, folder: Path, name: str) -> Kit:
     path.write_text(f"[collect]\nlookback_days = {DAYS}\n\n[connectors.wiki]\n{table}")
     text = path.read_text().replace("E20KIT_CONFLUENCE_TOKEN", TOKEN_ENV)
     path.write_text(text)
-    env = {TOKEN_ENV: fake.token, "E20KIT_PSEUDONYM_SECRET": "bench-secret"}
+    env = {TOKEN_ENV: fake.token, "E20KIT_PSEUDONYM_SECRET": "bench-secret-16-bytes"}
     return Kit(load_config(path, env=env), store_url=f"sqlite:///{folder / name}.sqlite")
 
 

@@ -110,8 +110,10 @@ def _collect(facts: int, folder: Path) -> dict[str, Any]:
         f'[connectors.bench]\ntype = "bench"\nfacts = {facts}\n',
         encoding="utf-8",
     )
-    load_config(config, env={"E20KIT_PSEUDONYM_SECRET": "bench"})
-    kit = Kit.from_config(config, env={"E20KIT_PSEUDONYM_SECRET": "bench"}, plugins=[BenchPlugin()])
+    load_config(config, env={"E20KIT_PSEUDONYM_SECRET": "bench-secret-16-bytes"})
+    kit = Kit.from_config(
+        config, env={"E20KIT_PSEUDONYM_SECRET": "bench-secret-16-bytes"}, plugins=[BenchPlugin()]
+    )
     kit.engine  # noqa: B018 - create the schema outside the timed part
     started = time.perf_counter()
     result = kit.collect(today=START + dt.timedelta(days=DAYS))

@@ -44,7 +44,7 @@ url = "{url}"
 token_env = "BENCH_MM_TOKEN"
 {lines}"""
     )
-    env = {"BENCH_MM_TOKEN": ADMIN_TOKEN, "E20KIT_PSEUDONYM_SECRET": "bench-secret"}
+    env = {"BENCH_MM_TOKEN": ADMIN_TOKEN, "E20KIT_PSEUDONYM_SECRET": "bench-secret-16-bytes"}
     return Kit(load_config(path, env=env), store_url=f"sqlite:///{folder / name}.sqlite")
 
 

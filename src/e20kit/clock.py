@@ -12,10 +12,18 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import overload
 
 
-def utc(moment: dt.datetime) -> dt.datetime:
-    """``moment`` as an aware UTC datetime (a naive one is taken as UTC already)."""
+@overload
+def utc(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def utc(moment: dt.datetime | None) -> dt.datetime | None: ...
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """``moment`` as an aware UTC datetime (a naive one is taken as UTC already: stored
+    timestamps are UTC, and SQLite hands them back naive); ``None`` stays ``None``."""
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)

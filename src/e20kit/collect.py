@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .clock import OrgClock
 from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
 from .errors import ConfigError, ConnectorError, E20KitError, PluginError
@@ -47,9 +48,17 @@ class PreparedConnector:
 
 
 def prepare_connectors(
-    config: Config, plugins: Plugins, names: Sequence[str] | None = None
+    config: Config,
+    plugins: Plugins,
+    names: Sequence[str] | None = None,
+    *,
+    clock: OrgClock | None = None,
 ) -> list[PreparedConnector]:
-    """Validate every selected connector's settings before anything runs or is written."""
+    """Validate every selected connector's settings before anything runs or is written.
+
+    Each context carries ``clock`` (the kit's), so connectors put facts on the same days as
+    the collection window.
+    """
     types = plugins.connector_types()
     configured = config.settings.connectors
     selected = list(names) if names else list(configured)
@@ -71,7 +80,7 @@ def prepare_connectors(
                 key=f"connectors.{name}.type",
             )
         settings = config.plugin_settings("connectors", name, ctype.settings)
-        context = plugin_context(config, "connectors", name, settings)
+        context = plugin_context(config, "connectors", name, settings, clock=clock)
         prepared.append(PreparedConnector(name, ctype, context))
     return prepared
 
@@ -233,20 +242,31 @@ class Collector:
             bookmarks = read_bookmarks(conn, source)
             keys = member_keys(conn, source)
         writer = _BatchWriter(self, source, keys, run)
-        for item in connector.activity(window, bookmarks):
-            if isinstance(item, Activity):
-                writer.add_fact(item)
-            elif isinstance(item, Checkpoint):
-                writer.checkpoint(item)
-            elif isinstance(item, Replace):
-                writer.replace(item)
-            else:
-                raise ConnectorError(
-                    f"activity() yielded {type(item).__name__}; expected Activity, Checkpoint "
-                    "or Replace",
-                    connector=source,
-                )
-        writer.flush()
+        try:
+            for item in connector.activity(window, bookmarks):
+                if isinstance(item, Activity):
+                    writer.add_fact(item)
+                elif isinstance(item, Checkpoint):
+                    writer.checkpoint(item)
+                elif isinstance(item, Replace):
+                    writer.replace(item)
+                else:
+                    raise ConnectorError(
+                        f"activity() yielded {type(item).__name__}; expected Activity, "
+                        "Checkpoint or Replace",
+                        connector=source,
+                    )
+            writer.finish()
+        finally:
+            writer.abort()
+        if run.facts_skipped:
+            log.warning(
+                "connector %s: %d fact(s) of %d person id(s) its directory did not list were "
+                "skipped",
+                source,
+                run.facts_skipped,
+                len(writer.unknown_ids),
+            )
 
     def _tick(self, source: str, stage: str, count: int) -> None:
         if self.progress is not None:
@@ -254,7 +274,13 @@ class Collector:
 
 
 class _BatchWriter:
-    """Buffers one batch of operations and writes it in one transaction."""
+    """Buffers one batch of operations and writes it in one transaction.
+
+    A :class:`Replace` opens a segment that lasts until the next :class:`Checkpoint`: its
+    deletions and every batch of facts after it go into one transaction, committed with the
+    checkpoint's bookmark, so a crash or an error anywhere in between leaves the stored facts
+    as they were (never the deletions without the facts that replace them).
+    """
 
     def __init__(
         self, collector: Collector, source: str, keys: dict[str, str], run: ConnectorRun
@@ -267,11 +293,20 @@ class _BatchWriter:
         self.pending = 0
         self.bookmarks: dict[str, str] = {}
         self.new_identities: list[Person] = []
+        self.unknown_ids: set[str] = set()
+        self.segment = False
+        """A Replace was buffered or written and its Checkpoint has not come yet."""
+        self.tx: sa.Connection | None = None
 
-    def _member(self, fact: Activity) -> str:
+    def _member(self, fact: Activity) -> str | None:
         key = self.keys.get(fact.person_id)
         if key is None:
-            # Activity of an account the directory did not list: key it by platform id.
+            if self.run.people:
+                # The directory listed people but not this one: never guess whose it is.
+                self.run.facts_skipped += 1
+                self.unknown_ids.add(fact.person_id)
+                return None
+            # A connector without a directory (activity-only exports): key by platform id.
             person = Person(platform=fact.platform, person_id=fact.person_id)
             key = self.c._key(person)
             self.keys[fact.person_id] = key
@@ -280,6 +315,8 @@ class _BatchWriter:
 
     def add_fact(self, fact: Activity) -> None:
         member = self._member(fact)
+        if member is None:
+            return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value
         key = (fact.day, member, fact.platform, action, feature, container)
@@ -296,35 +333,57 @@ class _BatchWriter:
 
     def replace(self, marker: Replace) -> None:
         self.ops.append(marker)
+        self.segment = True
 
     def checkpoint(self, marker: Checkpoint) -> None:
         self.bookmarks[marker.stream] = marker.value
         self.run.checkpoints += 1
+        self.segment = False
         self.flush()
 
+    def finish(self) -> None:
+        """The stream ended normally: commit what is left, an open segment included."""
+        self.segment = False
+        self.flush()
+
+    def abort(self) -> None:
+        """Roll back an open segment (after an error; a no-op after :meth:`finish`)."""
+        if self.tx is not None:
+            tx, self.tx = self.tx, None
+            tx.rollback()
+            tx.close()
+
     def flush(self) -> None:
-        if not self.ops and not self.bookmarks and not self.new_identities:
-            return
+        if self.ops or self.bookmarks or self.new_identities:
+            if self.tx is None:
+                self.tx = self.c.engine.connect()
+                self.tx.begin()
+            self._write(self.tx)
+        if self.tx is not None and not self.segment:
+            tx, self.tx = self.tx, None
+            tx.commit()
+            tx.close()
+
+    def _write(self, conn: sa.Connection) -> None:
         now = dt.datetime.now(dt.UTC)
-        with self.c.engine.begin() as conn:
-            if self.new_identities:
-                self.c._write_people(self.source, self.new_identities, conn)
-                self.new_identities = []
-            for op in self.ops:
-                if isinstance(op, Replace):
-                    self.run.facts_deleted += delete_facts(
-                        conn,
-                        self.source,
-                        op.window.start,
-                        op.window.end,
-                        container=op.container,
-                        actions=[a.value for a in op.actions or ()],
-                    )
-                elif op:
-                    upsert_facts(conn, list(op.values()))
-                    self.run.facts_written += len(op)
-            if self.bookmarks:
-                write_bookmarks(conn, self.source, self.bookmarks, now=now)
+        if self.new_identities:
+            self.c._write_people(self.source, self.new_identities, conn)
+            self.new_identities = []
+        for op in self.ops:
+            if isinstance(op, Replace):
+                self.run.facts_deleted += delete_facts(
+                    conn,
+                    self.source,
+                    op.window.start,
+                    op.window.end,
+                    container=op.container,
+                    actions=[a.value for a in op.actions or ()],
+                )
+            elif op:
+                upsert_facts(conn, list(op.values()))
+                self.run.facts_written += len(op)
+        if self.bookmarks:
+            write_bookmarks(conn, self.source, self.bookmarks, now=now)
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)

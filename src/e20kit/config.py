@@ -15,7 +15,8 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from types import UnionType
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
@@ -30,6 +31,8 @@ ENV_NESTING = "__"
 _RESERVED_ENV = {"E20KIT_CONFIG", "E20KIT_DISABLE_PLUGINS", "E20KIT_TRACE_HOOKS"}
 
 M = TypeVar("M", bound=BaseModel)
+MIN_SECRET_BYTES = 16
+"""The shortest pseudonym secret accepted: shorter ones can be guessed by brute force."""
 
 
 class _Section(BaseModel):
@@ -46,7 +49,7 @@ class PrivacySettings(_Section):
     """Store HMAC member keys instead of e-mail addresses."""
     secret_env: str = "E20KIT_PSEUDONYM_SECRET"
     """Environment variable holding the HMAC secret (required when pseudonymising)."""
-    min_group_size: int = Field(default=5, ge=2)
+    min_group_size: int = Field(default=5, ge=2, le=1000)
     """Groups smaller than this are suppressed in every grouped figure."""
     store_contact_details: bool = False
     """Keep e-mail addresses and display names of accounts (needed only by mail notifiers)."""
@@ -123,7 +126,7 @@ class Config:
         return str(self.path) if self.path else "<built-in defaults>"
 
     def pseudonym_secret(self) -> bytes | None:
-        """The HMAC secret, or None when pseudonymisation is off."""
+        """The HMAC secret (at least :data:`MIN_SECRET_BYTES`), or None when not pseudonymising."""
         privacy = self.settings.privacy
         if not privacy.pseudonymise:
             return None
@@ -136,7 +139,16 @@ class Config:
                 file=self.where,
                 key="privacy.secret_env",
             )
-        return value.encode()
+        secret = value.encode()
+        if len(secret) < MIN_SECRET_BYTES:
+            raise ConfigError(
+                f"config error in {self.where}: the pseudonym secret in {privacy.secret_env} "
+                f"(privacy.secret_env) is {len(secret)} bytes long; it must be at least "
+                f"{MIN_SECRET_BYTES} bytes of random text (e.g. `openssl rand -hex 32`)",
+                file=self.where,
+                key="privacy.secret_env",
+            )
+        return secret
 
     def plugin_settings(self, section: str, name: str, model: type[M]) -> M:
         """Validate ``[section.name]`` against a plugin's model, resolving ``*_env`` secrets."""
@@ -243,7 +255,70 @@ def _describe(
     return f"config error in {where}:\n  " + "\n  ".join(lines)
 
 
+def _scalar_kind(annotation: Any) -> type | None:
+    """``bool`` or ``int`` when a field takes exactly that (or that or None), else None."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) != 1:
+            return None
+        annotation = args[0]
+    return annotation if annotation in (bool, int) else None
+
+
+_ENV_INT = re.compile(r"-?[0-9]+")
+
+
+class _EnvText(str):
+    """A value from an ``E20KIT_*`` override: text that may spell a boolean or an integer."""
+
+    __slots__ = ()
+
+
+def _strict_errors(model: type[BaseModel], raw: Mapping[str, Any], prefix: str) -> list[str]:
+    """Booleans and integers are taken as written, never coerced: no "yes", no 1e20.
+
+    A value from an environment override is text, so there ``true``/``false`` and plain digits
+    are accepted as well.
+    """
+    problems = []
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key not in raw:
+            continue
+        value, where = raw[key], f"{prefix}.{key}" if prefix else key
+        sub = field.annotation
+        if isinstance(sub, type) and issubclass(sub, BaseModel) and isinstance(value, Mapping):
+            problems.extend(_strict_errors(sub, value, where))
+            continue
+        item = (get_args(sub) or (None,))[0] if get_origin(sub) in (list, tuple) else None
+        if isinstance(item, type) and issubclass(item, BaseModel) and isinstance(value, list):
+            for i, entry in enumerate(value):
+                if isinstance(entry, Mapping):
+                    problems.extend(_strict_errors(item, entry, f"{where}.{i}"))
+            continue
+        kind = _scalar_kind(sub)
+        if kind is bool and not (
+            isinstance(value, bool)
+            or (isinstance(value, _EnvText) and value.lower() in ("true", "false"))
+        ):
+            problems.append(f"{where} = {value!r}: expected a boolean: true or false, no quotes")
+        elif kind is int and not (
+            (isinstance(value, int) and not isinstance(value, bool))
+            or (isinstance(value, _EnvText) and _ENV_INT.fullmatch(value))
+        ):
+            problems.append(f"{where} = {value!r}: expected an integer (a whole number, no quotes)")
+    return problems
+
+
 def validate_section(model: type[M], raw: Mapping[str, Any], *, where: str, prefix: str = "") -> M:
+    strict = _strict_errors(model, raw, prefix)
+    if strict:
+        key = strict[0].split(" = ", 1)[0]
+        raise ConfigError(
+            f"config error in {where}:\n  " + "\n  ".join(strict), file=where, key=key
+        )
     try:
         return model.model_validate(raw)
     except ValidationError as err:
@@ -263,7 +338,7 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
         node = tree
         for part in path[:-1]:
             node = node.setdefault(part, {})
-        parsed: Any = value
+        parsed: Any = _EnvText(value)
         if value[:1] in "[{":
             try:
                 parsed = json.loads(value)
@@ -301,6 +376,16 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
             raise ConfigError(
                 f"config error in {file}: not valid TOML: {err}", file=str(file)
             ) from err
+        except UnicodeDecodeError as err:
+            raise ConfigError(
+                f"config error in {file}: not UTF-8 text (byte {err.start}: "
+                f"{err.object[err.start : err.start + 1]!r}); save the file as UTF-8",
+                file=str(file),
+            ) from err
+        except OSError as err:
+            raise ConfigError(
+                f"config file {file} cannot be read: {err.strerror or err}", file=str(file)
+            ) from err
     overrides = _env_overrides(env)
     where = str(file) if file else "<built-in defaults>"
     if overrides:
@@ -310,6 +395,7 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
 
 
 __all__ = [
+    "MIN_SECRET_BYTES",
     "CollectSettings",
     "Config",
     "HttpSettings",

@@ -15,6 +15,7 @@ from typing import Any, Generic, Protocol, runtime_checkable
 from pydantic import BaseModel
 from typing_extensions import TypeVar
 
+from .clock import OrgClock
 from .http.policy import RatePolicy
 from .http.session import HttpSession
 from .models import Activity, Checkpoint, Person, Replace, Window
@@ -101,6 +102,10 @@ class PluginContext(Generic[S]):
     logger: logging.Logger
     options: Mapping[str, Any] = field(default_factory=dict)
     """Extra run options from the caller (for example ``{"today": date}`` in tests)."""
+    clock: OrgClock = field(default_factory=OrgClock)
+    """The organisation's clock (``[organisation] timezone``): put facts on the day
+    ``clock.today(moment)`` says, and start a window's day at ``clock.start_of(day)``, so a
+    connector's days are the days the window, the cycle and the reports mean."""
 
 
 ConnectorContext = PluginContext

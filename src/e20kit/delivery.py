@@ -47,6 +47,8 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from .clock import OrgClock
+from .errors import LockError
 from .notifier import Message, Notifier, Recipient
 from .store import schema
 from .store.chunks import chunks
@@ -95,10 +97,8 @@ class DeliveryOutcome:
         return self.state in (DeliveryState.SENT, DeliveryState.WOULD_SEND)
 
 
-def _utcnow(now: dt.datetime | None) -> dt.datetime:
-    if now is None:
-        return dt.datetime.now(dt.UTC)
-    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+_CLOCK = OrgClock()
+"""The ledger stores instants only (UTC); which day it is never matters here."""
 
 
 def _set_state(
@@ -118,35 +118,50 @@ def _mark_sent(engine: sa.Engine, key: str, now: dt.datetime) -> None:
 
 
 def _begin_attempt(
-    engine: sa.Engine, notifier_name: str, message: Message, now: dt.datetime
+    engine: sa.Engine, notifier_name: str, message: Message, now: dt.datetime, seen: int
 ) -> int:
-    """Commit the entry as pending with one more attempt, before anything is sent."""
+    """Commit the entry as pending with one more attempt, before anything is sent.
+
+    The claim is a compare-and-set on the ``attempts`` this run read (``seen``, 0: no entry):
+    when another run inserted or bumped the same entry in the meantime (two runs on one store
+    despite the lock), this one stops with a :class:`LockError` instead of sending twice.
+    """
     ledger = schema.ledger
-    with engine.begin() as conn:
-        attempts = conn.execute(
-            sa.select(ledger.c.attempts).where(ledger.c.key == message.key)
-        ).scalar()
-        if attempts is None:
-            conn.execute(
-                ledger.insert().values(
-                    key=message.key,
-                    kind=message.kind,
-                    member_key=message.recipient.member_key,
-                    notifier=notifier_name,
-                    state="pending",
-                    attempts=1,
-                    error=None,
-                    created_at=now,
-                    updated_at=now,
+    try:
+        with engine.begin() as conn:
+            if seen == 0:
+                conn.execute(
+                    ledger.insert().values(
+                        key=message.key,
+                        kind=message.kind,
+                        member_key=message.recipient.member_key,
+                        notifier=notifier_name,
+                        state="pending",
+                        attempts=1,
+                        error=None,
+                        created_at=now,
+                        updated_at=now,
+                    )
                 )
-            )
-            return 1
-        conn.execute(
-            ledger.update()
-            .where(ledger.c.key == message.key)
-            .values(state="pending", attempts=attempts + 1, error=None, updated_at=now)
-        )
-        return int(attempts) + 1
+                return 1
+            bumped = conn.execute(
+                ledger.update()
+                .where(ledger.c.key == message.key, ledger.c.attempts == seen)
+                .values(state="pending", attempts=seen + 1, error=None, updated_at=now)
+            ).rowcount
+    except sa.exc.IntegrityError as err:
+        raise _sending_elsewhere(message) from err
+    if bumped != 1:
+        raise _sending_elsewhere(message)
+    return seen + 1
+
+
+def _sending_elsewhere(message: Message) -> LockError:
+    return LockError(
+        f"another run is sending message {message.key} on this store; this run stopped "
+        "sending (nothing was sent twice); try again when the other run has finished",
+        key=message.key,
+    )
 
 
 def _ask_channel(notifier: Notifier, message: Message) -> bool | None:
@@ -167,7 +182,7 @@ def deliver(
     now: dt.datetime | None = None,
 ) -> DeliveryOutcome:
     """Send ``message`` at most once across runs and crashes; see the module docstring."""
-    now = _utcnow(now)
+    now = _CLOCK.now(now)
     ledger = schema.ledger
     with engine.connect() as conn:
         row = conn.execute(
@@ -206,7 +221,7 @@ def deliver(
         # False: definitely not delivered; failed + None: the notifier said it failed.
     if dry_run:
         return outcome(DeliveryState.WOULD_SEND)
-    attempts = _begin_attempt(engine, notifier_name, message, now)
+    attempts = _begin_attempt(engine, notifier_name, message, now, attempts)
     try:
         notifier.send(message)
     except Exception as err:  # one failing message must not stop the run
@@ -266,7 +281,7 @@ def opt_out(
         if exists:
             return False
         conn.execute(
-            table.insert().values(member_key=member_key, scope=scope, created_at=_utcnow(now))
+            table.insert().values(member_key=member_key, scope=scope, created_at=_CLOCK.now(now))
         )
     return True
 

@@ -39,8 +39,22 @@ class CheckContext(Protocol):
         actions: Collection[Action] | None = None,
         feature: Feature | None = None,
         since: dt.date | None = None,
+        container: str | None = None,
     ) -> int:
-        """Sum of the member's stored activity counts matching the filters."""
+        """Sum of the member's stored activity counts matching the filters (``container``:
+        one space, channel or site id; ``""`` the facts stored without one)."""
+        ...
+
+    def days(
+        self,
+        *,
+        platform: str | None = None,
+        actions: Collection[Action] | None = None,
+        feature: Feature | None = None,
+        since: dt.date | None = None,
+        container: str | None = None,
+    ) -> int:
+        """On how many different days the member has a positive count matching the filters."""
         ...
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, SecretBytes, SecretStr
 
+from .clock import OrgClock
 from .config import Config
 from .connector import PluginContext, S
 from .errors import ConfigError
@@ -46,11 +47,14 @@ def secret_values(settings: BaseModel) -> tuple[str, ...]:
     return tuple(found)
 
 
-def plugin_context(config: Config, section: str, name: str, settings: S) -> PluginContext[S]:
+def plugin_context(
+    config: Config, section: str, name: str, settings: S, *, clock: OrgClock | None = None
+) -> PluginContext[S]:
     """The context for instance ``name`` of ``section`` with its validated ``settings``.
 
     Every secret of the settings is registered here, once: each session the factory asks for
-    masks them, so plugins never pass their configured tokens as ``secrets=`` again.
+    masks them, so plugins never pass their configured tokens as ``secrets=`` again. ``clock``
+    is the kit's organisation clock (default: one on ``[organisation] timezone``).
     """
     resolved = secret_values(settings)
     http = config.settings.http
@@ -65,7 +69,11 @@ def plugin_context(config: Config, section: str, name: str, settings: S) -> Plug
         )
 
     return PluginContext(
-        name=name, settings=settings, http=factory, logger=logging.getLogger(f"e20kit.{name}")
+        name=name,
+        settings=settings,
+        http=factory,
+        logger=logging.getLogger(f"e20kit.{name}"),
+        clock=clock or OrgClock(config.settings.organisation.timezone),
     )
 
 
@@ -87,11 +95,18 @@ def notifier_type(config: Config, plugins: Plugins, name: str, *, key: str) -> N
     return ntype
 
 
-def make_notifier(config: Config, plugins: Plugins, name: str, *, key: str = "") -> Notifier:
+def make_notifier(
+    config: Config,
+    plugins: Plugins,
+    name: str,
+    *,
+    key: str = "",
+    clock: OrgClock | None = None,
+) -> Notifier:
     """Validate ``[notifiers.<name>]`` and build the notifier (raises ConfigError)."""
     ntype = notifier_type(config, plugins, name, key=key or f"notifiers.{name}")
     settings = config.plugin_settings("notifiers", name, ntype.settings)
-    return ntype.factory(plugin_context(config, "notifiers", name, settings))
+    return ntype.factory(plugin_context(config, "notifiers", name, settings, clock=clock))
 
 
 __all__ = ["make_notifier", "notifier_type", "plugin_context", "secret_values"]

@@ -69,9 +69,13 @@ class Kit:
 
     @property
     def engine(self) -> sa.Engine:
-        """The store, opened and migrated on first use."""
+        """The store, opened and migrated on first use, once the whole config is valid."""
         if self._engine is None:
-            self._engine = create_engine(self.store_url)
+            from .preflight import check_config
+
+            default = self.store_url == default_store_url()
+            check_config(self.config, self.plugins, self.store_url, default=default)
+            self._engine = create_engine(self.store_url, create_folder=default)
         return self._engine
 
     @property
@@ -82,7 +86,13 @@ class Kit:
 
     @contextlib.contextmanager
     def lock(self, command: str = "run") -> Iterator[None]:
-        """Hold the store's run lock (raises :class:`~e20kit.LockError` when taken)."""
+        """Hold the store's run lock (raises :class:`~e20kit.LockError` when taken).
+
+        ``collect`` and ``run`` write member keys, so for them the pseudonym secret is checked
+        first, before the store is opened or created (an exit 2 creates nothing).
+        """
+        if command in ("collect", "run"):
+            self.config.pseudonym_secret()
         with run_lock(self.engine, command):
             yield
 
@@ -94,7 +104,7 @@ class Kit:
         progress: Progress | None = None,
     ) -> CollectResult:
         """Collect people and activity from the configured (or named) connectors."""
-        prepared = prepare_connectors(self.config, self.plugins, connectors)
+        prepared = prepare_connectors(self.config, self.plugins, connectors, clock=self.clock)
         collector = Collector(
             self.engine,
             self.config,

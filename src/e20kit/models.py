@@ -8,11 +8,16 @@ supersedes and when a bookmark may advance.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
+import time
 from collections.abc import Mapping
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -24,7 +29,80 @@ from .vocab import Action, Feature
 
 _Frozen = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
-NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+# -- the data contract: what both stores accept (docs/config.md, "What the store accepts") ----
+
+MAX_COUNT = 2**31 - 1
+"""The greatest count of one fact: fits PostgreSQL's ``integer``; rollup sums are ``bigint``."""
+FIRST_DAY = dt.date(1990, 1, 1)
+"""The earliest day a fact may have."""
+FIRST_JOINED = dt.date(1900, 1, 1)
+"""The earliest ``joined_on`` of a person."""
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_TEXT = 1000
+
+
+_LAST_DAY: list[tuple[float, dt.date]] = []
+
+
+def last_day() -> dt.date:
+    """The latest day a fact or ``joined_on`` may have: tomorrow, in the earliest time zone.
+
+    Worked out at most once a second: it is checked for every fact of an import.
+    """
+    now = time.monotonic()
+    if not _LAST_DAY or now - _LAST_DAY[0][0] > 1.0:
+        day = max(dt.date.today(), dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
+        _LAST_DAY[:] = [(now, day)]
+    return _LAST_DAY[0][1]
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: object) -> object:
+    """A day is a date or ``YYYY-MM-DD`` text, never a number read as a Unix time."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError(f"expected a day as YYYY-MM-DD, got {value[:40]!r}")
+    if isinstance(value, int | float):
+        raise ValueError("expected a day as YYYY-MM-DD, got a number")
+    return value
+
+
+def _day_range(first: dt.date) -> AfterValidator:
+    def check(value: dt.date) -> dt.date:
+        last = last_day()
+        if not first <= value <= last:
+            raise ValueError(f"day {value} is outside the accepted range {first} to {last}")
+        return value
+
+    return AfterValidator(check)
+
+
+def _cut(length: int) -> AfterValidator:
+    return AfterValidator(lambda value: value[:length].rstrip())
+
+
+_NoNul = AfterValidator(_no_nul)
+# identifiers: rejected when longer than their column
+PlatformName = Annotated[str, StringConstraints(min_length=1, max_length=100), _NoNul]
+PlatformId = Annotated[str, StringConstraints(min_length=1, max_length=200), _NoNul]
+OptionalId = Annotated[str, StringConstraints(max_length=200), _NoNul]
+Container = Annotated[str, StringConstraints(max_length=300), _NoNul]
+Email = Annotated[str, StringConstraints(max_length=320), _NoNul]
+Locale = Annotated[str, StringConstraints(max_length=20), _NoNul]
+NonEmpty = Annotated[str, StringConstraints(min_length=1), _NoNul]
+# descriptive text: cut to its column, so one long job title fails nothing
+DisplayName = Annotated[str, _NoNul, _cut(300)]
+Label = Annotated[str, _NoNul, _cut(200)]
+FactDay = Annotated[dt.date, BeforeValidator(_iso_day), _day_range(FIRST_DAY)]
+JoinedDay = Annotated[dt.date, BeforeValidator(_iso_day), _day_range(FIRST_JOINED)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 AttributeValue = str | int | float | bool | None
 
 
@@ -38,17 +116,37 @@ class Person(BaseModel):
 
     model_config = _Frozen
 
-    platform: NonEmpty
-    person_id: NonEmpty
-    email: str | None = None
-    display_name: str | None = None
-    department: str | None = None
-    title: str | None = None
-    manager_id: str | None = None
-    joined_on: dt.date | None = None
-    locale: str | None = None
+    platform: PlatformName
+    person_id: PlatformId
+    email: Email | None = None
+    display_name: DisplayName | None = None
+    department: Label | None = None
+    title: Label | None = None
+    manager_id: OptionalId | None = None
+    joined_on: JoinedDay | None = None
+    locale: Locale | None = None
     active: bool = True
     attributes: Mapping[str, AttributeValue] = Field(default_factory=dict)
+
+    @field_validator("attributes")
+    @classmethod
+    def _bounded_attributes(
+        cls, value: Mapping[str, AttributeValue]
+    ) -> Mapping[str, AttributeValue]:
+        if len(value) > MAX_ATTRIBUTES:
+            raise ValueError(f"at most {MAX_ATTRIBUTES} attributes, got {len(value)}")
+        for name, item in value.items():
+            if len(name) > 100 or "\x00" in name:
+                raise ValueError(f"attribute name {name[:40]!r}... is too long or holds a NUL")
+            if isinstance(item, str) and (len(item) > MAX_ATTRIBUTE_TEXT or "\x00" in item):
+                raise ValueError(
+                    f"attribute {name!r}: text longer than {MAX_ATTRIBUTE_TEXT} or with a NUL"
+                )
+            if isinstance(item, float) and not math.isfinite(item):
+                raise ValueError(f"attribute {name!r}: {item} is not a finite number")
+            if isinstance(item, int) and not -(2**63) <= item < 2**63:
+                raise ValueError(f"attribute {name!r}: {item} does not fit 64 bits")
+        return value
 
     @field_validator("email")
     @classmethod
@@ -66,6 +164,8 @@ class Person(BaseModel):
 class Activity(BaseModel):
     """One daily fact: how often a person did one action in one container on one day.
 
+    ``day`` lies in ``FIRST_DAY`` .. tomorrow, ``0 <= count <= MAX_COUNT`` and identifiers fit
+    their columns with no NUL, so SQLite and PostgreSQL accept exactly the same facts.
     ``count`` is the complete count for its key (day, person, platform, action, feature,
     container): a later fact with the same key replaces the earlier one, so recollecting a day
     never double counts. ``container`` is a space, channel or site id, or ``None`` for chat.
@@ -73,13 +173,13 @@ class Activity(BaseModel):
 
     model_config = _Frozen
 
-    day: dt.date
-    platform: NonEmpty
-    person_id: NonEmpty
+    day: FactDay
+    platform: PlatformName
+    person_id: PlatformId
     action: Action
     feature: Feature
-    container: str | None = None
-    count: int = Field(ge=0)
+    container: Container | None = None
+    count: Count
 
 
 class Window(BaseModel):
@@ -149,6 +249,9 @@ def normalise_email(email: str) -> str:
 
 
 __all__ = [
+    "FIRST_DAY",
+    "FIRST_JOINED",
+    "MAX_COUNT",
     "Activity",
     "AttributeValue",
     "Bookmark",
@@ -156,5 +259,6 @@ __all__ = [
     "Person",
     "Replace",
     "Window",
+    "last_day",
     "normalise_email",
 ]

@@ -17,6 +17,8 @@ class ConnectorRun:
     facts_deleted: int = 0
     batches: int = 0
     checkpoints: int = 0
+    facts_skipped: int = 0
+    """Facts of person ids the connector's directory did not list (never attributed)."""
     retries: int = 0
     """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None

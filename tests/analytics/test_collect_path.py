@@ -30,7 +30,9 @@ def test_metrics_after_collect_equal_direct_load(
         f'[collect]\nlookback_days = 90\n\n[connectors.hr]\ntype = "csv"\npath = "{folder}"\n',
         encoding="utf-8",
     )
-    kit = Kit.from_config(config, env={"E20KIT_PSEUDONYM_SECRET": "s3cret"}, store_url=store_url)
+    kit = Kit.from_config(
+        config, env={"E20KIT_PSEUDONYM_SECRET": "s3cret-of-16-bytes"}, store_url=store_url
+    )
     try:
         result = kit.collect(today=org.end)  # type: ignore[attr-defined]
         assert result.ok

@@ -24,7 +24,7 @@ SECRET = "tok-3c1b9e77-KNOWN-SECRET"
 
 @pytest.fixture
 def configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s")
+    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s-16-bytes-secret")
     exports = write_exports(tmp_path / "exports")
     return write_config(
         tmp_path / "e20kit.toml", exports=exports, store_url=f"sqlite:///{tmp_path / 's.sqlite'}"
@@ -59,7 +59,7 @@ def test_init_writes_a_config_that_loads(tmp_path: Path) -> None:
 def test_starter_config_checklist_and_champions_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s")
+    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s-16-bytes-secret")
     target = tmp_path / "e20kit.toml"
     assert run("init", str(target))[0] == 0
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
@@ -135,7 +135,7 @@ def test_known_token_appears_nowhere_in_output_or_logs(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s")
+    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s-16-bytes-secret")
     monkeypatch.setenv("T_TOKEN", SECRET)
     path = tmp_path / "e20kit.toml"
     path.write_text(
@@ -159,7 +159,7 @@ def test_cli_as_a_real_subprocess_loads_an_installed_plugin(
 ) -> None:
     site = tmp_path / "site"
     make_distribution(site, "e20kit-sample", "e20kit_sample_mod", GOOD_PLUGIN, "sample")
-    env = {**os.environ, "PYTHONPATH": str(site), "E20KIT_PSEUDONYM_SECRET": "s"}
+    env = {**os.environ, "PYTHONPATH": str(site), "E20KIT_PSEUDONYM_SECRET": "s-16-bytes-secret"}
     env.pop("E20KIT_DISABLE_PLUGINS", None)
     done = subprocess.run(
         [sys.executable, "-m", "e20kit", "-c", str(configured), "--json", "plugins"],

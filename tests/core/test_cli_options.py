@@ -16,7 +16,7 @@ from .helpers import ACTIVITY, write_config, write_exports
 
 @pytest.fixture
 def configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s")
+    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s-16-bytes-secret")
     exports = write_exports(tmp_path / "exports")
     return write_config(
         tmp_path / "e20kit.toml", exports=exports, store_url=f"sqlite:///{tmp_path / 's.sqlite'}"

@@ -57,6 +57,7 @@ class Probe:
 
     capabilities = frozenset({"people", "activity"})
     windows: list[Window] = []
+    clocks: list[OrgClock] = []
 
     def people(self) -> Iterator[Person]:
         yield Person(platform="probe", person_id="p1", email="p1@example.org")
@@ -80,6 +81,7 @@ class ProbePlugin:
 
     @staticmethod
     def make(context: PluginContext) -> Probe:
+        Probe.clocks.append(context.clock)
         return Probe()
 
 
@@ -91,7 +93,7 @@ def _kit(tmp_path: Path, timezone: str, now: dt.datetime) -> Kit:
         '[connectors.probe]\ntype = "probe"\n',
         encoding="utf-8",
     )
-    loaded = load_config(config, env={"E20KIT_PSEUDONYM_SECRET": "clock-test"})
+    loaded = load_config(config, env={"E20KIT_PSEUDONYM_SECRET": "clock-test-secret-16"})
     return Kit(
         loaded,
         plugins=Plugins(extra=(ProbePlugin(),)),
@@ -104,7 +106,7 @@ def _kit(tmp_path: Path, timezone: str, now: dt.datetime) -> Kit:
 def test_collect_run_and_report_agree_on_the_day_near_midnight(
     tmp_path: Path, timezone: str, day: dt.date
 ) -> None:
-    Probe.windows = []
+    Probe.windows, Probe.clocks = [], []
     with _kit(tmp_path, timezone, LATE) as kit:
         assert kit.collect().ok
         report = kit.report("json", tmp_path / "report.json", period="last-7d")
@@ -116,6 +118,9 @@ def test_collect_run_and_report_agree_on_the_day_near_midnight(
         == Window(start=day - dt.timedelta(days=3), end=day + dt.timedelta(days=1))
     )
     assert cycle.collect.ok
+    # The connector got the kit's clock (pinned "now" included), not a UTC one of its own.
+    assert [clock.today() for clock in Probe.clocks] == [day, day]
+    assert {clock.timezone for clock in Probe.clocks} == {timezone}
     for path in (Path(str(report)), tmp_path / "cycle" / "report.json"):
         period = json.loads(path.read_text(encoding="utf-8"))["period"]
         assert period["end"] == day.isoformat()  # the complete days before the organisation's today

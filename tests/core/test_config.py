@@ -70,7 +70,65 @@ def test_missing_pseudonym_secret_is_a_config_error() -> None:
     config = load_config(env={})
     with pytest.raises(ConfigError, match="E20KIT_PSEUDONYM_SECRET"):
         config.pseudonym_secret()
-    assert load_config(env={"E20KIT_PSEUDONYM_SECRET": "s"}).pseudonym_secret() == b"s"
+    secret = "0123456789abcdef"
+    assert (
+        load_config(env={"E20KIT_PSEUDONYM_SECRET": secret}).pseudonym_secret()
+        == b"0123456789abcdef"
+    )
+    with pytest.raises(ConfigError, match="at least 16 bytes") as err:
+        load_config(env={"E20KIT_PSEUDONYM_SECRET": "s"}).pseudonym_secret()
+    assert "E20KIT_PSEUDONYM_SECRET" in str(err.value) and "'s'" not in str(err.value)
+
+
+def test_a_config_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    for encoding in ("latin-1", "utf-16"):
+        path = tmp_path / f"{encoding}.toml"
+        path.write_bytes('[organisation]\nname = "Müller GmbH"\n'.encode(encoding))
+        with pytest.raises(ConfigError, match="not UTF-8") as err:
+            load_config(path, env={})
+        assert str(path) in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("toml", "key"),
+    [
+        ("[privacy]\nmin_group_size = 1e20", "privacy.min_group_size"),
+        ("[privacy]\nmin_group_size = 5.0", "privacy.min_group_size"),
+        ("[privacy]\nmin_group_size = 1", "privacy.min_group_size"),
+        ("[privacy]\nmin_group_size = 1001", "privacy.min_group_size"),
+        ('[privacy]\npseudonymise = "yes"', "privacy.pseudonymise"),
+        ("[privacy]\npseudonymise = 1", "privacy.pseudonymise"),
+        ('[collect]\nbatch_size = "100"', "collect.batch_size"),
+    ],
+)
+def test_settings_are_strict(tmp_path: Path, toml: str, key: str) -> None:
+    path = tmp_path / "e20kit.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert err.value.key == key and key in str(err.value)
+
+
+def test_environment_overrides_spell_numbers_and_booleans_as_text() -> None:
+    env = {"E20KIT_PRIVACY__MIN_GROUP_SIZE": "10", "E20KIT_PRIVACY__PSEUDONYMISE": "false"}
+    privacy = load_config(env=env).settings.privacy
+    assert privacy.min_group_size == 10 and privacy.pseudonymise is False
+    with pytest.raises(ConfigError, match="expected a boolean"):
+        load_config(env={"E20KIT_PRIVACY__PSEUDONYMISE": "yes"})
+
+
+def test_plugin_settings_are_strict_too(tmp_path: Path) -> None:
+    path = tmp_path / "e20kit.toml"
+    path.write_text(
+        '[connectors.chat]\ntype = "mattermost"\nurl = "https://chat.example.org"\n'
+        'token_env = "T"\ndirect_messages = "yes"\n',
+        encoding="utf-8",
+    )
+    from e20kit_mattermost import MattermostSettings
+
+    config = load_config(path, env={"T": "tok"})
+    with pytest.raises(ConfigError, match=r"connectors\.chat\.direct_messages = 'yes'"):
+        config.plugin_settings("connectors", "chat", MattermostSettings)
 
 
 class TokenSettings(BaseModel):

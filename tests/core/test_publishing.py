@@ -53,7 +53,7 @@ def _config(tmp_path: Path, *names: str) -> Path:
 
 def _run(config: Path, out: Path, *extra: str) -> Any:
     args = ["--config", str(config), "--json", "report", "--out", str(out), *extra]
-    return CliRunner(env={"E20KIT_PSEUDONYM_SECRET": "s"}).invoke(main, args)
+    return CliRunner(env={"E20KIT_PSEUDONYM_SECRET": "s-16-bytes-secret"}).invoke(main, args)
 
 
 def test_publish_goes_to_the_publisher_with_the_connectors_settings(

@@ -19,7 +19,7 @@ NOW = dt.datetime.combine(ORG.end - dt.timedelta(days=1), dt.time(9), tzinfo=dt.
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s")
+    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s-16-bytes-secret")
     write_csv_folder(ORG, tmp_path / "exports")
     path = tmp_path / "e20kit.toml"
     path.write_text(

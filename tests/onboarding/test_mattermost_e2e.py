@@ -75,7 +75,7 @@ title = {{ en = "Write your first post", de = "Ersten Beitrag schreiben" }}
 """
     )
     env = {
-        "E20KIT_PSEUDONYM_SECRET": "e2e-secret",
+        "E20KIT_PSEUDONYM_SECRET": "e2e-secret-of-16-bytes",
         TOKEN_ENV: fake_module.ADMIN_TOKEN,
         BOT_ENV: fake_module.BOT_TOKEN,
     }

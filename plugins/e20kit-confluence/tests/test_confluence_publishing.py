@@ -30,7 +30,7 @@ def _config(fake: ConfluenceFake, tmp_path: Path) -> Path:
 
 
 def _report(config: Path, out: Path, *extra: str) -> dict[str, Any]:
-    env = {"E20KIT_PSEUDONYM_SECRET": "s"}
+    env = {"E20KIT_PSEUDONYM_SECRET": "s-16-bytes-secret"}
     args = ["--config", str(config), "--json", "report", "--format", "md", "--out", str(out)]
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "e20kit"]
     result = CliRunner(env=env).invoke(script.load(), [*args, "--today", "2026-10-30", *extra])

@@ -23,7 +23,7 @@ def test_sandbox_serves_the_org_to_the_connector(org: Org, tmp_path: Path, sqlit
         assert run.connector["deployment"] == "cloud"
         path = tmp_path / "demo.toml"
         path.write_text(toml({"connectors.confluence": dict(run.connector)}))
-        env = {**run.env, "E20KIT_PSEUDONYM_SECRET": "demo-secret"}
+        env = {**run.env, "E20KIT_PSEUDONYM_SECRET": "demo-secret-of-16-bytes"}
         kit = Kit(load_config(path, env=env), store_url=sqlite_url)
         result = kit.collect(today=org.end - dt.timedelta(days=1))
         assert result.ok and result.facts_written > 0, result.as_dict()

@@ -11,6 +11,7 @@ import responses
 from e20kit_mattermost.client import MattermostClient
 from e20kit_mattermost.connector import MATTERMOST_CONNECTOR, MattermostConnector
 from e20kit_mattermost.counting import start_ms, tally
+from e20kit_mattermost.payloads import PostList
 from e20kit_mattermost.ratelimit import MattermostRatePolicy
 from responses import matchers
 
@@ -99,8 +100,8 @@ def test_people_from_recorded_users() -> None:
 
 
 def test_recorded_posts_count_posts_replies_and_skip_system_messages() -> None:
-    posts = list(recorded("mattermost_posts.json")["posts"].values())
-    posts += list(recorded("mattermost_posts_next.json")["posts"].values())
+    posts = PostList.model_validate(recorded("mattermost_posts.json")).in_order()
+    posts += PostList.model_validate(recorded("mattermost_posts_next.json")).in_order()
     counts = tally(posts, from_ms=0)
     day = dt.date(2018, 4, 12)
     assert counts == {

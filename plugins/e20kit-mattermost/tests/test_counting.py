@@ -7,6 +7,7 @@ import time
 
 from e20kit_mattermost.counting import day_of, is_member_post, start_ms, tally
 from e20kit_mattermost.directory import Directory, active_since
+from e20kit_mattermost.payloads import Post, User
 
 from e20kit import Action
 
@@ -14,18 +15,20 @@ DAY = dt.date(2026, 3, 2)
 T = start_ms(DAY) + 3_600_000
 
 
-def post(pid: str, user: str = "u1", **fields: object) -> dict[str, object]:
-    return {
-        "id": pid,
-        "user_id": user,
-        "create_at": T,
-        "update_at": T,
-        "delete_at": 0,
-        "root_id": "",
-        "type": "",
-        "props": {},
-        **fields,
-    }
+def post(pid: str, user: str = "u1", **fields: object) -> Post:
+    return Post.model_validate(
+        {
+            "id": pid,
+            "user_id": user,
+            "create_at": T,
+            "update_at": T,
+            "delete_at": 0,
+            "root_id": "",
+            "type": "",
+            "props": {},
+            **fields,
+        }
+    )
 
 
 def test_who_counts() -> None:
@@ -60,7 +63,8 @@ def test_day_boundaries_are_utc() -> None:
 
 def test_conversations_are_listed_for_members_who_may_have_written() -> None:
     now = int(time.time() * 1000)
-    d = Directory(me={"id": "admin"}, admin=True, users=[{"id": "u1"}, {"id": "u2"}, {"id": "u3"}])
+    users = [User(id=uid) for uid in ("u1", "u2", "u3")]
+    d = Directory(me=User(id="admin"), admin=True, users=users)
     assert active_since(d, now) == ["u1", "u2", "u3"]  # nothing known: everyone
     d.last_activity = {"u1": now - 10, "u2": now + 10}
     assert active_since(d, now) == ["u2"]

@@ -115,7 +115,11 @@ class ChampionsService:
     def _outreach(self) -> Outreach:
         organisation = self.config.settings.organisation
         notifier = make_notifier(
-            self.config, self.plugins, self.settings.notifier, key="champions.notifier"
+            self.config,
+            self.plugins,
+            self.settings.notifier,
+            key="champions.notifier",
+            clock=self.clock,
         )
         return Outreach(
             engine=self.engine,

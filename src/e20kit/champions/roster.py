@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..clock import utc
 from ..errors import E20KitError
 from ..privacy import Pseudonymiser
 from ..store.schema import champion_buddies, champion_history, champion_roster, members
@@ -104,11 +105,11 @@ class StateChange:
 
 
 def aware(value: Any) -> dt.datetime:
-    """Stored timestamps as aware UTC datetimes (SQLite hands them back naive)."""
+    """A stored timestamp (a datetime, or ISO text from an SQLite aggregate) in UTC."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     assert isinstance(value, dt.datetime)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return utc(value)
 
 
 def _entry(row: Any, buddies: int = 0) -> RosterEntry:

@@ -51,9 +51,14 @@ def collect(
         for run in result.runs:
             retries = f", {run.retries} retries" if run.retries else ""
             if run.ok and not state.quiet:
+                skipped = (
+                    f", {run.facts_skipped} skipped (person ids not in the directory)"
+                    if run.facts_skipped
+                    else ""
+                )
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
-                    f"{run.facts_deleted} replaced{retries}"
+                    f"{run.facts_deleted} replaced{skipped}{retries}"
                 )
             elif not run.ok:
                 click.echo(f"{run.name}: FAILED: {run.error}{retries}", err=True)

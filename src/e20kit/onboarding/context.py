@@ -45,18 +45,18 @@ class StoreCheckContext:
             self._attributes[platform] = merged
         return self._attributes[platform]
 
-    def count(
+    def _matching(
         self,
+        column: Any,
         *,
-        platform: str | None = None,
-        actions: Collection[Action] | None = None,
-        feature: Feature | None = None,
-        since: dt.date | None = None,
-    ) -> int:
+        platform: str | None,
+        actions: Collection[Action] | None,
+        feature: Feature | None,
+        since: dt.date | None,
+        container: str | None,
+    ) -> sa.Select[Any]:
         facts = schema.facts
-        stmt = sa.select(sa.func.coalesce(sa.func.sum(facts.c.count), 0)).where(
-            facts.c.member_key == self._member_key
-        )
+        stmt = sa.select(column).where(facts.c.member_key == self._member_key)
         if platform is not None:
             stmt = stmt.where(facts.c.platform == platform)
         if actions:
@@ -65,6 +65,48 @@ class StoreCheckContext:
             stmt = stmt.where(facts.c.feature == Feature(feature).value)
         if since is not None:
             stmt = stmt.where(facts.c.day >= since)
+        if container is not None:
+            stmt = stmt.where(facts.c.container == container)
+        return stmt
+
+    def count(
+        self,
+        *,
+        platform: str | None = None,
+        actions: Collection[Action] | None = None,
+        feature: Feature | None = None,
+        since: dt.date | None = None,
+        container: str | None = None,
+    ) -> int:
+        total = sa.func.coalesce(sa.func.sum(schema.facts.c.count), 0)
+        stmt = self._matching(
+            total,
+            platform=platform,
+            actions=actions,
+            feature=feature,
+            since=since,
+            container=container,
+        )
+        return int(self._conn.execute(stmt).scalar() or 0)
+
+    def days(
+        self,
+        *,
+        platform: str | None = None,
+        actions: Collection[Action] | None = None,
+        feature: Feature | None = None,
+        since: dt.date | None = None,
+        container: str | None = None,
+    ) -> int:
+        facts = schema.facts
+        stmt = self._matching(
+            sa.func.count(sa.distinct(facts.c.day)),
+            platform=platform,
+            actions=actions,
+            feature=feature,
+            since=since,
+            container=container,
+        ).where(facts.c.count > 0)
         return int(self._conn.execute(stmt).scalar() or 0)
 
 

@@ -67,6 +67,7 @@ class OnboardingEngine:
             self.plugins,
             self.settings.nudges.notifier,
             key="onboarding.nudges.notifier",
+            clock=self.clock,
         )
 
     def run(self, *, dry_run: bool = False, now: dt.datetime | None = None) -> OnboardingResult:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from ..clock import utc
 from ..errors import ConfigError
 from ..extensions import StepCompleted
 from ..store import schema
@@ -102,7 +103,7 @@ def mark_many(
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as conn:
         for member, step, checklist, targets, at in plans:
-            when = progress.utc(at) or now
+            when = utc(at) or now
             progress.add_mark(conn, member, checklist or "", step, when, source)
             enrolled = set(progress.enrolled_in(conn, member, step))
             done = tuple(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import jinja2
 import sqlalchemy as sa
 
-from ..clock import OrgClock
+from ..clock import OrgClock, utc
 from ..config import Config
 from ..delivery import (
     DeliveryState,
@@ -32,7 +32,6 @@ from ..delivery import (
 from ..notifier import Message, Notifier
 from ..store import schema
 from . import messages
-from .progress import utc
 from .results import NudgeOutcome, OnboardingResult
 from .settings import Checklist, Step
 

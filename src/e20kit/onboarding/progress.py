@@ -13,19 +13,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..clock import utc
 from ..store import schema
 from ..store.chunks import chunks
 from ..store.upsert import upsert
 from .settings import Checklist
 
 P = schema.onboarding_progress
-
-
-def utc(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns naive datetimes; everything stored is UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

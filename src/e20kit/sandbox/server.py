@@ -13,6 +13,7 @@ import ipaddress
 import logging
 import math
 import socket
+import ssl
 import struct
 import threading
 from collections.abc import Callable
@@ -55,7 +56,9 @@ class LoopbackServer:
 
     The server starts in the constructor, so both ``with LoopbackServer(app) as srv`` and a plain
     ``srv = LoopbackServer(app)`` followed by ``srv.stop()`` work. ``faults`` may be switched at
-    any time; the new plan's fault sequence starts from its seed.
+    any time; the new plan's fault sequence starts from its seed. ``tls`` (a server-side
+    ``ssl.SSLContext``, e.g. from a test CA) serves ``https://`` instead, for clients that refuse
+    plain HTTP such as msal's authority.
     """
 
     def __init__(
@@ -64,6 +67,7 @@ class LoopbackServer:
         *,
         faults: FaultPlan | None = None,
         host: str = "127.0.0.1",
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         if not ipaddress.ip_address(host).is_loopback or ":" in host:
             raise ValueError(f"the sandbox binds IPv4 loopback only, not {host!r}")
@@ -74,6 +78,12 @@ class LoopbackServer:
         self._log_lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = _HTTPServer((host, 0), self)
+        if tls is not None:
+            # the handshake happens in the connection's thread, never in the accepting one
+            self._httpd.socket = tls.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
+        self.scheme = "https" if tls is not None else "http"
         self.host = host
         self.port = int(self._httpd.server_address[1])
         self._thread = threading.Thread(
@@ -87,7 +97,7 @@ class LoopbackServer:
     @property
     def url(self) -> str:
         """Base URL without a trailing slash."""
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     @property
     def faults(self) -> FaultPlan | None:
@@ -238,6 +248,8 @@ class _Handler(BaseHTTPRequestHandler):
     wbufsize = 1 << 16  # headers and body leave in one write: no delayed-ACK stalls
 
     def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 

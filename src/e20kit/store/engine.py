@@ -27,8 +27,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str) -> sa.Engine:
-    """Create an engine for ``url`` and bring its schema up to date."""
+def create_engine(url: str, *, create_folder: bool = False) -> sa.Engine:
+    """Create an engine for ``url`` and bring its schema up to date.
+
+    An SQLite file's folder is created only with ``create_folder`` (the default data folder);
+    otherwise a missing folder is an error, so a mistyped path creates nothing.
+    """
     try:
         parsed = make_url(url)
     except sa.exc.ArgumentError as err:
@@ -36,7 +40,13 @@ def create_engine(url: str) -> sa.Engine:
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).expanduser().parent
+            if create_folder:
+                folder.mkdir(parents=True, exist_ok=True)
+            elif not folder.is_dir():
+                raise StoreError(
+                    f"store {parsed.database}: folder {folder} does not exist", url=url
+                )
     elif parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")

@@ -15,7 +15,8 @@ class FakeCheckContext:
     ``attributes`` maps a platform to that platform's ``Person.attributes``; ``facts`` are
     :class:`~e20kit.Activity` records (their ``person_id`` is ignored: they are all this
     member's). :meth:`count` filters and sums them exactly as the onboarding engine's context
-    sums stored facts (``since`` inclusive, an empty ``actions`` means any action).
+    sums stored facts (``since`` inclusive, an empty ``actions`` means any action, ``container=""``
+    the facts stored without one); :meth:`days` counts the different days with a positive count.
     """
 
     def __init__(
@@ -41,6 +42,25 @@ class FakeCheckContext:
     def attributes(self, platform: str) -> Mapping[str, AttributeValue]:
         return self._attributes.get(platform, {})
 
+    def _matching(
+        self,
+        platform: str | None,
+        actions: Collection[Action] | None,
+        feature: Feature | None,
+        since: dt.date | None,
+        container: str | None,
+    ) -> list[Activity]:
+        wanted = {Action(a) for a in actions} if actions else None
+        return [
+            fact
+            for fact in self.facts
+            if (platform is None or fact.platform == platform)
+            and (wanted is None or fact.action in wanted)
+            and (feature is None or fact.feature == Feature(feature))
+            and (since is None or fact.day >= since)
+            and (container is None or (fact.container or "") == container)
+        ]
+
     def count(
         self,
         *,
@@ -48,16 +68,21 @@ class FakeCheckContext:
         actions: Collection[Action] | None = None,
         feature: Feature | None = None,
         since: dt.date | None = None,
+        container: str | None = None,
     ) -> int:
-        wanted = {Action(a) for a in actions} if actions else None
-        return sum(
-            fact.count
-            for fact in self.facts
-            if (platform is None or fact.platform == platform)
-            and (wanted is None or fact.action in wanted)
-            and (feature is None or fact.feature == Feature(feature))
-            and (since is None or fact.day >= since)
-        )
+        return sum(f.count for f in self._matching(platform, actions, feature, since, container))
+
+    def days(
+        self,
+        *,
+        platform: str | None = None,
+        actions: Collection[Action] | None = None,
+        feature: Feature | None = None,
+        since: dt.date | None = None,
+        container: str | None = None,
+    ) -> int:
+        matching = self._matching(platform, actions, feature, since, container)
+        return len({f.day for f in matching if f.count > 0})
 
     def __repr__(self) -> str:
         return (

@@ -148,7 +148,7 @@ def run_cli(
 
 def kit_notifier(kit: Kit, name: str) -> Notifier:
     """Notifier ``name`` of ``kit``'s config, built as the onboarding and champion runs build it."""
-    return make_notifier(kit.config, kit.plugins, name)
+    return make_notifier(kit.config, kit.plugins, name, clock=kit.clock)
 
 
 @dataclass(frozen=True)

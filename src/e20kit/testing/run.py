@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..clock import OrgClock
 from ..config import Config, Settings, validate_section
 from ..connector import ActivityItem, Capability, Connector, ConnectorType, PluginContext, S
 from ..instances import plugin_context
@@ -35,17 +36,21 @@ def build_context(
     section: str = "connectors",
     http: Mapping[str, Any] = {},
     sleep: Sleep | None = None,
+    clock: OrgClock | None = None,
 ) -> PluginContext[S]:
     """The :class:`~e20kit.PluginContext` the core builds for ``[<section>.<name>]`` = ``settings``.
 
     For plugin code that takes a context without being a factory (a report publisher, a helper
-    shared by connector and notifier). Validation, secrets, ``http`` and ``sleep`` as in
-    :func:`build_connector`.
+    shared by connector and notifier). Validation, secrets, ``http``, ``sleep`` and ``clock`` as
+    in :func:`build_connector`.
     """
-    raw = {"http": merge_tables(FAST_HTTP, http), section: {name: dict(settings)}}
+    raw: dict[str, Any] = {"http": merge_tables(FAST_HTTP, http), section: {name: dict(settings)}}
+    if clock is not None:
+        raw["organisation"] = {"timezone": clock.timezone}
     validated = validate_section(Settings, raw, where=CONFIG_WHERE)
     config = Config(validated, path=None, env=dict(env))
-    context = plugin_context(config, section, name, config.plugin_settings(section, name, model))
+    model_settings = config.plugin_settings(section, name, model)
+    context = plugin_context(config, section, name, model_settings, clock=clock)
     if sleep is None:
         return context
     make: Callable[..., Any] = context.http  # make_session's keywords, ``sleep`` among them
@@ -60,6 +65,7 @@ def build_connector(
     name: str = "test",
     http: Mapping[str, Any] = {},
     sleep: Sleep | None = None,
+    clock: OrgClock | None = None,
 ) -> Connector:
     """The connector ``ctype.factory`` builds for the ``[connectors.<name>]`` table ``settings``.
 
@@ -67,9 +73,13 @@ def build_connector(
     table raises the same :class:`~e20kit.ConfigError` the CLI shows. ``http`` overrides keys of
     the ``[http]`` table (default :data:`~e20kit.testing.FAST_HTTP`). ``sleep`` replaces
     ``time.sleep`` for every pause the sessions make (backoff, ``Retry-After``, pacing): pass
-    ``pauses.append`` to record them instead of waiting.
+    ``pauses.append`` to record them instead of waiting. ``clock`` is the organisation clock
+    the context carries (default: UTC, as an unset ``[organisation] timezone``); pass
+    ``OrgClock("Europe/Berlin")`` to test which day a connector puts a late-evening fact on.
     """
-    context = build_context(ctype.settings, settings, env=env, name=name, http=http, sleep=sleep)
+    context = build_context(
+        ctype.settings, settings, env=env, name=name, http=http, sleep=sleep, clock=clock
+    )
     return ctype.factory(context)
 
 
@@ -81,10 +91,18 @@ def build_notifier(
     name: str = "test",
     http: Mapping[str, Any] = {},
     sleep: Sleep | None = None,
+    clock: OrgClock | None = None,
 ) -> Notifier:
     """The notifier ``ntype.factory`` builds for the ``[notifiers.<name>]`` table ``settings``."""
     context = build_context(
-        ntype.settings, settings, env=env, name=name, section="notifiers", http=http, sleep=sleep
+        ntype.settings,
+        settings,
+        env=env,
+        name=name,
+        section="notifiers",
+        http=http,
+        sleep=sleep,
+        clock=clock,
     )
     return ntype.factory(context)
 
@@ -127,6 +145,7 @@ def run_connector(
     name: str = "test",
     http: Mapping[str, Any] = {},
     sleep: Sleep | None = None,
+    clock: OrgClock | None = None,
 ) -> ConnectorOutput:
     """Build the connector as :func:`build_connector` does, read it once, close it.
 
@@ -134,7 +153,9 @@ def run_connector(
     bookmarks)``, as a collect run does. Pass ``output.bookmarks`` of one run as ``bookmarks``
     of the next to test incremental collection. Errors propagate unchanged.
     """
-    connector = build_connector(ctype, settings, env=env, name=name, http=http, sleep=sleep)
+    connector = build_connector(
+        ctype, settings, env=env, name=name, http=http, sleep=sleep, clock=clock
+    )
     output = ConnectorOutput()
     try:
         if Capability.PEOPLE in getattr(connector, "capabilities", {Capability.PEOPLE}):

@@ -4,24 +4,37 @@ It knows Mattermost's paging rules (``per_page`` at most 200, ``/reports/users``
 at most 100, the 1000-post cap of ``since``) and its rate-limit headers. Errors come from the
 core's mapping helpers, so they name the connector and the redacted endpoint and carry the
 server's ``id``, ``message``, ``status_code`` and ``request_id``; a 429 body is plain text and is
-shown as such.
+shown as such. Every answer is parsed into the models of :mod:`.payloads` before it is returned,
+so a malformed one is one ConnectorPayloadError naming the endpoint and the field.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel
 
 from e20kit import (
-    ConnectorFatalError,
     HttpSession,
     body_cursor_pages,
     json_or_error,
     page_number_pages,
     parse_payload,
+)
+
+from .payloads import (
+    Channel,
+    ChannelMember,
+    Made,
+    Post,
+    PostList,
+    Status,
+    Team,
+    TeamMember,
+    User,
+    UserReport,
 )
 
 API = "/api/v4"
@@ -33,8 +46,7 @@ STATUS_BATCH = 200
 
 log = logging.getLogger("e20kit.mattermost")
 
-Json = dict[str, Any]
-_ROWS: TypeAdapter[list[Json]] = TypeAdapter(list[Json])
+M = TypeVar("M", bound=BaseModel)
 
 
 class MattermostClient:
@@ -67,18 +79,31 @@ class MattermostClient:
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=dict(params or {}))
 
-    def _list(self, data: Any, path: str) -> list[Json]:
-        """A JSON array of objects, or one ConnectorPayloadError naming the first bad element."""
+    def parsed(self, model: type[M], data: Any, path: str) -> M:
+        """``data`` of ``path`` as ``model``, or one ConnectorPayloadError naming the field."""
         return parse_payload(
-            _ROWS, data, connector=self.connector, endpoint=API + path, secrets=self.secrets
+            model, data, connector=self.connector, endpoint=API + path, secrets=self.secrets
         )
 
-    def paged(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Json]:
+    def _list(self, model: type[M], data: Any, path: str) -> list[M]:
+        """A JSON array of ``model`` objects, or one ConnectorPayloadError naming the field."""
+        items: list[M] = parse_payload(
+            list[model],  # type: ignore[valid-type]
+            data,
+            connector=self.connector,
+            endpoint=API + path,
+            secrets=self.secrets,
+        )
+        return items
+
+    def paged(
+        self, path: str, model: type[M], params: Mapping[str, Any] | None = None
+    ) -> Iterator[M]:
         """Every item of a ``page``/``per_page`` listing; stops at the first short page."""
         pages = page_number_pages(
             self.session,
             API + path,
-            items=lambda body: self._list(body, path),
+            items=lambda body: self._list(model, body, path),
             size=self.per_page,
             params=params,
         )
@@ -87,58 +112,54 @@ class MattermostClient:
 
     # -- directory -------------------------------------------------------------------------
 
-    def me(self) -> Json:
-        data = self.get("/users/me")
-        if not isinstance(data, dict) or not data.get("id"):
-            raise ConnectorFatalError(
-                "malformed response: /users/me has no id", connector=self.connector
-            )
-        return data
+    def me(self) -> User:
+        return self.parsed(User, self.get("/users/me"), "/users/me")
 
-    def users(self) -> Iterator[Json]:
+    def users(self) -> Iterator[User]:
         """Active and deactivated users (the listing returns both without a filter)."""
-        return self.paged("/users")
+        return self.paged("/users", User)
 
-    def teams(self, *, admin: bool, me: str = "me") -> list[Json]:
+    def teams(self, *, admin: bool, me: str = "me") -> list[Team]:
         """All teams for a system admin, the token user's teams otherwise."""
         if admin:
-            return list(self.paged("/teams"))
-        return self._list(self.get(f"/users/{me}/teams"), f"/users/{me}/teams")
+            return list(self.paged("/teams", Team))
+        path = f"/users/{me}/teams"
+        return self._list(Team, self.get(path), path)
 
-    def team_members(self, team_id: str) -> Iterator[Json]:
-        return self.paged(f"/teams/{team_id}/members")
+    def team_members(self, team_id: str) -> Iterator[TeamMember]:
+        return self.paged(f"/teams/{team_id}/members", TeamMember)
 
-    def all_channels(self) -> Iterator[Json]:
+    def all_channels(self) -> Iterator[Channel]:
         """Public and private channels of every team (needs ``manage_system``)."""
-        return self.paged("/channels", {"include_deleted": "false"})
+        return self.paged("/channels", Channel, {"include_deleted": "false"})
 
-    def team_channels(self, team_id: str) -> Iterator[Json]:
+    def team_channels(self, team_id: str) -> Iterator[Channel]:
         """A team's public channels (any team member may list them)."""
-        return self.paged(f"/teams/{team_id}/channels")
+        return self.paged(f"/teams/{team_id}/channels", Channel)
 
-    def channel_members(self, channel_id: str) -> Iterator[Json]:
-        return self.paged(f"/channels/{channel_id}/members")
+    def channel_members(self, channel_id: str) -> Iterator[ChannelMember]:
+        return self.paged(f"/channels/{channel_id}/members", ChannelMember)
 
-    def user_channels(self, user_id: str, team_id: str) -> list[Json]:
+    def user_channels(self, user_id: str, team_id: str) -> list[Channel]:
         """A member's channels in a team, including their direct and group messages."""
         path = f"/users/{user_id}/teams/{team_id}/channels"
-        return self._list(self.get(path), path)
+        return self._list(Channel, self.get(path), path)
 
-    def statuses(self, user_ids: Sequence[str]) -> Iterator[Json]:
+    def statuses(self, user_ids: Sequence[str]) -> Iterator[Status]:
         for start in range(0, len(user_ids), STATUS_BATCH):
             batch = list(user_ids[start : start + STATUS_BATCH])
             path = "/users/status/ids"
-            yield from self._list(self.request("POST", path, json=batch), path)
+            yield from self._list(Status, self.request("POST", path, json=batch), path)
 
-    def user_reports(self, date_range: str) -> Iterator[Json]:
+    def user_reports(self, date_range: str) -> Iterator[UserReport]:
         """``/reports/users`` with cursor paging (``from_column_value`` + ``from_id``)."""
         path = "/reports/users"
 
-        def after_last(rows: list[Json]) -> dict[str, str] | None:
+        def after_last(rows: list[UserReport]) -> dict[str, str] | None:
             if len(rows) < REPORT_PAGE_SIZE:
                 return None
             last = rows[-1]
-            return {"from_column_value": str(last.get("username", "")), "from_id": last["id"]}
+            return {"from_column_value": last.username, "from_id": last.id}
 
         params = {
             "page_size": REPORT_PAGE_SIZE,
@@ -149,8 +170,8 @@ class MattermostClient:
         pages = body_cursor_pages(
             self.session,
             API + path,
-            next_params=lambda body: after_last(self._list(body, path)),
-            items=lambda body: self._list(body, path),
+            next_params=lambda body: after_last(self._list(UserReport, body, path)),
+            items=lambda body: self._list(UserReport, body, path),
             params=params,
         )
         for page in pages:
@@ -158,24 +179,13 @@ class MattermostClient:
 
     # -- posts -----------------------------------------------------------------------------
 
-    def _post_list(self, data: Any, path: str) -> list[Json]:
+    def _post_list(self, data: Any, path: str) -> list[Post]:
         """A ``PostList`` (``order`` + ``posts`` map) as a list in ``order``."""
-        if not isinstance(data, dict) or not isinstance(data.get("posts") or {}, dict):
-            raise ConnectorFatalError(
-                "malformed response: expected a PostList with 'order' and 'posts'",
-                connector=self.connector,
-                endpoint=API + path,
-            )
-        posts: dict[str, Json] = data.get("posts") or {}
-        order: list[str] = data.get("order") or list(posts)
-        seen = [posts[i] for i in order if i in posts]
-        listed = set(order)
-        seen.extend(p for i, p in posts.items() if i not in listed)
-        return seen
+        return self.parsed(PostList, data, path).in_order()
 
     def posts_since(
         self, channel_id: str, since_ms: int, *, include_deleted: bool = False
-    ) -> list[Json]:
+    ) -> list[Post]:
         """Posts created or changed after ``since_ms``, deleted ones flagged (<= 1000).
 
         ``include_deleted`` (system admins only) asks explicitly for deleted posts; the server
@@ -187,7 +197,7 @@ class MattermostClient:
             params["include_deleted"] = "true"
         return self._post_list(self.get(path, params), path)
 
-    def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Json]:
+    def posts_pages(self, channel_id: str, *, stop_before_ms: int) -> Iterator[Post]:
         """Live posts newest first, page by page, until a page reaches ``stop_before_ms``."""
         path = f"/channels/{channel_id}/posts"
         pages = page_number_pages(
@@ -198,35 +208,23 @@ class MattermostClient:
         )
         for page in pages:
             yield from page.items
-            if (
-                page.items
-                and min(int(p.get("create_at") or 0) for p in page.items) < stop_before_ms
-            ):
+            if page.items and min(p.create_at for p in page.items) < stop_before_ms:
                 return
 
-    def recent_posts(self, channel_id: str, count: int) -> list[Json]:
+    def recent_posts(self, channel_id: str, count: int) -> list[Post]:
         path = f"/channels/{channel_id}/posts"
         return self._post_list(self.get(path, {"page": 0, "per_page": count}), path)
 
     # -- messaging -------------------------------------------------------------------------
 
-    def direct_channel(self, user_a: str, user_b: str) -> Json:
+    def direct_channel(self, user_a: str, user_b: str) -> Made:
         """The DM channel of two users, created if needed (answers 201)."""
-        data = self.request("POST", "/channels/direct", json=[user_a, user_b])
-        if not isinstance(data, dict) or not data.get("id"):
-            raise ConnectorFatalError(
-                "malformed response: /channels/direct has no id", connector=self.connector
-            )
-        return data
+        path = "/channels/direct"
+        return self.parsed(Made, self.request("POST", path, json=[user_a, user_b]), path)
 
-    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Json:
+    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Made:
         body = {"channel_id": channel_id, "message": message, "props": dict(props)}
-        data = self.request("POST", "/posts", json=body)
-        if not isinstance(data, dict):
-            raise ConnectorFatalError(
-                "malformed response: /posts did not return a post", connector=self.connector
-            )
-        return data
+        return self.parsed(Made, self.request("POST", "/posts", json=body), "/posts")
 
 
 __all__ = ["API", "MAX_PER_PAGE", "REPORT_PAGE_SIZE", "SINCE_CAP", "MattermostClient"]

@@ -34,6 +34,7 @@ from e20kit import (
 from .client import SINCE_CAP, MattermostClient
 from .counting import CHAT_TYPES, day_of, facts, start_ms, tally
 from .directory import Directory, active_since, list_directory
+from .payloads import Channel, Post
 from .ratelimit import MattermostRatePolicy
 from .settings import PLATFORM, MattermostSettings
 
@@ -42,8 +43,6 @@ log = logging.getLogger("e20kit.mattermost")
 MESSAGE_ACTIONS = frozenset({Action.POST, Action.REPLY, Action.REACT})
 VISITS = "visits"
 CHAT = "chat"
-
-Json = dict[str, Any]
 
 
 def channel_stream(channel_id: str) -> str:
@@ -58,6 +57,8 @@ class MattermostConnector:
     def __init__(self, context: PluginContext[MattermostSettings]) -> None:
         self.name = context.name
         self.settings = settings = context.settings
+        self.zone = context.clock.zone
+        """The organisation's time zone: posts and visits count on its days."""
         token = settings.token.get_secret_value()
         # The connector's only POST (/users/status/ids) reads, so it may be retried like a GET.
         session = context.http(
@@ -106,9 +107,9 @@ class MattermostConnector:
         newest = seen
         for uid, at in sorted(d.last_activity.items()):
             newest = max(newest, at)
-            if at > seen and day_of(at) in window:
+            if at > seen and day_of(at, self.zone) in window:
                 yield Activity(
-                    day=day_of(at),
+                    day=day_of(at, self.zone),
                     platform=PLATFORM,
                     person_id=uid,
                     action=Action.VISIT,
@@ -121,19 +122,19 @@ class MattermostConnector:
     # -- channels --------------------------------------------------------------------------
 
     def _channel(
-        self, d: Directory, channel: Json, window: Window, bookmarks: Mapping[str, str]
+        self, d: Directory, channel: Channel, window: Window, bookmarks: Mapping[str, str]
     ) -> Iterator[ActivityItem]:
-        cid = str(channel["id"])
+        cid = channel.id
         stream = channel_stream(cid)
-        last = _int(channel.get("last_post_at"))
+        last = channel.last_post_at
         mark = bookmarks.get(stream)
         if mark is not None and last <= _int(mark):
             return
-        first = window.start if mark is None else max(day_of(_int(mark)), window.start)
+        first = window.start if mark is None else max(day_of(_int(mark), self.zone), window.start)
         if first >= window.end:
             return
         posts, first = self._posts(cid, first, window, fresh=mark is None, admin=d.admin)
-        counts = tally(posts, from_ms=start_ms(first), bots=d.bots)
+        counts = tally(posts, from_ms=start_ms(first, self.zone), bots=d.bots, tz=self.zone)
         yield Replace(
             window=Window(start=first, end=window.end), container=cid, actions=MESSAGE_ACTIONS
         )
@@ -142,14 +143,14 @@ class MattermostConnector:
 
     def _posts(
         self, cid: str, first: dt.date, window: Window, *, fresh: bool, admin: bool
-    ) -> tuple[list[Json], dt.date]:
+    ) -> tuple[list[Post], dt.date]:
         """Every post of the days from ``first`` on, and the (possibly earlier) first day.
 
         A deleted post from before ``first`` that ``since`` reports moves ``first`` back to its
         day, so that day's counts are corrected too.
         """
         while True:
-            begin = start_ms(first)
+            begin = start_ms(first, self.zone)
             if fresh:
                 return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
             posts = self.client.posts_since(cid, begin - 1, include_deleted=admin)
@@ -157,9 +158,9 @@ class MattermostConnector:
                 log.debug("%s: channel %s changed %d+ posts: paging", self.name, cid, SINCE_CAP)
                 return list(self.client.posts_pages(cid, stop_before_ms=begin)), first
             older = [
-                day_of(_int(p.get("create_at")))
+                day_of(p.create_at, self.zone)
                 for p in posts
-                if _int(p.get("delete_at")) > 0 and _int(p.get("create_at")) < begin
+                if p.delete_at > 0 and p.create_at < begin
             ]
             earlier = [day for day in older if day >= window.start]
             if not earlier:
@@ -173,11 +174,11 @@ class MattermostConnector:
     ) -> Iterator[ActivityItem]:
         """All direct and group messages as one stream (chat facts have no container)."""
         mark = bookmarks.get(CHAT)
-        first = window.start if mark is None else max(day_of(_int(mark)), window.start)
+        first = window.start if mark is None else max(day_of(_int(mark), self.zone), window.start)
         if first >= window.end:
             return
-        conversations = self._conversations(d, start_ms(first))
-        newest = max((_int(c.get("last_post_at")) for c in conversations.values()), default=0)
+        conversations = self._conversations(d, start_ms(first, self.zone))
+        newest = max((c.last_post_at for c in conversations.values()), default=0)
         # Everything anyone wrote up to the latest activity seen is collected now, so the
         # next run only needs to list members active since then, conversations or not.
         horizon = max([*d.last_activity.values(), *(d.last_post or {}).values(), newest])
@@ -186,11 +187,11 @@ class MattermostConnector:
                 yield Checkpoint(stream=CHAT, value=str(horizon))
             return
         while True:
-            begin = start_ms(first)
-            posts: list[Json] = []
+            begin = start_ms(first, self.zone)
+            posts: list[Post] = []
             moved: dt.date | None = None
             for cid, conv in sorted(conversations.items()):
-                if _int(conv.get("last_post_at")) < begin:
+                if conv.last_post_at < begin:
                     continue
                 got, day = self._posts(cid, first, window, fresh=mark is None, admin=True)
                 posts.extend(got)
@@ -198,28 +199,28 @@ class MattermostConnector:
             if moved is None:
                 break
             first = moved
-            conversations = self._conversations(d, start_ms(first))
-        counts = tally(posts, from_ms=start_ms(first), bots=d.bots)
+            conversations = self._conversations(d, start_ms(first, self.zone))
+        counts = tally(posts, from_ms=start_ms(first, self.zone), bots=d.bots, tz=self.zone)
         yield Replace(
             window=Window(start=first, end=window.end), container="", actions=MESSAGE_ACTIONS
         )
         yield from facts(counts, window=window, feature=Feature.CHAT, container=None)
         yield Checkpoint(stream=CHAT, value=str(max(horizon, _int(mark))))
 
-    def _conversations(self, d: Directory, begin: int) -> dict[str, Json]:
+    def _conversations(self, d: Directory, begin: int) -> dict[str, Channel]:
         """DM and group channels of every member active since ``begin`` (one listing each).
 
         Mattermost lists direct messages per member only, so only members who may have written
         since ``begin`` are listed (see :func:`~e20kit_mattermost.directory.active_since`).
         """
-        found: dict[str, Json] = {}
+        found: dict[str, Channel] = {}
         for uid in active_since(d, begin):
             teams = d.user_teams.get(uid)
             if not teams:
                 continue
             for channel in self.client.user_channels(uid, teams[0]):
-                if channel.get("type") in CHAT_TYPES and channel.get("id"):
-                    found[str(channel["id"])] = channel
+                if channel.type in CHAT_TYPES:
+                    found[channel.id] = channel
         return found
 
 

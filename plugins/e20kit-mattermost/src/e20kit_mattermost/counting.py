@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from e20kit import Action, Activity, Feature, Window
 
+from .payloads import Post
 from .settings import PLATFORM
 
 DayKey = tuple[dt.date, str, Action]
@@ -40,27 +41,17 @@ def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() == "true"
 
 
-def is_member_post(post: Mapping[str, Any], bots: frozenset[str] = frozenset()) -> bool:
+def is_member_post(post: Post, bots: frozenset[str] = frozenset()) -> bool:
     """Whether a post is something a person wrote (not a system, bot or webhook message)."""
-    if str(post.get("type") or "").startswith("system_"):
+    if post.type.startswith("system_"):
         return False
-    props = post.get("props") or {}
-    if isinstance(props, Mapping) and (
-        _truthy(props.get("from_bot")) or _truthy(props.get("from_webhook"))
-    ):
+    if _truthy(post.props.get("from_bot")) or _truthy(post.props.get("from_webhook")):
         return False
-    user = post.get("user_id")
-    return bool(user) and user not in bots
-
-
-def reactions(post: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    metadata = post.get("metadata") or {}
-    found = metadata.get("reactions") if isinstance(metadata, Mapping) else None
-    return [r for r in found or [] if isinstance(r, Mapping)]
+    return bool(post.user_id) and post.user_id not in bots
 
 
 def tally(
-    posts: Iterable[Mapping[str, Any]],
+    posts: Iterable[Post],
     *,
     from_ms: int,
     bots: frozenset[str] = frozenset(),
@@ -70,21 +61,17 @@ def tally(
     counts: Counter[DayKey] = Counter()
     seen: set[str] = set()
     for post in posts:
-        post_id = str(post.get("id") or "")
-        if post_id in seen:
+        if post.id in seen:
             continue
-        seen.add(post_id)
-        if int(post.get("delete_at") or 0) > 0:
+        seen.add(post.id)
+        if post.delete_at > 0:
             continue
-        created = int(post.get("create_at") or 0)
-        if created >= from_ms and is_member_post(post, bots):
-            action = Action.REPLY if post.get("root_id") else Action.POST
-            counts[(day_of(created, tz), str(post["user_id"]), action)] += 1
-        for reaction in reactions(post):
-            at = int(reaction.get("create_at") or 0)
-            user = str(reaction.get("user_id") or "")
-            if at >= from_ms and user and user not in bots:
-                counts[(day_of(at, tz), user, Action.REACT)] += 1
+        if post.create_at >= from_ms and is_member_post(post, bots):
+            action = Action.REPLY if post.root_id else Action.POST
+            counts[(day_of(post.create_at, tz), post.user_id, action)] += 1
+        for reaction in post.metadata.reactions:
+            if reaction.create_at >= from_ms and reaction.user_id not in bots:
+                counts[(day_of(reaction.create_at, tz), reaction.user_id, Action.REACT)] += 1
     return counts
 
 
@@ -115,7 +102,6 @@ __all__ = [
     "day_of",
     "facts",
     "is_member_post",
-    "reactions",
     "start_ms",
     "tally",
 ]

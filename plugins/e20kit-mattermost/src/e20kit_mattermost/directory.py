@@ -6,22 +6,22 @@ same connector, so the connector lists once and keeps the result for the run.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from e20kit import ConnectorAuthError, ConnectorFatalError, Person
+from e20kit import ConnectorAuthError, ConnectorFatalError, ConnectorPayloadError, Person
 
-from .client import MattermostClient
+from .client import API, MattermostClient
 from .counting import CHANNEL_TYPES, day_of
+from .payloads import Channel, Team, User
 from .settings import PLATFORM, MattermostSettings
 
 log = logging.getLogger("e20kit.mattermost")
 
-Json = dict[str, Any]
 REPORT_DAYS = 28
 """Trust ``last_post_date`` of the 30-day report for starts this recent (with a margin)."""
 
@@ -30,94 +30,107 @@ REPORT_DAYS = 28
 class Directory:
     """What the listing requests found; ``admin`` says which listings the token could use."""
 
-    me: Json
+    me: User
     admin: bool
-    users: list[Json] = field(default_factory=list)
+    users: list[User] = field(default_factory=list)
     bots: frozenset[str] = frozenset()
-    teams: list[Json] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
     user_teams: dict[str, list[str]] = field(default_factory=dict)
-    channels: list[Json] = field(default_factory=list)
+    channels: list[Channel] = field(default_factory=list)
     channel_counts: Counter[str] = field(default_factory=Counter)
     last_activity: dict[str, int] = field(default_factory=dict)
     days_active: dict[str, int] = field(default_factory=dict)
     last_post: dict[str, int] | None = None
     """``last_post_date`` per member from ``/reports/users``; ``None`` when not readable."""
 
+    @property
+    def known(self) -> frozenset[str]:
+        return frozenset(u.id for u in self.users)
+
     def people(self) -> Iterator[Person]:
+        latest = dt.date.today() + dt.timedelta(days=1)
         for user in self.users:
-            uid = str(user["id"])
             attributes: dict[str, str | int | float | bool | None] = {
-                "has_picture": int(user.get("last_picture_update") or 0) > 0,
-                "teams": len(self.user_teams.get(uid, ())),
-                "channels": self.channel_counts.get(uid, 0),
+                "has_picture": user.last_picture_update > 0,
+                "teams": len(self.user_teams.get(user.id, ())),
+                "channels": self.channel_counts.get(user.id, 0),
             }
-            if uid in self.days_active:
-                attributes["days_active_30d"] = self.days_active[uid]
-            created = int(user.get("create_at") or 0)
+            if user.id in self.days_active:
+                attributes["days_active_30d"] = self.days_active[user.id]
+            joined = day_of(user.create_at) if user.create_at > 0 else None
             yield Person(
                 platform=PLATFORM,
-                person_id=uid,
-                email=user.get("email") or None,
+                person_id=user.id,
+                email=user.email or None,
                 display_name=_display_name(user),
-                title=user.get("position") or None,
-                joined_on=day_of(created) if created > 0 else None,
-                locale=user.get("locale") or None,
-                active=int(user.get("delete_at") or 0) == 0,
+                title=user.position or None,
+                joined_on=joined if joined is not None and joined <= latest else None,
+                locale=user.locale or None,
+                active=user.delete_at == 0,
                 attributes=attributes,
             )
 
 
-def _display_name(user: Json) -> str | None:
-    full = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
-    return full or user.get("nickname") or user.get("username") or None
+def _display_name(user: User) -> str | None:
+    full = " ".join(p for p in (user.first_name, user.last_name) if p)
+    return full or user.nickname or user.username or None
 
 
 def list_directory(client: MattermostClient, settings: MattermostSettings) -> Directory:
-    """Run every listing request once (see docs/connectors/mattermost.md for permissions)."""
+    """Run every listing request once (see docs/connectors/mattermost.md for permissions).
+
+    A directory that does not list the token's own user is not a directory (an empty list, a
+    proxy's error page as ``[]``): it fails the run before any activity is read, so no fact is
+    ever keyed to a member the directory did not name.
+    """
     me = client.me()
-    admin = "system_admin" in str(me.get("roles") or "").split()
+    admin = "system_admin" in me.roles.split()
     d = Directory(me=me, admin=admin)
     bots: set[str] = set()
+    listed_me = False
     for user in client.users():
-        if user.get("is_bot"):
-            bots.add(str(user["id"]))
-        elif user.get("id"):
+        listed_me = listed_me or user.id == me.id
+        if user.is_bot:
+            bots.add(user.id)
+        else:
             d.users.append(user)
+    if not listed_me:
+        raise ConnectorPayloadError(
+            f"malformed response: the user listing ({len(d.users) + len(bots)} users) does not "
+            "include the token's own user; refusing to attribute activity without a directory",
+            connector=client.connector,
+            endpoint=API + "/users",
+        )
     d.bots = frozenset(bots)
-    known = {str(u["id"]) for u in d.users}
+    known = d.known
 
-    d.teams = [t for t in client.teams(admin=admin) if not int(t.get("delete_at") or 0)]
+    d.teams = [t for t in client.teams(admin=admin) if not t.delete_at]
     for team in d.teams:
-        for member in client.team_members(str(team["id"])):
-            uid = str(member.get("user_id") or "")
-            if uid in known and not int(member.get("delete_at") or 0):
-                d.user_teams.setdefault(uid, []).append(str(team["id"]))
+        for member in client.team_members(team.id):
+            if member.user_id in known and not member.delete_at:
+                d.user_teams.setdefault(member.user_id, []).append(team.id)
 
     if admin:
         listed = client.all_channels()
     else:
-        listed = (c for t in d.teams for c in client.team_channels(str(t["id"])))
+        listed = (c for t in d.teams for c in client.team_channels(t.id))
     seen: set[str] = set()
     for channel in listed:
-        cid = str(channel.get("id") or "")
-        if cid and cid not in seen and channel.get("type") in CHANNEL_TYPES:
-            seen.add(cid)
-            if not int(channel.get("delete_at") or 0):
+        if channel.id not in seen and channel.type in CHANNEL_TYPES:
+            seen.add(channel.id)
+            if not channel.delete_at:
                 d.channels.append(channel)
-    d.channels.sort(key=lambda c: str(c["id"]))
+    d.channels.sort(key=lambda c: c.id)
 
     if settings.channel_members:
         for channel in d.channels:
-            for member in client.channel_members(str(channel["id"])):
-                uid = str(member.get("user_id") or "")
-                if uid in known:
-                    d.channel_counts[uid] += 1
+            for cm in client.channel_members(channel.id):
+                if cm.user_id in known:
+                    d.channel_counts[cm.user_id] += 1
 
-    ids = sorted(known)
-    for status in client.statuses(ids):
-        at = int(status.get("last_activity_at") or 0)
-        if at > 0 and status.get("user_id"):
-            d.last_activity[str(status["user_id"])] = at
+    for status in client.statuses(sorted(known)):
+        if status.last_activity_at > 0:
+            d.last_activity[status.user_id] = status.last_activity_at
 
     if settings.reports:
         _read_reports(client, settings, known, d)
@@ -125,7 +138,7 @@ def list_directory(client: MattermostClient, settings: MattermostSettings) -> Di
 
 
 def _read_reports(
-    client: MattermostClient, settings: MattermostSettings, known: set[str], d: Directory
+    client: MattermostClient, settings: MattermostSettings, known: frozenset[str], d: Directory
 ) -> None:
     """Days active (last 30 days) and last post dates from ``/reports/users``, when permitted.
 
@@ -140,13 +153,19 @@ def _read_reports(
     )
     for date_range in ranges:
         try:
-            rows = [r for r in client.user_reports(date_range) if str(r.get("id")) in known]
-        except (ConnectorAuthError, ConnectorFatalError) as err:
-            # Not permitted (403) or a server without the reports API (404): optional data.
+            rows = [r for r in client.user_reports(date_range) if r.id in known]
+        except ConnectorAuthError as err:
+            # Not permitted (403): optional data.
             log.info("%s: no days-active figures: %s", client.connector, err)
             return
-        d.last_post = {str(r["id"]): int(r.get("last_post_date") or 0) for r in rows}
-        values = {str(r["id"]): int(r.get("days_active") or 0) for r in rows}
+        except ConnectorPayloadError:
+            raise  # a malformed answer is an error, not a missing feature
+        except ConnectorFatalError as err:
+            # A server without the reports API (404): optional data.
+            log.info("%s: no days-active figures: %s", client.connector, err)
+            return
+        d.last_post = {r.id: r.last_post_date for r in rows}
+        values = {r.id: r.days_active for r in rows}
         if all(v <= 30 for v in values.values()):
             d.days_active = values
             return
@@ -169,7 +188,7 @@ def active_since(d: Directory, start_ms: int) -> list[str]:
         return sorted(uid for uid, at in d.last_post.items() if at >= start_ms)
     if d.last_activity:
         return sorted(uid for uid, at in d.last_activity.items() if at >= start_ms)
-    return sorted(str(u["id"]) for u in d.users)
+    return sorted(u.id for u in d.users)
 
 
 __all__ = ["Directory", "active_since", "list_directory"]

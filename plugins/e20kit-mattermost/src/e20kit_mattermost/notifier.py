@@ -48,10 +48,10 @@ class MattermostNotifier:
     def _channel(self, user_id: str) -> str:
         with self._lock:
             if self._bot_id is None:
-                self._bot_id = str(self.client.me()["id"])
+                self._bot_id = self.client.me().id
             bot = self._bot_id
             if user_id not in self._channels:
-                self._channels[user_id] = str(self.client.direct_channel(bot, user_id)["id"])
+                self._channels[user_id] = self.client.direct_channel(bot, user_id).id
             return self._channels[user_id]
 
     def send(self, message: Message) -> None:
@@ -82,10 +82,7 @@ class MattermostNotifier:
                 notifier=self.name,
                 key=message.key,
             ) from None
-        return any(
-            isinstance(p.get("props"), dict) and p["props"].get(KEY_PROP) == message.key
-            for p in posts
-        )
+        return any(p.props.get(KEY_PROP) == message.key for p in posts)
 
 
 MATTERMOST_NOTIFIER = NotifierType(

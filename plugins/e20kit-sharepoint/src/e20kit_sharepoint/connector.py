@@ -1,0 +1,221 @@
+"""The Microsoft 365 connector: the directory, and daily activity from the usage reports.
+
+Graph keeps about 30 days of daily reports and fills the newest ones in late. Each report is
+its own stream whose bookmark holds the report's as-of day (``Report Refresh Date``), the days
+already read, and the times of its recent requests (for the quota). Every run asks, oldest first,
+for the days never read plus those close enough to the as-of day that Microsoft may still
+change them, and replaces the stored facts of each day it read. A day after the as-of day has
+no data yet: the report answers with its header alone, and the rest of that report waits for
+the next run. Only regular runs keep history older than Microsoft's window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+
+from e20kit import (
+    Activity,
+    ActivityItem,
+    Capability,
+    Checkpoint,
+    ConnectorRetriableError,
+    ConnectorType,
+    Person,
+    PluginContext,
+    Replace,
+    Window,
+)
+
+from .client import graph_client
+from .concealed import CONCEALED_PREFIX, concealed_advice
+from .directory import Directory, list_directory
+from .quota import Clock, ReportState, Scheduler, Sleep, SlidingQuota
+from .reports import REPORTS, ParsedReport, Report, is_concealed
+from .settings import PLATFORM, SharePointSettings
+
+log = logging.getLogger("e20kit.sharepoint")
+
+DAY = dt.timedelta(days=1)
+MAX_THROTTLED = 3
+"""429s (after the core's retries) one report may meet in a run before the run gives up."""
+
+
+class SharePointConnector:
+    """Reads one Microsoft 365 tenant through Graph with an app-only token."""
+
+    capabilities = frozenset(
+        {
+            Capability.PEOPLE,
+            Capability.ACTIVITY,
+            Capability.INCREMENTAL,
+            Capability.READS,
+            Capability.MANAGERS,
+        }
+    )
+
+    def __init__(
+        self,
+        context: PluginContext[SharePointSettings],
+        *,
+        sleep: Sleep = time.sleep,
+        clock: Clock = time.time,
+    ) -> None:
+        self.name = context.name
+        self.settings = context.settings
+        self.client = graph_client(context.name, self.settings, context.http)
+        self.sleep = sleep
+        self.clock = clock
+        self._directory: Directory | None = None
+        self.concealed = False
+        self.scheduler: Scheduler | None = None
+
+    def directory(self) -> Directory:
+        if self._directory is None:
+            self._directory = list_directory(self.client, self.settings)
+        return self._directory
+
+    def people(self) -> Iterator[Person]:
+        return self.directory().people()
+
+    def close(self) -> None:
+        self.client.session.close()
+        self.client.auth.login.close()
+
+    # -- activity --------------------------------------------------------------------------
+
+    def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
+        s = self.settings
+        today = window.end - DAY
+        first = max(window.start, today - dt.timedelta(days=s.history_days - 1))
+        days = [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
+        states = {r: ReportState.load(bookmarks.get(r.stream)) for r in REPORTS}
+        plan = [
+            (
+                r,
+                states[r].pending(days, s.reread_days),
+                SlidingQuota(s.reports_per_window, s.quota_window_s, states[r].sent, self.clock),
+            )
+            for r in REPORTS
+        ]
+        self.scheduler = scheduler = Scheduler(plan, sleep=self.sleep, clock=self.clock)
+        log.info(
+            "%s: %d report requests planned (%d reports, days %s to %s)",
+            self.name,
+            scheduler.backlog,
+            len(REPORTS),
+            first,
+            today,
+        )
+        d = self.directory()
+        throttled: Counter[Report] = Counter()
+        while (step := scheduler.next()) is not None:
+            report, day = step
+            state = states[report]
+            quota = scheduler.quotas[report]
+            try:
+                parsed, etag, attempts = self.client.report(report, day, etag=state.etags.get(day))
+            except ConnectorRetriableError as err:
+                throttled[report] += 1
+                if getattr(err, "status", None) != 429 or throttled[report] > MAX_THROTTLED:
+                    raise
+                quota.throttled()
+                log.warning(
+                    "%s: %s answered 429 after retries (another app uses the quota too?); "
+                    "waiting a window, then %d requests per window",
+                    self.name,
+                    report.label,
+                    quota.budget,
+                )
+                scheduler.again(report, day)
+                continue
+            quota.record(attempts)
+            if parsed is None:
+                log.debug("%s: %s %s unchanged since it was read", self.name, report.label, day)
+            elif self._available(parsed, state):
+                state.as_of = max(filter(None, (state.as_of, parsed.refreshed)))
+                yield Replace(
+                    window=Window(start=day, end=day + DAY),
+                    container=report.container,
+                    actions=report.actions,
+                )
+                yield from self._facts(parsed, d)
+                state.done.add(day)
+                if etag:
+                    state.etags[day] = etag
+            else:
+                log.info(
+                    "%s: %s has no data for %s yet (as of %s); the next run asks again",
+                    self.name,
+                    report.label,
+                    day,
+                    parsed.refreshed or state.as_of or "unknown",
+                )
+                scheduler.drop(report)
+            yield Checkpoint(stream=report.stream, value=state.dump(today))
+
+    def _available(self, parsed: ParsedReport, state: ReportState) -> bool:
+        """Whether the answer holds the day: rows as of that day or later, or (header alone)
+        a day the report is already known to cover, when nobody was active."""
+        if parsed.refreshed is not None:
+            return parsed.refreshed >= parsed.day
+        return state.as_of is not None and parsed.day <= state.as_of
+
+    def _facts(self, parsed: ParsedReport, d: Directory) -> Iterator[Activity]:
+        report: Report = parsed.report
+        unknown = 0
+        for row in parsed.rows:
+            if is_concealed(row.user):
+                self._warn_concealed()
+                person = CONCEALED_PREFIX + row.user
+            else:
+                found = d.person_id(row.user, row.user_id)
+                if found is None:
+                    unknown += 1
+                    continue
+                person = found
+            for (action, feature), count in sorted(row.counts.items()):
+                if count > 0:
+                    yield Activity(
+                        day=parsed.day,
+                        platform=PLATFORM,
+                        person_id=person,
+                        action=action,
+                        feature=feature,
+                        container=report.container,
+                        count=count,
+                    )
+        if unknown:
+            log.debug(
+                "%s: %s %s: %d rows of deleted users, guests or disabled accounts left out",
+                self.name,
+                report.label,
+                parsed.day,
+                unknown,
+            )
+
+    def _warn_concealed(self) -> None:
+        if not self.concealed:
+            self.concealed = True
+            log.warning("%s: %s", self.name, concealed_advice())
+
+
+def _factory(context: PluginContext[SharePointSettings]) -> SharePointConnector:
+    return SharePointConnector(context)
+
+
+SHAREPOINT_CONNECTOR = ConnectorType(
+    name="sharepoint",
+    settings=SharePointSettings,
+    factory=_factory,
+    description=(
+        "Members and managers from Entra ID; daily SharePoint, OneDrive and Teams activity "
+        "from the Microsoft 365 usage reports (Graph, within their quota)."
+    ),
+    capabilities=SharePointConnector.capabilities,
+)
+
+__all__ = ["SHAREPOINT_CONNECTOR", "SharePointConnector", "graph_client"]

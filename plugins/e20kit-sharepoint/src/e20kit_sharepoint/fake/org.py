@@ -1,0 +1,156 @@
+"""Filling the fake tenant from e20kit's synthetic organisation (or plain numbers, for benchmarks).
+
+Members become users (their e-mail is both ``mail`` and ``userPrincipalName``, so the demo joins
+them with the other platforms), with managers, departments, titles and languages; leavers are
+disabled. A few guest accounts are added as tenants have them. SharePoint events become the
+SharePoint activity report's counts: views, edits, creations and comments of files count as
+"Viewed Or Edited" (Microsoft does not tell them apart), syncs as "Synced", shares as "Shared
+Internally", visits as "Visited Page". Optionally Mattermost's channel and chat messages become
+Teams counts, for tests of the Teams report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from e20kit import Action, Feature
+
+from ..reports import ONEDRIVE_ACTIVITY, SHAREPOINT_ACTIVITY, TEAMS_ACTIVITY
+from .state import App, FakeUser, Tenant, object_id
+
+MAILBOX = "e20kit-notify@example.org"
+"""The mailbox the fake's notifier sends from (a licensed user of the tenant)."""
+
+_SHAREPOINT = {
+    Action.VIEW: "Viewed Or Edited File Count",
+    Action.EDIT: "Viewed Or Edited File Count",
+    Action.CREATE: "Viewed Or Edited File Count",
+    Action.COMMENT: "Viewed Or Edited File Count",
+    Action.SYNC: "Synced File Count",
+    Action.SHARE: "Shared Internally File Count",
+    Action.VISIT: "Visited Page Count",
+}
+
+
+def _teams_column(action: Action, feature: Feature) -> str | None:
+    if feature is Feature.CHAT and action in (Action.POST, Action.REPLY):
+        return "Private Chat Message Count"
+    if feature is Feature.DISCUSSION and action is Action.POST:
+        return "Post Messages"
+    if feature is Feature.DISCUSSION and action is Action.REPLY:
+        return "Reply Messages"
+    return None
+
+
+def _service_users(tenant: Tenant, created: dt.datetime, guests: int) -> None:
+    tenant.users.append(
+        FakeUser(
+            id=object_id("mailbox"),
+            upn=MAILBOX,
+            mail=MAILBOX,
+            display_name="e20kit notifications",
+            created=created,
+        )
+    )
+    for i in range(guests):
+        upn = f"guest{i}_partner.example#EXT#@synthetic.onmicrosoft.com"
+        tenant.users.append(
+            FakeUser(
+                id=object_id("guest", str(i)),
+                upn=upn,
+                mail=f"guest{i}@partner.example",
+                display_name=f"Guest {i}",
+                user_type="Guest",
+                created=created,
+            )
+        )
+
+
+def load_org(
+    org: Any,
+    *,
+    app: App | None = None,
+    today: dt.date | None = None,
+    teams_from_mattermost: bool = False,
+    guests: int = 2,
+    **options: Any,
+) -> Tenant:
+    """The fake tenant of a :func:`e20kit.sandbox.build_org` organisation.
+
+    ``today`` defaults to the organisation's last day; ``options`` go to :class:`Tenant`.
+    """
+    tenant = Tenant(today=today or org.end - dt.timedelta(days=1), app=app or App(), **options)
+    created = dt.datetime.combine(org.start - dt.timedelta(days=60), dt.time(9), dt.UTC)
+    ids = {m.person_id: object_id("user", m.person_id) for m in org.people}
+    for member in org.people:
+        tenant.users.append(
+            FakeUser(
+                id=ids[member.person_id],
+                upn=member.email,
+                mail=member.email,
+                display_name=member.display_name,
+                department=member.department,
+                job_title=member.title,
+                created=dt.datetime.combine(member.joined_on, dt.time(9), dt.UTC),
+                preferred_language=member.locale,
+                enabled=member.active,
+                manager_id=ids.get(member.manager_id or ""),
+            )
+        )
+    _service_users(tenant, created, guests)
+    platforms = ["sharepoint", "mattermost"] if teams_from_mattermost else ["sharepoint"]
+    for member, event in org.iter_events(platforms):
+        uid = ids[member.person_id]
+        if event.platform == "sharepoint":
+            tenant.add(SHAREPOINT_ACTIVITY, event.day, uid, _SHAREPOINT[event.action], event.count)
+            continue
+        column = _teams_column(event.action, event.feature)
+        if column is not None:
+            tenant.add(TEAMS_ACTIVITY, event.day, uid, column, event.count)
+    return tenant
+
+
+def synthetic_tenant(
+    *, users: int, days: int = 30, today: dt.date, seed: int = 7, **options: Any
+) -> Tenant:
+    """Plain numbers for benchmarks: ``users`` users, activity in all three reports."""
+    rng = random.Random(seed)
+    tenant = Tenant(today=today, **options)
+    created = dt.datetime.combine(today - dt.timedelta(days=days + 60), dt.time(9), dt.UTC)
+    boss: str | None = None
+    for i in range(users):
+        uid = object_id("bench", str(i))
+        tenant.users.append(
+            FakeUser(
+                id=uid,
+                upn=f"user{i:05d}@example.org",
+                mail=f"user{i:05d}@example.org",
+                display_name=f"User {i}",
+                created=created,
+                manager_id=boss if i % 8 else None,
+            )
+        )
+        boss = uid if i % 8 == 0 else boss
+    for offset in range(days):
+        day = today - dt.timedelta(days=offset)
+        for user in tenant.users:
+            if rng.random() < 0.4:
+                tenant.add(
+                    SHAREPOINT_ACTIVITY,
+                    day,
+                    user.id,
+                    "Viewed Or Edited File Count",
+                    rng.randint(1, 9),
+                )
+            if rng.random() < 0.3:
+                tenant.add(ONEDRIVE_ACTIVITY, day, user.id, "Synced File Count", rng.randint(1, 5))
+            if rng.random() < 0.5:
+                tenant.add(
+                    TEAMS_ACTIVITY, day, user.id, "Private Chat Message Count", rng.randint(1, 20)
+                )
+    return tenant
+
+
+__all__ = ["MAILBOX", "load_org", "synthetic_tenant"]

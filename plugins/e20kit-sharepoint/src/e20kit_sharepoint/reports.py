@@ -1,0 +1,222 @@
+"""The Graph usage reports the connector reads, their documented CSV columns, and the parser.
+
+Each report is asked for one day at a time with the ``date=`` form and answers one row per
+user. Every column that carries a count maps to one documented :class:`~e20kit.Action` and
+:class:`~e20kit.Feature`; the other documented columns are known and unused. Each report stores
+its facts under its own pseudo-container, so re-reading one report's day replaces exactly that
+report's facts (the reports have no per-site breakdown).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from e20kit import Action, ConnectorFatalError, Feature
+
+log = logging.getLogger("e20kit.sharepoint")
+
+REFRESH = "Report Refresh Date"
+UPN = "User Principal Name"
+
+
+def _columns(header: str) -> tuple[str, ...]:
+    return tuple(header.split(","))
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """One usage-report function and how its columns become facts (one instance each)."""
+
+    function: str
+    """The Graph function, e.g. ``getSharePointActivityUserDetail``."""
+    label: str
+    columns: tuple[str, ...]
+    """The documented CSV header, in order (graph-reports.md section 2)."""
+    counts: Mapping[str, tuple[Action, Feature]]
+    """Count columns -> the fact they add to (several columns may add to one fact)."""
+    container: str
+    """Pseudo-container of this report's facts."""
+    user_id_column: str | None = None
+    """A column holding the Entra object id (only the Teams report has one)."""
+    stream: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stream", f"report:{self.function}")
+
+    @property
+    def actions(self) -> frozenset[Action]:
+        return frozenset(action for action, _ in self.counts.values())
+
+    def path(self, day: dt.date) -> str:
+        return f"/reports/{self.function}(date={day.isoformat()})"
+
+
+SHAREPOINT_ACTIVITY = Report(
+    function="getSharePointActivityUserDetail",
+    label="SharePoint activity user detail",
+    columns=_columns(
+        "Report Refresh Date,User Principal Name,Is Deleted,Deleted Date,Last Activity Date,"
+        "Viewed Or Edited File Count,Synced File Count,Shared Internally File Count,"
+        "Shared Externally File Count,Visited Page Count,Assigned Products,Report Period"
+    ),
+    counts={
+        # Microsoft counts views and edits together; they are reads far more often than not.
+        "Viewed Or Edited File Count": (Action.VIEW, Feature.FILES),
+        "Synced File Count": (Action.SYNC, Feature.FILES),
+        "Shared Internally File Count": (Action.SHARE, Feature.FILES),
+        "Shared Externally File Count": (Action.SHARE, Feature.FILES),
+        "Visited Page Count": (Action.VISIT, Feature.SITE),
+    },
+    container="m365:sharepoint",
+)
+
+ONEDRIVE_ACTIVITY = Report(
+    function="getOneDriveActivityUserDetail",
+    label="OneDrive activity user detail",
+    columns=_columns(
+        "Report Refresh Date,User Principal Name,Is Deleted,Deleted Date,Last Activity Date,"
+        "Viewed Or Edited File Count,Synced File Count,Shared Internally File Count,"
+        "Shared Externally File Count,Assigned Products,Report Period"
+    ),
+    counts={
+        "Viewed Or Edited File Count": (Action.VIEW, Feature.FILES),
+        "Synced File Count": (Action.SYNC, Feature.FILES),
+        "Shared Internally File Count": (Action.SHARE, Feature.FILES),
+        "Shared Externally File Count": (Action.SHARE, Feature.FILES),
+    },
+    container="m365:onedrive",
+)
+
+TEAMS_ACTIVITY = Report(
+    function="getTeamsUserActivityUserDetail",
+    label="Teams user activity user detail",
+    columns=_columns(
+        "Report Refresh Date,Tenant Display Name,Shared Channel Tenant Display Names,User Id,"
+        "User Principal Name,Last Activity Date,Is Deleted,Deleted Date,Assigned Products,"
+        "Team Chat Message Count,Private Chat Message Count,Call Count,Meeting Count,"
+        "Post Messages,Reply Messages,Urgent Messages,Meetings Organized Count,"
+        "Meetings Attended Count,Ad Hoc Meetings Organized Count,Ad Hoc Meetings Attended Count,"
+        "Scheduled One-time Meetings Organized Count,Scheduled One-time Meetings Attended Count,"
+        "Scheduled Recurring Meetings Organized Count,"
+        "Scheduled Recurring Meetings Attended Count,Audio Duration,Video Duration,"
+        "Screen Share Duration,Audio Duration In Seconds,Video Duration In Seconds,"
+        "Screen Share Duration In Seconds,Has Other Action,Is Licensed,Report Period"
+    ),
+    counts={
+        # Team Chat Message Count is the sum of channel posts and replies: not counted twice.
+        "Post Messages": (Action.POST, Feature.DISCUSSION),
+        "Reply Messages": (Action.REPLY, Feature.DISCUSSION),
+        "Private Chat Message Count": (Action.POST, Feature.CHAT),
+        # Meetings and calls: present in a conversation without a message of one's own.
+        "Meeting Count": (Action.VISIT, Feature.CHAT),
+        "Call Count": (Action.VISIT, Feature.CHAT),
+    },
+    container="m365:teams",
+    user_id_column="User Id",
+)
+
+REPORTS: tuple[Report, ...] = (SHAREPOINT_ACTIVITY, ONEDRIVE_ACTIVITY, TEAMS_ACTIVITY)
+BY_FUNCTION = {r.function: r for r in REPORTS}
+
+_HASH = re.compile(r"[0-9A-Fa-f]{32,64}")
+
+
+def is_concealed(user: str) -> bool:
+    """A user column that holds Microsoft's hash instead of a principal name."""
+    return "@" not in user and bool(_HASH.fullmatch(user))
+
+
+@dataclass(frozen=True)
+class Row:
+    user: str
+    """User principal name, lower-cased (or the concealed hash)."""
+    user_id: str | None
+    refreshed: dt.date
+    counts: dict[tuple[Action, Feature], int]
+
+
+@dataclass(frozen=True)
+class ParsedReport:
+    report: Report
+    day: dt.date
+    rows: list[Row]
+
+    @property
+    def refreshed(self) -> dt.date | None:
+        """The report's as-of day (``Report Refresh Date``), ``None`` for a header-only answer."""
+        return max((r.refreshed for r in self.rows), default=None)
+
+    @property
+    def concealed(self) -> bool:
+        return any(is_concealed(r.user) for r in self.rows)
+
+
+def parse_report(
+    report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
+) -> ParsedReport:
+    """Rows of one downloaded CSV; a missing documented column is an error naming both."""
+
+    def fail(message: str) -> ConnectorFatalError:
+        return ConnectorFatalError(
+            f"{report.label} for {day}: {message}", connector=connector, endpoint=endpoint
+        )
+
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail("the CSV is not UTF-8") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in report.columns if c not in header]
+    if missing:
+        raise fail(f"documented column {missing[0]!r} is missing from the CSV header")
+    extra = [c for c in header if c not in report.columns]
+    if extra:
+        log.debug("%s: %s has undocumented columns, ignored: %s", connector, report.label, extra)
+    rows = []
+    for line, record in enumerate(reader, start=2):
+        if None in record:
+            raise fail(f"line {line} has more fields than the header")
+        user = (record.get(UPN) or "").strip()
+        if not user:
+            continue
+        try:
+            refreshed = dt.date.fromisoformat((record.get(REFRESH) or "").strip())
+        except ValueError:
+            raise fail(f"line {line}: {REFRESH!r} is not a date") from None
+        counts: dict[tuple[Action, Feature], int] = {}
+        for column, fact in report.counts.items():
+            raw = (record.get(column) or "").strip() or "0"
+            try:
+                value = int(raw)
+            except ValueError:
+                raise fail(f"line {line}: {column!r} is not a whole number") from None
+            if value < 0:
+                raise fail(f"line {line}: {column!r} is negative")
+            counts[fact] = counts.get(fact, 0) + value
+        uid = (record.get(report.user_id_column) or "").strip() if report.user_id_column else ""
+        key = user if is_concealed(user) else user.lower()
+        rows.append(Row(key, uid or None, refreshed, counts))
+    return ParsedReport(report, day, rows)
+
+
+__all__ = [
+    "BY_FUNCTION",
+    "ONEDRIVE_ACTIVITY",
+    "REFRESH",
+    "REPORTS",
+    "SHAREPOINT_ACTIVITY",
+    "TEAMS_ACTIVITY",
+    "UPN",
+    "ParsedReport",
+    "Report",
+    "Row",
+    "is_concealed",
+    "parse_report",
+]
