@@ -4,7 +4,8 @@
 ``minimum_requests``, the count the listings imply at ``per_page`` 200 (a page listing of n items
 needs n // 200 + 1 requests to see its end; statuses go 200 ids a request; reports 100 rows a
 page; direct messages can only be listed per member, one request per member who wrote since
-the start). ``mattermost_incremental``: the same after 1 % new posts. ``mattermost_rate``: 20 ms
+the start). ``mattermost_unchanged``: a rerun with nothing changed (listings only, no DM listing).
+``mattermost_incremental``: the same after 1 % new posts. ``mattermost_rate``: 20 ms
 latency per request and a server limit of 10 requests/s: the achieved rate and 429s received.
 """
 
@@ -14,6 +15,7 @@ import datetime as dt
 import math
 import random
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +104,9 @@ def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
             _minimum(fake, since_ms=None, active_from_ms=window_start),
             today=TODAY,
         )
+        # Nothing changed since: the listings only, no post and no direct-message listing.
+        unchanged = sync_figures(fake.server, kit, _unchanged_minimum(fake), today=TODAY)
+        unchanged["by_endpoint"] = _by_endpoint(fake)
         # 1 % new posts, on the last day, by random channel members.
         rng = random.Random(5)
         data = fake.data
@@ -117,8 +122,29 @@ def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
         incremental = sync_figures(
             fake.server, kit, _minimum(fake, since_ms=before, active_from_ms=from_ms), today=TODAY
         )
+        incremental["by_endpoint"] = _by_endpoint(fake)
         kit.close()
-    return {"mattermost_full_sync": full, "mattermost_incremental": incremental}
+    return {
+        "mattermost_full_sync": full,
+        "mattermost_unchanged": unchanged,
+        "mattermost_incremental": incremental,
+    }
+
+
+def _unchanged_minimum(fake: MattermostFake) -> dict[str, int]:
+    """A rerun with nothing new needs the listings only (no posts, no DM listing)."""
+    need = _minimum(fake, since_ms=None, active_from_ms=0)
+    need["posts"] = need["direct_message_listings"] = 0
+    return need
+
+
+def _by_endpoint(fake: MattermostFake) -> dict[str, int]:
+    """Requests of the last sync by endpoint kind (ids replaced by ``{id}``)."""
+    kinds: Counter[str] = Counter()
+    for request in fake.server.requests:
+        parts = request.path.removeprefix("/api/v4/").split("/")
+        kinds["/".join(p if len(p) < 20 else "{id}" for p in parts)] += 1
+    return dict(sorted(kinds.items()))
 
 
 def _rate_bench(folder: Path) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from .connector import (
     Connector,
     ConnectorContext,
     ConnectorType,
+    DataSource,
+    NameResolver,
     PluginContext,
 )
 from .errors import (
@@ -28,6 +30,7 @@ from .errors import (
     ConnectorRetriableError,
     E20KitError,
     LockError,
+    NotifierAuthError,
     NotifierError,
     PluginError,
     SkippableRecordError,
@@ -71,6 +74,7 @@ from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
+from .streams import Gap, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -101,16 +105,20 @@ __all__ = [
     "ConnectorRetriableError",
     "ConnectorRun",
     "ConnectorType",
+    "DataSource",
     "E20KitError",
     "EmptyParams",
     "Evidence",
     "Feature",
     "Finding",
+    "Gap",
     "HttpSession",
     "Kit",
     "LockError",
     "Message",
+    "NameResolver",
     "Notifier",
+    "NotifierAuthError",
     "NotifierError",
     "NotifierType",
     "OrgClock",
@@ -137,6 +145,8 @@ __all__ = [
     "SkippableRecordError",
     "StepCompleted",
     "StoreError",
+    "Stream",
+    "Streams",
     "Window",
     "__version__",
     "body_cursor_pages",

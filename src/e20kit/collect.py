@@ -27,11 +27,13 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
+from .privacy.subjects import forgotten
 from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
 from .store.people import link_managers, member_keys, write_identities, write_members
 from .store.schema import ANONYMOUS_KEY
+from .streams import Streams
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +125,19 @@ class Collector:
         self.leader_title = re.compile(pattern) if pattern else None
         self.keep_contacts = config.settings.privacy.store_contact_details
         self.identity_map = load_identity_map(config.settings.identities.map, config.path)
+        with engine.connect() as conn:
+            self.forgotten = forgotten(conn)
+        self._forgotten_keys: dict[str, bool] = {}
+
+    def is_forgotten(self, member_key: str) -> bool:
+        """Whether the person was erased on request (then nothing of theirs is collected)."""
+        if not self.forgotten:
+            return False
+        found = self._forgotten_keys.get(member_key)
+        if found is None:
+            found = self.pseudonymiser.tombstone(member_key) in self.forgotten
+            self._forgotten_keys[member_key] = found
+        return found
 
     def run(self, prepared: Iterable[PreparedConnector]) -> CollectResult:
         result = CollectResult()
@@ -131,10 +146,11 @@ class Collector:
             result.runs.append(run)
             connector: Connector | None = None
             sessions: list[HttpSession] = []
+            expected = False
             try:
                 connector = item.type.factory(_counting(item.context, sessions))
                 self._people(item.name, connector, run)
-                self._activity(item.name, connector, run)
+                expected = self._activity(item.name, connector, run)
             except (E20KitError, OSError, ValueError) as err:
                 if isinstance(err, PluginError):
                     raise
@@ -146,6 +162,10 @@ class Collector:
                 log.error("connector %s failed", item.name, exc_info=True)
             finally:
                 run.retries = sum(session.retry_count for session in sessions)
+                if connector is not None:
+                    _note_streams(connector, run)
+                if run.ok:
+                    run.warnings.extend(_empty_warnings(connector, run, expected_facts=expected))
                 if connector is not None:
                     try:
                         connector.close()
@@ -195,6 +215,8 @@ class Collector:
         member_rows: dict[str, dict[str, Any]] = {}
         for person in people:
             key = self._key(person)
+            if self.is_forgotten(key):
+                continue
             identity_rows[person.person_id] = {
                 "source": source,
                 "person_id": person.person_id,
@@ -232,9 +254,10 @@ class Collector:
 
     # -- activity ------------------------------------------------------------------------------
 
-    def _activity(self, source: str, connector: Connector, run: ConnectorRun) -> None:
+    def _activity(self, source: str, connector: Connector, run: ConnectorRun) -> bool:
+        """Collect the activity streams; whether facts were expected (nothing collected before)."""
         if "activity" not in getattr(connector, "capabilities", frozenset({"activity"})):
-            return
+            return False
         lookback = self.config.settings.collect.lookback_days
         window = Window(
             start=self.today - dt.timedelta(days=lookback), end=self.today + dt.timedelta(days=1)
@@ -268,6 +291,7 @@ class Collector:
                 run.facts_skipped,
                 len(writer.unknown_ids),
             )
+        return not bookmarks
 
     def _tick(self, source: str, stage: str, count: int) -> None:
         if self.progress is not None:
@@ -318,7 +342,7 @@ class _BatchWriter:
 
     def add_fact(self, fact: Activity) -> None:
         member = self._member(fact)
-        if member is None:
+        if member is None or self.c.is_forgotten(member):
             return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value
@@ -390,6 +414,30 @@ class _BatchWriter:
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)
+
+
+def _note_streams(connector: Connector, run: ConnectorRun) -> None:
+    """Copy the gaps and the failed stream a connector recorded in ``connector.streams``."""
+    streams = getattr(connector, "streams", None)
+    if isinstance(streams, Streams):
+        run.warnings.extend(str(gap) for gap in streams.gaps)
+        run.failed_stream = run.failed_stream or streams.failed
+
+
+def _empty_warnings(
+    connector: Connector | None, run: ConnectorRun, *, expected_facts: bool
+) -> list[str]:
+    """No data is a finding, not health: say so when a connector brought nothing."""
+    capabilities = getattr(connector, "capabilities", frozenset({"people", "activity"}))
+    out = []
+    if "people" in capabilities and run.people == 0:
+        out.append("no people: the source listed nobody (check its settings and permissions)")
+    if expected_facts and run.facts_written == 0:
+        out.append(
+            "no activity facts: nothing was collected from this source before and this run "
+            "found nothing either (check its settings, permissions and lookback_days)"
+        )
+    return out
 
 
 __all__ = ["CollectResult", "Collector", "ConnectorRun", "PreparedConnector", "prepare_connectors"]

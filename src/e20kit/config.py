@@ -53,6 +53,19 @@ class PrivacySettings(_Section):
     """Groups smaller than this are suppressed in every grouped figure."""
     store_contact_details: bool = False
     """Keep e-mail addresses and display names of accounts (needed only by mail notifiers)."""
+    retention_days: int = Field(default=400, ge=0)
+    """Facts, runs and departed members older than this are purged on every collect and run;
+    0 keeps them forever."""
+    ledger_retention_days: int | None = Field(default=None, ge=0)
+    """Sent messages in the delivery ledger; None: ``retention_days``, 0: forever."""
+    onboarding_retention_days: int | None = Field(default=None, ge=0)
+    """Onboarding progress and marks, by their last change; None: ``retention_days``."""
+    champion_history_retention_days: int | None = Field(default=None, ge=0)
+    """Champion state changes and ended buddy pairs; None: ``retention_days``."""
+    audit_retention_days: int = Field(default=0, ge=0)
+    """The audit trail (never purged by the rules above); 0 keeps it forever."""
+    allow_name_lookup: bool = False
+    """Let ``e20kit champions list --names`` resolve display names live from the platforms."""
 
 
 class OrganisationSettings(_Section):

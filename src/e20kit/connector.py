@@ -70,6 +70,30 @@ class Connector(Protocol):
         ...
 
 
+@runtime_checkable
+class NameResolver(Protocol):
+    """Optional connector method: display names of accounts, read live from the platform.
+
+    Used only by ``e20kit champions list --names`` when ``[privacy] allow_name_lookup`` is on;
+    the names are shown, never stored, and every lookup is audited. Unknown ids are left out.
+    """
+
+    def display_names(self, person_ids: Collection[str]) -> Mapping[str, str]: ...
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """One thing a connector reads or a notifier writes, for the data inventory
+    (``e20kit privacy inventory``): declare them on the registration record."""
+
+    endpoint: str
+    """E.g. ``GET /api/v4/users`` or ``people.csv``."""
+    scope: str
+    """The permission or account it needs, e.g. ``a system-admin token (read users)``."""
+    data: str
+    """What it yields or sends, in words a works council reads."""
+
+
 class SessionFactory(Protocol):
     """Builds the core's HTTP session; see :func:`e20kit.http.make_session`."""
 
@@ -127,6 +151,8 @@ class ConnectorType(Generic[S]):
     """Builds a connector from validated settings (a class taking the context will do)."""
     description: str = ""
     capabilities: frozenset[str] = frozenset({Capability.PEOPLE, Capability.ACTIVITY})
+    data_sources: tuple[DataSource, ...] = ()
+    """What the connector reads (endpoint, permission scope, data), for the data inventory."""
 
 
 __all__ = [
@@ -135,6 +161,8 @@ __all__ = [
     "Connector",
     "ConnectorContext",
     "ConnectorType",
+    "DataSource",
+    "NameResolver",
     "PluginContext",
     "SessionFactory",
 ]

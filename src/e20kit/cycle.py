@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 EXIT_DELIVERY_FAILED = 5
 EXIT_CONNECTOR_FAILED = 6
+EXIT_PARTIAL = 7
 
 
 @dataclass
@@ -49,7 +50,7 @@ class CycleResult:
     @property
     def exit_code(self) -> int:
         if not self.collect.ok:
-            return EXIT_CONNECTOR_FAILED
+            return EXIT_PARTIAL if self.collect.partial else EXIT_CONNECTOR_FAILED
         if not self.delivery_ok:
             return EXIT_DELIVERY_FAILED
         return 0

@@ -11,8 +11,11 @@ Shared by onboarding nudges and champion invitations/digests. The API is small o
     reports :attr:`DeliveryState.UNKNOWN`. A notifier that raises leaves the row ``failed`` with
     the error and ``attempts`` + 1, and returns :attr:`DeliveryState.FAILED` (never raises), so
     the caller goes on with everyone else; the next run retries it, first asking ``was_sent``
-    (a channel may fail *after* delivering). ``dry_run`` neither sends nor writes: it answers
-    :attr:`DeliveryState.WOULD_SEND` or what a real run would find.
+    (a channel may fail *after* delivering). A :class:`~e20kit.errors.NotifierAuthError` (the
+    channel rejected the credentials) is different: nothing else can go out through that
+    notifier in this run, so the outcome is ``FAILED`` with ``stop=True``, nothing is marked
+    sent, and the caller tries no further recipient. ``dry_run`` neither sends nor writes: it
+    answers :attr:`DeliveryState.WOULD_SEND` or what a real run would find.
 
 ``deliveries_since(engine, member_keys, since) -> dict[str, int]``
     Messages per member (any kind) sent or possibly sent since ``since``: for weekly caps.
@@ -48,7 +51,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from .clock import OrgClock
-from .errors import LockError
+from .errors import LockError, NotifierAuthError
 from .notifier import Message, Notifier, Recipient
 from .store import schema
 from .store.chunks import chunks
@@ -90,6 +93,8 @@ class DeliveryOutcome:
     error: str | None = None
     recovered: bool = False
     """True when a pending entry from a crashed run was resolved by asking the channel."""
+    stop: bool = False
+    """The notifier's credentials were rejected: send nothing more through it in this run."""
 
     @property
     def delivered(self) -> bool:
@@ -167,6 +172,8 @@ def _sending_elsewhere(message: Message) -> LockError:
 def _ask_channel(notifier: Notifier, message: Message) -> bool | None:
     try:
         return notifier.was_sent(message)
+    except NotifierAuthError:
+        raise
     except Exception as err:  # a channel that cannot answer is a channel that cannot tell
         log.warning("could not ask whether %s was sent: %s", message.key, err)
         return None
@@ -191,7 +198,11 @@ def deliver(
     state, attempts = (row[0], int(row[1])) if row else (None, 0)
 
     def outcome(
-        result: DeliveryState, *, error: str | None = None, recovered: bool = False
+        result: DeliveryState,
+        *,
+        error: str | None = None,
+        recovered: bool = False,
+        stop: bool = False,
     ) -> DeliveryOutcome:
         return DeliveryOutcome(
             key=message.key,
@@ -203,12 +214,16 @@ def deliver(
             attempts=attempts,
             error=error,
             recovered=recovered,
+            stop=stop,
         )
 
     if state == "sent":
         return outcome(DeliveryState.ALREADY_SENT)
     if state in ("pending", "unknown", "failed"):
-        answer = _ask_channel(notifier, message)
+        try:
+            answer = _ask_channel(notifier, message)
+        except NotifierAuthError as err:
+            return outcome(DeliveryState.FAILED, error=str(err), stop=True)
         if answer is True:
             if not dry_run:
                 _mark_sent(engine, message.key, now)
@@ -224,10 +239,14 @@ def deliver(
     attempts = _begin_attempt(engine, notifier_name, message, now, attempts)
     try:
         notifier.send(message)
+    except NotifierAuthError as err:  # nothing can go out through this notifier: stop
+        _set_state(engine, message.key, "failed", now, str(err)[:2000])
+        return outcome(DeliveryState.FAILED, error=str(err), stop=True)
     except Exception as err:  # one failing message must not stop the run
         text = f"{type(err).__name__}: {err}"
         _set_state(engine, message.key, "failed", now, text[:2000])
-        log.warning("delivering %s through %s failed: %s", message.key, notifier_name, text)
+        # the outcome carries the error and the caller reports it: once, not here as well
+        log.info("delivering %s through %s failed: %s", message.key, notifier_name, text)
         return outcome(DeliveryState.FAILED, error=text)
     _mark_sent(engine, message.key, now)
     return outcome(DeliveryState.SENT)

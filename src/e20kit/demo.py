@@ -44,12 +44,17 @@ class DemoResult:
     cycle: CycleResult
     """A week later: nudges, buddies and digests; its reports are the demo's reports."""
     messages: list[str] = field(default_factory=list)
+    preset: str | None = None
+    """The known reason for low use the synthetic organisation was built to show."""
 
     def summary_lines(self) -> list[str]:
         c = self.cycle
         fakes = ", ".join(self.served) or "none"
         csv = ", ".join(self.imported) or "none"
-        lines = [f"synthetic organisation: {self.members} members (fakes: {fakes}; csv: {csv})"]
+        lines = [
+            f"synthetic organisation: {self.members} members (fakes: {fakes}; csv: {csv})",
+            f"preset: {self.preset or 'none'}: {preset_note(self.preset)}",
+        ]
         lines += ["first run:", *_lines(self.first), "a week later:", *_lines(c, findings=False)]
         lines.append(f"findings for the 30 days up to the first run: {len(c.findings)}")
         for finding in c.findings:
@@ -67,11 +72,24 @@ class DemoResult:
         return {
             "out": str(self.out),
             "members": self.members,
+            "preset": self.preset,
             "served_by_fakes": self.served,
             "imported_from_csv": self.imported,
             "first_run": self.first.as_dict(),
             "week_later": self.cycle.as_dict(),
         }
+
+
+def preset_note(preset: str | None) -> str:
+    """Says that a finding of the demo was built in, so it is not read as a real result."""
+    if preset in (None, "healthy"):
+        return "built to show a healthy organisation (no finding expected)"
+    return f"built to show '{preset}' on purpose; its findings describe made-up data"
+
+
+def organisation_name(preset: str | None) -> str:
+    """The demo's organisation name, which every report shows in its header."""
+    return f"Demo Ltd (synthetic, preset {preset or 'none'})"
 
 
 def _lines(c: CycleResult, *, findings: bool = True) -> list[str]:
@@ -266,7 +284,7 @@ def run_demo(
             "# Written by `e20kit demo`: a synthetic organisation served by loopback fakes.\n"
             + _table("store", {"url": f"sqlite:///{out / 'e20kit.sqlite'}"})
             + _table("privacy", {"secret_env": DEMO_SECRET_ENV, "min_group_size": 5})
-            + _table("organisation", {"name": "Demo Ltd (synthetic)", "timezone": TIMEZONE})
+            + _table("organisation", {"name": organisation_name(preset), "timezone": TIMEZONE})
             + _table("collect", {"lookback_days": org.days + 1})
             + _table("http", {"retries": 3, "backoff_factor": 0.1, "backoff_max_s": 2})
             + "".join(tables)
@@ -300,6 +318,7 @@ def run_demo(
         imported=imported,
         first=first,
         cycle=cycle,
+        preset=preset,
     )
 
 

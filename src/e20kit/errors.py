@@ -56,6 +56,14 @@ class NotifierError(E20KitError):
     exit_code = 5
 
 
+class NotifierAuthError(NotifierError):
+    """The channel rejected the notifier's credentials: the delivery run stops at once.
+
+    Raised by a notifier's ``send`` or ``was_sent``; :func:`e20kit.delivery.deliver` then marks
+    nothing as sent and tells its caller to try no further recipient in this run.
+    """
+
+
 class ConnectorError(E20KitError):
     """A connector failed talking to its platform.
 
@@ -124,6 +132,7 @@ __all__ = [
     "ConnectorRetriableError",
     "E20KitError",
     "LockError",
+    "NotifierAuthError",
     "NotifierError",
     "PluginError",
     "SkippableRecordError",

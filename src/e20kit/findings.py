@@ -22,6 +22,8 @@ class Reason(StrEnum):
     """A closed, low-trust culture; leaders are not role models."""
     OTHER = "other"
     """Found by a plugin rule outside the five known reasons."""
+    DATA_GAP = "data_gap"
+    """Not a reason for low use: the period has no data for a platform, so nothing is known."""
 
 
 class Severity(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -15,6 +16,7 @@ from .clock import OrgClock
 from .collect import Collector, Progress, prepare_connectors
 from .config import Config, load_config
 from .cycle import CycleResult
+from .errors import ConfigError
 from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from .champions.programme import ChampionsService
     from .findings import Finding
     from .onboarding.api import OnboardingService
+    from .privacy.service import PrivacyService
 
 
 class Kit:
@@ -105,6 +108,14 @@ class Kit:
     ) -> CollectResult:
         """Collect people and activity from the configured (or named) connectors."""
         prepared = prepare_connectors(self.config, self.plugins, connectors, clock=self.clock)
+        if not prepared:  # collecting nothing is not a successful collection
+            raise ConfigError(
+                f"no connector is configured in {self.config.where}: nothing to collect; add a "
+                "[connectors.<name>] table (docs/config.md, or `e20kit init` for a starter "
+                "config)",
+                file=self.config.where,
+                key="connectors",
+            )
         collector = Collector(
             self.engine,
             self.config,
@@ -113,7 +124,9 @@ class Kit:
             today=today or self.clock.today(),
             progress=progress,
         )
-        return collector.run(prepared)
+        result = collector.run(prepared)
+        result.purged = self.privacy.purge(today=today)
+        return result
 
     # -- services (see docs/onboarding.md, docs/champions.md) ---------------------------------
 
@@ -135,6 +148,22 @@ class Kit:
             self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
         )
 
+    @functools.cached_property
+    def privacy(self) -> PrivacyService:
+        """Retention, subject requests, audit trail, names and the data inventory:
+        ``kit.privacy.purge()``, ``.export()``, ``.forget()``, ... (docs/privacy.md)."""
+        from .privacy.service import PrivacyService
+
+        return PrivacyService(
+            self.engine,
+            self.config,
+            self.plugins,
+            lambda: self.pseudonymiser,
+            self.clock,
+            store_url=self.store_url,
+            roster=lambda states: self.champions.roster(states),
+        )
+
     def refresh(self) -> RefreshResult:
         """Bring the store's rollups up to date with the facts (what analytics read).
 
@@ -152,21 +181,34 @@ class Kit:
     ) -> Metrics:
         """Every adoption metric of ``period`` (default ``[analytics] default_period``).
 
+        Without ``today``, relative periods (``last-30d``) end on the newest day whose data is
+        complete (docs/metrics.md, "As of"), not on the wall clock's today.
+
         Refreshes the rollups first (:meth:`refresh`), so the figures include every fact.
         """
         from .analytics import compute_metrics, parse_period
+        from .analytics.freshness import data_today, for_period, platforms_as_of
 
         settings = self.config.settings
-        resolved = parse_period(
-            period, today=today or self.clock.today(), default=settings.analytics.default_period
-        )
+        clock = today or self.clock.today()
         self.refresh()
-        return compute_metrics(
+        with self.engine.connect() as conn:
+            as_of = platforms_as_of(
+                conn,
+                today=clock,
+                timezone=self.clock.timezone,
+                stale_after_days=settings.analytics.stale_after_days,
+            )
+        if today is None:
+            today = min(data_today(as_of) or clock, clock)
+        resolved = parse_period(period, today=today, default=settings.analytics.default_period)
+        metrics = compute_metrics(
             self.engine,
             resolved,
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
+        return dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
 
     def diagnose(
         self,
@@ -207,7 +249,7 @@ class Kit:
         with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
             context = ReportContext(conn, metrics.period, self.config.settings, lang)
             sections = self.plugins.report_sections(metrics, context)
-        return write_report(
+        written = write_report(
             format,
             Path(out),
             metrics,
@@ -216,6 +258,10 @@ class Kit:
             lang=lang,
             organisation=self.config.settings.organisation.name,
         )
+        self.privacy.record(
+            "report", period=metrics.period.label, format=format, target=str(Path(out).resolve())
+        )
+        return written
 
     # -- the whole cycle -------------------------------------------------------------------------
 

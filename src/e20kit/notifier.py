@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, runtime_checkable
 
-from .connector import PluginContext, S
+from .connector import DataSource, PluginContext, S
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ class NotifierType(Generic[S]):
     factory: Callable[[PluginContext[S]], Notifier]
     """Builds a notifier from validated settings (a class taking the context will do)."""
     description: str = ""
+    data_sources: tuple[DataSource, ...] = ()
+    """What the notifier sends, to whom and with which permission, for the data inventory."""
 
 
 __all__ = ["Message", "Notifier", "NotifierType", "Recipient"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .privacy.retention import PurgeResult
 
 
 @dataclass
@@ -23,10 +26,25 @@ class ConnectorRun:
     """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None
     error_type: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    """Findings about the data, not failures: no people, no facts where some were expected, an
+    optional stream the platform would not give (see :mod:`e20kit.streams`)."""
+    failed_stream: str | None = None
+    """The required stream whose failure ended the run, when the connector declared it."""
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def partial(self) -> bool:
+        """Failed after storing something: the people and streams read before it are kept."""
+        return not self.ok and (self.people > 0 or self.batches > 0)
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``partial`` (failed part-way, what was read is stored) or ``failed``."""
+        return "ok" if self.ok else "partial" if self.partial else "failed"
 
 
 @dataclass
@@ -34,6 +52,8 @@ class CollectResult:
     """Outcome of :meth:`e20kit.Kit.collect`; one entry per connector."""
 
     runs: list[ConnectorRun] = field(default_factory=list)
+    purged: PurgeResult | None = None
+    """What the retention rules removed after collecting (``None`` before the purge ran)."""
 
     @property
     def ok(self) -> bool:
@@ -47,11 +67,26 @@ class CollectResult:
     def facts_written(self) -> int:
         return sum(r.facts_written for r in self.runs)
 
+    @property
+    def warnings(self) -> list[str]:
+        """Every connector's warnings, each prefixed with the connector's name."""
+        return [f"{r.name}: {w}" for r in self.runs for w in r.warnings]
+
+    @property
+    def partial(self) -> bool:
+        """Some connector failed, and every failed one had stored something first."""
+        return not self.ok and all(r.partial for r in self.failed)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "partial": self.partial,
             "facts_written": self.facts_written,
-            "connectors": [vars(r) | {"ok": r.ok} for r in self.runs],
+            "warnings": self.warnings,
+            "connectors": [
+                vars(r) | {"ok": r.ok, "partial": r.partial, "status": r.status} for r in self.runs
+            ],
+            "purged": None if self.purged is None else self.purged.as_dict(),
         }
 
 

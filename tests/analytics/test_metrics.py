@@ -201,7 +201,9 @@ def test_newcomer_cohorts_and_dropout(store_url: str) -> None:
     engine = _cohort_store(store_url)
     try:
         refresh_store(engine)
-        m = compute_metrics(engine, parse_period("last-28d", today=TODAY), min_group_size=2)
+        period = parse_period("last-28d", today=TODAY)
+        m = compute_metrics(engine, period, min_group_size=2)
+        every = compute_metrics(engine, period, min_group_size=1)
     finally:
         engine.dispose()
     pooled = m.cohorts[0]
@@ -209,13 +211,17 @@ def test_newcomer_cohorts_and_dropout(store_url: str) -> None:
     # week 1: both cohorts have lived through it (2 of 4 active); week 4: only January's
     assert pooled.retention == {1: 0.5, 4: pytest.approx(1 / 3), 8: None, 12: None}
     cohorts = {c.week_start: c for c in m.cohorts if not c.pooled}
+    # February's single newcomer is hidden, and so is January: else 4 - 3 gives February
+    assert [(c.size, c.suppressed) for c in cohorts.values()] == [(None, True), (None, True)]
+    assert all(set(c.retention.values()) == {None} for c in cohorts.values())
+    cohorts = {c.week_start: c for c in every.cohorts if not c.pooled}
     january = cohorts[dt.date(2026, 1, 4)]
     assert january.size == 3 and not january.suppressed
     assert january.retention[1] == pytest.approx(2 / 3)
     assert january.retention[4] == pytest.approx(1 / 3)
     assert january.retention[8] is None  # not every member has lived through week 8 yet
     late = cohorts[dt.date(2026, 2, 15)]
-    assert late.size == 1 and late.suppressed and set(late.retention.values()) == {None}
+    assert late.size == 1 and not late.suppressed and late.retention[1] == 0
     n = m.newcomers
     assert (n.newcomers, n.active, n.creators) == (4, 1, 1)
     assert n.creator_share == pytest.approx(1.0)

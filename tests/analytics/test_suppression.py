@@ -62,25 +62,42 @@ def test_groups_under_k_are_suppressed_and_shares_sum_to_one(
         m = compute_metrics(engine, parse_period("last-30d", today=TODAY), min_group_size=k)
         engine.dispose()
 
+    true_sizes: dict[str, int] = {}
+    for dept, _, joined, _ in people:
+        if joined > 0:  # on record at the period's end
+            label = dept or "(unknown)"
+            true_sizes[label] = true_sizes.get(label, 0) + 1
     for d in m.departments:
-        assert d.suppressed == (d.members < k)
+        if true_sizes[d.department] < k:
+            assert d.suppressed
         if d.suppressed:
-            assert (d.active, d.creators, d.contributions, d.participation_rate) == (None,) * 4
-    sizes = {d.department: d.members for d in m.departments}
+            assert (d.members, d.active, d.creators, d.contributions) == (None,) * 4
+            assert d.participation_rate is None
+        else:
+            assert d.members == true_sizes[d.department]
+    hidden = [d.department for d in m.departments if d.suppressed]
+    # never exactly one hidden department, nor hidden ones adding up to fewer than k
+    if hidden and len(hidden) < len(m.departments):
+        assert len(hidden) >= 2 and sum(true_sizes[d] for d in hidden) >= k
     for cell in m.heatmap:
-        assert cell.suppressed == (sizes[cell.department] < k)
+        assert cell.suppressed == (cell.department in hidden)
         assert (cell.active is None) == cell.suppressed
     for group in m.leaders:
-        if group.members < k:
-            assert group.suppressed and group.active is None and group.participation_rate is None
+        if group.suppressed:
+            assert group.members is None and group.active is None
+            assert group.participation_rate is None
+        else:
+            assert group.members is not None and group.members >= k
     pairs: dict[str | None, list[bool]] = {}
     for group in m.leaders:
         pairs.setdefault(group.department, []).append(group.suppressed)
     assert all(len(set(flags)) == 1 for flags in pairs.values())  # a pair hides together
     for cohort in m.cohorts:
-        assert cohort.suppressed == (cohort.size < k)
-        if cohort.suppressed:
+        assert (cohort.size is None) == cohort.suppressed
+        if cohort.suppressed and not cohort.pooled:
             assert set(cohort.retention.values()) == {None}
+        if cohort.size is not None:
+            assert cohort.size >= k
 
     h = m.headline
     if h.active_members:

@@ -31,6 +31,7 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
         "champions": 1,
         "coverage": 1.0,
         "suppressed": False,
+        "complementary": False,
     }
     assert coverage["Small"]["suppressed"] is True
     assert coverage["Small"]["members"] is None and coverage["Small"]["champions"] is None

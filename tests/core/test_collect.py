@@ -162,6 +162,7 @@ def test_crash_mid_stream_then_rerun_equals_uninterrupted_run(
     with open_kit(tmp_path, store_url, FlakyPlugin(), extra=crash) as kit:
         first = kit.collect(["f"], today=dt.date(2026, 10, 10))
         assert not first.ok and "connection dropped" in (first.runs[0].error or "")
+        assert first.runs[0].partial and first.partial  # what was stored first is kept
         partial = fact_rows(kit)
         assert 0 < len(partial) < len(expected)
         with kit.engine.connect() as conn:

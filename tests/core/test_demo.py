@@ -28,6 +28,10 @@ def test_demo_runs_the_whole_cycle_and_writes_reports(tmp_path: Path) -> None:
     assert (out / "report.html").stat().st_size > 10_000
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["findings"], "the default preset shows a known reason for low use"
+    # the preset is named, so its finding is not read as a real result
+    assert data["preset"] == "closed_culture"
+    assert "preset closed_culture" in report["organisation"]
+    assert "preset closed_culture" in (out / "report.html").read_text(encoding="utf-8")
     # A week later nothing new is collected: reruns never double count.
     assert data["week_later"]["collect"]["facts_written"] == 0
     # Running the demo again starts afresh and ends the same way.
@@ -69,3 +73,14 @@ def test_a_registered_sandbox_is_started_and_its_connector_collected(
     assert started[-1] == "stopped" and started[0].people
     runs = {r.name: r for r in result.first.collect.runs}
     assert runs["intranet"].ok and runs["intranet"].facts_written > 0
+
+
+def test_the_healthy_preset_gives_no_finding_and_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "healthy"
+    args = ["demo", "--out", str(out), "--members", "120", "--preset", "healthy"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "preset: healthy: built to show a healthy organisation" in result.output
+    assert "findings for the 30 days up to the first run: 0" in result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["findings"] == []

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from e20kit.privacy import SUPPRESSED, Pseudonymiser, suppress_small_groups
+from e20kit.privacy import SUPPRESSED, Pseudonymiser, groups_to_hide, suppress_small_groups
 
 
 def test_member_key_is_keyed_hash_of_normalised_email() -> None:
@@ -37,6 +37,20 @@ def test_every_group_under_k_is_suppressed(groups: list[tuple[str, int]], k: int
         assert row["department"] == original["department"]
         if original["members"] < k:
             assert row[SUPPRESSED] is True
+        if row[SUPPRESSED]:
             assert row["members"] is None and row["active"] is None
         else:
-            assert row[SUPPRESSED] is False and row["active"] == original["active"]
+            assert row["members"] == original["members"] and row["active"] == original["active"]
+    hidden = [r for r, o in zip(out, rows, strict=True) if r[SUPPRESSED]]
+    hidden_total = sum(o["members"] for r, o in zip(out, rows, strict=True) if r[SUPPRESSED])
+    # no hidden group follows from the total less the shown ones
+    assert not hidden or len(hidden) == len(rows) or (len(hidden) >= 2 and hidden_total >= k)
+
+
+def test_complementary_suppression_hides_the_smallest_other_group() -> None:
+    assert groups_to_hide({"a": 20, "b": 12, "c": 2}, 5) == {"b", "c"}
+    assert groups_to_hide({"a": 20, "b": 12, "c": 1, "d": 2}, 5) == {"b", "c", "d"}
+    assert groups_to_hide({"a": 20, "b": 12, "c": 3, "d": 4}, 5) == {"c", "d"}
+    assert groups_to_hide({"a": 20, "b": 12}, 5) == set()
+    assert groups_to_hide({"a": 3}, 5) == {"a"}
+    assert groups_to_hide({"a": 20, "b": 12}, 5, hidden={"a"}) == {"a", "b"}

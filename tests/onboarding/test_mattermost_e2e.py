@@ -34,7 +34,7 @@ def fake() -> Iterator[object]:
         yield server
 
 
-def make(tmp_path: Path, store_url: str, fake: object) -> Kit:
+def make(tmp_path: Path, store_url: str, fake: object, bot_token: str | None = None) -> Kit:
     url = fake.url  # type: ignore[attr-defined]
     bot = fake.accounts.bot_id  # type: ignore[attr-defined]
     path = tmp_path / "e20kit.toml"
@@ -77,7 +77,7 @@ title = {{ en = "Write your first post", de = "Ersten Beitrag schreiben" }}
     env = {
         "E20KIT_PSEUDONYM_SECRET": "e2e-secret-of-16-bytes",
         TOKEN_ENV: fake_module.ADMIN_TOKEN,
-        BOT_ENV: fake_module.BOT_TOKEN,
+        BOT_ENV: bot_token or fake_module.BOT_TOKEN,
     }
     return Kit(load_config(path, env=env), store_url=store_url)
 
@@ -123,3 +123,26 @@ def test_nudges_as_direct_messages_at_most_once(
     assert third.nudges == []
     for member in due:
         assert len(dm_keys(kit, fake, member)) == 1
+
+
+def test_a_bad_bot_token_stops_delivery_at_once_with_one_message(
+    tmp_path: Path, store_url: str, fake: object
+) -> None:
+    import sqlalchemy as sa
+
+    from e20kit.store import schema
+
+    kit = make(tmp_path, store_url, fake, bot_token="wrong-bot-token")
+    assert kit.collect(today=ORG.end - dt.timedelta(days=1)).ok
+    assert len(kit.onboarding.run(now=NOW, dry_run=True).nudges) >= 2
+    for attempt in range(2):  # the failed entry is asked about first on the rerun: same stop
+        result = kit.onboarding.run(now=NOW + dt.timedelta(minutes=attempt))
+        [nudge] = result.nudges
+        assert nudge.state == "failed" and result.sent == []
+        error = nudge.error or ""
+        assert "[dm]" in error and fake.url in error  # type: ignore[attr-defined]
+        assert "rejected the token (HTTP 401)" in error and "could not tell" not in error
+        assert "wrong-bot-token" not in error
+    with kit.engine.connect() as conn:
+        states = conn.execute(sa.select(schema.ledger.c.state)).scalars().all()
+    assert states == ["failed"]

@@ -54,7 +54,12 @@ def _chromium() -> str:
     return found
 
 
-def _open(page: Path, profile: Path) -> tuple[str, str]:
+WIDTH = 1400
+"""The width an adoption manager's screen shows the report at."""
+
+
+def _open(page: Path, profile: Path, *output: str) -> tuple[str, str]:
+    """Open ``page``; ``output`` is ``--dump-dom`` (default) or ``--screenshot=FILE``."""
     result = subprocess.run(
         [
             _chromium(),
@@ -70,9 +75,10 @@ def _open(page: Path, profile: Path) -> tuple[str, str]:
             f"--user-data-dir={profile}",
             "--enable-logging=stderr",
             "--v=0",
-            "--window-size=1200,900",
+            f"--window-size={WIDTH},{5600 if output else 900}",
+            "--hide-scrollbars",
             "--virtual-time-budget=5000",
-            "--dump-dom",
+            *(output or ("--dump-dom",)),
             page.as_uri(),
         ],
         capture_output=True,
@@ -117,3 +123,10 @@ def test_report_opens_with_every_chart_visible(
         assert box["visible"], chart_id
         assert box["width"] > 100 and box["height"] > 100, (chart_id, box)
         assert box["shapes"] > 5, (chart_id, box)
+    # the page as a person sees it at 1400 px (kept for a look: E20KIT_KEEP_SCREENSHOT=path)
+    shot = tmp_path / "report.png"
+    _open(probe, tmp_path / "profile", f"--screenshot={shot}")
+    png = shot.read_bytes()
+    assert png.startswith(b"\x89PNG") and int.from_bytes(png[16:20], "big") == WIDTH
+    if keep := os.environ.get("E20KIT_KEEP_SCREENSHOT"):
+        shutil.copyfile(shot, keep)

@@ -71,6 +71,8 @@ def test_second_run_without_changes_writes_nothing_and_only_lists(
     assert result.runs[0].facts_deleted == 0
     paths = {r.path for r in fake.server.requests}
     assert not [p for p in paths if p.endswith("/posts")], paths
+    # nobody was active since the chat bookmark: no member's conversations are listed
+    assert not [p for p in paths if p.startswith("/api/v4/users/") and p.endswith("/channels")]
 
 
 def test_faults_leave_the_store_as_a_fault_free_run(

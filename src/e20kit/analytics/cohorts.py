@@ -2,7 +2,8 @@
 
 Week 1 is the joining week: days 0-6 after ``members.joined_on``; week ``n`` is days
 ``7(n-1)`` to ``7n - 1``. A week is only reported once every member of the cohort has lived
-through it before the period's end; small cohorts are suppressed.
+through it before the period's end; small cohorts are suppressed (with a second one when
+needed, so that none follows from the pooled row).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 import numpy as np
 import numpy.typing as npt
 
+from ..privacy.suppression import groups_to_hide
 from ..store.rollup import CREATOR
 from .cube import Cube, has_bits
 from .model import Cohort, Newcomers
@@ -82,28 +84,54 @@ def cohorts(
             hits = windows.any(7 * (w - 1), 7 * w, not_before=(first - cube.first).days)
             for (_, _, index), hit in zip(found, hits.tolist(), strict=True):
                 active[index][w] += hit
+    hidden = groups_to_hide(dict(sizes), k)
     out: list[Cohort] = []
     base = dict.fromkeys(RETENTION_WEEKS, 0)
     retained = dict.fromkeys(RETENTION_WEEKS, 0)
+    hidden_seen: dict[int, list[int]] = {w: [] for w in RETENTION_WEEKS}
     for index in range(weeks - 1, -1, -1):
         start = end - dt.timedelta(days=7 * (index + 1))
         size = sizes.get(index, 0)
         if size == 0:
             continue
+        shown = index not in hidden
         retention: dict[int, float | None] = {}
         for w in RETENTION_WEEKS:
             seen = start + dt.timedelta(days=6 + 7 * w) <= end
-            retention[w] = ratio(active[index][w], size) if seen and size >= k else None
+            retention[w] = ratio(active[index][w], size) if seen and shown else None
             if seen:
                 base[w] += size
                 retained[w] += active[index][w]
-        out.append(Cohort(start, size, retention, suppressed=size < k))
+                if not shown:
+                    hidden_seen[w].append(size)
+        out.append(
+            Cohort(
+                start,
+                size if shown else None,
+                retention,
+                suppressed=not shown,
+                complementary=not shown and size >= k,
+            )
+        )
     if not out:
         return ()
     # Weekly cohorts are often smaller than k; all of them together usually are not.
-    total = sum(c.size for c in out)
-    pooled = {w: ratio(retained[w], base[w]) if base[w] >= k else None for w in RETENTION_WEEKS}
-    return (Cohort(out[0].week_start, total, pooled, suppressed=total < k, pooled=True), *out)
+    total = sum(sizes.values())
+    # a week's pooled share, less the shown cohorts', must not leave one small cohort's share
+    pooled = {
+        w: ratio(retained[w], base[w]) if base[w] >= k and _safe(hidden_seen[w], k) else None
+        for w in RETENTION_WEEKS
+    }
+    small = total < k
+    return (
+        Cohort(out[0].week_start, None if small else total, pooled, suppressed=small, pooled=True),
+        *out,
+    )
+
+
+def _safe(hidden: list[int], k: int) -> bool:
+    """Whether the hidden cohorts within a pooled figure hide each small one among them."""
+    return all(n >= k for n in hidden) or (len(hidden) >= 2 and sum(hidden) >= k)
 
 
 def newcomers(

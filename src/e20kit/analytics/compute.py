@@ -134,7 +134,7 @@ def _metrics(
         lorenz_points=points,
     )
     per_platform_rows = member_rollup(cube, period.start, period.end, current, by_platform=True)
-    on_platform = platform_members(conn)
+    on_platform = platform_members(conn, people, period.end)
     platforms = []
     for name in sorted(p for p in per_platform_rows if p is not None):
         figures, _ = build_headline(
@@ -145,6 +145,7 @@ def _metrics(
             lorenz_points=points,
         )
         platforms.append(PlatformFigures(name, figures))
+    no_data = tuple(sorted(set(on_platform) - set(per_platform_rows)))
     leaders, departments, heat = groups(cube, period, people, k=k, period_active=active)
     cohort_rows = cohorts(cube, period, people, weeks=settings.cohort_weeks, k=k)
     fresh = newcomers(
@@ -166,6 +167,7 @@ def _metrics(
         previous_headline=prev_headline,
         trends=trends(headline, prev_headline),
         platforms=tuple(platforms),
+        no_data=no_data,
         daily=blocks[None].daily.points,
         weekly=blocks[None].weekly.points,
         monthly=blocks[None].monthly.points,

@@ -1,7 +1,8 @@
 """Leaders versus staff, departments and the department-by-week heat map, k-suppressed.
 
-Every group with fewer members than the minimum group size keeps its label, loses its figures
-and is marked ``suppressed``; no query returns member keys.
+Every group with fewer members than the minimum group size (and every sibling hidden so that it
+cannot be computed from a total: :mod:`e20kit.privacy.suppression`) keeps its label, loses its
+figures and its size and is marked ``suppressed``; no query returns member keys.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import Counter
 
 import numpy as np
 
+from ..privacy.suppression import groups_to_hide
 from .activity import full_blocks, lead_days
 from .cube import Cube, merge_blocks
 from .model import DepartmentFigures, GroupFigures, HeatCell
@@ -20,8 +22,6 @@ from .sql import ratio
 
 LEADERS = "leaders"
 STAFF = "staff"
-NEVER = 2**31
-"""A group size no group reaches: suppresses a whole leaders/staff pair."""
 
 
 GroupKey = tuple[str, bool]
@@ -50,10 +50,12 @@ def _group_stats(
 
 
 def _group_row(
-    group: str, department: str | None, size: int, stats: GroupStats, k: int
+    group: str, department: str | None, size: int, stats: GroupStats, hide: bool, k: int
 ) -> GroupFigures:
-    if size < k:
-        return GroupFigures(group, department, size, None, None, None, None, None, None, True)
+    if hide:
+        return GroupFigures(
+            group, department, None, None, None, None, None, None, None, True, size >= k
+        )
     active, creators, contrib = stats
     return GroupFigures(
         group=group,
@@ -72,6 +74,29 @@ def _sum(stats: list[GroupStats]) -> GroupStats:
     return (sum(s[0] for s in stats), sum(s[1] for s in stats), sum(s[2] for s in stats))
 
 
+def _hidden_pairs(sizes: dict[GroupKey, int], k: int, hidden_departments: set[str]) -> set[str]:
+    """Departments whose leaders/staff pair is hidden.
+
+    Within a department the pair adds up to the department; across departments each flag adds
+    up to the overall leaders (staff) row: both sibling sets follow :func:`groups_to_hide`, and
+    a hidden department hides its pair (else the pair would add up to its size).
+    """
+    departments = {d for d, _ in sizes}
+    hidden = set(hidden_departments)
+    for dept in departments:
+        pair = {flag: n for (d, flag), n in sizes.items() if d == dept}
+        if groups_to_hide(pair, k):
+            hidden.add(dept)
+    while True:
+        grown = set(hidden)
+        for flag in (True, False):
+            siblings = {d: n for (d, f), n in sizes.items() if f is flag}
+            grown |= groups_to_hide(siblings, k, hidden)
+        if grown == hidden:
+            return hidden
+        hidden = grown
+
+
 def groups(
     cube: Cube,
     period: Period,
@@ -84,12 +109,10 @@ def groups(
 
     ``period_active`` are the period's active members (:func:`.permember.period_members`),
     ``people`` the members as :func:`.permember.directory` read them (groups count the members
-    on record at the period's end).
+    on record at the period's end). A hidden group shows neither figures nor size.
     """
     sizes, stats = _group_stats(people, period.end, period_active)
     zero: GroupStats = (0, 0, 0)
-    # Leaders plus staff add up to a total shown elsewhere, so when one of the pair is too
-    # small both are suppressed (otherwise the small one follows by subtraction).
     overall = {
         flag: (
             sum(n for (_, f), n in sizes.items() if f is flag),
@@ -97,27 +120,37 @@ def groups(
         )
         for flag in (True, False)
     }
-    pair_k = k if min(n for n, _ in overall.values()) >= k else NEVER
+    # leaders plus staff add up to all members: one hidden hides both
+    hide_overall = bool(groups_to_hide({flag: n for flag, (n, _) in overall.items()}, k))
     leaders: list[GroupFigures] = [
-        _group_row(name, None, overall[flag][0], overall[flag][1], pair_k)
+        _group_row(name, None, overall[flag][0], overall[flag][1], hide_overall, k)
         for name, flag in ((LEADERS, True), (STAFF, False))
     ]
-    departments_sorted = sorted({d for d, _ in sizes})
+    department_sizes: dict[str, int] = {}
+    for (dept, _), n in sizes.items():
+        department_sizes[dept] = department_sizes.get(dept, 0) + n
+    hidden_departments = groups_to_hide(department_sizes, k)
+    hidden_pairs = _hidden_pairs(sizes, k, hidden_departments)
+    departments_sorted = sorted(department_sizes)
     for dept in departments_sorted:
-        present = [
-            (name, flag)
-            for name, flag in ((LEADERS, True), (STAFF, False))
-            if (dept, flag) in sizes
-        ]
-        dept_k = k if all(sizes[(dept, f)] >= k for _, f in present) else NEVER
-        for name, flag in present:
-            size = sizes[(dept, flag)]
-            leaders.append(_group_row(name, dept, size, stats.get((dept, flag), zero), dept_k))
+        for name, flag in ((LEADERS, True), (STAFF, False)):
+            if (dept, flag) in sizes:
+                row = _group_row(
+                    name,
+                    dept,
+                    sizes[(dept, flag)],
+                    stats.get((dept, flag), zero),
+                    dept in hidden_pairs,
+                    k,
+                )
+                leaders.append(row)
     departments: list[DepartmentFigures] = []
     for dept in departments_sorted:
-        size = sizes.get((dept, True), 0) + sizes.get((dept, False), 0)
-        if size < k:
-            departments.append(DepartmentFigures(dept, size, None, None, None, None, None, True))
+        size = department_sizes[dept]
+        if dept in hidden_departments:
+            departments.append(
+                DepartmentFigures(dept, None, None, None, None, None, None, True, size >= k)
+            )
             continue
         active, creators, contrib = _sum([stats.get((dept, f), zero) for f in (True, False)])
         departments.append(
@@ -131,11 +164,10 @@ def groups(
                 creator_share=ratio(creators, active),
             )
         )
-    sizes_by_dept = {d.department: d.members for d in departments}
     return (
         tuple(leaders),
         tuple(departments),
-        heatmap(cube, period, people, sizes_by_dept, k),
+        heatmap(cube, period, people, department_sizes, hidden_departments),
     )
 
 
@@ -144,10 +176,10 @@ def heatmap(
     period: Period,
     people: dict[str, Member],
     sizes: dict[str, int],
-    k: int,
+    hidden: set[str],
 ) -> tuple[HeatCell, ...]:
     """Active members per department and 7-day block (counted back from the period's end; a
-    partial first block when the length does not divide); small departments blanked.
+    partial first block when the length does not divide); hidden departments blanked.
 
     Members count where they are on record at the period's end.
     """
@@ -172,7 +204,7 @@ def heatmap(
         size = sizes[dept]
         active_by_week = np.count_nonzero(weekly[department_of == number[dept]], axis=0)
         for week, week_start in enumerate(starts):
-            if size < k:
+            if dept in hidden:
                 cells.append(HeatCell(dept, week_start, None, None, True))
                 continue
             active = int(active_by_week[week])

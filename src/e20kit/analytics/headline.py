@@ -8,8 +8,10 @@ rows are combined here, without member keys.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import sqlalchemy as sa
@@ -78,15 +80,28 @@ def member_rollup(
     return out
 
 
-def platform_members(conn: sa.Connection) -> dict[str, int]:
-    """Members with an active account on each platform."""
+def platform_members(
+    conn: sa.Connection, people: Mapping[str, OnRecord], end: dt.date
+) -> dict[str, int]:
+    """Members on record at ``end`` (the headline's rule) with an active account per platform."""
     ident = schema.identities
     stmt = (
-        sa.select(ident.c.platform, sa.func.count(sa.distinct(ident.c.member_key)))
+        sa.select(ident.c.platform, ident.c.member_key)
         .where(ident.c.active == sa.true())
-        .group_by(ident.c.platform)
+        .distinct()
     )
-    return {str(p): int(n) for p, n in conn.execute(stmt)}
+    counts: Counter[str] = Counter()
+    for platform, key in conn.execute(stmt):
+        person = people.get(str(key))
+        if person is not None and person.on_record(end):
+            counts[str(platform)] += 1
+    return dict(counts)
+
+
+class OnRecord(Protocol):
+    """A member as :class:`~e20kit.analytics.permember.Member` (which imports this module)."""
+
+    def on_record(self, end: dt.date) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .freshness import PlatformAsOf
 from .period import Period
 from .settings import AnalyticsSettings
 
@@ -117,7 +118,8 @@ class GroupFigures:
 
     group: str
     department: str | None
-    members: int
+    members: int | None
+    """``None`` when suppressed: the group has fewer than k members (or is hidden with one)."""
     active: int | None
     creators: int | None
     contributions: int | None
@@ -127,12 +129,15 @@ class GroupFigures:
     """Creators / members."""
     contributions_per_member: float | None
     suppressed: bool = False
+    complementary: bool = False
+    """Hidden although large enough, so that a smaller group cannot be computed from a total."""
 
 
 @dataclass(frozen=True)
 class DepartmentFigures:
     department: str
-    members: int
+    members: int | None
+    """``None`` when suppressed."""
     active: int | None
     creators: int | None
     contributions: int | None
@@ -140,6 +145,8 @@ class DepartmentFigures:
     creator_share: float | None
     """Creators / active members."""
     suppressed: bool = False
+    complementary: bool = False
+    """Hidden although large enough (see :class:`GroupFigures`)."""
 
 
 @dataclass(frozen=True)
@@ -158,13 +165,16 @@ class Cohort:
     """Members who joined in one 7-day block, and the share active in given weeks after."""
 
     week_start: dt.date
-    size: int
+    size: int | None
+    """``None`` when suppressed."""
     retention: dict[int, float | None]
     """Week after joining (1 = the joining week) -> share active; ``None`` when not yet seen
     or suppressed."""
     suppressed: bool = False
     pooled: bool = False
     """The first row pools every cohort: per week, the cohorts that have lived through it."""
+    complementary: bool = False
+    """Hidden although large enough (see :class:`GroupFigures`)."""
 
 
 @dataclass(frozen=True)
@@ -274,9 +284,18 @@ class Metrics:
     containers: tuple[ContainerFigures, ...]
     onboarding: tuple[FunnelStep, ...] = ()
     contrasts: Contrasts | None = None
+    no_data: tuple[str, ...] = ()
+    """Platforms with people on record but no activity facts in the period (data gaps)."""
+    as_of: tuple[PlatformAsOf, ...] = ()
+    """Up to which day each platform's data is complete; stale and partial flags."""
     rollups_stale: bool = False
     """True when facts changed after the rollups' last refresh, so the figures miss them
     (:meth:`e20kit.Kit.metrics` refreshes first; callers of ``compute_metrics`` do it)."""
+
+    @property
+    def partial(self) -> bool:
+        """The period ends after some platform's newest complete day."""
+        return any(p.partial for p in self.as_of)
 
     def trend(self, figure: str) -> Trend | None:
         return next((t for t in self.trends if t.figure == figure), None)

@@ -129,6 +129,9 @@ class AnalyticsSettings(BaseModel):
     """How many weekly joining cohorts (back from the period's end) the retention table shows."""
     lorenz_points: int = Field(default=20, ge=2, le=200)
     """Points of the sampled Lorenz curve (besides the origin)."""
+    stale_after_days: int = Field(default=3, ge=0, le=3650)
+    """A platform whose newest complete day is more than this many days old is flagged stale in
+    the report (its connector stopped delivering)."""
     diagnosis: DiagnosisThresholds = DiagnosisThresholds()
 
     @field_validator("default_period")

@@ -151,6 +151,8 @@ class Outreach:
                 self.engine, self.notifier_name, self.notifier, message, dry_run=dry_run, now=now
             )
             outcomes.append(outcome)
+            if outcome.stop:  # the notifier's credentials were rejected: try nobody else
+                break
             if dry_run or outcome.state not in (DeliveryState.SENT, DeliveryState.ALREADY_SENT):
                 continue
             note = f"invitation {outcome.key}"
@@ -250,6 +252,8 @@ class Outreach:
                     now=now,
                 )
             )
+            if outcomes[-1].stop:  # the notifier's credentials were rejected: try nobody else
+                break
         return OutreachResult(tuple(outcomes), (), tuple(skipped), dry_run)
 
     def _title(self, step: str, locale: str) -> str:

@@ -18,6 +18,7 @@ from .diagnose import diagnose
 from .init import init
 from .onboarding import onboarding
 from .plugins import plugins_cmd
+from .privacy import privacy
 from .report import report
 from .run import run_cmd
 
@@ -63,7 +64,18 @@ def main(
     ctx.call_on_close(state.close)
 
 
-for command in (init, collect, onboarding, champions, report, diagnose, run_cmd, plugins_cmd, demo):
+for command in (
+    init,
+    collect,
+    onboarding,
+    champions,
+    report,
+    diagnose,
+    run_cmd,
+    plugins_cmd,
+    demo,
+    privacy,
+):
     add_output_options(command)
     main.add_command(command)
 

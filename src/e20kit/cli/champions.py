@@ -143,22 +143,37 @@ ROSTER_COLUMNS = (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the roster to this CSV file.",
 )
+@click.option(
+    "--names",
+    is_flag=True,
+    help="Show display names, read live from the platforms (needs [privacy] allow_name_lookup; "
+    "never stored, audited).",
+)
 @pass_state
 @handle_errors
-def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None) -> None:
+def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, names: bool) -> None:
     """Show the roster: state, department, dates, who changed it last, buddy count."""
-    roster = state.kit().champions.roster(tuple(RosterState(s) for s in states))
-    rows = [e.as_dict() for e in roster]
+    wanted = tuple(RosterState(s) for s in states)
+    named: dict[str, str | None] = {}
+    if names:
+        found = state.kit().privacy.champion_roster_with_names(wanted)
+        roster = [n.entry for n in found]
+        named = {n.entry.member_key: n.name for n in found}
+    else:
+        roster = state.kit().champions.roster(wanted)
+    rows = [{**e.as_dict(), **({"name": named.get(e.member_key)} if names else {})} for e in roster]
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=ROSTER_COLUMNS)
+            columns = [*ROSTER_COLUMNS, "name"] if names else ROSTER_COLUMNS
+            writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
 
     def human() -> None:
         for e in roster:
+            who = f"{named.get(e.member_key) or '(no name)'}  " if names else ""
             click.echo(
-                f"{e.state.value:<10} {e.member_key}  {e.department or '-'}  "
+                f"{e.state.value:<10} {who}{e.member_key}  {e.department or '-'}  "
                 f"since {e.updated_at:%Y-%m-%d} by {e.updated_by}  buddies {e.buddies}"
             )
         if csv_path is not None:

@@ -6,8 +6,10 @@ import sys
 
 import click
 
+from ..results import ConnectorRun
 from .common import (
     EXIT_CONNECTOR_FAILED,
+    EXIT_PARTIAL,
     Reference,
     State,
     day_of,
@@ -17,6 +19,7 @@ from .common import (
     progress_bar,
     reference_time,
 )
+from .privacy import purge_summary
 
 
 @click.command()
@@ -61,7 +64,12 @@ def collect(
                     f"{run.facts_deleted} replaced{skipped}{retries}"
                 )
             elif not run.ok:
-                click.echo(f"{run.name}: FAILED: {run.error}{retries}", err=True)
+                click.echo(f"{run.name}: {failure_line(run)}{retries}", err=True)
+            for warning in run.warnings:
+                click.echo(f"{run.name}: warning: {warning}", err=True)
+        summary = purge_summary(result.purged)
+        if summary and not state.quiet:
+            click.echo(summary)
         if refreshed is not None and not state.quiet:
             click.echo(f"rollups: {refreshed.count} days refreshed")
 
@@ -70,4 +78,15 @@ def collect(
         data["refreshed"] = refreshed.as_dict()
     emit(state, data, human)
     if not result.ok:
-        sys.exit(EXIT_CONNECTOR_FAILED)
+        sys.exit(EXIT_PARTIAL if result.partial else EXIT_CONNECTOR_FAILED)
+
+
+def failure_line(run: ConnectorRun) -> str:
+    """``FAILED: ...``, or ``PARTIAL: ...`` saying what was kept when something was stored."""
+    if not run.partial:
+        return f"FAILED: {run.error}"
+    stream = f"stream {run.failed_stream} failed; " if run.failed_stream else ""
+    return (
+        f"PARTIAL: {stream}kept {run.people} people and {run.facts_written} facts read before "
+        f"the failure (the next run resumes from the bookmarks): {run.error}"
+    )

@@ -2,7 +2,8 @@
 
 Exit codes (docs/cli.md): 0 ok; 1 unexpected error; 2 config or usage error; 3 plugin error;
 4 store error; 5 some messages could not be delivered; 6 some connectors failed (the others were
-collected); 75 another run holds the lock; 130 interrupted.
+collected); 7 some connectors failed part-way (what they read first is stored); 8 no data
+for the period (diagnose, report); 75 another run holds the lock; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ R = TypeVar("R")
 EXIT_OK = 0
 EXIT_CONNECTOR_FAILED = 6
 EXIT_DELIVERY_FAILED = 5
+EXIT_PARTIAL = 7
+EXIT_NO_DATA = 8
 
 
 @dataclass

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from .common import Reference, State, day_of, emit, handle_errors, pass_state
+from ..diagnose.gaps import has_data_gap
+from .common import EXIT_NO_DATA, Reference, State, day_of, emit, handle_errors, pass_state
 from .report import period_options
 
 
@@ -15,7 +18,8 @@ from .report import period_options
 def diagnose(state: State, period: str | None, lang: str | None, today: Reference | None) -> None:
     """Print which known reasons for low use are at work, with evidence and remedies.
 
-    A healthy organisation gets no finding. Exit code 0 either way; use --json for scripts.
+    A healthy organisation gets no finding. Exit code 0 with or without findings, 8 when a
+    platform has no data for the period (nothing can be said about it); --json for scripts.
     """
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
@@ -33,3 +37,5 @@ def diagnose(state: State, period: str | None, lang: str | None, today: Referenc
                 click.echo(f"  - {remedy}")
 
     emit(state, [f.model_dump(mode="json") for f in findings], human)
+    if has_data_gap(findings):
+        sys.exit(EXIT_NO_DATA)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..diagnose.gaps import has_data_gap
 from ..publish_target import publish
-from .common import Reference, State, day_of, emit, handle_errors, pass_state, reference_time
+from .common import (
+    EXIT_NO_DATA,
+    Reference,
+    State,
+    day_of,
+    emit,
+    handle_errors,
+    pass_state,
+    reference_time,
+)
 
 PERIOD_HELP = "last-7d, last-30d, last-90d, last-<N>d, month:YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."
 
@@ -69,14 +80,19 @@ def report(
     lang: str | None,
     today: Reference | None,
 ) -> None:
-    """Write the adoption report of a period: figures, charts, findings and remedies."""
+    """Write the adoption report of a period: figures, charts, findings and remedies.
+
+    Exit code 8 (the report is still written) when a platform has no data for the period.
+    """
     if target is not None and fmt != "md":
         raise click.UsageError("--publish publishes the Markdown report: add --format md")
     if dry_run and target is None:
         raise click.UsageError("--dry-run only applies to --publish")
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
-    written = kit.report(fmt, out, period=period, lang=lang, today=day_of(kit, today))
+    metrics = kit.metrics(period, today=day_of(kit, today))
+    findings = kit.diagnose(lang=lang, metrics=metrics)
+    written = kit.report(fmt, out, lang=lang, metrics=metrics, findings=findings)
     paths = written if isinstance(written, list) else [written]
     data: dict[str, Any] = {"format": fmt, "files": [str(p) for p in paths]}
     lines = [f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"]
@@ -92,3 +108,5 @@ def report(
         if dry_run:
             lines.append(done.preview)
     emit(state, data, lambda: click.echo("\n".join(lines)))
+    if has_data_gap(findings):
+        sys.exit(EXIT_NO_DATA)

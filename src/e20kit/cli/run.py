@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .collect import failure_line
 from .common import (
     Reference,
     State,
@@ -17,6 +18,7 @@ from .common import (
     progress_bar,
     reference_time,
 )
+from .privacy import purge_summary
 
 
 @click.command("run")
@@ -65,17 +67,23 @@ def run_cmd(
     def human() -> None:
         for run in result.collect.runs:
             if not run.ok:
-                click.echo(f"collect {run.name}: FAILED: {run.error}", err=True)
+                click.echo(f"collect {run.name}: {failure_line(run)}", err=True)
             elif not state.quiet:
                 click.echo(f"collect {run.name}: {run.facts_written} facts")
+            for warning in run.warnings:
+                click.echo(f"collect {run.name}: warning: {warning}", err=True)
         if result.onboarding is not None:
             for nudge in result.onboarding.failed + result.onboarding.unknown:
                 click.echo(f"onboarding: nudge {nudge.key} {nudge.state}: {nudge.error}", err=True)
         if state.quiet:
             return
+        summary = purge_summary(result.collect.purged)
+        if summary:
+            click.echo(summary)
         if result.onboarding is not None:
             verb = "would send" if dry_run else "sent"
-            click.echo(f"onboarding: {verb} {len(result.onboarding.nudges)} nudge(s)")
+            delivered = [n for n in result.onboarding.nudges if n.state in ("sent", "would_send")]
+            click.echo(f"onboarding: {verb} {len(delivered)} nudge(s)")
         if result.nominations is not None:
             click.echo(f"champions: {len(result.nominations.nominated)} new candidate(s)")
         if result.pairing is not None:

@@ -24,8 +24,10 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
+    ConfigError,
     ConnectorFatalError,
     ConnectorType,
+    DataSource,
     Person,
     PluginContext,
     Replace,
@@ -73,6 +75,13 @@ class CsvConnector:
         self.name = context.name
         self.settings = context.settings
         self.folder = context.settings.path.expanduser()
+        if not self.folder.is_dir():  # a missing source is a config error, not "no data"
+            what = "is not a folder" if self.folder.exists() else "does not exist"
+            raise ConfigError(
+                f"config error: connectors.{context.name}.path = {str(context.settings.path)!r}: "
+                f"folder {str(self.folder)!r} {what} (working directory {Path.cwd()})",
+                key=f"connectors.{context.name}.path",
+            )
 
     def _error(self, path: Path, text: str, **where: Any) -> ConnectorFatalError:
         return ConnectorFatalError(text, connector=self.name, endpoint=str(path), **where)
@@ -277,6 +286,19 @@ CSV_CONNECTOR = ConnectorType(
     factory=CsvConnector,
     description="People and daily activity from a folder of CSV exports.",
     capabilities=CsvConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "people.csv",
+            "read access to the export folder",
+            "accounts: platform, account id, e-mail, display name, department, title, manager, "
+            "joining day, locale",
+        ),
+        DataSource(
+            "activity.csv",
+            "read access to the export folder",
+            "daily counts per account, action, feature and space/channel/site (no content)",
+        ),
+    ),
 )
 
 __all__ = ["CSV_CONNECTOR", "CsvConnector", "CsvSettings"]

@@ -24,6 +24,7 @@ from .figures import (
     lapses_along,
     leader_ratio,
 )
+from .gaps import data_gaps
 from .neighbours import ruled_out
 from .signals import Signal, severity
 from .texts import REMEDIES, TITLES, lang_of, localise
@@ -178,8 +179,9 @@ def _sentence_case(text: str) -> str:
 def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """Findings of the built-in rules for ``metrics``, texts in ``lang`` (``en`` or ``de``)."""
     lang = lang_of(lang)
+    gaps = data_gaps(metrics, lang)  # no data is a finding, not health (docs/playbook.md)
     if metrics.headline.active_members < metrics.settings.diagnosis.min_active_members:
-        return []
+        return gaps
     fired: list[tuple[str, Reason, list[Signal], Severity]] = []
     for rule_id, (reason, rule) in RULES.items():
         signals = rule(metrics)
@@ -187,7 +189,7 @@ def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
         if level is not None:
             fired.append((rule_id, reason, signals, level))
     named = {reason for _, reason, _, _ in fired}
-    findings = []
+    findings = list(gaps)
     for rule_id, reason, signals, level in fired:
         primary = [s for s in signals if s.breached and not s.supporting]
         breached = primary + [s for s in signals if s.breached and s.supporting]

@@ -27,6 +27,7 @@ TITLES: dict[Reason, dict[str, str]] = {
         "en": "Closed culture: leaders are not role models",
         "de": "Geschlossene Kultur: Führungskräfte sind keine Vorbilder",
     },
+    Reason.DATA_GAP: {"en": "No data for this period", "de": "Keine Daten für diesen Zeitraum"},
 }
 
 REMEDIES: dict[Reason, dict[str, tuple[str, ...]]] = {
@@ -88,6 +89,19 @@ REMEDIES: dict[Reason, dict[str, tuple[str, ...]]] = {
         "de": (
             "Führungskräfte nutzen die Werkzeuge sichtbar und sind Vorbilder",
             "Die Einführung mit Change-Management begleiten",
+        ),
+    },
+    Reason.DATA_GAP: {
+        "en": (
+            "Run `e20kit collect` and read its warnings: a connector that brings no data says so",
+            "Choose a period the collected data covers (`--period`), or widen "
+            "`[collect] lookback_days` and collect again",
+        ),
+        "de": (
+            "`e20kit collect` ausführen und die Warnungen lesen: ein Connector ohne Daten meldet "
+            "das",
+            "Einen Zeitraum wählen, den die gesammelten Daten abdecken (`--period`), oder "
+            "`[collect] lookback_days` vergrößern und neu sammeln",
         ),
     },
 }

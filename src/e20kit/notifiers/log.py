@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from e20kit import Message, NotifierType, PluginContext
+from e20kit import DataSource, Message, NotifierType, PluginContext
 
 log = logging.getLogger("e20kit.notify.log")
 
@@ -74,6 +74,13 @@ LOG_NOTIFIER = NotifierType(
     settings=LogNotifierSettings,
     factory=LogNotifier,
     description="Writes messages to the log (and optionally a JSON-lines file) instead of sending.",
+    data_sources=(
+        DataSource(
+            "the log and the optional JSON-lines file",
+            "write access to the file",
+            "message text, recipient's member key and platform account id; nobody is messaged",
+        ),
+    ),
 )
 
 __all__ = ["LOG_NOTIFIER", "LogNotifier", "LogNotifierSettings"]

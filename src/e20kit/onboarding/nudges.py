@@ -134,6 +134,8 @@ class NudgePlanner:
                     error=out.error,
                 )
             )
+            if out.stop:  # the notifier's credentials were rejected: try nobody else
+                break
 
     def _due(self, stuck: Sequence[Stuck], now: dt.datetime) -> list[tuple[Stuck, int, bool]]:
         """(stuck member, attempt, resuming an unfinished ledger entry) for nudges due now."""

@@ -14,10 +14,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import matplotlib
+import matplotlib.patches
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from ..analytics.model import Metrics
+from ..analytics.model import Cohort, Metrics
+from ..privacy.suppression import fewer_than
 
 PALETTE = ("#2f6db5", "#e07b39", "#3a9a5b", "#b8434b", "#7c5fb0", "#8a8a8a")
 _HEADER = re.compile(r"^.*?(?=<svg)", re.S)
@@ -111,16 +113,36 @@ def leaders_chart(metrics: Metrics, text: dict[str, str]) -> str:
     return to_svg(fig, "leaders")
 
 
+SUPPRESSED_FILL, SUPPRESSED_EDGE = "#eceff1", "#9aa5b1"
+"""Suppressed cells: grey and hatched, never the white of 0 %."""
+
+
 def _grid_chart(
-    rows: Sequence[str], cols: Sequence[str], values: list[list[float | None]], chart_id: str
+    rows: Sequence[str],
+    cols: Sequence[str],
+    values: list[list[float | None]],
+    chart_id: str,
+    text: dict[str, str],
 ) -> str:
-    """A 0..1 heat map with percentages in the cells; ``None`` cells (suppressed) stay blank."""
-    height = max(2.0, 0.35 * len(rows) + 1.2)
+    """A 0..1 heat map with percentages in the cells; ``None`` cells (suppressed) are drawn
+    grey and hatched, with a legend, so they never read as 0 %."""
+    height = max(2.0, 0.35 * len(rows) + 1.4)
     fig = _figure(7.0, height)
     ax = fig.add_subplot()
-    cmap = matplotlib.colormaps["Blues"].with_extremes(bad="white")
+    cmap = matplotlib.colormaps["Blues"].with_extremes(bad=SUPPRESSED_FILL)
     grid = [[math.nan if v is None else v for v in row] for row in values]
     image = ax.imshow(grid, aspect="auto", cmap=cmap, vmin=0, vmax=1)
+    hidden = [(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if v is None]
+    for r, c in hidden:
+        ax.add_patch(_suppressed_patch((c - 0.5, r - 0.5), 1.0, 1.0))
+    if hidden:
+        ax.legend(
+            handles=[_suppressed_patch((0, 0), 1, 1, label=text["suppressed_legend"])],
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            frameon=False,
+            fontsize=8,
+        )
     ax.set_yticks(range(len(rows)), rows)
     ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right")
     for r, row in enumerate(values):
@@ -139,6 +161,19 @@ def _grid_chart(
     return to_svg(fig, chart_id)
 
 
+def _suppressed_patch(xy: tuple[float, float], w: float, h: float, label: str = "") -> Any:
+    return matplotlib.patches.Rectangle(
+        xy,
+        w,
+        h,
+        facecolor=SUPPRESSED_FILL,
+        edgecolor=SUPPRESSED_EDGE,
+        hatch="///",
+        linewidth=0,
+        label=label,
+    )
+
+
 def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
     departments = sorted({c.department for c in metrics.heatmap})
     weeks = sorted({c.week_start for c in metrics.heatmap})
@@ -146,18 +181,26 @@ def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
     values = [[cell.get((d, w)) for w in weeks] for d in departments]
     if not departments:
         departments, weeks, values = ["-"], [metrics.period.start], [[None]]
-    return _grid_chart(departments, [w.isoformat() for w in weeks], values, "heatmap")
+    return _grid_chart(departments, [w.isoformat() for w in weeks], values, "heatmap", text)
 
 
 def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
     cohorts = list(metrics.cohorts) or []
     weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
+    k = metrics.min_group_size
     rows = [
-        f"{text['all'] if c.pooled else c.week_start.isoformat()} (n={c.size})" for c in cohorts
+        f"{text['all'] if c.pooled else c.week_start.isoformat()} ({_cohort_size(c, k, text)})"
+        for c in cohorts
     ] or ["-"]
     values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
     cols = [text["retention_week"].format(n=w) for w in weeks]
-    return _grid_chart(rows, cols, values, "cohorts")
+    return _grid_chart(rows, cols, values, "cohorts", text)
+
+
+def _cohort_size(cohort: Cohort, k: int, text: dict[str, str]) -> str:
+    if cohort.size is not None:
+        return f"n={cohort.size}"
+    return text["hidden"] if cohort.complementary else f"n{fewer_than(k)}"
 
 
 def features_chart(metrics: Metrics, text: dict[str, str]) -> str:

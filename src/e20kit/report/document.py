@@ -1,7 +1,9 @@
 """The report as plain data: what the JSON writer emits and every other writer reads.
 
 Its shape is versioned (``SCHEMA_VERSION``) and described by ``schema/report-v1.json`` and
-docs/report-schema.md. It holds aggregate figures only: no member key, name or e-mail.
+docs/report-schema.md. It holds aggregate figures only: no member key, name or e-mail, and no
+figure or size of a suppressed group (``null`` with ``"suppressed": true``; every other writer
+shows "<k").
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from .._version import __version__
-from ..analytics.model import Headline, Metrics
+from ..analytics.model import FunnelStep, Headline, Metrics
 from ..extensions import ReportSection
 from ..findings import Finding
 
@@ -52,6 +54,24 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def _newcomers(metrics: Metrics) -> dict[str, Any]:
+    """Fewer newcomers than k: no count of them at all (the shares are already blank)."""
+    data: dict[str, Any] = plain(metrics.newcomers)
+    small = metrics.newcomers.newcomers < metrics.min_group_size
+    if small:
+        data = {k: None for k in data}
+    return {**data, "suppressed": small}
+
+
+def _funnel_step(step: FunnelStep, k: int) -> dict[str, Any]:
+    data: dict[str, Any] = plain(step)
+    small = step.eligible < k
+    if small:
+        for name in ("eligible", "completed", "stalled", "stall_share"):
+            data[name] = None
+    return {**data, "suppressed": small}
+
+
 def _section(section: ReportSection) -> dict[str, Any]:
     return {
         "id": section.id,
@@ -60,6 +80,15 @@ def _section(section: ReportSection) -> dict[str, Any]:
         "tables": {
             name: [plain(dict(row)) for row in rows] for name, rows in section.tables.items()
         },
+    }
+
+
+def as_of_document(metrics: Metrics) -> dict[str, Any]:
+    """The ``as_of`` object: each platform's newest complete day, stale and partial flags."""
+    return {
+        "stale_after_days": metrics.settings.stale_after_days,
+        "partial": metrics.partial,
+        "platforms": [plain(p) for p in metrics.as_of],
     }
 
 
@@ -83,6 +112,7 @@ def build_document(
         "lang": lang,
         "min_group_size": metrics.min_group_size,
         "period": metrics.period.as_dict(),
+        "as_of": as_of_document(metrics),
         "previous_period": metrics.previous.as_dict(),
         "headline": _headline(metrics.headline),
         "previous_headline": _headline(metrics.previous_headline),
@@ -106,14 +136,15 @@ def build_document(
                 "size": c.size,
                 "suppressed": c.suppressed,
                 "pooled": c.pooled,
+                "complementary": c.complementary,
                 "retention": [{"week": w, "share": s} for w, s in c.retention.items()],
             }
             for c in metrics.cohorts
         ],
-        "newcomers": plain(metrics.newcomers),
+        "newcomers": _newcomers(metrics),
         "features": plain(metrics.features),
         "containers": plain(metrics.containers),
-        "onboarding": plain(metrics.onboarding),
+        "onboarding": [_funnel_step(s, metrics.min_group_size) for s in metrics.onboarding],
         "findings": [_finding(f) for f in findings],
         "sections": [_section(s) for s in sections],
     }

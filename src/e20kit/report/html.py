@@ -9,8 +9,17 @@ import jinja2
 from markupsafe import Markup
 
 from ..analytics.model import HEADLINE_FIGURES, Metrics
+from .asof import as_of_texts
 from .charts import render_charts
-from .labels import LOWER_IS_BETTER, labels, show, show_change
+from .labels import (
+    LOWER_IS_BETTER,
+    SIZE_FIELDS,
+    labels,
+    rounded_change,
+    show,
+    show_cell,
+    show_change,
+)
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("e20kit.report", "templates"),
@@ -37,14 +46,16 @@ CARD_FIGURES = (
 
 def _direction(figure: str, change: float | None) -> str:
     """CSS class of a change: ``up`` (good news), ``down`` (bad news) or ``flat``."""
+    change = rounded_change(figure, change)  # the colour follows the change as shown
     if change is None or abs(change) < 1e-9:
         return "flat"
     better = change < 0 if figure in LOWER_IS_BETTER else change > 0
     return "up" if better else "down"
 
 
-def _row(source: dict[str, Any], names: tuple[str, ...], lang: str) -> dict[str, Any]:
-    return {**source, **{n: show(n, source.get(n), lang) for n in names}}
+def _row(source: dict[str, Any], names: tuple[str, ...], lang: str, k: int = 0) -> dict[str, Any]:
+    sizes = {n: show_cell(source, n, k, lang) for n in SIZE_FIELDS if n in source}
+    return {**source, **sizes, **{n: show(n, source.get(n), lang) for n in names}}
 
 
 def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
@@ -64,10 +75,11 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         if name in HEADLINE_FIGURES
     ]
     rate_names = ("participation_rate", "contribution_rate", "creator_share")
+    k = int(doc["min_group_size"])
     group_names = {"leaders": t["leaders_group"], "staff": t["staff_group"]}
     leaders = [
         {
-            **_row(g, rate_names, lang),
+            **_row(g, rate_names, lang, k),
             "department": g["department"] or t["all"],
             "group": group_names.get(g["group"], g["group"]),
         }
@@ -95,8 +107,11 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
             lang,
         ),
         leaders=leaders,
-        departments=[_row(d, rate_names, lang) for d in doc["departments"]],
+        departments=[_row(d, rate_names, lang, k) for d in doc["departments"]],
+        onboarding=[_row(s, (), lang, k) for s in doc["onboarding"]],
+        cell=lambda row, column: show_cell(row, column, k, lang),
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
+        as_of=as_of_texts(doc, lang),
     )
 
 

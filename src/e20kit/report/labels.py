@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ..diagnose.texts import localise
+from ..privacy.suppression import fewer_than
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -31,7 +35,22 @@ LABELS: dict[str, dict[str, str]] = {
         "evidence": "Evidence",
         "why_not": "Why not another reason",
         "suppressed": "suppressed",
-        "suppressed_note": "Groups with fewer than {k} members are suppressed (shown blank).",
+        "hidden": "hidden",
+        "suppressed_note": "Groups with fewer than {k} members are suppressed: no figures, and "
+        "their size reads <{k}. A group marked hidden has at least {k} members and is hidden "
+        "so that a smaller one cannot be computed from a total.",
+        "suppressed_legend": "hatched: group too small to show (not 0 %)",
+        "caption_activity": "Distinct members with any activity each day (blue) and per 7-day "
+        "block (orange). Dips on weekends are normal; a falling weekly line is not.",
+        "caption_lorenz": "Members ordered from least to most active: the further the curve "
+        "sags below the diagonal, the more the contributions come from a few people.",
+        "caption_leaders": "Share of leaders and of staff who were active (participation) and "
+        "who wrote something (contributing). Leaders far below staff are no role models.",
+        "caption_heatmap": "Each cell: the share of a department's members active in that week "
+        "(darker is more).",
+        "caption_cohorts": "Each row: members who joined in that week; each cell: the share of "
+        "them still active n weeks later.",
+        "caption_features": "What the active members did each week, as shares of all actions.",
         "department": "Department",
         "members": "Members",
         "active": "Active",
@@ -106,7 +125,23 @@ LABELS: dict[str, dict[str, str]] = {
         "evidence": "Belege",
         "why_not": "Warum kein anderer Grund",
         "suppressed": "unterdrückt",
-        "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt (leer).",
+        "hidden": "verborgen",
+        "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt: keine "
+        "Zahlen, Größe <{k}. Eine als verborgen markierte Gruppe hat mindestens {k} Mitglieder "
+        "und wird verborgen, damit sich keine kleinere aus einer Summe errechnen lässt.",
+        "suppressed_legend": "schraffiert: Gruppe zu klein zum Zeigen (nicht 0 %)",
+        "caption_activity": "Mitglieder mit Aktivität je Tag (blau) und je 7-Tage-Block "
+        "(orange). Einbrüche am Wochenende sind normal, eine fallende Wochenlinie nicht.",
+        "caption_lorenz": "Mitglieder vom am wenigsten zum am meisten aktiven geordnet: je "
+        "tiefer die Kurve unter der Diagonale liegt, desto mehr Beiträge kommen von wenigen.",
+        "caption_leaders": "Anteil der Führungskräfte und der Mitarbeitenden, die aktiv waren "
+        "(Beteiligung) und etwas schrieben (beitragend). Liegen Führungskräfte weit darunter, "
+        "sind sie keine Vorbilder.",
+        "caption_heatmap": "Jede Zelle: Anteil der Mitglieder einer Abteilung, die in dieser "
+        "Woche aktiv waren (dunkler ist mehr).",
+        "caption_cohorts": "Jede Zeile: Mitglieder, die in dieser Woche eintraten; jede Zelle: "
+        "ihr Anteil, der n Wochen später noch aktiv war.",
+        "caption_features": "Was die aktiven Mitglieder je Woche taten, als Anteil aller Aktionen.",
         "department": "Abteilung",
         "members": "Mitglieder",
         "active": "Aktiv",
@@ -189,8 +224,53 @@ def show(figure: str, value: float | None, lang: str = "en") -> str:
 
 
 def show_change(figure: str, change: float | None, lang: str = "en") -> str:
-    """A change against the previous period: signed, percentages in points (pp)."""
-    return _format(figure, change, lang, signed=True)
+    """A change against the previous period: signed, percentages in points (pp).
+
+    The sign follows the value as shown: a change that rounds to zero reads ``±0``, never
+    ``-0`` or ``+0``; a change of less than one point gets a decimal (``+0.4 pp``) so that
+    24 % -> 25 % does not read ``+0 pp``.
+    """
+    rounded = rounded_change(figure, change)
+    if rounded is None:
+        return "-"
+    if rounded == 0:
+        unit = " pp" if figure in PERCENT_FIGURES else ""
+        return localise(f"±0{unit}", lang)
+    return _format(figure, rounded, lang, signed=True)
+
+
+def rounded_change(figure: str, change: float | None) -> float | None:
+    """``change`` rounded as :func:`show_change` shows it (what its colour must follow)."""
+    if change is None:
+        return None
+    if figure in PERCENT_FIGURES:
+        points = change * 100
+        return round(points, 0 if abs(points) >= 0.95 else 1) / 100
+    if figure == "gini":
+        return round(change, 2)
+    return float(change) if float(change).is_integer() else round(change, 1)
+
+
+SIZE_FIELDS = frozenset({"members", "size", "eligible", "newcomers"})
+"""Columns holding a group's size: a suppressed row shows "<k" there, never the number."""
+
+
+def hidden_size(row: Mapping[str, Any], column: str, k: int, lang: str) -> str | None:
+    """What a hidden group's size cell reads: "<k", or "hidden" for a group hidden only so that
+    a smaller one cannot be computed (it is not smaller than k); None for any other cell."""
+    if row.get(column) is not None or not row.get("suppressed") or column not in SIZE_FIELDS:
+        return None
+    return labels(lang)["hidden"] if row.get("complementary") else fewer_than(k)
+
+
+def show_cell(row: Mapping[str, Any], column: str, k: int, lang: str = "en") -> Any:
+    """A table cell as text formats show it: a hidden group's size as :func:`hidden_size`,
+    another blank as ""."""
+    hidden = hidden_size(row, column, k, lang)
+    if hidden is not None:
+        return hidden
+    value = row.get(column)
+    return "" if value is None else value
 
 
 def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str:
@@ -198,7 +278,9 @@ def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str
         return "-"
     sign = "+" if signed else ""
     if figure in PERCENT_FIGURES:
-        text = f"{value * 100:{sign}.0f} pp" if signed else f"{value:.0%}"
+        points = value * 100
+        digits = 0 if abs(points) >= 0.95 else 1
+        text = f"{points:{sign}.{digits}f} pp" if signed else f"{value:.0%}"
     elif figure == "gini":
         text = f"{value:{sign}.2f}"
     elif float(value).is_integer():
@@ -212,8 +294,12 @@ __all__ = [
     "LABELS",
     "LOWER_IS_BETTER",
     "PERCENT_FIGURES",
+    "SIZE_FIELDS",
+    "hidden_size",
     "labels",
     "localise",
+    "rounded_change",
     "show",
+    "show_cell",
     "show_change",
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .labels import labels, show, show_change
+from .asof import as_of_texts
+from .labels import labels, show, show_cell, show_change
 
 SUMMARY_FIGURES = (
     "active_members",
@@ -32,6 +33,16 @@ def _last_day(period: dict[str, Any]) -> str:
     return (dt.date.fromisoformat(period["end"]) - dt.timedelta(days=1)).isoformat()
 
 
+def _as_of(doc: dict[str, Any], lang: str) -> list[str]:
+    texts = as_of_texts(doc, lang)
+    if not texts["lines"]:
+        return []
+    out = [f"{texts['heading']}: " + " · ".join(texts["lines"]) + ".", ""]
+    if texts["partial_note"]:
+        out += [f"> **{texts['partial_note']}**", ""]
+    return out
+
+
 def render_markdown(doc: dict[str, Any]) -> str:
     lang = str(doc["lang"])
     t = labels(lang)
@@ -45,6 +56,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         f"{period['days']} d), {t['previous']} {doc['previous_period']['start']} - "
         f"{_last_day(doc['previous_period'])}.",
         "",
+        *_as_of(doc, lang),
         f"## {t['headline']}",
         "",
     ]
@@ -81,7 +93,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             [
                 [
                     d["department"],
-                    str(d["members"]),
+                    str(show_cell(d, "members", doc["min_group_size"], lang)),
                     t["suppressed"]
                     if d["suppressed"]
                     else show("participation_rate", d["participation_rate"], lang),

@@ -7,10 +7,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .labels import hidden_size
 
-def _flatten(row: Mapping[str, Any]) -> dict[str, Any]:
+
+def _flatten(row: Mapping[str, Any], k: int, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in row.items():
+        value = hidden_size(row, key, k, lang) or value
         if isinstance(value, list):
             if key == "retention":
                 for item in value:
@@ -69,7 +72,9 @@ def document_tables(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     for section in doc["sections"]:
         for name, rows in section["tables"].items():
             tables[f"section_{section['id']}_{name}"] = list(rows)
-    return {name: [_flatten(r) for r in rows] for name, rows in tables.items()}
+    k = int(doc["min_group_size"])
+    lang = str(doc["lang"])
+    return {name: [_flatten(r, k, lang) for r in rows] for name, rows in tables.items()}
 
 
 def write_csv(doc: Mapping[str, Any], folder: Path) -> list[Path]:

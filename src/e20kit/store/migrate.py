@@ -27,7 +27,13 @@ def _rollups(conn: sa.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups)
+def _privacy(conn: sa.Connection) -> None:
+    """Tombstones of erased people and the audit trail (:mod:`e20kit.privacy`)."""
+    for table in (schema.forgotten, schema.audit_log):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,17 +18,27 @@ from .upsert import upsert
 _KEEP_KNOWN = ("department", "title", "joined_on", "locale")
 """Member fields a platform that does not know them never blanks."""
 _LEADER = ("is_leader",)
+_SINCE_DEACTIVATED = {"updated_at": "active"}
+"""A row that stays deactivated keeps ``updated_at`` from when e20kit first saw it so: the
+retention of departed people counts from then, however often a platform lists them."""
 
 
 def write_identities(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert or overwrite accounts (``identities``) by source and person id."""
-    upsert(conn, schema.identities, [dict(r) for r in rows])
+    upsert(conn, schema.identities, [dict(r) for r in rows], kept_while_false=_SINCE_DEACTIVATED)
 
 
 def write_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
     """Upsert members; a platform that does not know a field never blanks another's value, and
     a member once marked a leader stays one."""
-    upsert(conn, schema.members, [dict(r) for r in rows], keep_known=_KEEP_KNOWN, once_true=_LEADER)
+    upsert(
+        conn,
+        schema.members,
+        [dict(r) for r in rows],
+        keep_known=_KEEP_KNOWN,
+        once_true=_LEADER,
+        kept_while_false=_SINCE_DEACTIVATED,
+    )
 
 
 def member_keys(conn: sa.Connection, source: str) -> dict[str, str]:

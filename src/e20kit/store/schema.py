@@ -253,3 +253,27 @@ runs = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("detail", sa.JSON),
 )
+
+forgotten = sa.Table(
+    "forgotten",
+    metadata,
+    # people erased on request (e20kit.privacy.subjects): a keyed hash of the member key, never
+    # the key or an address, so that collection skips the person from then on
+    sa.Column("tombstone", sa.String(64), primary_key=True),
+    sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    # who produced which report, export or subject request (e20kit.privacy.audit); kept by
+    # [privacy] audit_retention_days, never by the fact retention
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("os_user", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(50), nullable=False),
+    sa.Column("period", sa.String(100)),
+    sa.Column("format", sa.String(20)),
+    sa.Column("target", sa.String(1000)),
+    sa.Column("detail", sa.JSON),
+)

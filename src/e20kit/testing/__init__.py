@@ -28,6 +28,7 @@ from .kits import (
     run_cli,
     write_config,
 )
+from .logs import _e20kit_restore_root_logging as _e20kit_restore_root_logging  # autouse
 from .run import ConnectorOutput, build_connector, build_context, build_notifier, run_connector
 from .snapshots import (
     DEFAULT_IGNORE_COLUMNS,

@@ -151,6 +151,14 @@ class MattermostClient:
             path = "/users/status/ids"
             yield from self._list(Status, self.request("POST", path, json=batch), path)
 
+    def users_by_ids(self, user_ids: Sequence[str]) -> Iterator[User]:
+        """``POST /users/ids`` in batches (any active session may ask)."""
+        for start in range(0, len(user_ids), STATUS_BATCH):
+            batch = list(user_ids[start : start + STATUS_BATCH])
+            yield from self._list(
+                User, self.request("POST", "/users/ids", json=batch), "/users/ids"
+            )
+
     def user_reports(self, date_range: str) -> Iterator[UserReport]:
         """``/reports/users`` with cursor paging (``from_column_value`` + ``from_id``)."""
         path = "/reports/users"

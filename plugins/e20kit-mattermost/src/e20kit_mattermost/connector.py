@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from e20kit import (
@@ -24,16 +24,19 @@ from e20kit import (
     Capability,
     Checkpoint,
     ConnectorType,
+    DataSource,
     Feature,
     Person,
     PluginContext,
     Replace,
+    Stream,
+    Streams,
     Window,
 )
 
 from .client import SINCE_CAP, MattermostClient
 from .counting import CHAT_TYPES, day_of, facts, start_ms, tally
-from .directory import Directory, active_since, list_directory
+from .directory import Directory, active_since, display_name, list_directory
 from .payloads import Channel, Post
 from .ratelimit import MattermostRatePolicy
 from .settings import PLATFORM, MattermostSettings
@@ -43,6 +46,12 @@ log = logging.getLogger("e20kit.mattermost")
 MESSAGE_ACTIONS = frozenset({Action.POST, Action.REPLY, Action.REACT})
 VISITS = "visits"
 CHAT = "chat"
+CHAT_STREAM = Stream(
+    CHAT,
+    required=False,
+    provides="direct and group messages (chat facts); set direct_messages = false if that is "
+    "intended",
+)
 
 
 def channel_stream(channel_id: str) -> str:
@@ -71,10 +80,12 @@ class MattermostConnector:
             session, token=token, connector=context.name, per_page=settings.page_size
         )
         self._directory: Directory | None = None
+        self.streams = Streams(context.name)
+        """What could not be read (optional endpoints a server forbids or lacks)."""
 
     def directory(self) -> Directory:
         if self._directory is None:
-            self._directory = list_directory(self.client, self.settings)
+            self._directory = list_directory(self.client, self.settings, self.streams)
         return self._directory
 
     def people(self) -> Iterator[Person]:
@@ -84,15 +95,25 @@ class MattermostConnector:
         d = self.directory()
         yield from self._visits(d, window, bookmarks)
         for channel in d.channels:
-            yield from self._channel(d, channel, window, bookmarks)
+            stream = Stream(channel_stream(channel.id), provides="the channel's posts")
+            with self.streams.reading(stream):
+                yield from self._channel(d, channel, window, bookmarks)
         if self.settings.direct_messages and d.admin:
-            yield from self._chat(d, window, bookmarks)
+            with self.streams.reading(CHAT_STREAM):
+                yield from self._chat(d, window, bookmarks)
         elif self.settings.direct_messages:
-            log.info(
-                "%s: direct messages skipped: only a system admin may list other members' "
-                "conversations (set direct_messages = false to silence this)",
-                self.name,
+            self.streams.unavailable(
+                CHAT_STREAM, "only a system admin may list other members' conversations"
             )
+
+    def display_names(self, person_ids: Collection[str]) -> Mapping[str, str]:
+        """Names read live for ``e20kit champions list --names`` (e20kit never stores them)."""
+        names: dict[str, str] = {}
+        for user in self.client.users_by_ids(sorted(person_ids)):
+            name = display_name(user)
+            if name and user.id:
+                names[user.id] = name
+        return names
 
     def close(self) -> None:
         self.client.session.close()
@@ -177,6 +198,8 @@ class MattermostConnector:
         first = window.start if mark is None else max(day_of(_int(mark), self.zone), window.start)
         if first >= window.end:
             return
+        if mark is not None and _nobody_active_since(d, _int(mark)):
+            return  # nothing anyone wrote can have changed: no listing at all
         conversations = self._conversations(d, start_ms(first, self.zone))
         newest = max((c.last_post_at for c in conversations.values()), default=0)
         # Everything anyone wrote up to the latest activity seen is collected now, so the
@@ -224,6 +247,19 @@ class MattermostConnector:
         return found
 
 
+def _nobody_active_since(d: Directory, mark: int) -> bool:
+    """Whether statuses or reports show that no member was active after ``mark``.
+
+    Writing, editing or deleting a message is activity, so it moves the writer's
+    ``last_activity_at`` (and ``last_post_date``) past the bookmark. Without either source
+    nothing can be told, and the conversations are listed as before.
+    """
+    if not d.last_activity and d.last_post is None:
+        return False
+    newest = max([*d.last_activity.values(), *(d.last_post or {}).values()], default=0)
+    return newest <= mark
+
+
 def _int(value: Any) -> int:
     try:
         return int(value or 0)
@@ -237,6 +273,34 @@ MATTERMOST_CONNECTOR = ConnectorType(
     factory=MattermostConnector,
     description="People, posts, replies, reactions and visits from a Mattermost server (REST v4).",
     capabilities=MattermostConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "GET /api/v4/users, POST /api/v4/users/status/ids",
+            "a system admin token (a member's token: e-mail and name may be blank)",
+            "accounts: id, e-mail, name, position, locale, deactivation, last activity",
+        ),
+        DataSource(
+            "GET /api/v4/reports/users",
+            "sysconsole_read_user_management_users (else skipped)",
+            "days active and last post date per account",
+        ),
+        DataSource(
+            "GET /api/v4/teams, /teams/{id}/members, /channels, /channels/{id}/members",
+            "system admin (manage_system for every channel); else the token user's teams",
+            "team and channel names and memberships",
+        ),
+        DataSource(
+            "GET /api/v4/channels/{id}/posts, /users/{id}/teams/{team}/channels",
+            "system admin; direct messages only with direct_messages = true",
+            "who posted, replied or reacted where and on which day, incl. who wrote to whom "
+            "in direct messages (counted; the text is never stored)",
+        ),
+        DataSource(
+            "POST /api/v4/users/ids",
+            "any active session",
+            "display names, read live only for champions list --names (never stored)",
+        ),
+    ),
 )
 
 __all__ = ["MATTERMOST_CONNECTOR", "MattermostConnector", "channel_stream"]

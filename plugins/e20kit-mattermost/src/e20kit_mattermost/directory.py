@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from e20kit import ConnectorAuthError, ConnectorFatalError, ConnectorPayloadError, Person
+from e20kit import ConnectorPayloadError, Person, Stream, Streams
 
 from .client import API, MattermostClient
 from .counting import CHANNEL_TYPES, day_of
@@ -24,6 +24,29 @@ log = logging.getLogger("e20kit.mattermost")
 
 REPORT_DAYS = 28
 """Trust ``last_post_date`` of the 30-day report for starts this recent (with a margin)."""
+
+
+USERS = Stream("users", provides="the people")
+TEAMS = Stream("teams", provides="team memberships")
+CHANNELS = Stream("channels", provides="the channels whose posts are counted")
+CHANNEL_MEMBERS = Stream(
+    "channel_members",
+    required=False,
+    provides="channel memberships (the people's 'channels' attribute, so the onboarding check "
+    "mattermost.joined_channels cannot pass)",
+)
+STATUSES = Stream(
+    "statuses",
+    required=False,
+    provides="visits (last_activity_at), and the narrowing of direct-message listings to "
+    "members active since the last run",
+)
+REPORTS = Stream(
+    "reports",
+    required=False,
+    provides="days active in the last 30 days, and the narrowing of direct-message listings "
+    "to members who posted since the last run",
+)
 
 
 @dataclass
@@ -37,7 +60,8 @@ class Directory:
     teams: list[Team] = field(default_factory=list)
     user_teams: dict[str, list[str]] = field(default_factory=dict)
     channels: list[Channel] = field(default_factory=list)
-    channel_counts: Counter[str] = field(default_factory=Counter)
+    channel_counts: Counter[str] | None = field(default_factory=Counter)
+    """Channel memberships per member; ``None`` when the server would not list them."""
     last_activity: dict[str, int] = field(default_factory=dict)
     days_active: dict[str, int] = field(default_factory=dict)
     last_post: dict[str, int] | None = None
@@ -53,8 +77,9 @@ class Directory:
             attributes: dict[str, str | int | float | bool | None] = {
                 "has_picture": user.last_picture_update > 0,
                 "teams": len(self.user_teams.get(user.id, ())),
-                "channels": self.channel_counts.get(user.id, 0),
             }
+            if self.channel_counts is not None:
+                attributes["channels"] = self.channel_counts.get(user.id, 0)
             if user.id in self.days_active:
                 attributes["days_active_30d"] = self.days_active[user.id]
             joined = day_of(user.create_at) if user.create_at > 0 else None
@@ -62,7 +87,7 @@ class Directory:
                 platform=PLATFORM,
                 person_id=user.id,
                 email=user.email or None,
-                display_name=_display_name(user),
+                display_name=display_name(user),
                 title=user.position or None,
                 joined_on=joined if joined is not None and joined <= latest else None,
                 locale=user.locale or None,
@@ -71,13 +96,19 @@ class Directory:
             )
 
 
-def _display_name(user: User) -> str | None:
+def display_name(user: User) -> str | None:
+    """First and last name, else nickname, else username."""
     full = " ".join(p for p in (user.first_name, user.last_name) if p)
     return full or user.nickname or user.username or None
 
 
-def list_directory(client: MattermostClient, settings: MattermostSettings) -> Directory:
+def list_directory(
+    client: MattermostClient, settings: MattermostSettings, streams: Streams
+) -> Directory:
     """Run every listing request once (see docs/connectors/mattermost.md for permissions).
+
+    Channel members, statuses and reports are optional streams: a server that forbids or lacks
+    one is a warning in ``streams`` and the rest goes on.
 
     A directory that does not list the token's own user is not a directory (an empty list, a
     proxy's error page as ``[]``): it fails the run before any activity is read, so no fact is
@@ -123,17 +154,23 @@ def list_directory(client: MattermostClient, settings: MattermostSettings) -> Di
     d.channels.sort(key=lambda c: c.id)
 
     if settings.channel_members:
-        for channel in d.channels:
-            for cm in client.channel_members(channel.id):
-                if cm.user_id in known:
-                    d.channel_counts[cm.user_id] += 1
+        d.channel_counts = None
+        with streams.reading(CHANNEL_MEMBERS):
+            counts: Counter[str] = Counter()
+            for channel in d.channels:
+                for cm in client.channel_members(channel.id):
+                    if cm.user_id in known:
+                        counts[cm.user_id] += 1
+            d.channel_counts = counts
 
-    for status in client.statuses(sorted(known)):
-        if status.last_activity_at > 0:
-            d.last_activity[status.user_id] = status.last_activity_at
+    with streams.reading(STATUSES):
+        for status in client.statuses(sorted(known)):
+            if status.last_activity_at > 0:
+                d.last_activity[status.user_id] = status.last_activity_at
 
     if settings.reports:
-        _read_reports(client, settings, known, d)
+        with streams.reading(REPORTS):
+            _read_reports(client, settings, known, d)
     return d
 
 
@@ -152,18 +189,9 @@ def _read_reports(
         else [settings.reports_date_range]
     )
     for date_range in ranges:
-        try:
-            rows = [r for r in client.user_reports(date_range) if r.id in known]
-        except ConnectorAuthError as err:
-            # Not permitted (403): optional data.
-            log.info("%s: no days-active figures: %s", client.connector, err)
-            return
-        except ConnectorPayloadError:
-            raise  # a malformed answer is an error, not a missing feature
-        except ConnectorFatalError as err:
-            # A server without the reports API (404): optional data.
-            log.info("%s: no days-active figures: %s", client.connector, err)
-            return
+        # a 403 (not permitted) or 404 (no reports API) is a gap of the optional stream; a
+        # malformed answer (ConnectorPayloadError) is an error, not a missing feature
+        rows = [r for r in client.user_reports(date_range) if r.id in known]
         d.last_post = {r.id: r.last_post_date for r in rows}
         values = {r.id: r.days_active for r in rows}
         if all(v <= 30 for v in values.values()):
@@ -191,4 +219,14 @@ def active_since(d: Directory, start_ms: int) -> list[str]:
     return sorted(u.id for u in d.users)
 
 
-__all__ = ["Directory", "active_since", "list_directory"]
+__all__ = [
+    "CHANNELS",
+    "CHANNEL_MEMBERS",
+    "REPORTS",
+    "STATUSES",
+    "TEAMS",
+    "USERS",
+    "Directory",
+    "active_since",
+    "list_directory",
+]

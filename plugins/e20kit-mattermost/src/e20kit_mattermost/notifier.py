@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import threading
 
-from e20kit import ConnectorError, Message, NotifierError, NotifierType, PluginContext
+from e20kit import (
+    ConnectorAuthError,
+    ConnectorError,
+    DataSource,
+    Message,
+    NotifierAuthError,
+    NotifierError,
+    NotifierType,
+    PluginContext,
+)
 
 from .client import MattermostClient
 from .ratelimit import MattermostRatePolicy
@@ -33,6 +42,16 @@ class MattermostNotifier:
         self._channels: dict[str, str] = {}
         self._sent: set[str] = set()
         self._lock = threading.Lock()
+
+    def _stop_if_rejected(self, err: ConnectorError) -> None:
+        """A 401 (the token) stops the whole delivery run; anything else fails one message."""
+        if isinstance(err, ConnectorAuthError) and err.context.get("status") == 401:
+            raise NotifierAuthError(
+                f"[{self.name}] {self.settings.url} rejected the token (HTTP 401): fix "
+                f"notifiers.{self.name}.token_env; delivery stopped, nothing was sent",
+                notifier=self.name,
+                url=self.settings.url,
+            ) from None
 
     def _user_id(self, message: Message) -> str:
         uid = message.recipient.platform_ids.get(self.settings.platform)
@@ -65,6 +84,7 @@ class MattermostNotifier:
             self.client.create_post(channel, text, {KEY_PROP: message.key})
             self._sent.add(message.key)
         except ConnectorError as err:
+            self._stop_if_rejected(err)
             raise NotifierError(
                 f"[{self.name}] could not send message {message.key}: {err}",
                 notifier=self.name,
@@ -77,6 +97,7 @@ class MattermostNotifier:
             channel = self._channel(user)
             posts = self.client.recent_posts(channel, self.settings.lookback_posts)
         except ConnectorError as err:
+            self._stop_if_rejected(err)
             raise NotifierError(
                 f"[{self.name}] could not tell whether message {message.key} was sent: {err}",
                 notifier=self.name,
@@ -90,6 +111,18 @@ MATTERMOST_NOTIFIER = NotifierType(
     settings=MattermostNotifierSettings,
     factory=MattermostNotifier,
     description="Direct messages from a Mattermost bot, at most once per message key.",
+    data_sources=(
+        DataSource(
+            "POST /api/v4/channels/direct, POST /api/v4/posts",
+            "a bot account's token (create direct channels, post)",
+            "a direct message to the member (nudge, invitation, digest) from the bot",
+        ),
+        DataSource(
+            "GET /api/v4/channels/{id}/posts",
+            "the same bot token",
+            "the bot's own recent posts, to tell whether a message already went out",
+        ),
+    ),
 )
 
 __all__ = ["KEY_PROP", "MATTERMOST_NOTIFIER", "MattermostNotifier"]

@@ -9,6 +9,7 @@ import itertools
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from e20kit.sandbox import Request, Response, Router
@@ -16,6 +17,8 @@ from e20kit.sandbox import Request, Response, Router
 from . import serialise as s
 from .reports import user_reports
 from .state import FakeData, User
+
+Handler = Callable[..., Response]
 
 MAX_PER_PAGE = 200
 SINCE_CAP = 1000
@@ -86,6 +89,8 @@ class FakeApi:
         self.limiter = RateLimiter(rate_limit_per_s) if rate_limit_per_s else None
         self.report_dialect = report_dialect
         self.throttled = 0
+        self.unavailable: dict[str, int] = {}
+        """Route pattern -> status (403 or 404): play a server that forbids or lacks it."""
         self._local = threading.local()
         self._request_ids = itertools.count(1)
         self.router = Router(error=self._router_error)
@@ -161,13 +166,31 @@ class FakeApi:
 
     # -- routes ----------------------------------------------------------------------------
 
+    def _unless_unavailable(self, pattern: str, handler: Handler) -> Handler:
+        def handle(request: Request, **params: str) -> Response:
+            status = self.unavailable.get(pattern)
+            if status == 404:
+                raise ApiError(404, "api.context.404.app_error", "Sorry, we could not find it.")
+            if status is not None:
+                raise ApiError(
+                    status,
+                    "api.context.permissions.app_error",
+                    "You do not have the appropriate permissions.",
+                )
+            return handler(request, **params)
+
+        return handle
+
     def _routes(self) -> None:
-        add = self.router.add
+        def add(method: str, pattern: str, handler: Handler) -> None:
+            self.router.add(method, pattern, self._unless_unavailable(pattern, handler))
+
         add("GET", "/api/v4/users", self.get_users)
         add("GET", "/api/v4/users/{user_id}", self.get_user)
         add("GET", "/api/v4/users/{user_id}/teams", self.get_user_teams)
         add("GET", "/api/v4/users/{user_id}/teams/{team_id}/channels", self.get_user_channels)
         add("POST", "/api/v4/users/status/ids", self.post_statuses)
+        add("POST", "/api/v4/users/ids", self.post_users_by_ids)
         add("GET", "/api/v4/teams", self.get_teams)
         add("GET", "/api/v4/teams/{team_id}/members", self.get_team_members)
         add("GET", "/api/v4/teams/{team_id}/channels", self.get_team_channels)
@@ -216,6 +239,15 @@ class FakeApi:
         with self.data.lock:
             found = [self.data.users[i] for i in ids if i in self.data.users]
         return Response.json([s.status(u, now) for u in found])
+
+    def post_users_by_ids(self, request: Request) -> Response:
+        ids = request.json()
+        if not isinstance(ids, list) or not ids:
+            raise ApiError(400, "api.context.invalid_body_param.app_error", "Invalid user_ids")
+        self._me(request)
+        with self.data.lock:
+            found = [self.data.users[i] for i in ids if i in self.data.users]
+        return Response.json([s.user(u) for u in found])
 
     def get_teams(self, request: Request) -> Response:
         page, per_page = _page(request)

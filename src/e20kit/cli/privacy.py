@@ -1,0 +1,150 @@
+"""``e20kit privacy ...``: retention, data-subject requests, the audit trail, the inventory.
+
+Each command is one call of ``kit.privacy`` (:class:`e20kit.privacy.service.PrivacyService`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..privacy.inventory import render_markdown
+from ..privacy.retention import PurgeResult
+from .common import State, emit, handle_errors, pass_state
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def purge_summary(purged: PurgeResult | None) -> str | None:
+    """One line for ``collect`` and ``run``: how much the retention rules removed."""
+    if purged is None:
+        return None
+    parts = ", ".join(f"{table} {n}" for table, n in purged.purged.items() if n)
+    return f"retention: purged {purged.total} row(s)" + (f" ({parts})" if parts else "")
+
+
+def _subject_options(func: F) -> F:
+    for option in reversed(
+        (
+            click.option("--email", metavar="ADDRESS", help="The person's e-mail address."),
+            click.option(
+                "--account", metavar="ID", help="A platform account id of the person instead."
+            ),
+            click.option(
+                "--platform", metavar="NAME", help="The platform (or connector) of --account."
+            ),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+@click.group()
+def privacy() -> None:
+    """Works-council features: retention, subject requests, audit trail (docs/privacy.md)."""
+
+
+@privacy.command("export")
+@_subject_options
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON here instead of stdout.",
+)
+@pass_state
+@handle_errors
+def export_cmd(
+    state: State, email: str | None, account: str | None, platform: str | None, out: Path | None
+) -> None:
+    """Everything stored under one person's key, as JSON (a data-subject access request)."""
+    kit = state.kit()
+    result = kit.privacy.export(
+        email=email, account=account, platform=platform, target=str(out) if out else None
+    )
+    text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
+    if out is None:
+        click.echo(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    emit(
+        state,
+        {"out": str(out), "counts": result.counts},
+        lambda: click.echo(f"{sum(result.counts.values())} row(s) written to {out}"),
+    )
+
+
+@privacy.command("forget")
+@_subject_options
+@click.option("--dry-run", is_flag=True, help="Only count what would be erased.")
+@pass_state
+@handle_errors
+def forget_cmd(
+    state: State, email: str | None, account: str | None, platform: str | None, dry_run: bool
+) -> None:
+    """Erase one person (a data-subject erasure request); they are not collected again."""
+    kit = state.kit()
+    with kit.lock("privacy"):
+        result = kit.privacy.forget(
+            email=email, account=account, platform=platform, dry_run=dry_run
+        )
+
+    def human() -> None:
+        verb = "would erase" if dry_run else "erased"
+        click.echo(f"{verb} {result.total} row(s)")
+        for table, n in result.deleted.items():
+            if n:
+                click.echo(f"  {table}: {n}")
+        for where, n in result.cleared.items():
+            if n:
+                click.echo(f"  cleared {where} in {n} row(s) of other people")
+
+    emit(state, result.as_dict(), human)
+
+
+@privacy.command("inventory")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "de"]), default="en", show_default=True)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not stdout."
+)
+@pass_state
+@handle_errors
+def inventory_cmd(state: State, fmt: str, lang: str, out: Path | None) -> None:
+    """The data inventory for the works council: every stored table and column, sources,
+    retention, k, and what leaves the system; generated from the live store and config."""
+    doc = state.kit().privacy.inventory(lang=lang)
+    text = (
+        json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json"
+        else render_markdown(doc)
+    )
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+
+
+@privacy.command("audit")
+@click.option("--limit", type=int, help="Only the newest N entries.")
+@pass_state
+@handle_errors
+def audit_cmd(state: State, limit: int | None) -> None:
+    """The audit trail: reports, exports, subject requests, name lookups, setting changes."""
+    entries = state.kit().privacy.audit(limit=limit)
+
+    def human() -> None:
+        for e in entries:
+            where = f" -> {e.target}" if e.target else ""
+            what = " ".join(p for p in (e.period, e.format) if p)
+            click.echo(f"{e.at:%Y-%m-%d %H:%M:%S} {e.os_user} {e.action} {what}{where}".rstrip())
+
+    emit(state, [e.as_dict() for e in entries], human)
+
+
+__all__ = ["privacy", "purge_summary"]

@@ -1,0 +1,402 @@
+"""What each stored table and column means, in English and German, for the data inventory.
+
+Every table and column of the store must be described here: a test compares this with the live
+schema, so a new column cannot ship undocumented.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+Text = tuple[str, str]
+"""(English, German)."""
+
+PERSONAL = "personal"
+PSEUDONYMOUS = "pseudonymous"
+AGGREGATE = "aggregate"
+TECHNICAL = "technical"
+
+CATEGORIES: dict[str, Text] = {
+    PERSONAL: ("personal data (directly identifying)", "personenbezogen (direkt identifizierend)"),
+    PSEUDONYMOUS: ("pseudonymous (by member key)", "pseudonym (über den Mitgliedsschlüssel)"),
+    AGGREGATE: ("aggregates over several members", "Summen über mehrere Mitglieder"),
+    TECHNICAL: ("technical, no personal data", "technisch, keine personenbezogenen Daten"),
+}
+
+KEY: Text = ("member key (pseudonym)", "Mitgliedsschlüssel (Pseudonym)")
+CHANGED: Text = ("last change", "letzte Änderung")
+DEACTIVATED: Text = (
+    "last collection; once deactivated: when first seen deactivated",
+    "letztes Einlesen; nach Deaktivierung: wann zuerst deaktiviert gesehen",
+)
+
+
+@dataclass(frozen=True)
+class TableText:
+    category: str
+    purpose: Text
+    columns: dict[str, Text]
+    kept: Text | None = None
+    """How long rows stay when no retention rule applies to the table."""
+
+
+TABLES: dict[str, TableText] = {
+    "schema_version": TableText(
+        TECHNICAL,
+        ("schema versions applied to the store", "auf den Speicher angewandte Schemaversionen"),
+        {"version": ("version number", "Versionsnummer"), "applied_at": ("applied at", "am")},
+        ("forever", "dauerhaft"),
+    ),
+    "members": TableText(
+        PSEUDONYMOUS,
+        ("one row per person, as the directories describe them", "eine Zeile je Person"),
+        {
+            "member_key": KEY,
+            "department": ("department", "Abteilung"),
+            "title": ("job title", "Stellenbezeichnung"),
+            "manager_key": ("the manager's member key", "Mitgliedsschlüssel der Führungskraft"),
+            "joined_on": ("joining day", "Eintrittstag"),
+            "locale": ("language of the platform account", "Sprache des Kontos"),
+            "is_leader": ("has direct reports or a leader title", "Führungskraft"),
+            "active": ("account not deactivated", "Konto nicht deaktiviert"),
+            "updated_at": DEACTIVATED,
+        },
+        (
+            "while active; departed members by retention_days",
+            "solange aktiv; Ausgeschiedene nach retention_days",
+        ),
+    ),
+    "identities": TableText(
+        PERSONAL,
+        (
+            "platform accounts of each member (messages are delivered to them)",
+            "Plattformkonten je Mitglied (Nachrichten gehen an sie)",
+        ),
+        {
+            "source": ("connector instance", "Connector-Instanz"),
+            "person_id": ("account id on the platform", "Konto-ID auf der Plattform"),
+            "platform": ("platform", "Plattform"),
+            "member_key": KEY,
+            "manager_id": ("the manager's account id", "Konto-ID der Führungskraft"),
+            "email": (
+                "e-mail address, only with store_contact_details",
+                "E-Mail-Adresse, nur mit store_contact_details",
+            ),
+            "display_name": (
+                "display name, only with store_contact_details",
+                "Anzeigename, nur mit store_contact_details",
+            ),
+            "attributes": (
+                "connector-specific account attributes",
+                "weitere Kontoattribute des Connectors",
+            ),
+            "active": ("account not deactivated", "Konto nicht deaktiviert"),
+            "updated_at": DEACTIVATED,
+        },
+        (
+            "while active; deactivated accounts by retention_days",
+            "solange aktiv; deaktivierte nach retention_days",
+        ),
+    ),
+    "facts": TableText(
+        PSEUDONYMOUS,
+        (
+            "daily activity counts per member (no content)",
+            "tägliche Aktivitätszahlen je Mitglied (keine Inhalte)",
+        ),
+        {
+            "day": ("day", "Tag"),
+            "member_key": KEY,
+            "platform": ("platform", "Plattform"),
+            "action": (
+                "kind of action (view, create, reply, react, visit ...)",
+                "Art der Aktion (lesen, erstellen, antworten ...)",
+            ),
+            "feature": ("feature (wiki, chat, files ...)", "Funktion (Wiki, Chat, Dateien ...)"),
+            "container": ("space, channel or site", "Bereich, Kanal oder Site"),
+            "count": ("how many", "Anzahl"),
+            "source": ("connector instance", "Connector-Instanz"),
+        },
+    ),
+    "activity_pairs": TableText(
+        PSEUDONYMOUS,
+        (
+            "a number for each member and platform with activity (rollups)",
+            "eine Nummer je Mitglied und Plattform (Verdichtungen)",
+        ),
+        {"id": ("number", "Nummer"), "member_key": KEY, "platform": ("platform", "Plattform")},
+        ("follows the facts", "folgt den Fakten"),
+    ),
+    "activity_spans": TableText(
+        PSEUDONYMOUS,
+        (
+            "which days a member was active, 32 days per row (rollup of facts)",
+            "an welchen Tagen ein Mitglied aktiv war, 32 Tage je Zeile (Verdichtung)",
+        ),
+        {
+            "span": ("32-day span", "32-Tage-Abschnitt"),
+            "pair": ("member and platform number", "Nummer von Mitglied und Plattform"),
+            **{
+                f"q{i}": (
+                    f"days {8 * i}-{8 * i + 7}: feature bits",
+                    f"Tage {8 * i}-{8 * i + 7}: Funktionsbits",
+                )
+                for i in range(4)
+            },
+        },
+        ("follows the facts", "folgt den Fakten"),
+    ),
+    "span_packs": TableText(
+        PSEUDONYMOUS,
+        (
+            "activity_spans and contribution_days packed per span for fast reading",
+            "activity_spans und contribution_days je Abschnitt gepackt",
+        ),
+        {
+            "span": ("32-day span", "32-Tage-Abschnitt"),
+            "pairs": ("packed member numbers", "gepackte Mitgliedsnummern"),
+            "days": ("packed day bits", "gepackte Tagesbits"),
+            "contributions": ("packed contribution counts", "gepackte Beitragszahlen"),
+        },
+        ("follows the facts", "folgt den Fakten"),
+    ),
+    "activity_containers": TableText(
+        TECHNICAL,
+        ("a number for each space, channel or site", "eine Nummer je Bereich, Kanal oder Site"),
+        {
+            "id": ("number", "Nummer"),
+            "platform": ("platform", "Plattform"),
+            "container": ("space, channel or site", "Bereich, Kanal oder Site"),
+        },
+        ("follows the facts", "folgt den Fakten"),
+    ),
+    "contribution_days": TableText(
+        PSEUDONYMOUS,
+        (
+            "contributions per day, member and container (rollup of facts)",
+            "Beiträge je Tag, Mitglied und Bereich (Verdichtung)",
+        ),
+        {
+            "day": ("day", "Tag"),
+            "pair": ("member and platform number", "Nummer von Mitglied und Plattform"),
+            "container": ("container number", "Bereichsnummer"),
+            "con": ("contributions", "Beiträge"),
+        },
+        ("follows the facts", "folgt den Fakten"),
+    ),
+    "day_totals": TableText(
+        AGGREGATE,
+        ("counts per day summed over every member", "Zahlen je Tag über alle Mitglieder"),
+        {
+            "day": ("day", "Tag"),
+            "platform": ("platform", "Plattform"),
+            "feature": ("feature", "Funktion"),
+            "container": ("space, channel or site", "Bereich, Kanal oder Site"),
+            "n": ("actions", "Aktionen"),
+            "con": ("contributions", "Beiträge"),
+            "hlp": ("helping contributions (replies ...)", "helfende Beiträge (Antworten ...)"),
+        },
+        ("follows the facts", "folgt den Fakten"),
+    ),
+    "rollup_dirty": TableText(
+        TECHNICAL,
+        ("days whose rollups await a refresh", "Tage, deren Verdichtung aussteht"),
+        {"day": ("day", "Tag")},
+        ("until the next refresh", "bis zur nächsten Aktualisierung"),
+    ),
+    "rollup_state": TableText(
+        TECHNICAL,
+        ("rollup bookkeeping", "Verwaltung der Verdichtungen"),
+        {"key": ("name", "Name"), "value": ("value", "Wert")},
+        ("forever", "dauerhaft"),
+    ),
+    "bookmarks": TableText(
+        TECHNICAL,
+        ("where each connector's collection continues", "wo jeder Connector weiter einliest"),
+        {
+            "connector": ("connector instance", "Connector-Instanz"),
+            "stream": ("stream", "Datenstrom"),
+            "value": ("position (a time or cursor)", "Position (Zeit oder Cursor)"),
+            "updated_at": CHANGED,
+        },
+        ("forever", "dauerhaft"),
+    ),
+    "ledger": TableText(
+        PSEUDONYMOUS,
+        (
+            "every message sent or attempted, so that none goes out twice",
+            "jede gesendete oder versuchte Nachricht, damit keine doppelt geht",
+        ),
+        {
+            "key": (
+                "message key (kind, step, member key, attempt)",
+                "Nachrichtenschlüssel (Art, Schritt, Mitgliedsschlüssel, Versuch)",
+            ),
+            "kind": ("kind of message", "Art der Nachricht"),
+            "member_key": KEY,
+            "notifier": ("delivery channel", "Zustellkanal"),
+            "state": (
+                "pending, sent, failed or unknown",
+                "ausstehend, gesendet, fehlgeschlagen, unklar",
+            ),
+            "attempts": ("attempts", "Versuche"),
+            "error": ("last error", "letzter Fehler"),
+            "created_at": ("first attempt", "erster Versuch"),
+            "updated_at": CHANGED,
+        },
+    ),
+    "opt_outs": TableText(
+        PSEUDONYMOUS,
+        (
+            "members who asked not to be messaged (or nominated)",
+            "Mitglieder, die keine Nachrichten (oder Nominierung) wünschen",
+        ),
+        {
+            "member_key": KEY,
+            "scope": ("all, onboarding or champions", "alles, Onboarding oder Champions"),
+            "created_at": ("since", "seit"),
+        },
+        (
+            "until opted in again (needed to honour it)",
+            "bis zum Widerruf (nötig, um ihn zu beachten)",
+        ),
+    ),
+    "onboarding_progress": TableText(
+        PSEUDONYMOUS,
+        ("each newcomer's onboarding steps", "Onboarding-Schritte je neuem Mitglied"),
+        {
+            "member_key": KEY,
+            "checklist": ("checklist", "Checkliste"),
+            "step": ("step", "Schritt"),
+            "position": ("step's position", "Position des Schritts"),
+            "enrolled_at": ("enrolled", "aufgenommen"),
+            "completed_at": ("completed", "erledigt"),
+            "stalled_since": ("stuck since", "hängt seit"),
+            "in_audience": ("still in the checklist's audience", "noch in der Zielgruppe"),
+            "updated_at": CHANGED,
+        },
+    ),
+    "onboarding_marks": TableText(
+        PSEUDONYMOUS,
+        (
+            "steps marked done by hand or import (e.g. attended a session)",
+            "von Hand oder per Import erledigte Schritte",
+        ),
+        {
+            "member_key": KEY,
+            "checklist": ("checklist ('' = every one)", "Checkliste ('' = alle)"),
+            "step": ("step", "Schritt"),
+            "marked_at": ("marked at", "markiert am"),
+            "source": ("who or which file marked it", "wer oder welche Datei"),
+        },
+    ),
+    "champion_roster": TableText(
+        PSEUDONYMOUS,
+        (
+            "candidates, invitees and champions of the champion programme",
+            "Kandidaten, Eingeladene und Champions",
+        ),
+        {
+            "member_key": KEY,
+            "department": ("department", "Abteilung"),
+            "state": (
+                "candidate, invited, active, declined or retired",
+                "Kandidat, eingeladen, aktiv, abgelehnt, beendet",
+            ),
+            "score": ("champion score at nomination", "Champion-Wert bei Nominierung"),
+            "invite_attempt": ("invitation round", "Einladungsrunde"),
+            "nominated_at": ("nominated", "nominiert"),
+            "updated_at": CHANGED,
+            "updated_by": (
+                "who changed it (OS user or 'e20kit')",
+                "wer änderte (Benutzer oder 'e20kit')",
+            ),
+        },
+        ("while in the programme", "solange im Programm"),
+    ),
+    "champion_history": TableText(
+        PSEUDONYMOUS,
+        ("every state change of the roster", "jede Statusänderung im Programm"),
+        {
+            "id": ("number", "Nummer"),
+            "member_key": KEY,
+            "from_state": ("from", "von"),
+            "to_state": ("to", "nach"),
+            "changed_at": ("when", "wann"),
+            "changed_by": ("who", "wer"),
+            "note": ("note", "Notiz"),
+        },
+    ),
+    "champion_buddies": TableText(
+        PSEUDONYMOUS,
+        ("newcomers paired with a champion", "neuen Mitgliedern zugeordnete Champions"),
+        {
+            "newcomer_key": ("the newcomer's member key", "Mitgliedsschlüssel des neuen Mitglieds"),
+            "champion_key": ("the champion's member key", "Mitgliedsschlüssel des Champions"),
+            "paired_at": ("paired", "zugeordnet"),
+            "ended_at": ("ended", "beendet"),
+        },
+    ),
+    "runs": TableText(
+        TECHNICAL,
+        ("command runs and their counts", "Programmläufe und ihre Zahlen"),
+        {
+            "id": ("number", "Nummer"),
+            "command": ("command", "Befehl"),
+            "started_at": ("started", "Beginn"),
+            "finished_at": ("finished", "Ende"),
+            "status": ("outcome", "Ergebnis"),
+            "detail": ("counts", "Zahlen"),
+        },
+    ),
+    "forgotten": TableText(
+        PSEUDONYMOUS,
+        (
+            "people erased on request (neither key nor address): stops re-collection",
+            "auf Antrag gelöschte Personen (weder Schlüssel noch Adresse): "
+            "verhindert erneutes Einlesen",
+        ),
+        {
+            "tombstone": (
+                "keyed hash of the member key",
+                "verschlüsselter Hash des Mitgliedsschlüssels",
+            ),
+            "forgotten_at": ("erased at", "gelöscht am"),
+        },
+        (
+            "forever (needed to honour the erasure)",
+            "dauerhaft (nötig, um die Löschung zu beachten)",
+        ),
+    ),
+    "audit_log": TableText(
+        PERSONAL,
+        (
+            "audit trail: reports, exports, subject requests, name lookups, setting changes",
+            "Protokoll: Berichte, Exporte, Betroffenenanfragen, Namensabfragen, "
+            "Einstellungsänderungen",
+        ),
+        {
+            "id": ("number", "Nummer"),
+            "at": ("when", "wann"),
+            "os_user": (
+                "operating-system user of the operator",
+                "Betriebssystem-Benutzer des Betreibers",
+            ),
+            "action": ("what", "was"),
+            "period": ("report period", "Berichtszeitraum"),
+            "format": ("format", "Format"),
+            "target": ("where it was written", "wohin geschrieben"),
+            "detail": ("counts or settings", "Zahlen oder Einstellungen"),
+        },
+    ),
+}
+
+__all__ = [
+    "AGGREGATE",
+    "CATEGORIES",
+    "PERSONAL",
+    "PSEUDONYMOUS",
+    "TABLES",
+    "TECHNICAL",
+    "TableText",
+]

@@ -1,0 +1,61 @@
+"""The report's as-of lines: up to which day each platform's data is complete, stale or partial."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+TEXTS = {
+    "en": {
+        "heading": "Data as of",
+        "complete": "{platform}: complete up to {as_of}",
+        "none": "{platform}: no activity data yet",
+        "stale": "STALE: {age} days old (more than {limit}): check its connector",
+        "partial": "the period runs {days} day(s) past it",
+        "partial_note": "This period ends after the data: the figures of its last days are "
+        "partial, not a drop in use.",
+    },
+    "de": {
+        "heading": "Datenstand",
+        "complete": "{platform}: vollständig bis {as_of}",
+        "none": "{platform}: noch keine Aktivitätsdaten",
+        "stale": "VERALTET: {age} Tage alt (mehr als {limit}): Connector prüfen",
+        "partial": "der Zeitraum reicht {days} Tag(e) darüber hinaus",
+        "partial_note": "Dieser Zeitraum endet nach den Daten: die Zahlen seiner letzten Tage "
+        "sind unvollständig, kein Rückgang der Nutzung.",
+    },
+}
+
+
+def as_of_lines(doc: dict[str, Any], lang: str) -> list[str]:
+    """One line per platform, e.g. ``chat: complete up to 2026-10-30; STALE: ...``."""
+    t = TEXTS.get(lang, TEXTS["en"])
+    data = doc.get("as_of") or {}
+    last_day = dt.date.fromisoformat(doc["period"]["end"]) - dt.timedelta(days=1)
+    lines = []
+    for p in data.get("platforms", []):
+        if p["as_of"] is None:
+            lines.append(t["none"].format(platform=p["platform"]))
+            continue
+        parts = [t["complete"].format(platform=p["platform"], as_of=p["as_of"])]
+        if p["stale"]:
+            parts.append(t["stale"].format(age=p["age_days"], limit=data["stale_after_days"]))
+        if p["partial"]:
+            days = (last_day - dt.date.fromisoformat(p["as_of"])).days
+            parts.append(t["partial"].format(days=days))
+        lines.append("; ".join(parts))
+    return lines
+
+
+def as_of_texts(doc: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Heading, lines and the partial-period note (empty when the period is complete)."""
+    t = TEXTS.get(lang, TEXTS["en"])
+    partial = bool((doc.get("as_of") or {}).get("partial"))
+    return {
+        "heading": t["heading"],
+        "lines": as_of_lines(doc, lang),
+        "partial_note": t["partial_note"] if partial else "",
+    }
+
+
+__all__ = ["as_of_lines", "as_of_texts"]

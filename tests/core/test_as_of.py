@@ -1,0 +1,72 @@
+"""As-of days: default periods end on the newest complete day; stale and partial are stated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from e20kit import Kit
+
+from .helpers import ACTIVITY, PEOPLE, write_config, write_exports
+
+ENV = {"E20KIT_PSEUDONYM_SECRET": "a-test-secret-of-32-bytes-length"}
+NEWEST = dt.date(2026, 10, 22)  # the newest day of helpers.ACTIVITY
+
+
+def collected_kit(tmp_path: Path, extra: str = "") -> Kit:
+    people = [*PEOPLE, ("wiki", "w1", "w1@example.org", "W", "IT", "", "", "2024-01-01", "")]
+    activity = [*ACTIVITY, ("2026-10-12", "wiki", "w1", "view", "wiki", "home", "1")]
+    exports = write_exports(tmp_path / "exports", people=people, activity=activity)
+    config = write_config(tmp_path / "e20kit.toml", exports=exports, extra=extra)
+    kit = Kit.from_config(config, env=ENV, store_url=f"sqlite:///{tmp_path}/s.db")
+    assert kit.collect(today=NEWEST).ok
+    return kit
+
+
+def test_the_default_period_ends_on_the_newest_complete_day_not_the_wall_clock(
+    tmp_path: Path,
+) -> None:
+    with collected_kit(tmp_path) as kit:
+        metrics = kit.metrics()  # the wall clock is weeks after the data
+    assert metrics.period.last_day == NEWEST
+    assert metrics.headline.active_members == 4  # all of the data, none of it cut off
+    by_platform = {p.platform: p for p in metrics.as_of}
+    assert by_platform["csv"].as_of == NEWEST and not by_platform["csv"].partial
+    wiki = by_platform["wiki"]
+    assert wiki.as_of == dt.date(2026, 10, 12) and wiki.partial  # ten days short of the period
+    assert metrics.partial
+
+
+def test_stale_platforms_and_partial_periods_are_stated_in_the_report(tmp_path: Path) -> None:
+    with collected_kit(tmp_path, extra="[analytics]\nstale_after_days = 5\n") as kit:
+        today = NEWEST + dt.timedelta(days=4)
+        md = Path(str(kit.report("md", tmp_path / "r.md", today=today))).read_text()
+        js = json.loads(Path(str(kit.report("json", tmp_path / "r.json", today=today))).read_text())
+        html = Path(str(kit.report("html", tmp_path / "r.html", today=today))).read_text()
+    assert "csv: complete up to 2026-10-22; the period runs 3 day(s) past it" in md
+    assert "wiki: complete up to 2026-10-12; STALE: 14 days old (more than 5)" in md
+    assert "the figures of its last days are partial" in md and "partial" in html
+    platforms = {p["platform"]: p for p in js["as_of"]["platforms"]}
+    assert platforms["csv"]["stale"] is False and platforms["wiki"]["stale"] is True
+    assert js["as_of"]["partial"] is True and js["as_of"]["stale_after_days"] == 5
+
+
+def test_a_period_the_data_covers_is_not_partial(tmp_path: Path) -> None:
+    with collected_kit(tmp_path) as kit:
+        metrics = kit.metrics("2026-10-01..2026-10-12")
+    assert not metrics.partial
+
+
+def test_platform_rows_count_members_on_record_like_the_headline(tmp_path: Path) -> None:
+    later = ("csv", "u4", "dee@example.org", "Dee", "IT", "", "", "2026-10-20", "")
+    early = ("2026-09-20", "csv", "u1", "post", "discussion", "c1", "1")
+    exports = write_exports(tmp_path / "exports", [*PEOPLE, later], [early, *ACTIVITY])
+    config = write_config(tmp_path / "e20kit.toml", exports=exports)
+    with Kit.from_config(config, env=ENV, store_url=f"sqlite:///{tmp_path}/s.db") as kit:
+        assert kit.collect(today=NEWEST).ok
+        # u2 joins during the period (on record at its end), u4 only after it
+        metrics = kit.metrics("2026-09-15..2026-10-05")
+    [csv] = metrics.platforms
+    assert metrics.headline.members == csv.headline.members == 3
+    assert csv.headline.participation_rate == metrics.headline.participation_rate
