@@ -32,6 +32,7 @@ from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
 from .store.people import link_managers, member_keys, write_identities, write_members
+from .store.schema import ANONYMOUS_KEY
 from .streams import Streams
 
 log = logging.getLogger(__name__)
@@ -331,6 +332,8 @@ class _BatchWriter:
         self.tx: sa.Connection | None = None
 
     def _member(self, fact: Activity) -> str | None:
+        if fact.person_id is None:
+            return ANONYMOUS_KEY  # a count that names nobody: never a member or identity
         key = self.keys.get(fact.person_id)
         if key is None:
             unlisted_on_purpose = self.keeps_unlisted is not None and self.keeps_unlisted(

@@ -38,6 +38,9 @@ class Capability:
     """Yields daily activity facts."""
     READS = "reads"
     """Knows who read or viewed (not just who wrote)."""
+    VIEW_COUNTS = "view_counts"
+    """Counts views per container and day without naming readers: anonymous facts
+    (``Activity(person_id=None)``) that enter the feature and container totals only."""
     INCREMENTAL = "incremental"
     """Uses bookmarks to fetch only what changed."""
     MANAGERS = "managers"

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from .vocab import Action, Feature
+from .vocab import CONSUMPTION_ACTIONS, Action, Feature
 
 _Frozen = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -169,17 +169,39 @@ class Activity(BaseModel):
     ``count`` is the complete count for its key (day, person, platform, action, feature,
     container): a later fact with the same key replaces the earlier one, so recollecting a day
     never double counts. ``container`` is a space, channel or site id, or ``None`` for chat.
+
+    ``person_id=None`` is an *anonymous* count: a platform that counts views of a container but
+    names no reader (Confluence Cloud analytics, SharePoint site page views). It needs a
+    container and a consumption action (``view``, ``visit``); it counts in the feature and
+    container totals and never as, or for, a member (see docs/metrics.md).
     """
 
     model_config = _Frozen
 
     day: FactDay
     platform: PlatformName
-    person_id: PlatformId
+    person_id: PlatformId | None
     action: Action
     feature: Feature
     container: Container | None = None
     count: Count
+
+    @model_validator(mode="after")
+    def _anonymous_only_reads(self) -> Activity:
+        if self.person_id is None:
+            if not self.container:
+                raise ValueError("an anonymous count (person_id None) needs a container")
+            if self.action not in CONSUMPTION_ACTIONS:
+                raise ValueError(
+                    f"an anonymous count must be a consumption action (view, visit), "
+                    f"not {self.action.value!r}"
+                )
+        return self
+
+    @property
+    def anonymous(self) -> bool:
+        """True for a count that names nobody (``person_id`` is ``None``)."""
+        return self.person_id is None
 
 
 class Window(BaseModel):

@@ -55,10 +55,12 @@ def make_kit(tmp_path: Path) -> Iterator[KitFactory]:
         tables: dict[str, dict[str, Any]] | None = None,
         **options: Any,
     ) -> Kit:
+        tables = dict(tables or {})
+        http = {"retries": 6, "backoff_factor": 0.001, "backoff_max_s": 0.02, "timeout_s": 5}
         tables = {
-            **(tables or {}),
+            **tables,
             "collect": {"lookback_days": LOOKBACK},
-            "http": {"retries": 6, "backoff_factor": 0.001, "backoff_max_s": 0.02, "timeout_s": 5},
+            "http": {**http, **tables.get("http", {})},
             "connectors.wiki": {**fake.settings(), **options},
         }
         path = tmp_path / f"e20kit-{len(kits)}.toml"

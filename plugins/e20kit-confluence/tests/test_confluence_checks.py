@@ -54,6 +54,10 @@ def test_activity_checks_tell_pages_blog_posts_and_comments_apart() -> None:
     assert _passes("confluence.first_blog_post", blog)
     assert not _passes("confluence.first_blog_post", page)
     assert _passes("confluence.commented", comment) and not _passes("confluence.commented", page)
+    own = Ctx(counts={(Action.REPLY, Feature.DISCUSSION): 3})  # comments on one's own page
+    assert _passes("confluence.commented", own)
+    assert not _passes("confluence.commented_on_others", own)
+    assert _passes("confluence.commented_on_others", comment)
 
 
 def test_checks_are_registered_through_the_hook() -> None:

@@ -94,3 +94,20 @@ def test_a_comment_counts_as_discussion_for_its_creator() -> None:
             1,
         )
     ]
+
+
+def test_a_comment_on_ones_own_page_is_a_reply_on_someone_elses_a_comment() -> None:
+    recorded = _recorded("confluence_content_3.json")
+    author = recorded["history"]["createdBy"]
+    other = {**author, "userKey": "someone-else", "username": "someone"}
+
+    def on_page_by(creator: dict[str, Any]) -> Content:
+        page = {"id": "1", "type": "page", "history": {**recorded["history"], "createdBy": creator}}
+        return _content("confluence_content_3.json", type="comment", container=page)
+
+    actions = {}
+    for name, creator in (("own", author), ("other", other)):
+        tally = Tally()
+        tally_content(tally, on_page_by(creator), None, first=dt.date(2019, 1, 1))
+        actions[name] = [key[2] for key in tally.counts]
+    assert actions == {"own": [Action.REPLY], "other": [Action.COMMENT]}

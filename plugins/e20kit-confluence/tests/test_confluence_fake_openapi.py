@@ -63,7 +63,7 @@ def test_v1_directory_and_search_match_the_spec(
     assert len(members["results"]) == 5 and members["_links"]["next"].startswith("/rest/api/")
     params = {
         "cql": 'type in (page,blogpost,comment) and lastmodified >= "2020-01-01 00:00"',
-        "expand": "space,history,version",
+        "expand": "space,history,version,container.history",
         "limit": 25,
     }
     page = _check(
@@ -72,6 +72,8 @@ def test_v1_directory_and_search_match_the_spec(
         "/wiki/rest/api/content/search",
     )
     assert page["_links"]["base"] == url and "cursor=" in page["_links"]["next"]
+    comments = [r for r in page["results"] if r["type"] == "comment"]
+    assert all(c["container"]["history"]["createdBy"]["accountId"] for c in comments)
     following = _check(
         api.get(page["_links"]["base"] + page["_links"]["next"], timeout=5),
         "v1",
@@ -97,3 +99,18 @@ def test_v2_spaces_and_versions_match_the_spec(
         _check(second, "v2", "/pages/{id}/versions")["results"][0]["number"]
         == len(page.versions) - 1
     )
+
+
+def test_analytics_views_and_viewers_match_the_spec(
+    api: requests.Session, cloud: ConfluenceFake
+) -> None:
+    page = max(cloud.data.content.values(), key=lambda c: len(c.views))
+    assert page.views
+    base = cloud.url + f"/rest/api/analytics/content/{page.id}"
+    since = {"fromDate": "2000-01-01T00:00:00.000Z"}
+    for tail in ("views", "viewers"):
+        path = f"/wiki/rest/api/analytics/content/{{contentId}}/{tail}"
+        body = _check(api.get(f"{base}/{tail}", params=since, timeout=5), "v1", path)
+        assert body == {"id": int(page.id), "count": len(page.views)}
+    later = {"fromDate": "2999-01-01T00:00:00.000Z"}
+    assert api.get(base + "/views", params=later, timeout=5).json()["count"] == 0

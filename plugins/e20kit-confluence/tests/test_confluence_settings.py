@@ -31,6 +31,8 @@ def test_cloud_and_datacenter_tables_validate() -> None:
     assert dc.member_groups == ("confluence-users",)
     basic = {**DC, "token": None, "username": "svc", "password": "pw"}
     assert ConfluenceSettings.model_validate(basic).username == "svc"
+    assert cloud.reads_views and not dc.reads_views  # Data Center has no page-view API
+    assert not ConfluenceSettings.model_validate({**CLOUD, "page_views": False}).reads_views
 
 
 def test_the_deployment_is_required_never_guessed() -> None:
@@ -58,6 +60,8 @@ def test_plain_http_only_on_loopback() -> None:
         ({**DC, "email": "x@example.org"}, "Data Center takes"),
         ({**DC, "search_page_size": 500}, "search_page_size"),
         ({**DC, "colour": "blue"}, "colour"),
+        ({**DC, "page_views": True}, "no page-view REST API"),
+        ({**CLOUD, "views_days": 0}, "views_days"),
     ],
 )
 def test_bad_tables_say_what_is_wrong(table: dict[str, Any], says: str) -> None:

@@ -23,12 +23,10 @@ def _mix(
     found = {}
     for feature, bit in FEATURE_BITS.items():
         active = int(np.count_nonzero(used & np.uint8(bit)))
-        if active:
-            actions = totals.actions.get(feature)
-            found[feature] = (
-                active,
-                int(actions[totals.cols(start, end)].sum()) if actions is not None else 0,
-            )
+        counts = totals.actions.get(feature)
+        actions = int(counts[totals.cols(start, end)].sum()) if counts is not None else 0
+        if active or actions:  # anonymous counts (views naming nobody) have no active member
+            found[feature] = (active, actions)
     return found
 
 

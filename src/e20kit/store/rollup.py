@@ -13,7 +13,9 @@ at write time:
 * ``contribution_days``: contributions per day, pair and container (numbered in
   ``activity_containers``), only where positive: per-member totals for the inequality figures,
   and each container's contributors.
-* ``day_totals``: counts per day, platform, feature and container, summed over members.
+* ``day_totals``: counts per day, platform, feature and container, summed over members and
+  the anonymous counts (``schema.ANONYMOUS_KEY``), which appear in no other rollup: they
+  name nobody, so they are no member's activity.
 * ``span_packs``: the spans' rows of ``activity_spans`` and ``contribution_days`` packed into
   one row per span (:mod:`.packs`), which is what reports read.
 
@@ -116,7 +118,8 @@ def _new_spans(dialect: str, where: str) -> str:
         f"SELECT member_key, platform, dn / {SPAN_DAYS} AS span, (dn % {SPAN_DAYS}) / 8 AS quad, "
         "CAST(flags AS BIGINT) << (8 * (dn % 8)) AS v FROM ("
         f"SELECT day, member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
-        f"FROM facts WHERE {where} GROUP BY day, member_key, platform"
+        f"FROM facts WHERE ({where}) AND member_key != '{schema.ANONYMOUS_KEY}' "
+        "GROUP BY day, member_key, platform"
         ") AS per_day) AS shifted GROUP BY span, member_key, platform"
     )
 
@@ -155,6 +158,7 @@ def _contributions_insert(dialect: str, where: str) -> str:
         f"SELECT per_day.dn, p.id, coalesce(k.id, 0), per_day.con FROM ("
         f"SELECT {_epoch_sql(dialect)} AS dn, member_key, platform, container, sum(count) AS con "
         f"FROM facts WHERE ({where}) AND action IN ({_CONTRIB}) AND count > 0 "
+        f"AND member_key != '{schema.ANONYMOUS_KEY}' "
         "GROUP BY day, member_key, platform, container"
         ") AS per_day JOIN activity_pairs AS p "
         "ON p.member_key = per_day.member_key AND p.platform = per_day.platform "

@@ -9,6 +9,11 @@ metadata = sa.MetaData()
 KEY = sa.String(64)
 """Member keys: 32 hex chars of HMAC-SHA256 when pseudonymised, else an e-mail (<= 64 chars)."""
 
+ANONYMOUS_KEY = ""
+"""The ``facts.member_key`` of anonymous counts (``Activity(person_id=None)``): views of a
+container that name no reader. No member, identity or rollup pair ever has this key; the day
+totals include these facts, every per-member figure leaves them out (see docs/metrics.md)."""
+
 schema_version = sa.Table(
     "schema_version",
     metadata,

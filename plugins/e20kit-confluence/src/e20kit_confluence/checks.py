@@ -32,6 +32,13 @@ def first_blog_post(ctx: CheckContext, params: Any) -> bool:
 
 
 def commented(ctx: CheckContext, params: Any) -> bool:
+    """Any comment: ``comment`` on others' pages, ``reply`` on one's own."""
+    return ctx.count(platform=PLATFORM, actions=(Action.COMMENT, Action.REPLY)) >= 1
+
+
+def commented_on_others(ctx: CheckContext, params: Any) -> bool:
+    """A comment on a page or blog post someone else created (the connector counts those
+    ``comment``, comments on one's own pages ``reply``)."""
     return ctx.count(platform=PLATFORM, actions=(Action.COMMENT,)) >= 1
 
 
@@ -41,6 +48,11 @@ CHECKS = (
     Check("confluence.first_page", first_page, description="Created a first page."),
     Check("confluence.first_blog_post", first_blog_post, description="Wrote a first blog post."),
     Check("confluence.commented", commented, description="Commented on a page or blog post."),
+    Check(
+        "confluence.commented_on_others",
+        commented_on_others,
+        description="Commented on someone else's page or blog post.",
+    ),
 )
 
 __all__ = ["CHECKS"]

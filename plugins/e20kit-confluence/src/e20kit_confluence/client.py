@@ -32,14 +32,14 @@ from e20kit.http import (
     parse_payload,
 )
 
-from .payloads import Content, Page, Space, User, V2Version, Version
+from .payloads import Content, Page, Space, User, V2Version, Version, ViewCount
 from .settings import ConfluenceSettings
 
 log = logging.getLogger("e20kit.confluence")
 
 M = TypeVar("M", bound=BaseModel)
 CONTENT_TYPES = ("page", "blogpost", "comment")
-SEARCH_EXPAND = "space,history,version"
+SEARCH_EXPAND = "space,history,version,container.history"
 V2_MAX_LIMIT = 250
 
 
@@ -177,10 +177,12 @@ class ConfluenceClient:
 
     # -- content ---------------------------------------------------------------------------
 
-    def search(self, cql: str, *, limit: int | None = None) -> Iterator[Content]:
+    def search(
+        self, cql: str, *, limit: int | None = None, expand: str = SEARCH_EXPAND
+    ) -> Iterator[Content]:
         params = {
             "cql": cql,
-            "expand": SEARCH_EXPAND,
+            "expand": expand,
             "limit": limit or self.settings.search_page_size,
         }
         return self.pages("rest/api/content/search", Content, params)
@@ -192,6 +194,13 @@ class ConfluenceClient:
         data, url = self.get("rest/api/content/search", params)
         page = self.parse(TypeAdapter(Page[Content]), data, url)
         return max((c.version.when for c in page.results), default=None)
+
+    def views_since(self, content_id: str, since: dt.datetime) -> int:
+        """Cloud analytics: how often the content was viewed since ``since`` (nobody named)."""
+        stamp = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        quoted = urllib.parse.quote(content_id, safe="")
+        data, url = self.get(f"rest/api/analytics/content/{quoted}/views", {"fromDate": stamp})
+        return self.parse(ViewCount, data, url).count
 
     def versions(self, content: Content) -> list[tuple[int, str | None, dt.datetime]]:
         """``(number, author id, when)`` of every version of a page or blog post."""

@@ -1,4 +1,5 @@
-"""The Confluence connector: people, and daily create/edit/comment counts per space.
+"""The Confluence connector: people, daily create/edit/comment counts per space and, on Cloud,
+anonymous page-view counts per space (stream ``views``, see :mod:`.views`).
 
 Incremental by ``lastmodified``. One stream (``content``) whose bookmark is the newest
 modification time collected. A later run first asks for the newest modification (one request);
@@ -39,6 +40,7 @@ from .counting import (
 from .directory import Directory, list_directory
 from .ratelimit import rate_policy
 from .settings import ConfluenceSettings
+from .views import VIEWS, collect_views
 
 log = logging.getLogger("e20kit.confluence")
 
@@ -52,12 +54,22 @@ def midnight(day: dt.date) -> dt.datetime:
 class ConfluenceConnector:
     """Reads one Confluence site (Cloud or Data Center) through REST v1 and, on Cloud, v2."""
 
-    capabilities = frozenset({Capability.PEOPLE, Capability.ACTIVITY, Capability.INCREMENTAL})
+    capabilities = frozenset(
+        {
+            Capability.PEOPLE,
+            Capability.ACTIVITY,
+            Capability.INCREMENTAL,
+            Capability.VIEW_COUNTS,
+        }
+    )
+    """The type's; an instance on Data Center (no page-view API) drops ``view_counts``."""
 
     def __init__(self, context: PluginContext[ConfluenceSettings]) -> None:
         settings = context.settings
         self.name = context.name
         self.settings = settings
+        if not settings.reads_views:
+            self.capabilities = self.capabilities - {Capability.VIEW_COUNTS}
         session = context.http(
             base_url=settings.url,
             rate_limit_per_s=settings.rate_limit_per_s,
@@ -80,6 +92,22 @@ class ConfluenceConnector:
         spaces = tuple(self.settings.spaces) and d.space_keys
         if self.settings.spaces and not spaces:
             return
+        yield from self._contributions(window, bookmarks, spaces)
+        if self.settings.reads_views:
+            yield from collect_views(
+                self.client,
+                name=self.name,
+                window=window,
+                bookmark=bookmarks.get(VIEWS),
+                first_run_days=self.settings.views_days,
+                spaces=spaces,
+                known_spaces=d.space_keys,
+            )
+
+    def _contributions(
+        self, window: Window, bookmarks: Mapping[str, str], spaces: tuple[str, ...]
+    ) -> Iterator[ActivityItem]:
+        d = self.directory()
         mark = _when(bookmarks.get(CONTENT))
         first = window.start
         if mark is not None:
@@ -143,7 +171,8 @@ CONFLUENCE_CONNECTOR = ConnectorType[ConfluenceSettings](
     factory=ConfluenceConnector,
     description=(
         "People, and pages, blog posts, edits and comments per space from Confluence Cloud or "
-        "Data Center (REST v1 CQL search, v2 on Cloud). No page views on Data Center."
+        "Data Center (REST v1 CQL search, v2 on Cloud); anonymous page-view counts per space "
+        "and day on Cloud (analytics), none on Data Center (no such API)."
     ),
     capabilities=ConfluenceConnector.capabilities,
 )

@@ -2,7 +2,10 @@
 
 A page or blog post counts ``create`` for its creator on the day it was created and ``edit``
 for each later version's own author on that version's day (not only the last editor). A
-comment (footer or inline) counts ``comment`` for its creator. Content that is not current
+comment (footer or inline) counts ``comment`` for its creator on someone else's page or blog
+post, and ``reply`` on their own (answering the discussion of their page); both are helping
+contributions, so only the split tells them apart. A comment whose page's creator the answer
+does not show counts ``comment``. Content that is not current
 (trashed, draft, historical) counts for nobody and is reported as skipped.
 """
 
@@ -23,7 +26,7 @@ Key = tuple[dt.date, str, Action, Feature, str]
 VersionRow = tuple[int, str | None, dt.datetime]
 
 FEATURES = {"page": Feature.WIKI, "blogpost": Feature.BLOG, "comment": Feature.DISCUSSION}
-CONTRIBUTIONS = frozenset({Action.CREATE, Action.EDIT, Action.COMMENT})
+CONTRIBUTIONS = frozenset({Action.CREATE, Action.EDIT, Action.COMMENT, Action.REPLY})
 
 
 def day_of(at: dt.datetime) -> dt.date:
@@ -77,7 +80,8 @@ def tally_content(
     if content.history.created_by.is_app:
         creator = None
     if content.type == "comment":
-        tally.add(content.history.created_date, creator, Action.COMMENT, feature, space, first)
+        action = Action.REPLY if creator and content.container_owner == creator else Action.COMMENT
+        tally.add(content.history.created_date, creator, action, feature, space, first)
         return
     tally.add(content.history.created_date, creator, Action.CREATE, feature, space, first)
     for number, author, when in versions or ():

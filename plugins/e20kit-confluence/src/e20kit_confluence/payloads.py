@@ -80,8 +80,16 @@ class Version(_Model):
     by: User | None = None
 
 
+class Container(_Model):
+    """A comment's page or blog post (``expand=container.history``: with its creator)."""
+
+    id: str | int | None = None
+    type: str | None = None
+    history: History | None = None
+
+
 class Content(_Model):
-    """A CQL search result expanded with ``space,history,version``."""
+    """A CQL search result expanded with ``space,history,version,container.history``."""
 
     id: str
     type: str
@@ -89,6 +97,13 @@ class Content(_Model):
     space: SpaceRef | None = None
     history: History | None = None
     version: Version
+    container: Container | None = None
+
+    @property
+    def container_owner(self) -> str | None:
+        """Who created the page or blog post a comment is on, when the answer says."""
+        held = self.container.history if self.container else None
+        return held.created_by.person_id if held else None
 
 
 class V2Version(_Model):
@@ -97,6 +112,13 @@ class V2Version(_Model):
     number: int
     created_at: dt.datetime = Field(alias="createdAt")
     author_id: str | None = Field(default=None, alias="authorId")
+
+
+class ViewCount(_Model):
+    """An analytics answer (``/analytics/content/{id}/views``): a total, naming nobody."""
+
+    id: int | str | None = None
+    count: int = Field(ge=0)
 
 
 class Space(_Model):
@@ -111,6 +133,7 @@ class Space(_Model):
 
 
 __all__ = [
+    "Container",
     "Content",
     "History",
     "Links",
@@ -121,4 +144,5 @@ __all__ = [
     "User",
     "V2Version",
     "Version",
+    "ViewCount",
 ]

@@ -48,6 +48,11 @@ class ConfluenceSettings(BaseModel):
     """``limit`` of version listings; default the maximum: 250 on Cloud (v2), 200 on DC (v1)."""
     rate_limit_per_s: float | None = Field(default=None, gt=0)
     """Client-side cap; the server's rate-limit headers are obeyed in any case."""
+    page_views: bool | None = None
+    """Cloud: read the analytics view counts (default on). Data Center has no page-view API, so
+    ``true`` there is an error."""
+    views_days: int = Field(default=7, ge=1, le=90)
+    """How many finished days of views a first run collects (later runs: the days since)."""
 
     @model_validator(mode="after")
     def _credentials(self) -> ConfluenceSettings:
@@ -61,6 +66,8 @@ class ConfluenceSettings(BaseModel):
             if not self.groups:
                 raise ValueError('Cloud lists group members by group id: set groups = ["<id>"]')
         else:
+            if self.page_views:
+                raise ValueError("Data Center has no page-view REST API: remove page_views")
             if self.email or self.api_token is not None:
                 raise ValueError("Data Center takes token_env or username + password_env")
             basic = bool(self.username) and self.password is not None
@@ -75,6 +82,10 @@ class ConfluenceSettings(BaseModel):
     def versions_limit(self) -> int:
         largest = 250 if self.deployment == "cloud" else 200
         return min(self.version_page_size or largest, largest)
+
+    @property
+    def reads_views(self) -> bool:
+        return self.deployment == "cloud" and self.page_views is not False
 
     @property
     def member_groups(self) -> tuple[str, ...]:

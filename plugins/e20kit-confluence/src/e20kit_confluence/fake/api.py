@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import time
 import urllib.parse
 from collections.abc import Callable, Sequence
@@ -74,6 +75,8 @@ class FakeApi:
         self.data = data
         self.cloud = cloud
         self.context = "/wiki" if cloud else context.rstrip("/")
+        self.analytics = True
+        """False: analytics answer 403, as on a site or account without them."""
         self.limit: CloudLimit | DataCenterLimit | None = None
         if rate_limit_per_s:
             if cloud:
@@ -146,6 +149,8 @@ class FakeApi:
             add("GET", p + "/api/v2/spaces", self.get_spaces_v2)
             add("GET", p + "/api/v2/pages/{cid}/versions", self.get_versions_v2)
             add("GET", p + "/api/v2/blogposts/{cid}/versions", self.get_versions_v2)
+            add("GET", p + "/rest/api/analytics/content/{cid}/views", self.get_views)
+            add("GET", p + "/rest/api/analytics/content/{cid}/viewers", self.get_viewers)
         else:
             add("GET", p + "/rest/api/group/{group}/member", self.get_members_by_name)
             add("GET", p + "/rest/api/space", self.get_spaces_v1)
@@ -278,7 +283,7 @@ class FakeApi:
         return self._v1_page(
             request,
             found,
-            lambda c: s.content(site, c, spaces, users, expand),
+            lambda c: s.content(site, c, spaces, users, expand, self.data.content.get(c.container)),
             maximum=MAX_SEARCH,
             cursor=self.cloud,
         )
@@ -314,6 +319,31 @@ class FakeApi:
             maximum=MAX_V1,
             default=200,
         )
+
+    # -- analytics (Cloud only: Data Center has no page-view API) ------------------------------
+
+    def _viewed_since(self, request: Request, cid: str) -> tuple[Content, list[int]]:
+        if not self.analytics:
+            raise ApiError(403, "Analytics is not available for this site")
+        item = self._item(cid, ("page", "blogpost"))
+        raw = request.arg("fromDate")
+        since = 0
+        if raw:
+            try:
+                since = int(dt.datetime.fromisoformat(str(raw)).timestamp() * 1000)
+            except ValueError:
+                raise ApiError(400, "fromDate must be an ISO date-time") from None
+        with self.data.lock:
+            return item, [at for at in item.views if at >= since]
+
+    def get_views(self, request: Request, cid: str) -> Response:
+        item, views = self._viewed_since(request, cid)
+        return Response.json({"id": int(item.id), "count": len(views)})
+
+    def get_viewers(self, request: Request, cid: str) -> Response:
+        # the fake keeps no readers: every view counts as a distinct viewer (an upper bound)
+        item, views = self._viewed_since(request, cid)
+        return Response.json({"id": int(item.id), "count": len(views)})
 
     # -- publishing ------------------------------------------------------------------------
 

@@ -110,8 +110,13 @@ def load_org(
             pages[container.container_id].append(page.id)
 
     timeline: list[tuple[int, int, str, Action, Feature, str]] = []
+    viewed: list[tuple[int, str, Feature, str, int]] = []
     for member, event in org.iter_events(["confluence"]):
-        if event.action is Action.VIEW or event.container is None:
+        if event.container is None:
+            continue
+        if event.action is Action.VIEW:  # the analytics count views; nobody is named
+            at = ms(event.day, 10 * HOUR_MS + _offset(member.person_id, event.day, span_ms=HOUR_MS))
+            viewed.append((at, member.person_id, event.feature, event.container, event.count))
             continue
         key = keys[member.person_id]
         start, span = {
@@ -139,6 +144,9 @@ def load_org(
             data.comment(
                 _pick(pool, key, at, k), key, at, location="inline" if k % 3 == 2 else "footer"
             )
+    for at, who, feature, space, count in viewed:
+        pool = blogs[space] if feature is Feature.BLOG and blogs[space] else pages[space]
+        data.view(_pick(pool, who, at, 0), at, count)
     return data, accounts
 
 

@@ -127,7 +127,12 @@ def version_v2(v: Version, item: Content) -> Json:
 
 
 def content(
-    site: Site, c: Content, spaces: dict[str, Space], users: dict[str, User], expand: set[str]
+    site: Site,
+    c: Content,
+    spaces: dict[str, Space],
+    users: dict[str, User],
+    expand: set[str],
+    parent: Content | None = None,
 ) -> Json:
     body: Json = {
         "id": c.id,
@@ -152,6 +157,17 @@ def content(
         body["version"] = version_v1(site, c.versions[-1], users)
     if c.type == "comment":
         body["extensions"] = {"location": c.location}
+    if parent is not None and ({"container", "container.history"} & expand):
+        # a comment's container is its page or blog post; "container.history" expands that
+        # page's history (who created it) in the same answer
+        held: Json = {"id": parent.id, "type": parent.type, "title": parent.title}
+        if "container.history" in expand:
+            held["history"] = {
+                "latest": True,
+                "createdBy": user(site, users[parent.created_by]),
+                "createdDate": iso(parent.created_at),
+            }
+        body["container"] = held
     return body
 
 

@@ -77,6 +77,8 @@ class Content:
     restricted: bool = False
     """Readable in search, but 403 on its versions (restricted after indexing)."""
     body: str = ""
+    views: list[int] = field(default_factory=list)
+    """When it was viewed (epoch ms, one entry a view): the analytics count these, nobody named."""
 
     @property
     def created_by(self) -> str:
@@ -152,6 +154,10 @@ class FakeData:
             if body is not None:
                 item.body = body
             return version
+
+    def view(self, content_id: str, when: int, count: int = 1) -> None:
+        with self.lock:
+            self.content[content_id].views.extend([when] * count)
 
     def comment(self, content_id: str, by: str, when: int, *, location: str = "footer") -> Content:
         parent = self.content[content_id]
