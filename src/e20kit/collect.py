@@ -265,7 +265,7 @@ class Collector:
         with self.engine.connect() as conn:
             bookmarks = read_bookmarks(conn, source)
             keys = member_keys(conn, source)
-        writer = _BatchWriter(self, source, keys, run)
+        writer = _BatchWriter(self, source, keys, run, getattr(connector, "keeps_unlisted", None))
         try:
             for item in connector.activity(window, bookmarks):
                 if isinstance(item, Activity):
@@ -308,9 +308,17 @@ class _BatchWriter:
     """
 
     def __init__(
-        self, collector: Collector, source: str, keys: dict[str, str], run: ConnectorRun
+        self,
+        collector: Collector,
+        source: str,
+        keys: dict[str, str],
+        run: ConnectorRun,
+        keeps_unlisted: Callable[[str], bool] | None = None,
     ) -> None:
         self.c = collector
+        self.keeps_unlisted = keeps_unlisted
+        """The connector's optional ``keeps_unlisted(person_id)``: ids it yields on purpose
+        without a directory entry (concealed report names), kept unjoined instead of skipped."""
         self.source = source
         self.keys = keys
         self.run = run
@@ -328,7 +336,10 @@ class _BatchWriter:
             return ANONYMOUS_KEY  # a count that names nobody: never a member or identity
         key = self.keys.get(fact.person_id)
         if key is None:
-            if self.run.people:
+            unlisted_on_purpose = self.keeps_unlisted is not None and self.keeps_unlisted(
+                fact.person_id
+            )
+            if self.run.people and not unlisted_on_purpose:
                 # The directory listed people but not this one: never guess whose it is.
                 self.run.facts_skipped += 1
                 self.unknown_ids.add(fact.person_id)

@@ -8,7 +8,13 @@ import pytest
 from e20kit.analytics import compute_metrics, parse_period
 from e20kit.diagnose import playbook
 from e20kit.sandbox import build_org
-from e20kit.sandbox.suite import PLANTED, LabelledOrg, diagnosis_suite, store_org
+from e20kit.sandbox.suite import (
+    PLANTED,
+    LabelledOrg,
+    detection_chance,
+    diagnosis_suite,
+    store_org,
+)
 from e20kit.store import create_engine
 
 SUITE = {spec.name: spec for spec in diagnosis_suite(1)}
@@ -82,3 +88,22 @@ def test_store_org_writes_through_the_bulk_paths(store_url: str) -> None:
     assert written == expected > 0
     assert metrics.headline.members == sum(1 for p in org.people if p.active)
     assert {p.platform for p in metrics.platforms} == {"confluence"}
+
+
+def test_detection_chance_grows_with_the_gap_and_the_group() -> None:
+    # 20 stayed newcomers contributing at two thirds of a 30 % established rate: mostly chance
+    mild_small = detection_chance(20, 0.3, 0.68, 0.9)
+    assert 0.2 < mild_small < 0.5
+    assert detection_chance(200, 0.3, 0.68, 0.9) > 0.8 > mild_small
+    assert detection_chance(20, 0.3, 0.18, 0.9) > 0.9
+    # no gap at all: only the chance allowance's false alarms
+    assert detection_chance(20, 0.3, 1.0, 0.9) < 0.15
+    assert detection_chance(0, 0.3, 0.5, 0.9) == 0.0
+
+
+def test_planted_ratio_is_the_training_gap() -> None:
+    mild = [s for s in SUITE.values() if s.reason == "training" and s.strength == "mild"]
+    clear = [s for s in SUITE.values() if s.reason == "training" and s.strength == "clear"]
+    assert {round(s.planted_ratio or 0, 2) for s in mild} == {0.68}
+    assert {round(s.planted_ratio or 0, 2) for s in clear} == {0.18}
+    assert all(s.planted_ratio is None for s in SUITE.values() if s.reason != "training")

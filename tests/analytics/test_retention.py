@@ -182,7 +182,12 @@ def test_purge_follows_each_rule_and_rollups_equal_a_rebuild(
 def test_collect_reports_the_purge_and_zero_keeps_everything(
     tmp_path: Path, store_url: str
 ) -> None:
-    with _kit(tmp_path, store_url, "") as kit:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "activity.csv").write_text("day,platform,person_id,action,feature,count\n", "utf-8")
+    with _kit(
+        tmp_path, store_url, f"[connectors.exports]\ntype = 'csv'\npath = '{exports}'\n"
+    ) as kit:
         _fill(kit.engine)
         result = kit.collect(today=TODAY)
         assert result.purged is not None and result.purged.total > 0

@@ -24,6 +24,7 @@ previous period (for trends) is as real as the current one.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,13 +32,21 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..diagnose.signals import CHANCE_Z, share_bound
 from ..store import schema
 from ..store.facts import FactRow, upsert_facts
 from ..store.rollup import refresh_store
 from ..store.upsert import upsert
 from .org import Org, build_org
 
-__all__ = ["PLANTED", "LabelledOrg", "diagnosis_suite", "store_org"]
+__all__ = [
+    "DETECTABLE",
+    "PLANTED",
+    "LabelledOrg",
+    "detection_chance",
+    "diagnosis_suite",
+    "store_org",
+]
 
 PLANTED = ("complicated", "no_time", "training", "unclear_benefit", "closed_culture")
 """The reasons the suite plants (the playbook's reason values)."""
@@ -90,6 +99,41 @@ class LabelledOrg:
     def period(self, org: Org) -> str:
         """The period spec to diagnose, relative to ``org.end``."""
         return f"last-{self.days}d"
+
+    @property
+    def planted_ratio(self) -> float | None:
+        """For a training plant: the newcomers' chance of becoming a contributor / the
+        established members' (the gap the plant describes; 0.68 mild, 0.18 clear)."""
+        if self.reason != "training":
+            return None
+        return float(self.knobs["newcomer_creator_share"]) / float(self.knobs["creator_share"])
+
+
+DETECTABLE = 0.5
+"""A planted gap counts as detectable when a test that gives a small group the benefit of the
+doubt would see it at least this often (see :func:`detection_chance`)."""
+
+
+def detection_chance(
+    stayed: int, established_share: float, ratio: float, edge: float, z: float = CHANCE_Z
+) -> float:
+    """How often ``stayed`` newcomers, each contributing with ``ratio`` x the established
+    members' ``established_share``, show a creator share whose Wilson upper bound at ``z``
+    lies below ``edge`` x the established share: the recall a rule with that chance allowance
+    can reach on this group, whatever its other details.
+
+    Exact (binomial over the number of creators). The group size is a fact of the
+    organisation, not of the rule: with 20 newcomers, contributing at two thirds of the
+    established rate is within chance most of the time.
+    """
+    if stayed <= 0 or established_share <= 0:
+        return 0.0
+    p = min(1.0, ratio * established_share)
+    chance = 0.0
+    for k in range(stayed + 1):
+        if share_bound(k, stayed, upper=True, z=z) < edge * established_share:
+            chance += math.comb(stayed, k) * p**k * (1 - p) ** (stayed - k)
+    return chance
 
 
 def _healthy(rng: random.Random, noise: float) -> dict[str, Any]:

@@ -222,6 +222,11 @@ class SharePointConnector:
                 unknown,
             )
 
+    def keeps_unlisted(self, person_id: str) -> bool:
+        """Concealed report names belong to no directory entry: the core keeps their facts
+        under their own unjoined key instead of skipping them as unknown ids."""
+        return person_id.startswith(CONCEALED_PREFIX)
+
     def _warn_concealed(self) -> None:
         if not self.concealed:
             self.concealed = True
