@@ -2,10 +2,9 @@
 
 Tenants conceal user names in the usage reports by default: the ``User Principal Name`` column
 then holds a hash. Those rows cannot be joined to members, and the connector never tries to
-reverse the hashes. Their counts go out under the hash (as ``concealed:<hash>`` accounts), which
-the core leaves out because the directory does not list them: per-member views, onboarding
-checks and per-user totals see nothing of them until the setting is changed. Site page views
-are keyed by ``Site Id``, which is never concealed.
+reverse the hashes. Their counts are kept under the hash (as ``concealed:<hash>`` accounts that
+join no one), so the organisation's figures stay whole while per-member views, onboarding checks
+and the joins with other platforms see nothing of them until the setting is changed.
 """
 
 from __future__ import annotations
