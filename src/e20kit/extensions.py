@@ -110,6 +110,10 @@ class ReportSection:
     """The section's text; rendered into HTML and Markdown reports."""
     tables: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     """Named tables; JSON carries them as lists of objects, CSV writes one file each."""
+    captions: Mapping[str, str] = field(default_factory=dict)
+    """Human titles of the tables by name, in the report's language (HTML and Markdown)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Human column headers by column key; keys without one are shown as they are."""
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,16 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
     assert "2 of 3 departments" in section.markdown and "Gap" in section.markdown
     text = section.markdown + json.dumps(section.tables)
     assert not any(key in text for key in [*big, *small, "newbie"]), "no member keys"
+    assert (
+        "Buddy load: one active champion with no buddy, one active champion with one buddy."
+        in section.markdown
+    )
+    assert section.captions["buddy_load"] == "Active champions by number of buddies"
+    assert section.labels["target"] == "Champions needed"
     german = kit.champions.report("de")
     assert "Abteilungen ohne Champion: Gap" in german.markdown
+    assert "ein aktiver Champion mit keinem Buddy" in german.markdown
+    assert german.labels["department"] == "Abteilung"
 
 
 def test_section_comes_through_the_report_hook(tmp_path: Path, sqlite_url: str) -> None:
@@ -71,3 +79,19 @@ def test_section_lands_in_the_written_report(org_kit: OrgKit) -> None:
     text = out.read_text(encoding="utf-8")
     assert '"champions"' in text and "departments_without_champion" in text
     assert not any(key in text for key in org_kit.power_keys)
+
+
+def test_section_tables_print_human_headers_and_no_flag_columns(org_kit: OrgKit) -> None:
+    kit = org_kit.kit
+    for n in kit.champions.nominate(now=org_kit.now).nominated:
+        kit.champions.set_state(n.member_key, RosterState.ACTIVE, by="t", now=org_kit.now)
+    html = org_kit.tmp_path / "report.html"
+    md = org_kit.tmp_path / "report.md"
+    kit.report("html", html, today=org_kit.now.date())
+    kit.report("md", md, today=org_kit.now.date())
+    for text in (html.read_text("utf-8"), md.read_text("utf-8")):
+        assert "Champion coverage by department" in text
+        assert "Champions needed" in text and "Active champions" in text
+        assert "complementary" not in text and "False" not in text
+    assert "<th>suppressed</th>" not in html.read_text("utf-8")
+    assert "| Department | Members | Champions needed |" in md.read_text("utf-8")

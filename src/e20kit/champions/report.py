@@ -17,15 +17,33 @@ from .nominate import target_for
 from .roster import RosterState, read_roster
 from .settings import ChampionsSettings
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Champions",
         "summary": "{active} active champions, {invited} invited, {candidates} candidates. "
         "{covered} of {departments} departments that need a champion have one.",
         "gaps": "Departments without a champion: {names}.",
         "no_gaps": "Every department that needs a champion has one.",
-        "load": "Active champions by number of buddies (buddies: champions): {load}.",
+        "load": "Buddy load: {load}.",
+        "load_part": "{champions} with {buddies}",
+        "champion": ("one active champion", "{n} active champions"),
+        "buddy": ("no buddy", "one buddy", "{n} buddies"),
         "suppressed": "Departments with fewer than {n} members are shown without figures.",
+        "captions": {
+            "coverage": "Champion coverage by department (share of the champions needed)",
+            "roster_by_state": "Champion roster by state",
+            "departments_without_champion": "Departments that need a champion and have none",
+            "buddy_load": "Active champions by number of buddies",
+        },
+        "labels": {
+            "coverage": "Coverage",
+            "department": "Department",
+            "members": "Members",
+            "target": "Champions needed",
+            "champions": "Active champions",
+            "state": "State",
+            "buddies": "Buddies",
+        },
     },
     "de": {
         "title": "Champions",
@@ -33,8 +51,27 @@ _TEXT = {
         "{covered} von {departments} Abteilungen, die einen Champion brauchen, haben einen.",
         "gaps": "Abteilungen ohne Champion: {names}.",
         "no_gaps": "Jede Abteilung, die einen Champion braucht, hat einen.",
-        "load": "Aktive Champions nach Zahl ihrer Buddies (Buddies: Champions): {load}.",
+        "load": "Betreuung: {load}.",
+        "load_part": "{champions} mit {buddies}",
+        "champion": ("ein aktiver Champion", "{n} aktive Champions"),
+        "buddy": ("keinem Buddy", "einem Buddy", "{n} Buddies"),
         "suppressed": "Abteilungen mit weniger als {n} Mitgliedern erscheinen ohne Zahlen.",
+        "captions": {
+            "coverage": "Abdeckung mit Champions je Abteilung (Anteil der benötigten Champions)",
+            "roster_by_state": "Champion-Liste nach Status",
+            "departments_without_champion": "Abteilungen, die einen Champion brauchen und keinen "
+            "haben",
+            "buddy_load": "Aktive Champions nach Zahl ihrer Buddies",
+        },
+        "labels": {
+            "coverage": "Abdeckung",
+            "department": "Abteilung",
+            "members": "Mitglieder",
+            "target": "Benötigte Champions",
+            "champions": "Aktive Champions",
+            "state": "Status",
+            "buddies": "Buddies",
+        },
     },
 }
 
@@ -72,6 +109,18 @@ def _coverage_rows(conn: sa.Connection, settings: ChampionsSettings) -> list[dic
     return rows
 
 
+def _load_sentence(loads: dict[int, int], text: dict[str, Any]) -> str:
+    """``{0: 1, 1: 10}`` as words: "10 active champions with one buddy, one ... with no buddy"."""
+    parts = []
+    for buddies, champions in sorted(loads.items(), key=lambda item: (-item[1], item[0])):
+        one, many = text["champion"]
+        who = one if champions == 1 else many.format(n=champions)
+        none, single, several = text["buddy"]
+        what = none if buddies == 0 else single if buddies == 1 else several.format(n=buddies)
+        parts.append(text["load_part"].format(champions=who, buddies=what))
+    return ", ".join(parts)
+
+
 def champion_section(
     conn: sa.Connection, settings: ChampionsSettings, *, min_group_size: int, lang: str = "en"
 ) -> ReportSection:
@@ -100,8 +149,7 @@ def champion_section(
         text["gaps"].format(names=", ".join(gaps)) if gaps else text["no_gaps"],
     ]
     if loads:
-        shown = ", ".join(f"{b}: {n}" for b, n in sorted(loads.items()))
-        lines += ["", text["load"].format(load=shown)]
+        lines += ["", text["load"].format(load=_load_sentence(loads, text))]
     lines += ["", text["suppressed"].format(n=min_group_size)]
     return ReportSection(
         id="champions",
@@ -115,6 +163,8 @@ def champion_section(
             "departments_without_champion": [{"department": d} for d in gaps],
             "buddy_load": [{"buddies": b, "champions": n} for b, n in sorted(loads.items())],
         },
+        captions=text["captions"],
+        labels=text["labels"],
     )
 
 

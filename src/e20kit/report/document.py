@@ -73,6 +73,8 @@ def _funnel_step(step: FunnelStep, k: int) -> dict[str, Any]:
 
 
 def _section(section: ReportSection) -> dict[str, Any]:
+    """A plugin section; ``captions`` and ``labels`` only when the plugin gave any."""
+    named = {"captions": dict(section.captions), "labels": dict(section.labels)}
     return {
         "id": section.id,
         "title": section.title,
@@ -80,6 +82,7 @@ def _section(section: ReportSection) -> dict[str, Any]:
         "tables": {
             name: [plain(dict(row)) for row in rows] for name, rows in section.tables.items()
         },
+        **{key: value for key, value in named.items() if value},
     }
 
 

@@ -19,6 +19,7 @@ from .labels import (
     show,
     show_cell,
     show_change,
+    shown_columns,
 )
 
 _ENV = jinja2.Environment(
@@ -110,6 +111,7 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         departments=[_row(d, rate_names, lang, k) for d in doc["departments"]],
         onboarding=[_row(s, (), lang, k) for s in doc["onboarding"]],
         cell=lambda row, column: show_cell(row, column, k, lang),
+        shown_columns=shown_columns,
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
         as_of=as_of_texts(doc, lang),
     )

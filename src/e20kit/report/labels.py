@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..diagnose.texts import localise
@@ -263,6 +263,15 @@ def hidden_size(row: Mapping[str, Any], column: str, k: int, lang: str) -> str |
     return labels(lang)["hidden"] if row.get("complementary") else fewer_than(k)
 
 
+FLAG_COLUMNS = frozenset({"suppressed", "complementary"})
+"""Row flags that the size cells already show ("<k", "hidden"): not printed as columns."""
+
+
+def shown_columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The columns of a section table as HTML and Markdown print them (flags left out)."""
+    return [c for c in rows[0] if c not in FLAG_COLUMNS] if rows else []
+
+
 def show_cell(row: Mapping[str, Any], column: str, k: int, lang: str = "en") -> Any:
     """A table cell as text formats show it: a hidden group's size as :func:`hidden_size`,
     another blank as ""."""
@@ -291,6 +300,7 @@ def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str
 
 
 __all__ = [
+    "FLAG_COLUMNS",
     "LABELS",
     "LOWER_IS_BETTER",
     "PERCENT_FIGURES",
@@ -302,4 +312,5 @@ __all__ = [
     "show",
     "show_cell",
     "show_change",
+    "shown_columns",
 ]

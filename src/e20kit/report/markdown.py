@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from .asof import as_of_texts
-from .labels import labels, show, show_cell, show_change
+from .labels import labels, show, show_cell, show_change, shown_columns
 
 SUMMARY_FIGURES = (
     "active_members",
@@ -105,8 +105,19 @@ def render_markdown(doc: dict[str, Any]) -> str:
             ],
         )
         out += ["", t["suppressed_note"].format(k=doc["min_group_size"])]
+    k = int(doc["min_group_size"])
     for section in doc["sections"]:
         out += ["", f"## {section['title']}", "", section["markdown"]]
+        names, captions = section.get("labels", {}), section.get("captions", {})
+        for name, rows in section["tables"].items():
+            cols = shown_columns(rows)
+            if not cols:
+                continue
+            out += ["", f"**{captions.get(name, name)}**", ""]
+            out += _table(
+                [names.get(c, c) for c in cols],
+                [[str(show_cell(r, c, k, lang)) for c in cols] for r in rows],
+            )
     out += ["", f"_{doc['generator']}, {doc['generated_at']}_", ""]
     return "\n".join(out)
 
