@@ -106,15 +106,14 @@ def offset_pages(
     max_pages: int = DEFAULT_MAX_PAGES,
 ) -> Iterator[Page]:
     """``start``/``limit`` pages; stops at a page shorter than ``limit`` (or empty)."""
-    number = 0
-    while True:
-        query = {**(params or {}), offset_param: number * limit, limit_param: limit}
-        page = _fetch(session, path, query, number, items)
-        yield page
-        if len(page.items) < limit:
-            return
-        number += 1
-        _check_cap(session, page.url, number, max_pages)
+    return _numbered_pages(
+        session,
+        path,
+        items,
+        limit,
+        lambda n: {**(params or {}), offset_param: n * limit, limit_param: limit},
+        max_pages,
+    )
 
 
 def page_number_pages(
@@ -130,10 +129,28 @@ def page_number_pages(
     max_pages: int = DEFAULT_MAX_PAGES,
 ) -> Iterator[Page]:
     """``page``/``per_page`` pages counted from ``first``; stops at a short (or empty) page."""
+    return _numbered_pages(
+        session,
+        path,
+        items,
+        size,
+        lambda n: {**(params or {}), page_param: first + n, size_param: size},
+        max_pages,
+    )
+
+
+def _numbered_pages(
+    session: HttpSession,
+    path: str,
+    items: Items,
+    size: int,
+    query: Callable[[int], Params],
+    max_pages: int,
+) -> Iterator[Page]:
+    """The loop both numbered schemes share: page ``n`` asks ``query(n)``; a short page ends."""
     number = 0
     while True:
-        query = {**(params or {}), page_param: first + number, size_param: size}
-        page = _fetch(session, path, query, number, items)
+        page = _fetch(session, path, query(number), number, items)
         yield page
         if len(page.items) < size:
             return
