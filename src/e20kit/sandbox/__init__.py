@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .bench import bench_people, facts_for_bench
 from .csvexport import ACTIVITY_HEADER, PEOPLE_HEADER, write_csv_folder
+from .fake import Fake
 from .faults import FAULT_KINDS, FaultPlan
 from .knobs import PRESETS, Knobs
 from .org import DEFAULT_END, Org, build_org
@@ -32,6 +33,7 @@ __all__ = [
     "App",
     "Container",
     "Event",
+    "Fake",
     "FaultPlan",
     "Headers",
     "Knobs",

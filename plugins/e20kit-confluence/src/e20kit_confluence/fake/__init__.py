@@ -8,10 +8,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import TracebackType
 from typing import Any
 
-from e20kit.sandbox import FaultPlan, LoopbackServer
+from e20kit.sandbox import Fake, FaultPlan, LoopbackServer
 
 from .api import FakeApi
 from .org import (
@@ -27,7 +26,7 @@ from .org import (
 from .state import FakeData
 
 
-class ConfluenceFake:
+class ConfluenceFake(Fake):
     """The fake's data, its API and the loopback server serving it (started on creation)."""
 
     def __init__(
@@ -114,17 +113,6 @@ class ConfluenceFake:
 
     def stop(self) -> None:
         self.server.stop()
-
-    def __enter__(self) -> ConfluenceFake:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 __all__ = [

@@ -8,17 +8,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import TracebackType
 from typing import Any
 
-from e20kit.sandbox import FaultPlan, LoopbackServer
+from e20kit.sandbox import Fake, FaultPlan, LoopbackServer
 
 from .api import FakeApi, RateLimiter
 from .org import ADMIN_TOKEN, BOT_TOKEN, Accounts, load_org, load_synthetic
 from .state import FakeData, make_id
 
 
-class MattermostFake:
+class MattermostFake(Fake):
     """The fake's data, its API and the loopback server serving it (started on creation)."""
 
     def __init__(
@@ -65,17 +64,6 @@ class MattermostFake:
 
     def stop(self) -> None:
         self.server.stop()
-
-    def __enter__(self) -> MattermostFake:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 __all__ = [

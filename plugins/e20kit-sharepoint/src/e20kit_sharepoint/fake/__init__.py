@@ -15,14 +15,13 @@ import hashlib
 import ssl
 import tempfile
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from e20kit.sandbox import FaultPlan, LoopbackServer
+from e20kit.sandbox import Fake, FaultPlan, LoopbackServer
 
 from .authority import FakeAuthority
 from .graph import DownloadHost, FakeGraph, Quota
@@ -36,7 +35,7 @@ def thumbprint(certificate_pem: bytes) -> str:
     return hashlib.sha1(der, usedforsecurity=False).hexdigest().upper()
 
 
-class GraphFake:
+class GraphFake(Fake):
     """The fake tenant, its three servers (started on creation) and the CA they trust."""
 
     def __init__(
@@ -113,17 +112,6 @@ class GraphFake:
         for server in (self.server, self.download_server, self.login_server):
             server.stop()
         self._dir.cleanup()
-
-    def __enter__(self) -> GraphFake:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 __all__ = [
