@@ -14,12 +14,14 @@ import pytest
 import responses
 from confluence_testkit import KitFactory, attributes_by_person, rows
 from e20kit_confluence import ConfluenceClient, ConfluenceSettings
+from e20kit_confluence.checks import CHECKS, AtLeast
 from e20kit_confluence.fake import ConfluenceFake
 from e20kit_confluence.payloads import User
 
 from e20kit import ConnectorAuthError, make_session
 from e20kit.http import ConnectorPayloadError
 from e20kit.sandbox import Org
+from e20kit.testing import FakeCheckContext
 
 TOKEN = "pat-secret-123"
 CLOUD = "https://example.atlassian.net/wiki"
@@ -182,6 +184,13 @@ def test_a_forbidden_watcher_listing_is_one_warning_and_the_rest_is_stored(
         result = kit.collect(today=today)
         with_gap = rows(kit.engine, "facts")
         attributes = attributes_by_person(kit.engine)
+        # everything else was stored: with the rights granted, a rerun adds no fact, only the
+        # attribute
+        fake.api.space_admin = True
+        again = kit.collect(today=today)
+        assert again.ok and again.facts_written == 0 and not again.runs[0].warnings
+        assert rows(kit.engine, "facts") == with_gap
+        assert all("watched_spaces" in a for a in attributes_by_person(kit.engine).values())
     assert result.ok, result.as_dict()
     (warning,) = result.runs[0].warnings
     assert "optional stream space_watchers" in warning and "HTTP 403" in warning
@@ -190,10 +199,6 @@ def test_a_forbidden_watcher_listing_is_one_warning_and_the_rest_is_stored(
     assert TOKEN not in warning and fake.token not in warning
     assert with_gap and attributes
     assert all("watched_spaces" not in a and "has_picture" in a for a in attributes.values())
-
-    from e20kit_confluence.checks import CHECKS, AtLeast
-
-    from e20kit.testing import FakeCheckContext
 
     check = next(c for c in CHECKS if c.id == "confluence.watching_space")
     some = next(iter(attributes.values()))
