@@ -155,6 +155,7 @@ class Collector:
                 if isinstance(err, PluginError):
                     raise
                 run.error, run.error_type = str(err), type(err).__name__
+                run.config_error = isinstance(err, ConfigError)
                 log.error("connector %s failed: %s", item.name, err)
             except Exception as err:  # a plugin bug must not stop the other connectors
                 run.error = f"unexpected {type(err).__name__} in connector: {err}"

@@ -25,16 +25,12 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import E20KitError
+from ..exit_codes import EXIT_DELIVERY_FAILED, EXIT_NO_DATA
 from ..kit import Kit
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-EXIT_OK = 0
-EXIT_CONNECTOR_FAILED = 6
-EXIT_DELIVERY_FAILED = 5
-EXIT_PARTIAL = 7
-EXIT_NO_DATA = 8
 
 
 @dataclass
