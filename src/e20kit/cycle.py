@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .onboarding.results import OnboardingResult
 
 
-
 @dataclass
 class CycleResult:
     """What :meth:`e20kit.Kit.run_cycle` did, step by step."""

@@ -25,12 +25,10 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import E20KitError
-from ..exit_codes import EXIT_DELIVERY_FAILED, EXIT_NO_DATA
 from ..kit import Kit
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
 
 
 @dataclass

@@ -174,6 +174,17 @@ def _suppressed_patch(xy: tuple[float, float], w: float, h: float, label: str = 
     )
 
 
+def week_label(start: dt.date, days: int, text: dict[str, str]) -> str:
+    """``2026-W41``, with the days a cut week holds (``2026-W40, 3 d``)."""
+    year, week, _ = start.isocalendar()
+    label = f"{year}-W{week:02d}"
+    return label if days == 7 else f"{label}, {text['days_short'].format(n=days)}"
+
+
+def _week_labels(metrics: Metrics, text: dict[str, str]) -> dict[dt.date, str]:
+    return {p.start: week_label(p.start, p.days, text) for p in metrics.weekly}
+
+
 def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
     departments = sorted({c.department for c in metrics.heatmap})
     weeks = sorted({c.week_start for c in metrics.heatmap})
@@ -181,7 +192,9 @@ def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
     values = [[cell.get((d, w)) for w in weeks] for d in departments]
     if not departments:
         departments, weeks, values = ["-"], [metrics.period.start], [[None]]
-    return _grid_chart(departments, [w.isoformat() for w in weeks], values, "heatmap", text)
+    labels = _week_labels(metrics, text)
+    cols = [labels.get(w, w.isoformat()) for w in weeks]
+    return _grid_chart(departments, cols, values, "heatmap", text)
 
 
 def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
@@ -189,7 +202,8 @@ def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
     weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
     k = metrics.min_group_size
     rows = [
-        f"{text['all'] if c.pooled else c.week_start.isoformat()} ({_cohort_size(c, k, text)})"
+        f"{text['all'] if c.pooled else week_label(c.week_start, 7, text)} "
+        f"({_cohort_size(c, k, text)})"
         for c in cohorts
     ] or ["-"]
     values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
@@ -209,12 +223,13 @@ def features_chart(metrics: Metrics, text: dict[str, str]) -> str:
     weekly = [f for f in metrics.features if f.week_start is not None]
     weeks = sorted({f.week_start for f in weekly if f.week_start})
     features = sorted({f.feature for f in weekly})
+    labels = _week_labels(metrics, text)
     bottom = [0.0] * len(weeks)
     for i, feature in enumerate(features):
         share = {f.week_start: f.share or 0.0 for f in weekly if f.feature == feature}
         values = [share.get(w, 0.0) for w in weeks]
         ax.bar(
-            [w.isoformat() for w in weeks],
+            [labels.get(w, w.isoformat()) for w in weeks],
             values,
             bottom=bottom,
             color=PALETTE[i % len(PALETTE)],
