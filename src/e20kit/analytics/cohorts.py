@@ -61,6 +61,12 @@ class Windows:
         return found
 
 
+def lived_through(week_start: dt.date, week: int, end: dt.date) -> bool:
+    """Whether every member who joined in the ISO week from ``week_start`` has lived through
+    their ``week``-th week before ``end`` (the last of them joined on the Sunday)."""
+    return week_start + dt.timedelta(days=6 + 7 * week) <= end
+
+
 def cohorts(
     cube: Cube, period: Period, people: dict[str, Member], *, weeks: int, k: int
 ) -> tuple[Cohort, ...]:
@@ -100,7 +106,7 @@ def cohorts(
         shown = index not in hidden
         retention: dict[int, float | None] = {}
         for w in RETENTION_WEEKS:
-            seen = start + dt.timedelta(days=6 + 7 * w) <= end
+            seen = lived_through(start, w, end)
             retention[w] = ratio(active[index][w], size) if seen and shown else None
             if seen:
                 base[w] += size
@@ -181,4 +187,4 @@ def newcomers(
     )
 
 
-__all__ = ["RETENTION_WEEKS", "Windows", "cohorts", "newcomers"]
+__all__ = ["RETENTION_WEEKS", "Windows", "cohorts", "lived_through", "newcomers"]

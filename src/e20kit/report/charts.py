@@ -18,6 +18,7 @@ import matplotlib.patches
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
+from ..analytics.cohorts import lived_through
 from ..analytics.model import Cohort, Metrics
 from ..privacy.suppression import fewer_than
 
@@ -123,21 +124,31 @@ def _grid_chart(
     values: list[list[float | None]],
     chart_id: str,
     text: dict[str, str],
+    pending: frozenset[tuple[int, int]] = frozenset(),
 ) -> str:
     """A 0..1 heat map with percentages in the cells; ``None`` cells (suppressed) are drawn
-    grey and hatched, with a legend, so they never read as 0 %."""
+    grey and hatched, with a legend, so they never read as 0 %. ``pending`` cells (row,
+    column) are ``None`` for another reason, a figure not known yet: blank with a dash."""
     height = max(2.0, 0.35 * len(rows) + 1.4)
     fig = _figure(7.0, height)
     ax = fig.add_subplot()
     cmap = matplotlib.colormaps["Blues"].with_extremes(bad=SUPPRESSED_FILL)
     grid = [[math.nan if v is None else v for v in row] for row in values]
     image = ax.imshow(grid, aspect="auto", cmap=cmap, vmin=0, vmax=1)
-    hidden = [(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if v is None]
+    blank = [(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if v is None]
+    hidden = [cell for cell in blank if cell not in pending]
     for r, c in hidden:
         ax.add_patch(_suppressed_patch((c - 0.5, r - 0.5), 1.0, 1.0))
-    if hidden:
+    for r, c in pending:
+        ax.add_patch(_pending_patch((c - 0.5, r - 0.5)))
+        ax.text(c, r, "\N{EN DASH}", ha="center", va="center", fontsize=8, color=SUPPRESSED_EDGE)
+    handles = [_suppressed_patch((0, 0), 1, 1, label=text["suppressed_legend"])] if hidden else []
+    if pending:
+        handles.append(_pending_patch((0, 0), label=text["pending_legend"]))
+    if handles:
         ax.legend(
-            handles=[_suppressed_patch((0, 0), 1, 1, label=text["suppressed_legend"])],
+            handles=handles,
+            ncols=len(handles),
             loc="lower left",
             bbox_to_anchor=(0.0, 1.0),
             frameon=False,
@@ -159,6 +170,12 @@ def _grid_chart(
                 )
     fig.colorbar(image, ax=ax, format=matplotlib.ticker.PercentFormatter(1.0))
     return to_svg(fig, chart_id)
+
+
+def _pending_patch(xy: tuple[float, float], label: str = "") -> Any:
+    return matplotlib.patches.Rectangle(
+        xy, 1.0, 1.0, facecolor="white", edgecolor=SUPPRESSED_EDGE, linewidth=0.5, label=label
+    )
 
 
 def _suppressed_patch(xy: tuple[float, float], w: float, h: float, label: str = "") -> Any:
@@ -208,7 +225,16 @@ def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
     ] or ["-"]
     values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
     cols = [text["retention_week"].format(n=w) for w in weeks]
-    return _grid_chart(rows, cols, values, "cohorts", text)
+    # a week nobody in the row has lived through yet is blank, not a hidden figure (the
+    # pooled row starts with the oldest cohort)
+    end = metrics.period.end
+    pending = frozenset(
+        (r, col)
+        for r, c in enumerate(cohorts)
+        for col, w in enumerate(weeks)
+        if c.retention.get(w) is None and not lived_through(c.week_start, w, end)
+    )
+    return _grid_chart(rows, cols, values, "cohorts", text, pending)
 
 
 def _cohort_size(cohort: Cohort, k: int, text: dict[str, str]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from ..diagnose.texts import localise
@@ -40,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "their size reads <{k}. A group marked hidden has at least {k} members and is hidden "
         "so that a smaller one cannot be computed from a total.",
         "suppressed_legend": "hatched: group too small to show (not 0 %)",
+        "pending_legend": "\N{EN DASH} not lived through yet",
         "caption_activity": "Distinct members with any activity each day (blue) and per week, "
         "Monday to Sunday (orange; a week the period cuts counts only its own days). Dips on "
         "weekends are normal; a falling weekly line is not.",
@@ -133,6 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
         "Zahlen, Größe <{k}. Eine als verborgen markierte Gruppe hat mindestens {k} Mitglieder "
         "und wird verborgen, damit sich keine kleinere aus einer Summe errechnen lässt.",
         "suppressed_legend": "schraffiert: Gruppe zu klein zum Zeigen (nicht 0 %)",
+        "pending_legend": "\N{EN DASH} noch nicht durchlaufen",
         "caption_activity": "Mitglieder mit Aktivität je Tag (blau) und je Woche, Montag bis "
         "Sonntag (orange; eine vom Zeitraum angeschnittene Woche zählt nur ihre eigenen Tage). "
         "Einbrüche am Wochenende sind normal, eine fallende Wochenlinie nicht.",
@@ -278,14 +280,24 @@ def shown_columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return [c for c in rows[0] if c not in FLAG_COLUMNS] if rows else []
 
 
-def show_cell(row: Mapping[str, Any], column: str, k: int, lang: str = "en") -> Any:
+def show_cell(
+    row: Mapping[str, Any],
+    column: str,
+    k: int,
+    lang: str = "en",
+    percent: Collection[str] = (),
+) -> Any:
     """A table cell as text formats show it: a hidden group's size as :func:`hidden_size`,
-    another blank as ""."""
+    another blank as "", a share of a ``percent`` column as a percentage."""
     hidden = hidden_size(row, column, k, lang)
     if hidden is not None:
         return hidden
     value = row.get(column)
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if column in percent and isinstance(value, int | float) and not isinstance(value, bool):
+        return localise(f"{value:.0%}", lang)
+    return value
 
 
 def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str:
