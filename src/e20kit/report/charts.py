@@ -65,6 +65,14 @@ def activity_chart(metrics: Metrics, text: dict[str, str]) -> str:
             color=PALETTE[1],
             label=text["weekly"],
         )
+        partial = [p for p in metrics.weekly if p.days != 7]
+        for i, p in enumerate(partial):  # its distinct members are fewer days', not a drop
+            ax.axvspan(
+                *_dates([p.start, p.start + dt.timedelta(days=p.days)]),
+                color=SUPPRESSED_FILL,
+                zorder=0,
+                label=text["partial_week"] if i == 0 else None,
+            )
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", frameon=False)
     fig.autofmt_xdate()

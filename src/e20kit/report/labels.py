@@ -41,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
         "so that a smaller one cannot be computed from a total.",
         "suppressed_legend": "hatched: group too small to show (not 0 %)",
         "pending_legend": "\N{EN DASH} not lived through yet",
+        "partial_week": "part of a week (fewer days)",
         "caption_activity": "Distinct members with any activity each day (blue) and per week, "
         "Monday to Sunday (orange; a week the period cuts counts only its own days). Dips on "
         "weekends are normal; a falling weekly line is not.",
@@ -135,6 +136,7 @@ LABELS: dict[str, dict[str, str]] = {
         "und wird verborgen, damit sich keine kleinere aus einer Summe errechnen lässt.",
         "suppressed_legend": "schraffiert: Gruppe zu klein zum Zeigen (nicht 0 %)",
         "pending_legend": "\N{EN DASH} noch nicht durchlaufen",
+        "partial_week": "angeschnittene Woche (weniger Tage)",
         "caption_activity": "Mitglieder mit Aktivität je Tag (blau) und je Woche, Montag bis "
         "Sonntag (orange; eine vom Zeitraum angeschnittene Woche zählt nur ihre eigenen Tage). "
         "Einbrüche am Wochenende sind normal, eine fallende Wochenlinie nicht.",
