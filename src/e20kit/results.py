@@ -97,6 +97,7 @@ class CollectResult:
         return {
             "ok": self.ok,
             "partial": self.partial,
+            "exit_code": self.exit_code,
             "facts_written": self.facts_written,
             "warnings": self.warnings,
             "connectors": [

@@ -68,7 +68,8 @@ def test_collect_with_a_missing_csv_folder_exits_2_naming_the_key(tmp_path: Path
     ],
 )
 def test_collect_exit_codes(runs: list[ConnectorRun], code: int) -> None:
-    assert CollectResult(runs=runs).exit_code == code
+    result = CollectResult(runs=runs)
+    assert result.exit_code == code and result.as_dict()["exit_code"] == code
 
 
 def test_an_empty_source_is_a_warning_not_health(tmp_path: Path) -> None:
