@@ -4,6 +4,7 @@ quiet on the healthy one; texts in English and German; plugin rules join through
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ from pydantic import ValidationError
 
 from e20kit import Evidence, Finding, Kit, Reason, Severity, hookimpl
 from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics, compute_metrics, parse_period
+from e20kit.analytics.freshness import PlatformAsOf
 from e20kit.analytics.settings import Band
-from e20kit.diagnose import REMEDIES, TITLES, playbook
+from e20kit.diagnose import REMEDIES, TITLES, playbook, rules
 from e20kit.diagnose.signals import Signal, severity, share_bound
 from e20kit.findings import Reason as R
 from e20kit.sandbox import PRESETS, build_org
@@ -261,3 +263,24 @@ def test_few_active_days_with_drop_out_are_not_no_time(stores: Stores) -> None:
     )
     (finding,) = playbook(busy)
     assert finding.reason is R.NO_TIME and finding.severity is Severity.WARNING
+
+
+def test_a_previous_period_without_all_data_shows_no_growth(stores: Stores) -> None:
+    m = _metrics(stores, "no_time", "last-90d")
+    assert any(s.trend is not None for s in rules.no_time(m))
+    arriving = PlatformAsOf(
+        "wiki",
+        m.period.last_day,
+        m.period.end,
+        m.period.last_day,
+        1,
+        False,
+        False,
+        oldest_day=m.period.previous().start + dt.timedelta(days=10),
+        short_history=True,
+    )
+    # a change against a previous period that lacks a platform's first days is partly data
+    # arriving: no signal reads it as growing (so none is critical for growing)
+    short = dataclasses.replace(m, as_of=(arriving,))
+    assert short.short_history == ("wiki",)
+    assert all(s.trend is None and not s.growing for s in rules.no_time(short))

@@ -86,3 +86,23 @@ def test_one_day_past_the_data_reads_in_words() -> None:
         "wiki: complete up to 2026-10-29; the period runs one day past it"
     ]
     assert as_of_lines(doc, "de")[0].endswith("reicht einen Tag darüber hinaus")
+
+
+def test_a_previous_period_before_the_data_began_is_flagged(tmp_path: Path) -> None:
+    with collected_kit(tmp_path) as kit:
+        metrics = kit.metrics()  # 23 September to 22 October; the previous one from 24 August
+        covered = kit.metrics("2026-10-21..2026-10-23")  # previous: 19 and 20 October
+        day = NEWEST + dt.timedelta(days=1)
+        md = Path(str(kit.report("md", tmp_path / "r.md", today=day))).read_text()
+        js = json.loads(Path(str(kit.report("json", tmp_path / "r.json", today=day))).read_text())
+    by_platform = {p.platform: p for p in metrics.as_of}
+    assert by_platform["csv"].oldest_day == dt.date(2026, 10, 20)
+    assert metrics.short_history == ("csv", "wiki")
+    assert {p.platform: p.short_history for p in covered.as_of} == {"csv": True, "wiki": False}
+    assert "csv: complete up to 2026-10-22; data begins 2026-10-20, after the previous" in md
+    assert "not like for like: it has no data from csv, wiki for its first days" in md
+    assert js["as_of"]["short_history"] == ["csv", "wiki"]
+    assert {p["platform"]: p["oldest_day"] for p in js["as_of"]["platforms"]} == {
+        "csv": "2026-10-20",
+        "wiki": "2026-10-12",
+    }

@@ -4,6 +4,11 @@ A day's data is complete once a collection ran after it ended: the as-of day of 
 its newest day with activity, but never the day of its last collection or later (that day's
 facts were still coming in). Default periods end on the newest as-of day, not on the wall
 clock's today, so a report never shows empty days as a drop in use.
+
+The other end matters too: a platform whose data begins after the previous period's start
+(connected recently, or its API reaches back only so far: Microsoft's reports keep 28 days)
+makes every change against the previous period partly data arriving, not use growing; that
+platform is flagged ``short_history``.
 """
 
 from __future__ import annotations
@@ -36,6 +41,11 @@ class PlatformAsOf:
     """``age_days`` above ``[analytics] stale_after_days``: its connector stopped delivering."""
     partial: bool
     """The period ends after ``as_of``: its last days have no data from this platform yet."""
+    oldest_day: dt.date | None = None
+    """The oldest day with any activity fact (``None``: no facts at all)."""
+    short_history: bool = False
+    """Its data begins after the previous period's first day: the changes against the
+    previous period count this platform's arrival, not only a change in use."""
 
 
 def platforms_as_of(
@@ -48,11 +58,15 @@ def platforms_as_of(
 ) -> tuple[PlatformAsOf, ...]:
     """Every platform's as-of day, from the day totals (no fact is read) and the identities."""
     totals, ident = schema.day_totals, schema.identities
-    newest = dict(
-        conn.execute(
-            sa.select(totals.c.platform, sa.func.max(totals.c.day)).group_by(totals.c.platform)
+    spans = {
+        platform: (oldest, newest)
+        for platform, oldest, newest in conn.execute(
+            sa.select(
+                totals.c.platform, sa.func.min(totals.c.day), sa.func.max(totals.c.day)
+            ).group_by(totals.c.platform)
         ).all()
-    )
+    }
+    newest = {platform: span[1] for platform, span in spans.items()}
     collected = dict(
         conn.execute(
             sa.select(ident.c.platform, sa.func.max(ident.c.updated_at)).group_by(ident.c.platform)
@@ -74,16 +88,23 @@ def platforms_as_of(
                 as_of=as_of,
                 age_days=age,
                 stale=age is None or age > stale_after_days,
-                partial=period is not None and (as_of is None or as_of < period.last_day),
+                partial=False,
+                oldest_day=_date(spans.get(platform, (None, None))[0]),
             )
         )
-    return tuple(out)
+    return for_period(tuple(out), period) if period is not None else tuple(out)
 
 
 def for_period(as_of: tuple[PlatformAsOf, ...], period: Period) -> tuple[PlatformAsOf, ...]:
-    """``as_of`` with ``partial`` set for ``period``."""
+    """``as_of`` with ``partial`` and ``short_history`` set for ``period``."""
+    previous = period.previous().start
     return tuple(
-        dataclasses.replace(p, partial=p.as_of is None or p.as_of < period.last_day) for p in as_of
+        dataclasses.replace(
+            p,
+            partial=p.as_of is None or p.as_of < period.last_day,
+            short_history=p.oldest_day is not None and p.oldest_day > previous,
+        )
+        for p in as_of
     )
 
 

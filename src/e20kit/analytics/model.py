@@ -298,6 +298,12 @@ class Metrics:
         """The period ends after some platform's newest complete day."""
         return any(p.partial for p in self.as_of)
 
+    @property
+    def short_history(self) -> tuple[str, ...]:
+        """Platforms whose data begins after the previous period's first day: the changes
+        against the previous period partly count data arriving."""
+        return tuple(p.platform for p in self.as_of if p.short_history)
+
     def trend(self, figure: str) -> Trend | None:
         return next((t for t in self.trends if t.figure == figure), None)
 

@@ -31,6 +31,10 @@ from .texts import REMEDIES, TITLES, lang_of, localise
 
 
 def _trend(metrics: Metrics, figure: str) -> float | None:
+    """The change against the previous period; none when that period lacks some platform's
+    data for its first days (a change there is partly data arriving: never "growing")."""
+    if metrics.short_history:
+        return None
     trend = metrics.trend(figure)
     return trend.change if trend else None
 

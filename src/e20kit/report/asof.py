@@ -16,6 +16,10 @@ TEXTS = {
         "days": "{n} days",
         "partial_note": "This period ends after the data: the figures of its last days are "
         "partial, not a drop in use.",
+        "short": "data begins {oldest}, after the previous period's start",
+        "short_note": "Changes against the previous period are not like for like: it has "
+        "no data from {platforms} for its first days, so part of each change is data arriving, "
+        "not use growing.",
     },
     "de": {
         "heading": "Datenstand",
@@ -27,6 +31,10 @@ TEXTS = {
         "days": "{n} Tage",
         "partial_note": "Dieser Zeitraum endet nach den Daten: die Zahlen seiner letzten Tage "
         "sind unvollständig, kein Rückgang der Nutzung.",
+        "short": "Daten ab {oldest}, nach dem Beginn des Vorzeitraums",
+        "short_note": "Die Veränderungen gegenüber dem Vorzeitraum sind nicht vergleichbar: "
+        "ihm fehlen für seine ersten Tage die Daten von {platforms}; ein Teil jeder Veränderung "
+        "ist das Eintreffen von Daten, kein Wachstum der Nutzung.",
     },
 }
 
@@ -48,18 +56,23 @@ def as_of_lines(doc: dict[str, Any], lang: str) -> list[str]:
             days = (last_day - dt.date.fromisoformat(p["as_of"])).days
             span = t["day"] if days == 1 else t["days"].format(n=days)
             parts.append(t["partial"].format(days=span))
+        if p.get("short_history"):
+            parts.append(t["short"].format(oldest=p["oldest_day"]))
         lines.append("; ".join(parts))
     return lines
 
 
 def as_of_texts(doc: dict[str, Any], lang: str) -> dict[str, Any]:
-    """Heading, lines and the partial-period note (empty when the period is complete)."""
+    """Heading, lines, the partial-period note and the short-history note (each empty when it
+    does not apply)."""
     t = TEXTS.get(lang, TEXTS["en"])
-    partial = bool((doc.get("as_of") or {}).get("partial"))
+    data = doc.get("as_of") or {}
+    short = data.get("short_history") or []
     return {
         "heading": t["heading"],
         "lines": as_of_lines(doc, lang),
-        "partial_note": t["partial_note"] if partial else "",
+        "partial_note": t["partial_note"] if data.get("partial") else "",
+        "short_note": t["short_note"].format(platforms=", ".join(short)) if short else "",
     }
 
 

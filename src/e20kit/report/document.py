@@ -95,6 +95,7 @@ def as_of_document(metrics: Metrics) -> dict[str, Any]:
     return {
         "stale_after_days": metrics.settings.stale_after_days,
         "partial": metrics.partial,
+        "short_history": list(metrics.short_history),
         "platforms": [plain(p) for p in metrics.as_of],
     }
 

@@ -38,8 +38,9 @@ def _as_of(doc: dict[str, Any], lang: str) -> list[str]:
     if not texts["lines"]:
         return []
     out = [f"{texts['heading']}: " + " · ".join(texts["lines"]) + ".", ""]
-    if texts["partial_note"]:
-        out += [f"> **{texts['partial_note']}**", ""]
+    for note in ("partial_note", "short_note"):
+        if texts[note]:
+            out += [f"> **{texts[note]}**", ""]
     return out
 
 
