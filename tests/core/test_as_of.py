@@ -100,7 +100,7 @@ def test_a_previous_period_before_the_data_began_is_flagged(tmp_path: Path) -> N
     assert metrics.short_history == ("csv", "wiki")
     assert {p.platform: p.short_history for p in covered.as_of} == {"csv": True, "wiki": False}
     assert "csv: complete up to 2026-10-22; data begins 2026-10-20, after the previous" in md
-    assert "not like for like: it has no data from csv, wiki for its first days" in md
+    assert "not like for like: the data from csv, wiki begins after that period's start" in md
     assert js["as_of"]["short_history"] == ["csv", "wiki"]
     assert {p["platform"]: p["oldest_day"] for p in js["as_of"]["platforms"]} == {
         "csv": "2026-10-20",

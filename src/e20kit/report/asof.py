@@ -17,9 +17,9 @@ TEXTS = {
         "partial_note": "This period ends after the data: the figures of its last days are "
         "partial, not a drop in use.",
         "short": "data begins {oldest}, after the previous period's start",
-        "short_note": "Changes against the previous period are not like for like: it has "
-        "no data from {platforms} for its first days, so part of each change is data arriving, "
-        "not use growing.",
+        "short_note": "Changes against the previous period are not like for like: the data "
+        "from {platforms} begins after that period's start, so part of each change is data "
+        "arriving, not use growing.",
     },
     "de": {
         "heading": "Datenstand",
@@ -33,7 +33,7 @@ TEXTS = {
         "sind unvollständig, kein Rückgang der Nutzung.",
         "short": "Daten ab {oldest}, nach dem Beginn des Vorzeitraums",
         "short_note": "Die Veränderungen gegenüber dem Vorzeitraum sind nicht vergleichbar: "
-        "ihm fehlen für seine ersten Tage die Daten von {platforms}; ein Teil jeder Veränderung "
+        "die Daten von {platforms} beginnen erst nach dessen Anfang; ein Teil jeder Veränderung "
         "ist das Eintreffen von Daten, kein Wachstum der Nutzung.",
     },
 }
