@@ -95,6 +95,9 @@ def test_a_previous_period_before_the_data_began_is_flagged(tmp_path: Path) -> N
         day = NEWEST + dt.timedelta(days=1)
         md = Path(str(kit.report("md", tmp_path / "r.md", today=day))).read_text()
         js = json.loads(Path(str(kit.report("json", tmp_path / "r.json", today=day))).read_text())
+        html = Path(str(kit.report("html", tmp_path / "r.html", today=day))).read_text()
+    assert 'id="short-history"' in html
+    assert 'class="up"' not in html and 'class="down"' not in html  # changes stay uncoloured
     by_platform = {p.platform: p for p in metrics.as_of}
     assert by_platform["csv"].oldest_day == dt.date(2026, 10, 20)
     assert metrics.short_history == ("csv", "wiki")

@@ -70,7 +70,10 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
             "label": t.get(name, name),
             "value": show(name, doc["headline"].get(name), lang),
             "change": show_change(name, trends.get(name, {}).get("change"), lang),
-            "direction": _direction(name, trends.get(name, {}).get("change")),
+            # data arriving is neither good nor bad news: no colour (the note says why)
+            "direction": "flat"
+            if metrics.short_history
+            else _direction(name, trends.get(name, {}).get("change")),
         }
         for name in CARD_FIGURES
         if name in HEADLINE_FIGURES
