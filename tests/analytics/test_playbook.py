@@ -4,6 +4,8 @@ quiet on the healthy one; texts in English and German; plugin rules join through
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,10 @@ from pydantic import ValidationError
 
 from e20kit import Evidence, Finding, Kit, Reason, Severity, hookimpl
 from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics, compute_metrics, parse_period
+from e20kit.analytics.model import TimePoint
 from e20kit.analytics.settings import Band
 from e20kit.diagnose import REMEDIES, TITLES, playbook
+from e20kit.diagnose.figures import busy_collapse
 from e20kit.diagnose.signals import Signal, severity, share_bound
 from e20kit.findings import Reason as R
 from e20kit.sandbox import PRESETS, build_org
@@ -261,3 +265,42 @@ def test_few_active_days_with_drop_out_are_not_no_time(stores: Stores) -> None:
     )
     (finding,) = playbook(busy)
     assert finding.reason is R.NO_TIME and finding.severity is Severity.WARNING
+
+
+def _with_days(m: Metrics, active: list[int]) -> Metrics:
+    """``m`` with its daily active members replaced by ``active`` (one per day of the period)."""
+    start = m.period.start
+    days = tuple(
+        TimePoint(start + dt.timedelta(days=d), 1, count, 0, 0) for d, count in enumerate(active)
+    )
+    return dataclasses.replace(m, daily=days)
+
+
+def test_a_crunch_is_read_wherever_its_seven_days_start(stores: Stores) -> None:
+    m = _metrics(stores, "healthy", "last-90d")
+    length = m.period.days
+    for first in (30, 33, 36):  # a crunch on days 30-36, 33-39 or 36-42 of the period
+        active = [100] * length
+        active[first : first + 7] = [40] * 7
+        # fixed weekly blocks would see two weeks at 4/7 and 3/7 of the crunch, never one
+        assert busy_collapse(_with_days(m, active)) == pytest.approx((280 + math.sqrt(280)) / 700)
+    # the quietest of many stretches is low by chance where few are active: judged above it
+    small = [10] * length
+    small[40:47] = [4] * 7
+    assert busy_collapse(_with_days(m, small)) == pytest.approx((28 + math.sqrt(28)) / 70)
+    assert busy_collapse(_with_days(m, [100] * 20)) is None  # under three weeks of days
+
+
+def test_training_defers_to_a_drop_out_beyond_the_lapses(stores: Stores) -> None:
+    """Where most newcomers leave after week 1, the few who stayed are no sample to judge
+    training by: the same creator gap names training only where nobody dropped out."""
+    complicated = _metrics(stores, "complicated", "last-30d")
+    healthy = _metrics(stores, "healthy", "last-30d")
+
+    def no_stayed_creators(m: Metrics) -> Metrics:
+        assert m.contrasts is not None
+        gap = dataclasses.replace(m.contrasts, stayed_newcomers=40, stayed_creator_share=0.0)
+        return dataclasses.replace(m, contrasts=gap)
+
+    assert [f.reason for f in playbook(no_stayed_creators(complicated))] == [R.COMPLICATED]
+    assert [f.reason for f in playbook(no_stayed_creators(healthy))] == [R.TRAINING]

@@ -4,10 +4,14 @@ rules and by the neighbours they rule out)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 
 from ..analytics.model import Metrics
-from .signals import share_bound
+from .signals import CHANCE_Z, share_bound
+
+STRETCH = 7
+"""Days in a stretch that :func:`busy_collapse` compares: a week, wherever it starts."""
 
 DROPOUT_MULTIPLE = 3.0
 """Newcomers must drop out at least this many times as often as established members lapse for
@@ -87,24 +91,33 @@ def leader_ratio(m: Metrics) -> float | None:
 
 
 def busy_collapse(m: Metrics) -> float | None:
-    """The quietest whole week's member-days / the median whole week's (3+ weeks).
+    """The quietest stretch of seven days' member-days, at its high end allowing for chance, /
+    the median stretch's, over every seven consecutive days of the period (three weeks or more).
 
     Member-days (each member's active days, summed) fall with the time people have; distinct
-    active members hardly move when everyone still drops in once.
+    active members hardly move when everyone still drops in once. A crunch keeps its own
+    dates, not the calendar's: read over fixed weekly blocks, a busy week that straddles two
+    blocks halves its dip. Every stretch of seven days holds each weekday once, so weekends
+    never make a stretch quiet. The quietest of many stretches is low by chance alone where
+    few members are active, so it is judged one standard error (Poisson: at most the spread
+    of a sum of independent active days) above its count.
     """
     days = {p.start: p.active for p in m.daily}
-    weeks = [
-        sum(days.get(w.start + dt.timedelta(days=d), 0) for d in range(7))
-        for w in m.weekly
-        if w.days == 7
-    ]
-    if len(weeks) >= 3 and statistics.median(weeks) > 0:
-        return min(weeks) / statistics.median(weeks)
-    return None
+    start, length = m.period.start, m.period.days
+    series = [days.get(start + dt.timedelta(days=d), 0) for d in range(length)]
+    if length < 3 * STRETCH:
+        return None
+    stretches = [sum(series[i : i + STRETCH]) for i in range(length - STRETCH + 1)]
+    median = statistics.median(stretches)
+    if median <= 0:
+        return None
+    quiet = min(stretches)
+    return min(1.0, (quiet + CHANCE_Z * math.sqrt(quiet)) / median)
 
 
 __all__ = [
     "DROPOUT_MULTIPLE",
+    "STRETCH",
     "busy_collapse",
     "creator_ratio",
     "decided",
