@@ -4,8 +4,9 @@ Runs the labelled suite of :mod:`e20kit.sandbox.suite` (healthy organisations an
 planted at mild and clear strength, 200 to 3,000 members, 90 to 180 days, one to three
 platforms, two noise levels) on two sets of seeds: ``tuning`` (the seeds whose results were seen
 while the rules and bands were built, shown for comparison only) and ``held_out`` (looked at
-only for the final measurement: these are the figures that count). Each organisation is written to its own SQLite store through the
-store's bulk paths, its metrics computed and the playbook run on them.
+only for the final measurement: these are the figures that count). Each organisation is
+written to its own SQLite store through the store's bulk paths, its metrics computed and the
+playbook run on them.
 
 Key ``diagnosis_quality``: per set of seeds, per reason precision and recall (mild / clear), the
 confusion matrix (planted reason x named reasons; an organisation naming two reasons counts in

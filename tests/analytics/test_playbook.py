@@ -304,3 +304,25 @@ def test_training_defers_to_a_drop_out_beyond_the_lapses(stores: Stores) -> None
 
     assert [f.reason for f in playbook(no_stayed_creators(complicated))] == [R.COMPLICATED]
     assert [f.reason for f in playbook(no_stayed_creators(healthy))] == [R.TRAINING]
+
+
+def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
+    """About the same creator share rules training out for 420 stayed newcomers, not for 21: chance
+    in a group of 21 could hide a gap as easily as show one."""
+    m = _metrics(stores, "complicated", "last-30d")
+    assert m.contrasts is not None
+
+    def ruled_out(stayed: int, creators: int) -> set[R]:
+        contrasts = dataclasses.replace(
+            m.contrasts,  # type: ignore[arg-type]
+            stayed_newcomers=stayed,
+            stayed_creator_share=creators / stayed,
+            established_creator_share=0.25,
+            established_active=2000,
+        )
+        (finding,) = playbook(dataclasses.replace(m, contrasts=contrasts))
+        assert finding.reason is R.COMPLICATED
+        return {r.reason for r in finding.ruled_out}
+
+    assert R.TRAINING in ruled_out(420, 120)
+    assert R.TRAINING not in ruled_out(21, 5)

@@ -24,9 +24,10 @@ def decided(m: Metrics) -> int:
     return max(m.settings.diagnosis.min_newcomers, m.min_group_size)
 
 
-def dropout_excess(m: Metrics) -> tuple[float | None, float | None]:
+def dropout_excess(m: Metrics, *, ruling_out: bool = False) -> tuple[float | None, float | None]:
     """(newcomers' week-1 drop-out, at its low end allowing for chance, minus established
-    members' lapse; that lapse)."""
+    members' lapse; that lapse). ``ruling_out`` takes the high end instead (see
+    :mod:`.neighbours`)."""
     c, n = m.contrasts, m.newcomers
     if (
         c is None
@@ -36,7 +37,7 @@ def dropout_excess(m: Metrics) -> tuple[float | None, float | None]:
         or c.established_checked < m.min_group_size
     ):
         return None, None
-    low = share_bound(n.dropped, n.week1_active, upper=False)
+    low = share_bound(n.dropped, n.week1_active, upper=ruling_out)
     return low - c.established_lapse, c.established_lapse
 
 
@@ -49,9 +50,9 @@ def lapses_along(m: Metrics) -> bool:
     return n.dropout < DROPOUT_MULTIPLE * c.established_lapse
 
 
-def creator_ratio(m: Metrics) -> tuple[float | None, float | None]:
+def creator_ratio(m: Metrics, *, ruling_out: bool = False) -> tuple[float | None, float | None]:
     """(stayed newcomers' creator share, at its high end allowing for chance, / established
-    members'; the established share)."""
+    members'; the established share). ``ruling_out`` takes the low end instead."""
     c = m.contrasts
     if (
         c is None
@@ -62,7 +63,7 @@ def creator_ratio(m: Metrics) -> tuple[float | None, float | None]:
     ):
         return None, None
     creators = round(c.stayed_creator_share * c.stayed_newcomers)
-    high = share_bound(creators, c.stayed_newcomers, upper=True)
+    high = share_bound(creators, c.stayed_newcomers, upper=not ruling_out)
     return high / c.established_creator_share, c.established_creator_share
 
 
@@ -73,8 +74,9 @@ def established_creators(m: Metrics) -> float | None:
     return m.headline.creator_share
 
 
-def leader_ratio(m: Metrics) -> float | None:
-    """Leaders' participation rate, at its high end allowing for chance, / staff's."""
+def leader_ratio(m: Metrics, *, ruling_out: bool = False) -> float | None:
+    """Leaders' participation rate, at its high end allowing for chance, / staff's.
+    ``ruling_out`` takes the low end instead."""
     leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
     if (
         leaders
@@ -85,7 +87,7 @@ def leader_ratio(m: Metrics) -> float | None:
         and leaders.members
         and staff.participation_rate
     ):
-        high = share_bound(leaders.active, leaders.members, upper=True)
+        high = share_bound(leaders.active, leaders.members, upper=not ruling_out)
         return high / staff.participation_rate
     return None
 
