@@ -155,7 +155,9 @@ class Collector:
                 if isinstance(err, PluginError):
                     raise
                 run.error, run.error_type = str(err), type(err).__name__
-                log.error("connector %s failed: %s", item.name, err)
+                run.config_error = isinstance(err, ConfigError)
+                # the result carries it and the CLI prints it once: not an ERROR line too
+                log.info("connector %s failed: %s", item.name, err)
             except Exception as err:  # a plugin bug must not stop the other connectors
                 run.error = f"unexpected {type(err).__name__} in connector: {err}"
                 run.error_type = type(err).__name__

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .exit_codes import EXIT_DELIVERY_FAILED
 from .findings import Finding
 from .results import CollectResult
 
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
     from .champions.nominate import NominationResult
     from .champions.outreach import OutreachResult
     from .onboarding.results import OnboardingResult
-
-EXIT_DELIVERY_FAILED = 5
-EXIT_CONNECTOR_FAILED = 6
-EXIT_PARTIAL = 7
 
 
 @dataclass
@@ -50,7 +47,7 @@ class CycleResult:
     @property
     def exit_code(self) -> int:
         if not self.collect.ok:
-            return EXIT_PARTIAL if self.collect.partial else EXIT_CONNECTOR_FAILED
+            return self.collect.exit_code
         if not self.delivery_ok:
             return EXIT_DELIVERY_FAILED
         return 0

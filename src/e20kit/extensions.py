@@ -114,6 +114,9 @@ class ReportSection:
     """Human titles of the tables by name, in the report's language (HTML and Markdown)."""
     labels: Mapping[str, str] = field(default_factory=dict)
     """Human column headers by column key; keys without one are shown as they are."""
+    percent: frozenset[str] = frozenset()
+    """Column keys holding shares from 0 to 1, which HTML and Markdown print as percentages
+    (``0.5`` reads ``50 %``); JSON and CSV keep the share."""
 
 
 @dataclass(frozen=True)

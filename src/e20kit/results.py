@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .exit_codes import EXIT_CONFIG, EXIT_CONNECTOR_FAILED, EXIT_OK, EXIT_PARTIAL
+
 if TYPE_CHECKING:
     from .privacy.retention import PurgeResult
 
@@ -26,6 +28,9 @@ class ConnectorRun:
     """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None
     error_type: str | None = None
+    config_error: bool = False
+    """Failed on its own configuration (a source that does not exist), not on the platform: a
+    rerun cannot help until the config is fixed."""
     warnings: list[str] = field(default_factory=list)
     """Findings about the data, not failures: no people, no facts where some were expected, an
     optional stream the platform would not give (see :mod:`e20kit.streams`)."""
@@ -77,10 +82,22 @@ class CollectResult:
         """Some connector failed, and every failed one had stored something first."""
         return not self.ok and all(r.partial for r in self.failed)
 
+    @property
+    def exit_code(self) -> int:
+        """2 when a connector's configuration is wrong (it names the key), else 6 when some
+        connector failed, 7 when every failed one stored something first, 0 when all worked.
+        A config error wins: it is the one a rerun cannot cure."""
+        if self.ok:
+            return EXIT_OK
+        if any(r.config_error for r in self.failed):
+            return EXIT_CONFIG
+        return EXIT_PARTIAL if self.partial else EXIT_CONNECTOR_FAILED
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "partial": self.partial,
+            "exit_code": self.exit_code,
             "facts_written": self.facts_written,
             "warnings": self.warnings,
             "connectors": [

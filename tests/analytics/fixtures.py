@@ -11,7 +11,8 @@ from e20kit.store import schema
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 3, 1)
-"""``last-28d`` before TODAY is 2026-02-01 .. 2026-02-28 (4 full weeks)."""
+"""``last-28d`` before TODAY is 2026-02-01 .. 2026-02-28: a Sunday, three whole ISO weeks
+from Monday 2 February, and six days."""
 
 
 def member(

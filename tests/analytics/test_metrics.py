@@ -84,20 +84,24 @@ def test_active_by_day_week_month_and_stickiness(metrics: Metrics) -> None:
     assert len(metrics.daily) == 28
     by_day = {p.start.day: p.active for p in metrics.daily if p.active}
     assert by_day == {1: 2, 2: 1, 9: 1, 10: 1, 22: 1}
-    assert [(p.start, p.active) for p in metrics.weekly] == [
-        (day(1), 2),
-        (day(8), 2),
-        (day(15), 0),
-        (day(22), 1),
+    # ISO weeks: Sunday 1 February is the partial first week, 2-22 February three whole
+    # weeks from Monday, 23-28 February a partial last week of six days
+    assert [(p.start, p.days, p.active) for p in metrics.weekly] == [
+        (day(1), 1, 2),
+        (day(2), 7, 1),
+        (day(9), 7, 2),
+        (day(16), 7, 1),
+        (day(23), 6, 0),
     ]
-    assert [p.creators for p in metrics.weekly] == [1, 2, 0, 0]
+    assert [p.creators for p in metrics.weekly] == [1, 0, 2, 0, 0]
     assert [(p.start, p.days, p.active) for p in metrics.monthly] == [(dt.date(2026, 1, 30), 30, 4)]
     h = metrics.headline
     assert h.dau == pytest.approx(6 / 28)
-    assert h.wau == pytest.approx(5 / 4)
+    assert h.wau == pytest.approx(4 / 3)  # whole weeks only
     assert h.mau == 4
     assert h.stickiness == pytest.approx(6 / 28 / 4)
-    assert h.active_days_per_week == pytest.approx(6 / 5)
+    # 6 member-days over the weeks of exposure: each block's active members x its days / 7
+    assert h.active_days_per_week == pytest.approx(6 / ((2 * 1 + 1 * 7 + 2 * 7 + 1 * 7) / 7))
 
 
 def test_inequality(metrics: Metrics) -> None:
@@ -142,7 +146,8 @@ def test_departments_and_heatmap(metrics: Metrics) -> None:
     for small in ("Lab", "(unknown)"):
         assert rows[small].suppressed and rows[small].active is None
     cells = {(c.department, c.week_start): c for c in metrics.heatmap}
-    assert [cells[("Ops", day(d))].rate for d in (1, 8, 15, 22)] == [0.5, 0.5, 0.0, 0.0]
+    # ISO weeks: Sunday the 1st alone, three whole weeks from Monday the 2nd, six days left
+    assert [cells[("Ops", day(d))].rate for d in (1, 2, 9, 16, 23)] == [0.5, 0.25, 0.5, 0, 0]
     assert all(c.suppressed and c.active is None for c in metrics.heatmap if c.department == "Lab")
 
 
@@ -154,10 +159,10 @@ def test_features(metrics: Metrics) -> None:
         "discussion": (1, 3),
     }
     assert sum(f.share or 0 for f in period.values()) == pytest.approx(1.0)
-    week2 = {f.feature: f.share for f in metrics.features if f.week_start == day(8)}
+    week2 = {f.feature: f.share for f in metrics.features if f.week_start == day(9)}
     assert week2 == {"chat": 0.25, "discussion": 0.75, "wiki": 0.0}
-    week3 = [f.share for f in metrics.features if f.week_start == day(15)]
-    assert week3 and all(s is None for s in week3)
+    last = [f.share for f in metrics.features if f.week_start == day(23)]
+    assert last and all(s is None for s in last)
 
 
 def test_containers(metrics: Metrics) -> None:
@@ -215,12 +220,12 @@ def test_newcomer_cohorts_and_dropout(store_url: str) -> None:
     assert [(c.size, c.suppressed) for c in cohorts.values()] == [(None, True), (None, True)]
     assert all(set(c.retention.values()) == {None} for c in cohorts.values())
     cohorts = {c.week_start: c for c in every.cohorts if not c.pooled}
-    january = cohorts[dt.date(2026, 1, 4)]
+    january = cohorts[dt.date(2026, 1, 5)]  # ISO weeks: cohorts start on a Monday
     assert january.size == 3 and not january.suppressed
     assert january.retention[1] == pytest.approx(2 / 3)
     assert january.retention[4] == pytest.approx(1 / 3)
     assert january.retention[8] is None  # not every member has lived through week 8 yet
-    late = cohorts[dt.date(2026, 2, 15)]
+    late = cohorts[dt.date(2026, 2, 16)]
     assert late.size == 1 and not late.suppressed and late.retention[1] == 0
     n = m.newcomers
     assert (n.newcomers, n.active, n.creators) == (4, 1, 1)

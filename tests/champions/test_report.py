@@ -95,3 +95,11 @@ def test_section_tables_print_human_headers_and_no_flag_columns(org_kit: OrgKit)
         assert "complementary" not in text and "False" not in text
     assert "<th>suppressed</th>" not in html.read_text("utf-8")
     assert "| Department | Members | Champions needed |" in md.read_text("utf-8")
+    # coverage is a share: printed as a percentage, kept as a share in JSON
+    lines = md.read_text("utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if "| Champions needed |" in line)
+    rows = [line for line in lines[header + 2 :] if line.startswith("|")]
+    rows = rows[: next((i for i, r in enumerate(rows) if r.count("|") != 6), len(rows))]
+    coverage = [row.strip(" |").rsplit("|", 1)[-1].strip() for row in rows]
+    assert coverage and all(cell.endswith("%") for cell in coverage if cell), rows
+    assert "<td>1.0</td>" not in html.read_text("utf-8")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from e20kit import Kit
+from e20kit.report.asof import as_of_lines
 
 from .helpers import ACTIVITY, PEOPLE, write_config, write_exports
 
@@ -44,7 +45,7 @@ def test_stale_platforms_and_partial_periods_are_stated_in_the_report(tmp_path: 
         md = Path(str(kit.report("md", tmp_path / "r.md", today=today))).read_text()
         js = json.loads(Path(str(kit.report("json", tmp_path / "r.json", today=today))).read_text())
         html = Path(str(kit.report("html", tmp_path / "r.html", today=today))).read_text()
-    assert "csv: complete up to 2026-10-22; the period runs 3 day(s) past it" in md
+    assert "csv: complete up to 2026-10-22; the period runs 3 days past it" in md
     assert "wiki: complete up to 2026-10-12; STALE: 14 days old (more than 5)" in md
     assert "the figures of its last days are partial" in md and "partial" in html
     platforms = {p["platform"]: p for p in js["as_of"]["platforms"]}
@@ -70,3 +71,18 @@ def test_platform_rows_count_members_on_record_like_the_headline(tmp_path: Path)
     [csv] = metrics.platforms
     assert metrics.headline.members == csv.headline.members == 3
     assert csv.headline.participation_rate == metrics.headline.participation_rate
+
+
+def test_one_day_past_the_data_reads_in_words() -> None:
+    doc = {
+        "period": {"end": "2026-10-31"},
+        "as_of": {
+            "platforms": [
+                {"platform": "wiki", "as_of": "2026-10-29", "stale": False, "partial": True}
+            ]
+        },
+    }
+    assert as_of_lines(doc, "en") == [
+        "wiki: complete up to 2026-10-29; the period runs one day past it"
+    ]
+    assert as_of_lines(doc, "de")[0].endswith("reicht einen Tag darüber hinaus")

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
 
@@ -24,6 +25,7 @@ from e20kit import (
     hookimpl,
 )
 from e20kit.cli import main
+from e20kit.results import CollectResult, ConnectorRun
 
 from .helpers import PEOPLE, write_config, write_exports
 
@@ -41,6 +43,33 @@ def test_a_missing_csv_folder_is_a_config_error_naming_the_key(tmp_path: Path) -
         run = kit.collect(today=DAY).runs[0]
     assert run.error_type == "ConfigError"
     assert "connectors.exports.path" in (run.error or "") and "does not exist" in (run.error or "")
+    assert run.config_error
+
+
+def test_collect_with_a_missing_csv_folder_exits_2_naming_the_key(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "e20kit.toml", exports=tmp_path / "nowhere")
+    db = f"sqlite:///{tmp_path}/s.db"
+    result = CliRunner().invoke(main, ["-c", str(config), "--db", db, "collect"], env=ENV)
+    assert result.exit_code == 2, result.output
+    assert "exports: FAILED: config error: connectors.exports.path" in result.output
+    assert "does not exist" in result.output
+
+
+@pytest.mark.parametrize(
+    ("runs", "code"),
+    [
+        ([ConnectorRun("a")], 0),
+        ([ConnectorRun("a", error="down")], 6),
+        ([ConnectorRun("a", error="down", people=3)], 7),
+        ([ConnectorRun("a", error="no folder", config_error=True)], 2),
+        # a config error wins over a platform failure: only fixing the config cures it
+        ([ConnectorRun("a", error="down"), ConnectorRun("b", error="x", config_error=True)], 2),
+        ([ConnectorRun("a", error="down", people=3), ConnectorRun("b", error="down")], 6),
+    ],
+)
+def test_collect_exit_codes(runs: list[ConnectorRun], code: int) -> None:
+    result = CollectResult(runs=runs)
+    assert result.exit_code == code and result.as_dict()["exit_code"] == code
 
 
 def test_an_empty_source_is_a_warning_not_health(tmp_path: Path) -> None:

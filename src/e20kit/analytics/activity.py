@@ -1,4 +1,4 @@
-"""Active members by day, 7-day and 30-day block, per platform or across platforms.
+"""Active members by day, ISO week and 30-day block, per platform or across platforms.
 
 Counts come from the day bytes of :mod:`.cube` (a member active on two platforms counts once
 across platforms) and the contribution sums from :mod:`.totals`.
@@ -51,15 +51,32 @@ class DayFlags:
         return cls(start, end, days != 0, has_bits(days, CREATOR), con)
 
 
-def block_series(flags: DayFlags, size: int, count: int, lead: int = 0) -> BlockSeries:
-    """``count`` blocks of ``size`` days ending where ``flags`` end, oldest first, after a
-    partial first block of ``lead`` days (none when 0) so that every day is read.
+def _partial(flags: DayFlags, start: dt.date, days: int) -> TimePoint:
+    """One block of ``days`` (fewer than a whole block) from ``start``."""
+    first = (start - flags.start).days
+    part = slice(first, first + days)
+    return TimePoint(
+        start,
+        days,
+        int(np.count_nonzero(flags.active[:, part].any(axis=1))),
+        int(np.count_nonzero(flags.creators[:, part].any(axis=1))),
+        int(flags.contributions[part].sum()),
+    )
+
+
+def block_series(
+    flags: DayFlags, size: int, count: int, lead: int = 0, tail: int = 0
+) -> BlockSeries:
+    """``count`` blocks of ``size`` days, oldest first, between a partial first block of
+    ``lead`` days and a partial last block of ``tail`` days (none when 0) that ends where
+    ``flags`` end, so that every day is read.
 
     ``member_days`` is only filled for daily blocks (it is the sum of their active members);
     :func:`with_member_days` fills it for longer blocks.
     """
-    whole = flags.end - dt.timedelta(days=size * count)
-    cols = slice((whole - flags.start).days, None)
+    whole_end = flags.end - dt.timedelta(days=tail)
+    whole = whole_end - dt.timedelta(days=size * count)
+    cols = slice((whole - flags.start).days, (whole_end - flags.start).days)
     active = block_activity(flags.active[:, cols], size, count)
     creators = block_activity(flags.creators[:, cols], size, count)
     con = flags.contributions[cols].reshape(count, size).sum(axis=1)
@@ -74,18 +91,9 @@ def block_series(flags: DayFlags, size: int, count: int, lead: int = 0) -> Block
         for i in range(count)
     ]
     if lead:
-        first = (whole - flags.start).days - lead
-        part = slice(first, first + lead)
-        points.insert(
-            0,
-            TimePoint(
-                whole - dt.timedelta(days=lead),
-                lead,
-                int(np.count_nonzero(flags.active[:, part].any(axis=1))),
-                int(np.count_nonzero(flags.creators[:, part].any(axis=1))),
-                int(flags.contributions[part].sum()),
-            ),
-        )
+        points.insert(0, _partial(flags, whole - dt.timedelta(days=lead), lead))
+    if tail:
+        points.append(_partial(flags, whole_end, tail))
     return BlockSeries(tuple(points), int(active.sum()) if size == 1 else 0)
 
 
@@ -115,6 +123,59 @@ def lead_days(days: int, size: int) -> int:
     return days % size if days >= size else 0
 
 
+@dataclass(frozen=True)
+class Weeks:
+    """How a period splits into ISO weeks (Monday to Sunday), the weeks people plan in.
+
+    ``count`` whole weeks start on the Monday ``first``; the ``lead`` days before it are a
+    partial first week and the ``tail`` days after the last whole week a partial last week, so
+    every day of the period is in exactly one block. A period shorter than a week gets one
+    whole 7-day block ending with it (reaching back before its start), and a period of 7 to 12
+    days that holds no whole ISO week gets 7-day blocks counted back from its end (a partial
+    first one when the length does not divide): a weekly figure always has a whole week.
+    """
+
+    first: dt.date
+    count: int
+    lead: int = 0
+    tail: int = 0
+
+    @property
+    def start(self) -> dt.date:
+        """The first day a block covers."""
+        return self.first - dt.timedelta(days=self.lead)
+
+    @property
+    def end(self) -> dt.date:
+        """The day after the last block."""
+        return self.first + dt.timedelta(days=7 * self.count + self.tail)
+
+    def bounds(self) -> list[tuple[dt.date, dt.date]]:
+        """Each block's ``[start, end)``, oldest first, partial ones included."""
+        whole_end = self.first + dt.timedelta(days=7 * self.count)
+        out = [
+            (self.first + dt.timedelta(days=7 * i), self.first + dt.timedelta(days=7 * i + 7))
+            for i in range(self.count)
+        ]
+        if self.lead:
+            out.insert(0, (self.start, self.first))
+        if self.tail:
+            out.append((whole_end, self.end))
+        return out
+
+
+def iso_weeks(start: dt.date, end: dt.date) -> Weeks:
+    """The :class:`Weeks` of the days ``[start, end)``."""
+    days = (end - start).days
+    first = start + dt.timedelta(days=-start.weekday() % 7)  # the first Monday on or after
+    last = end - dt.timedelta(days=end.weekday())  # the last Monday on or before the end
+    count = (last - first).days // 7
+    if count > 0:
+        return Weeks(first, count, (first - start).days, (end - last).days)
+    whole = full_blocks(days, 7)  # no whole ISO week in the period: count back from its end
+    return Weeks(end - dt.timedelta(days=7 * whole), whole, lead_days(days, 7))
+
+
 def whole_points(points: tuple[TimePoint, ...], size: int) -> list[TimePoint]:
     """The points of whole blocks only (averages over blocks leave a partial one out)."""
     return [p for p in points if p.days == size]
@@ -122,8 +183,10 @@ def whole_points(points: tuple[TimePoint, ...], size: int) -> list[TimePoint]:
 
 __all__ = [
     "BlockSeries",
+    "Weeks",
     "block_series",
     "full_blocks",
+    "iso_weeks",
     "lead_days",
     "whole_points",
     "with_member_days",

@@ -1,6 +1,7 @@
 """Newcomers: retention by joining-week cohort, week-1 drop-out and newcomer creators.
 
-Week 1 is the joining week: days 0-6 after ``members.joined_on``; week ``n`` is days
+Cohorts are the ISO weeks (Monday to Sunday) people joined in. Week 1 is each member's own
+first week: days 0-6 after ``members.joined_on``; week ``n`` is days
 ``7(n-1)`` to ``7n - 1``. A week is only reported once every member of the cohort has lived
 through it before the period's end; small cohorts are suppressed (with a second one when
 needed, so that none follows from the pooled row).
@@ -60,12 +61,20 @@ class Windows:
         return found
 
 
+def lived_through(week_start: dt.date, week: int, end: dt.date) -> bool:
+    """Whether every member who joined in the ISO week from ``week_start`` has lived through
+    their ``week``-th week before ``end`` (the last of them joined on the Sunday)."""
+    return week_start + dt.timedelta(days=6 + 7 * week) <= end
+
+
 def cohorts(
     cube: Cube, period: Period, people: dict[str, Member], *, weeks: int, k: int
 ) -> tuple[Cohort, ...]:
-    """Cohorts of the ``weeks`` 7-day blocks before the period's end, oldest first."""
+    """Cohorts of the ``weeks`` ISO weeks (Monday to Sunday) up to the period's end, oldest
+    first; the newest is the week of the period's last day, cut at the period's end."""
     end = period.end
-    first = end - dt.timedelta(days=7 * weeks)
+    newest = period.last_day - dt.timedelta(days=period.last_day.weekday())  # its Monday
+    first = newest - dt.timedelta(days=7 * (weeks - 1))
     sizes: dict[int, int] = defaultdict(int)
     active: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     found: list[tuple[int, dt.date, int]] = []  # (cube member, joined, cohort index)
@@ -73,7 +82,7 @@ def cohorts(
         joined = person.joined
         if joined is None or not first <= joined < end:
             continue
-        index = ((end - joined).days - 1) // 7
+        index = (newest - (joined - dt.timedelta(days=joined.weekday()))).days // 7
         sizes[index] += 1
         member = cube.index.get(key)
         if member is not None:
@@ -90,14 +99,14 @@ def cohorts(
     retained = dict.fromkeys(RETENTION_WEEKS, 0)
     hidden_seen: dict[int, list[int]] = {w: [] for w in RETENTION_WEEKS}
     for index in range(weeks - 1, -1, -1):
-        start = end - dt.timedelta(days=7 * (index + 1))
+        start = newest - dt.timedelta(days=7 * index)
         size = sizes.get(index, 0)
         if size == 0:
             continue
         shown = index not in hidden
         retention: dict[int, float | None] = {}
         for w in RETENTION_WEEKS:
-            seen = start + dt.timedelta(days=6 + 7 * w) <= end
+            seen = lived_through(start, w, end)
             retention[w] = ratio(active[index][w], size) if seen and shown else None
             if seen:
                 base[w] += size
@@ -178,4 +187,4 @@ def newcomers(
     )
 
 
-__all__ = ["RETENTION_WEEKS", "Windows", "cohorts", "newcomers"]
+__all__ = ["RETENTION_WEEKS", "Windows", "cohorts", "lived_through", "newcomers"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..store.changes import has_changes
-from .activity import full_blocks
+from .activity import iso_weeks
 from .cohorts import cohorts, newcomers
 from .containers import containers
 from .contrasts import LATER_DAYS, contrasts
@@ -43,7 +43,7 @@ def first_day(period: Period, settings: AnalyticsSettings) -> dt.date:
         series_start(period),
         series_start(period.previous()),
         period.previous().start,
-        end - dt.timedelta(days=7 * full_blocks(period.days, 7)),
+        iso_weeks(period.start, end).start,
         end - dt.timedelta(days=7 * settings.cohort_weeks),
         end - dt.timedelta(days=settings.newcomer_days),
         end - dt.timedelta(days=7 + LATER_DAYS),

@@ -7,8 +7,8 @@ import datetime as dt
 import numpy as np
 
 from ..store.rollup import FEATURE_BITS
-from .activity import full_blocks, lead_days
-from .cube import Bytes, Cube, merge_blocks
+from .activity import iso_weeks
+from .cube import Bytes, Cube
 from .model import FeatureShare
 from .period import Period
 from .sql import ratio
@@ -31,8 +31,8 @@ def _mix(
 
 
 def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureShare, ...]:
-    """Actions and active members per feature for the period, then per 7-day block (a partial
-    first block when the period's length does not divide)."""
+    """Actions and active members per feature for the period, then per ISO week (the weeks the
+    period cuts are partial blocks at either end, see :class:`~.activity.Weeks`)."""
     out: list[FeatureShare] = []
     days = cube.members[:, cube.cols(period.start, period.end)]
     whole = _mix(np.bitwise_or.reduce(days, axis=1), totals, period.start, period.end)
@@ -40,16 +40,10 @@ def feature_mix(cube: Cube, totals: DayTotals, period: Period) -> tuple[FeatureS
     for feature in sorted(whole):
         active, actions = whole[feature]
         out.append(FeatureShare(feature, None, active, actions, ratio(actions, total)))
-    weeks, lead = full_blocks(period.days, 7), lead_days(period.days, 7)
-    block0 = period.end - dt.timedelta(days=7 * weeks)
-    used = merge_blocks(cube.members[:, cube.cols(block0, period.end)], 7)
     blocks = [
-        (block0 + dt.timedelta(days=7 * i), block0 + dt.timedelta(days=7 * i + 7), used[:, i])
-        for i in range(weeks)
+        (first, last, np.bitwise_or.reduce(cube.members[:, cube.cols(first, last)], axis=1))
+        for first, last in iso_weeks(period.start, period.end).bounds()
     ]
-    if lead:  # the partial first block: every day of the period is in a block
-        part = cube.members[:, cube.cols(period.start, block0)]
-        blocks.insert(0, (period.start, block0, np.bitwise_or.reduce(part, axis=1)))
     weekly = [_mix(bits, totals, first, last) for first, last, bits in blocks]
     features = sorted({f for week in weekly for f in week})
     for (week_start, _, _), week in zip(blocks, weekly, strict=True):

@@ -13,8 +13,8 @@ from collections import Counter
 import numpy as np
 
 from ..privacy.suppression import groups_to_hide
-from .activity import full_blocks, lead_days
-from .cube import Cube, merge_blocks
+from .activity import iso_weeks
+from .cube import Cube
 from .model import DepartmentFigures, GroupFigures, HeatCell
 from .period import Period
 from .permember import ActiveMembers, Member
@@ -178,20 +178,15 @@ def heatmap(
     sizes: dict[str, int],
     hidden: set[str],
 ) -> tuple[HeatCell, ...]:
-    """Active members per department and 7-day block (counted back from the period's end; a
-    partial first block when the length does not divide); hidden departments blanked.
+    """Active members per department and ISO week (Monday to Sunday; the weeks the period
+    cuts are partial blocks at either end, see :class:`~.activity.Weeks`); hidden departments
+    blanked.
 
     Members count where they are on record at the period's end.
     """
-    weeks, lead = full_blocks(period.days, 7), lead_days(period.days, 7)
-    whole = period.end - dt.timedelta(days=7 * weeks)
-    days = cube.members[:, cube.cols(whole, period.end)]
-    weekly = merge_blocks(days != 0, 7)  # one column per week, oldest first
-    starts = [whole + dt.timedelta(days=7 * week) for week in range(weeks)]
-    if lead:  # the partial first block, so that every day of the period is in a cell
-        part = cube.members[:, cube.cols(period.start, whole)] != 0
-        weekly = np.concatenate([part.any(axis=1)[:, None], weekly], axis=1)
-        starts.insert(0, period.start)
+    bounds = iso_weeks(period.start, period.end).bounds()
+    weekly = np.stack([cube.members[:, cube.cols(a, b)].any(axis=1) for a, b in bounds], axis=1)
+    starts = [a for a, _ in bounds]
     department_of = np.full(len(cube.keys), -1, dtype=np.int64)
     names = sorted(sizes)
     number = {name: i for i, name in enumerate(names)}

@@ -22,6 +22,7 @@ from .activity import (
     DayFlags,
     block_series,
     full_blocks,
+    iso_weeks,
     lead_days,
     whole_points,
     with_member_days,
@@ -121,15 +122,17 @@ def series_start(period: Period) -> dt.date:
 def series(
     cube: Cube, totals: DayTotals, period: Period, *, by_platform: bool = False
 ) -> dict[str | None, Series]:
-    """Daily, weekly (7-day blocks) and monthly (30-day blocks) active members.
+    """Daily, weekly (ISO weeks, Monday to Sunday) and monthly (30-day blocks) active members.
 
-    Blocks are counted back from the period's end and cover every day of it: when the length
-    does not divide, the first block is partial (its ``days`` say how long). Key ``None`` is
-    across platforms; ``by_platform`` adds one key per platform of the cube.
+    Blocks cover every day of the period: weeks that the period cuts are partial blocks at
+    either end (see :class:`~.activity.Weeks`), and 30-day blocks are counted back from the
+    period's end with a partial first one when the length does not divide; each point's
+    ``days`` say how long it is. Key ``None`` is across platforms; ``by_platform`` adds one key
+    per platform of the cube.
     """
-    weeks, months = full_blocks(period.days, 7), full_blocks(period.days, 30)
-    week_lead, month_lead = lead_days(period.days, 7), lead_days(period.days, 30)
-    span = max(period.days, 7 * weeks)  # a period under 7 days still gets one whole week
+    weeks = iso_weeks(period.start, period.end)
+    months, month_lead = full_blocks(period.days, 30), lead_days(period.days, 30)
+    span = max(period.days, 7 * full_blocks(period.days, 7))  # under 7 days: one whole week
     start = series_start(period)
     out = {}
     for key in [None, *(cube.platforms if by_platform else ())]:
@@ -138,7 +141,7 @@ def series(
         in_period = days.points[span - period.days :]
         out[key] = Series(
             BlockSeries(in_period, sum(p.active for p in in_period)),
-            with_member_days(block_series(flags, 7, weeks, week_lead), days),
+            with_member_days(block_series(flags, 7, weeks.count, weeks.lead, weeks.tail), days),
             block_series(flags, 30, months, month_lead),
         )
     return out

@@ -162,7 +162,8 @@ class HeatCell:
 
 @dataclass(frozen=True)
 class Cohort:
-    """Members who joined in one 7-day block, and the share active in given weeks after."""
+    """Members who joined in one ISO week (Monday to Sunday), and the share active in given
+    weeks after."""
 
     week_start: dt.date
     size: int | None

@@ -127,7 +127,8 @@ class AnalyticsSettings(BaseModel):
     newcomer_days: int = Field(default=90, ge=7, le=730)
     """Members who joined within this many days before the period's end are newcomers."""
     cohort_weeks: int = Field(default=16, ge=1, le=104)
-    """How many weekly joining cohorts (back from the period's end) the retention table shows."""
+    """How many joining cohorts (ISO weeks, the newest one holding the period's last day) the
+    retention table shows."""
     lorenz_points: int = Field(default=20, ge=2, le=200)
     """Points of the sampled Lorenz curve (besides the origin)."""
     stale_after_days: int = Field(default=3, ge=0, le=3650)

@@ -165,6 +165,7 @@ def champion_section(
         },
         captions=text["captions"],
         labels=text["labels"],
+        percent=frozenset({"coverage"}),
     )
 
 

@@ -10,7 +10,8 @@ import click
 
 from ..champions.outreach import OutreachResult
 from ..champions.roster import RosterState
-from .common import EXIT_DELIVERY_FAILED, State, emit, handle_errors, pass_state
+from ..exit_codes import EXIT_DELIVERY_FAILED
+from .common import State, emit, handle_errors, pass_state
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Show what would happen; write and send nothing."

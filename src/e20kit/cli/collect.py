@@ -8,8 +8,6 @@ import click
 
 from ..results import ConnectorRun
 from .common import (
-    EXIT_CONNECTOR_FAILED,
-    EXIT_PARTIAL,
     Reference,
     State,
     day_of,
@@ -78,7 +76,7 @@ def collect(
         data["refreshed"] = refreshed.as_dict()
     emit(state, data, human)
     if not result.ok:
-        sys.exit(EXIT_PARTIAL if result.partial else EXIT_CONNECTOR_FAILED)
+        sys.exit(result.exit_code)
 
 
 def failure_line(run: ConnectorRun) -> str:

@@ -30,12 +30,6 @@ from ..kit import Kit
 P = ParamSpec("P")
 R = TypeVar("R")
 
-EXIT_OK = 0
-EXIT_CONNECTOR_FAILED = 6
-EXIT_DELIVERY_FAILED = 5
-EXIT_PARTIAL = 7
-EXIT_NO_DATA = 8
-
 
 @dataclass
 class State:

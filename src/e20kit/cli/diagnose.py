@@ -7,7 +7,8 @@ import sys
 import click
 
 from ..diagnose.gaps import has_data_gap
-from .common import EXIT_NO_DATA, Reference, State, day_of, emit, handle_errors, pass_state
+from ..exit_codes import EXIT_NO_DATA
+from .common import Reference, State, day_of, emit, handle_errors, pass_state
 from .report import period_options
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..exit_codes import EXIT_DELIVERY_FAILED
 from .common import (
-    EXIT_DELIVERY_FAILED,
     Reference,
     State,
     emit,

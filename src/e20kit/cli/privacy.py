@@ -24,7 +24,8 @@ def purge_summary(purged: PurgeResult | None) -> str | None:
     if purged is None:
         return None
     parts = ", ".join(f"{table} {n}" for table, n in purged.purged.items() if n)
-    return f"retention: purged {purged.total} row(s)" + (f" ({parts})" if parts else "")
+    rows = "1 row" if purged.total == 1 else f"{purged.total} rows"
+    return f"retention: purged {rows}" + (f" ({parts})" if parts else "")
 
 
 def _subject_options(func: F) -> F:

@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from ..diagnose.gaps import has_data_gap
+from ..exit_codes import EXIT_NO_DATA
 from ..publish_target import publish
 from .common import (
-    EXIT_NO_DATA,
     Reference,
     State,
     day_of,

@@ -11,7 +11,9 @@ TEXTS = {
         "complete": "{platform}: complete up to {as_of}",
         "none": "{platform}: no activity data yet",
         "stale": "STALE: {age} days old (more than {limit}): check its connector",
-        "partial": "the period runs {days} day(s) past it",
+        "partial": "the period runs {days} past it",
+        "day": "one day",
+        "days": "{n} days",
         "partial_note": "This period ends after the data: the figures of its last days are "
         "partial, not a drop in use.",
     },
@@ -20,7 +22,9 @@ TEXTS = {
         "complete": "{platform}: vollständig bis {as_of}",
         "none": "{platform}: noch keine Aktivitätsdaten",
         "stale": "VERALTET: {age} Tage alt (mehr als {limit}): Connector prüfen",
-        "partial": "der Zeitraum reicht {days} Tag(e) darüber hinaus",
+        "partial": "der Zeitraum reicht {days} darüber hinaus",
+        "day": "einen Tag",
+        "days": "{n} Tage",
         "partial_note": "Dieser Zeitraum endet nach den Daten: die Zahlen seiner letzten Tage "
         "sind unvollständig, kein Rückgang der Nutzung.",
     },
@@ -42,7 +46,8 @@ def as_of_lines(doc: dict[str, Any], lang: str) -> list[str]:
             parts.append(t["stale"].format(age=p["age_days"], limit=data["stale_after_days"]))
         if p["partial"]:
             days = (last_day - dt.date.fromisoformat(p["as_of"])).days
-            parts.append(t["partial"].format(days=days))
+            span = t["day"] if days == 1 else t["days"].format(n=days)
+            parts.append(t["partial"].format(days=span))
         lines.append("; ".join(parts))
     return lines
 

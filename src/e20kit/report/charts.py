@@ -18,6 +18,7 @@ import matplotlib.patches
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
+from ..analytics.cohorts import lived_through
 from ..analytics.model import Cohort, Metrics
 from ..privacy.suppression import fewer_than
 
@@ -64,6 +65,14 @@ def activity_chart(metrics: Metrics, text: dict[str, str]) -> str:
             color=PALETTE[1],
             label=text["weekly"],
         )
+        partial = [p for p in metrics.weekly if p.days != 7]
+        for i, p in enumerate(partial):  # its distinct members are fewer days', not a drop
+            ax.axvspan(
+                *_dates([p.start, p.start + dt.timedelta(days=p.days)]),
+                color=SUPPRESSED_FILL,
+                zorder=0,
+                label=text["partial_week"] if i == 0 else None,
+            )
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", frameon=False)
     fig.autofmt_xdate()
@@ -123,21 +132,31 @@ def _grid_chart(
     values: list[list[float | None]],
     chart_id: str,
     text: dict[str, str],
+    pending: frozenset[tuple[int, int]] = frozenset(),
 ) -> str:
     """A 0..1 heat map with percentages in the cells; ``None`` cells (suppressed) are drawn
-    grey and hatched, with a legend, so they never read as 0 %."""
+    grey and hatched, with a legend, so they never read as 0 %. ``pending`` cells (row,
+    column) are ``None`` for another reason, a figure not known yet: blank with a dash."""
     height = max(2.0, 0.35 * len(rows) + 1.4)
     fig = _figure(7.0, height)
     ax = fig.add_subplot()
     cmap = matplotlib.colormaps["Blues"].with_extremes(bad=SUPPRESSED_FILL)
     grid = [[math.nan if v is None else v for v in row] for row in values]
     image = ax.imshow(grid, aspect="auto", cmap=cmap, vmin=0, vmax=1)
-    hidden = [(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if v is None]
+    blank = [(r, c) for r, row in enumerate(values) for c, v in enumerate(row) if v is None]
+    hidden = [cell for cell in blank if cell not in pending]
     for r, c in hidden:
         ax.add_patch(_suppressed_patch((c - 0.5, r - 0.5), 1.0, 1.0))
-    if hidden:
+    for r, c in pending:
+        ax.add_patch(_pending_patch((c - 0.5, r - 0.5)))
+        ax.text(c, r, "\N{EN DASH}", ha="center", va="center", fontsize=8, color=SUPPRESSED_EDGE)
+    handles = [_suppressed_patch((0, 0), 1, 1, label=text["suppressed_legend"])] if hidden else []
+    if pending:
+        handles.append(_pending_patch((0, 0), label=text["pending_legend"]))
+    if handles:
         ax.legend(
-            handles=[_suppressed_patch((0, 0), 1, 1, label=text["suppressed_legend"])],
+            handles=handles,
+            ncols=len(handles),
             loc="lower left",
             bbox_to_anchor=(0.0, 1.0),
             frameon=False,
@@ -161,6 +180,12 @@ def _grid_chart(
     return to_svg(fig, chart_id)
 
 
+def _pending_patch(xy: tuple[float, float], label: str = "") -> Any:
+    return matplotlib.patches.Rectangle(
+        xy, 1.0, 1.0, facecolor="white", edgecolor=SUPPRESSED_EDGE, linewidth=0.5, label=label
+    )
+
+
 def _suppressed_patch(xy: tuple[float, float], w: float, h: float, label: str = "") -> Any:
     return matplotlib.patches.Rectangle(
         xy,
@@ -174,6 +199,17 @@ def _suppressed_patch(xy: tuple[float, float], w: float, h: float, label: str = 
     )
 
 
+def week_label(start: dt.date, days: int, text: dict[str, str]) -> str:
+    """``2026-W41``, with the days a cut week holds (``2026-W40, 3 d``)."""
+    year, week, _ = start.isocalendar()
+    label = f"{year}-W{week:02d}"
+    return label if days == 7 else f"{label}, {text['days_short'].format(n=days)}"
+
+
+def _week_labels(metrics: Metrics, text: dict[str, str]) -> dict[dt.date, str]:
+    return {p.start: week_label(p.start, p.days, text) for p in metrics.weekly}
+
+
 def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
     departments = sorted({c.department for c in metrics.heatmap})
     weeks = sorted({c.week_start for c in metrics.heatmap})
@@ -181,7 +217,9 @@ def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
     values = [[cell.get((d, w)) for w in weeks] for d in departments]
     if not departments:
         departments, weeks, values = ["-"], [metrics.period.start], [[None]]
-    return _grid_chart(departments, [w.isoformat() for w in weeks], values, "heatmap", text)
+    labels = _week_labels(metrics, text)
+    cols = [labels.get(w, w.isoformat()) for w in weeks]
+    return _grid_chart(departments, cols, values, "heatmap", text)
 
 
 def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
@@ -189,12 +227,22 @@ def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
     weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
     k = metrics.min_group_size
     rows = [
-        f"{text['all'] if c.pooled else c.week_start.isoformat()} ({_cohort_size(c, k, text)})"
+        f"{text['all'] if c.pooled else week_label(c.week_start, 7, text)} "
+        f"({_cohort_size(c, k, text)})"
         for c in cohorts
     ] or ["-"]
     values = [[c.retention.get(w) for w in weeks] for c in cohorts] or [[None for _ in weeks]]
     cols = [text["retention_week"].format(n=w) for w in weeks]
-    return _grid_chart(rows, cols, values, "cohorts", text)
+    # a week nobody in the row has lived through yet is blank, not a hidden figure (the
+    # pooled row starts with the oldest cohort)
+    end = metrics.period.end
+    pending = frozenset(
+        (r, col)
+        for r, c in enumerate(cohorts)
+        for col, w in enumerate(weeks)
+        if c.retention.get(w) is None and not lived_through(c.week_start, w, end)
+    )
+    return _grid_chart(rows, cols, values, "cohorts", text, pending)
 
 
 def _cohort_size(cohort: Cohort, k: int, text: dict[str, str]) -> str:
@@ -209,12 +257,13 @@ def features_chart(metrics: Metrics, text: dict[str, str]) -> str:
     weekly = [f for f in metrics.features if f.week_start is not None]
     weeks = sorted({f.week_start for f in weekly if f.week_start})
     features = sorted({f.feature for f in weekly})
+    labels = _week_labels(metrics, text)
     bottom = [0.0] * len(weeks)
     for i, feature in enumerate(features):
         share = {f.week_start: f.share or 0.0 for f in weekly if f.feature == feature}
         values = [share.get(w, 0.0) for w in weeks]
         ax.bar(
-            [w.isoformat() for w in weeks],
+            [labels.get(w, w.isoformat()) for w in weeks],
             values,
             bottom=bottom,
             color=PALETTE[i % len(PALETTE)],

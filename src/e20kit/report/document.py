@@ -73,8 +73,12 @@ def _funnel_step(step: FunnelStep, k: int) -> dict[str, Any]:
 
 
 def _section(section: ReportSection) -> dict[str, Any]:
-    """A plugin section; ``captions`` and ``labels`` only when the plugin gave any."""
-    named = {"captions": dict(section.captions), "labels": dict(section.labels)}
+    """A plugin section; ``captions``, ``labels`` and ``percent`` only when the plugin gave any."""
+    named = {
+        "captions": dict(section.captions),
+        "labels": dict(section.labels),
+        "percent": sorted(section.percent),
+    }
     return {
         "id": section.id,
         "title": section.title,

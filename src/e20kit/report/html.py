@@ -110,7 +110,7 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         leaders=leaders,
         departments=[_row(d, rate_names, lang, k) for d in doc["departments"]],
         onboarding=[_row(s, (), lang, k) for s in doc["onboarding"]],
-        cell=lambda row, column: show_cell(row, column, k, lang),
+        cell=lambda row, column, percent=(): show_cell(row, column, k, lang, percent),
         shown_columns=shown_columns,
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
         as_of=as_of_texts(doc, lang),

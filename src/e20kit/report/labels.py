@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from ..diagnose.texts import localise
@@ -40,16 +40,20 @@ LABELS: dict[str, dict[str, str]] = {
         "their size reads <{k}. A group marked hidden has at least {k} members and is hidden "
         "so that a smaller one cannot be computed from a total.",
         "suppressed_legend": "hatched: group too small to show (not 0 %)",
-        "caption_activity": "Distinct members with any activity each day (blue) and per 7-day "
-        "block (orange). Dips on weekends are normal; a falling weekly line is not.",
+        "pending_legend": "\N{EN DASH} not lived through yet",
+        "partial_week": "part of a week (fewer days)",
+        "caption_activity": "Distinct members with any activity each day (blue) and per week, "
+        "Monday to Sunday (orange; a week the period cuts counts only its own days). Dips on "
+        "weekends are normal; a falling weekly line is not.",
         "caption_lorenz": "Members ordered from least to most active: the further the curve "
         "sags below the diagonal, the more the contributions come from a few people.",
         "caption_leaders": "Share of leaders and of staff who were active (participation) and "
         "who wrote something (contributing). Leaders far below staff are no role models.",
-        "caption_heatmap": "Each cell: the share of a department's members active in that week "
-        "(darker is more).",
-        "caption_cohorts": "Each row: members who joined in that week; each cell: the share of "
-        "them still active n weeks later.",
+        "caption_heatmap": "Each cell: the share of a department's members active in that ISO "
+        "week, Monday to Sunday (darker is more); a week the period cuts says how many days "
+        "it holds.",
+        "caption_cohorts": "Each row: members who joined in that ISO week; each cell: the share "
+        "of them active in their n-th week since joining.",
         "caption_features": "What the active members did each week, as shares of all actions.",
         "department": "Department",
         "members": "Members",
@@ -63,6 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "staff_group": "Staff",
         "all": "all",
         "week": "Week",
+        "days_short": "{n} d",
         "cohort": "Joined in week of",
         "size": "Size",
         "lively": "lively",
@@ -130,17 +135,21 @@ LABELS: dict[str, dict[str, str]] = {
         "Zahlen, Größe <{k}. Eine als verborgen markierte Gruppe hat mindestens {k} Mitglieder "
         "und wird verborgen, damit sich keine kleinere aus einer Summe errechnen lässt.",
         "suppressed_legend": "schraffiert: Gruppe zu klein zum Zeigen (nicht 0 %)",
-        "caption_activity": "Mitglieder mit Aktivität je Tag (blau) und je 7-Tage-Block "
-        "(orange). Einbrüche am Wochenende sind normal, eine fallende Wochenlinie nicht.",
+        "pending_legend": "\N{EN DASH} noch nicht durchlaufen",
+        "partial_week": "angeschnittene Woche (weniger Tage)",
+        "caption_activity": "Mitglieder mit Aktivität je Tag (blau) und je Woche, Montag bis "
+        "Sonntag (orange; eine vom Zeitraum angeschnittene Woche zählt nur ihre eigenen Tage). "
+        "Einbrüche am Wochenende sind normal, eine fallende Wochenlinie nicht.",
         "caption_lorenz": "Mitglieder vom am wenigsten zum am meisten aktiven geordnet: je "
         "tiefer die Kurve unter der Diagonale liegt, desto mehr Beiträge kommen von wenigen.",
         "caption_leaders": "Anteil der Führungskräfte und der Mitarbeitenden, die aktiv waren "
         "(Beteiligung) und etwas schrieben (beitragend). Liegen Führungskräfte weit darunter, "
         "sind sie keine Vorbilder.",
         "caption_heatmap": "Jede Zelle: Anteil der Mitglieder einer Abteilung, die in dieser "
-        "Woche aktiv waren (dunkler ist mehr).",
-        "caption_cohorts": "Jede Zeile: Mitglieder, die in dieser Woche eintraten; jede Zelle: "
-        "ihr Anteil, der n Wochen später noch aktiv war.",
+        "Kalenderwoche (Montag bis Sonntag) aktiv waren (dunkler ist mehr); eine angeschnittene "
+        "Woche nennt ihre Tage.",
+        "caption_cohorts": "Jede Zeile: Mitglieder, die in dieser Kalenderwoche eintraten; jede "
+        "Zelle: ihr Anteil, der in seiner n-ten Woche seit dem Eintritt aktiv war.",
         "caption_features": "Was die aktiven Mitglieder je Woche taten, als Anteil aller Aktionen.",
         "department": "Abteilung",
         "members": "Mitglieder",
@@ -154,6 +163,7 @@ LABELS: dict[str, dict[str, str]] = {
         "staff_group": "Mitarbeitende",
         "all": "alle",
         "week": "Woche",
+        "days_short": "{n} T",
         "cohort": "Eingetreten in der Woche ab",
         "size": "Größe",
         "lively": "lebendig",
@@ -272,14 +282,24 @@ def shown_columns(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     return [c for c in rows[0] if c not in FLAG_COLUMNS] if rows else []
 
 
-def show_cell(row: Mapping[str, Any], column: str, k: int, lang: str = "en") -> Any:
+def show_cell(
+    row: Mapping[str, Any],
+    column: str,
+    k: int,
+    lang: str = "en",
+    percent: Collection[str] = (),
+) -> Any:
     """A table cell as text formats show it: a hidden group's size as :func:`hidden_size`,
-    another blank as ""."""
+    another blank as "", a share of a ``percent`` column as a percentage."""
     hidden = hidden_size(row, column, k, lang)
     if hidden is not None:
         return hidden
     value = row.get(column)
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if column in percent and isinstance(value, int | float) and not isinstance(value, bool):
+        return localise(f"{value:.0%}", lang)
+    return value
 
 
 def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str:
