@@ -4,9 +4,11 @@
 posts) and 60,000 versions and comments; ``requests`` against ``minimum_requests``, the count the
 page limits imply (a listing of n items at limit L takes max(1, ceil(n / L)) requests: spaces
 250, group members 200, CQL search 100; every page or blog post with more than one version needs
-its v2 version list, 250 a page). ``confluence_incremental``: the same after 1 % new edits and
-comments on the last day; the store keeps complete day counts, so the minimum is the probe, the
-listings, and the content modified since the bookmark's day with its version lists.
+its v2 version list, 250 a page; every non-personal space its watcher listing, 200 a page,
+which every run reads again: watching is state). ``confluence_incremental``: the same after 1 %
+new edits and comments on the last day; the store keeps complete day counts, so the minimum is
+the probe, the listings, and the content modified since the bookmark's day with its version
+lists.
 Page views are off in these two (their cost is exact: ``days + 1`` analytics requests per page
 or blog post modified in the window, plus its search). ``confluence_rate``: the Data Center fake
 with 20 ms latency per request and a token bucket of 10 requests/s advertised in
@@ -66,6 +68,9 @@ def _minimum(fake: ConfluenceFake, *, since_ms: int, probe: bool) -> dict[str, i
         "group_members": _pages(len(members), 200),
         "search": _pages(len(changed), 100),
         "versions": sum(_pages(len(c.versions), 250) for c in edited),
+        "space_watchers": sum(
+            _pages(len(s.watchers), 200) for s in d.spaces.values() if s.type != "personal"
+        ),
     }
     if probe:
         need["newest_change_probe"] = 1

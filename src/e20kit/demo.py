@@ -2,8 +2,10 @@
 
 Every platform plugin that registers a sandbox (``e20kit_sandboxes``) serves its share of the
 synthetic organisation from a fake on 127.0.0.1; platforms without one are imported through the
-built-in csv connector. Then the real cycle runs: collect, onboarding nudges, champion
-nomination, invitations and buddies, diagnosis and the reports. Nothing leaves the machine.
+built-in csv connector. Each fake answers what its vendor's API answers, no more: Confluence's
+page views arrive as counts that name nobody. Then the real cycle runs: collect, onboarding
+nudges, champion nomination, invitations and buddies, diagnosis and the reports. Nothing leaves
+the machine.
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from .collect import Progress
-from .connector import Capability
 from .cycle import CycleResult
 from .kit import Kit
 from .plugins import Plugins
 from .sandbox import PLATFORMS, Org, build_org, write_csv_folder
-from .vocab import Action
 
 DEMO_SECRET_ENV = "E20KIT_DEMO_PSEUDONYM_SECRET"
 DEMO_SECRET = "demo-only-secret-never-use-in-production"
 TIMEZONE = "Europe/Berlin"
+MIN_NEWCOMERS = 10
+"""The demo's ``analytics.diagnosis.min_newcomers``: newcomers seen in their first week."""
 
 
 @dataclass
@@ -122,23 +124,6 @@ def _lines(c: CycleResult, *, findings: bool = True) -> list[str]:
     return lines
 
 
-READS = (Action.VIEW,)
-VIEWED_PLATFORMS = ("confluence", "sharepoint")
-"""Platforms whose synthetic members view pages or files (Mattermost has visits instead)."""
-
-
-def _unattributed_reads(plugins: Plugins, served: list[str]) -> list[str]:
-    """Served platforms with views whose connector cannot say who read what (no ``reads``)."""
-    types = plugins.connector_types()
-    return [
-        name
-        for name in served
-        if name in VIEWED_PLATFORMS
-        and name in types
-        and Capability.READS not in types[name].capabilities
-    ]
-
-
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -172,18 +157,36 @@ def _checklist(notifier_platform: str | None, checks: set[str]) -> str:
                 "due_days": 3,
             }
         )
+    if "confluence.watching_space" in checks:
+        # Confluence names no reader (its analytics count views), so "read the handbook" cannot
+        # be checked there; who watches a space it does say.
+        steps.append(
+            {
+                "id": "watch_space",
+                "check": "confluence.watching_space",
+                "title": {
+                    "en": "Watch your team's space in the wiki",
+                    "de": "Den Bereich Ihres Teams im Wiki beobachten",
+                },
+                "help_url": "https://intranet.example.org/videos/wiki-tour",
+                "due_days": 5,
+            }
+        )
+    else:  # Confluence from a csv export, which names its readers
+        steps.append(
+            {
+                "id": "read_wiki",
+                "check": "activity",
+                "params": {"actions": ["view"], "feature": "wiki", "min_count": 1},
+                "title": {
+                    "en": "Read the team handbook in the wiki",
+                    "de": "Das Team-Handbuch im Wiki lesen",
+                },
+                "help_url": "https://intranet.example.org/videos/wiki-tour",
+                "due_days": 5,
+            }
+        )
     steps += [
-        {
-            "id": "read_wiki",
-            "check": "activity",
-            "params": {"actions": ["view"], "feature": "wiki", "min_count": 1},
-            "title": {
-                "en": "Read the team handbook in the wiki",
-                "de": "Das Team-Handbuch im Wiki lesen",
-            },
-            "help_url": "https://intranet.example.org/videos/wiki-tour",
-            "due_days": 5,
-        },
         {
             "id": "first_post",
             "check": "activity",
@@ -270,13 +273,6 @@ def run_demo(
             folder = out / "exports" / platform
             write_csv_folder(org, folder, platform=platform, platforms=[platform])
             tables.append(_table(f"connectors.{platform}_export", {"type": "csv", "path": folder}))
-        for platform in _unattributed_reads(plugins, served):
-            # The platform's API counts views but names no reader (Confluence analytics): the
-            # demo imports the synthetic readers from a csv file, as an analytics export would.
-            folder = out / "exports" / f"{platform}-views"
-            write_csv_folder(org, folder, platform=platform, platforms=[platform], actions=READS)
-            tables.append(_table(f"connectors.{platform}_views", {"type": "csv", "path": folder}))
-            imported.append(f"{platform} views")
         if notifier is None:
             notifier = "log"
             tables.append(_table("notifiers.log", {"type": "log", "path": out / "messages.jsonl"}))
@@ -286,6 +282,10 @@ def run_demo(
             + _table("privacy", {"secret_env": DEMO_SECRET_ENV, "min_group_size": 5})
             + _table("organisation", {"name": organisation_name(preset), "timezone": TIMEZONE})
             + _table("collect", {"lookback_days": org.days + 1})
+            # Confluence names no reader, so newcomers who only read the wiki in their first
+            # week are not seen then; judge newcomers' drop-out on ten of them at least
+            # (docs/sandbox.md, "What the demo shows").
+            + _table("analytics.diagnosis", {"min_newcomers": MIN_NEWCOMERS})
             + _table("http", {"retries": 3, "backoff_factor": 0.1, "backoff_max_s": 2})
             + "".join(tables)
             + _table("onboarding.nudges", {"notifier": notifier, "send_on_weekends": True})

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from e20kit import Sandbox, SandboxRun, hookimpl
@@ -32,12 +33,33 @@ def test_demo_runs_the_whole_cycle_and_writes_reports(tmp_path: Path) -> None:
     assert data["preset"] == "closed_culture"
     assert "preset closed_culture" in report["organisation"]
     assert "preset closed_culture" in (out / "report.html").read_text(encoding="utf-8")
-    # A week later nothing new is collected: reruns never double count.
-    assert data["week_later"]["collect"]["facts_written"] == 0
+    # Confluence page views are anonymous counts from the fake's analytics, not a csv stand-in
+    assert data["imported_from_csv"] == [] and "confluence" in data["served_by_fakes"]
+    views = _confluence_views(out / "e20kit.sqlite")
+    assert views and set(views.values()) == {""}  # counts per space and day, naming nobody
+    # A week later nothing is collected twice: only the views of the first run's own day, which
+    # was not finished then (views are collected for finished days only), are new.
+    later = {r["name"]: r["facts_written"] for r in data["week_later"]["collect"]["connectors"]}
+    last_day = max(key[0] for key in views)
+    assert later.pop("confluence") == sum(1 for key in views if key[0] == last_day) > 0
+    assert set(later.values()) == {0}
     # Running the demo again starts afresh and ends the same way.
     again = CliRunner().invoke(main, ["--json", "demo", "--out", str(out), "--members", "120"])
     assert again.exit_code == 0
     assert json.loads(again.stdout)["first_run"]["collect"] == first["collect"]
+
+
+def _confluence_views(store: Path) -> dict[tuple[str, str, str], str]:
+    """(day, space, feature) -> member key of every stored Confluence view fact."""
+    engine = sa.create_engine(f"sqlite:///{store}")
+    query = sa.text(
+        "select day, container, feature, member_key from facts "
+        "where platform = 'confluence' and action = 'view'"
+    )
+    with engine.connect() as conn:
+        found = {(str(d), str(c), str(f)): str(k) for d, c, f, k in conn.execute(query)}
+    engine.dispose()
+    return found
 
 
 def test_a_registered_sandbox_is_started_and_its_connector_collected(

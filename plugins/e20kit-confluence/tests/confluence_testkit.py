@@ -56,6 +56,14 @@ def table(engine: sa.Engine, name: str) -> sa.Table:
     return sa.Table(name, sa.MetaData(), autoload_with=engine)
 
 
+def attributes_by_person(engine: sa.Engine) -> dict[str, dict[str, Any]]:
+    """Person id -> the attributes the store keeps for that account."""
+    ident = table(engine, "identities")
+    with engine.connect() as conn:
+        found = conn.execute(sa.select(ident.c.person_id, ident.c.attributes)).all()
+    return {str(pid): dict(attrs) for pid, attrs in found}
+
+
 def rows(engine: sa.Engine, name: str) -> list[tuple[object, ...]]:
     return table_rows(engine, table(engine, name))
 

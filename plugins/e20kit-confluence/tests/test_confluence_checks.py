@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from e20kit_confluence.checks import CHECKS
+from e20kit_confluence.checks import CHECKS, AtLeast
 
 from e20kit import Action, Activity, Feature
 from e20kit.testing import FakeCheckContext
@@ -32,8 +32,8 @@ def Ctx(
 CHECK = {c.id: c for c in CHECKS}
 
 
-def _passes(check: str, ctx: Ctx) -> bool:
-    return bool(CHECK[check].evaluate(ctx, None))
+def _passes(check: str, ctx: Ctx, params: object = None) -> bool:
+    return bool(CHECK[check].evaluate(ctx, params))
 
 
 def test_attribute_checks() -> None:
@@ -42,6 +42,18 @@ def test_attribute_checks() -> None:
     assert not _passes("confluence.profile_picture", Ctx())
     assert _passes("confluence.personal_space", Ctx(attrs={"personal_space": True}))
     assert not _passes("confluence.personal_space", Ctx())
+
+
+def test_watching_a_space_reads_the_count_and_is_unknown_without_it() -> None:
+    one, two = AtLeast(), AtLeast(min=2)
+    assert _passes("confluence.watching_space", Ctx(attrs={"watched_spaces": 1}), one)
+    assert not _passes("confluence.watching_space", Ctx(attrs={"watched_spaces": 1}), two)
+    assert _passes("confluence.watching_space", Ctx(attrs={"watched_spaces": 3}), two)
+    assert not _passes("confluence.watching_space", Ctx(attrs={"watched_spaces": 0}), one)
+    # not listed (no administrator rights, or space_watchers = false): not passed
+    assert not _passes("confluence.watching_space", Ctx(), one)
+    assert not _passes("confluence.watching_space", Ctx(attrs={"watched_spaces": True}), one)
+    assert CHECK["confluence.watching_space"].params is AtLeast
 
 
 def test_activity_checks_tell_pages_blog_posts_and_comments_apart() -> None:

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from confluence_testkit import LOOKBACK, KitFactory, connector_for, empty_store, rows, table
+from confluence_testkit import (
+    LOOKBACK,
+    KitFactory,
+    attributes_by_person,
+    connector_for,
+    empty_store,
+    rows,
+    table,
+)
 from e20kit_confluence import connector as connector_module
 from e20kit_confluence.fake import ConfluenceFake
 from e20kit_confluence.fake.org import HOUR_MS, ms
@@ -103,8 +111,9 @@ def test_faults_leave_the_store_as_a_fault_free_run(
         kit = make_kit(clean, store_url)
         assert kit.collect(today=today).ok
         expected = rows(kit.engine, "facts")
-        people = rows(kit.engine, "identities")
+        people = attributes_by_person(kit.engine)
         kit.close()
+    assert any("watched_spaces" in a for a in people.values())
     faults = FaultPlan(
         rate=0.1, kinds=("429", "5xx", "reset", "truncated"), retry_after_s=0.01, seed=5
     )
@@ -114,7 +123,7 @@ def test_faults_leave_the_store_as_a_fault_free_run(
         assert result.ok, result.as_dict()
         assert sum(flaky.server.injected.values()) > 0
         assert rows(kit2.engine, "facts") == expected
-        assert len(rows(kit2.engine, "identities")) == len(people)
+        assert attributes_by_person(kit2.engine) == people  # watched spaces included
 
 
 class _Crash(Exception):

@@ -35,6 +35,16 @@ def _check(response: requests.Response, spec: str, path: str) -> Any:
     return body
 
 
+OUTSIDE_THE_SUBSETS = {
+    # Cloud's experimental space watcher listing (getWatchersForSpace): not in the v1 subset of
+    # ../shared/specs, so nothing here validates the fake's answer against it. Its shape follows
+    # the v1 reference's SpaceWatchArray and is marked [unverified] in the docs; the mapping is
+    # tested on its own in test_confluence_watchers.py. (Data Center's /space/{key}/watchers has
+    # no public OpenAPI document at all, like every DC endpoint.)
+    "/wiki/rest/api/space/{spaceKey}/watch": "v1",
+}
+
+
 @pytest.fixture
 def cloud(org: Org) -> Iterator[ConfluenceFake]:
     with ConfluenceFake.from_org(org, cloud=True, hidden_emails=0.3) as fake:
@@ -114,3 +124,10 @@ def test_analytics_views_and_viewers_match_the_spec(
         assert body == {"id": int(page.id), "count": len(page.views)}
     later = {"fromDate": "2999-01-01T00:00:00.000Z"}
     assert api.get(base + "/views", params=later, timeout=5).json()["count"] == 0
+
+
+@pytest.mark.parametrize("path", sorted(OUTSIDE_THE_SUBSETS))
+def test_endpoints_outside_the_subsets_are_skipped_not_pretended(path: str) -> None:
+    if path in _spec(OUTSIDE_THE_SUBSETS[path])["paths"]:
+        pytest.fail(f"{path} is in the subset now: validate the fake's answer against it")
+    pytest.skip(f"{path} is outside the OpenAPI subsets: the fake's answer is not validated")

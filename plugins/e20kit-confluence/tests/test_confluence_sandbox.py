@@ -41,5 +41,5 @@ def test_plugin_module_implements_the_registration_hooks() -> None:
     assert entry.load() is plugin
     assert [s.name for s in plugin.e20kit_sandboxes()] == ["confluence"]
     assert [c.name for c in plugin.e20kit_connectors()] == ["confluence"]
-    assert len(list(plugin.e20kit_checks())) == 6
+    assert len(list(plugin.e20kit_checks())) == 7
     assert [p.name for p in plugin.e20kit_publishers()] == ["confluence"]

@@ -72,13 +72,19 @@ def test_views_are_counted_per_space_and_finished_day_naming_nobody(
     actions = {f.feature: f.actions for f in metrics.features if f.week_start is None}
     assert actions["wiki"] >= sum(n for (_, feature, _), n in found.items() if feature == "wiki")
 
-    # the next day: one more finished day, two requests per page or blog post asked about
+    # the next day: one more finished day, two requests per page or blog post asked about,
+    # one for those not viewed since that day began
     cloud.server.reset_log()
     tomorrow = today + dt.timedelta(days=1)
     assert kit.collect(today=tomorrow).ok
     asked = [r for r in cloud.server.requests if "/analytics/" in r.path]
     asked_from = {tuple(r.query.get("fromDate", ())) for r in asked}
-    assert len(asked_from) == 2 and len(asked) % 2 == 0
+    touched = ms(tomorrow - dt.timedelta(days=LOOKBACK))
+    pages = [c for c in cloud.data.content.values() if c.type != "comment"]
+    viewed = [c for c in pages if c.modified_at >= touched and any(v >= ms(today) for v in c.views)]
+    unviewed = [c for c in pages if c.modified_at >= touched and c not in viewed]
+    assert viewed and unviewed and len(asked_from) == 2
+    assert len(asked) == 2 * len(viewed) + len(unviewed)
     before = found
     found, _ = _views(kit.engine)
     new = Counter({k: n for k, n in found.items() if k[0] == today})

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from atlassian.confluence import ConfluenceCloud, ConfluenceServer
@@ -25,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from e20kit import ConnectorAuthError, ConnectorError, ConnectorFatalError, HttpSession
 from e20kit.http import (
+    body_cursor_pages,
     describe_endpoint,
     json_or_error,
     link_header_pages,
@@ -32,7 +33,7 @@ from e20kit.http import (
     parse_payload,
 )
 
-from .payloads import Content, Page, Space, User, V2Version, Version, ViewCount
+from .payloads import Content, Page, Space, SpaceWatch, User, V2Version, Version, ViewCount
 from .settings import ConfluenceSettings
 
 log = logging.getLogger("e20kit.confluence")
@@ -71,6 +72,25 @@ def _v1_next(body: Any) -> str | None:
 def _v1_base(body: Any) -> str | None:
     links = body.get("_links") if isinstance(body, dict) else None
     return links.get("base") if isinstance(links, dict) else None
+
+
+def offset_after(limit: int) -> Callable[[Any], dict[str, int] | None]:
+    """``next_params`` of a v1 listing paged by ``start`` alone: after a page as full as the
+    server's own ``limit`` says (it may cap the one asked for), the next offset; else done.
+    For listings whose ``_links.next`` no source shows reliably (the space watcher listings)."""
+    offset = 0
+
+    def next_params(body: Any) -> dict[str, int] | None:
+        nonlocal offset
+        got = len(body["results"])
+        served = body.get("limit")
+        full = served if isinstance(served, int) and not isinstance(served, bool) else limit
+        offset += got
+        if got == 0 or got < min(full, limit):
+            return None
+        return {"start": offset, "limit": limit}
+
+    return next_params
 
 
 class ConfluenceClient:
@@ -141,6 +161,20 @@ class ConfluenceClient:
         for page in listing:
             yield from self.parse(adapter, page.body, page.url).results
 
+    def offset_listing(self, path: str, item: type[M]) -> Iterator[M]:
+        """Every item of a v1 ``start``/``limit`` listing, paged by offset (see
+        :func:`offset_after`), at ``member_page_size`` a page."""
+        adapter: TypeAdapter[Page[M]] = TypeAdapter(Page[item])  # type: ignore[valid-type]
+        limit = self.settings.member_page_size
+        listing = body_cursor_pages(
+            self.session,
+            path,
+            next_params=offset_after(limit),
+            params={"start": 0, "limit": limit},
+        )
+        for page in listing:
+            yield from self.parse(adapter, page.body, page.url).results
+
     # -- directory -------------------------------------------------------------------------
 
     def current_user(self) -> User:
@@ -174,6 +208,16 @@ class ConfluenceClient:
         if keys:
             query["spaceKey"] = list(keys)
         return self.pages("rest/api/space", Space, query)
+
+    def space_watchers(self, key: str) -> Iterator[User]:
+        """Who watches space ``key`` (administrators only): Cloud's experimental v1
+        ``/space/{key}/watch`` (``SpaceWatch`` entries), DC's ``/space/{key}/watchers`` (users)."""
+        quoted = urllib.parse.quote(key, safe="")
+        if self.cloud:
+            for watch in self.offset_listing(f"rest/api/space/{quoted}/watch", SpaceWatch):
+                yield watch.watcher
+        else:
+            yield from self.offset_listing(f"rest/api/space/{quoted}/watchers", User)
 
     # -- content ---------------------------------------------------------------------------
 
@@ -220,4 +264,11 @@ class ConfluenceClient:
             raise
 
 
-__all__ = ["CONTENT_TYPES", "ConfluenceClient", "ContentGone", "cql_for", "cql_time"]
+__all__ = [
+    "CONTENT_TYPES",
+    "ConfluenceClient",
+    "ContentGone",
+    "cql_for",
+    "cql_time",
+    "offset_after",
+]

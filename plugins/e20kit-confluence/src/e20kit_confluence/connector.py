@@ -24,6 +24,7 @@ from e20kit import (
     Person,
     PluginContext,
     Replace,
+    Streams,
     Window,
 )
 
@@ -78,10 +79,12 @@ class ConfluenceConnector:
         self.client = ConfluenceClient(session, settings, connector=context.name)
         self._directory: Directory | None = None
         self.skipped = 0
+        self.streams = Streams(context.name)
+        """What could not be read (the space watcher listings without administrator rights)."""
 
     def directory(self) -> Directory:
         if self._directory is None:
-            self._directory = list_directory(self.client, self.settings)
+            self._directory = list_directory(self.client, self.settings, self.streams)
         return self._directory
 
     def people(self) -> Iterator[Person]:

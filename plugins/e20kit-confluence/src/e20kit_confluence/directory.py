@@ -1,7 +1,15 @@
-"""One listing pass per run: the account itself, the spaces it reads, the groups' members.
+"""One listing pass per run: the account itself, the spaces it reads, the groups' members and,
+optionally, who watches each space.
 
 ``people()`` and ``activity()`` both need it, and the core calls them one after the other on the
 same connector, so the connector lists once and keeps the result for the run.
+
+Watching is state, not a dated fact: it becomes the people's ``watched_spaces`` attribute (how
+many non-personal spaces read the member watches), rewritten by every run like
+``has_picture``. It costs one paged listing per space, never members x spaces requests. The
+listings are an optional stream: without administrator rights (403) or on a site without the
+endpoint (404) the attribute is left out for everyone (unknown, so the check does not pass) and
+the run's warning names the endpoint.
 """
 
 from __future__ import annotations
@@ -10,13 +18,21 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from e20kit import Person
+from e20kit import Person, Stream, Streams
 
 from .client import ConfluenceClient
 from .payloads import Space, User
 from .settings import PLATFORM, ConfluenceSettings
 
 log = logging.getLogger("e20kit.confluence")
+
+SPACE_WATCHERS = Stream(
+    "space_watchers",
+    required=False,
+    provides="watching-a-space check (no watched_spaces attribute: confluence.watching_space "
+    "cannot pass; the listing needs a Confluence or Space Administrator); set "
+    "space_watchers = false if that is intended",
+)
 
 
 @dataclass
@@ -27,6 +43,8 @@ class Directory:
     personal: dict[str, str] = field(default_factory=dict)
     """Person id -> key of their personal space (only known when every space is listed)."""
     missing_spaces: tuple[str, ...] = ()
+    watched: dict[str, int] | None = None
+    """Person id -> how many non-personal spaces they watch; None when not listed."""
 
     @property
     def space_keys(self) -> tuple[str, ...]:
@@ -43,6 +61,8 @@ class Directory:
                 attributes["has_picture"] = not user.profile_picture.is_default
             if all_spaces:
                 attributes["personal_space"] = pid in self.personal
+            if self.watched is not None:
+                attributes["watched_spaces"] = self.watched.get(pid, 0)
             yield Person(
                 platform=PLATFORM,
                 person_id=pid,
@@ -61,7 +81,25 @@ def _owner(space: Space, cloud: bool) -> str | None:
     return space.key[1:] if space.key.startswith("~") else None
 
 
-def list_directory(client: ConfluenceClient, settings: ConfluenceSettings) -> Directory:
+def list_watchers(client: ConfluenceClient, d: Directory) -> dict[str, int]:
+    """Members -> number of non-personal spaces of ``d`` they watch (one listing per space).
+
+    Personal spaces are not asked: a listing each would cost a request per member who has one,
+    and watching one's own personal space says nothing about following a team's."""
+    watched: dict[str, int] = {}
+    for space in d.spaces:
+        if space.type == "personal":
+            continue
+        # a set: an offset listing that shifts while it is read may repeat a watcher
+        for pid in {user.person_id for user in client.space_watchers(space.key)}:
+            if pid is not None and pid in d.members:
+                watched[pid] = watched.get(pid, 0) + 1
+    return watched
+
+
+def list_directory(
+    client: ConfluenceClient, settings: ConfluenceSettings, streams: Streams
+) -> Directory:
     me = client.current_user()  # fails first, and clearly, on a bad token
     d = Directory(me=me)
     keys = tuple(settings.spaces)
@@ -88,6 +126,9 @@ def list_directory(client: ConfluenceClient, settings: ConfluenceSettings) -> Di
         owner = _owner(space, client.cloud)
         if owner:
             d.personal[usernames.get(owner, owner)] = space.key
+    if settings.space_watchers:
+        with streams.reading(SPACE_WATCHERS):
+            d.watched = list_watchers(client, d)
     hidden = d.hidden_emails
     if hidden:
         log.warning(
@@ -100,4 +141,4 @@ def list_directory(client: ConfluenceClient, settings: ConfluenceSettings) -> Di
     return d
 
 
-__all__ = ["Directory", "list_directory"]
+__all__ = ["SPACE_WATCHERS", "Directory", "list_directory", "list_watchers"]

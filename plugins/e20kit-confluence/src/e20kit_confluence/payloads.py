@@ -121,6 +121,15 @@ class ViewCount(_Model):
     count: int = Field(ge=0)
 
 
+class SpaceWatch(_Model):
+    """One entry of Cloud's ``GET /rest/api/space/{spaceKey}/watch`` (``SpaceWatchArray``):
+    who watches, as a v1 user. Data Center's ``/watchers`` lists the users themselves."""
+
+    type: str = ""
+    space_key: str | None = Field(default=None, alias="spaceKey")
+    watcher: User
+
+
 class Space(_Model):
     """A v1 or v2 ``Space``; v2 adds the numeric ``id`` and the creator's ``authorId``."""
 
@@ -141,6 +150,7 @@ __all__ = [
     "Picture",
     "Space",
     "SpaceRef",
+    "SpaceWatch",
     "User",
     "V2Version",
     "Version",

@@ -14,10 +14,9 @@ TOKEN_ENV = "E20KIT_DEMO_CONFLUENCE_TOKEN"
 
 def start(org: Any, stack: contextlib.ExitStack) -> SandboxRun:
     fake = stack.enter_context(ConfluenceFake.from_org(org, cloud=True))
-    # The fake counts the org's views, but e20kit demo imports the same synthetic views *by
-    # reader* from a csv file (its diagnosis and the "read the wiki" step need to know who
-    # read): the anonymous analytics counts would count those views twice.
-    table = {**fake.settings(), "api_token_env": TOKEN_ENV, "page_views": False}
+    # Page views come from the fake's analytics as the API gives them: counts per page that
+    # name nobody (the default views_days finished days); who watches which space is listed.
+    table = {**fake.settings(), "api_token_env": TOKEN_ENV}
     return SandboxRun(connector=table, env={TOKEN_ENV: fake.token})
 
 

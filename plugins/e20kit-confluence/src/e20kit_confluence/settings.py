@@ -43,7 +43,8 @@ class ConfluenceSettings(BaseModel):
     """``limit`` of the CQL content search with the expansions used (Cloud caps it at 100
     for expanded searches, see docs/connectors/confluence.md)."""
     member_page_size: int = Field(default=200, ge=1, le=200)
-    """``limit`` of group member and space listings (200 is the documented maximum)."""
+    """``limit`` of group member, space and space watcher listings (200 is the documented
+    maximum of the first two; the watcher listings' is not documented, see the docs)."""
     version_page_size: int | None = Field(default=None, ge=1, le=250)
     """``limit`` of version listings; default the maximum: 250 on Cloud (v2), 200 on DC (v1)."""
     rate_limit_per_s: float | None = Field(default=None, gt=0)
@@ -53,6 +54,10 @@ class ConfluenceSettings(BaseModel):
     ``true`` there is an error."""
     views_days: int = Field(default=7, ge=1, le=90)
     """How many finished days of views a first run collects (later runs: the days since)."""
+    space_watchers: bool = True
+    """List who watches each non-personal space read (one listing per space and run), for the
+    onboarding check ``confluence.watching_space``. Needs a Confluence Administrator or Space
+    Administrator account; without one the listing is a warning and the rest is stored."""
 
     @model_validator(mode="after")
     def _credentials(self) -> ConfluenceSettings:

@@ -2,9 +2,10 @@
 
 ``GET /rest/api/analytics/content/{id}/views?fromDate=T`` answers one number: the content's
 views since ``T``. The views of a finished day ``D`` are ``views(D) - views(D + 1)`` (both at
-midnight UTC), so ``n`` days cost ``n + 1`` requests per page or blog post. Only finished days
-are collected, each once: the stream ``views`` remembers the last one, so a rerun on the same
-day asks nothing and writes nothing. The pages asked about are those touched (modified) in the
+midnight UTC), so ``n`` days cost ``n + 1`` requests per page or blog post, and one when it had
+no view since the first of them (then every day is 0). Only finished days are collected, each
+once: the stream ``views`` remembers the last one, so a rerun on the same day asks nothing and
+writes nothing. The pages asked about are those touched (modified) in the
 collection window: the API has no listing of what was read. ``/viewers`` (distinct viewers) is
 not read: distinct counts do not add up across pages or days.
 
@@ -67,7 +68,10 @@ def _daily(client: ConfluenceClient, content_id: str, days: list[dt.date]) -> li
     """Views of each day of ``days`` (consecutive), or None when the content is gone (404)."""
     edges = [*days, days[-1] + dt.timedelta(days=1)]
     try:
-        totals = [client.views_since(content_id, _midnight(day)) for day in edges]
+        totals = [client.views_since(content_id, _midnight(edges[0]))]
+        if totals[0] == 0:  # no view since the first day: none on any of them
+            return [0] * len(days)
+        totals += [client.views_since(content_id, _midnight(day)) for day in edges[1:]]
     except (ConnectorAuthError, ConnectorFatalError) as err:
         status = getattr(err, "status", None)
         if status == 403:

@@ -77,6 +77,9 @@ class FakeApi:
         self.context = "/wiki" if cloud else context.rstrip("/")
         self.analytics = True
         """False: analytics answer 403, as on a site or account without them."""
+        self.space_admin = True
+        """False: space watcher listings answer 403, as for an account that is neither a
+        Confluence Administrator nor a Space Administrator."""
         self.limit: CloudLimit | DataCenterLimit | None = None
         if rate_limit_per_s:
             if cloud:
@@ -151,10 +154,12 @@ class FakeApi:
             add("GET", p + "/api/v2/blogposts/{cid}/versions", self.get_versions_v2)
             add("GET", p + "/rest/api/analytics/content/{cid}/views", self.get_views)
             add("GET", p + "/rest/api/analytics/content/{cid}/viewers", self.get_viewers)
+            add("GET", p + "/rest/api/space/{key}/watch", self.get_space_watchers)
         else:
             add("GET", p + "/rest/api/group/{group}/member", self.get_members_by_name)
             add("GET", p + "/rest/api/space", self.get_spaces_v1)
             add("GET", p + "/rest/api/content/{cid}/version", self.get_versions_v1)
+            add("GET", p + "/rest/api/space/{key}/watchers", self.get_space_watchers)
 
     # -- paging ----------------------------------------------------------------------------
 
@@ -319,6 +324,25 @@ class FakeApi:
             maximum=MAX_V1,
             default=200,
         )
+
+    # -- space watchers (Cloud: experimental v1 /watch; DC: /watchers) ------------------------
+
+    def get_space_watchers(self, request: Request, key: str) -> Response:
+        """Cloud answers ``SpaceWatch`` entries, DC the users; both page by ``start``/``limit``
+        with ``_links`` as the other v1 listings (neither endpoint is in the OpenAPI subsets)."""
+        if not self.space_admin:
+            raise ApiError(403, "Only a Confluence or space administrator may view watchers")
+        with self.data.lock:
+            space = self.data.spaces.get(key)
+            if space is None or not space.readable:
+                raise ApiError(404, f"No space with key : {key}")
+            watchers = [self.data.users[k] for k in space.watchers if k in self.data.users]
+        site = self.site(request)
+
+        def render(u: User) -> Json:
+            return s.space_watch(site, space, u) if self.cloud else s.user(site, u)
+
+        return self._v1_page(request, watchers, render, maximum=MAX_V1)
 
     # -- analytics (Cloud only: Data Center has no page-view API) ------------------------------
 

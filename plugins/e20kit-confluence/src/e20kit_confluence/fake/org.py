@@ -5,7 +5,9 @@ blog posts created in the morning, edits (new versions of an earlier page of the
 midday, comments on an earlier page or blog post in the afternoon. Each space starts with a few
 pages written before the window, so the first edits and comments have something to work on.
 Every active member is in the ``confluence-users`` group; members who contribute have a
-personal space.
+personal space. Who watches a space follows what members did there: a member watches each space
+they contributed to or read on at least :data:`WATCH_AFTER_DAYS` different days, and the owner of
+a personal space watches it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ DC_USERNAME = "e20kit-admin"
 DC_PASSWORD = "fake-dc-password"
 GROUP_NAME = "confluence-users"
 SEED_PAGES = 3
+WATCH_AFTER_DAYS = 2
+"""A member who read a space on this many different days watches it."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ def load_org(
         if member.archetype in ("power", "heavy", "contributor"):
             pkey = _personal_key(user.username, key, cloud)
             data.add_space(pkey, member.display_name, type="personal", owner=key, created_at=before)
+            data.watch(pkey, key)
 
     pages: dict[str, list[str]] = defaultdict(list)
     blogs: dict[str, list[str]] = defaultdict(list)
@@ -111,9 +116,15 @@ def load_org(
 
     timeline: list[tuple[int, int, str, Action, Feature, str]] = []
     viewed: list[tuple[int, str, Feature, str, int]] = []
+    read_on: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
+    contributed: set[tuple[str, str]] = set()
     for member, event in org.iter_events(["confluence"]):
         if event.container is None:
             continue
+        if event.action is Action.VIEW:
+            read_on[(member.person_id, event.container)].add(event.day)
+        else:
+            contributed.add((member.person_id, event.container))
         if event.action is Action.VIEW:  # the analytics count views; nobody is named
             at = ms(event.day, 10 * HOUR_MS + _offset(member.person_id, event.day, span_ms=HOUR_MS))
             viewed.append((at, member.person_id, event.feature, event.container, event.count))
@@ -147,6 +158,10 @@ def load_org(
     for at, who, feature, space, count in viewed:
         pool = blogs[space] if feature is Feature.BLOG and blogs[space] else pages[space]
         data.view(_pick(pool, who, at, 0), at, count)
+    readers = {pair for pair, days in read_on.items() if len(days) >= WATCH_AFTER_DAYS}
+    for person_id, space in sorted(contributed | readers):
+        if space in data.spaces:
+            data.watch(space, keys[person_id])
     return data, accounts
 
 
@@ -168,7 +183,8 @@ def load_synthetic(
     data: FakeData | None = None,
 ) -> tuple[FakeData, Accounts]:
     """Plain numbers for benchmarks: ``pages`` pages (a tenth of them blog posts) spread over
-    ``spaces`` and ``days``, then ``versions_and_comments`` edits and comments on them."""
+    ``spaces`` and ``days``, then ``versions_and_comments`` edits and comments on them; three
+    members in four watch one space, one in three another."""
     rng = random.Random(seed)
     data = data or FakeData()
     accounts = add_service_account(data, cloud)
@@ -188,6 +204,11 @@ def load_synthetic(
     space_keys = [f"SP{j:03d}" for j in range(spaces)]
     for key in space_keys:
         data.add_space(key, f"Space {key}", owner=accounts.admin, created_at=start - DAY_MS)
+    for i, key in enumerate(keys):
+        if i % 4 != 3:
+            data.watch(space_keys[i % spaces], key)
+        if i % 3 == 0:
+            data.watch(space_keys[(7 * i + 3) % spaces], key)
     created = sorted(start + rng.randrange(span // 2) for _ in range(pages))
     items = []
     for at in created:
@@ -214,6 +235,7 @@ __all__ = [
     "DC_USERNAME",
     "GROUP_NAME",
     "HOUR_MS",
+    "WATCH_AFTER_DAYS",
     "Accounts",
     "load_org",
     "load_synthetic",

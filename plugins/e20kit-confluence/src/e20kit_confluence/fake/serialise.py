@@ -75,6 +75,11 @@ def user(site: Site, u: User) -> Json:
     }
 
 
+def space_watch(site: Site, space: Space, u: User) -> Json:
+    """A Cloud ``SpaceWatch`` (not in the OpenAPI subsets: shape from the v1 reference)."""
+    return {"type": "space", "spaceKey": space.key, "watcher": user(site, u)}
+
+
 def space_v1(site: Site, s: Space) -> Json:
     body: Json = {
         "id": s.id,
@@ -221,6 +226,7 @@ __all__ = [
     "iso",
     "space_v1",
     "space_v2",
+    "space_watch",
     "user",
     "version_v1",
     "version_v2",

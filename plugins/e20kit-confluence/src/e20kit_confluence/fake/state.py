@@ -53,6 +53,8 @@ class Space:
     created_at: int = 0
     readable: bool = True
     """False: restricted for the connector's account (it never sees the space)."""
+    watchers: list[str] = field(default_factory=list)
+    """User keys of who watches the space, in the order they started."""
 
 
 @dataclass
@@ -154,6 +156,12 @@ class FakeData:
             if body is not None:
                 item.body = body
             return version
+
+    def watch(self, space_key: str, user_key: str) -> None:
+        with self.lock:
+            watchers = self.spaces[space_key].watchers
+            if user_key not in watchers:
+                watchers.append(user_key)
 
     def view(self, content_id: str, when: int, count: int = 1) -> None:
         with self.lock:
