@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from e20kit import Evidence, Finding, Kit, Reason, Severity, hookimpl
 from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics, compute_metrics, parse_period
+from e20kit.analytics.freshness import PlatformAsOf
 from e20kit.analytics.model import TimePoint
 from e20kit.analytics.settings import Band
 from e20kit.diagnose import REMEDIES, TITLES, playbook
@@ -326,3 +327,29 @@ def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
 
     assert R.TRAINING in ruled_out(420, 120)
     assert R.TRAINING not in ruled_out(21, 5)
+
+
+def test_days_a_platform_does_not_cover_are_no_crunch(stores: Stores) -> None:
+    """A platform whose history starts inside the period (Microsoft 365 reports reach back
+    30 days) or whose data is not complete up to its end leaves days short, not quiet."""
+    m = _metrics(stores, "healthy", "last-90d")
+    start, last = m.period.start, m.period.last_day
+    active = [100] * m.period.days
+    active[:10] = [30] * 10  # SharePoint's history begins on day 10
+    active[-4:] = [20] * 4  # and its last four days are not collected yet
+    short = _with_days(m, active)
+    assert busy_collapse(short) == pytest.approx((210 + math.sqrt(210)) / 700)
+
+    def platform(name: str, oldest: dt.date, as_of: dt.date) -> PlatformAsOf:
+        return PlatformAsOf(name, as_of, oldest, as_of, as_of, 4, False, True)
+
+    gone = platform("csv", start - dt.timedelta(days=400), start - dt.timedelta(days=300))
+    covered = dataclasses.replace(
+        short,
+        as_of=(
+            platform("mattermost", start - dt.timedelta(days=300), last),
+            platform("sharepoint", start + dt.timedelta(days=10), last - dt.timedelta(days=4)),
+            gone,  # no data in the period at all: a data gap of its own, ignored here
+        ),
+    )
+    assert busy_collapse(covered) == pytest.approx((700 + math.sqrt(700)) / 700, abs=0.05)

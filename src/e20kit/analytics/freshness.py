@@ -26,6 +26,9 @@ class PlatformAsOf:
     platform: str
     newest_day: dt.date | None
     """The newest day with any activity fact (``None``: no facts at all)."""
+    oldest_day: dt.date | None
+    """The oldest day with any activity fact: before it the platform has no history (Microsoft
+    365 reports, for instance, reach back 30 to 180 days), which is not a quiet time."""
     collected_on: dt.date | None
     """The day (organisation time) of the last collection that listed the platform's people."""
     as_of: dt.date | None
@@ -48,11 +51,14 @@ def platforms_as_of(
 ) -> tuple[PlatformAsOf, ...]:
     """Every platform's as-of day, from the day totals (no fact is read) and the identities."""
     totals, ident = schema.day_totals, schema.identities
-    newest = dict(
-        conn.execute(
-            sa.select(totals.c.platform, sa.func.max(totals.c.day)).group_by(totals.c.platform)
+    spans = {
+        platform: (oldest, newest)
+        for platform, oldest, newest in conn.execute(
+            sa.select(
+                totals.c.platform, sa.func.min(totals.c.day), sa.func.max(totals.c.day)
+            ).group_by(totals.c.platform)
         ).all()
-    )
+    }
     collected = dict(
         conn.execute(
             sa.select(ident.c.platform, sa.func.max(ident.c.updated_at)).group_by(ident.c.platform)
@@ -60,8 +66,9 @@ def platforms_as_of(
     )
     zone = ZoneInfo(timezone)
     out = []
-    for platform in sorted(set(newest) | set(collected)):
-        day = _date(newest.get(platform))
+    for platform in sorted(set(spans) | set(collected)):
+        oldest, newest = spans.get(platform, (None, None))
+        day = _date(newest)
         at = collected.get(platform)
         on = _aware(at).astimezone(zone).date() if isinstance(at, dt.datetime) else None
         as_of = day if day is None or on is None else min(day, on - dt.timedelta(days=1))
@@ -70,6 +77,7 @@ def platforms_as_of(
             PlatformAsOf(
                 platform=str(platform),
                 newest_day=day,
+                oldest_day=_date(oldest),
                 collected_on=on,
                 as_of=as_of,
                 age_days=age,

@@ -92,9 +92,25 @@ def leader_ratio(m: Metrics, *, ruling_out: bool = False) -> float | None:
     return None
 
 
+def covered(m: Metrics) -> tuple[dt.date, dt.date]:
+    """The days of the period that every platform with data in it covers: from the newest of
+    their first days of history to the day after the oldest of their as-of days. Days before a
+    platform's history starts, or after its data stops being complete, are not quiet days."""
+    start, end = m.period.start, m.period.end
+    for p in m.as_of:
+        if p.newest_day is None or p.newest_day < m.period.start:
+            continue  # nothing in the period: a data gap (its own finding), not a quiet week
+        if p.oldest_day is not None:
+            start = max(start, p.oldest_day)
+        if p.as_of is not None:
+            end = min(end, p.as_of + dt.timedelta(days=1))
+    return start, max(start, end)
+
+
 def busy_collapse(m: Metrics) -> float | None:
     """The quietest stretch of seven days' member-days, at its high end allowing for chance, /
-    the median stretch's, over every seven consecutive days of the period (three weeks or more).
+    the median stretch's, over every seven consecutive days of the period that the platforms'
+    data covers (:func:`covered`; three weeks or more).
 
     Member-days (each member's active days, summed) fall with the time people have; distinct
     active members hardly move when everyone still drops in once. A crunch keeps its own
@@ -105,7 +121,8 @@ def busy_collapse(m: Metrics) -> float | None:
     of a sum of independent active days) above its count.
     """
     days = {p.start: p.active for p in m.daily}
-    start, length = m.period.start, m.period.days
+    start, end = covered(m)
+    length = (end - start).days
     series = [days.get(start + dt.timedelta(days=d), 0) for d in range(length)]
     if length < 3 * STRETCH:
         return None
@@ -121,6 +138,7 @@ __all__ = [
     "DROPOUT_MULTIPLE",
     "STRETCH",
     "busy_collapse",
+    "covered",
     "creator_ratio",
     "decided",
     "dropout_excess",
