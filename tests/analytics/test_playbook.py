@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from pydantic import ValidationError
 from e20kit import Evidence, Finding, Kit, Reason, Severity, hookimpl
 from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics, compute_metrics, parse_period
 from e20kit.analytics.freshness import PlatformAsOf
+from e20kit.analytics.model import TimePoint
 from e20kit.analytics.settings import Band
 from e20kit.diagnose import REMEDIES, TITLES, playbook, rules
+from e20kit.diagnose.figures import busy_collapse
 from e20kit.diagnose.signals import Signal, severity, share_bound
 from e20kit.findings import Reason as R
 from e20kit.sandbox import PRESETS, build_org
@@ -270,13 +273,13 @@ def test_a_previous_period_without_all_data_shows_no_growth(stores: Stores) -> N
     assert any(s.trend is not None for s in rules.no_time(m))
     arriving = PlatformAsOf(
         "wiki",
-        m.period.last_day,
-        m.period.end,
-        m.period.last_day,
-        1,
-        False,
-        False,
+        newest_day=m.period.last_day,
         oldest_day=m.period.previous().start + dt.timedelta(days=10),
+        collected_on=m.period.end,
+        as_of=m.period.last_day,
+        age_days=1,
+        stale=False,
+        partial=False,
         short_history=True,
     )
     # a change against a previous period that lacks a platform's first days is partly data
@@ -284,3 +287,90 @@ def test_a_previous_period_without_all_data_shows_no_growth(stores: Stores) -> N
     short = dataclasses.replace(m, as_of=(arriving,))
     assert short.short_history == ("wiki",)
     assert all(s.trend is None and not s.growing for s in rules.no_time(short))
+
+
+def _with_days(m: Metrics, active: list[int]) -> Metrics:
+    """``m`` with its daily active members replaced by ``active`` (one per day of the period)."""
+    start = m.period.start
+    days = tuple(
+        TimePoint(start + dt.timedelta(days=d), 1, count, 0, 0) for d, count in enumerate(active)
+    )
+    return dataclasses.replace(m, daily=days)
+
+
+def test_a_crunch_is_read_wherever_its_seven_days_start(stores: Stores) -> None:
+    m = _metrics(stores, "healthy", "last-90d")
+    length = m.period.days
+    for first in (30, 33, 36):  # a crunch on days 30-36, 33-39 or 36-42 of the period
+        active = [100] * length
+        active[first : first + 7] = [40] * 7
+        # fixed weekly blocks would see two weeks at 4/7 and 3/7 of the crunch, never one
+        assert busy_collapse(_with_days(m, active)) == pytest.approx((280 + math.sqrt(280)) / 700)
+    # the quietest of many stretches is low by chance where few are active: judged above it
+    small = [10] * length
+    small[40:47] = [4] * 7
+    assert busy_collapse(_with_days(m, small)) == pytest.approx((28 + math.sqrt(28)) / 70)
+    assert busy_collapse(_with_days(m, [100] * 20)) is None  # under three weeks of days
+
+
+def test_training_defers_to_a_drop_out_beyond_the_lapses(stores: Stores) -> None:
+    """Where most newcomers leave after week 1, the few who stayed are no sample to judge
+    training by: the same creator gap names training only where nobody dropped out."""
+    complicated = _metrics(stores, "complicated", "last-30d")
+    healthy = _metrics(stores, "healthy", "last-30d")
+
+    def no_stayed_creators(m: Metrics) -> Metrics:
+        assert m.contrasts is not None
+        gap = dataclasses.replace(m.contrasts, stayed_newcomers=40, stayed_creator_share=0.0)
+        return dataclasses.replace(m, contrasts=gap)
+
+    assert [f.reason for f in playbook(no_stayed_creators(complicated))] == [R.COMPLICATED]
+    assert [f.reason for f in playbook(no_stayed_creators(healthy))] == [R.TRAINING]
+
+
+def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
+    """About the same creator share rules training out for 420 stayed newcomers, not for 21: chance
+    in a group of 21 could hide a gap as easily as show one."""
+    m = _metrics(stores, "complicated", "last-30d")
+    assert m.contrasts is not None
+
+    def ruled_out(stayed: int, creators: int) -> set[R]:
+        contrasts = dataclasses.replace(
+            m.contrasts,  # type: ignore[arg-type]
+            stayed_newcomers=stayed,
+            stayed_creator_share=creators / stayed,
+            established_creator_share=0.25,
+            established_active=2000,
+        )
+        (finding,) = playbook(dataclasses.replace(m, contrasts=contrasts))
+        assert finding.reason is R.COMPLICATED
+        return {r.reason for r in finding.ruled_out}
+
+    assert R.TRAINING in ruled_out(420, 120)
+    assert R.TRAINING not in ruled_out(21, 5)
+
+
+def test_days_a_platform_does_not_cover_are_no_crunch(stores: Stores) -> None:
+    """A platform whose history starts inside the period (Microsoft 365 reports reach back
+    30 days) or whose data is not complete up to its end leaves days short, not quiet."""
+    m = _metrics(stores, "healthy", "last-90d")
+    start, last = m.period.start, m.period.last_day
+    active = [100] * m.period.days
+    active[:10] = [30] * 10  # SharePoint's history begins on day 10
+    active[-4:] = [20] * 4  # and its last four days are not collected yet
+    short = _with_days(m, active)
+    assert busy_collapse(short) == pytest.approx((210 + math.sqrt(210)) / 700)
+
+    def platform(name: str, oldest: dt.date, as_of: dt.date) -> PlatformAsOf:
+        return PlatformAsOf(name, as_of, oldest, as_of, as_of, 4, False, True)
+
+    gone = platform("csv", start - dt.timedelta(days=400), start - dt.timedelta(days=300))
+    covered = dataclasses.replace(
+        short,
+        as_of=(
+            platform("mattermost", start - dt.timedelta(days=300), last),
+            platform("sharepoint", start + dt.timedelta(days=10), last - dt.timedelta(days=4)),
+            gone,  # no data in the period at all: a data gap of its own, ignored here
+        ),
+    )
+    assert busy_collapse(covered) == pytest.approx((700 + math.sqrt(700)) / 700, abs=0.05)

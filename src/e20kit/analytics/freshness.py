@@ -31,6 +31,9 @@ class PlatformAsOf:
     platform: str
     newest_day: dt.date | None
     """The newest day with any activity fact (``None``: no facts at all)."""
+    oldest_day: dt.date | None
+    """The oldest day with any activity fact: before it the platform has no history (Microsoft
+    365 reports, for instance, reach back 30 to 180 days), which is not a quiet time."""
     collected_on: dt.date | None
     """The day (organisation time) of the last collection that listed the platform's people."""
     as_of: dt.date | None
@@ -41,8 +44,6 @@ class PlatformAsOf:
     """``age_days`` above ``[analytics] stale_after_days``: its connector stopped delivering."""
     partial: bool
     """The period ends after ``as_of``: its last days have no data from this platform yet."""
-    oldest_day: dt.date | None = None
-    """The oldest day with any activity fact (``None``: no facts at all)."""
     short_history: bool = False
     """Its data begins after the previous period's first day: the changes against the
     previous period count this platform's arrival, not only a change in use."""
@@ -66,7 +67,6 @@ def platforms_as_of(
             ).group_by(totals.c.platform)
         ).all()
     }
-    newest = {platform: span[1] for platform, span in spans.items()}
     collected = dict(
         conn.execute(
             sa.select(ident.c.platform, sa.func.max(ident.c.updated_at)).group_by(ident.c.platform)
@@ -74,8 +74,9 @@ def platforms_as_of(
     )
     zone = ZoneInfo(timezone)
     out = []
-    for platform in sorted(set(newest) | set(collected)):
-        day = _date(newest.get(platform))
+    for platform in sorted(set(spans) | set(collected)):
+        oldest, newest = spans.get(platform, (None, None))
+        day = _date(newest)
         at = collected.get(platform)
         on = _aware(at).astimezone(zone).date() if isinstance(at, dt.datetime) else None
         as_of = day if day is None or on is None else min(day, on - dt.timedelta(days=1))
@@ -84,12 +85,12 @@ def platforms_as_of(
             PlatformAsOf(
                 platform=str(platform),
                 newest_day=day,
+                oldest_day=_date(oldest),
                 collected_on=on,
                 as_of=as_of,
                 age_days=age,
                 stale=age is None or age > stale_after_days,
                 partial=False,
-                oldest_day=_date(spans.get(platform, (None, None))[0]),
             )
         )
     return for_period(tuple(out), period) if period is not None else tuple(out)

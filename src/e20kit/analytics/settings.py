@@ -63,8 +63,9 @@ class DiagnosisThresholds(BaseModel):
     active_days_per_week: Band = _band(1.85, 1.6, 1.3)
     """no_time: mean active days per week of members active that week (supporting only where
     newcomers' drop-out or few creators explain the few days)."""
-    busy_collapse: Band = _band(0.75, 0.55, 0.35)
-    """no_time: the quietest whole week's member-days / the median whole week's."""
+    busy_collapse: Band = _band(0.78, 0.55, 0.35)
+    """no_time: the quietest seven days' member-days (allowing for chance) / the median seven
+    days', over every seven consecutive days of the period."""
     onboarding_stall: Band = _band(0.7, 0.8, 0.9)
     """training: the worst onboarding step's stalled / (completed + stalled) members."""
     newcomer_creator_ratio: Band = _band(0.9, 0.45, 0.2)

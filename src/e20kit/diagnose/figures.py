@@ -4,10 +4,14 @@ rules and by the neighbours they rule out)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 
 from ..analytics.model import Metrics
-from .signals import share_bound
+from .signals import CHANCE_Z, share_bound
+
+STRETCH = 7
+"""Days in a stretch that :func:`busy_collapse` compares: a week, wherever it starts."""
 
 DROPOUT_MULTIPLE = 3.0
 """Newcomers must drop out at least this many times as often as established members lapse for
@@ -20,9 +24,10 @@ def decided(m: Metrics) -> int:
     return max(m.settings.diagnosis.min_newcomers, m.min_group_size)
 
 
-def dropout_excess(m: Metrics) -> tuple[float | None, float | None]:
+def dropout_excess(m: Metrics, *, ruling_out: bool = False) -> tuple[float | None, float | None]:
     """(newcomers' week-1 drop-out, at its low end allowing for chance, minus established
-    members' lapse; that lapse)."""
+    members' lapse; that lapse). ``ruling_out`` takes the high end instead (see
+    :mod:`.neighbours`)."""
     c, n = m.contrasts, m.newcomers
     if (
         c is None
@@ -32,7 +37,7 @@ def dropout_excess(m: Metrics) -> tuple[float | None, float | None]:
         or c.established_checked < m.min_group_size
     ):
         return None, None
-    low = share_bound(n.dropped, n.week1_active, upper=False)
+    low = share_bound(n.dropped, n.week1_active, upper=ruling_out)
     return low - c.established_lapse, c.established_lapse
 
 
@@ -45,9 +50,9 @@ def lapses_along(m: Metrics) -> bool:
     return n.dropout < DROPOUT_MULTIPLE * c.established_lapse
 
 
-def creator_ratio(m: Metrics) -> tuple[float | None, float | None]:
+def creator_ratio(m: Metrics, *, ruling_out: bool = False) -> tuple[float | None, float | None]:
     """(stayed newcomers' creator share, at its high end allowing for chance, / established
-    members'; the established share)."""
+    members'; the established share). ``ruling_out`` takes the low end instead."""
     c = m.contrasts
     if (
         c is None
@@ -58,7 +63,7 @@ def creator_ratio(m: Metrics) -> tuple[float | None, float | None]:
     ):
         return None, None
     creators = round(c.stayed_creator_share * c.stayed_newcomers)
-    high = share_bound(creators, c.stayed_newcomers, upper=True)
+    high = share_bound(creators, c.stayed_newcomers, upper=not ruling_out)
     return high / c.established_creator_share, c.established_creator_share
 
 
@@ -69,8 +74,9 @@ def established_creators(m: Metrics) -> float | None:
     return m.headline.creator_share
 
 
-def leader_ratio(m: Metrics) -> float | None:
-    """Leaders' participation rate, at its high end allowing for chance, / staff's."""
+def leader_ratio(m: Metrics, *, ruling_out: bool = False) -> float | None:
+    """Leaders' participation rate, at its high end allowing for chance, / staff's.
+    ``ruling_out`` takes the low end instead."""
     leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
     if (
         leaders
@@ -81,31 +87,58 @@ def leader_ratio(m: Metrics) -> float | None:
         and leaders.members
         and staff.participation_rate
     ):
-        high = share_bound(leaders.active, leaders.members, upper=True)
+        high = share_bound(leaders.active, leaders.members, upper=not ruling_out)
         return high / staff.participation_rate
     return None
 
 
+def covered(m: Metrics) -> tuple[dt.date, dt.date]:
+    """The days of the period that every platform with data in it covers: from the newest of
+    their first days of history to the day after the oldest of their as-of days. Days before a
+    platform's history starts, or after its data stops being complete, are not quiet days."""
+    start, end = m.period.start, m.period.end
+    for p in m.as_of:
+        if p.newest_day is None or p.newest_day < m.period.start:
+            continue  # nothing in the period: a data gap (its own finding), not a quiet week
+        if p.oldest_day is not None:
+            start = max(start, p.oldest_day)
+        if p.as_of is not None:
+            end = min(end, p.as_of + dt.timedelta(days=1))
+    return start, max(start, end)
+
+
 def busy_collapse(m: Metrics) -> float | None:
-    """The quietest whole week's member-days / the median whole week's (3+ weeks).
+    """The quietest stretch of seven days' member-days, at its high end allowing for chance, /
+    the median stretch's, over every seven consecutive days of the period that the platforms'
+    data covers (:func:`covered`; three weeks or more).
 
     Member-days (each member's active days, summed) fall with the time people have; distinct
-    active members hardly move when everyone still drops in once.
+    active members hardly move when everyone still drops in once. A crunch keeps its own
+    dates, not the calendar's: read over fixed weekly blocks, a busy week that straddles two
+    blocks halves its dip. Every stretch of seven days holds each weekday once, so weekends
+    never make a stretch quiet. The quietest of many stretches is low by chance alone where
+    few members are active, so it is judged one standard error (Poisson: at most the spread
+    of a sum of independent active days) above its count.
     """
     days = {p.start: p.active for p in m.daily}
-    weeks = [
-        sum(days.get(w.start + dt.timedelta(days=d), 0) for d in range(7))
-        for w in m.weekly
-        if w.days == 7
-    ]
-    if len(weeks) >= 3 and statistics.median(weeks) > 0:
-        return min(weeks) / statistics.median(weeks)
-    return None
+    start, end = covered(m)
+    length = (end - start).days
+    series = [days.get(start + dt.timedelta(days=d), 0) for d in range(length)]
+    if length < 3 * STRETCH:
+        return None
+    stretches = [sum(series[i : i + STRETCH]) for i in range(length - STRETCH + 1)]
+    median = statistics.median(stretches)
+    if median <= 0:
+        return None
+    quiet = min(stretches)
+    return min(1.0, (quiet + CHANCE_Z * math.sqrt(quiet)) / median)
 
 
 __all__ = [
     "DROPOUT_MULTIPLE",
+    "STRETCH",
     "busy_collapse",
+    "covered",
     "creator_ratio",
     "decided",
     "dropout_excess",

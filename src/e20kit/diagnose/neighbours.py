@@ -4,6 +4,13 @@ Reasons that share a symptom are neighbours (see docs/playbook.md). A finding na
 neighbours it is not, each with the figure that separates the two: the neighbour's own deciding
 contrast, within its watch band. A neighbour that fired as well is not ruled out, and one whose
 figure cannot be judged (too few members) is left unmentioned.
+
+A rule names its reason only when a small group's share is beyond the band at the end of its
+chance interval that argues *against* the reason; a neighbour is ruled out only when its figure
+is within the band at the end that argues *for* it. Between the two, chance in a group that
+size could hide either, so the neighbour is neither named nor ruled out: 21 newcomers who
+stayed, 3 of them contributing against 17 % of established members, do not show a training gap
+and do not show there is none.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ class Contrast:
 
 
 def _complicated(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    excess, lapse = dropout_excess(m)
+    excess, lapse = dropout_excess(m, ruling_out=True)
     return m.newcomers.dropout, lapse, excess
 
 
@@ -61,7 +68,7 @@ def _no_time(m: Metrics) -> tuple[float | None, float | None, float | None]:
 
 
 def _training(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    ratio, established = creator_ratio(m)
+    ratio, established = creator_ratio(m, ruling_out=True)
     stayed = m.contrasts.stayed_creator_share if m.contrasts else None
     return stayed, established, ratio
 
@@ -72,7 +79,7 @@ def _unclear(m: Metrics) -> tuple[float | None, float | None, float | None]:
 
 
 def _closed(m: Metrics) -> tuple[float | None, float | None, float | None]:
-    ratio = leader_ratio(m)
+    ratio = leader_ratio(m, ruling_out=True)
     return ratio, None, ratio
 
 

@@ -114,8 +114,10 @@ def training(m: Metrics) -> list[Signal]:
     ratio, established = creator_ratio(m)
     c = m.contrasts
     # where established members hardly contribute either, there is no rate to train towards:
-    # few creators at every tenure is the unclear benefit
-    few = _primary_breached(unclear_benefit(m))
+    # few creators at every tenure is the unclear benefit; where the tools put newcomers off
+    # (a drop-out beyond the lapses), the few who stayed are survivors of that, not a sample
+    # of newcomers to judge their training by
+    deferred = _primary_breached(unclear_benefit(m)) or _primary_breached(complicated(m))
     return [
         Signal(
             "newcomers.creator_ratio",
@@ -124,7 +126,7 @@ def training(m: Metrics) -> list[Signal]:
             BELOW,
             reference=established,
             params={"stayed": _pct(c.stayed_creator_share if c else None)},
-            supporting=few,
+            supporting=deferred,
         )
     ]
 

@@ -129,10 +129,11 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "(Schwelle {threshold})",
     },
     "weekly.collapse": {
-        "en": "the quietest week had {value} of a typical week's activity (active member-days) "
-        "(threshold {threshold})",
-        "de": "die ruhigste Woche hatte {value} der Aktivität einer typischen Woche "
-        "(aktive Mitgliedstage) (Schwelle {threshold})",
+        "en": "the quietest seven days in a row had at most {value} of a typical seven days' "
+        "activity (active member-days), allowing for chance (threshold {threshold})",
+        "de": "die ruhigsten sieben aufeinanderfolgenden Tage hatten höchstens {value} der "
+        "Aktivität typischer sieben Tage (aktive Mitgliedstage), den Zufall eingerechnet "
+        "(Schwelle {threshold})",
     },
     "onboarding.stall_share": {
         "en": "{value} of the members who reached onboarding step {step} got stuck there "
