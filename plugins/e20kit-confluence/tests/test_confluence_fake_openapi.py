@@ -127,7 +127,7 @@ def test_analytics_views_and_viewers_match_the_spec(
 
 
 @pytest.mark.parametrize("path", sorted(OUTSIDE_THE_SUBSETS))
-def test_endpoints_outside_the_subsets_are_skipped_not_pretended(path: str) -> None:
-    if path in _spec(OUTSIDE_THE_SUBSETS[path])["paths"]:
-        pytest.fail(f"{path} is in the subset now: validate the fake's answer against it")
-    pytest.skip(f"{path} is outside the OpenAPI subsets: the fake's answer is not validated")
+def test_endpoints_outside_the_subsets_are_listed_not_pretended(path: str) -> None:
+    # the fake's answer there follows the vendor's prose docs (docs/connectors/confluence.md,
+    # [unverified]); once a subset gains the path, this fails: validate the answer against it
+    assert path not in _spec(OUTSIDE_THE_SUBSETS[path])["paths"], f"{path} is in the subset now"
