@@ -131,7 +131,7 @@ def test_opt_out_by_email_and_opt_in(config: Path, tmp_path: Path) -> None:
     assert "m1" not in [n["member_key"] for n in data["nudges"]]
     assert data["skipped"] == {"opted_out": 1}
     code, out, _ = run(config, "onboarding", "opt-in", "m1")
-    assert "1 opt-out(s) removed" in out
+    assert "1 opt-out removed" in out
 
 
 def test_quiet_run_prints_only_problems(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from ..exit_codes import EXIT_DELIVERY_FAILED
 from .common import (
     Reference,
     State,
+    counted,
     emit,
     handle_errors,
     moment_of,
@@ -188,7 +189,7 @@ def opt_in_cmd(state: State, member: str, scope: str | None) -> None:
     emit(
         state,
         {"removed": removed},
-        lambda: click.echo(f"{removed} opt-out(s) removed"),
+        lambda: click.echo(f"{counted(removed, 'opt-out')} removed"),
     )
 
 

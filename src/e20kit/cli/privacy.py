@@ -14,7 +14,7 @@ import click
 
 from ..privacy.inventory import render_markdown
 from ..privacy.retention import PurgeResult
-from .common import State, emit, handle_errors, pass_state
+from .common import State, counted, emit, handle_errors, pass_state
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,8 +24,7 @@ def purge_summary(purged: PurgeResult | None) -> str | None:
     if purged is None:
         return None
     parts = ", ".join(f"{table} {n}" for table, n in purged.purged.items() if n)
-    rows = "1 row" if purged.total == 1 else f"{purged.total} rows"
-    return f"retention: purged {rows}" + (f" ({parts})" if parts else "")
+    return f"retention: purged {counted(purged.total, 'row')}" + (f" ({parts})" if parts else "")
 
 
 def _subject_options(func: F) -> F:
@@ -75,7 +74,7 @@ def export_cmd(
     emit(
         state,
         {"out": str(out), "counts": result.counts},
-        lambda: click.echo(f"{sum(result.counts.values())} row(s) written to {out}"),
+        lambda: click.echo(f"{counted(sum(result.counts.values()), 'row')} written to {out}"),
     )
 
 
@@ -96,13 +95,13 @@ def forget_cmd(
 
     def human() -> None:
         verb = "would erase" if dry_run else "erased"
-        click.echo(f"{verb} {result.total} row(s)")
+        click.echo(f"{verb} {counted(result.total, 'row')}")
         for table, n in result.deleted.items():
             if n:
                 click.echo(f"  {table}: {n}")
         for where, n in result.cleared.items():
             if n:
-                click.echo(f"  cleared {where} in {n} row(s) of other people")
+                click.echo(f"  cleared {where} in {counted(n, 'row')} of other people")
 
     emit(state, result.as_dict(), human)
 

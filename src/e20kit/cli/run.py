@@ -11,6 +11,7 @@ from .collect import failure_line
 from .common import (
     Reference,
     State,
+    counted,
     emit,
     handle_errors,
     moment_of,
@@ -83,11 +84,11 @@ def run_cmd(
         if result.onboarding is not None:
             verb = "would send" if dry_run else "sent"
             delivered = [n for n in result.onboarding.nudges if n.state in ("sent", "would_send")]
-            click.echo(f"onboarding: {verb} {len(delivered)} nudge(s)")
+            click.echo(f"onboarding: {verb} {counted(len(delivered), 'nudge')}")
         if result.nominations is not None:
-            click.echo(f"champions: {len(result.nominations.nominated)} new candidate(s)")
+            click.echo(f"champions: {counted(len(result.nominations.nominated), 'new candidate')}")
         if result.pairing is not None:
-            click.echo(f"buddies: {len(result.pairing.new)} new pair(s)")
+            click.echo(f"buddies: {counted(len(result.pairing.new), 'new pair')}")
         for finding in result.findings:
             click.echo(f"finding [{finding.severity}] {finding.title}")
         for path in result.reports:
