@@ -183,3 +183,28 @@ def test_cli_as_a_real_subprocess_loads_an_installed_plugin(
     assert done.returncode == 0, done.stderr
     assert f"{len(ACTIVITY)} facts written" in done.stdout
     assert done.stderr == ""  # quiet when not on a terminal
+
+
+def test_starter_config_connector_examples_are_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("e20kit_confluence")
+    pytest.importorskip("e20kit_sharepoint")
+    target = tmp_path / "e20kit.toml"
+    assert run("init", str(target))[0] == 0
+    lines, inside = [], False
+    for line in target.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("# [connectors.wiki]", "# [connectors.m365]")):
+            inside = True
+        elif not line.startswith("# "):
+            inside = False
+        lines.append(line.removeprefix("# ") if inside else line)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tables = {line.split()[0] for line in lines if line.startswith("[connectors.")}
+    assert {"[connectors.wiki]", "[connectors.m365]"} <= tables
+    for name in ("E20KIT_PSEUDONYM_SECRET", "CONFLUENCE_API_TOKEN", "M365_CLIENT_SECRET"):
+        monkeypatch.setenv(name, "a-secret-of-sixteen-bytes")
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    # every command checks the whole config first: the uncommented examples must validate
+    code, _, err = run("-c", str(target), "--db", db, "onboarding", "run", "--dry-run")
+    assert code == 0, err
