@@ -58,6 +58,21 @@ def test_offset_pages_stop_at_a_short_page() -> None:
 
 
 @responses.activate
+def test_offset_pages_follow_a_limit_the_server_capped() -> None:
+    url = f"{HOST}/watchers"
+    # asked for 5, the server serves 2 a page and says so: a page of 2 is full, not the last
+    responses.get(url, json={"results": [1, 2], "limit": 2}, match=query(start=0, limit=5))
+    responses.get(url, json={"results": [3, 4], "limit": 2}, match=query(start=2, limit=5))
+    responses.get(url, json={"results": [5], "limit": 2}, match=query(start=4, limit=5))
+    served = offset_pages(
+        session(), "/watchers", items=results, limit=5, served_limit=lambda b: b.get("limit")
+    )
+    assert [p.items for p in served] == [[1, 2], [3, 4], [5]]
+    unread = offset_pages(session(), "/watchers", items=results, limit=5)
+    assert [p.items for p in unread] == [[1, 2]]  # without it the cap looks like the end
+
+
+@responses.activate
 def test_offset_pages_stop_at_an_empty_page_with_custom_names() -> None:
     url = f"{HOST}/items"
     responses.get(url, json={"results": [1]}, match=query(offset=0, count=1))

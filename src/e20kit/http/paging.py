@@ -103,17 +103,31 @@ def offset_pages(
     params: Params | None = None,
     offset_param: str = "start",
     limit_param: str = "limit",
+    served_limit: Callable[[Any], Any] | None = None,
     max_pages: int = DEFAULT_MAX_PAGES,
 ) -> Iterator[Page]:
-    """``start``/``limit`` pages; stops at a page shorter than ``limit`` (or empty)."""
-    return _numbered_pages(
-        session,
-        path,
-        items,
-        limit,
-        lambda n: {**(params or {}), offset_param: n * limit, limit_param: limit},
-        max_pages,
-    )
+    """``start``/``limit`` pages: the next offset is the number of items read so far; a page
+    shorter than ``limit`` (or empty) ends the listing.
+
+    Servers often cap the limit asked for (Confluence answers 200 when asked for 500) and say
+    so in the body: ``served_limit(body)`` reads that limit, and a page as full as it is not
+    the last one. Without it, a capped listing would end after its first page.
+    """
+    offset = number = 0
+    while True:
+        query = {**(params or {}), offset_param: offset, limit_param: limit}
+        page = _fetch(session, path, query, number, items)
+        yield page
+        full = limit
+        if served_limit is not None:
+            served = _safely(session, page.url, "served limit", served_limit, page.body)
+            if isinstance(served, int) and not isinstance(served, bool) and served > 0:
+                full = min(limit, served)
+        if not page.items or len(page.items) < full:
+            return
+        offset += len(page.items)
+        number += 1
+        _check_cap(session, page.url, number, max_pages)
 
 
 def page_number_pages(
@@ -147,7 +161,7 @@ def _numbered_pages(
     query: Callable[[int], Params],
     max_pages: int,
 ) -> Iterator[Page]:
-    """The loop both numbered schemes share: page ``n`` asks ``query(n)``; a short page ends."""
+    """Page ``n`` asks ``query(n)``; a page shorter than ``size`` ends the listing."""
     number = 0
     while True:
         page = _fetch(session, path, query(number), number, items)

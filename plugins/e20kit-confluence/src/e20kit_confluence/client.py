@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
 from atlassian.confluence import ConfluenceCloud, ConfluenceServer
@@ -25,11 +25,11 @@ from pydantic import BaseModel, TypeAdapter
 
 from e20kit import ConnectorAuthError, ConnectorError, ConnectorFatalError, HttpSession
 from e20kit.http import (
-    body_cursor_pages,
     describe_endpoint,
     json_or_error,
     link_header_pages,
     next_link_pages,
+    offset_pages,
     parse_payload,
 )
 
@@ -72,25 +72,6 @@ def _v1_next(body: Any) -> str | None:
 def _v1_base(body: Any) -> str | None:
     links = body.get("_links") if isinstance(body, dict) else None
     return links.get("base") if isinstance(links, dict) else None
-
-
-def offset_after(limit: int) -> Callable[[Any], dict[str, int] | None]:
-    """``next_params`` of a v1 listing paged by ``start`` alone: after a page as full as the
-    server's own ``limit`` says (it may cap the one asked for), the next offset; else done.
-    For listings whose ``_links.next`` no source shows reliably (the space watcher listings)."""
-    offset = 0
-
-    def next_params(body: Any) -> dict[str, int] | None:
-        nonlocal offset
-        got = len(body["results"])
-        served = body.get("limit")
-        full = served if isinstance(served, int) and not isinstance(served, bool) else limit
-        offset += got
-        if got == 0 or got < min(full, limit):
-            return None
-        return {"start": offset, "limit": limit}
-
-    return next_params
 
 
 class ConfluenceClient:
@@ -162,15 +143,16 @@ class ConfluenceClient:
             yield from self.parse(adapter, page.body, page.url).results
 
     def offset_listing(self, path: str, item: type[M]) -> Iterator[M]:
-        """Every item of a v1 ``start``/``limit`` listing, paged by offset (see
-        :func:`offset_after`), at ``member_page_size`` a page."""
+        """Every item of a v1 ``start``/``limit`` listing at ``member_page_size`` a page, paged
+        by offset, for listings whose ``_links.next`` no source shows reliably (the space
+        watcher listings); the server's own ``limit`` says whether a page was full."""
         adapter: TypeAdapter[Page[M]] = TypeAdapter(Page[item])  # type: ignore[valid-type]
-        limit = self.settings.member_page_size
-        listing = body_cursor_pages(
+        listing = offset_pages(
             self.session,
             path,
-            next_params=offset_after(limit),
-            params={"start": 0, "limit": limit},
+            items=lambda body: body["results"],
+            limit=self.settings.member_page_size,
+            served_limit=lambda body: body.get("limit"),
         )
         for page in listing:
             yield from self.parse(adapter, page.body, page.url).results
@@ -270,5 +252,4 @@ __all__ = [
     "ContentGone",
     "cql_for",
     "cql_time",
-    "offset_after",
 ]
