@@ -68,6 +68,15 @@ class Report:
         return f"/reports/{self.function}(date={day.isoformat()})"
 
 
+FILE_COUNTS = {
+    # Microsoft counts views and edits together; they are reads far more often than not.
+    "Viewed Or Edited File Count": (Action.VIEW, Feature.FILES),
+    "Synced File Count": (Action.SYNC, Feature.FILES),
+    "Shared Internally File Count": (Action.SHARE, Feature.FILES),
+    "Shared Externally File Count": (Action.SHARE, Feature.FILES),
+}
+"""The file columns SharePoint's and OneDrive's activity reports share."""
+
 SHAREPOINT_ACTIVITY = Report(
     function="getSharePointActivityUserDetail",
     label="SharePoint activity user detail",
@@ -76,14 +85,7 @@ SHAREPOINT_ACTIVITY = Report(
         "Viewed Or Edited File Count,Synced File Count,Shared Internally File Count,"
         "Shared Externally File Count,Visited Page Count,Assigned Products,Report Period"
     ),
-    counts={
-        # Microsoft counts views and edits together; they are reads far more often than not.
-        "Viewed Or Edited File Count": (Action.VIEW, Feature.FILES),
-        "Synced File Count": (Action.SYNC, Feature.FILES),
-        "Shared Internally File Count": (Action.SHARE, Feature.FILES),
-        "Shared Externally File Count": (Action.SHARE, Feature.FILES),
-        "Visited Page Count": (Action.VISIT, Feature.SITE),
-    },
+    counts={**FILE_COUNTS, "Visited Page Count": (Action.VISIT, Feature.SITE)},
     container="m365:sharepoint",
 )
 
@@ -95,12 +97,7 @@ ONEDRIVE_ACTIVITY = Report(
         "Viewed Or Edited File Count,Synced File Count,Shared Internally File Count,"
         "Shared Externally File Count,Assigned Products,Report Period"
     ),
-    counts={
-        "Viewed Or Edited File Count": (Action.VIEW, Feature.FILES),
-        "Synced File Count": (Action.SYNC, Feature.FILES),
-        "Shared Internally File Count": (Action.SHARE, Feature.FILES),
-        "Shared Externally File Count": (Action.SHARE, Feature.FILES),
-    },
+    counts=FILE_COUNTS,
     container="m365:onedrive",
 )
 
