@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
-from e20kit.sandbox import FaultPlan, LoopbackServer, Request, Response, Router
+from e20kit.sandbox import Fake, FaultPlan, LoopbackServer, Request, Response, Router
 
 TOKEN = "intranet-test-token"
 
@@ -66,8 +65,9 @@ def router(data: IntranetData, *, budget: int = 1000) -> Router:
     return app
 
 
-class IntranetFake:
-    """The fake's data served on a loopback port (started on creation, stopped on exit)."""
+class IntranetFake(Fake):
+    """The fake's data served on a loopback port (started on creation; ``Fake`` makes it a
+    context manager that calls :meth:`stop` on exit)."""
 
     def __init__(
         self, data: IntranetData, *, faults: FaultPlan | None = None, budget: int = 1000
@@ -79,13 +79,5 @@ class IntranetFake:
     def url(self) -> str:
         return self.server.url
 
-    def __enter__(self) -> IntranetFake:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self.server.stop()
