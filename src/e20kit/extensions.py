@@ -17,6 +17,7 @@ from .vocab import Action, Feature
 if TYPE_CHECKING:
     from .analytics.period import Period
     from .config import Settings
+    from .disclosure import Disclosure
 
 
 class CheckContext(Protocol):
@@ -134,6 +135,10 @@ class ReportContext:
     """The validated config (``settings.champions``, ``settings.privacy.min_group_size``...)."""
     lang: str
     """``"en"`` or ``"de"``."""
+    disclosure: Disclosure | None = None
+    """The disclosure layer: build every figure of a section with its ``table`` and ``text``
+    (docs/privacy.md, "Disclosure control"); tables and text with figures that did not pass
+    through it are withheld from the report."""
 
 
 @dataclass(frozen=True)

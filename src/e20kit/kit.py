@@ -26,6 +26,7 @@ from .store import create_engine, default_store_url
 if TYPE_CHECKING:
     from .analytics import Metrics, Period
     from .champions.programme import ChampionsService
+    from .disclosure import Disclosure
     from .findings import Finding
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
@@ -53,6 +54,7 @@ class Kit:
         self.store_url = store_url or config.settings.store.url or default_store_url()
         self._engine: sa.Engine | None = None
         self._pseudonymiser: Pseudonymiser | None = None
+        self._disclosure: Disclosure | None = None
 
     @classmethod
     def from_config(
@@ -208,7 +210,21 @@ class Kit:
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
-        return dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
+        return self.disclosure.metrics(
+            dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
+        )
+
+    @property
+    def disclosure(self) -> Disclosure:
+        """The disclosure layer every figure leaves through (docs/privacy.md, "Disclosure
+        control"): k, dominance and the cell key derived from the pseudonym secret."""
+        if self._disclosure is None:
+            from .disclosure import Disclosure
+
+            self._disclosure = Disclosure.from_settings(
+                self.config.settings.privacy, self.pseudonymiser.secret
+            )
+        return self._disclosure
 
     def diagnose(
         self,
@@ -218,11 +234,14 @@ class Kit:
         today: dt.date | None = None,
         metrics: Metrics | None = None,
     ) -> list[Finding]:
-        """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first."""
+        """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first.
+
+        Rules read the published figures only, and the findings pass the disclosure layer."""
         from .diagnose import sort_findings
 
-        metrics = metrics or self.metrics(period, today=today)
-        return sort_findings(self.plugins.diagnose(metrics, lang))
+        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
+        found = sort_findings(self.plugins.diagnose(metrics, lang))
+        return self.disclosure.findings(found, metrics)
 
     def report(
         self,
@@ -243,11 +262,13 @@ class Kit:
         from .extensions import ReportContext
         from .report import write_report
 
-        metrics = metrics or self.metrics(period, today=today)
+        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics)
         with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
-            context = ReportContext(conn, metrics.period, self.config.settings, lang)
+            context = ReportContext(
+                conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
+            )
             sections = self.plugins.report_sections(metrics, context)
         written = write_report(
             format,
@@ -257,6 +278,7 @@ class Kit:
             sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
+            disclosure=self.disclosure,
         )
         self.privacy.record(
             "report", period=metrics.period.label, format=format, target=str(Path(out).resolve())
