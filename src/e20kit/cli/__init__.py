@@ -61,7 +61,7 @@ def main(
     Typical cron line:  e20kit -q -c /etc/e20kit.toml run
     """
     if not isinstance(sys.stdout, TerminalSafeStream):
-        sys.stdout = TerminalSafeStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = TerminalSafeStream(sys.stdout)
     state = ctx.ensure_object(State)
     state.config, state.db, state.json, state.strict = config, db, as_json, strict
     state.verbosity = -1 if quiet else verbose
