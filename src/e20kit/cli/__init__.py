@@ -17,6 +17,7 @@ from .collect import collect
 from .common import State, add_output_options, setup_logging
 from .demo import demo
 from .diagnose import diagnose
+from .effects import effects
 from .init import init
 from .onboarding import onboarding
 from .plugins import plugins_cmd
@@ -76,6 +77,7 @@ for command in (
     champions,
     report,
     diagnose,
+    effects,
     run_cmd,
     plugins_cmd,
     demo,
