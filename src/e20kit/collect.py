@@ -29,6 +29,7 @@ from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .privacy.subjects import forgotten
 from .results import CollectResult, ConnectorRun
+from .store import history
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
 from .store.people import link_managers, member_keys, write_identities, write_members
@@ -201,6 +202,7 @@ class Collector:
         self._tick(source, "people", run.people)
         with self.engine.begin() as conn:
             link_managers(conn, source)
+            history.record(conn, self.today)
 
     def _key(self, person: Person) -> str:
         return self.pseudonymiser.member_key(

@@ -226,13 +226,14 @@ class Kit:
     @property
     def disclosure(self) -> Disclosure:
         """The disclosure layer every figure leaves through (docs/privacy.md, "Disclosure
-        control"): k, dominance and the cell key derived from the pseudonym secret."""
+        control"): k, dominance and the cell key, keyed with the store's random key."""
         if self._disclosure is None:
             from .disclosure import Disclosure
+            from .store.history import disclosure_key
 
-            self._disclosure = Disclosure.from_settings(
-                self.config.settings.privacy, self.pseudonymiser.secret
-            )
+            with self.engine.begin() as conn:
+                key = disclosure_key(conn)
+            self._disclosure = Disclosure.from_settings(self.config.settings.privacy, key)
         return self._disclosure
 
     def diagnose(

@@ -73,7 +73,7 @@ def _read(engine: sa.Engine, period: Period, settings: AnalyticsSettings) -> _In
         return _Inputs(
             load_cube(conn, first, period.end),
             load_totals(conn, first, period.end),
-            directory(conn, settings.leader_departments),
+            directory(conn, settings.leader_departments, period.last_day),
             container_contributors(
                 conn, period.start, period.end, enough=settings.lively_min_contributors
             ),

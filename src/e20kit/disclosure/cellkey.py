@@ -3,10 +3,10 @@
 Every published count and total is moved by a small amount drawn from a keyed hash of the
 cell's name (table, column, group; never the period) and its true value. Asking again, in any
 report of any period, gives the same published value for the same true value, so repeating a
-question gains nothing; the key derives from the pseudonym secret, so nobody outside can
-recompute the amounts. The amount is never 0 for a non-zero cell: a published figure never
-equals a true one by construction, and a difference of two reports is off by the sum of two
-amounts the reader cannot know.
+question gains nothing; the key derives from a random key kept in the store (never exported),
+so nobody outside can recompute the amounts. The amount is never 0 for a non-zero cell: a
+published figure never equals a true one by construction, and a difference of two reports is
+off by the sum of two amounts the reader cannot know.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ _EDGES = (43, 128, 213)
 KEY_LABEL = b"e20kit disclosure cell key v1"
 
 
-def derive_secret(pseudonym_secret: bytes | None) -> bytes:
-    """The perturbation key: an HMAC of a fixed label under the pseudonym secret (without one,
-    a fixed key anyone could recompute: docs/privacy.md, "Residual risks")."""
-    return hmac.new(pseudonym_secret or b"e20kit-unkeyed", KEY_LABEL, hashlib.sha256).digest()
+def derive_secret(key: bytes | None) -> bytes:
+    """The perturbation key: an HMAC of a fixed label under the store's random disclosure key
+    (without one, a fixed key anyone could recompute: docs/privacy.md, "Residual risks")."""
+    return hmac.new(key or b"e20kit-unkeyed", KEY_LABEL, hashlib.sha256).digest()
 
 
 def noise(secret: bytes, cell: str, value: int) -> int:

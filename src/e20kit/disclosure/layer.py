@@ -74,14 +74,14 @@ class Disclosure:
         self._withheld: dict[int, tuple[set[float], set[float]]] = {}
 
     @classmethod
-    def from_settings(cls, privacy: PrivacySettings, pseudonym_secret: bytes | None) -> Disclosure:
-        """The layer of ``[privacy]``, keyed from the pseudonym secret."""
+    def from_settings(cls, privacy: PrivacySettings, key: bytes | None) -> Disclosure:
+        """The layer of ``[privacy]``, keyed with ``key`` (the store's disclosure key)."""
         policy = DisclosurePolicy(
             k=privacy.min_group_size,
             dominance=privacy.dominance_share,
             testing=privacy.testing_small_groups,
         )
-        return cls(policy, derive_secret(pseudonym_secret))
+        return cls(policy, derive_secret(key))
 
     @classmethod
     def unkeyed(cls, k: int) -> Disclosure:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from . import changes, rollup, schema
+from . import changes, history, rollup, schema
 
 Migration = Callable[[sa.Connection], None]
 
@@ -39,7 +39,16 @@ def _experiments(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments)
+def _disclosure(conn: sa.Connection) -> None:
+    """Attribute history, seeded with every member as they are now, and the disclosure key
+    (:mod:`e20kit.disclosure`, :mod:`.history`)."""
+    for table in (schema.member_history, schema.disclosure_key):
+        table.create(conn, checkfirst=True)
+    history.seed(conn)
+    history.disclosure_key(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments, _disclosure)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
