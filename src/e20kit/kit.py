@@ -229,11 +229,9 @@ class Kit:
         control"): k, dominance and the cell key, keyed with the store's random key."""
         if self._disclosure is None:
             from .disclosure import Disclosure
-            from .store.history import disclosure_key
 
             with self.engine.begin() as conn:
-                key = disclosure_key(conn)
-            self._disclosure = Disclosure.from_settings(self.config.settings.privacy, key)
+                self._disclosure = Disclosure.of_store(conn, self.config.settings.privacy)
         return self._disclosure
 
     def diagnose(

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config
+from ..disclosure import Disclosure
 from ..extensions import ChampionNominated, ReportSection
 from ..instances import make_notifier
 from ..plugins import Plugins
@@ -189,13 +190,9 @@ class ChampionsService:
 
     def report(self, lang: str = "en") -> ReportSection:
         """The champions report section (also contributed to reports through the hook)."""
-        with self.engine.connect() as conn:
-            return champion_section(
-                conn,
-                self.settings,
-                min_group_size=self.config.settings.privacy.min_group_size,
-                lang=lang,
-            )
+        with self.engine.begin() as conn:
+            layer = Disclosure.of_store(conn, self.config.settings.privacy)
+            return champion_section(conn, self.settings, layer=layer, lang=lang)
 
 
 __all__ = ["ChampionsService", "default_actor", "step_titles"]

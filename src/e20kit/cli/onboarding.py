@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..disclosure import outputs as published
 from ..exit_codes import EXIT_DELIVERY_FAILED
 from .common import (
     Reference,
@@ -58,7 +59,8 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
                 line += f" ({n.error})"
             click.echo(line, err=problem)
         done = len(result.completed)
-        enrolled = sum(result.enrolled.values())
+        layer = kit.disclosure
+        enrolled = layer.show(layer.count("onboarding/enrolled", sum(result.enrolled.values())))
         sent = len([n for n in result.nudges if n.state in ("sent", "would_send")])
         summary = f"{enrolled} enrolled, {done} steps completed, {sent} nudges {verb}"
         if result.skipped:
@@ -71,7 +73,7 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
         for text in result.check_errors:
             click.echo(f"warning: {text}", err=True)
 
-    emit(state, result.as_dict(), human)
+    emit(state, published.onboarding(result.as_dict(), kit.disclosure), human)
     if not result.ok:
         sys.exit(EXIT_DELIVERY_FAILED)
 
@@ -81,8 +83,9 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
 @handle_errors
 def status_cmd(state: State) -> None:
     """Each checklist's funnel: how many reached each step, completed it, stall on it."""
-    status = state.kit().onboarding.status()
-    rows = status.as_dict()
+    kit = state.kit()
+    status = kit.onboarding.status()
+    rows = published.funnel(status.as_dict(), kit.disclosure)
 
     def human() -> None:
         if not rows:

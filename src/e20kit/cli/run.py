@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..disclosure import outputs as published
 from .collect import failure_line
 from .common import (
     Reference,
@@ -94,5 +95,5 @@ def run_cmd(
         for path in result.reports:
             click.echo(f"report: {path}")
 
-    emit(state, result.as_dict(), human)
+    emit(state, published.run(result.as_dict(), kit.disclosure), human)
     sys.exit(result.exit_code)

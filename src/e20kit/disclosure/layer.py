@@ -17,12 +17,15 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from ..extensions import ReportSection
 from ..findings import Finding
 from ..privacy.suppression import COMPLEMENTARY, SUPPRESSED, fewer_than, groups_to_hide
+from ..store.history import disclosure_key
 from .cellkey import derive_secret, perturb_count, perturb_subcount, perturb_total
 from .metrics import publish_metrics
 from .policy import DisclosurePolicy
@@ -82,6 +85,12 @@ class Disclosure:
             testing=privacy.testing_small_groups,
         )
         return cls(policy, derive_secret(key))
+
+    @classmethod
+    def of_store(cls, conn: sa.Connection, privacy: PrivacySettings) -> Disclosure:
+        """The layer of ``[privacy]`` keyed with the store's disclosure key: what
+        :attr:`e20kit.Kit.disclosure` and every service that writes figures use."""
+        return cls.from_settings(privacy, disclosure_key(conn))
 
     @classmethod
     def unkeyed(cls, k: int) -> Disclosure:
@@ -153,20 +162,23 @@ class Disclosure:
         counts: Sequence[str] = (),
         totals: Sequence[str] = (),
         drop_hidden: bool = False,
+        hidden: Collection[str] = (),
     ) -> list[dict[str, Any]]:
         """Sibling groups as published: ``size`` (people in the group) and the ``counts`` of
         people are perturbed, ``totals`` perturbed and hidden with fewer than k people; groups
         under k, and siblings that would let one be computed, keep only their ``keep`` columns
-        and are marked ``suppressed`` (or are left out with ``drop_hidden``). Columns named in
-        none of these are copied as they are: pass only labels and settings there."""
+        and are marked ``suppressed`` (or are left out with ``drop_hidden``); so are the groups
+        whose label (``keep`` joined by "/") is in ``hidden``, e.g. the departments the report
+        hides. Columns named in none of these are copied as they are: pass only labels and
+        settings there."""
         rows = [dict(r) for r in rows]
+        labels = ["/".join(str(r.get(c)) for c in keep) for r in rows]
         sizes = {i: int(r[size]) for i, r in enumerate(rows) if r.get(size) is not None}
-        hide = groups_to_hide(sizes, self.k) | {
-            i for i, r in enumerate(rows) if r.get(size) is None
-        }
+        hide = groups_to_hide(sizes, self.k, {i for i, name in enumerate(labels) if name in hidden})
+        hide |= {i for i, r in enumerate(rows) if r.get(size) is None}
         out: list[dict[str, Any]] = []
         for i, row in enumerate(rows):
-            label = "/".join(str(row.get(c)) for c in keep)
+            label = labels[i]
             if i in hide:
                 if not drop_hidden:
                     hidden = {c: (v if c in keep else None) for c, v in row.items()}
@@ -185,9 +197,18 @@ class Disclosure:
         self._released.add(_fingerprint(out))
         return out
 
-    def text(self, name: str, template: str, **counts: int | None) -> str:
-        """``template`` with each count of people published ("<k" when hidden)."""
-        shown = {
+    def text(
+        self,
+        name: str,
+        template: str,
+        *,
+        labels: Mapping[str, object] | None = None,
+        **counts: int | None,
+    ) -> str:
+        """``template`` with each count of people published ("<k" when hidden) and the
+        ``labels`` (words, or numbers that describe no person) as they are."""
+        shown: dict[str, object] = dict(labels or {})
+        shown |= {
             key: self.show(self.count(f"{name}/{key}", value)) for key, value in counts.items()
         }
         text = template.format(**shown)
@@ -195,9 +216,17 @@ class Disclosure:
         return text
 
     def release_text(self, text: str) -> str:
-        """Mark ``text`` as checked: it holds no figure, or only figures published here."""
+        """Vouch for ``text``: it holds no figure of people, or only figures published here
+        (a plugin's own counts of tickets or pages, say); it is then written as it is."""
         self._released.add(_fingerprint(text))
         return text
+
+    def release_table(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Vouch for a table whose figures describe no person (see :meth:`release_text`);
+        tables of people go through :meth:`table`."""
+        out = [dict(r) for r in rows]
+        self._released.add(_fingerprint(out))
+        return out
 
     def released(self, value: Any) -> bool:
         """Whether ``value`` (a table or text) came out of this layer."""
