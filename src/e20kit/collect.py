@@ -176,6 +176,8 @@ class Collector:
                         log.debug("closing connector %s failed", item.name, exc_info=True)
         if self.identity_map is not None:
             self.identity_map.report()
+        with self.engine.begin() as conn:  # once every directory is read: one state per day
+            history.record(conn, self.today)
         self.plugins.collect_finished(result)
         return result
 
@@ -202,7 +204,6 @@ class Collector:
         self._tick(source, "people", run.people)
         with self.engine.begin() as conn:
             link_managers(conn, source)
-            history.record(conn, self.today)
 
     def _key(self, person: Person) -> str:
         return self.pseudonymiser.member_key(

@@ -145,6 +145,10 @@ def champion_section(
         counts=["champions"],
         hidden=hidden,
     )
+    for row in coverage:  # coverage from the published count of champions
+        if not row["suppressed"] and row["target"]:
+            row["coverage"] = round(min(1.0, (row["champions"] or 0) / row["target"]), 3)
+    layer.release_table(coverage)
     shown = [r for r in coverage if not r["suppressed"]]
     needing = [r for r in shown if r["target"]]
     gaps = [r["department"] for r in needing if r["champions"] == 0]
@@ -156,8 +160,8 @@ def champion_section(
     for entry in roster:
         if entry.state is RosterState.ACTIVE:
             raw_loads[entry.buddies] = raw_loads.get(entry.buddies, 0) + 1
-    loads = {b: layer.count(f"champions/load/{b}", n) for b, n in raw_loads.items()}
-    published = {s: layer.count(f"champions/state/{s}", n) for s, n in by_state.items()}
+    loads = {b: layer.subcount(f"champions/load/{b}", n) for b, n in raw_loads.items()}
+    published = {s: layer.subcount(f"champions/state/{s}", n) for s, n in by_state.items()}
     lines = [
         text["summary"].format(
             active=layer.show(published["active"]),

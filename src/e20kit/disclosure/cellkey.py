@@ -43,22 +43,28 @@ def step(value: int) -> int:
     return max(1, round(math.sqrt(max(value, 0)) / 4))
 
 
+def count_noise(secret: bytes, cell: str, value: int) -> int:
+    """A count's amount: -1 or +1 (the sign of :func:`noise`), small enough that a share of a
+    group of k keeps its meaning, never 0."""
+    return 1 if noise(secret, cell, value) > 0 else -1
+
+
 def perturb_count(secret: bytes, cell: str, value: int, k: int) -> int | None:
     """The size of a group as published: 0 stays 0, under ``k`` is hidden (``None``), else
-    moved by its noise and never below ``k``."""
+    moved by one up or down and never below ``k``."""
     if value == 0:
         return 0
     if value < k:
         return None
-    return max(k, value + noise(secret, cell, value))
+    return max(k, value + count_noise(secret, cell, value))
 
 
 def perturb_subcount(secret: bytes, cell: str, value: int) -> int:
     """A count of people within a group (active, creators) as published: 0 stays 0, else moved
-    by its noise and never below 1, so that a small one is never exact."""
+    by one up or down and never below 1, so that a small one is never exact."""
     if value == 0:
         return 0
-    return max(1, value + noise(secret, cell, value))
+    return max(1, value + count_noise(secret, cell, value))
 
 
 def perturb_total(secret: bytes, cell: str, value: int) -> int:

@@ -17,7 +17,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -165,7 +165,7 @@ class Disclosure:
         hidden: Collection[str] = (),
     ) -> list[dict[str, Any]]:
         """Sibling groups as published: ``size`` (people in the group) and the ``counts`` of
-        people are perturbed, ``totals`` perturbed and hidden with fewer than k people; groups
+        people within it are perturbed (as :meth:`count` and :meth:`subcount`), ``totals`` perturbed and hidden with fewer than k people; groups
         under k, and siblings that would let one be computed, keep only their ``keep`` columns
         and are marked ``suppressed`` (or are left out with ``drop_hidden``); so are the groups
         whose label (``keep`` joined by "/") is in ``hidden``, e.g. the departments the report
@@ -187,8 +187,11 @@ class Disclosure:
                     )
                 continue
             published = dict(row)
-            for column in (size, *counts):
-                published[column] = self.count(f"{name}/{label}/{column}", row.get(column))
+            published[size] = self.count(f"{name}/{label}/{size}", row.get(size))
+            for column in counts:
+                published[column] = self.subcount(
+                    f"{name}/{label}/{column}", row.get(column), within=published[size]
+                )
             for column in totals:
                 published[column] = self.total(
                     f"{name}/{label}/{column}", row.get(column), people=row.get(size)
@@ -261,65 +264,75 @@ class Disclosure:
         return dataclasses.replace(section, tables=tables, markdown=markdown)
 
     def findings(self, findings: Sequence[Finding], metrics: Metrics) -> list[Finding]:
-        """Findings as written: a figure (in evidence or text) equal to one the layer withheld
-        from ``metrics``, and to none it published, is blanked."""
+        """Findings as written. Rules read published figures only (:meth:`e20kit.Kit.diagnose`);
+        as a last check, a figure equal to one the layer withheld from ``metrics`` and to none
+        it published is blanked in the evidence, and in the text unless the finding's remaining
+        evidence states it (a plugin's rule cannot quote what the report hides)."""
         withheld, shown = self._withheld.get(id(metrics), (set(), set()))
         if not withheld:
             return list(findings)
-
-        def secret(value: float | None) -> bool:
-            return (
-                value is not None and round(value, 4) in withheld and round(value, 4) not in shown
-            )
-
-        near_withheld = {round(v, 2) for v in withheld} - {round(v, 2) for v in shown}
-
-        def scrub(text: str) -> str:
-            def one(match: re.Match[str]) -> str:
-                number = float(match.group(1).replace(",", "."))
-                value = number / 100 if match.group(2) else number
-                decimal = match.group(2) or "." in match.group(1) or "," in match.group(1)
-                if decimal and round(value, 2) in near_withheld:
-                    return "-"
-                return match.group(0)
-
-            return _NUMBER.sub(one, text)
-
-        out = []
-        for f in findings:
-            evidence = tuple(
-                e.model_copy(
-                    update={
-                        name: None
-                        for name in ("value", "reference", "trend")
-                        if secret(getattr(e, name))
-                    }
-                )
-                for e in f.evidence
-            )
-            ruled_out = tuple(
-                r.model_copy(
-                    update={
-                        "text": scrub(r.text),
-                        **{n: None for n in ("value", "reference") if secret(getattr(r, n))},
-                    }
-                )
-                for r in f.ruled_out
-            )
-            out.append(
-                f.model_copy(
-                    update={
-                        "title": scrub(f.title),
-                        "detail": scrub(f.detail),
-                        "evidence": evidence,
-                        "ruled_out": ruled_out,
-                    }
-                )
-            )
-        return out
+        return [_FindingGuard(withheld, shown).guard(f) for f in findings]
 
     def testing_note(self, lang: str = "en") -> str | None:
         return self.policy.testing_note(lang)
+
+
+class _FindingGuard:
+    """Blanks withheld figures in one finding's evidence and text (:meth:`Disclosure.findings`)."""
+
+    def __init__(self, withheld: set[float], shown: set[float]) -> None:
+        self.withheld = withheld
+        self.shown = shown
+        self.near = {round(v, 2) for v in withheld} - {round(v, 2) for v in shown}
+
+    def secret(self, value: float | None) -> bool:
+        return value is not None and round(value, 4) in self.withheld - self.shown
+
+    def guard(self, f: Finding) -> Finding:
+        evidence = tuple(
+            e.model_copy(
+                update={
+                    n: None for n in ("value", "reference", "trend") if self.secret(getattr(e, n))
+                }
+            )
+            for e in f.evidence
+        )
+        ruled = [
+            r.model_copy(
+                update={n: None for n in ("value", "reference") if self.secret(getattr(r, n))}
+            )
+            for r in f.ruled_out
+        ]
+        stated = {
+            round(v, 2)
+            for item in (*evidence, *ruled)
+            for v in _numbers(
+                [getattr(item, n, None) for n in ("value", "reference", "trend", "threshold")]
+            )
+        }
+        scrub = self.scrubber(stated)
+        return f.model_copy(
+            update={
+                "title": scrub(f.title),
+                "detail": scrub(f.detail),
+                "evidence": evidence,
+                "ruled_out": tuple(r.model_copy(update={"text": scrub(r.text)}) for r in ruled),
+            }
+        )
+
+    def scrubber(self, stated: set[float]) -> Callable[[str], str]:
+        """Blank percentages and decimals in text that match a withheld figure and nothing the
+        finding states."""
+
+        def one(match: re.Match[str]) -> str:
+            digits, percent = match.group(1), match.group(2)
+            if not percent and not any(c in digits for c in ".,"):
+                return match.group(0)  # whole numbers: weeks, days, thresholds
+            number = float(digits.replace(",", "."))
+            value = round(number / 100 if percent else number, 2)
+            return "-" if value in self.near and value not in stated else match.group(0)
+
+        return lambda text: _NUMBER.sub(one, text)
 
 
 def _has_figures(rows: list[dict[str, Any]]) -> bool:
