@@ -41,7 +41,7 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
     assert states["active"] in (1, 3)
     loads = {r["buddies"]: r["champions"] for r in section.tables["buddy_load"]}
     assert set(loads) == {0, 1} and all(n in (1, 2) for n in loads.values())
-    assert "2 of 3 departments" in section.markdown and "Gap" in section.markdown
+    assert "1 of 2 departments" in section.markdown and "Gap" in section.markdown  # Small hidden
     text = section.markdown + json.dumps(section.tables)
     assert not any(key in text for key in [*big, *small, "newbie"]), "no member keys"
     assert "Buddy load:" in section.markdown and "with no buddy" in section.markdown
