@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
+import sqlalchemy as sa
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -28,6 +29,7 @@ from ..errors import E20KitError
 from ..http.redaction import REGISTERED, RedactingFilter, redact
 from ..kit import Kit
 from ..safe_text import clean_text
+from ..store.failures import store_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -210,6 +212,12 @@ def emit(state: State, data: Any, human: Callable[[], None]) -> None:
         human()
 
 
+def fail(err: E20KitError) -> NoReturn:
+    """Print ``err`` as one line (redacted, no control characters) and exit with its code."""
+    click.echo(f"e20kit: error: {clean_text(redact(str(err), REGISTERED.snapshot()))}", err=True)
+    sys.exit(err.exit_code)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn e20kit errors into a one-line message and their documented exit code."""
 
@@ -222,6 +230,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
                 f"e20kit: error: {clean_text(redact(str(err), REGISTERED.snapshot()))}", err=True
             )
             sys.exit(err.exit_code)
+        except sa.exc.SQLAlchemyError as err:  # a store failure outside the collect loop
+            fail(store_error(err))
         except KeyboardInterrupt:
             click.echo("e20kit: interrupted", err=True)
             sys.exit(130)
