@@ -29,9 +29,9 @@ from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .privacy.subjects import forgotten
 from .results import CollectResult, ConnectorRun
-from .store.failures import store_error
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
+from .store.failures import store_error
 from .store.people import link_managers, member_keys, write_identities, write_members
 from .store.schema import ANONYMOUS_KEY
 from .streams import Streams

@@ -30,6 +30,7 @@ from ..http.redaction import REGISTERED, RedactingFilter, redact
 from ..kit import Kit
 from ..safe_text import clean_text
 from ..store.failures import store_error
+from ..waits import wait_listener
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -239,11 +240,28 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def say_wait(state: State) -> Callable[[str, float], None]:
+    """The line a long wait prints (not under ``-q``): reason, estimate and when it ends."""
+
+    def say(reason: str, seconds: float) -> None:
+        if state.quiet:
+            return
+        until = dt.datetime.now().astimezone() + dt.timedelta(seconds=seconds)
+        click.echo(
+            f"e20kit: {clean_text(reason)}; waiting {seconds:.1f} s (until {until:%H:%M:%S})",
+            err=True,
+        )
+
+    return say
+
+
 @contextmanager
 def progress_bar(state: State, description: str) -> Iterator[Callable[[str, str, int], None]]:
-    """A progress callback: a live bar on a terminal, nothing under cron or --json."""
+    """A progress callback: a live bar on a terminal, nothing under cron or --json. Long waits
+    (:func:`e20kit.waits.announce_wait`) print one line, and the bar shows them too."""
     if not state.interactive:
-        yield lambda *_: None
+        with wait_listener(say_wait(state)):
+            yield lambda *_: None
         return
     with Progress(
         SpinnerColumn(),
@@ -261,6 +279,13 @@ def progress_bar(state: State, description: str) -> Iterator[Callable[[str, str,
             if key not in tasks:
                 unit = "people" if stage == "people" else "facts"
                 tasks[key] = bar.add_task(f"{description} {name}", total=None, unit=unit)
-            bar.update(tasks[key], completed=count)
+            bar.update(tasks[key], completed=count, description=f"{description} {name}")
 
-        yield update
+        def waiting(reason: str, seconds: float) -> None:
+            line = f"waiting {seconds:.0f} s: {clean_text(reason)}"
+            for task in tasks.values():  # until the next count arrives
+                bar.update(task, description=line)
+            bar.console.print(f"e20kit: {clean_text(reason)}; waiting {seconds:.1f} s")
+
+        with wait_listener(waiting):
+            yield update

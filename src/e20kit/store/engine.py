@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from platformdirs import user_data_path
 from sqlalchemy.engine import make_url
 
@@ -46,9 +46,16 @@ def _migrate(engine: sa.Engine, url: sa.URL) -> None:
         if current_version(conn) >= SCHEMA_VERSION:
             return
     path = Path(database).expanduser()
-    with FileLock(str(path.with_name(f"{path.name}.migrate-lock")), timeout=MIGRATION_WAIT_S):
-        with engine.begin() as conn:
+    lock = FileLock(str(path.with_name(f"{path.name}.migrate-lock")), timeout=MIGRATION_WAIT_S)
+    try:
+        with lock, engine.begin() as conn:
             migrate(conn)
+    except Timeout:
+        raise StoreError(
+            f"store {path}: another process has been migrating it for {MIGRATION_WAIT_S:g} s; "
+            "rerun when it is done",
+            url=str(url),
+        ) from None
 
 
 def create_engine(url: str, *, create_folder: bool = False) -> sa.Engine:
