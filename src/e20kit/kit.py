@@ -257,6 +257,7 @@ class Kit:
             sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
+            titles=self.config.settings.onboarding.titles(lang),
         )
         self.privacy.record(
             "report", period=metrics.period.label, format=format, target=str(Path(out).resolve())
