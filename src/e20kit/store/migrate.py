@@ -33,7 +33,13 @@ def _privacy(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy)
+def _experiments(conn: sa.Connection) -> None:
+    """Experiments, their assignments and the intervention log (:mod:`e20kit.effects`)."""
+    for table in (schema.experiments, schema.experiment_assignments, schema.interventions):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
