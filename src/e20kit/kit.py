@@ -93,10 +93,16 @@ class Kit:
         """Hold the store's run lock (raises :class:`~e20kit.LockError` when taken).
 
         ``collect`` and ``run`` write member keys, so for them the pseudonym secret is checked
-        first, before the store is opened or created (an exit 2 creates nothing).
+        first, before the store is opened or created (an exit 2 creates nothing). Commands that
+        call platforms (all but ``privacy``) check every platform secret here too; commands
+        that only read the store take no lock and need none.
         """
         if command in ("collect", "run"):
             self.config.pseudonym_secret()
+        if command != "privacy":
+            from .preflight import check_secrets
+
+            check_secrets(self.config, self.plugins)
         with run_lock(self.engine, command):
             yield
 

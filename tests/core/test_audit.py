@@ -138,9 +138,8 @@ def test_verify_cli_exits_4_on_a_tampered_trail(tmp_path: Path, sqlite_url: str)
         _trail(kit, 3)
     ok = CliRunner().invoke(main, args)
     assert ok.exit_code == 0 and "3 rows" in ok.output, ok.output
-    with Kit.from_config(config, env={}, store_url=sqlite_url) as kit:
-        with kit.engine.begin() as conn:
-            conn.execute(LOG.update().values(os_user="someone-else"))
+    with Kit.from_config(config, env={}, store_url=sqlite_url) as kit, kit.engine.begin() as conn:
+        conn.execute(LOG.update().values(os_user="someone-else"))
     bad = CliRunner().invoke(main, ["--json", *args])
     assert bad.exit_code == 4
     report = json.loads(bad.stdout)

@@ -228,12 +228,16 @@ def audit_cmd(
 @request_options
 @pass_state
 @handle_errors
-def prune_cmd(state: State, before: dt.datetime, requester: str | None, reason: str | None) -> None:
+def prune_cmd(
+    state: State, before: dt.datetime | None, requester: str | None, reason: str | None
+) -> None:
     """Shorten the audit trail: rows before a day at least two years ago go, a checkpoint row
     records who did it and the hash of the last row removed (the rest still verifies)."""
     kit = state.kit()
     with kit.lock("privacy"):
-        removed = kit.privacy.prune_audit(before.date(), requester=requester, reason=reason)
+        removed = kit.privacy.prune_audit(
+            before.date() if before else None, requester=requester, reason=reason
+        )
     emit(
         state,
         {"removed": removed},

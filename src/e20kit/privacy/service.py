@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config, PrivacySettings
+from ..errors import ConfigError
 from ..plugins import Plugins
 from . import audit, subjects
 from .audit import Verification
@@ -125,10 +126,20 @@ class PrivacyService:
             return audit.verify(conn, expect_head=expect_head)
 
     def prune_audit(
-        self, before: dt.date, *, requester: str | None = None, reason: str | None = None
+        self, before: dt.date | None, *, requester: str | None = None, reason: str | None = None
     ) -> int:
-        """Remove audit rows older than ``before`` (at least :data:`audit.FLOOR_DAYS` ago),
-        leaving a checkpoint row so that the rest still verifies; returns the rows removed."""
+        """Remove audit rows older than ``before`` (at least :data:`audit.FLOOR_DAYS` ago;
+        ``None``: today minus ``[privacy] audit_retention_days``), leaving a checkpoint row so
+        that the rest still verifies; returns the rows removed."""
+        if before is None:
+            days = self.settings.audit_retention_days
+            if not days:
+                raise ConfigError(
+                    "privacy audit prune: give --before YYYY-MM-DD (privacy.audit_retention_days "
+                    "is 0: the trail is kept forever)",
+                    key="privacy.audit_retention_days",
+                )
+            before = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days)
         with self.engine.begin() as conn:
             self._note_settings(conn)
             return audit.prune(conn, before, requester=requester, reason=reason)
