@@ -21,6 +21,7 @@ from .plugins import plugins_cmd
 from .privacy import privacy
 from .report import report
 from .run import run_cmd
+from .sandbox import sandbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -74,6 +75,7 @@ for command in (
     run_cmd,
     plugins_cmd,
     demo,
+    sandbox,
     privacy,
 ):
     add_output_options(command)
