@@ -36,6 +36,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "champion_roster": ("member_key",),
     "champion_history": ("member_key",),
     "champion_buddies": ("newcomer_key", "champion_key"),
+    "experiment_assignments": ("member_key",),
 }
 """Per table, the columns that hold the person's member key (``members.manager_key`` of other
 people is cleared, not exported: those rows are theirs)."""
@@ -54,6 +55,8 @@ NO_SUBJECT_ROWS: dict[str, str] = {
     "runs": "command runs with counts",
     "forgotten": "tombstones: keyed hashes of erased members' keys, not the keys",
     "audit_log": "who produced which report or request (OS user, never a member)",
+    "experiments": "each experiment's fixed question",
+    "interventions": "remedies rolled out per department",
 }
 """Tables that hold no row of a person (every other table is in KEY_COLUMNS or PAIR_TABLES)."""
 

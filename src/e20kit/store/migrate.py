@@ -33,6 +33,12 @@ def _privacy(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _experiments(conn: sa.Connection) -> None:
+    """Experiments, their assignments and the intervention log (:mod:`e20kit.effects`)."""
+    for table in (schema.experiments, schema.experiment_assignments, schema.interventions):
+        table.create(conn, checkfirst=True)
+
+
 def _audit_chain(conn: sa.Connection) -> None:
     """The audit trail's requester, reason, period dates, subject and hash chain; rows already
     written are chained in their order (:func:`e20kit.privacy.audit.chain_existing`)."""
@@ -46,7 +52,7 @@ def _audit_chain(conn: sa.Connection) -> None:
     chain_existing(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _audit_chain)
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments, _audit_chain)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
