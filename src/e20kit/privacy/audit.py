@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from ..store import schema
+from .needles import identifier_pattern
 
 SETTINGS_CHANGED = "privacy_settings"
 
@@ -116,7 +119,44 @@ def purge(conn: sa.Connection, days: int, *, today: dt.date) -> int:
     return int(conn.execute(log.delete().where(log.c.at < cutoff)).rowcount or 0)
 
 
+ERASED = "[erased]"
+"""What replaces an erased person's identifier in the trail's free text."""
+
+
+def _redacted(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(ERASED, value)
+    if isinstance(value, dict):
+        return {_redacted(k, pattern): _redacted(v, pattern) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redacted(v, pattern) for v in value]
+    return value
+
+
+def redact(conn: sa.Connection, needles: Iterable[str]) -> int:
+    """Replace an erased person's identifiers (e-mail, account ids, member keys, personal space
+    names) in the free text of every row (period, target, detail) by ``[erased]``, in the
+    caller's transaction; returns how many rows changed. The row itself stays: that an export
+    or erasure happened is kept, not whom it named."""
+    pattern = identifier_pattern(needles)
+    if pattern is None:
+        return 0
+    log = schema.audit_log
+    changed = 0
+    for row in conn.execute(sa.select(log.c.id, log.c.period, log.c.target, log.c.detail)):
+        new = {
+            "period": _redacted(row.period, pattern),
+            "target": _redacted(row.target, pattern),
+            "detail": _redacted(row.detail, pattern),
+        }
+        if new != {"period": row.period, "target": row.target, "detail": row.detail}:
+            conn.execute(log.update().where(log.c.id == row.id).values(**new))
+            changed += 1
+    return changed
+
+
 __all__ = [
+    "ERASED",
     "SETTINGS_CHANGED",
     "AuditEntry",
     "entries",
@@ -124,4 +164,5 @@ __all__ = [
     "os_user",
     "purge",
     "record",
+    "redact",
 ]

@@ -31,13 +31,5 @@ class Pseudonymiser:
             return identity[:64]
         return hmac.new(self.secret, identity.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def tombstone(self, member_key: str) -> str:
-        """What the store keeps of an erased member: neither the key nor an address, but
-        recomputable from either (keyed with the secret; a plain SHA-256 without one)."""
-        text = f"forgotten:{member_key}".encode()
-        if self.secret is None:
-            return hashlib.sha256(text).hexdigest()
-        return hmac.new(self.secret, text, hashlib.sha256).hexdigest()
-
 
 __all__ = ["Pseudonymiser"]

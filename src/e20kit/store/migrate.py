@@ -33,7 +33,12 @@ def _privacy(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy)
+def _tombstones(conn: sa.Connection) -> None:
+    """Tombstones on every identifier of an erased person (:mod:`e20kit.privacy.tombstones`)."""
+    schema.tombstones.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _tombstones)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
