@@ -18,10 +18,19 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .analytics.settings import AnalyticsSettings
 from .champions.settings import ChampionsSettings
+from .effects.settings import Experiment, unique_experiments
 from .errors import ConfigError
 from .http.settings import HttpSettings
 from .onboarding.settings import OnboardingSettings
@@ -124,6 +133,25 @@ class Settings(_Section):
     onboarding: OnboardingSettings = OnboardingSettings()
     champions: ChampionsSettings = ChampionsSettings()
     analytics: AnalyticsSettings = AnalyticsSettings()
+    experiments: list[Experiment] = Field(default_factory=list)
+    """Randomised hold-outs of the programmes, one ``[[experiments]]`` table each
+    (docs/effects.md)."""
+
+    @field_validator("experiments")
+    @classmethod
+    def _unique_experiments(cls, value: list[Experiment]) -> list[Experiment]:
+        return unique_experiments(value)
+
+    @model_validator(mode="after")
+    def _experiment_checklists(self) -> Settings:
+        for experiment in self.experiments:
+            wanted = experiment.checklist
+            if wanted is not None and self.onboarding.checklist(wanted) is None:
+                raise ValueError(
+                    f"experiment {experiment.id!r} names checklist {wanted!r}, which no "
+                    "[[onboarding.checklists]] table defines"
+                )
+        return self
 
 
 class Config:

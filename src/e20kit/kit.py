@@ -26,6 +26,7 @@ from .store import create_engine, default_store_url
 if TYPE_CHECKING:
     from .analytics import Metrics, Period
     from .champions.programme import ChampionsService
+    from .effects.service import EffectsService
     from .findings import Finding
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
@@ -147,6 +148,14 @@ class Kit:
         return ChampionsService(
             self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
         )
+
+    @functools.cached_property
+    def effects(self) -> EffectsService:
+        """Programme effects: ``kit.effects()`` reads every experiment and rollout;
+        ``kit.effects.log(...)``, ``.plan(...)`` (docs/effects.md)."""
+        from .effects.service import EffectsService
+
+        return EffectsService(self.engine, self.config, self.clock)
 
     @functools.cached_property
     def privacy(self) -> PrivacyService:
@@ -306,7 +315,7 @@ class Kit:
         return result
 
     def close(self) -> None:
-        for service in ("onboarding", "champions"):
+        for service in ("onboarding", "champions", "effects"):
             self.__dict__.pop(service, None)  # built again on the reopened store
         if self._engine is not None:
             self._engine.dispose()

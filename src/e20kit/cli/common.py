@@ -25,7 +25,9 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import E20KitError
+from ..http.redaction import REGISTERED, RedactingFilter, redact
 from ..kit import Kit
+from ..safe_text import clean_text
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -195,6 +197,7 @@ def setup_logging(verbosity: int) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     setattr(handler, "_e20kit", True)  # noqa: B010 - marks our own handler for re-setup
+    handler.addFilter(RedactingFilter())  # every logger, also those no plugin knew of
     root.addHandler(handler)
     root.setLevel(level)
 
@@ -215,7 +218,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except E20KitError as err:
-            click.echo(f"e20kit: error: {err}", err=True)
+            click.echo(
+                f"e20kit: error: {clean_text(redact(str(err), REGISTERED.snapshot()))}", err=True
+            )
             sys.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("e20kit: interrupted", err=True)

@@ -411,6 +411,69 @@ TABLES: dict[str, TableText] = {
             "detail": ("counts or settings", "Zahlen oder Einstellungen"),
         },
     ),
+    "experiments": TableText(
+        TECHNICAL,
+        (
+            "each experiment's question (outcome, horizon, planned size), fixed at its start",
+            "die Frage jedes Experiments (Ergebnis, Stichtag, geplante Größe), bei Beginn fest",
+        ),
+        {
+            "id": ("experiment id from the config", "Experiment-Kennung aus der Konfiguration"),
+            "definition": ("the fixed question", "die festgelegte Frage"),
+            "fingerprint": ("hash of the question", "Prüfsumme der Frage"),
+            "started_at": ("first assignment", "erste Zuteilung"),
+        },
+        ("kept with the experiment's results", "so lange wie die Ergebnisse des Experiments"),
+    ),
+    "experiment_assignments": TableText(
+        PSEUDONYMOUS,
+        (
+            "which arm of an experiment each newcomer was drawn into (nudged or hold-out), "
+            "drawn once and never again; read only as counts per arm of at least k",
+            "in welche Gruppe eines Experiments jedes neue Mitglied gelost wurde (mit "
+            "Erinnerungen oder zurückgehalten), einmal gelost und nie neu; nur als Zahlen je "
+            "Gruppe von mindestens k gelesen",
+        ),
+        {
+            "experiment": ("experiment id", "Experiment-Kennung"),
+            "member_key": KEY,
+            "arm": ("nudged or hold-out", "mit Erinnerungen oder zurückgehalten"),
+            "stratum": (
+                "department when drawn (the draw is balanced per department)",
+                "Abteilung bei der Losung (ausgewogen je Abteilung)",
+            ),
+            "seq": (
+                "place in the department's draw (re-derives the arm)",
+                "Platz in der Losung der Abteilung (macht das Los nachprüfbar)",
+            ),
+            "assigned_at": ("drawn at", "gelost am"),
+            "assigned_on": ("day 0 of the outcome", "Tag 0 des Ergebnisses"),
+        },
+        (
+            "as long as the member is stored (erased with them)",
+            "solange das Mitglied gespeichert ist (mit ihm gelöscht)",
+        ),
+    ),
+    "interventions": TableText(
+        TECHNICAL,
+        (
+            "remedies rolled out per department (what, which department, from when)",
+            "je Abteilung eingeführte Maßnahmen (was, welche Abteilung, ab wann)",
+        ),
+        {
+            "id": ("number", "Nummer"),
+            "what": ("the remedy", "die Maßnahme"),
+            "department": ("department", "Abteilung"),
+            "from_day": ("first day", "erster Tag"),
+            "design": (
+                "randomised order or observational",
+                "zufällige Reihenfolge oder beobachtend",
+            ),
+            "seed": ("seed of the drawn order", "Startwert der gelosten Reihenfolge"),
+            "logged_at": ("logged at", "erfasst am"),
+        },
+        ("kept until deleted by hand", "bis zur Löschung von Hand"),
+    ),
 }
 
 __all__ = [

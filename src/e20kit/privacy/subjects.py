@@ -44,6 +44,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "champion_roster": ("member_key",),
     "champion_history": ("member_key",),
     "champion_buddies": ("newcomer_key", "champion_key"),
+    "experiment_assignments": ("member_key",),
 }
 """Per table, the columns that hold the person's member key (``members.manager_key`` of other
 people is cleared, not exported: those rows are theirs)."""
@@ -60,9 +61,11 @@ NO_SUBJECT_ROWS: dict[str, str] = {
     "rollup_state": "the rollups' bookkeeping",
     "bookmarks": "where each connector's collection continues",
     "runs": "command runs with counts",
-    "forgotten": "tombstones of people erased before schema version 4 (HMAC of the key)",
+    "forgotten": "older tombstones: an HMAC of an erased member's key only",
     "tombstones": "tombstones: keyed marks of erased people's identifiers, not the identifiers",
     "audit_log": "who produced which report or request (OS user, never a member)",
+    "experiments": "each experiment's fixed question",
+    "interventions": "remedies rolled out per department",
 }
 """Tables that hold no row of a person (every other table is in KEY_COLUMNS or PAIR_TABLES)."""
 

@@ -33,12 +33,18 @@ def _privacy(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _experiments(conn: sa.Connection) -> None:
+    """Experiments, their assignments and the intervention log (:mod:`e20kit.effects`)."""
+    for table in (schema.experiments, schema.experiment_assignments, schema.interventions):
+        table.create(conn, checkfirst=True)
+
+
 def _tombstones(conn: sa.Connection) -> None:
     """Tombstones on every identifier of an erased person (:mod:`e20kit.privacy.tombstones`)."""
     schema.tombstones.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _tombstones)
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments, _tombstones)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -257,7 +257,7 @@ runs = sa.Table(
 forgotten = sa.Table(
     "forgotten",
     metadata,
-    # people erased before schema version 4 (e20kit.privacy.subjects): an HMAC of the member key
+    # people erased before tombstones covered every identifier: an HMAC of the member key
     # only; still honoured by collection, but no rotation can re-key it (see ``tombstones``)
     sa.Column("tombstone", sa.String(64), primary_key=True),
     sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
@@ -287,4 +287,42 @@ audit_log = sa.Table(
     sa.Column("format", sa.String(20)),
     sa.Column("target", sa.String(1000)),
     sa.Column("detail", sa.JSON),
+)
+
+experiments = sa.Table(
+    "experiments",
+    metadata,
+    # each randomised hold-out's question, frozen at its first assignment (e20kit.effects)
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("definition", sa.JSON, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+experiment_assignments = sa.Table(
+    "experiment_assignments",
+    metadata,
+    # the arm each member was drawn into, once and for good; (stratum, seq) is the member's
+    # place in their department's permuted blocks, from which the draw can be re-derived
+    sa.Column("experiment", sa.String(100), primary_key=True),
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("arm", sa.String(20), nullable=False),
+    sa.Column("stratum", sa.String(200), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("assigned_on", sa.Date, nullable=False),
+    sa.UniqueConstraint("experiment", "stratum", "seq", name="uq_experiment_assignments_seq"),
+)
+
+interventions = sa.Table(
+    "interventions",
+    metadata,
+    # remedies rolled out per department (trainings, info sessions...): one row per department
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("what", sa.String(300), nullable=False),
+    sa.Column("department", sa.String(200), nullable=False),
+    sa.Column("from_day", sa.Date, nullable=False),
+    sa.Column("design", sa.String(30), nullable=False),
+    sa.Column("seed", sa.String(100)),
+    sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
 )
