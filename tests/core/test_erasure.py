@@ -160,6 +160,8 @@ def test_audit_free_text_files_and_notifier_lines(kit: Kit, tmp_path: Path) -> N
     assert key not in sent and member(after, "c1@example.org") in sent
     trail = json.dumps([e.as_dict() for e in after.privacy.audit()])
     assert EMAIL not in trail and key not in trail and "[erased]" in trail
+    verified = after.privacy.verify_audit()
+    assert verified.ok and verified.redacted >= 1  # the redaction is documented in the chain
     after.close()
 
 

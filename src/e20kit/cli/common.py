@@ -202,6 +202,17 @@ def setup_logging(verbosity: int) -> None:
     root.setLevel(level)
 
 
+def request_options(func: Callable[..., R]) -> Callable[..., R]:
+    """``--requester`` and ``--reason``: who asked for what a command shows or writes about
+    people, and why; both go into the audit trail (docs/privacy.md, "Audit trail")."""
+    func = click.option(
+        "--reason", metavar="TEXT", help="Why (e.g. a ticket or request number); audited."
+    )(func)
+    return click.option(
+        "--requester", metavar="WHO", help="On whose request this is done; audited."
+    )(func)
+
+
 def emit(state: State, data: Any, human: Callable[[], None]) -> None:
     """Print ``data`` as JSON with --json, else call ``human`` to print for people."""
     if state.json:

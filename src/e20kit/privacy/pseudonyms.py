@@ -31,5 +31,15 @@ class Pseudonymiser:
             return identity[:64]
         return hmac.new(self.secret, identity.encode(), hashlib.sha256).hexdigest()[:32]
 
+    def tombstone(self, member_key: str) -> str:
+        """A keyed hash of ``member_key`` (neither the key nor an address, recomputable from
+        either; a plain SHA-256 without a secret). Erasure tombstones use
+        :mod:`e20kit.privacy.tombstones` instead (re-keyable); the audit trail's pseudonyms and
+        tombstones written before it (table ``forgotten``) are these."""
+        text = f"forgotten:{member_key}".encode()
+        if self.secret is None:
+            return hashlib.sha256(text).hexdigest()
+        return hmac.new(self.secret, text, hashlib.sha256).hexdigest()
+
 
 __all__ = ["Pseudonymiser"]

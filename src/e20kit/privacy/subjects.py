@@ -23,7 +23,7 @@ from ..report.document import plain
 from ..store import rollup, schema
 from ..store.chunks import chunks
 from ..vocab import CONTRIBUTION_ACTIONS
-from . import audit, tombstones
+from . import tombstones
 from .pseudonyms import Pseudonymiser
 
 if TYPE_CHECKING:
@@ -145,6 +145,14 @@ class ForgetResult:
             "files": None if self.files is None else self.files.as_dict(),
             "database_step": None if self.database is None else self.database.as_dict(),
         }
+
+
+def redactable(subject: Subject) -> set[str]:
+    """The identifiers to replace wherever they occur in the audit trail's free text: addresses,
+    member keys and account ids long enough not to be part of unrelated text (``s3`` would be
+    found in ``s30`` and in hashes; an address or a personal space holding it is still found)."""
+    accounts = {p for _, p in subject.platform_accounts if len(p) >= 8}
+    return {*subject.emails, *subject.member_keys, *accounts}
 
 
 def find_subject(
@@ -276,7 +284,8 @@ def forget(
     Their rows go, their personal spaces go with everything in them (anonymous views and
     colleagues' comments there name them), references in other people's rows are cleared, the
     rollups follow (containers only they produced included), the audit trail's free text loses
-    their identifiers, and every identifier they had gets a tombstone."""
+    their identifiers (the service does that, :func:`e20kit.privacy.audit.redact`), and every
+    identifier they had gets a tombstone."""
     keys = list(subject.member_keys)
     selects = subject_rows(conn, subject)
     members, ident, facts = S.members, S.identities, S.facts
@@ -316,8 +325,7 @@ def forget(
         tombstones.identifiers(keys, subject.platform_accounts, subject.emails),
         now=stamp,
     )
-    redacted = audit.redact(conn, subject.needles() | set(spaces))
-    return ForgetResult(subject, deleted, cleared, False, bool(keys), in_spaces, marked, redacted)
+    return ForgetResult(subject, deleted, cleared, False, bool(keys), in_spaces, marked)
 
 
 __all__ = [
@@ -331,5 +339,6 @@ __all__ = [
     "find_subject",
     "forget",
     "personal_containers",
+    "redactable",
     "subject_rows",
 ]

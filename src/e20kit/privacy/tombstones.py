@@ -122,15 +122,6 @@ def add(
     return len(rows)
 
 
-def legacy_mark(pseudonymiser: Pseudonymiser, member_key: str) -> str:
-    """The tombstone of a member erased before tombstones covered every identifier
-    (table ``forgotten``: an HMAC of the member key, which no rotation can re-key)."""
-    text = f"forgotten:{member_key}".encode()
-    if pseudonymiser.secret is None:
-        return hashlib.sha256(text).hexdigest()
-    return hmac.new(pseudonymiser.secret, text, hashlib.sha256).hexdigest()
-
-
 @dataclass
 class Tombstones:
     """Every tombstone of a store, for collection: is this record an erased person's?"""
@@ -159,7 +150,7 @@ class Tombstones:
     def member(self, member_key: str) -> bool:
         if not self:
             return False
-        if self.legacy and legacy_mark(self.pseudonymiser, member_key) in self.legacy:
+        if self.legacy and self.pseudonymiser.tombstone(member_key) in self.legacy:
             return True
         return bool(self.marks) and self._marked(member_identifier(member_key))
 
