@@ -88,10 +88,22 @@ def _set_quiet(ctx: click.Context, _: click.Parameter, value: bool) -> None:
         setup_logging(state.verbosity)
 
 
+def _set_db(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(State).db = value
+
+
 def output_options() -> list[click.Option]:
-    """``--json``, ``-v`` and ``-q`` for a subcommand: the same as before the subcommand, so
-    ``e20kit plugins --json`` works like ``e20kit --json plugins``."""
+    """``--json``, ``-v``, ``-q`` and ``--db`` for a subcommand: the same as before the
+    subcommand, so ``e20kit plugins --json`` works like ``e20kit --json plugins``."""
     return [
+        click.Option(
+            ["--db"],
+            metavar="URL",
+            expose_value=False,
+            callback=_set_db,
+            help="Store URL, overriding [store] url (as before the command).",
+        ),
         click.Option(
             ["--json"],
             is_flag=True,
@@ -203,6 +215,17 @@ def setup_logging(verbosity: int) -> None:
     handler.addFilter(RedactingFilter())  # every logger, also those no plugin knew of
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def request_options(func: Callable[..., R]) -> Callable[..., R]:
+    """``--requester`` and ``--reason``: who asked for what a command shows or writes about
+    people, and why; both go into the audit trail (docs/privacy.md, "Audit trail")."""
+    func = click.option(
+        "--reason", metavar="TEXT", help="Why (e.g. a ticket or request number); audited."
+    )(func)
+    return click.option(
+        "--requester", metavar="WHO", help="On whose request this is done; audited."
+    )(func)
 
 
 def emit(state: State, data: Any, human: Callable[[], None]) -> None:
