@@ -56,8 +56,10 @@ def prepare_connectors(
     names: Sequence[str] | None = None,
     *,
     clock: OrgClock | None = None,
+    secrets: bool = True,
 ) -> list[PreparedConnector]:
-    """Validate every selected connector's settings before anything runs or is written.
+    """Validate every selected connector's settings before anything runs or is written
+    (``secrets=False``: their shape only, see :meth:`e20kit.config.Config.plugin_settings`).
 
     Each context carries ``clock`` (the kit's), so connectors put facts on the same days as
     the collection window.
@@ -82,7 +84,7 @@ def prepare_connectors(
                 file=config.where,
                 key=f"connectors.{name}.type",
             )
-        settings = config.plugin_settings("connectors", name, ctype.settings)
+        settings = config.plugin_settings("connectors", name, ctype.settings, secrets=secrets)
         context = plugin_context(config, "connectors", name, settings, clock=clock)
         prepared.append(PreparedConnector(name, ctype, context))
     return prepared

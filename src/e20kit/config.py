@@ -191,13 +191,26 @@ class Config:
             )
         return secret
 
-    def plugin_settings(self, section: str, name: str, model: type[M]) -> M:
-        """Validate ``[section.name]`` against a plugin's model, resolving ``*_env`` secrets."""
+    def plugin_settings(
+        self, section: str, name: str, model: type[M], *, secrets: bool = True
+    ) -> M:
+        """Validate ``[section.name]`` against a plugin's model, resolving ``*_env`` secrets.
+
+        ``secrets=False`` checks the table's shape only: an unset environment variable is then
+        no error and its field holds :data:`UNRESOLVED` (commands that only read the store never
+        need a platform secret; the connector or notifier is built with ``secrets=True``).
+        """
         raw = dict(self.settings.__getattribute__(section).get(name, {}))
         raw.pop("type", None)
         prefix = f"{section}.{name}"
-        raw = resolve_secrets(model, raw, where=self.where, prefix=prefix, env=self.env)
+        raw = resolve_secrets(
+            model, raw, where=self.where, prefix=prefix, env=self.env, missing_ok=not secrets
+        )
         return validate_section(model, raw, where=self.where, prefix=prefix)
+
+
+UNRESOLVED = "unresolved-secret"
+"""What a secret field holds when settings were checked without resolving secrets."""
 
 
 def _is_secret(annotation: Any) -> bool:
@@ -211,8 +224,10 @@ def resolve_secrets(
     where: str,
     prefix: str,
     env: Mapping[str, str],
+    missing_ok: bool = False,
 ) -> dict[str, Any]:
-    """Replace ``<field>_env`` entries by the environment variable's value."""
+    """Replace ``<field>_env`` entries by the environment variable's value (an unset one is
+    an error unless ``missing_ok``, which puts :data:`UNRESOLVED` there)."""
     out = dict(raw)
     for name, field in model.model_fields.items():
         if not _is_secret(field.annotation):
@@ -227,7 +242,7 @@ def resolve_secrets(
         env_key = f"{name}_env"
         if env_key in out:
             var = out.pop(env_key)
-            value = env.get(str(var))
+            value = env.get(str(var)) or (UNRESOLVED if missing_ok else None)
             if not value:
                 raise ConfigError(
                     f"config error in {where}: missing secret: environment variable {var!r} "

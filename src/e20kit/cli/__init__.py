@@ -5,11 +5,13 @@ Every command is one call of :class:`e20kit.Kit`; see docs/cli.md for exit codes
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from .._version import __version__
+from ..safe_text import TerminalSafeStream
 from .champions import champions
 from .collect import collect
 from .common import State, add_output_options, setup_logging
@@ -59,6 +61,8 @@ def main(
 
     Typical cron line:  e20kit -q -c /etc/e20kit.toml run
     """
+    if not isinstance(sys.stdout, TerminalSafeStream):
+        sys.stdout = TerminalSafeStream(sys.stdout)
     state = ctx.ensure_object(State)
     state.config, state.db, state.json, state.strict = config, db, as_json, strict
     state.verbosity = -1 if quiet else verbose

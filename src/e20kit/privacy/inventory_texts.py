@@ -371,9 +371,10 @@ TABLES: dict[str, TableText] = {
     "audit_log": TableText(
         PERSONAL,
         (
-            "audit trail: reports, exports, subject requests, name lookups, setting changes",
-            "Protokoll: Berichte, Exporte, Betroffenenanfragen, Namensabfragen, "
-            "Einstellungsänderungen",
+            "audit trail (append-only, hash-chained): reports, publications, exports, "
+            "erasures, name look-ups, individual views, setting changes",
+            "Protokoll (nur anfügbar, durch Hashes verkettet): Berichte, Veröffentlichungen, "
+            "Exporte, Löschungen, Namensabfragen, Einzelansichten, Einstellungsänderungen",
         ),
         {
             "id": ("number", "Nummer"),
@@ -386,7 +387,25 @@ TABLES: dict[str, TableText] = {
             "period": ("report period", "Berichtszeitraum"),
             "format": ("format", "Format"),
             "target": ("where it was written", "wohin geschrieben"),
-            "detail": ("counts or settings", "Zahlen oder Einstellungen"),
+            "detail": (
+                "counts, settings, or the pseudonyms of whose names were looked up",
+                "Zahlen, Einstellungen oder die Pseudonyme der Personen, deren Namen abgefragt "
+                "wurden",
+            ),
+            "requester": ("on whose request (--requester)", "auf wessen Anfrage (--requester)"),
+            "reason": ("why (--reason)", "warum (--reason)"),
+            "period_start": ("first day of the period", "erster Tag des Zeitraums"),
+            "period_end": ("last day of the period", "letzter Tag des Zeitraums"),
+            "subject": (
+                "pseudonym of the person an individual view was about",
+                "Pseudonym der Person, die eine Einzelansicht betraf",
+            ),
+            "content_hash": ("SHA-256 of the row's content", "SHA-256 des Zeileninhalts"),
+            "prev_hash": ("hash of the row before", "Hash der vorigen Zeile"),
+            "row_hash": (
+                "hash chaining the row to the one before",
+                "Hash, der die Zeile an die vorige kettet",
+            ),
         },
     ),
     "experiments": TableText(

@@ -19,6 +19,7 @@ from .._version import __version__
 from ..analytics.model import FunnelStep, Headline, Metrics
 from ..extensions import ReportSection
 from ..findings import Finding
+from ..safe_text import clean_text
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = "https://e20kit.invalid/schemas/report-v1.json"
@@ -38,6 +39,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, str):
+        return clean_text(value)  # platform text: no escape sequences in any report format
     return value
 
 

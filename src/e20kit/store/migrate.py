@@ -39,7 +39,20 @@ def _experiments(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments)
+def _audit_chain(conn: sa.Connection) -> None:
+    """The audit trail's requester, reason, period dates, subject and hash chain; rows already
+    written are chained in their order (:func:`e20kit.privacy.audit.chain_existing`)."""
+    from ..privacy.audit import chain_existing
+
+    have = {c["name"] for c in sa.inspect(conn).get_columns(schema.audit_log.name)}
+    for column in schema.audit_chain_columns():
+        if column.name not in have:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE audit_log ADD COLUMN {column.name} {kind}"))
+    chain_existing(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments, _audit_chain)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -263,11 +263,27 @@ forgotten = sa.Table(
     sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+
+def audit_chain_columns() -> tuple[sa.Column[object], ...]:
+    """The audit trail's columns added with its hash chain (new each call: a Column belongs to
+    one table, and the migration adds them to an existing one)."""
+    return (
+        sa.Column("requester", sa.String(200)),
+        sa.Column("reason", sa.String(1000)),
+        sa.Column("period_start", sa.Date),
+        sa.Column("period_end", sa.Date),
+        sa.Column("subject", sa.String(64)),
+        sa.Column("content_hash", sa.String(64)),
+        sa.Column("prev_hash", sa.String(64)),
+        sa.Column("row_hash", sa.String(64)),
+    )
+
+
 audit_log = sa.Table(
     "audit_log",
     metadata,
-    # who produced which report, export or subject request (e20kit.privacy.audit); kept by
-    # [privacy] audit_retention_days, never by the fact retention
+    # who saw or produced what about whom (e20kit.privacy.audit): append-only, hash-chained,
+    # never purged by the retention rules; shortened only by `privacy audit prune`
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("os_user", sa.String(100), nullable=False),
@@ -276,6 +292,7 @@ audit_log = sa.Table(
     sa.Column("format", sa.String(20)),
     sa.Column("target", sa.String(1000)),
     sa.Column("detail", sa.JSON),
+    *audit_chain_columns(),
 )
 
 experiments = sa.Table(
