@@ -7,6 +7,7 @@ the pseudonymiser on demand, the organisation's clock), not the whole Kit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from .retention import PurgeResult, purge
 
 if TYPE_CHECKING:
     from ..champions.roster import RosterEntry, RosterState
+    from ..store.scrub import ScrubResult
     from .names import NamedEntry
 
 Roster = Callable[[tuple["RosterState", ...]], list["RosterEntry"]]
@@ -226,15 +228,34 @@ class PrivacyService:
         account: str | None = None,
         platform: str | None = None,
         dry_run: bool = False,
+        containers: tuple[str, ...] = (),
+        database_step: bool = True,
         requester: str | None = None,
         reason: str | None = None,
     ) -> subjects.ForgetResult:
-        """Erase the person (erasure request) in one transaction and leave a tombstone."""
+        """Erase the person (erasure request) in one transaction and leave tombstones on every
+        identifier they had; rewrite the notifier files, list other files that name them, then
+        run the database step (:func:`e20kit.store.scrub.scrub`) unless deferred."""
+        from ..store.scrub import scrub
+        from .files import sweep
+
         subject = self.subject(email=email, account=account, platform=platform)
         with self.engine.begin() as conn:
-            result = subjects.forget(conn, subject, self._pseudonymiser(), dry_run=dry_run)
+            spaces = subjects.personal_containers(conn, subject, containers)
+            found = sweep(conn, self.config, subject.needles() | set(spaces), dry_run=dry_run)
+            result = subjects.forget(
+                conn, subject, self._pseudonymiser(), dry_run=dry_run, containers=containers
+            )
             if not dry_run:
                 self._note_settings(conn)
+                redacted = audit.redact(
+                    conn,
+                    texts=sorted(subjects.redactable(subject) | set(spaces)),
+                    subjects=[self.audit_subject(k) for k in subject.member_keys],
+                    requester=requester,
+                    reason=reason or "erasure request",
+                )
+                result = dataclasses.replace(result, audit_redacted=redacted)
                 audit.record(
                     conn,
                     "subject_forget",
@@ -242,7 +263,15 @@ class PrivacyService:
                     reason=reason,
                     detail=result.deleted,
                 )
-        return result
+        database = scrub(self.engine) if database_step and not dry_run else None
+        return dataclasses.replace(result, files=found, database=database)
+
+    def scrub(self) -> ScrubResult:
+        """The database step of an erasure on its own (after ``forget --defer-database-step``,
+        or once after several)."""
+        from ..store.scrub import scrub
+
+        return scrub(self.engine)
 
 
 __all__ = ["PrivacyService"]

@@ -52,7 +52,19 @@ def _audit_chain(conn: sa.Connection) -> None:
     chain_existing(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments, _audit_chain)
+def _tombstones(conn: sa.Connection) -> None:
+    """Tombstones on every identifier of an erased person (:mod:`e20kit.privacy.tombstones`)."""
+    schema.tombstones.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _initial,
+    _rollups,
+    _privacy,
+    _experiments,
+    _audit_chain,
+    _tombstones,
+)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
