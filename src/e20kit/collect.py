@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from .clock import OrgClock
 from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
-from .errors import ConfigError, ConnectorError, E20KitError, PluginError
+from .credentials import credential_hint
+from .errors import ConfigError, ConnectorAuthError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
 from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
@@ -168,7 +169,14 @@ class Collector:
                 if isinstance(err, PluginError):
                     raise
                 run.error, run.error_type = str(err), type(err).__name__
-                run.config_error = isinstance(err, ConfigError)
+                # rejected credentials before anything was read: like a config error, a rerun
+                # cannot help (exit 2); part-way (a 403 on one channel) it stays partial
+                run.config_error = isinstance(err, ConfigError) or (
+                    isinstance(err, ConnectorAuthError) and not run.partial
+                )
+                if isinstance(err, ConnectorAuthError):  # name the key to fix
+                    table = self.config.settings.connectors.get(item.name, {})
+                    run.error += credential_hint("connectors", item.name, table)
                 # the result carries it and the CLI prints it once: not an ERROR line too
                 log.info("connector %s failed: %s", item.name, err)
             except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
