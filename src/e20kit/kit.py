@@ -307,6 +307,7 @@ class Kit:
             sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
+            titles=self.config.settings.onboarding.titles(lang),
         )
         self._record_period(
             "report", metrics.period, format=format, target=str(Path(out).resolve())

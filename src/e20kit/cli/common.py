@@ -85,10 +85,22 @@ def _set_quiet(ctx: click.Context, _: click.Parameter, value: bool) -> None:
         setup_logging(state.verbosity)
 
 
+def _set_db(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(State).db = value
+
+
 def output_options() -> list[click.Option]:
-    """``--json``, ``-v`` and ``-q`` for a subcommand: the same as before the subcommand, so
-    ``e20kit plugins --json`` works like ``e20kit --json plugins``."""
+    """``--json``, ``-v``, ``-q`` and ``--db`` for a subcommand: the same as before the
+    subcommand, so ``e20kit plugins --json`` works like ``e20kit --json plugins``."""
     return [
+        click.Option(
+            ["--db"],
+            metavar="URL",
+            expose_value=False,
+            callback=_set_db,
+            help="Store URL, overriding [store] url (as before the command).",
+        ),
         click.Option(
             ["--json"],
             is_flag=True,
