@@ -32,6 +32,7 @@ from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
+from .store.failures import store_error
 from .store.people import link_managers, member_keys, write_identities, write_members
 from .store.schema import ANONYMOUS_KEY
 from .streams import Streams
@@ -172,6 +173,8 @@ class Collector:
                 run.config_error = isinstance(err, ConfigError)
                 # the result carries it and the CLI prints it once: not an ERROR line too
                 log.info("connector %s failed: %s", item.name, err)
+            except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
+                raise store_error(err) from None
             except Exception as err:  # a plugin bug must not stop the other connectors
                 run.error = f"unexpected {type(err).__name__} in connector: {err}"
                 run.error_type = type(err).__name__
