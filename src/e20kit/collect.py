@@ -28,6 +28,7 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
+from .privacy.rotation import check_secret
 from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
@@ -129,7 +130,8 @@ class Collector:
         self.leader_title = re.compile(pattern) if pattern else None
         self.keep_contacts = config.settings.privacy.store_contact_details
         self.identity_map = load_identity_map(config.settings.identities.map, config.path)
-        with engine.connect() as conn:
+        with engine.begin() as conn:
+            check_secret(conn, pseudonymiser)  # a wrong secret would write everyone anew
             self.tombstones = Tombstones.load(conn, pseudonymiser)
         self.erased: dict[str, int] = {}
         """Per source, records of erased people skipped (see :meth:`is_erased`)."""

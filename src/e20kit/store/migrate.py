@@ -57,6 +57,11 @@ def _tombstones(conn: sa.Connection) -> None:
     schema.tombstones.create(conn, checkfirst=True)
 
 
+def _secret_check(conn: sa.Connection) -> None:
+    """The fingerprint of the pseudonym secret (:mod:`e20kit.privacy.rotation`)."""
+    schema.secret_check.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _initial,
     _rollups,
@@ -64,6 +69,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _experiments,
     _audit_chain,
     _tombstones,
+    _secret_check,
 )
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
