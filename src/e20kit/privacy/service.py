@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..clock import OrgClock
+from ..clockguard import refuse_purge
 from ..config import Config, PrivacySettings
 from ..plugins import Plugins
 from . import audit, subjects
@@ -56,10 +57,16 @@ class PrivacyService:
 
     # -- retention -------------------------------------------------------------------------------
 
-    def purge(self, *, today: dt.date | None = None) -> PurgeResult:
+    def purge(self, *, today: dt.date | None = None, force: bool = False) -> PurgeResult:
         """Delete what the retention rules no longer keep (the rollups follow), and the audit
-        trail's rows older than its own rule."""
+        trail's rows older than its own rule.
+
+        Without ``force`` a reference day after the real clock, a system clock behind the last
+        collect, or a purge of more than ``max_purge_share`` of the facts raises
+        :class:`~e20kit.clockguard.ClockGuardError` and deletes nothing."""
         today = today or self.clock.today()
+        if not force:
+            refuse_purge(self.engine, self.config.settings, self.clock, today=today)
         result = purge(self.engine, self.settings, today=today)
         days = self.settings.audit_retention_days
         with self.engine.begin() as conn:
