@@ -62,6 +62,7 @@ PENDING = CORE_PREFIX + "pending"
 """JSON: skipped record key -> runs that skipped it (see :class:`e20kit.streams.Skipped`)."""
 COVERED = CORE_PREFIX + "since"
 """The first day of the widest window collected so far (ISO date)."""
+ONE_DAY = dt.timedelta(days=1)
 NAMED_SKIPS = 3
 """Skipped records named one by one in the summary; the rest are counted."""
 
@@ -330,15 +331,20 @@ class Collector:
             if backfill:
                 assert covered is not None
                 run.backfilled_from = window.start
-                gap = Window(start=window.start, end=min(covered, window.end))
+                # one day more: a connector takes its window's last day as today, unfinished
+                gap = Window(start=window.start, end=min(covered + ONE_DAY, window.end))
                 log.info("%s: backfilling %s to %s", source, gap.start, gap.end)
                 self._stream(source, connector.activity(gap, {}), writer, checkpoints=False)
+                writer.finish()
+            if covered is None or window.start < covered:
+                with self.engine.begin() as conn:  # before: a resumed run needs no backfill
+                    write_bookmarks(conn, source, {COVERED: window.start.isoformat()}, now=now())
             self._stream(source, connector.activity(window, bookmarks), writer, checkpoints=True)
             writer.finish()
             finished = True
         finally:
             writer.abort()
-            self._remember(source, connector, run, stored, earlier, window, finished)
+            self._remember(source, connector, run, stored, earlier, finished)
         if run.facts_skipped:
             log.warning(
                 "connector %s: %d fact(s) of %d person id(s) its directory did not list were "
@@ -398,26 +404,18 @@ class Collector:
         run: ConnectorRun,
         stored: dict[str, str],
         earlier: dict[str, int],
-        window: Window,
         finished: bool,
     ) -> None:
-        """Store what the core keeps of this run: the skipped records still to retry, and the
-        first day collected (only after a run that finished and found something)."""
+        """Store the skipped records still to retry, and count them in ``run``."""
         streams = getattr(connector, "streams", None)
         held: list[Skipped] = streams.pending if isinstance(streams, Streams) else []
         pending = {s.key: s.attempts for s in held}
         if not finished:  # what this run did not get to stays pending as it was
             pending = {**earlier, **pending}
-        values: dict[str, str] = {}
         if pending or PENDING in stored:
-            values[PENDING] = json.dumps(pending, sort_keys=True, separators=(",", ":"))
-        found = run.facts_written > 0 or bool(stored.get(COVERED))
-        covered = _day(stored.get(COVERED))
-        if finished and found and (covered is None or window.start < covered):
-            values[COVERED] = window.start.isoformat()
-        if values:
+            value = json.dumps(pending, sort_keys=True, separators=(",", ":"))
             with self.engine.begin() as conn:
-                write_bookmarks(conn, source, values, now=dt.datetime.now(dt.UTC))
+                write_bookmarks(conn, source, {PENDING: value}, now=now())
         run.pending = len(pending)
         if isinstance(streams, Streams):
             run.given_up = len(streams.given_up)
@@ -558,6 +556,10 @@ class _BatchWriter:
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _oldest_fact(conn: sa.Connection, source: str) -> dt.date | None:

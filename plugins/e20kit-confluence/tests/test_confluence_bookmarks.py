@@ -254,3 +254,19 @@ def test_authors_outside_the_groups_are_not_counted_and_the_run_says_so(
     assert result.ok and result.runs[0].facts_skipped >= 1
     ident = rows(kit.engine, "identities")
     assert not [r for r in ident if "outsider" in repr(r)]
+
+
+def test_widening_the_window_backfills_the_missing_past(
+    fake: ConfluenceFake, make_kit: KitFactory, store_url: str, today: dt.date, clean: Any
+) -> None:
+    kit = make_kit(fake, store_url)
+    since = today - dt.timedelta(days=5)
+    narrow = kit.collect(today=today, since=since)
+    assert narrow.ok
+    wide = kit.collect(today=today)
+    assert wide.ok and wide.runs[0].backfilled_from is not None
+    stored = rows(kit.engine, "facts")
+    # 8bc5a9f: the contributions before `since` were never fetched
+    assert [r for r in stored if r[3] != "view"] == [r for r in clean if r[3] != "view"]
+    # views of the backfilled days (views of days already read are not asked again)
+    assert {r for r in clean if r[3] == "view" and r[0] < since} <= set(stored)
