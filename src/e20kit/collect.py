@@ -353,14 +353,8 @@ class Collector:
                 run.facts_skipped,
                 len(writer.unknown_ids),
             )
-        if run.backfilled_from is not None:
-            with self.engine.connect() as conn:
-                oldest = _oldest_fact(conn, source)
-            if oldest is None or oldest > window.start:
-                run.warnings.append(
-                    f"the window reaches back to {window.start}, but the oldest data stored "
-                    f"from this source is {oldest or 'none'}: the platform gave nothing older"
-                )
+        if covered is not None and window.start < covered:  # the window grew: say how far
+            run.warnings.extend(self._reach(source, connector, window))
         if run.facts_before_retention and self.keep_from is not None:
             days = self.config.settings.privacy.retention_days
             run.warnings.append(
@@ -369,6 +363,25 @@ class Collector:
                 "stored; raise privacy.retention_days (0 keeps everything) to keep them"
             )
         return not bookmarks
+
+    def _reach(self, source: str, connector: Connector, window: Window) -> list[str]:
+        """After a wider window: a warning when the store still holds nothing that old, with
+        where the platform's reach ends when the connector said (``Streams.reaches_back_to``)."""
+        with self.engine.connect() as conn:
+            oldest = _oldest_fact(conn, source)
+        if oldest is not None and oldest <= window.start:
+            return []
+        streams = getattr(connector, "streams", None)
+        reach = streams.reach if isinstance(streams, Streams) else None
+        why = (
+            f"{reach[1]}, to {reach[0]}"
+            if reach is not None and reach[0] > window.start
+            else "the platform gave nothing older"
+        )
+        return [
+            f"the window reaches back to {window.start}, but the oldest data stored from this "
+            f"source is from {oldest or 'no day'}: {why}"
+        ]
 
     def _stream(
         self,

@@ -102,6 +102,8 @@ class Streams:
         self.earlier: dict[str, int] = {}
         """Skipped records of earlier runs -> runs that skipped them (set by the core)."""
         self.retry_runs = DEFAULT_RETRY_RUNS
+        self.reach: tuple[dt.date, str] | None = None
+        """The first day the platform can give and why (see :meth:`reaches_back_to`)."""
         self.horizon: dt.datetime | None = None
         """The latest instant a bookmark may say was read: the real clock plus the skew (set by
         the core; ``None`` outside a collect). Combine it with the window's end: :meth:`cap`."""
@@ -141,6 +143,11 @@ class Streams:
         held = attempts <= self.retry_runs
         log.info("%s: %s (%s)", self.connector, entry, "retried next run" if held else "given up")
         return held
+
+    def reaches_back_to(self, day: dt.date, why: str) -> None:
+        """Say where the platform's reach ends (its data starts no earlier than ``day``): a
+        window that reaches further back is then explained, not just found empty."""
+        self.reach = (day, why)
 
     def dated_ahead(self, stream: str, record: str, when: dt.datetime) -> None:
         """Flag a record dated after the collection window's end (a clock far ahead)."""
