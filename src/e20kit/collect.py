@@ -338,7 +338,9 @@ class Collector:
                 writer.finish()
             if covered is None or window.start < covered:
                 with self.engine.begin() as conn:  # before: a resumed run needs no backfill
-                    write_bookmarks(conn, source, {COVERED: window.start.isoformat()}, now=now())
+                    write_bookmarks(
+                        conn, source, {COVERED: window.start.isoformat()}, now=self.clock.now()
+                    )
             self._stream(source, connector.activity(window, bookmarks), writer, checkpoints=True)
             writer.finish()
             finished = True
@@ -428,7 +430,7 @@ class Collector:
         if pending or PENDING in stored:
             value = json.dumps(pending, sort_keys=True, separators=(",", ":"))
             with self.engine.begin() as conn:
-                write_bookmarks(conn, source, {PENDING: value}, now=now())
+                write_bookmarks(conn, source, {PENDING: value}, now=self.clock.now())
         run.pending = len(pending)
         if isinstance(streams, Streams):
             run.given_up = len(streams.given_up)
@@ -547,7 +549,7 @@ class _BatchWriter:
             tx.close()
 
     def _write(self, conn: sa.Connection) -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = self.c.clock.now()  # the clock guard compares it with the next run's clock
         if self.new_identities:
             self.c._write_people(self.source, self.new_identities, conn)
             self.new_identities = []
@@ -569,10 +571,6 @@ class _BatchWriter:
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _oldest_fact(conn: sa.Connection, source: str) -> dt.date | None:
