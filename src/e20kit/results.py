@@ -32,6 +32,9 @@ class ConnectorRun:
     """Facts dated before the retention window: not stored (the purge would delete them)."""
     backfilled_from: dt.date | None = None
     """The first day of a backfill this run made (the window reached before what was stored)."""
+    erased_skipped: int = 0
+    """Records (people and facts) of people erased on request: one of their identifiers has a
+    tombstone (:mod:`e20kit.privacy.tombstones`), so nothing of them is stored again."""
     retries: int = 0
     """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None

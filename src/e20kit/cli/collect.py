@@ -83,6 +83,8 @@ def collect(
                     if run.facts_skipped
                     else ""
                 )
+                if run.erased_skipped:
+                    skipped += f", {run.erased_skipped} records of erased people skipped"
                 pending = f", {counted(run.pending, 'record')} pending" if run.pending else ""
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "

@@ -15,8 +15,9 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from e20kit import Action, ConnectorFatalError, Feature
 
@@ -203,6 +204,30 @@ class ReportUnreadable(ConnectorFatalError):
     quote, a truncated or damaged row, a documented column missing): the day stays unread."""
 
 
+T = TypeVar("T")
+
+
+def _csv_checked(
+    read: Callable[[], T], reader: csv.DictReader[str], fail: Callable[[str], Exception]
+) -> T:
+    """``read()``, with the csv module's own errors (a cell over its field limit, a NUL byte)
+    turned into the report's error naming the line."""
+    try:
+        return read()
+    except csv.Error as err:
+        raise fail(f"line {reader.line_num + 1}: unreadable CSV ({err})") from None
+
+
+def _csv_rows(
+    reader: csv.DictReader[str], fail: Callable[[str], Exception]
+) -> Iterator[dict[str, str]]:
+    while True:
+        record = _csv_checked(lambda: next(reader, None), reader, fail)
+        if record is None:
+            return
+        yield record
+
+
 def parse_report(
     report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
 ) -> ParsedReport:
@@ -220,30 +245,25 @@ def parse_report(
     except UnicodeDecodeError:
         raise fail("the CSV is not UTF-8") from None
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = reader.fieldnames or []
-        missing = [c for c in report.columns if c not in header]
-        if missing:
-            raise fail(f"documented column {missing[0]!r} is missing from the CSV header")
-        extra = [c for c in header if c not in report.columns]
-        if extra:
-            log.debug(
-                "%s: %s has undocumented columns, ignored: %s", connector, report.label, extra
-            )
-        rows: list[Row] = []
-        bad: list[BadRow] = []
-        for line, record in enumerate(reader, start=2):
-            if None in record:
-                raise fail(f"line {line} has more fields than the header")
-            if None in record.values():
-                raise fail(f"line {line} has fewer fields than the header (truncated?)")
-            found = _row(report, record)
-            if isinstance(found, BadRow):
-                bad.append(BadRow(line, found.column, found.problem))
-            elif found is not None:
-                rows.append(found)
-    except csv.Error as err:
-        raise fail(f"line {reader.line_num}: the CSV cannot be read ({err})") from None
+    header = _csv_checked(lambda: reader.fieldnames or [], reader, fail)
+    missing = [c for c in report.columns if c not in header]
+    if missing:
+        raise fail(f"documented column {missing[0]!r} is missing from the CSV header")
+    extra = [c for c in header if c not in report.columns]
+    if extra:
+        log.debug("%s: %s has undocumented columns, ignored: %s", connector, report.label, extra)
+    rows: list[Row] = []
+    bad: list[BadRow] = []
+    for line, record in enumerate(_csv_rows(reader, fail), start=2):
+        if None in record:
+            raise fail(f"line {line} has more fields than the header")
+        if None in record.values():
+            raise fail(f"line {line} has fewer fields than the header (truncated?)")
+        found = _row(report, record)
+        if isinstance(found, BadRow):
+            bad.append(BadRow(line, found.column, found.problem))
+        elif found is not None:
+            rows.append(found)
     return ParsedReport(report, day, rows, bad)
 
 
