@@ -152,7 +152,8 @@ class Collector:
         self.since = since
         """The first day of this run's window, instead of ``lookback_days`` back (a backfill)."""
         retention = config.settings.privacy.retention_days
-        self.keep_from = today - dt.timedelta(days=retention) if retention else None
+        last = min(today, real_today(self.clock, config.settings))  # as the window ends
+        self.keep_from = last - dt.timedelta(days=retention) if retention else None
         """Facts before this day fall outside the retention window: not written, counted."""
         self.progress = progress
         self.batch_size = config.settings.collect.batch_size

@@ -17,6 +17,7 @@ from e20kit_confluence.fake.org import HOUR_MS, ms
 
 from e20kit import Kit, OrgClock
 from e20kit.sandbox import Org, Request, Response
+from e20kit.testing import bookmarks
 
 pytestmark = pytest.mark.slow
 
@@ -165,11 +166,7 @@ def test_a_future_today_neither_purges_nor_sets_a_bookmark_ahead(
     future = kit.collect(today=dt.date(2999, 12, 31))
     assert future.purged is None and future.purge_refused  # 8bc5a9f: purged every fact
     assert any("after the real clock" in w for w in future.runs[0].warnings)
-    with kit.engine.connect() as conn:
-        from e20kit.store.bookmarks import read_bookmarks
-
-        marks = read_bookmarks(conn, "wiki")
-    assert all("2999" not in value for value in marks.values())
+    assert all("2999" not in value for value in bookmarks(kit, "wiki").values())
     assert kit.collect(today=today).ok
     assert rows(kit.engine, "facts") == clean
 
