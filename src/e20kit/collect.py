@@ -40,11 +40,13 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
+from .privacy.rotation import check_secret
 from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
 from .store import schema
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
+from .store.failures import store_error
 from .store.people import link_managers, member_keys, write_identities, write_members
 from .store.schema import ANONYMOUS_KEY
 from .streams import Skipped, Streams
@@ -161,7 +163,8 @@ class Collector:
         self.leader_title = re.compile(pattern) if pattern else None
         self.keep_contacts = config.settings.privacy.store_contact_details
         self.identity_map = load_identity_map(config.settings.identities.map, config.path)
-        with engine.connect() as conn:
+        with engine.begin() as conn:
+            check_secret(conn, pseudonymiser)  # a wrong secret would write everyone anew
             self.tombstones = Tombstones.load(conn, pseudonymiser)
         self.erased: dict[str, int] = {}
         """Per source, records of erased people skipped (see :meth:`is_erased`)."""
@@ -204,6 +207,8 @@ class Collector:
                 run.config_error = isinstance(err, ConfigError)
                 # the result carries it and the CLI prints it once: not an ERROR line too
                 log.info("connector %s failed: %s", item.name, err)
+            except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
+                raise store_error(err) from None
             except Exception as err:  # a plugin bug must not stop the other connectors
                 run.error = f"unexpected {type(err).__name__} in connector: {err}"
                 run.error_type = type(err).__name__

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..results import ConnectorRun
+from ..runs import collect_counts
 from .common import (
     Reference,
     State,
@@ -64,6 +65,7 @@ def collect(
     one stopped. A failing platform does not stop the others; the exit code is then 6.
     """
     kit = state.kit()
+<<<<<<< HEAD
     with kit.lock("collect"), progress_bar(state, "collecting") as progress:
         result = kit.collect(
             list(connectors) or None,
@@ -72,7 +74,13 @@ def collect(
             force=force,
             since=since.date() if since else None,
         )
+=======
+    with kit.lock("collect") as record, progress_bar(state, "collecting") as progress:
+        result = kit.collect(list(connectors) or None, today=day_of(kit, today), progress=progress)
+>>>>>>> main
         refreshed = kit.refresh() if refresh else None
+        record.exit_code = result.exit_code
+        record.counts = collect_counts(result)
 
     def human() -> None:
         for run in result.runs:

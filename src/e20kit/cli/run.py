@@ -11,6 +11,7 @@ import click
 from ..champions.outreach import OutreachResult
 from ..config import Settings
 from ..cycle import CycleResult
+from ..runs import collect_counts
 from .collect import failure_line
 from .common import (
     Reference,
@@ -78,7 +79,7 @@ def run_cmd(
     75 another run holds the lock.
     """
     kit = state.kit()
-    with kit.lock("run"), progress_bar(state, "collecting") as progress:
+    with kit.lock("run") as record, progress_bar(state, "collecting") as progress:
         result = kit.run_cycle(
             dry_run=dry_run,
             report_dir=report_dir,
@@ -88,6 +89,8 @@ def run_cmd(
             progress=progress,
             force=force,
         )
+        record.exit_code = result.exit_code
+        record.counts = collect_counts(result.collect)
 
     settings = kit.config.settings
     when = kit.clock.now(moment_of(kit, today))
