@@ -65,8 +65,7 @@ def collect(
     one stopped. A failing platform does not stop the others; the exit code is then 6.
     """
     kit = state.kit()
-<<<<<<< HEAD
-    with kit.lock("collect"), progress_bar(state, "collecting") as progress:
+    with kit.lock("collect") as record, progress_bar(state, "collecting") as progress:
         result = kit.collect(
             list(connectors) or None,
             today=day_of(kit, today),
@@ -74,10 +73,6 @@ def collect(
             force=force,
             since=since.date() if since else None,
         )
-=======
-    with kit.lock("collect") as record, progress_bar(state, "collecting") as progress:
-        result = kit.collect(list(connectors) or None, today=day_of(kit, today), progress=progress)
->>>>>>> main
         refreshed = kit.refresh() if refresh else None
         record.exit_code = result.exit_code
         record.counts = collect_counts(result)
