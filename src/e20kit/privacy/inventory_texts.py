@@ -390,6 +390,19 @@ TABLES: dict[str, TableText] = {
             "dauerhaft (nötig, um die Löschung zu beachten)",
         ),
     ),
+    "secret_check": TableText(
+        TECHNICAL,
+        (
+            "which pseudonym secret the member keys are made with (a fingerprint, not the secret)",
+            "mit welchem Pseudonymisierungsschlüssel die Mitgliedsschlüssel gebildet sind "
+            "(ein Fingerabdruck, nicht der Schlüssel)",
+        ),
+        {
+            "name": ("which secret", "welcher Schlüssel"),
+            "fingerprint": ("HMAC of a fixed text under the secret", "HMAC eines festen Textes"),
+        },
+        ("until the next rotation", "bis zum nächsten Schlüsselwechsel"),
+    ),
     "audit_log": TableText(
         PERSONAL,
         (
