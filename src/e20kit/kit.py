@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from .clock import OrgClock
+from .clockguard import ClockGuardError
 from .collect import Collector, Progress, prepare_connectors
 from .config import Config, load_config
 from .cycle import CycleResult
@@ -21,6 +22,7 @@ from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .results import CollectResult, RefreshResult
+from .runs import RunRecord, recorded
 from .store import create_engine, default_store_url
 
 if TYPE_CHECKING:
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
     from .findings import Finding
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
+    from .publishing import Published
+    from .status import Status
 
 
 class Kit:
@@ -91,16 +95,25 @@ class Kit:
         return self._pseudonymiser
 
     @contextlib.contextmanager
-    def lock(self, command: str = "run") -> Iterator[None]:
+    def lock(self, command: str = "run") -> Iterator[RunRecord]:
         """Hold the store's run lock (raises :class:`~e20kit.LockError` when taken).
 
         ``collect`` and ``run`` write member keys, so for them the pseudonym secret is checked
-        first, before the store is opened or created (an exit 2 creates nothing).
+        first, before the store is opened or created (an exit 2 creates nothing). Commands that
+        call platforms (all but ``privacy``) check every platform secret here too; commands
+        that only read the store take no lock and need none.
+
+        Each lock is recorded in the ``runs`` table (what ``e20kit status`` shows); set the
+        yielded record's ``exit_code`` to what the command will exit with.
         """
         if command in ("collect", "run"):
             self.config.pseudonym_secret()
-        with run_lock(self.engine, command):
-            yield
+        if command != "privacy":
+            from .preflight import check_secrets
+
+            check_secrets(self.config, self.plugins)
+        with run_lock(self.engine, command), recorded(self.engine, command) as record:
+            yield record
 
     def collect(
         self,
@@ -108,8 +121,14 @@ class Kit:
         *,
         today: dt.date | None = None,
         progress: Progress | None = None,
+        force: bool = False,
+        since: dt.date | None = None,
     ) -> CollectResult:
-        """Collect people and activity from the configured (or named) connectors."""
+        """Collect people and activity from the configured (or named) connectors.
+
+        ``since`` starts this run's window there instead of ``lookback_days`` back (a
+        backfill). ``force`` lets the retention purge run even when the clock guard
+        (:mod:`e20kit.clockguard`) does not trust its reference day."""
         prepared = prepare_connectors(self.config, self.plugins, connectors, clock=self.clock)
         if not prepared:  # collecting nothing is not a successful collection
             raise ConfigError(
@@ -126,9 +145,14 @@ class Kit:
             self.pseudonymiser,
             today=today or self.clock.today(),
             progress=progress,
+            clock=self.clock,
+            since=since,
         )
         result = collector.run(prepared)
-        result.purged = self.privacy.purge(today=today)
+        try:
+            result.purged = self.privacy.purge(today=today, force=force)
+        except ClockGuardError as err:
+            result.purge_refused = str(err)
         return result
 
     # -- services (see docs/onboarding.md, docs/champions.md) ---------------------------------
@@ -241,15 +265,48 @@ class Kit:
         period: Period | str | None = None,
         today: dt.date | None = None,
         metrics: Metrics | None = None,
+        audited: bool = True,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> list[Finding]:
         """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first.
 
-        Rules read the published figures only, and the findings pass the disclosure layer."""
+        Audited (a row ``diagnose`` with the period's dates) unless ``audited=False``, which
+        :meth:`report` and :meth:`run_cycle` pass because their own row covers it. Rules read
+        the published figures only, and the findings pass the disclosure layer.
+        """
         from .diagnose import sort_findings
 
         metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
         found = sort_findings(self.plugins.diagnose(metrics, lang))
-        return self.disclosure.findings(found, metrics)
+        findings = self.disclosure.findings(found, metrics)
+        if audited:
+            self._record_period(
+                "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
+            )
+        return findings
+
+    def _record_period(
+        self,
+        action: str,
+        period: Period,
+        *,
+        format: str | None = None,
+        target: str | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """An audit row with the period's label and dates (the last day inclusive)."""
+        self.privacy.record(
+            action,
+            period=period.label,
+            period_start=period.start,
+            period_end=period.end - dt.timedelta(days=1),
+            format=format,
+            target=target,
+            requester=requester,
+            reason=reason,
+        )
 
     def report(
         self,
@@ -272,7 +329,7 @@ class Kit:
 
         metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
         if findings is None:
-            findings = self.diagnose(lang=lang, metrics=metrics)
+            findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
             context = ReportContext(
                 conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
@@ -287,11 +344,28 @@ class Kit:
             lang=lang,
             organisation=self.config.settings.organisation.name,
             disclosure=self.disclosure,
+            titles=self.config.settings.onboarding.titles(lang),
         )
-        self.privacy.record(
-            "report", period=metrics.period.label, format=format, target=str(Path(out).resolve())
+        self._record_period(
+            "report", metrics.period, format=format, target=str(Path(out).resolve())
         )
         return written
+
+    def publish(
+        self, target: str, document: str, *, period: Period | None = None, dry_run: bool = False
+    ) -> Published:
+        """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); audited with
+        the destination (the target and where readers find it) unless a dry run."""
+        from .publish_target import publish
+
+        done = publish(self.config, self.plugins, target, document, dry_run=dry_run)
+        if not dry_run:
+            destination = f"{target} -> {done.location}"
+            if period is None:
+                self.privacy.record("report_published", format="md", target=destination)
+            else:
+                self._record_period("report_published", period, format="md", target=destination)
+        return done
 
     # -- the whole cycle -------------------------------------------------------------------------
 
@@ -305,6 +379,7 @@ class Kit:
         invite: bool = False,
         now: dt.datetime | None = None,
         progress: Progress | None = None,
+        force: bool = False,
     ) -> CycleResult:
         """Collect, onboarding, champions and reports in one call (what ``e20kit run`` does).
 
@@ -313,7 +388,7 @@ class Kit:
         """
         now = self.clock.now(now)
         today = self.clock.today(now)
-        result = CycleResult(collect=self.collect(today=today, progress=progress))
+        result = CycleResult(collect=self.collect(today=today, progress=progress, force=force))
         if self.config.settings.onboarding.checklists:
             result.onboarding = self.onboarding.run(dry_run=dry_run, now=now)
         champions = self.champions
@@ -323,7 +398,7 @@ class Kit:
         result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)
         result.digests = champions.send_digests(dry_run=dry_run, now=now)
         metrics = self.metrics(today=today)
-        result.findings = self.diagnose(lang=lang, metrics=metrics)
+        result.findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         if report_dir is not None:
             folder = Path(report_dir)
             folder.mkdir(parents=True, exist_ok=True)
@@ -334,6 +409,15 @@ class Kit:
                 )
                 result.reports.extend(written if isinstance(written, list) else [written])
         return result
+
+    def status(self, *, check: bool = False) -> Status:
+        """Each connector's last collect, newest data day, staleness and bookmarks; the lock;
+        pending deliveries; the last run's exit code. Reads the store only: no platform secret
+        is needed, except with ``check``, which asks every platform for one person (nothing is
+        stored) to try its credentials and URL."""
+        from .status import store_status
+
+        return store_status(self, check=check)
 
     def close(self) -> None:
         for service in ("onboarding", "champions", "effects"):

@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 from e20kit import Kit, ReportContext, ReportSection, hookimpl
-from e20kit.analytics import Metrics
 from e20kit.report import SCHEMA_VERSION, load_schema
 
 from .conftest import Collected

@@ -172,6 +172,8 @@ def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, names
             writer = SafeDictWriter(fh, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
+        # the file names members: the audit trail says where it went (privacy forget checks it)
+        state.kit().privacy.record("roster_csv", format="csv", target=str(csv_path.resolve()))
 
     def human() -> None:
         for e in roster:

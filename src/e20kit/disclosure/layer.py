@@ -165,12 +165,12 @@ class Disclosure:
         hidden: Collection[str] = (),
     ) -> list[dict[str, Any]]:
         """Sibling groups as published: ``size`` (people in the group) and the ``counts`` of
-        people within it are perturbed (as :meth:`count` and :meth:`subcount`), ``totals`` perturbed and hidden with fewer than k people; groups
-        under k, and siblings that would let one be computed, keep only their ``keep`` columns
-        and are marked ``suppressed`` (or are left out with ``drop_hidden``); so are the groups
-        whose label (``keep`` joined by "/") is in ``hidden``, e.g. the departments the report
-        hides. Columns named in none of these are copied as they are: pass only labels and
-        settings there."""
+        people within it are perturbed (as :meth:`count` and :meth:`subcount`), ``totals``
+        perturbed and hidden with fewer than k people; groups under k, and siblings that would
+        let one be computed, keep only their ``keep`` columns and are marked ``suppressed`` (or
+        are left out with ``drop_hidden``); so are the groups whose label (``keep`` joined by
+        "/") is in ``hidden``, e.g. the departments the report hides. Columns named in none of
+        these are copied as they are: pass only labels and settings there."""
         rows = [dict(r) for r in rows]
         labels = ["/".join(str(r.get(c)) for c in keep) for r in rows]
         sizes = {i: int(r[size]) for i, r in enumerate(rows) if r.get(size) is not None}

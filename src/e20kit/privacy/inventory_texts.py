@@ -368,12 +368,48 @@ TABLES: dict[str, TableText] = {
             "dauerhaft (nötig, um die Löschung zu beachten)",
         ),
     ),
+    "tombstones": TableText(
+        PSEUDONYMOUS,
+        (
+            "people erased on request: one mark per identifier they had (member key, platform "
+            "account, e-mail), never the identifier; stops re-collection",
+            "auf Antrag gelöschte Personen: eine Marke je Kennung (Mitgliedsschlüssel, "
+            "Plattformkonto, E-Mail-Adresse), nie die Kennung selbst; verhindert erneutes Einlesen",
+        ),
+        {
+            "mark": (
+                "keyed one-way mark of the identifier (re-keyed by privacy rotate-secret)",
+                "mit Schlüssel gebildete Einwegmarke der Kennung (umgeschlüsselt durch "
+                "privacy rotate-secret)",
+            ),
+            "kind": ("which identifier: member, account or email", "Art der Kennung"),
+            "forgotten_at": ("erased at", "gelöscht am"),
+        },
+        (
+            "forever (needed to honour the erasure)",
+            "dauerhaft (nötig, um die Löschung zu beachten)",
+        ),
+    ),
+    "secret_check": TableText(
+        TECHNICAL,
+        (
+            "which pseudonym secret the member keys are made with (a fingerprint, not the secret)",
+            "mit welchem Pseudonymisierungsschlüssel die Mitgliedsschlüssel gebildet sind "
+            "(ein Fingerabdruck, nicht der Schlüssel)",
+        ),
+        {
+            "name": ("which secret", "welcher Schlüssel"),
+            "fingerprint": ("HMAC of a fixed text under the secret", "HMAC eines festen Textes"),
+        },
+        ("until the next rotation", "bis zum nächsten Schlüsselwechsel"),
+    ),
     "audit_log": TableText(
         PERSONAL,
         (
-            "audit trail: reports, exports, subject requests, name lookups, setting changes",
-            "Protokoll: Berichte, Exporte, Betroffenenanfragen, Namensabfragen, "
-            "Einstellungsänderungen",
+            "audit trail (append-only, hash-chained): reports, publications, exports, "
+            "erasures, name look-ups, individual views, setting changes",
+            "Protokoll (nur anfügbar, durch Hashes verkettet): Berichte, Veröffentlichungen, "
+            "Exporte, Löschungen, Namensabfragen, Einzelansichten, Einstellungsänderungen",
         ),
         {
             "id": ("number", "Nummer"),
@@ -386,7 +422,25 @@ TABLES: dict[str, TableText] = {
             "period": ("report period", "Berichtszeitraum"),
             "format": ("format", "Format"),
             "target": ("where it was written", "wohin geschrieben"),
-            "detail": ("counts or settings", "Zahlen oder Einstellungen"),
+            "detail": (
+                "counts, settings, or the pseudonyms of whose names were looked up",
+                "Zahlen, Einstellungen oder die Pseudonyme der Personen, deren Namen abgefragt "
+                "wurden",
+            ),
+            "requester": ("on whose request (--requester)", "auf wessen Anfrage (--requester)"),
+            "reason": ("why (--reason)", "warum (--reason)"),
+            "period_start": ("first day of the period", "erster Tag des Zeitraums"),
+            "period_end": ("last day of the period", "letzter Tag des Zeitraums"),
+            "subject": (
+                "pseudonym of the person an individual view was about",
+                "Pseudonym der Person, die eine Einzelansicht betraf",
+            ),
+            "content_hash": ("SHA-256 of the row's content", "SHA-256 des Zeileninhalts"),
+            "prev_hash": ("hash of the row before", "Hash der vorigen Zeile"),
+            "row_hash": (
+                "hash chaining the row to the one before",
+                "Hash, der die Zeile an die vorige kettet",
+            ),
         },
     ),
     "experiments": TableText(

@@ -14,7 +14,7 @@ from ..disclosure import Disclosure
 from ..errors import ConfigError
 from ..extensions import ReportSection
 from ..findings import Finding
-from .document import SCHEMA_VERSION, build_document, published
+from .document import SCHEMA_VERSION, Titles, build_document, published
 from .html import render_html
 from .markdown import render_markdown
 from .schema import load_schema
@@ -33,6 +33,7 @@ def write_report(
     lang: str = "en",
     organisation: str = "",
     disclosure: Disclosure | None = None,
+    titles: Titles | None = None,
 ) -> Path | list[Path]:
     """Write the report in ``format``; CSV writes one file per table into the folder ``out``.
 
@@ -52,6 +53,7 @@ def write_report(
         lang=lang,
         organisation=organisation,
         disclosure=layer,
+        titles=titles,
     )
     if fmt == "csv":
         return write_csv(doc, out)

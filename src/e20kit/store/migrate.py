@@ -48,7 +48,39 @@ def _disclosure(conn: sa.Connection) -> None:
     history.disclosure_key(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy, _experiments, _disclosure)
+def _audit_chain(conn: sa.Connection) -> None:
+    """The audit trail's requester, reason, period dates, subject and hash chain; rows already
+    written are chained in their order (:func:`e20kit.privacy.audit.chain_existing`)."""
+    from ..privacy.audit import chain_existing
+
+    have = {c["name"] for c in sa.inspect(conn).get_columns(schema.audit_log.name)}
+    for column in schema.audit_chain_columns():
+        if column.name not in have:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE audit_log ADD COLUMN {column.name} {kind}"))
+    chain_existing(conn)
+
+
+def _tombstones(conn: sa.Connection) -> None:
+    """Tombstones on every identifier of an erased person (:mod:`e20kit.privacy.tombstones`)."""
+    schema.tombstones.create(conn, checkfirst=True)
+
+
+def _secret_check(conn: sa.Connection) -> None:
+    """The fingerprint of the pseudonym secret (:mod:`e20kit.privacy.rotation`)."""
+    schema.secret_check.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _initial,
+    _rollups,
+    _privacy,
+    _experiments,
+    _audit_chain,
+    _tombstones,
+    _secret_check,
+    _disclosure,
+)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -61,8 +93,19 @@ def current_version(conn: sa.Connection) -> int:
     return int(found or 0)
 
 
+MIGRATION_LOCK = 0x6532306B  # "e20k"
+"""PostgreSQL advisory lock key: two first runs on a fresh database migrate one after the other."""
+
+
 def migrate(conn: sa.Connection) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before.
+
+    On PostgreSQL the migration holds a transaction-level advisory lock, so a second run that
+    opens the store at the same moment waits and then finds the schema current (instead of
+    failing on ``schema_version_pkey``). SQLite serialises writers by itself.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     before = current_version(conn)
     for version in range(before + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[version - 1](conn)
