@@ -19,6 +19,7 @@ from .connector import (
     NameResolver,
     PluginContext,
 )
+from .disclosure import Disclosure, DisclosurePolicy
 from .errors import (
     ConfigError,
     ConnectorAuthError,
@@ -47,6 +48,7 @@ from .extensions import (
     ReportSection,
     Sandbox,
     SandboxRun,
+    SectionPublisher,
     SignalContext,
     StepCompleted,
 )
@@ -109,6 +111,8 @@ __all__ = [
     "ConnectorRun",
     "ConnectorType",
     "DataSource",
+    "Disclosure",
+    "DisclosurePolicy",
     "E20KitError",
     "EmptyParams",
     "Evidence",
@@ -142,6 +146,7 @@ __all__ = [
     "RuledOut",
     "Sandbox",
     "SandboxRun",
+    "SectionPublisher",
     "ServiceUrl",
     "Severity",
     "SignalContext",

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..analytics.model import Metrics
 from ..disclosure import Disclosure
-from ..extensions import ReportContext, ReportSection
+from ..extensions import ReportContext, ReportSection, SectionPublisher
 from ..store.schema import champion_roster, members
 from .nominate import target_for
 from .roster import RosterState, read_roster
@@ -129,7 +129,7 @@ def champion_section(
     conn: sa.Connection,
     settings: ChampionsSettings,
     *,
-    layer: Disclosure,
+    layer: SectionPublisher,
     hidden: Collection[str] = (),
     lang: str = "en",
 ) -> ReportSection:
@@ -203,7 +203,9 @@ def sections_for(context: ReportContext, metrics: Metrics | None = None) -> list
     if not sa.inspect(conn).has_table(champion_roster.name):
         return []
     settings = context.settings
-    layer = context.disclosure or Disclosure.unkeyed(settings.privacy.min_group_size)
+    layer: SectionPublisher = context.disclosure or Disclosure.unkeyed(
+        settings.privacy.min_group_size
+    )
     hidden = {d.department for d in metrics.departments if d.suppressed} if metrics else set()
     return [
         champion_section(conn, settings.champions, layer=layer, hidden=hidden, lang=context.lang)

@@ -276,6 +276,10 @@ class Disclosure:
     def testing_note(self, lang: str = "en") -> str | None:
         return self.policy.testing_note(lang)
 
+    def describe(self) -> str:
+        """The rules in one line (``Metrics.disclosure``)."""
+        return self.policy.describe()
+
 
 class _FindingGuard:
     """Blanks withheld figures in one finding's evidence and text (:meth:`Disclosure.findings`)."""

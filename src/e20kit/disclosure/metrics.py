@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..analytics.model import (
     Cohort,
@@ -38,8 +38,32 @@ from ..analytics.model import (
 )
 from ..analytics.trends import trends
 
-if TYPE_CHECKING:
-    from .layer import Disclosure
+
+class Layer(Protocol):
+    """What publishing the metrics needs of :class:`~.layer.Disclosure` (a protocol, so that
+    the layer may import this module and not the other way round)."""
+
+    @property
+    def k(self) -> int: ...
+
+    def describe(self) -> str: ...
+
+    def count(self, cell: str, value: int | None) -> int | None: ...
+
+    def subcount(
+        self, cell: str, value: int | None, *, within: int | None = None
+    ) -> int | None: ...
+
+    def share(self, part: int | None, whole: int | None, *, people: int | None) -> float | None: ...
+
+    def total(
+        self,
+        cell: str,
+        value: int | None,
+        *,
+        people: int | None = None,
+        largest: int | None = None,
+    ) -> int | None: ...
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -54,7 +78,7 @@ def _back(share: float | None, whole: int | None) -> int | None:
 class _Protector:
     """Walks one period's raw :class:`Metrics` and publishes each part."""
 
-    def __init__(self, layer: Disclosure, raw: Metrics) -> None:
+    def __init__(self, layer: Layer, raw: Metrics) -> None:
         self.d = layer
         self.raw = raw
         self.k = layer.k
@@ -360,11 +384,11 @@ class _Protector:
             contrasts=self.contrasts(m.contrasts),
             as_of=as_of,
             largest={},
-            disclosure=self.d.policy.describe(),
+            disclosure=self.d.describe(),
         )
 
 
-def publish_metrics(layer: Disclosure, raw: Metrics) -> Metrics:
+def publish_metrics(layer: Layer, raw: Metrics) -> Metrics:
     """``raw`` as it may be published under ``layer``'s rules (already published: as is)."""
     if raw.disclosure:
         return raw

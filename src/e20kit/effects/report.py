@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..disclosure import Disclosure
-from ..extensions import ReportContext, ReportSection
+from ..extensions import ReportContext, ReportSection, SectionPublisher
 from .rollout import has_rollouts
 from .service import EffectsResult, read_all
 
@@ -90,7 +89,7 @@ def rows(result: EffectsResult) -> list[dict[str, Any]]:
 
 
 def effects_section(
-    result: EffectsResult, lang: str, layer: Disclosure | None = None
+    result: EffectsResult, lang: str, layer: SectionPublisher | None = None
 ) -> ReportSection:
     """The section; with ``layer`` (as reports pass it) its figures are published through the
     disclosure layer: people counts perturbed, hidden under k (docs/privacy.md)."""
