@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from .clock import OrgClock
 from .config import Config
 from .connector import Connector, ConnectorType, PluginContext
+from .delivery import stopped_members
 from .errors import ConfigError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
 from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
@@ -130,6 +131,10 @@ class Collector:
         with engine.connect() as conn:
             self.forgotten = forgotten(conn)
         self._forgotten_keys: dict[str, bool] = {}
+        self.stopped = (
+            stopped_members(engine) if config.settings.privacy.opt_out_stops_processing else set()
+        )
+        """Members opted out of ``all``: no new facts of theirs are written."""
 
     def is_forgotten(self, member_key: str) -> bool:
         """Whether the person was erased on request (then nothing of theirs is collected)."""
@@ -357,7 +362,7 @@ class _BatchWriter:
 
     def add_fact(self, fact: Activity) -> None:
         member = self._member(fact)
-        if member is None or self.c.is_forgotten(member):
+        if member is None or self.c.is_forgotten(member) or member in self.c.stopped:
             return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value
