@@ -26,6 +26,7 @@ from .errors import (
     ConnectorError,
     ConnectorFatalError,
     ConnectorPayloadError,
+    ConnectorRateLimitError,
     ConnectorResponseTooLargeError,
     ConnectorRetriableError,
     E20KitError,
@@ -77,6 +78,7 @@ from .results import CollectResult, ConnectorRun
 from .streams import Gap, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
+from .waits import announce_wait
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -101,6 +103,7 @@ __all__ = [
     "ConnectorError",
     "ConnectorFatalError",
     "ConnectorPayloadError",
+    "ConnectorRateLimitError",
     "ConnectorResponseTooLargeError",
     "ConnectorRetriableError",
     "ConnectorRun",
@@ -149,6 +152,7 @@ __all__ = [
     "Streams",
     "Window",
     "__version__",
+    "announce_wait",
     "body_cursor_pages",
     "describe_endpoint",
     "hookimpl",

@@ -28,10 +28,12 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
-from .privacy.subjects import forgotten
+from .privacy.rotation import check_secret
+from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
+from .store.failures import store_error
 from .store.people import link_managers, member_keys, write_identities, write_members
 from .store.schema import ANONYMOUS_KEY
 from .streams import Streams
@@ -128,23 +130,34 @@ class Collector:
         self.leader_title = re.compile(pattern) if pattern else None
         self.keep_contacts = config.settings.privacy.store_contact_details
         self.identity_map = load_identity_map(config.settings.identities.map, config.path)
-        with engine.connect() as conn:
-            self.forgotten = forgotten(conn)
-        self._forgotten_keys: dict[str, bool] = {}
+        with engine.begin() as conn:
+            check_secret(conn, pseudonymiser)  # a wrong secret would write everyone anew
+            self.tombstones = Tombstones.load(conn, pseudonymiser)
+        self.erased: dict[str, int] = {}
+        """Per source, records of erased people skipped (see :meth:`is_erased`)."""
         self.stopped = (
             stopped_members(engine) if config.settings.privacy.opt_out_stops_processing else set()
         )
         """Members opted out of ``all``: no new facts of theirs are written."""
 
-    def is_forgotten(self, member_key: str) -> bool:
-        """Whether the person was erased on request (then nothing of theirs is collected)."""
-        if not self.forgotten:
+    def is_erased(self, source: str, person: Person, key: str, known: dict[str, str]) -> bool:
+        """Whether ``person`` was erased on request: any of their identifiers (member key,
+        account, e-mail) has a tombstone. Accounts the store already holds under the same key
+        are not erased people (forget deletes them), so only new ones cost the check."""
+        if not self.tombstones or known.get(person.person_id) == key:
             return False
-        found = self._forgotten_keys.get(member_key)
-        if found is None:
-            found = self.pseudonymiser.tombstone(member_key) in self.forgotten
-            self._forgotten_keys[member_key] = found
-        return found
+        if self.tombstones.person(key, person.platform, person.person_id, person.email):
+            self.erased[source] = self.erased.get(source, 0) + 1
+            return True
+        return False
+
+    def _manager(self, person: Person, known: dict[str, str]) -> str | None:
+        """The manager's account id, unless the manager was erased (never written back)."""
+        boss = person.manager_id
+        erased = bool(boss and self.tombstones and boss not in known) and self.tombstones.account(
+            person.platform, boss or ""
+        )
+        return None if erased else boss
 
     def run(self, prepared: Iterable[PreparedConnector]) -> CollectResult:
         result = CollectResult()
@@ -165,11 +178,14 @@ class Collector:
                 run.config_error = isinstance(err, ConfigError)
                 # the result carries it and the CLI prints it once: not an ERROR line too
                 log.info("connector %s failed: %s", item.name, err)
+            except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
+                raise store_error(err) from None
             except Exception as err:  # a plugin bug must not stop the other connectors
                 run.error = f"unexpected {type(err).__name__} in connector: {err}"
                 run.error_type = type(err).__name__
                 log.error("connector %s failed", item.name, exc_info=True)
             finally:
+                run.erased_skipped += self.erased.pop(item.name, 0)
                 run.retries = sum(session.retry_count for session in sessions)
                 if connector is not None:
                     _note_streams(connector, run)
@@ -224,8 +240,6 @@ class Collector:
         member_rows: dict[str, dict[str, Any]] = {}
         for person in people:
             key = self._key(person)
-            if self.is_forgotten(key):
-                continue
             identity_rows[person.person_id] = {
                 "source": source,
                 "person_id": person.person_id,
@@ -255,6 +269,16 @@ class Collector:
             with self.engine.begin() as own:
                 self._write_people(source, people, own)
             return
+        known = member_keys(conn, source) if self.tombstones else {}
+        for person in people:
+            row = identity_rows.get(person.person_id)
+            if row is None:
+                continue
+            if self.is_erased(source, person, row["member_key"], known):
+                del identity_rows[person.person_id]
+                member_rows.pop(row["member_key"], None)
+            else:
+                row["manager_id"] = self._manager(person, known)
         before = previous_keys(conn, source, identity_rows)
         write_identities(conn, list(identity_rows.values()))
         write_members(conn, list(member_rows.values()))
@@ -350,19 +374,25 @@ class _BatchWriter:
             )
             if self.run.people and not unlisted_on_purpose:
                 # The directory listed people but not this one: never guess whose it is.
+                if self.c.tombstones.account(fact.platform, fact.person_id):
+                    self.run.erased_skipped += 1  # an erased person's, not an unknown one
+                    return None
                 self.run.facts_skipped += 1
                 self.unknown_ids.add(fact.person_id)
                 return None
             # A connector without a directory (activity-only exports): key by platform id.
             person = Person(platform=fact.platform, person_id=fact.person_id)
             key = self.c._key(person)
+            if self.c.tombstones.person(key, person.platform, person.person_id, None):
+                self.run.erased_skipped += 1
+                return None
             self.keys[fact.person_id] = key
             self.new_identities.append(person)
         return key
 
     def add_fact(self, fact: Activity) -> None:
         member = self._member(fact)
-        if member is None or self.c.is_forgotten(member) or member in self.c.stopped:
+        if member is None or member in self.c.stopped:
             return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value

@@ -32,6 +32,7 @@ from .analytics.settings import AnalyticsSettings
 from .champions.settings import ChampionsSettings
 from .effects.settings import Experiment, unique_experiments
 from .errors import ConfigError
+from .http.redaction import redact
 from .http.settings import HttpSettings
 from .onboarding.settings import OnboardingSettings
 
@@ -181,9 +182,14 @@ class Config:
             return None
         value = self.env.get(privacy.secret_env)
         if not value:
+            named = (
+                "named by privacy.secret_env, which looks like a secret, not a variable name"
+                if looks_like_secret(privacy.secret_env)
+                else f"{privacy.secret_env} (privacy.secret_env)"
+            )
             raise ConfigError(
                 f"config error in {self.where}: privacy.pseudonymise is on but the secret "
-                f"environment variable {privacy.secret_env} (privacy.secret_env) is not set; "
+                f"environment variable {named} is not set; "
                 "expected a long random string",
                 file=self.where,
                 key="privacy.secret_env",
@@ -215,6 +221,19 @@ class Config:
             model, raw, where=self.where, prefix=prefix, env=self.env, missing_ok=not secrets
         )
         return validate_section(model, raw, where=self.where, prefix=prefix)
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def looks_like_secret(name: str) -> bool:
+    """Whether a value given where an environment variable's name belongs is rather a secret
+    pasted there: not a variable name at all, or a long mix of lower case and digits (names
+    are ``UPPER_SNAKE``; tokens look random)."""
+    if not _ENV_NAME.fullmatch(name):
+        return True
+    mixed = any(c.islower() for c in name) and any(c.isupper() for c in name)
+    return len(name) >= 16 and mixed and any(c.isdigit() for c in name) and "_" not in name
 
 
 UNRESOLVED = "unresolved-secret"
@@ -250,6 +269,14 @@ def resolve_secrets(
         env_key = f"{name}_env"
         if env_key in out:
             var = out.pop(env_key)
+            if looks_like_secret(str(var)):
+                raise ConfigError(
+                    f"config error in {where}: {prefix}.{env_key} looks like a secret, not a "
+                    "variable name; put the secret in an environment variable and give that "
+                    "variable's name here (and replace the secret if the file was shared)",
+                    file=where,
+                    key=f"{prefix}.{env_key}",
+                )
             value = env.get(str(var)) or (UNRESOLVED if missing_ok else None)
             if not value:
                 raise ConfigError(
@@ -311,11 +338,12 @@ def _describe(
             lines.append(_unknown_key(key, known))
             continue
         value = item.get("input")
-        shown = "***" if "secret" in key.lower() or "token" in key.lower() else repr(value)
+        hidden = any(w in key.lower() for w in ("secret", "token", "password"))
+        shown = "***" if hidden else redact(repr(value))  # no URL credentials either
         if item["type"] == "missing":
             lines.append(f"{key}: required key is missing")
         else:
-            lines.append(f"{key} = {shown}: {item['msg'].removeprefix('Value error, ')}")
+            lines.append(f"{key} = {shown}: {redact(item['msg'].removeprefix('Value error, '))}")
     return f"config error in {where}:\n  " + "\n  ".join(lines)
 
 

@@ -98,6 +98,11 @@ class ConnectorRetriableError(ConnectorError):
     """A transient failure (throttling, 5xx, network) that outlived the retries; rerun later."""
 
 
+class ConnectorRateLimitError(ConnectorRetriableError):
+    """The server asked for a wait longer than ``[http] backoff_max_s`` (``header`` names where:
+    ``Retry-After``, ``X-RateLimit-Reset``); the run stops instead of stalling with the lock."""
+
+
 class ConnectorFatalError(ConnectorError):
     """The platform answered something the connector cannot work with (malformed response)."""
 
@@ -128,6 +133,7 @@ __all__ = [
     "ConnectorError",
     "ConnectorFatalError",
     "ConnectorPayloadError",
+    "ConnectorRateLimitError",
     "ConnectorResponseTooLargeError",
     "ConnectorRetriableError",
     "E20KitError",

@@ -21,6 +21,7 @@ from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .results import CollectResult, RefreshResult
+from .runs import RunRecord, recorded
 from .store import create_engine, default_store_url
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
     from .publishing import Published
+    from .status import Status
 
 
 class Kit:
@@ -90,13 +92,16 @@ class Kit:
         return self._pseudonymiser
 
     @contextlib.contextmanager
-    def lock(self, command: str = "run") -> Iterator[None]:
+    def lock(self, command: str = "run") -> Iterator[RunRecord]:
         """Hold the store's run lock (raises :class:`~e20kit.LockError` when taken).
 
         ``collect`` and ``run`` write member keys, so for them the pseudonym secret is checked
         first, before the store is opened or created (an exit 2 creates nothing). Commands that
         call platforms (all but ``privacy``) check every platform secret here too; commands
         that only read the store take no lock and need none.
+
+        Each lock is recorded in the ``runs`` table (what ``e20kit status`` shows); set the
+        yielded record's ``exit_code`` to what the command will exit with.
         """
         if command in ("collect", "run"):
             self.config.pseudonym_secret()
@@ -104,8 +109,8 @@ class Kit:
             from .preflight import check_secrets
 
             check_secrets(self.config, self.plugins)
-        with run_lock(self.engine, command):
-            yield
+        with run_lock(self.engine, command), recorded(self.engine, command) as record:
+            yield record
 
     def collect(
         self,
@@ -312,6 +317,7 @@ class Kit:
             sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
+            titles=self.config.settings.onboarding.titles(lang),
         )
         self._record_period(
             "report", metrics.period, format=format, target=str(Path(out).resolve())
@@ -376,6 +382,15 @@ class Kit:
                 )
                 result.reports.extend(written if isinstance(written, list) else [written])
         return result
+
+    def status(self, *, check: bool = False) -> Status:
+        """Each connector's last collect, newest data day, staleness and bookmarks; the lock;
+        pending deliveries; the last run's exit code. Reads the store only: no platform secret
+        is needed, except with ``check``, which asks every platform for one person (nothing is
+        stored) to try its credentials and URL."""
+        from .status import store_status
+
+        return store_status(self, check=check)
 
     def close(self) -> None:
         for service in ("onboarding", "champions", "effects"):

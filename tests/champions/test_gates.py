@@ -95,7 +95,7 @@ def test_the_roster_file_is_audited(tmp_path: Path, sqlite_url: str) -> None:
     )
     assert code == 0, err
     with make_kit(tmp_path, sqlite_url) as again:
-        (row,) = [e for e in again.privacy.audit() if e.action == "roster_file"]
+        (row,) = [e for e in again.privacy.audit() if e.action == "roster_csv"]
     assert row.target == str(out.resolve()) and row.detail == {"rows": 1, "names": False}
 
 

@@ -184,8 +184,9 @@ def list_cmd(
             writer = SafeDictWriter(fh, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
+        # the file names members: the audit trail says where it went (privacy forget checks it)
         state.kit().privacy.record(
-            "roster_file",
+            "roster_csv",
             format="csv",
             target=str(csv_path.resolve()),
             requester=requester,

@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..results import ConnectorRun
+from ..runs import collect_counts
 from .common import (
     Reference,
     State,
@@ -44,9 +45,11 @@ def collect(
     one stopped. A failing platform does not stop the others; the exit code is then 6.
     """
     kit = state.kit()
-    with kit.lock("collect"), progress_bar(state, "collecting") as progress:
+    with kit.lock("collect") as record, progress_bar(state, "collecting") as progress:
         result = kit.collect(list(connectors) or None, today=day_of(kit, today), progress=progress)
         refreshed = kit.refresh() if refresh else None
+        record.exit_code = result.exit_code
+        record.counts = collect_counts(result)
 
     def human() -> None:
         for run in result.runs:
@@ -57,6 +60,8 @@ def collect(
                     if run.facts_skipped
                     else ""
                 )
+                if run.erased_skipped:
+                    skipped += f", {run.erased_skipped} records of erased people skipped"
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
                     f"{run.facts_deleted} replaced{skipped}{retries}"

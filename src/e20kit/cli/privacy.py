@@ -94,6 +94,19 @@ def export_cmd(
 @privacy.command("forget")
 @_subject_options
 @click.option("--dry-run", is_flag=True, help="Only count what would be erased.")
+@click.option(
+    "--container",
+    "containers",
+    multiple=True,
+    metavar="NAME",
+    help="Also erase this personal space or channel with everything in it (repeatable); "
+    "~name spaces of the person are found without it.",
+)
+@click.option(
+    "--defer-database-step",
+    is_flag=True,
+    help="Skip VACUUM / checkpoint now; run `e20kit privacy scrub` later (docs/privacy.md).",
+)
 @request_options
 @pass_state
 @handle_errors
@@ -103,6 +116,8 @@ def forget_cmd(
     account: str | None,
     platform: str | None,
     dry_run: bool,
+    containers: tuple[str, ...],
+    defer_database_step: bool,
     requester: str | None,
     reason: str | None,
 ) -> None:
@@ -114,6 +129,8 @@ def forget_cmd(
             account=account,
             platform=platform,
             dry_run=dry_run,
+            containers=containers,
+            database_step=not defer_database_step,
             requester=requester,
             reason=reason,
         )
@@ -127,6 +144,104 @@ def forget_cmd(
         for where, n in result.cleared.items():
             if n:
                 click.echo(f"  cleared {where} in {counted(n, 'row')} of other people")
+        for container, n in result.containers.items():
+            click.echo(f"  personal space {container}: {counted(n, 'fact')} (anyone's)")
+        if result.tombstones:
+            click.echo(f"  tombstones: {counted(result.tombstones, 'identifier')}")
+        if result.audit_redacted:
+            click.echo(f"  audit trail: {counted(result.audit_redacted, 'row')} redacted")
+        files = result.files
+        for path, n in (files.rewritten if files else {}).items():
+            click.echo(
+                f"  {'would rewrite' if dry_run else 'rewrote'} {path}: {counted(n, 'line')}"
+            )
+        for path in files.by_hand if files else ():
+            click.echo(f"  delete by hand (names the person): {path}")
+        if result.database is not None:
+            click.echo(f"  database step: {'; '.join(result.database.steps)}")
+            for refused in result.database.skipped:
+                click.echo(f"  database step refused: {refused}", err=True)
+        elif not dry_run:
+            click.echo("  database step deferred: run `e20kit privacy scrub`")
+
+    emit(state, result.as_dict(), human)
+
+
+@privacy.command("rotate-secret")
+@click.option("--dry-run", is_flag=True, help="Only check and count; change nothing.")
+@click.option(
+    "--no-directories",
+    is_flag=True,
+    help="Do not read the connectors' people for e-mail addresses the store does not keep.",
+)
+@click.option(
+    "--unlink-unmapped",
+    is_flag=True,
+    help="Give members whose key cannot be recomputed a fresh unlinked key instead of refusing.",
+)
+@click.option(
+    "--drop-legacy-tombstones",
+    is_flag=True,
+    help="Drop tombstones that cannot be re-keyed (written before every identifier was covered).",
+)
+@request_options
+@pass_state
+@handle_errors
+def rotate_secret_cmd(
+    state: State,
+    dry_run: bool,
+    no_directories: bool,
+    unlink_unmapped: bool,
+    drop_legacy_tombstones: bool,
+    requester: str | None,
+    reason: str | None,
+) -> None:
+    """Re-key every member key, tombstone and opt-out from the pseudonym secret in
+    E20KIT_PSEUDONYM_SECRET_OLD to the one in E20KIT_PSEUDONYM_SECRET_NEW, in one transaction
+    (docs/privacy.md, "Rotating the pseudonym secret")."""
+    kit = state.kit()
+    with kit.lock("privacy"):
+        result = kit.privacy.rotate_secret(
+            dry_run=dry_run,
+            directories=not no_directories,
+            unlink_unmapped=unlink_unmapped,
+            drop_legacy_tombstones=drop_legacy_tombstones,
+            requester=requester,
+            reason=reason,
+        )
+
+    def human() -> None:
+        verb = "would re-key" if dry_run else "re-keyed"
+        click.echo(
+            f"{verb} {counted(len(result.keys), 'member key')} and "
+            f"{counted(result.tombstones, 'tombstone')}"
+        )
+        for where, n in result.rows.items():
+            click.echo(f"  {where}: {counted(n, 'row')}")
+        if not dry_run:
+            click.echo(
+                "now set E20KIT_PSEUDONYM_SECRET (privacy.secret_env) to the new secret: the "
+                "store refuses the old one from here on"
+            )
+
+    emit(state, {"dry_run": dry_run, **result.as_dict()}, human)
+
+
+@privacy.command("scrub")
+@pass_state
+@handle_errors
+def scrub_cmd(state: State) -> None:
+    """The database step of an erasure: VACUUM (FULL on PostgreSQL) and a WAL checkpoint, so
+    deleted rows leave the database files (docs/privacy.md)."""
+    kit = state.kit()
+    with kit.lock("privacy"):
+        result = kit.privacy.scrub()
+
+    def human() -> None:
+        for step in result.steps:
+            click.echo(step)
+        for refused in result.skipped:
+            click.echo(f"refused: {refused}", err=True)
 
     emit(state, result.as_dict(), human)
 

@@ -23,9 +23,11 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .._version import __version__
+from ..errors import ConnectorRateLimitError
+from ..waits import NOTICE_S, announce_wait
 from .bounds import CURRENT, POOL_CLASSES, DeadlineExceeded, ResponseTooLarge, Watch, read_bounded
 from .mapping import error_from_exception, json_or_error
-from .pacing import Clock, ServerPacer, Sleep, TokenBucket
+from .pacing import Clock, ServerPacer, Sleep, TokenBucket, WaitTooLong
 from .payload import parse_payload
 from .policy import RatePolicy
 from .redaction import REGISTERED, credential_parts, describe_endpoint, install_log_filter
@@ -83,7 +85,7 @@ class _Gate:
         if advice is None:
             return
         if advice.pause_s:
-            pause = self.pacer.pause(advice.pause_s)
+            pause = self.pacer.pause(advice.pause_s, source=advice.source)
             log.debug("rate policy: pausing %.2f s", pause)
         if advice.rate_per_s:
             self._adopt(advice.rate_per_s)
@@ -139,7 +141,9 @@ class PacedRetry(Retry):
             if parsed is None:
                 raise ValueError(f"invalid Retry-After header: {retry_after!r}")
             seconds = email.utils.mktime_tz(parsed) - self.wall_clock()
-        return min(max(seconds, 0.0), self.backoff_max)
+        if seconds > self.backoff_max:
+            raise WaitTooLong("Retry-After", seconds, self.backoff_max)
+        return max(seconds, 0.0)
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         try:
@@ -156,6 +160,9 @@ class PacedRetry(Retry):
         if not delay:
             delay = self.get_backoff_time()
         log.debug("%s: retry %d, sleeping %.2f s", self.connector, len(self.history), delay)
+        if delay >= NOTICE_S:
+            status = f"HTTP {response.status}" if response is not None else "no answer"
+            announce_wait(f"{self.connector}: {status}, retrying", delay)
         if delay > 0:
             self.sleep_fn(delay)
         if self.gate is not None:
@@ -345,6 +352,15 @@ class HttpSession(requests.Session):
             error = error_from_exception(
                 exc, connector=self.connector, url=target, secrets=self.secrets
             )
+        except WaitTooLong as exc:
+            error = ConnectorRateLimitError(
+                f"rate limit: {exc.source} asks for a {exc.seconds:.0f} s wait, longer than "
+                f"[http] backoff_max_s = {exc.limit:g}; rerun later (or raise backoff_max_s)",
+                connector=self.connector,
+                endpoint=describe_endpoint(target, self.secrets),
+                header=exc.source,
+                wait_s=exc.seconds,
+            )
         raise error  # outside the except block: the raw exception's text may hold secrets
 
     def add_secrets(self, *values: str) -> None:
@@ -416,6 +432,7 @@ def make_session(
 
     limiter = TokenBucket(rate, clock=clock, sleep=sleep) if rate else None
     pacer = ServerPacer(max_wait_s=settings.backoff_max_s, clock=clock, sleep=sleep)
+    pacer.reason = connector
     gate = _Gate(
         limiter, pacer, policy=rate_policy, clock=clock, sleep=sleep, wall_clock=wall_clock
     )

@@ -87,7 +87,7 @@ _T: dict[str, dict[str, Any]] = {
             "report": "report (written)",
             "report_published": "published report",
             "subject_export": "subject-access export (written)",
-            "roster_file": "champion roster file (written)",
+            "roster_csv": "champion roster file (written)",
         },
     },
     "de": {
@@ -153,7 +153,7 @@ _T: dict[str, dict[str, Any]] = {
             "report": "Bericht (geschrieben)",
             "report_published": "veröffentlichter Bericht",
             "subject_export": "Auskunft (geschrieben)",
-            "roster_file": "Champion-Liste als Datei (geschrieben)",
+            "roster_csv": "Champion-Liste als Datei (geschrieben)",
         },
     },
 }

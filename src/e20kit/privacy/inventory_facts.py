@@ -113,7 +113,7 @@ def reidentification(conn: sa.Connection) -> dict[str, int]:
     }
 
 
-WRITTEN_ACTIONS = ("report", "report_published", "subject_export", "roster_file")
+WRITTEN_ACTIONS = ("report", "report_published", "subject_export", "roster_csv")
 
 
 def files(conn: sa.Connection, config: Config, plugins: Plugins) -> list[dict[str, Any]]:

@@ -374,6 +374,41 @@ TABLES: dict[str, TableText] = {
             "dauerhaft (nötig, um die Löschung zu beachten)",
         ),
     ),
+    "tombstones": TableText(
+        PSEUDONYMOUS,
+        (
+            "people erased on request: one mark per identifier they had (member key, platform "
+            "account, e-mail), never the identifier; stops re-collection",
+            "auf Antrag gelöschte Personen: eine Marke je Kennung (Mitgliedsschlüssel, "
+            "Plattformkonto, E-Mail-Adresse), nie die Kennung selbst; verhindert erneutes Einlesen",
+        ),
+        {
+            "mark": (
+                "keyed one-way mark of the identifier (re-keyed by privacy rotate-secret)",
+                "mit Schlüssel gebildete Einwegmarke der Kennung (umgeschlüsselt durch "
+                "privacy rotate-secret)",
+            ),
+            "kind": ("which identifier: member, account or email", "Art der Kennung"),
+            "forgotten_at": ("erased at", "gelöscht am"),
+        },
+        (
+            "forever (needed to honour the erasure)",
+            "dauerhaft (nötig, um die Löschung zu beachten)",
+        ),
+    ),
+    "secret_check": TableText(
+        TECHNICAL,
+        (
+            "which pseudonym secret the member keys are made with (a fingerprint, not the secret)",
+            "mit welchem Pseudonymisierungsschlüssel die Mitgliedsschlüssel gebildet sind "
+            "(ein Fingerabdruck, nicht der Schlüssel)",
+        ),
+        {
+            "name": ("which secret", "welcher Schlüssel"),
+            "fingerprint": ("HMAC of a fixed text under the secret", "HMAC eines festen Textes"),
+        },
+        ("until the next rotation", "bis zum nächsten Schlüsselwechsel"),
+    ),
     "audit_log": TableText(
         PERSONAL,
         (

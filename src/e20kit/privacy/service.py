@@ -7,6 +7,7 @@ the pseudonymiser on demand, the organisation's clock), not the whole Kit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -14,17 +15,25 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..clock import OrgClock
-from ..config import Config, PrivacySettings
+from ..config import MIN_SECRET_BYTES, Config, PrivacySettings
 from ..errors import ConfigError
 from ..plugins import Plugins
 from . import audit, subjects
 from .audit import Verification
 from .pseudonyms import Pseudonymiser
 from .retention import PurgeResult, purge
+from .rotation import RotationPlan, check_secret
 
 if TYPE_CHECKING:
     from ..champions.roster import RosterEntry, RosterState
+    from ..models import Person
+    from ..store.scrub import ScrubResult
     from .names import NamedEntry
+
+OLD_SECRET_ENV = "E20KIT_PSEUDONYM_SECRET_OLD"
+"""Where ``privacy rotate-secret`` reads the secret the store's keys are made with."""
+NEW_SECRET_ENV = "E20KIT_PSEUDONYM_SECRET_NEW"
+"""Where ``privacy rotate-secret`` reads the secret to re-key to."""
 
 Roster = Callable[[tuple["RosterState", ...]], list["RosterEntry"]]
 
@@ -189,7 +198,8 @@ class PrivacyService:
     def subject(
         self, *, email: str | None = None, account: str | None = None, platform: str | None = None
     ) -> subjects.Subject:
-        with self.engine.connect() as conn:
+        with self.engine.begin() as conn:
+            check_secret(conn, self._pseudonymiser())  # another secret finds nobody
             return subjects.find_subject(
                 conn, self._pseudonymiser(), email=email, account=account, platform=platform
             )
@@ -226,15 +236,34 @@ class PrivacyService:
         account: str | None = None,
         platform: str | None = None,
         dry_run: bool = False,
+        containers: tuple[str, ...] = (),
+        database_step: bool = True,
         requester: str | None = None,
         reason: str | None = None,
     ) -> subjects.ForgetResult:
-        """Erase the person (erasure request) in one transaction and leave a tombstone."""
+        """Erase the person (erasure request) in one transaction and leave tombstones on every
+        identifier they had; rewrite the notifier files, list other files that name them, then
+        run the database step (:func:`e20kit.store.scrub.scrub`) unless deferred."""
+        from ..store.scrub import scrub
+        from .files import sweep
+
         subject = self.subject(email=email, account=account, platform=platform)
         with self.engine.begin() as conn:
-            result = subjects.forget(conn, subject, self._pseudonymiser(), dry_run=dry_run)
+            spaces = subjects.personal_containers(conn, subject, containers)
+            found = sweep(conn, self.config, subject.needles() | set(spaces), dry_run=dry_run)
+            result = subjects.forget(
+                conn, subject, self._pseudonymiser(), dry_run=dry_run, containers=containers
+            )
             if not dry_run:
                 self._note_settings(conn)
+                redacted = audit.redact(
+                    conn,
+                    texts=sorted(subjects.redactable(subject) | set(spaces)),
+                    subjects=[self.audit_subject(k) for k in subject.member_keys],
+                    requester=requester,
+                    reason=reason or "erasure request",
+                )
+                result = dataclasses.replace(result, audit_redacted=redacted)
                 audit.record(
                     conn,
                     "subject_forget",
@@ -242,7 +271,111 @@ class PrivacyService:
                     reason=reason,
                     detail=result.deleted,
                 )
-        return result
+        database = scrub(self.engine) if database_step and not dry_run else None
+        return dataclasses.replace(result, files=found, database=database)
+
+    def rotate_secret(
+        self,
+        *,
+        old_env: str = OLD_SECRET_ENV,
+        new_env: str = NEW_SECRET_ENV,
+        dry_run: bool = False,
+        directories: bool = True,
+        unlink_unmapped: bool = False,
+        drop_legacy_tombstones: bool = False,
+        requester: str | None = None,
+        reason: str | None = None,
+    ) -> RotationPlan:
+        """Re-key members, tombstones and every row keyed by a member from the secret in
+        ``old_env`` to the one in ``new_env``, in one transaction; a check first (the dry run)
+        refuses, changing nothing, when a key cannot be recomputed. The connectors' directories
+        are read (people only, nothing written) for e-mail addresses the store does not keep."""
+        from . import rotation
+
+        old = Pseudonymiser(self._secret(old_env))
+        new = Pseudonymiser(self._secret(new_env))
+        directory = self._directory_emails() if directories else {}
+        with self.engine.begin() as conn:
+            check_secret(conn, old)
+            found = rotation.plan(
+                conn, old, new, directory=directory, unlink_unmapped=unlink_unmapped
+            )
+            problems = []
+            if found.unmapped and not unlink_unmapped:
+                problems.append(
+                    f"{len(found.unmapped)} member keys cannot be recomputed (no stored e-mail, "
+                    "no directory lists them): pass --unlink-unmapped to give them unlinked keys"
+                )
+            if found.legacy_tombstones and not drop_legacy_tombstones:
+                problems.append(
+                    f"{found.legacy_tombstones} tombstones from before every identifier was "
+                    "covered cannot be re-keyed: pass --drop-legacy-tombstones (those people "
+                    "could then be collected again) or keep the secret"
+                )
+            if problems:
+                raise ConfigError(
+                    "rotate-secret refused, nothing was changed: " + "; ".join(problems),
+                    key="privacy.secret_env",
+                )
+            if dry_run:
+                return found
+            assert old.secret is not None and new.secret is not None
+            rotation.apply(conn, found, old.secret, new.secret, drop_legacy=drop_legacy_tombstones)
+            self._note_settings(conn)
+            audit.record(
+                conn,
+                "secret_rotated",
+                requester=requester,
+                reason=reason,
+                detail=found.as_dict(),
+            )
+        return found
+
+    def _secret(self, env: str) -> bytes:
+        value = self.config.env.get(env)
+        if not value:
+            raise ConfigError(
+                f"rotate-secret: the environment variable {env} is not set",
+                key="privacy.secret_env",
+            )
+        if len(value.encode()) < MIN_SECRET_BYTES:
+            raise ConfigError(
+                f"rotate-secret: the secret in {env} is shorter than {MIN_SECRET_BYTES} bytes",
+                key="privacy.secret_env",
+            )
+        return value.encode()
+
+    def _directory_emails(self) -> dict[tuple[str, str], str]:
+        """(connector, person id) -> e-mail from every configured connector's people (and the
+        identity map), as a collection would see them."""
+        from ..collect import prepare_connectors
+        from ..identity_map import load_identity_map
+
+        identity_map = load_identity_map(self.config.settings.identities.map, self.config.path)
+        listed: list[tuple[str, Person]] = []
+        for item in prepare_connectors(self.config, self.plugins, clock=self.clock):
+            connector = item.type.factory(item.context)
+            try:
+                if "people" not in getattr(connector, "capabilities", frozenset({"people"})):
+                    continue
+                for person in connector.people():
+                    if self.plugins.enriches_people:
+                        person = self.plugins.enrich_person(person)
+                    if identity_map is not None:
+                        person = identity_map.apply(person)
+                    listed.append((item.name, person))
+            finally:
+                connector.close()
+        from .rotation import directory_emails
+
+        return directory_emails(listed)
+
+    def scrub(self) -> ScrubResult:
+        """The database step of an erasure on its own (after ``forget --defer-database-step``,
+        or once after several)."""
+        from ..store.scrub import scrub
+
+        return scrub(self.engine)
 
 
 __all__ = ["PrivacyService"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -20,6 +20,9 @@ from ..analytics.model import FunnelStep, Headline, Metrics
 from ..extensions import ReportSection
 from ..findings import Finding
 from ..safe_text import clean_text
+
+Titles = Mapping[tuple[str, str | None], str]
+"""Checklist and step titles for people, keyed ``(checklist, None)`` / ``(checklist, step)``."""
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = "https://e20kit.invalid/schemas/report-v1.json"
@@ -66,8 +69,10 @@ def _newcomers(metrics: Metrics) -> dict[str, Any]:
     return {**data, "suppressed": small}
 
 
-def _funnel_step(step: FunnelStep, k: int) -> dict[str, Any]:
+def _funnel_step(step: FunnelStep, k: int, titles: Titles) -> dict[str, Any]:
     data: dict[str, Any] = plain(step)
+    data["checklist_title"] = titles.get((step.checklist, None), step.checklist)
+    data["step_title"] = titles.get((step.checklist, step.step), step.step)
     small = step.eligible < k
     if small:
         for name in ("eligible", "completed", "stalled", "stall_share"):
@@ -111,6 +116,7 @@ def build_document(
     lang: str = "en",
     organisation: str = "",
     generated_at: dt.datetime | None = None,
+    titles: Titles | None = None,
 ) -> dict[str, Any]:
     """The whole report as JSON-ready data (schema version 1)."""
     generated = generated_at or dt.datetime.now(dt.UTC)
@@ -155,7 +161,9 @@ def build_document(
         "newcomers": _newcomers(metrics),
         "features": plain(metrics.features),
         "containers": plain(metrics.containers),
-        "onboarding": [_funnel_step(s, metrics.min_group_size) for s in metrics.onboarding],
+        "onboarding": [
+            _funnel_step(s, metrics.min_group_size, titles or {}) for s in metrics.onboarding
+        ],
         "findings": [_finding(f) for f in findings],
         "sections": [_section(s) for s in sections],
     }

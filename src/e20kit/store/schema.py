@@ -257,9 +257,20 @@ runs = sa.Table(
 forgotten = sa.Table(
     "forgotten",
     metadata,
-    # people erased on request (e20kit.privacy.subjects): a keyed hash of the member key, never
-    # the key or an address, so that collection skips the person from then on
+    # people erased before tombstones covered every identifier: an HMAC of the member key
+    # only; still honoured by collection, but no rotation can re-key it (see ``tombstones``)
     sa.Column("tombstone", sa.String(64), primary_key=True),
+    sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+tombstones = sa.Table(
+    "tombstones",
+    metadata,
+    # one row per identifier an erased person had (member key, platform account, e-mail): a
+    # key-homomorphic mark (e20kit.privacy.tombstones), never the identifier, re-keyable when the
+    # pseudonym secret changes; collection skips every record carrying a marked identifier
+    sa.Column("mark", sa.String(600), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -278,6 +289,15 @@ def audit_chain_columns() -> tuple[sa.Column[object], ...]:
         sa.Column("row_hash", sa.String(64)),
     )
 
+
+secret_check = sa.Table(
+    "secret_check",
+    metadata,
+    # which pseudonym secret the store's member keys are made with: an HMAC of a fixed text
+    # under it (never the secret); collection and subject requests refuse another one
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+)
 
 audit_log = sa.Table(
     "audit_log",
