@@ -45,6 +45,9 @@ class Capability:
     """Uses bookmarks to fetch only what changed."""
     MANAGERS = "managers"
     """Knows the manager relation (so leaders can be told apart)."""
+    SELF_BACKFILL = "self_backfill"
+    """Reads the days a wider window adds by itself (bookmarks per day, or a source read
+    whole): the core runs no separate backfill pass for it (see :mod:`e20kit.collect`)."""
 
 
 @runtime_checkable

@@ -69,7 +69,14 @@ _SHOWN = 60
 class CsvConnector:
     """Reads the two files; re-reads activity only when the file's content changed."""
 
-    capabilities = frozenset({Capability.PEOPLE, Capability.ACTIVITY, Capability.INCREMENTAL})
+    capabilities = frozenset(
+        {
+            Capability.PEOPLE,
+            Capability.ACTIVITY,
+            Capability.INCREMENTAL,
+            Capability.SELF_BACKFILL,  # the file is read whole, whatever the window
+        }
+    )
 
     def __init__(self, context: PluginContext[CsvSettings]) -> None:
         self.name = context.name
