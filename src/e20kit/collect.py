@@ -33,8 +33,9 @@ from .clock import OrgClock
 from .clockguard import real_today, skew
 from .config import Config
 from .connector import Capability, Connector, ConnectorType, PluginContext
+from .credentials import credential_hint
 from .delivery import stopped_members
-from .errors import ConfigError, ConnectorError, E20KitError, PluginError
+from .errors import ConfigError, ConnectorAuthError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
 from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
@@ -209,7 +210,14 @@ class Collector:
                 if isinstance(err, PluginError):
                     raise
                 run.error, run.error_type = str(err), type(err).__name__
-                run.config_error = isinstance(err, ConfigError)
+                # rejected credentials before anything was read: like a config error, a rerun
+                # cannot help (exit 2); part-way (a 403 on one channel) it stays partial
+                run.config_error = isinstance(err, ConfigError) or (
+                    isinstance(err, ConnectorAuthError) and not run.partial
+                )
+                if isinstance(err, ConnectorAuthError):  # name the key to fix
+                    table = self.config.settings.connectors.get(item.name, {})
+                    run.error += credential_hint("connectors", item.name, table)
                 # the result carries it and the CLI prints it once: not an ERROR line too
                 log.info("connector %s failed: %s", item.name, err)
             except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
