@@ -10,11 +10,12 @@ so a malformed one is one ConnectorPayloadError naming the endpoint and the fiel
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from e20kit import (
     HttpSession,
@@ -22,6 +23,7 @@ from e20kit import (
     json_or_error,
     page_number_pages,
     parse_payload,
+    raise_for_status,
 )
 
 from .payloads import (
@@ -230,9 +232,21 @@ class MattermostClient:
         path = "/channels/direct"
         return self.parsed(Made, self.request("POST", path, json=[user_a, user_b]), path)
 
-    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Made:
+    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Post | None:
+        """Post ``message``; the post made, or ``None`` when the server answered a success
+        other than the documented one (``201`` with a ``Post`` of that channel), so whether it
+        was made is unknown. An error status raises, as every call does."""
         body = {"channel_id": channel_id, "message": message, "props": dict(props)}
-        return self.parsed(Made, self.request("POST", "/posts", json=body), "/posts")
+        response = self.session.request("POST", API + "/posts", json=body)
+        raise_for_status(response, connector=self.connector, secrets=self.secrets)
+        if response.status_code != 201:
+            return None
+        try:
+            data = json.loads(response.content)
+            post = Post.model_validate(data)
+        except (ValueError, ValidationError):
+            return None
+        return post if data.get("channel_id") == channel_id else None
 
 
 __all__ = ["API", "MAX_PER_PAGE", "REPORT_PAGE_SIZE", "SINCE_CAP", "MattermostClient"]
