@@ -95,6 +95,10 @@ class DataSource:
     """The permission or account it needs, e.g. ``a system-admin token (read users)``."""
     data: str
     """What it yields or sends, in words a works council reads."""
+    scope_de: str = ""
+    """``scope`` in German (the inventory's ``--lang de``; English when empty)."""
+    data_de: str = ""
+    """``data`` in German."""
 
 
 class SessionFactory(Protocol):

@@ -299,11 +299,16 @@ CSV_CONNECTOR = ConnectorType(
             "read access to the export folder",
             "accounts: platform, account id, e-mail, display name, department, title, manager, "
             "joining day, locale",
+            "Lesezugriff auf den Export-Ordner",
+            "Konten: Plattform, Konto-ID, E-Mail, Anzeigename, Abteilung, Stelle, "
+            "Führungskraft, Eintrittstag, Sprache",
         ),
         DataSource(
             "activity.csv",
             "read access to the export folder",
             "daily counts per account, action, feature and space/channel/site (no content)",
+            "Lesezugriff auf den Export-Ordner",
+            "tägliche Zahlen je Konto, Aktion, Funktion und Bereich/Kanal/Website (keine Inhalte)",
         ),
     ),
 )
