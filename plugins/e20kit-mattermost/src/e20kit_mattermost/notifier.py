@@ -111,6 +111,7 @@ MATTERMOST_NOTIFIER = NotifierType(
     settings=MattermostNotifierSettings,
     factory=MattermostNotifier,
     description="Direct messages from a Mattermost bot, at most once per message key.",
+    description_de="Direktnachrichten eines Mattermost-Bots, jede Nachricht höchstens einmal.",
     data_sources=(
         DataSource(
             "POST /api/v4/channels/direct, POST /api/v4/posts",

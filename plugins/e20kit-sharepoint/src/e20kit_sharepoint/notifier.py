@@ -119,6 +119,10 @@ SHAREPOINT_NOTIFIER = NotifierType(
     settings=GraphMailSettings,
     factory=GraphMailNotifier,
     description="E-mail through Microsoft Graph sendMail from one mailbox, at most once per key.",
+    description_de=(
+        "E-Mail über Microsoft Graph (sendMail) aus einem Postfach, jede Nachricht höchstens "
+        "einmal."
+    ),
     data_sources=(
         DataSource(
             "POST /users/{mailbox}/sendMail",
