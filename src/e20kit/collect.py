@@ -33,7 +33,9 @@ from .clock import OrgClock
 from .clockguard import real_today, skew
 from .config import Config
 from .connector import Capability, Connector, ConnectorType, PluginContext
-from .errors import ConfigError, ConnectorError, E20KitError, PluginError
+from .credentials import credential_hint
+from .delivery import stopped_members
+from .errors import ConfigError, ConnectorAuthError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
 from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
@@ -168,6 +170,10 @@ class Collector:
             self.tombstones = Tombstones.load(conn, pseudonymiser)
         self.erased: dict[str, int] = {}
         """Per source, records of erased people skipped (see :meth:`is_erased`)."""
+        self.stopped = (
+            stopped_members(engine) if config.settings.privacy.opt_out_stops_processing else set()
+        )
+        """Members opted out of ``all``: no new facts of theirs are written."""
 
     def is_erased(self, source: str, person: Person, key: str, known: dict[str, str]) -> bool:
         """Whether ``person`` was erased on request: any of their identifiers (member key,
@@ -204,7 +210,14 @@ class Collector:
                 if isinstance(err, PluginError):
                     raise
                 run.error, run.error_type = str(err), type(err).__name__
-                run.config_error = isinstance(err, ConfigError)
+                # rejected credentials before anything was read: like a config error, a rerun
+                # cannot help (exit 2); part-way (a 403 on one channel) it stays partial
+                run.config_error = isinstance(err, ConfigError) or (
+                    isinstance(err, ConnectorAuthError) and not run.partial
+                )
+                if isinstance(err, ConnectorAuthError):  # name the key to fix
+                    table = self.config.settings.connectors.get(item.name, {})
+                    run.error += credential_hint("connectors", item.name, table)
                 # the result carries it and the CLI prints it once: not an ERROR line too
                 log.info("connector %s failed: %s", item.name, err)
             except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
@@ -532,7 +545,7 @@ class _BatchWriter:
             self.run.facts_before_retention += 1  # the purge would delete it at once
             return
         member = self._member(fact)
-        if member is None:
+        if member is None or member in self.c.stopped:
             return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value

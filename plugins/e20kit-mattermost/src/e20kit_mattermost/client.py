@@ -15,9 +15,11 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+import requests
 from pydantic import BaseModel, ValidationError
 
 from e20kit import (
+    ConnectorFatalError,
     HttpSession,
     body_cursor_pages,
     json_or_error,
@@ -25,6 +27,7 @@ from e20kit import (
     parse_payload,
     raise_for_status,
 )
+from e20kit.http import describe_endpoint
 
 from .payloads import (
     Channel,
@@ -51,6 +54,16 @@ log = logging.getLogger("e20kit.mattermost")
 M = TypeVar("M", bound=BaseModel)
 
 
+def _mattermost_error(response: requests.Response) -> bool:
+    """Whether an error answer is Mattermost's own (``{"id": "....app_error", ...}``): a 401
+    from another kind of server is a wrong url, not a wrong token."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and str(body.get("id", "")).endswith("app_error")
+
+
 class MattermostClient:
     """Typed calls for the endpoints the connector and notifier use; one session per client."""
 
@@ -73,10 +86,24 @@ class MattermostClient:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One call; returns the decoded JSON body or raises a ConnectorError."""
+        response = self._answer(method, path, **kwargs)
+        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+
+    def _answer(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One call's response; a server that does not answer like Mattermost raises."""
         # the session's MattermostRatePolicy paces at the advertised X-Ratelimit-Limit and
         # pauses before the quota runs out, so the server never has to answer 429
         response = self.session.request(method, API + path, **kwargs)
-        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+        if response.status_code in (401, 403, 404) and not _mattermost_error(response):
+            raise ConnectorFatalError(
+                f"the server does not answer like Mattermost (HTTP {response.status_code} "
+                "without a Mattermost error body); is the url that of the Mattermost server "
+                "(not the wiki or a proxy's login page)?",
+                connector=self.connector,
+                endpoint=describe_endpoint(response.url or API + path, self.secrets),
+                status=response.status_code,
+            )
+        return response
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=dict(params or {}))
@@ -237,7 +264,7 @@ class MattermostClient:
         other than the documented one (``201`` with a ``Post`` of that channel), so whether it
         was made is unknown. An error status raises, as every call does."""
         body = {"channel_id": channel_id, "message": message, "props": dict(props)}
-        response = self.session.request("POST", API + "/posts", json=body)
+        response = self._answer("POST", "/posts", json=body)
         raise_for_status(response, connector=self.connector, secrets=self.secrets)
         if response.status_code != 201:
             return None

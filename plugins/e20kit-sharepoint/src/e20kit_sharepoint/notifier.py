@@ -19,6 +19,7 @@ from string import Template
 
 from e20kit import (
     ConnectorError,
+    DataSource,
     DeliveryUnconfirmed,
     Message,
     NotifierError,
@@ -144,6 +145,26 @@ SHAREPOINT_NOTIFIER = NotifierType(
     settings=GraphMailSettings,
     factory=GraphMailNotifier,
     description="E-mail through Microsoft Graph sendMail from one mailbox, at most once per key.",
+    description_de=(
+        "E-Mail über Microsoft Graph (sendMail) aus einem Postfach, jede Nachricht höchstens "
+        "einmal."
+    ),
+    data_sources=(
+        DataSource(
+            "POST /users/{mailbox}/sendMail",
+            "application permission Mail.Send (limit it to the one mailbox)",
+            "an e-mail to the member (nudge, invitation, digest) from the configured mailbox",
+            "Anwendungsberechtigung Mail.Send (auf das eine Postfach beschränken)",
+            "eine E-Mail an die Person (Erinnerung, Einladung, Übersicht) aus dem Postfach",
+        ),
+        DataSource(
+            "GET /users/{mailbox}/mailFolders/sentitems/messages",
+            "application permission Mail.Read",
+            "the mailbox's own sent items, to tell whether a message already went out",
+            "Anwendungsberechtigung Mail.Read",
+            "die gesendeten Elemente des Postfachs, um doppelte Nachrichten zu vermeiden",
+        ),
+    ),
 )
 
 __all__ = ["KEY_PROPERTY", "SHAREPOINT_NOTIFIER", "GraphMailNotifier", "frame"]
