@@ -108,7 +108,7 @@ def build(tmp_path: Path, store_url: str, *, extra: str = "") -> Kit:
         {
             "key": "digest:b1",
             "member": member(kit, "b1@example.org"),
-            "body": f"Newcomer {member(kit, EMAIL)[:8]} – since 2026-11-23 – stuck at: Edit a page",
+            "body": f"Newcomer {member(kit, EMAIL)[:8]} - since 2026-11-23 - stuck at: Edit a page",
         },
     ]
     (tmp_path / "sent.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
