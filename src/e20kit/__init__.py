@@ -75,7 +75,7 @@ from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
-from .streams import Gap, Stream, Streams
+from .streams import Gap, Skipped, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 from .waits import announce_wait
@@ -146,6 +146,7 @@ __all__ = [
     "Severity",
     "SignalContext",
     "SkippableRecordError",
+    "Skipped",
     "StepCompleted",
     "StoreError",
     "Stream",

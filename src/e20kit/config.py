@@ -64,6 +64,8 @@ class PrivacySettings(_Section):
     store_contact_details: bool = False
     """Keep e-mail addresses and display names of accounts (needed only by mail notifiers)."""
     retention_days: int = Field(default=400, ge=0)
+    max_purge_share: float = Field(default=0.5, gt=0, le=1)
+    """The largest share of stored facts one retention purge may delete without ``--force``."""
     """Facts, runs and departed members older than this are purged on every collect and run;
     0 keeps them forever."""
     ledger_retention_days: int | None = Field(default=None, ge=0)
@@ -76,6 +78,14 @@ class PrivacySettings(_Section):
     """The audit trail (never purged by the rules above); 0 keeps it forever."""
     allow_name_lookup: bool = False
     """Let ``e20kit champions list --names`` resolve display names live from the platforms."""
+    allow_individual_views: bool = False
+    """Let ``champions score`` and ``champions explain`` show one person's figures (audited)."""
+    opt_out_stops_processing: bool = True
+    """After a member opts out of ``all``, collect no more facts of theirs and leave them out of
+    scoring; only the opt-out record (and what is already stored, until retention) remains."""
+    champion_scoring: bool = False
+    """Score members by their activity to nominate champions (``champions nominate``, ``run``);
+    off, the champion programme keeps only the members an operator adds by hand."""
 
 
 class OrganisationSettings(_Section):
@@ -117,6 +127,12 @@ class CollectSettings(_Section):
     """Days a first run collects; later runs continue from their bookmarks."""
     batch_size: int = Field(default=5000, ge=1)
     """Facts written per transaction."""
+    clock_skew_minutes: int = Field(default=60, ge=0, le=1440)
+    """How far a record's time or a reference day may run ahead of the real clock before it
+    counts as "in the future" (bookmarks never pass the real clock plus this)."""
+    retry_skipped_runs: int = Field(default=5, ge=1, le=100)
+    """Runs a skipped record (403, 404, 5xx, malformed) holds its stream's bookmark back
+    before it is given up and reported as lost."""
 
 
 class Settings(_Section):

@@ -45,6 +45,9 @@ class Capability:
     """Uses bookmarks to fetch only what changed."""
     MANAGERS = "managers"
     """Knows the manager relation (so leaders can be told apart)."""
+    SELF_BACKFILL = "self_backfill"
+    """Reads the days a wider window adds by itself (bookmarks per day, or a source read
+    whole): the core runs no separate backfill pass for it (see :mod:`e20kit.collect`)."""
 
 
 @runtime_checkable
@@ -92,6 +95,10 @@ class DataSource:
     """The permission or account it needs, e.g. ``a system-admin token (read users)``."""
     data: str
     """What it yields or sends, in words a works council reads."""
+    scope_de: str = ""
+    """``scope`` in German (the inventory's ``--lang de``; English when empty)."""
+    data_de: str = ""
+    """``data`` in German."""
 
 
 class SessionFactory(Protocol):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from .clock import OrgClock
+from .clockguard import ClockGuardError
 from .collect import Collector, Progress, prepare_connectors
 from .config import Config, load_config
 from .cycle import CycleResult
@@ -118,8 +119,14 @@ class Kit:
         *,
         today: dt.date | None = None,
         progress: Progress | None = None,
+        force: bool = False,
+        since: dt.date | None = None,
     ) -> CollectResult:
-        """Collect people and activity from the configured (or named) connectors."""
+        """Collect people and activity from the configured (or named) connectors.
+
+        ``since`` starts this run's window there instead of ``lookback_days`` back (a
+        backfill). ``force`` lets the retention purge run even when the clock guard
+        (:mod:`e20kit.clockguard`) does not trust its reference day."""
         prepared = prepare_connectors(self.config, self.plugins, connectors, clock=self.clock)
         if not prepared:  # collecting nothing is not a successful collection
             raise ConfigError(
@@ -136,9 +143,14 @@ class Kit:
             self.pseudonymiser,
             today=today or self.clock.today(),
             progress=progress,
+            clock=self.clock,
+            since=since,
         )
         result = collector.run(prepared)
-        result.purged = self.privacy.purge(today=today)
+        try:
+            result.purged = self.privacy.purge(today=today, force=force)
+        except ClockGuardError as err:
+            result.purge_refused = str(err)
         return result
 
     # -- services (see docs/onboarding.md, docs/champions.md) ---------------------------------
@@ -158,7 +170,12 @@ class Kit:
         from .champions.programme import ChampionsService
 
         return ChampionsService(
-            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
+            self.engine,
+            self.config,
+            self.plugins,
+            lambda: self.pseudonymiser,
+            self.clock,
+            record=self.privacy.record,
         )
 
     @functools.cached_property
@@ -347,6 +364,7 @@ class Kit:
         invite: bool = False,
         now: dt.datetime | None = None,
         progress: Progress | None = None,
+        force: bool = False,
     ) -> CycleResult:
         """Collect, onboarding, champions and reports in one call (what ``e20kit run`` does).
 
@@ -355,11 +373,12 @@ class Kit:
         """
         now = self.clock.now(now)
         today = self.clock.today(now)
-        result = CycleResult(collect=self.collect(today=today, progress=progress))
+        result = CycleResult(collect=self.collect(today=today, progress=progress, force=force))
         if self.config.settings.onboarding.checklists:
             result.onboarding = self.onboarding.run(dry_run=dry_run, now=now)
         champions = self.champions
-        result.nominations = champions.nominate(dry_run=dry_run, now=now)
+        if self.config.settings.privacy.champion_scoring:  # opt-in: no scores, no nominations
+            result.nominations = champions.nominate(dry_run=dry_run, now=now)
         if invite:
             result.invitations = champions.invite(dry_run=dry_run, now=now)
         result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)

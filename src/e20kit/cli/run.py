@@ -55,6 +55,11 @@ def unseen_warnings(settings: Settings, result: CycleResult) -> list[str]:
     is_flag=True,
     help="Also invite new champion candidates (normally a human decision).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Purge by the retention rules even when the clock guard refuses (see collect).",
+)
 @reference_time
 @pass_state
 @handle_errors
@@ -64,6 +69,7 @@ def run_cmd(
     report_dir: Path | None,
     lang: str,
     invite: bool,
+    force: bool,
     today: Reference | None,
 ) -> None:
     """Collect, nudge newcomers, nominate and pair champions, send digests, write reports.
@@ -81,6 +87,7 @@ def run_cmd(
             invite=invite,
             now=moment_of(kit, today),
             progress=progress,
+            force=force,
         )
         record.exit_code = result.exit_code
         record.counts = collect_counts(result.collect)
@@ -115,6 +122,8 @@ def run_cmd(
                 click.echo(f"collect {run.name}: {run.facts_written} facts")
             for warning in run.warnings:
                 click.echo(f"collect {run.name}: warning: {warning}", err=True)
+        if result.collect.purge_refused:
+            click.echo(f"collect: warning: {result.collect.purge_refused}", err=True)
         if result.onboarding is not None:
             for nudge in result.onboarding.failed + result.onboarding.unknown:
                 click.echo(f"onboarding: nudge {nudge.key} {nudge.state}: {nudge.error}", err=True)

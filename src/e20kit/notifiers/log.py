@@ -79,6 +79,9 @@ LOG_NOTIFIER = NotifierType(
             "the log and the optional JSON-lines file",
             "write access to the file",
             "message text, recipient's member key and platform account id; nobody is messaged",
+            "Schreibzugriff auf die Datei",
+            "Nachrichtentext, Mitgliedsschlüssel und Plattform-Konto-ID des Empfängers; "
+            "niemand wird benachrichtigt",
         ),
     ),
 )

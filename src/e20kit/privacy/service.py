@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..clock import OrgClock
+from ..clockguard import refuse_purge
 from ..config import MIN_SECRET_BYTES, Config, PrivacySettings
 from ..errors import ConfigError
 from ..plugins import Plugins
@@ -66,10 +67,17 @@ class PrivacyService:
 
     # -- retention -------------------------------------------------------------------------------
 
-    def purge(self, *, today: dt.date | None = None) -> PurgeResult:
+    def purge(self, *, today: dt.date | None = None, force: bool = False) -> PurgeResult:
         """Delete what the retention rules no longer keep (the rollups follow). The audit
-        trail is never purged here (only by :meth:`prune_audit`)."""
-        result = purge(self.engine, self.settings, today=today or self.clock.today())
+        trail is never purged here (only by :meth:`prune_audit`).
+
+        Without ``force`` a reference day after the real clock, a system clock behind the last
+        collect, or a purge of more than ``max_purge_share`` of the facts raises
+        :class:`~e20kit.clockguard.ClockGuardError` and deletes nothing."""
+        today = today or self.clock.today()
+        if not force:
+            refuse_purge(self.engine, self.config.settings, self.clock, today=today)
+        result = purge(self.engine, self.settings, today=today)
         with self.engine.begin() as conn:
             self._note_settings(conn)  # the trail always states the settings in force
         return result

@@ -14,15 +14,18 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+import requests
 from pydantic import BaseModel
 
 from e20kit import (
+    ConnectorFatalError,
     HttpSession,
     body_cursor_pages,
     json_or_error,
     page_number_pages,
     parse_payload,
 )
+from e20kit.http import describe_endpoint
 
 from .payloads import (
     Channel,
@@ -47,6 +50,16 @@ STATUS_BATCH = 200
 log = logging.getLogger("e20kit.mattermost")
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def _mattermost_error(response: requests.Response) -> bool:
+    """Whether an error answer is Mattermost's own (``{"id": "....app_error", ...}``): a 401
+    from another kind of server is a wrong url, not a wrong token."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and str(body.get("id", "")).endswith("app_error")
 
 
 class MattermostClient:
@@ -74,6 +87,15 @@ class MattermostClient:
         # the session's MattermostRatePolicy paces at the advertised X-Ratelimit-Limit and
         # pauses before the quota runs out, so the server never has to answer 429
         response = self.session.request(method, API + path, **kwargs)
+        if response.status_code in (401, 403, 404) and not _mattermost_error(response):
+            raise ConnectorFatalError(
+                f"the server does not answer like Mattermost (HTTP {response.status_code} "
+                "without a Mattermost error body); is the url that of the Mattermost server "
+                "(not the wiki or a proxy's login page)?",
+                connector=self.connector,
+                endpoint=describe_endpoint(response.url or API + path, self.secrets),
+                status=response.status_code,
+            )
         return json_or_error(response, connector=self.connector, secrets=self.secrets)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:

@@ -116,11 +116,15 @@ MATTERMOST_NOTIFIER = NotifierType(
             "POST /api/v4/channels/direct, POST /api/v4/posts",
             "a bot account's token (create direct channels, post)",
             "a direct message to the member (nudge, invitation, digest) from the bot",
+            "das Token eines Bot-Kontos (Direktkanäle anlegen, Beiträge schreiben)",
+            "eine Direktnachricht des Bots an die Person (Erinnerung, Einladung, Übersicht)",
         ),
         DataSource(
             "GET /api/v4/channels/{id}/posts",
             "the same bot token",
             "the bot's own recent posts, to tell whether a message already went out",
+            "dasselbe Bot-Token",
+            "die eigenen letzten Beiträge des Bots, um doppelte Nachrichten zu vermeiden",
         ),
     ),
 )

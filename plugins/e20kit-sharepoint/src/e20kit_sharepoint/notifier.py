@@ -14,7 +14,7 @@ import threading
 from importlib import resources
 from string import Template
 
-from e20kit import ConnectorError, Message, NotifierError, NotifierType, PluginContext
+from e20kit import ConnectorError, DataSource, Message, NotifierError, NotifierType, PluginContext
 
 from .client import graph_client
 from .settings import GraphMailSettings
@@ -119,6 +119,22 @@ SHAREPOINT_NOTIFIER = NotifierType(
     settings=GraphMailSettings,
     factory=GraphMailNotifier,
     description="E-mail through Microsoft Graph sendMail from one mailbox, at most once per key.",
+    data_sources=(
+        DataSource(
+            "POST /users/{mailbox}/sendMail",
+            "application permission Mail.Send (limit it to the one mailbox)",
+            "an e-mail to the member (nudge, invitation, digest) from the configured mailbox",
+            "Anwendungsberechtigung Mail.Send (auf das eine Postfach beschränken)",
+            "eine E-Mail an die Person (Erinnerung, Einladung, Übersicht) aus dem Postfach",
+        ),
+        DataSource(
+            "GET /users/{mailbox}/mailFolders/sentitems/messages",
+            "application permission Mail.Read",
+            "the mailbox's own sent items, to tell whether a message already went out",
+            "Anwendungsberechtigung Mail.Read",
+            "die gesendeten Elemente des Postfachs, um doppelte Nachrichten zu vermeiden",
+        ),
+    ),
 )
 
 __all__ = ["KEY_PROPERTY", "SHAREPOINT_NOTIFIER", "GraphMailNotifier", "frame"]
