@@ -157,6 +157,8 @@ class ConnectorType(Generic[S]):
     factory: Callable[[PluginContext[S]], Connector]
     """Builds a connector from validated settings (a class taking the context will do)."""
     description: str = ""
+    description_de: str = ""
+    """``description`` in German (the inventory's ``--lang de``; English when empty)."""
     capabilities: frozenset[str] = frozenset({Capability.PEOPLE, Capability.ACTIVITY})
     data_sources: tuple[DataSource, ...] = ()
     """What the connector reads (endpoint, permission scope, data), for the data inventory."""

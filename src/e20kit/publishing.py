@@ -50,6 +50,8 @@ class Publisher:
     """Whose ``[connectors.<name>]`` table (type) gives the site URL and credentials."""
     publish: Callable[[PluginContext, PublishRequest], Published]
     description: str = ""
+    description_de: str = ""
+    """``description`` in German (the inventory's ``--lang de``; English when empty)."""
     data_sources: tuple[DataSource, ...] = ()
     """What it writes where, with which permission (for ``e20kit privacy inventory``)."""
 

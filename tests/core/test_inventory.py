@@ -82,6 +82,7 @@ def test_every_registered_type_declares_its_sources_in_both_languages() -> None:
     assert {"ConnectorType:confluence", "ConnectorType:sharepoint", "Publisher:confluence"} <= names
     for item in registered:
         assert item.data_sources, f"{item.name} declares no data sources"
+        assert item.description and item.description_de, f"{item.name}: no German description"
         for source in item.data_sources:
             assert source.endpoint and source.scope and source.data, item.name
             assert source.scope_de and source.data_de, f"{item.name}: no German for {source}"

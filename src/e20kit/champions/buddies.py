@@ -62,6 +62,8 @@ class PairingResult:
     unpaired: tuple[str, ...]
     """Stalled newcomers left without a buddy: no champion had capacity."""
     dry_run: bool
+    waitlisted: tuple[str, ...] = ()
+    """Stalled newcomers in a buddies experiment's hold-out arm, still on the wait-list."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class PairingResult:
             "new": [p.as_dict() for p in self.new],
             "ended": list(self.ended),
             "unpaired": list(self.unpaired),
+            "waitlisted": list(self.waitlisted),
         }
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 
 import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config
 from ..delivery import stopped_members
+from ..effects.waitlist import buddy_experiments, waiting
 from ..extensions import ChampionNominated, ReportSection
 from ..instances import make_notifier
 from ..plugins import Plugins
@@ -211,14 +213,28 @@ class ChampionsService:
         """Pair stalled newcomers with active champions (stable across reruns)."""
         when = self.clock.now(now)
         today = self.clock.today(when)
-        return pair(
+        newcomers = newcomer_keys(self.engine, self.settings, today)
+        stalled = stalled_newcomers(self.engine, self.settings, today)
+        held: set[str] = set()
+        if buddy_experiments(self.config.settings.experiments):
+            held = waiting(
+                self.engine,
+                self.config.settings.experiments,
+                newcomers,
+                now=when,
+                today=today,
+                dry_run=dry_run,
+            )
+        result = pair(
             self.engine,
             self.settings,
-            stalled_newcomers(self.engine, self.settings, today),
-            newcomer_keys(self.engine, self.settings, today),
+            [n for n in stalled if n.member_key not in held],
+            newcomers,
             now=when,
             dry_run=dry_run,
         )
+        waitlisted = sorted(n.member_key for n in stalled if n.member_key in held)
+        return replace(result, waitlisted=tuple(waitlisted))
 
     def progress_of(self, keys: Collection[str]) -> Mapping[str, Progress]:
         """Buddies' progress: onboarding's steps where it tracks them, else stored facts."""

@@ -292,6 +292,7 @@ CSV_CONNECTOR = ConnectorType(
     settings=CsvSettings,
     factory=CsvConnector,
     description="People and daily activity from a folder of CSV exports.",
+    description_de="Personen und tägliche Aktivität aus einem Ordner mit CSV-Exporten.",
     capabilities=CsvConnector.capabilities,
     data_sources=(
         DataSource(

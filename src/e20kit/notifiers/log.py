@@ -74,6 +74,10 @@ LOG_NOTIFIER = NotifierType(
     settings=LogNotifierSettings,
     factory=LogNotifier,
     description="Writes messages to the log (and optionally a JSON-lines file) instead of sending.",
+    description_de=(
+        "Schreibt Nachrichten ins Log (und wahlweise in eine JSON-Lines-Datei), statt sie zu "
+        "senden."
+    ),
     data_sources=(
         DataSource(
             "the log and the optional JSON-lines file",

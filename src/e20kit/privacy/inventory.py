@@ -64,7 +64,8 @@ _T: dict[str, dict[str, Any]] = {
         "store": "Store",
         "schema": "schema version",
         "publishers": "Publishing (report --publish)",
-        "decisions": "Decisions of the agreement (value in force; off unless turned on)",
+        "decisions": "Decisions of the agreement (value in force, and the default)",
+        "default": "default",
         "files": "Files e20kit reads or wrote",
         "no_files": "none recorded",
         "file_head": "| kind | path | times | last |",
@@ -128,7 +129,8 @@ _T: dict[str, dict[str, Any]] = {
         "store": "Speicher",
         "schema": "Schemaversion",
         "publishers": "Veröffentlichung (report --publish)",
-        "decisions": "Entscheidungen der Vereinbarung (geltender Wert; aus, bis eingeschaltet)",
+        "decisions": "Entscheidungen der Vereinbarung (geltender Wert und Standard)",
+        "default": "Standard",
         "files": "Dateien, die e20kit liest oder geschrieben hat",
         "no_files": "keine erfasst",
         "file_head": "| Art | Pfad | Anzahl | zuletzt |",
@@ -210,6 +212,50 @@ _OUTPUTS: tuple[tuple[tuple[str, str], tuple[str, str], tuple[str, str]], ...] =
 )
 
 
+_OUTPUTS += (
+    (
+        ("Published report (`report --publish`)", "Veröffentlichter Bericht (`report --publish`)"),
+        (
+            "everyone who may read the target space or site",
+            "alle, die den Zielbereich oder die Website lesen dürfen",
+        ),
+        (
+            "the Markdown report: aggregates only, groups under k hidden; audited with its "
+            "destination",
+            "der Markdown-Bericht: nur Summen, Gruppen unter k verborgen; mit Ziel protokolliert",
+        ),
+    ),
+    (
+        (
+            "Individual views (`champions score`, `champions explain`)",
+            "Einzelansichten (`champions score`, `champions explain`)",
+        ),
+        (
+            "the operator, only with allow_individual_views",
+            "der Betreiber, nur mit allow_individual_views",
+        ),
+        (
+            "one person's activity figures and score; every view audited with requester, reason "
+            "and whom it was about (pseudonymised)",
+            "Aktivitätszahlen und Wert einer Person; jede Ansicht mit Auftraggeber, Grund und "
+            "betroffener Person (pseudonymisiert) protokolliert",
+        ),
+    ),
+    (
+        (
+            "Roster file (`champions list --csv`)",
+            "Champion-Liste als Datei (`champions list --csv`)",
+        ),
+        ("the operator", "der Betreiber"),
+        (
+            "member keys, states and departments (names with --names); its path is audited",
+            "Mitgliedsschlüssel, Status und Abteilungen (mit --names auch Namen); der Pfad wird "
+            "protokolliert",
+        ),
+    ),
+)
+
+
 def _retention(settings: PrivacySettings, lang: str) -> dict[str, str]:
     t = _T[lang]
     out: dict[str, list[str]] = {}
@@ -244,6 +290,14 @@ def _sources(sources: tuple[DataSource, ...], lang: str) -> list[dict[str, str]]
     ]
 
 
+def _description(registered: Any, lang: str) -> str:
+    """A registration's description, in German when it gives one and ``lang`` is ``de``."""
+    if registered is None:
+        return ""
+    german = getattr(registered, "description_de", "") if lang == "de" else ""
+    return str(german or getattr(registered, "description", ""))
+
+
 def _instances(
     configured: Mapping[str, Mapping[str, Any]], types: Mapping[str, Any], lang: str
 ) -> list[dict[str, Any]]:
@@ -255,7 +309,7 @@ def _instances(
             {
                 "name": name,
                 "type": type_name,
-                "description": getattr(registered, "description", "") if registered else "",
+                "description": _description(registered, lang),
                 "data_sources": _sources(getattr(registered, "data_sources", ()) or (), lang),
             }
         )
@@ -269,7 +323,7 @@ def _publishers(config: Config, plugins: Plugins, lang: str) -> list[dict[str, A
         {
             "name": p.name,
             "type": p.connector_type,
-            "description": p.description,
+            "description": _description(p, lang),
             "data_sources": _sources(p.data_sources, lang),
         }
         for p in plugins.publishers().values()
@@ -410,7 +464,11 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
         "",
         f"### {t['decisions']}",
         "",
-        *(f"- `{d['key']}` = `{str(d['value']).lower()}`" for d in doc["decisions"]),
+        *(
+            f"- `{d['key']}` = `{str(d['value']).lower()}` "
+            f"({t['default']}: `{str(d['default']).lower()}`)"
+            for d in doc["decisions"]
+        ),
         "",
         f"## {t['risk']}",
         "",

@@ -162,8 +162,13 @@ def decisions(config: Config, plugins: Plugins) -> list[dict[str, Any]]:
     """The switches an agreement decides, with the value in force: ``[privacy]`` ones and every
     on/off setting of each configured connector (e.g. Mattermost ``direct_messages``)."""
     privacy = config.settings.privacy
+    fields = type(privacy).model_fields
     out: list[dict[str, Any]] = [
-        {"key": f"privacy.{name}", "value": getattr(privacy, name)}
+        {
+            "key": f"privacy.{name}",
+            "value": getattr(privacy, name),
+            "default": fields[name].default,
+        }
         for name in (
             "champion_scoring",
             "allow_individual_views",
@@ -178,9 +183,16 @@ def decisions(config: Config, plugins: Plugins) -> list[dict[str, Any]]:
         if registered is None:
             continue
         model = config.plugin_settings("connectors", name, registered.settings, secrets=False)
+        defaults = type(model).model_fields
         for field, value in vars(model).items():
             if isinstance(value, bool):
-                out.append({"key": f"connectors.{name}.{field}", "value": value})
+                out.append(
+                    {
+                        "key": f"connectors.{name}.{field}",
+                        "value": value,
+                        "default": defaults[field].default,
+                    }
+                )
     return out
 
 

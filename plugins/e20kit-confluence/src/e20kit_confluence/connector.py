@@ -229,6 +229,11 @@ CONFLUENCE_CONNECTOR = ConnectorType[ConfluenceSettings](
         "Data Center (REST v1 CQL search, v2 on Cloud); anonymous page-view counts per space "
         "and day on Cloud (analytics), none on Data Center (no such API)."
     ),
+    description_de=(
+        "Personen sowie Seiten, Blogbeiträge, Bearbeitungen und Kommentare je Bereich aus "
+        "Confluence Cloud oder Data Center; anonyme Seitenaufrufe je Bereich und Tag in der Cloud "
+        "(Analytics), keine in Data Center (keine solche Schnittstelle)."
+    ),
     capabilities=ConfluenceConnector.capabilities,
     data_sources=(
         DataSource(

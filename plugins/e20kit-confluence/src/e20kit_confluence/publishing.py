@@ -178,6 +178,10 @@ CONFLUENCE_PUBLISHER = Publisher(
     connector_type="confluence",
     publish=publish,
     description="The Markdown report as one Confluence page (storage format), updated in place.",
+    description_de=(
+        "Der Markdown-Bericht als eine Confluence-Seite (Speicherformat), an Ort und Stelle "
+        "aktualisiert."
+    ),
     data_sources=(
         DataSource(
             "GET/POST/PUT /rest/api/content (v2 /api/v2/pages on Cloud)",

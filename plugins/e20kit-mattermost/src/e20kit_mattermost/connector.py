@@ -296,6 +296,10 @@ MATTERMOST_CONNECTOR = ConnectorType(
     settings=MattermostSettings,
     factory=MattermostConnector,
     description="People, posts, replies, reactions and visits from a Mattermost server (REST v4).",
+    description_de=(
+        "Personen, Beiträge, Antworten, Reaktionen und Besuche von einem Mattermost-Server (REST "
+        "v4)."
+    ),
     capabilities=MattermostConnector.capabilities,
     data_sources=(
         DataSource(

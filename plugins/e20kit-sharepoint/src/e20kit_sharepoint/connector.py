@@ -289,6 +289,11 @@ SHAREPOINT_CONNECTOR = ConnectorType(
         "and page views per SharePoint site from the Microsoft 365 usage reports (Graph, "
         "within their quota)."
     ),
+    description_de=(
+        "Beschäftigte und Führungskräfte aus Entra ID; tägliche Aktivität in SharePoint, OneDrive "
+        "und Teams und Seitenaufrufe je SharePoint-Website aus den Microsoft-365-Nutzungsberichten"
+        " (Graph, innerhalb ihres Kontingents)."
+    ),
     capabilities=SharePointConnector.capabilities,
     data_sources=(
         DataSource(
