@@ -171,3 +171,19 @@ def test_headline_changes_are_not_read_as_growth_when_a_platform_arrived(
     html = (reports.folder / "en.html").read_text(encoding="utf-8")
     cards = html.split('<section id="headline">', 1)[1].split("</section>", 1)[0]
     assert "+178" not in cards and "pp" not in cards and "new data" in cards
+
+
+def test_diagnose_in_german_names_the_severity_in_german(
+    reports: Reports, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from e20kit.cli import main
+
+    monkeypatch.setenv(SANDBOX_SECRET_ENV, SANDBOX_SECRET)
+    config = reports.folder.parent / "e20kit.toml"
+    args = ["-c", str(config), "diagnose", "--lang", "de", "--today", str(TODAY)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "[Warnung] Geschlossene Kultur" in result.stdout
+    assert "[warning]" not in result.stdout and "[watch]" not in result.stdout
