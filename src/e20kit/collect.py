@@ -35,6 +35,7 @@ from .clockguard import real_today, skew
 from .config import Config
 from .connector import Capability, Connector, ConnectorType, PluginContext
 from .credentials import credential_hint
+from .delivery import stopped_members
 from .errors import ConfigError, ConnectorAuthError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
 from .http.payload import field_path
@@ -183,6 +184,10 @@ class Collector:
             self.tombstones = Tombstones.load(conn, pseudonymiser)
         self.erased: dict[str, int] = {}
         """Per source, records of erased people skipped (see :meth:`is_erased`)."""
+        self.stopped = (
+            stopped_members(engine) if config.settings.privacy.opt_out_stops_processing else set()
+        )
+        """Members opted out of ``all``: no new facts of theirs are written."""
 
     def is_erased(self, source: str, person: Person, key: str, known: dict[str, str]) -> bool:
         """Whether ``person`` was erased on request: any of their identifiers (member key,
@@ -554,7 +559,7 @@ class _BatchWriter:
             self.run.facts_before_retention += 1  # the purge would delete it at once
             return
         member = self._member(fact)
-        if member is None:
+        if member is None or member in self.c.stopped:
             return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value

@@ -170,7 +170,12 @@ class Kit:
         from .champions.programme import ChampionsService
 
         return ChampionsService(
-            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
+            self.engine,
+            self.config,
+            self.plugins,
+            lambda: self.pseudonymiser,
+            self.clock,
+            record=self.privacy.record,
         )
 
     @functools.cached_property
@@ -372,7 +377,8 @@ class Kit:
         if self.config.settings.onboarding.checklists:
             result.onboarding = self.onboarding.run(dry_run=dry_run, now=now)
         champions = self.champions
-        result.nominations = champions.nominate(dry_run=dry_run, now=now)
+        if self.config.settings.privacy.champion_scoring:  # opt-in: no scores, no nominations
+            result.nominations = champions.nominate(dry_run=dry_run, now=now)
         if invite:
             result.invitations = champions.invite(dry_run=dry_run, now=now)
         result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)
