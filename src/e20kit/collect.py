@@ -195,7 +195,7 @@ class Collector:
         are not erased people (forget deletes them), so only new ones cost the check."""
         if not self.tombstones or known.get(person.person_id) == key:
             return False
-        if self.tombstones.person(key, person.platform, person.person_id, person.email):
+        if self.tombstones.person(key, person.platform, person.person_id):
             self.erased[source] = self.erased.get(source, 0) + 1
             return True
         return False
@@ -547,7 +547,7 @@ class _BatchWriter:
             # A connector without a directory (activity-only exports): key by platform id.
             person = Person(platform=fact.platform, person_id=fact.person_id)
             key = self.c._key(person)
-            if self.c.tombstones.person(key, person.platform, person.person_id, None):
+            if self.c.tombstones.person(key, person.platform, person.person_id):
                 self.run.erased_skipped += 1
                 return None
             self.keys[fact.person_id] = key
