@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 
 from .clock import OrgClock
 from .clockguard import real_today, skew
@@ -37,6 +38,7 @@ from .credentials import credential_hint
 from .delivery import stopped_members
 from .errors import ConfigError, ConnectorAuthError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
+from .http.payload import field_path
 from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
@@ -76,6 +78,18 @@ class PreparedConnector:
     name: str
     type: ConnectorType
     context: PluginContext
+
+
+def _failure_text(connector: str, err: Exception) -> str:
+    """The error a failed run reports: pydantic's own text quotes the offending value (a
+    person's name), so a validation error becomes ``field: problem`` lines naming the
+    connector instead."""
+    if not isinstance(err, ValidationError):
+        return str(err)
+    problems = err.errors(include_url=False, include_input=False, include_context=False)
+    lines = "; ".join(f"{field_path(p['loc'])}: {p['msg']}" for p in problems[:5])
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return f"[{connector}] a record failed validation as {err.title}: {lines}{more}"
 
 
 def prepare_connectors(
@@ -209,7 +223,7 @@ class Collector:
             except (E20KitError, OSError, ValueError) as err:
                 if isinstance(err, PluginError):
                     raise
-                run.error, run.error_type = str(err), type(err).__name__
+                run.error, run.error_type = _failure_text(item.name, err), type(err).__name__
                 # rejected credentials before anything was read: like a config error, a rerun
                 # cannot help (exit 2); part-way (a 403 on one channel) it stays partial
                 run.config_error = isinstance(err, ConfigError) or (
@@ -219,7 +233,7 @@ class Collector:
                     table = self.config.settings.connectors.get(item.name, {})
                     run.error += credential_hint("connectors", item.name, table)
                 # the result carries it and the CLI prints it once: not an ERROR line too
-                log.info("connector %s failed: %s", item.name, err)
+                log.info("connector %s failed: %s", item.name, run.error)
             except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
                 raise store_error(err) from None
             except Exception as err:  # a plugin bug must not stop the other connectors
