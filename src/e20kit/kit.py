@@ -88,8 +88,15 @@ class Kit:
 
     @property
     def pseudonymiser(self) -> Pseudonymiser:
+        """Member keys from identifiers; refuses a secret other than the store's (after
+        ``privacy rotate-secret``, the old one), so no key is ever made with the wrong one."""
         if self._pseudonymiser is None:
-            self._pseudonymiser = Pseudonymiser(self.config.pseudonym_secret())
+            from .privacy.rotation import check_secret
+
+            pseudonymiser = Pseudonymiser(self.config.pseudonym_secret())
+            with self.engine.begin() as conn:
+                check_secret(conn, pseudonymiser)
+            self._pseudonymiser = pseudonymiser
         return self._pseudonymiser
 
     @contextlib.contextmanager
