@@ -30,6 +30,7 @@ from .errors import (
     ConnectorRateLimitError,
     ConnectorResponseTooLargeError,
     ConnectorRetriableError,
+    DeliveryUnconfirmed,
     E20KitError,
     LockError,
     NotifierAuthError,
@@ -76,6 +77,7 @@ from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Repl
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .publishing import Published, Publisher, PublishRequest
+from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
 from .urls import ServiceUrl
@@ -111,6 +113,7 @@ __all__ = [
     "ConnectorRun",
     "ConnectorType",
     "DataSource",
+    "DeliveryUnconfirmed",
     "Disclosure",
     "DisclosurePolicy",
     "E20KitError",
@@ -160,6 +163,7 @@ __all__ = [
     "__version__",
     "announce_wait",
     "body_cursor_pages",
+    "build_or_skip",
     "describe_endpoint",
     "hookimpl",
     "json_or_error",

@@ -94,6 +94,14 @@ class PrivacySettings(_Section):
     """The audit trail (never purged by the rules above); 0 keeps it forever."""
     allow_name_lookup: bool = False
     """Let ``e20kit champions list --names`` resolve display names live from the platforms."""
+    allow_individual_views: bool = False
+    """Let ``champions score`` and ``champions explain`` show one person's figures (audited)."""
+    opt_out_stops_processing: bool = True
+    """After a member opts out of ``all``, collect no more facts of theirs and leave them out of
+    scoring; only the opt-out record (and what is already stored, until retention) remains."""
+    champion_scoring: bool = False
+    """Score members by their activity to nominate champions (``champions nominate``, ``run``);
+    off, the champion programme keeps only the members an operator adds by hand."""
 
 
 class OrganisationSettings(_Section):

@@ -64,6 +64,16 @@ class NotifierAuthError(NotifierError):
     """
 
 
+class DeliveryUnconfirmed(NotifierError):
+    """The channel answered the send with something other than its documented success (a 200
+    with an HTML page, a body of the wrong shape): the message may or may not have gone out.
+
+    :func:`e20kit.delivery.deliver` records it as ``unknown``: never marked sent, and the next
+    run asks ``was_sent`` before sending it again (as after a crash between sending and
+    recording).
+    """
+
+
 class ConnectorError(E20KitError):
     """A connector failed talking to its platform.
 
@@ -136,6 +146,7 @@ __all__ = [
     "ConnectorRateLimitError",
     "ConnectorResponseTooLargeError",
     "ConnectorRetriableError",
+    "DeliveryUnconfirmed",
     "E20KitError",
     "LockError",
     "NotifierAuthError",

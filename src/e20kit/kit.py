@@ -90,8 +90,15 @@ class Kit:
 
     @property
     def pseudonymiser(self) -> Pseudonymiser:
+        """Member keys from identifiers; refuses a secret other than the store's (after
+        ``privacy rotate-secret``, the old one), so no key is ever made with the wrong one."""
         if self._pseudonymiser is None:
-            self._pseudonymiser = Pseudonymiser(self.config.pseudonym_secret())
+            from .privacy.rotation import check_secret
+
+            pseudonymiser = Pseudonymiser(self.config.pseudonym_secret())
+            with self.engine.begin() as conn:
+                check_secret(conn, pseudonymiser)
+            self._pseudonymiser = pseudonymiser
         return self._pseudonymiser
 
     @contextlib.contextmanager
@@ -172,7 +179,12 @@ class Kit:
         from .champions.programme import ChampionsService
 
         return ChampionsService(
-            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
+            self.engine,
+            self.config,
+            self.plugins,
+            lambda: self.pseudonymiser,
+            self.clock,
+            record=self.privacy.record,
         )
 
     @functools.cached_property
@@ -318,8 +330,11 @@ class Kit:
         today: dt.date | None = None,
         metrics: Metrics | None = None,
         findings: list[Finding] | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> Path | list[Path]:
-        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder).
+        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder);
+        audited with the period's dates, the file and ``requester``/``reason`` when given.
 
         Pass ``metrics`` (and ``findings``) already computed to write several formats of one
         period without computing them again.
@@ -347,12 +362,24 @@ class Kit:
             titles=self.config.settings.onboarding.titles(lang),
         )
         self._record_period(
-            "report", metrics.period, format=format, target=str(Path(out).resolve())
+            "report",
+            metrics.period,
+            format=format,
+            target=str(Path(out).resolve()),
+            requester=requester,
+            reason=reason,
         )
         return written
 
     def publish(
-        self, target: str, document: str, *, period: Period | None = None, dry_run: bool = False
+        self,
+        target: str,
+        document: str,
+        *,
+        period: Period | None = None,
+        dry_run: bool = False,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> Published:
         """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); audited with
         the destination (the target and where readers find it) unless a dry run."""
@@ -362,9 +389,22 @@ class Kit:
         if not dry_run:
             destination = f"{target} -> {done.location}"
             if period is None:
-                self.privacy.record("report_published", format="md", target=destination)
+                self.privacy.record(
+                    "report_published",
+                    format="md",
+                    target=destination,
+                    requester=requester,
+                    reason=reason,
+                )
             else:
-                self._record_period("report_published", period, format="md", target=destination)
+                self._record_period(
+                    "report_published",
+                    period,
+                    format="md",
+                    target=destination,
+                    requester=requester,
+                    reason=reason,
+                )
         return done
 
     # -- the whole cycle -------------------------------------------------------------------------
@@ -392,7 +432,8 @@ class Kit:
         if self.config.settings.onboarding.checklists:
             result.onboarding = self.onboarding.run(dry_run=dry_run, now=now)
         champions = self.champions
-        result.nominations = champions.nominate(dry_run=dry_run, now=now)
+        if self.config.settings.privacy.champion_scoring:  # opt-in: no scores, no nominations
+            result.nominations = champions.nominate(dry_run=dry_run, now=now)
         if invite:
             result.invitations = champions.invite(dry_run=dry_run, now=now)
         result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)

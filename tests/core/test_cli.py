@@ -66,6 +66,9 @@ def test_starter_config_checklist_and_champions_work(
     code, _, err = run("-c", str(target), "--db", db, "onboarding", "run", "--dry-run")
     assert code == 0, err
     code, _, err = run("-c", str(target), "--db", db, "champions", "nominate", "--dry-run")
+    assert code == 2 and "privacy.champion_scoring = true" in err  # a decision, off by default
+    monkeypatch.setenv("E20KIT_PRIVACY__CHAMPION_SCORING", "true")
+    code, _, err = run("-c", str(target), "--db", db, "champions", "nominate", "--dry-run")
     assert code == 0, err
 
 

@@ -74,6 +74,13 @@ _TEXT: dict[str, dict[str, Any]] = {
             "state": "Status",
             "buddies": "Buddies",
         },
+        "states": {
+            "candidate": "vorgeschlagen",
+            "invited": "eingeladen",
+            "active": "aktiv",
+            "alumni": "ehemalig",
+            "declined": "abgelehnt",
+        },
     },
 }
 
@@ -183,7 +190,8 @@ def champion_section(
         tables={
             "coverage": coverage,
             "roster_by_state": layer.release_table(
-                {"state": s, "members": n} for s, n in published.items()
+                {"state": text.get("states", {}).get(s, s), "members": n}
+                for s, n in published.items()
             ),
             "departments_without_champion": [{"department": d} for d in gaps],
             "buddy_load": layer.release_table(

@@ -18,8 +18,9 @@ from .common import (
     moment_of,
     pass_state,
     reference_time,
+    request_options,
 )
-from .held import held_text, quiet_until, until_text
+from .held import held_text, quiet_until, unseen_notifier, until_text
 
 SCOPES = click.Choice(["all", "onboarding", "champions"])
 
@@ -81,6 +82,9 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
             click.echo(summary)
         for text in result.check_errors:
             click.echo(f"warning: {text}", err=True)
+        unseen = unseen_notifier(kit.config.settings.notifiers, nudges.notifier)
+        if result.sent and unseen:
+            click.echo(f"warning: {unseen}", err=True)
 
     emit(state, published.onboarding(result.as_dict(), kit.disclosure), human)
     if not result.ok:
@@ -88,12 +92,15 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
 
 
 @onboarding.command("status")
+@request_options
 @pass_state
 @handle_errors
-def status_cmd(state: State) -> None:
-    """Each checklist's funnel: how many reached each step, completed it, stall on it."""
+def status_cmd(state: State, requester: str | None, reason: str | None) -> None:
+    """Each checklist's funnel: how many reached each step, completed it, stall on it
+    (audited)."""
     kit = state.kit()
     status = kit.onboarding.status()
+    kit.privacy.record("onboarding_status", target="funnel", requester=requester, reason=reason)
     titles = kit.config.settings.onboarding.titles(kit.config.settings.organisation.default_locale)
     rows = [
         {

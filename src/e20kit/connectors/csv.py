@@ -292,6 +292,7 @@ CSV_CONNECTOR = ConnectorType(
     settings=CsvSettings,
     factory=CsvConnector,
     description="People and daily activity from a folder of CSV exports.",
+    description_de="Personen und tägliche Aktivität aus einem Ordner mit CSV-Exporten.",
     capabilities=CsvConnector.capabilities,
     data_sources=(
         DataSource(
@@ -299,11 +300,16 @@ CSV_CONNECTOR = ConnectorType(
             "read access to the export folder",
             "accounts: platform, account id, e-mail, display name, department, title, manager, "
             "joining day, locale",
+            "Lesezugriff auf den Export-Ordner",
+            "Konten: Plattform, Konto-ID, E-Mail, Anzeigename, Abteilung, Stelle, "
+            "Führungskraft, Eintrittstag, Sprache",
         ),
         DataSource(
             "activity.csv",
             "read access to the export folder",
             "daily counts per account, action, feature and space/channel/site (no content)",
+            "Lesezugriff auf den Export-Ordner",
+            "tägliche Zahlen je Konto, Aktion, Funktion und Bereich/Kanal/Website (keine Inhalte)",
         ),
     ),
 )

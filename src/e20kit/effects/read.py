@@ -19,9 +19,11 @@ def read_experiment(
 ) -> ExperimentResult:
     """The experiment's result on ``as_of`` (the last day whose data is complete)."""
     started = registry.started_at(conn, experiment)
+    # the first planned_size drawn are analysed; within one run place by place across the
+    # departments, so the cut takes every department alike (and survives re-keying)
     drawn = sorted(
         registry.load(conn, experiment.id).values(),
-        key=lambda a: (a.assigned_at, a.stratum, a.seq),
+        key=lambda a: (a.assigned_at, a.seq, a.stratum),
     )
     result = ExperimentResult(
         id=experiment.id,

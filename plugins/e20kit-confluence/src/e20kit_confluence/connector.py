@@ -22,6 +22,7 @@ from e20kit import (
     Capability,
     Checkpoint,
     ConnectorType,
+    DataSource,
     Person,
     PluginContext,
     Replace,
@@ -90,7 +91,7 @@ class ConfluenceConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people(all_spaces=not self.settings.spaces)
+        return self.directory().people(all_spaces=not self.settings.spaces, streams=self.streams)
 
     def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
         d = self.directory()
@@ -228,7 +229,54 @@ CONFLUENCE_CONNECTOR = ConnectorType[ConfluenceSettings](
         "Data Center (REST v1 CQL search, v2 on Cloud); anonymous page-view counts per space "
         "and day on Cloud (analytics), none on Data Center (no such API)."
     ),
+    description_de=(
+        "Personen sowie Seiten, Blogbeiträge, Bearbeitungen und Kommentare je Bereich aus "
+        "Confluence Cloud oder Data Center; anonyme Seitenaufrufe je Bereich und Tag in der Cloud "
+        "(Analytics), keine in Data Center (keine solche Schnittstelle)."
+    ),
     capabilities=ConfluenceConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "GET /rest/api/user/current, /rest/api/group/{group}/member(sByGroupId)",
+            "an account with Can use and permission to view users (DC) / list group members",
+            "accounts of the configured groups: account id, e-mail (if visible), display name, "
+            "profile picture set or not",
+            "ein Konto mit „Can use“ und dem Recht, Benutzer bzw. Gruppenmitglieder zu sehen",
+            "Konten der konfigurierten Gruppen: Konto-ID, E-Mail (falls sichtbar), Anzeigename, "
+            "ob ein Profilbild gesetzt ist",
+        ),
+        DataSource(
+            "GET /api/v2/spaces (Cloud), /rest/api/space (DC)",
+            "View permission on every measured space",
+            "space keys and names, including personal spaces (~user)",
+            "Leserecht („View“) auf jedem gemessenen Bereich",
+            "Schlüssel und Namen der Bereiche, auch persönlicher Bereiche (~Benutzer)",
+        ),
+        DataSource(
+            "GET /rest/api/content/search (CQL), /api/v2/{pages,blogposts}/{id}/versions, "
+            "/rest/api/content/{id}/version",
+            "View permission on every measured space",
+            "who created, edited or commented which page or blog post in which space on which "
+            "day (counted; no content is stored)",
+            "Leserecht („View“) auf jedem gemessenen Bereich",
+            "wer an welchem Tag in welchem Bereich eine Seite oder einen Blogbeitrag erstellt, "
+            "bearbeitet oder kommentiert hat (gezählt; kein Inhalt wird gespeichert)",
+        ),
+        DataSource(
+            "GET /rest/api/space/{key}/watch (Cloud), /rest/api/space/{key}/watchers (DC)",
+            "Confluence or Space Administrator (only with space_watchers = true)",
+            "who watches which non-personal space",
+            "Confluence- oder Bereichsadministrator (nur mit space_watchers = true)",
+            "wer welchen nicht persönlichen Bereich beobachtet",
+        ),
+        DataSource(
+            "GET /rest/api/analytics/content/{id}/views (Cloud only)",
+            "View permission on the content",
+            "page views per space and day as anonymous counts (nobody named)",
+            "Leserecht auf den Inhalt",
+            "Seitenaufrufe je Bereich und Tag als anonyme Zahlen (niemand benannt)",
+        ),
+    ),
 )
 
 __all__ = ["CONFLUENCE_CONNECTOR", "CONTENT", "ConfluenceConnector"]

@@ -10,12 +10,13 @@ so a malformed one is one ConnectorPayloadError naming the endpoint and the fiel
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import requests
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from e20kit import (
     ConnectorFatalError,
@@ -24,6 +25,7 @@ from e20kit import (
     json_or_error,
     page_number_pages,
     parse_payload,
+    raise_for_status,
 )
 from e20kit.http import describe_endpoint
 
@@ -84,6 +86,11 @@ class MattermostClient:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One call; returns the decoded JSON body or raises a ConnectorError."""
+        response = self._answer(method, path, **kwargs)
+        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+
+    def _answer(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One call's response; a server that does not answer like Mattermost raises."""
         # the session's MattermostRatePolicy paces at the advertised X-Ratelimit-Limit and
         # pauses before the quota runs out, so the server never has to answer 429
         response = self.session.request(method, API + path, **kwargs)
@@ -96,7 +103,7 @@ class MattermostClient:
                 endpoint=describe_endpoint(response.url or API + path, self.secrets),
                 status=response.status_code,
             )
-        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+        return response
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=dict(params or {}))
@@ -252,9 +259,21 @@ class MattermostClient:
         path = "/channels/direct"
         return self.parsed(Made, self.request("POST", path, json=[user_a, user_b]), path)
 
-    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Made:
+    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Post | None:
+        """Post ``message``; the post made, or ``None`` when the server answered a success
+        other than the documented one (``201`` with a ``Post`` of that channel), so whether it
+        was made is unknown. An error status raises, as every call does."""
         body = {"channel_id": channel_id, "message": message, "props": dict(props)}
-        return self.parsed(Made, self.request("POST", "/posts", json=body), "/posts")
+        response = self._answer("POST", "/posts", json=body)
+        raise_for_status(response, connector=self.connector, secrets=self.secrets)
+        if response.status_code != 201:
+            return None
+        try:
+            data = json.loads(response.content)
+            post = Post.model_validate(data)
+        except (ValueError, ValidationError):
+            return None
+        return post if data.get("channel_id") == channel_id else None
 
 
 __all__ = ["API", "MAX_PER_PAGE", "REPORT_PAGE_SIZE", "SINCE_CAP", "MattermostClient"]

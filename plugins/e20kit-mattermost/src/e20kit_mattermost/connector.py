@@ -89,7 +89,7 @@ class MattermostConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people()
+        return self.directory().people(self.streams)
 
     def _cap(self, window: Window) -> int:
         """The latest time (ms) a bookmark may say was read: the window's end, or the real
@@ -296,33 +296,51 @@ MATTERMOST_CONNECTOR = ConnectorType(
     settings=MattermostSettings,
     factory=MattermostConnector,
     description="People, posts, replies, reactions and visits from a Mattermost server (REST v4).",
+    description_de=(
+        "Personen, Beiträge, Antworten, Reaktionen und Besuche von einem Mattermost-Server (REST "
+        "v4)."
+    ),
     capabilities=MattermostConnector.capabilities,
     data_sources=(
         DataSource(
             "GET /api/v4/users, POST /api/v4/users/status/ids",
             "a system admin token (a member's token: e-mail and name may be blank)",
             "accounts: id, e-mail, name, position, locale, deactivation, last activity",
+            "ein Token eines Systemadministrators (mit einem Mitglieds-Token fehlen ggf. E-Mail "
+            "und Name)",
+            "Konten: ID, E-Mail, Name, Position, Sprache, Deaktivierung, letzte Aktivität",
         ),
         DataSource(
             "GET /api/v4/reports/users",
             "sysconsole_read_user_management_users (else skipped)",
             "days active and last post date per account",
+            "sysconsole_read_user_management_users (sonst übersprungen)",
+            "aktive Tage und Datum des letzten Beitrags je Konto",
         ),
         DataSource(
             "GET /api/v4/teams, /teams/{id}/members, /channels, /channels/{id}/members",
             "system admin (manage_system for every channel); else the token user's teams",
             "team and channel names and memberships",
+            "Systemadministrator (manage_system für jeden Kanal); sonst die Teams des Token-"
+            "Benutzers",
+            "Namen und Mitgliedschaften von Teams und Kanälen",
         ),
         DataSource(
             "GET /api/v4/channels/{id}/posts, /users/{id}/teams/{team}/channels",
             "system admin; direct messages only with direct_messages = true",
             "who posted, replied or reacted where and on which day, incl. who wrote to whom "
             "in direct messages (counted; the text is never stored)",
+            "Systemadministrator; Direktnachrichten nur mit direct_messages = true",
+            "wer wo an welchem Tag geschrieben, geantwortet oder reagiert hat, mit "
+            "direct_messages = true auch wer wem direkt geschrieben hat (gezählt; der Text wird "
+            "nie gespeichert)",
         ),
         DataSource(
             "POST /api/v4/users/ids",
             "any active session",
             "display names, read live only for champions list --names (never stored)",
+            "jede aktive Sitzung",
+            "Anzeigenamen, nur für champions list --names live gelesen (nie gespeichert)",
         ),
     ),
 )

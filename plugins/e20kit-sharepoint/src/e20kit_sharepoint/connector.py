@@ -24,6 +24,7 @@ from e20kit import (
     Checkpoint,
     ConnectorRetriableError,
     ConnectorType,
+    DataSource,
     Person,
     PluginContext,
     Replace,
@@ -83,7 +84,7 @@ class SharePointConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people()
+        return self.directory().people(self.streams)
 
     def close(self) -> None:
         self.client.session.close()
@@ -288,7 +289,51 @@ SHAREPOINT_CONNECTOR = ConnectorType(
         "and page views per SharePoint site from the Microsoft 365 usage reports (Graph, "
         "within their quota)."
     ),
+    description_de=(
+        "Beschäftigte und Führungskräfte aus Entra ID; tägliche Aktivität in SharePoint, OneDrive "
+        "und Teams und Seitenaufrufe je SharePoint-Website aus den Microsoft-365-Nutzungsberichten"
+        " (Graph, innerhalb ihres Kontingents)."
+    ),
     capabilities=SharePointConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "POST login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+            "an app registration with a client secret (client credentials)",
+            "an access token; nothing about people",
+            "eine App-Registrierung mit Client-Secret (Client Credentials)",
+            "ein Zugriffstoken; nichts über Personen",
+        ),
+        DataSource(
+            "GET /users, /users/{id}/manager (Graph)",
+            "application permission User.Read.All",
+            "accounts: id, e-mail, display name, department, job title, manager, creation day, "
+            "preferred language, enabled",
+            "Anwendungsberechtigung User.Read.All",
+            "Konten: ID, E-Mail, Anzeigename, Abteilung, Stellenbezeichnung, Führungskraft, "
+            "Anlagetag, bevorzugte Sprache, aktiv",
+        ),
+        DataSource(
+            "GET /reports/getSharePointActivityUserDetail, getOneDriveActivityUserDetail, "
+            "getTeamsUserActivityUserDetail (Graph)",
+            "application permission Reports.Read.All (names concealed unless the tenant "
+            "shows them)",
+            "per account and day: files viewed or edited, synced and shared, SharePoint pages "
+            "visited, Teams channel posts and replies, private chat messages, meetings and "
+            "calls (counts; no content)",
+            "Anwendungsberechtigung Reports.Read.All (Namen verborgen, außer der Mandant zeigt "
+            "sie)",
+            "je Konto und Tag: Dateien angesehen oder bearbeitet, synchronisiert, geteilt, "
+            "besuchte SharePoint-Seiten, Teams-Beiträge und -Antworten, Nachrichten in privaten "
+            "Chats, Besprechungen und Anrufe (Zahlen; keine Inhalte)",
+        ),
+        DataSource(
+            "GET /reports/getSharePointSiteUsageDetail (Graph)",
+            "application permission Reports.Read.All",
+            "page views per site and day as anonymous counts (nobody named)",
+            "Anwendungsberechtigung Reports.Read.All",
+            "Seitenaufrufe je Website und Tag als anonyme Zahlen (niemand benannt)",
+        ),
+    ),
 )
 
 __all__ = ["SHAREPOINT_CONNECTOR", "SharePointConnector", "graph_client"]
