@@ -84,7 +84,10 @@ def test_rule_fires_on_its_own_reason_only(stores: Stores, preset: str) -> None:
     assert finding.rule.split(".")[0] == EXPECTED[preset].value
     assert finding.evidence and all(e.threshold is not None for e in finding.evidence)
     assert finding.remedies == REMEDIES[finding.reason]["en"]
-    assert finding.severity in (Severity.WARNING, Severity.CRITICAL)
+    # the preset's 8 % creators among 250 established members could be 12 % by chance (the
+    # share's high end, which the rule judges): certain only to be in the watch band
+    clear = (Severity.WATCH,) if preset == "unclear_benefit" else ()
+    assert finding.severity in (*clear, Severity.WARNING, Severity.CRITICAL)
 
 
 def test_busy_weeks_collapse_is_seen_over_90_days(stores: Stores) -> None:
