@@ -2,6 +2,9 @@
 
     E20KIT_PSEUDONYM_SECRET=... python examples/weekly_report.py /etc/e20kit.toml /srv/reports
 
+To try it without real servers, run ``e20kit sandbox --out sandbox`` in another shell, then
+``. sandbox/sandbox.env && python examples/weekly_report.py sandbox/e20kit.toml reports``.
+
 Exit code 0 when everything worked, 6 when a platform failed (the others were collected), and
 the code of any e20kit error otherwise, so cron mails only what needs a look.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,43 @@ def test_post_report_to_channel_against_the_mattermost_fake(
         monkeypatch.setenv("MATTERMOST_TOKEN", "wrong-token-123")
         assert example.main([str(config), channel.id]) == 6
         assert "wrong-token-123" not in capsys.readouterr().err
+
+
+def test_examples_run_against_e20kit_sandbox_as_documented(tmp_path: Path) -> None:
+    """`e20kit sandbox` serves the fakes with data up to yesterday: the weekly report example
+    runs against it without --today (it failed with HTTP 400 on fakes ending 2026-11-01)."""
+    box = tmp_path / "sandbox"
+    e20kit = Path(sys.executable).with_name("e20kit")
+    server = subprocess.Popen(
+        [str(e20kit), "sandbox", "--out", str(box), "--members", "60", "--days", "40"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        printed = []
+        for line in server.stdout:  # the config is printed once every fake is serving
+            printed.append(line)
+            if line.startswith("# try:"):
+                break
+        text = "".join(printed)
+        assert "[connectors." in text and "export " in text, text + server.stderr.read()
+        env = dict(os.environ)
+        for line in (box / "sandbox.env").read_text(encoding="utf-8").splitlines():
+            name, _, value = line.removeprefix("export ").partition("=")
+            env[name] = value.strip("'")
+        out = tmp_path / "reports"
+        done = subprocess.run(
+            [sys.executable, str(EXAMPLES / "weekly_report.py"), str(box / "e20kit.toml"), out],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Adoption report" in (out / "adoption.md").read_text(encoding="utf-8")
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0

@@ -47,3 +47,11 @@ def champions_report_sections(context: ReportContext) -> Iterable[ReportSection]
     from .champions.report import sections_for
 
     return sections_for(context)
+
+
+@hookimpl(specname="e20kit_report_sections")
+def effects_report_sections(context: ReportContext) -> Iterable[ReportSection]:
+    """ "Did it work?": every experiment's and rollout's result (docs/effects.md)."""
+    from .effects.report import sections_for
+
+    return sections_for(context)

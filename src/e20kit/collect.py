@@ -27,7 +27,7 @@ from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
-from .privacy.subjects import forgotten
+from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
@@ -56,8 +56,10 @@ def prepare_connectors(
     names: Sequence[str] | None = None,
     *,
     clock: OrgClock | None = None,
+    secrets: bool = True,
 ) -> list[PreparedConnector]:
-    """Validate every selected connector's settings before anything runs or is written.
+    """Validate every selected connector's settings before anything runs or is written
+    (``secrets=False``: their shape only, see :meth:`e20kit.config.Config.plugin_settings`).
 
     Each context carries ``clock`` (the kit's), so connectors put facts on the same days as
     the collection window.
@@ -82,7 +84,7 @@ def prepare_connectors(
                 file=config.where,
                 key=f"connectors.{name}.type",
             )
-        settings = config.plugin_settings("connectors", name, ctype.settings)
+        settings = config.plugin_settings("connectors", name, ctype.settings, secrets=secrets)
         context = plugin_context(config, "connectors", name, settings, clock=clock)
         prepared.append(PreparedConnector(name, ctype, context))
     return prepared
@@ -126,18 +128,28 @@ class Collector:
         self.keep_contacts = config.settings.privacy.store_contact_details
         self.identity_map = load_identity_map(config.settings.identities.map, config.path)
         with engine.connect() as conn:
-            self.forgotten = forgotten(conn)
-        self._forgotten_keys: dict[str, bool] = {}
+            self.tombstones = Tombstones.load(conn, pseudonymiser)
+        self.erased: dict[str, int] = {}
+        """Per source, records of erased people skipped (see :meth:`is_erased`)."""
 
-    def is_forgotten(self, member_key: str) -> bool:
-        """Whether the person was erased on request (then nothing of theirs is collected)."""
-        if not self.forgotten:
+    def is_erased(self, source: str, person: Person, key: str, known: dict[str, str]) -> bool:
+        """Whether ``person`` was erased on request: any of their identifiers (member key,
+        account, e-mail) has a tombstone. Accounts the store already holds under the same key
+        are not erased people (forget deletes them), so only new ones cost the check."""
+        if not self.tombstones or known.get(person.person_id) == key:
             return False
-        found = self._forgotten_keys.get(member_key)
-        if found is None:
-            found = self.pseudonymiser.tombstone(member_key) in self.forgotten
-            self._forgotten_keys[member_key] = found
-        return found
+        if self.tombstones.person(key, person.platform, person.person_id, person.email):
+            self.erased[source] = self.erased.get(source, 0) + 1
+            return True
+        return False
+
+    def _manager(self, person: Person, known: dict[str, str]) -> str | None:
+        """The manager's account id, unless the manager was erased (never written back)."""
+        boss = person.manager_id
+        erased = bool(boss and self.tombstones and boss not in known) and self.tombstones.account(
+            person.platform, boss or ""
+        )
+        return None if erased else boss
 
     def run(self, prepared: Iterable[PreparedConnector]) -> CollectResult:
         result = CollectResult()
@@ -163,6 +175,7 @@ class Collector:
                 run.error_type = type(err).__name__
                 log.error("connector %s failed", item.name, exc_info=True)
             finally:
+                run.erased_skipped += self.erased.pop(item.name, 0)
                 run.retries = sum(session.retry_count for session in sessions)
                 if connector is not None:
                     _note_streams(connector, run)
@@ -217,8 +230,6 @@ class Collector:
         member_rows: dict[str, dict[str, Any]] = {}
         for person in people:
             key = self._key(person)
-            if self.is_forgotten(key):
-                continue
             identity_rows[person.person_id] = {
                 "source": source,
                 "person_id": person.person_id,
@@ -248,6 +259,16 @@ class Collector:
             with self.engine.begin() as own:
                 self._write_people(source, people, own)
             return
+        known = member_keys(conn, source) if self.tombstones else {}
+        for person in people:
+            row = identity_rows.get(person.person_id)
+            if row is None:
+                continue
+            if self.is_erased(source, person, row["member_key"], known):
+                del identity_rows[person.person_id]
+                member_rows.pop(row["member_key"], None)
+            else:
+                row["manager_id"] = self._manager(person, known)
         before = previous_keys(conn, source, identity_rows)
         write_identities(conn, list(identity_rows.values()))
         write_members(conn, list(member_rows.values()))
@@ -343,19 +364,25 @@ class _BatchWriter:
             )
             if self.run.people and not unlisted_on_purpose:
                 # The directory listed people but not this one: never guess whose it is.
+                if self.c.tombstones.account(fact.platform, fact.person_id):
+                    self.run.erased_skipped += 1  # an erased person's, not an unknown one
+                    return None
                 self.run.facts_skipped += 1
                 self.unknown_ids.add(fact.person_id)
                 return None
             # A connector without a directory (activity-only exports): key by platform id.
             person = Person(platform=fact.platform, person_id=fact.person_id)
             key = self.c._key(person)
+            if self.c.tombstones.person(key, person.platform, person.person_id, None):
+                self.run.erased_skipped += 1
+                return None
             self.keys[fact.person_id] = key
             self.new_identities.append(person)
         return key
 
     def add_fact(self, fact: Activity) -> None:
         member = self._member(fact)
-        if member is None or self.c.is_forgotten(member):
+        if member is None:
             return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value

@@ -18,10 +18,19 @@ from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .analytics.settings import AnalyticsSettings
 from .champions.settings import ChampionsSettings
+from .effects.settings import Experiment, unique_experiments
 from .errors import ConfigError
 from .http.settings import HttpSettings
 from .onboarding.settings import OnboardingSettings
@@ -124,6 +133,25 @@ class Settings(_Section):
     onboarding: OnboardingSettings = OnboardingSettings()
     champions: ChampionsSettings = ChampionsSettings()
     analytics: AnalyticsSettings = AnalyticsSettings()
+    experiments: list[Experiment] = Field(default_factory=list)
+    """Randomised hold-outs of the programmes, one ``[[experiments]]`` table each
+    (docs/effects.md)."""
+
+    @field_validator("experiments")
+    @classmethod
+    def _unique_experiments(cls, value: list[Experiment]) -> list[Experiment]:
+        return unique_experiments(value)
+
+    @model_validator(mode="after")
+    def _experiment_checklists(self) -> Settings:
+        for experiment in self.experiments:
+            wanted = experiment.checklist
+            if wanted is not None and self.onboarding.checklist(wanted) is None:
+                raise ValueError(
+                    f"experiment {experiment.id!r} names checklist {wanted!r}, which no "
+                    "[[onboarding.checklists]] table defines"
+                )
+        return self
 
 
 class Config:
@@ -163,13 +191,26 @@ class Config:
             )
         return secret
 
-    def plugin_settings(self, section: str, name: str, model: type[M]) -> M:
-        """Validate ``[section.name]`` against a plugin's model, resolving ``*_env`` secrets."""
+    def plugin_settings(
+        self, section: str, name: str, model: type[M], *, secrets: bool = True
+    ) -> M:
+        """Validate ``[section.name]`` against a plugin's model, resolving ``*_env`` secrets.
+
+        ``secrets=False`` checks the table's shape only: an unset environment variable is then
+        no error and its field holds :data:`UNRESOLVED` (commands that only read the store never
+        need a platform secret; the connector or notifier is built with ``secrets=True``).
+        """
         raw = dict(self.settings.__getattribute__(section).get(name, {}))
         raw.pop("type", None)
         prefix = f"{section}.{name}"
-        raw = resolve_secrets(model, raw, where=self.where, prefix=prefix, env=self.env)
+        raw = resolve_secrets(
+            model, raw, where=self.where, prefix=prefix, env=self.env, missing_ok=not secrets
+        )
         return validate_section(model, raw, where=self.where, prefix=prefix)
+
+
+UNRESOLVED = "unresolved-secret"
+"""What a secret field holds when settings were checked without resolving secrets."""
 
 
 def _is_secret(annotation: Any) -> bool:
@@ -183,8 +224,10 @@ def resolve_secrets(
     where: str,
     prefix: str,
     env: Mapping[str, str],
+    missing_ok: bool = False,
 ) -> dict[str, Any]:
-    """Replace ``<field>_env`` entries by the environment variable's value."""
+    """Replace ``<field>_env`` entries by the environment variable's value (an unset one is
+    an error unless ``missing_ok``, which puts :data:`UNRESOLVED` there)."""
     out = dict(raw)
     for name, field in model.model_fields.items():
         if not _is_secret(field.annotation):
@@ -199,7 +242,7 @@ def resolve_secrets(
         env_key = f"{name}_env"
         if env_key in out:
             var = out.pop(env_key)
-            value = env.get(str(var))
+            value = env.get(str(var)) or (UNRESOLVED if missing_ok else None)
             if not value:
                 raise ConfigError(
                     f"config error in {where}: missing secret: environment variable {var!r} "

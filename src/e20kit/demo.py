@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
-import os
 import zoneinfo
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,12 +22,20 @@ from .collect import Progress
 from .cycle import CycleResult
 from .kit import Kit
 from .plugins import Plugins
-from .sandbox import PLATFORMS, Org, build_org, write_csv_folder
+from .sandbox import Org, build_org
+from .sandbox_setup import (
+    SANDBOX_SECRET_ENV,
+    StartedSandboxes,
+    environment,
+    start_sandboxes,
+    toml_table,
+    toml_value,
+)
 
-DEMO_SECRET_ENV = "E20KIT_DEMO_PSEUDONYM_SECRET"
-DEMO_SECRET = "demo-only-secret-never-use-in-production"
 TIMEZONE = "Europe/Berlin"
 MIN_NEWCOMERS = 10
+STALE = ("e20kit.sqlite", "e20kit.sqlite-wal", "e20kit.sqlite-shm", "messages.jsonl")
+"""Files of an earlier run in the output folder, removed so every run starts afresh."""
 """The demo's ``analytics.diagnosis.min_newcomers``: newcomers seen in their first week."""
 
 
@@ -124,25 +130,6 @@ def _lines(c: CycleResult, *, findings: bool = True) -> list[str]:
     return lines
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str | Path):
-        return json.dumps(str(value))
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, Mapping):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def _table(name: str, values: Mapping[str, Any]) -> str:
-    body = "".join(f"{key} = {_toml_value(v)}\n" for key, v in values.items())
-    return f"[{name}]\n{body}\n"
-
-
 def _checklist(notifier_platform: str | None, checks: set[str]) -> str:
     """A newcomer checklist using what the installed plugins can check."""
     chat = notifier_platform or "csv"
@@ -212,23 +199,70 @@ def _checklist(notifier_platform: str | None, checks: set[str]) -> str:
     text += "audience = { joined_within_days = 90 }\n\n"
     for step in steps:
         text += "[[onboarding.checklists.steps]]\n"
-        text += "".join(f"{k} = {_toml_value(v)}\n" for k, v in step.items()) + "\n"
+        text += "".join(f"{k} = {toml_value(v)}\n" for k, v in step.items()) + "\n"
     return text
 
 
+def config_text(
+    org: Org, started: StartedSandboxes, out: Path, preset: str | None, checks: set[str]
+) -> str:
+    """The config that points e20kit at the started fakes, with a store and checklist in ``out``."""
+    notifier = started.notifier
+    return (
+        "# Written by e20kit: a synthetic organisation served by loopback fakes.\n"
+        + toml_table("store", {"url": f"sqlite:///{out / 'e20kit.sqlite'}"})
+        + toml_table("privacy", {"secret_env": SANDBOX_SECRET_ENV, "min_group_size": 5})
+        + toml_table("organisation", {"name": organisation_name(preset), "timezone": TIMEZONE})
+        + toml_table("collect", {"lookback_days": org.days + 1})
+        # Confluence names no reader, so newcomers who only read the wiki in their first
+        # week are not seen then; judge newcomers' drop-out on ten of them at least
+        # (docs/sandbox.md, "What the demo shows").
+        + toml_table("analytics.diagnosis", {"min_newcomers": MIN_NEWCOMERS})
+        + toml_table("http", {"retries": 3, "backoff_factor": 0.1, "backoff_max_s": 2})
+        + "".join(started.tables)
+        + toml_table("onboarding.nudges", {"notifier": notifier, "send_on_weekends": True})
+        + _checklist(started.notifier_platform, checks)
+        + toml_table("champions", {"notifier": notifier, "send_on_weekends": True})
+    )
+
+
+@dataclass
+class OpenSandbox:
+    """Fakes serving a synthetic organisation, and the config and environment that reach them."""
+
+    org: Org
+    config: Path
+    started: StartedSandboxes
+    text: str
+
+
 @contextlib.contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set the fakes' tokens for the run and restore the environment afterwards."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+def open_sandbox(
+    out: Path,
+    *,
+    last_day: dt.date,
+    members: int = 120,
+    days: int = 120,
+    preset: str = "healthy",
+    config: Path | None = None,
+) -> Iterator[OpenSandbox]:
+    """Serve an organisation whose data ends on ``last_day`` (what ``e20kit sandbox`` does):
+    a fresh store in ``out``, the config written to ``config`` (default ``out/e20kit.toml``).
+    The fakes stop when the context ends; the caller sets ``started.env`` where it runs e20kit.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in STALE:
+        (out / stale).unlink(missing_ok=True)
+    end = last_day + dt.timedelta(days=1)
+    org = build_org(7, members=members, days=days, end=end, preset=preset)
+    plugins = Plugins()
+    target = config or out / "e20kit.toml"
+    with contextlib.ExitStack() as stack:
+        started = start_sandboxes(org, stack, out, plugins)
+        text = config_text(org, started, out, preset, set(plugins.checks()))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        yield OpenSandbox(org=org, config=target, started=started, text=text)
 
 
 def _now(org: Org) -> dt.datetime:
@@ -249,52 +283,15 @@ def run_demo(
     """Build the organisation, start every sandbox, run the cycle and write the reports."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("e20kit.sqlite", "e20kit.sqlite-wal", "e20kit.sqlite-shm", "messages.jsonl"):
+    for stale in STALE:
         (out / stale).unlink(missing_ok=True)
     org = build_org(seed, members=members, preset=preset)
     plugins = Plugins()
-    checks = set(plugins.checks())
     with contextlib.ExitStack() as stack:
-        tables: list[str] = []
-        env = {DEMO_SECRET_ENV: DEMO_SECRET}
-        notifier: str | None = None
-        notifier_platform: str | None = None
-        served: list[str] = []
-        for name, sandbox in sorted(plugins.sandboxes().items()):
-            started = sandbox.start(org, stack)
-            served.append(name)
-            env.update(started.env)
-            tables.append(_table(f"connectors.{name}", started.connector))
-            if started.notifier is not None and notifier is None:
-                notifier, notifier_platform = name, name
-                tables.append(_table(f"notifiers.{name}", started.notifier))
-        imported = [p for p in PLATFORMS if p not in served]
-        for platform in imported:
-            folder = out / "exports" / platform
-            write_csv_folder(org, folder, platform=platform, platforms=[platform])
-            tables.append(_table(f"connectors.{platform}_export", {"type": "csv", "path": folder}))
-        if notifier is None:
-            notifier = "log"
-            tables.append(_table("notifiers.log", {"type": "log", "path": out / "messages.jsonl"}))
-        config_text = (
-            "# Written by `e20kit demo`: a synthetic organisation served by loopback fakes.\n"
-            + _table("store", {"url": f"sqlite:///{out / 'e20kit.sqlite'}"})
-            + _table("privacy", {"secret_env": DEMO_SECRET_ENV, "min_group_size": 5})
-            + _table("organisation", {"name": organisation_name(preset), "timezone": TIMEZONE})
-            + _table("collect", {"lookback_days": org.days + 1})
-            # Confluence names no reader, so newcomers who only read the wiki in their first
-            # week are not seen then; judge newcomers' drop-out on ten of them at least
-            # (docs/sandbox.md, "What the demo shows").
-            + _table("analytics.diagnosis", {"min_newcomers": MIN_NEWCOMERS})
-            + _table("http", {"retries": 3, "backoff_factor": 0.1, "backoff_max_s": 2})
-            + "".join(tables)
-            + _table("onboarding.nudges", {"notifier": notifier, "send_on_weekends": True})
-            + _checklist(notifier_platform, checks)
-            + _table("champions", {"notifier": notifier, "send_on_weekends": True})
-        )
+        started = start_sandboxes(org, stack, out, plugins)
         config = out / "e20kit.toml"
-        config.write_text(config_text, encoding="utf-8")
-        with _environment(env), Kit.from_config(config) as kit, kit.lock("demo"):
+        config.write_text(config_text(org, started, out, preset, set(plugins.checks())), "utf-8")
+        with environment(started.env), Kit.from_config(config) as kit, kit.lock("demo"):
             now = _now(org)
             first = kit.run_cycle(invite=True, now=now, progress=progress)
             # The demo plays the invitees' part (everyone accepts), then lets a week pass:
@@ -314,12 +311,19 @@ def run_demo(
     return DemoResult(
         out=out,
         members=len(org.people),
-        served=served,
-        imported=imported,
+        served=started.served,
+        imported=started.imported,
         first=first,
         cycle=cycle,
         preset=preset,
     )
 
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = [
+    "DemoResult",
+    "OpenSandbox",
+    "config_text",
+    "open_sandbox",
+    "organisation_name",
+    "run_demo",
+]

@@ -26,9 +26,11 @@ from .store import create_engine, default_store_url
 if TYPE_CHECKING:
     from .analytics import Metrics, Period
     from .champions.programme import ChampionsService
+    from .effects.service import EffectsService
     from .findings import Finding
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
+    from .publishing import Published
 
 
 class Kit:
@@ -92,10 +94,16 @@ class Kit:
         """Hold the store's run lock (raises :class:`~e20kit.LockError` when taken).
 
         ``collect`` and ``run`` write member keys, so for them the pseudonym secret is checked
-        first, before the store is opened or created (an exit 2 creates nothing).
+        first, before the store is opened or created (an exit 2 creates nothing). Commands that
+        call platforms (all but ``privacy``) check every platform secret here too; commands
+        that only read the store take no lock and need none.
         """
         if command in ("collect", "run"):
             self.config.pseudonym_secret()
+        if command != "privacy":
+            from .preflight import check_secrets
+
+            check_secrets(self.config, self.plugins)
         with run_lock(self.engine, command):
             yield
 
@@ -147,6 +155,14 @@ class Kit:
         return ChampionsService(
             self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
         )
+
+    @functools.cached_property
+    def effects(self) -> EffectsService:
+        """Programme effects: ``kit.effects()`` reads every experiment and rollout;
+        ``kit.effects.log(...)``, ``.plan(...)`` (docs/effects.md)."""
+        from .effects.service import EffectsService
+
+        return EffectsService(self.engine, self.config, self.clock)
 
     @functools.cached_property
     def privacy(self) -> PrivacyService:
@@ -217,12 +233,46 @@ class Kit:
         period: Period | str | None = None,
         today: dt.date | None = None,
         metrics: Metrics | None = None,
+        audited: bool = True,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> list[Finding]:
-        """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first."""
+        """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first.
+
+        Audited (a row ``diagnose`` with the period's dates) unless ``audited=False``, which
+        :meth:`report` and :meth:`run_cycle` pass because their own row covers it.
+        """
         from .diagnose import sort_findings
 
         metrics = metrics or self.metrics(period, today=today)
-        return sort_findings(self.plugins.diagnose(metrics, lang))
+        findings = sort_findings(self.plugins.diagnose(metrics, lang))
+        if audited:
+            self._record_period(
+                "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
+            )
+        return findings
+
+    def _record_period(
+        self,
+        action: str,
+        period: Period,
+        *,
+        format: str | None = None,
+        target: str | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """An audit row with the period's label and dates (the last day inclusive)."""
+        self.privacy.record(
+            action,
+            period=period.label,
+            period_start=period.start,
+            period_end=period.end - dt.timedelta(days=1),
+            format=format,
+            target=target,
+            requester=requester,
+            reason=reason,
+        )
 
     def report(
         self,
@@ -245,7 +295,7 @@ class Kit:
 
         metrics = metrics or self.metrics(period, today=today)
         if findings is None:
-            findings = self.diagnose(lang=lang, metrics=metrics)
+            findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
             context = ReportContext(conn, metrics.period, self.config.settings, lang)
             sections = self.plugins.report_sections(metrics, context)
@@ -257,11 +307,28 @@ class Kit:
             sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
+            titles=self.config.settings.onboarding.titles(lang),
         )
-        self.privacy.record(
-            "report", period=metrics.period.label, format=format, target=str(Path(out).resolve())
+        self._record_period(
+            "report", metrics.period, format=format, target=str(Path(out).resolve())
         )
         return written
+
+    def publish(
+        self, target: str, document: str, *, period: Period | None = None, dry_run: bool = False
+    ) -> Published:
+        """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); audited with
+        the destination (the target and where readers find it) unless a dry run."""
+        from .publish_target import publish
+
+        done = publish(self.config, self.plugins, target, document, dry_run=dry_run)
+        if not dry_run:
+            destination = f"{target} -> {done.location}"
+            if period is None:
+                self.privacy.record("report_published", format="md", target=destination)
+            else:
+                self._record_period("report_published", period, format="md", target=destination)
+        return done
 
     # -- the whole cycle -------------------------------------------------------------------------
 
@@ -293,7 +360,7 @@ class Kit:
         result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)
         result.digests = champions.send_digests(dry_run=dry_run, now=now)
         metrics = self.metrics(today=today)
-        result.findings = self.diagnose(lang=lang, metrics=metrics)
+        result.findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         if report_dir is not None:
             folder = Path(report_dir)
             folder.mkdir(parents=True, exist_ok=True)
@@ -306,7 +373,7 @@ class Kit:
         return result
 
     def close(self) -> None:
-        for service in ("onboarding", "champions"):
+        for service in ("onboarding", "champions", "effects"):
             self.__dict__.pop(service, None)  # built again on the reopened store
         if self._engine is not None:
             self._engine.dispose()

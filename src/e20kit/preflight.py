@@ -40,17 +40,31 @@ def check_store_folder(config: Config, url: str) -> None:
 def check_config(config: Config, plugins: Plugins, store_url: str, *, default: bool) -> None:
     """Raise :class:`ConfigError` on the first problem in any part of the config.
 
-    The pseudonym secret is checked when it is set; it is required by the commands that write
-    member keys, which take the run lock (:meth:`e20kit.Kit.lock`) and check it there.
+    Platform secrets are not needed here: every table's shape is checked, but an unset
+    ``*_env`` variable is left to the commands that call a platform (:func:`check_secrets`,
+    run by :meth:`e20kit.Kit.lock`). The pseudonym secret is checked when it is set; it is
+    required by the commands that write member keys, which check it there too.
     """
     if config.env.get(config.settings.privacy.secret_env):
         config.pseudonym_secret()
     if not default:
         check_store_folder(config, store_url)
-    prepare_connectors(config, plugins)
+    check_plugin_tables(config, plugins, secrets=False)
+
+
+def check_plugin_tables(config: Config, plugins: Plugins, *, secrets: bool) -> None:
+    """Validate every ``[connectors.*]`` and ``[notifiers.*]`` table (with their secrets
+    resolved from the environment when ``secrets``)."""
+    prepare_connectors(config, plugins, secrets=secrets)
     for name in config.settings.notifiers:
         ntype = notifier_type(config, plugins, name, key=f"notifiers.{name}")
-        config.plugin_settings("notifiers", name, ntype.settings)
+        config.plugin_settings("notifiers", name, ntype.settings, secrets=secrets)
 
 
-__all__ = ["check_config", "check_store_folder"]
+def check_secrets(config: Config, plugins: Plugins) -> None:
+    """Every platform secret the config names is set (before a command that calls a platform
+    opens or creates the store, so that its exit 2 writes nothing)."""
+    check_plugin_tables(config, plugins, secrets=True)
+
+
+__all__ = ["check_config", "check_plugin_tables", "check_secrets", "check_store_folder"]

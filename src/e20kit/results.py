@@ -24,6 +24,9 @@ class ConnectorRun:
     checkpoints: int = 0
     facts_skipped: int = 0
     """Facts of person ids the connector's directory did not list (never attributed)."""
+    erased_skipped: int = 0
+    """Records (people and facts) of people erased on request: one of their identifiers has a
+    tombstone (:mod:`e20kit.privacy.tombstones`), so nothing of them is stored again."""
     retries: int = 0
     """HTTP retries of the connector's sessions (logged one by one at DEBUG only)."""
     error: str | None = None

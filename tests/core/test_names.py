@@ -101,7 +101,11 @@ def test_names_are_resolved_live_audited_and_never_stored(tmp_path: Path, sqlite
         text = _stored_text(kit)
         assert not any(name in text for name in NAMES.values())
         (entry,) = [e for e in kit.privacy.audit() if e.action == "name_lookup"]
-        assert entry.detail == {"members": 2, "resolved": 2}
+        assert entry.detail is not None
+        assert (entry.detail["members"], entry.detail["resolved"]) == (2, 2)
+        # whose names, pseudonymised: neither the member keys nor the names
+        assert len(entry.detail["subjects"]) == 2
+        assert not set(entry.detail["subjects"]) & {n.entry.member_key for n in named}
 
 
 def test_names_need_the_setting(tmp_path: Path, sqlite_url: str) -> None:

@@ -41,6 +41,8 @@ def _cli(tmp_path: Path, config: str, *args: str, env: dict[str, str] | None = N
 def test_a_config_error_creates_no_store(
     tmp_path: Path, config: str, env: dict[str, str], says: str, command: tuple[str, ...]
 ) -> None:
+    if command[0] == "report" and says == "missing secret":
+        pytest.skip("report only reads the store: it needs no platform secret (test_read_only)")
     store = tmp_path / "store.sqlite"
     code, err = _cli(tmp_path, f'[store]\nurl = "sqlite:///{store}"\n{config}', *command, env=env)
     assert code == 2, err

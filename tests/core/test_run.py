@@ -74,3 +74,47 @@ def test_quiet_run_prints_nothing_when_all_is_well(config: Path) -> None:
     result = CliRunner().invoke(main, ["-q", "-c", str(config), "run", "--dry-run"])
     assert result.exit_code == 0
     assert result.stdout == "" and result.stderr == ""
+
+
+def quiet_config(config: Path, *, log_path: bool = True) -> Path:
+    """``config`` with the default quiet hours (18:00 to 08:00) and, optionally, the log
+    notifier without a path."""
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("quiet_start = '00:00'\nquiet_end = '00:00'\n", "")
+    if not log_path:
+        text = "\n".join(line for line in text.splitlines() if "messages.jsonl" not in line)
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_run_in_quiet_hours_says_what_it_held_back_and_until_when(config: Path) -> None:
+    """A run at 20:00 used to print "sent 0 nudges"; the held-back messages were only in --json."""
+    later = (NOW + dt.timedelta(days=10)).replace(hour=20)
+    args = [
+        "-c",
+        str(quiet_config(config)),
+        "run",
+        "--invite",
+        "--today",
+        f"{later:%Y-%m-%dT%H:%M}",
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    nudges = next(line for line in result.stdout.splitlines() if line.startswith("onboarding:"))
+    held = int(nudges.split("; ")[1].split()[0])
+    assert held > 0
+    assert nudges == f"onboarding: 0 nudges sent; {held} held back (quiet hours until 08:00)"
+    invitations = [line for line in result.stdout.splitlines() if "invitation" in line]
+    assert invitations and invitations[0].startswith("champions: 0 invitations sent; ")
+    assert invitations[0].endswith(" held back (quiet hours until 08:00)")
+
+
+def test_run_warns_when_messages_went_to_the_log_only(config: Path) -> None:
+    later = (NOW + dt.timedelta(days=10)).replace(hour=10)
+    path = quiet_config(config, log_path=False)
+    args = ["-c", str(path), "run", "--today", f"{later:%Y-%m-%dT%H:%M}"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "nudges sent" in result.stdout
+    assert "notifier 'log' is the log notifier without a path" in result.stderr
+    assert "[notifiers.log] path" in result.stderr

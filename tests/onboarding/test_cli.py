@@ -71,7 +71,8 @@ def test_run_then_status_json(config: Path, tmp_path: Path) -> None:
         ("first_page", 5, 0, 0),
     ]
     code, out, _ = run(config, "onboarding", "status")
-    assert "1. first_post: 1/5 completed, 4 stalled" in out
+    assert "Getting started (newcomers):" in out
+    assert "1. Say hello in a channel (first_post): 1/5 completed, 4 stalled" in out
 
 
 def test_status_suppresses_small_checklists(config: Path) -> None:

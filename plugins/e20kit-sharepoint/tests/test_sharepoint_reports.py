@@ -158,3 +158,11 @@ def test_concealed_names_are_recognised_not_reversed() -> None:
     parsed = _parse(SHAREPOINT_ACTIVITY, _csv(DOCUMENTED[SHAREPOINT_ACTIVITY.function], row))
     assert parsed.concealed
     assert parsed.rows[0].user == "4A1D2E0F9B8C7D6E5F4A3B2C1D0E9F8A"
+
+
+def test_a_cell_over_the_csv_field_limit_is_an_error_naming_the_line() -> None:
+    """Issue 25: a 140,000-character cell raised the csv module's own error (a traceback)."""
+    row = {"Report Refresh Date": "2026-10-22", "User Principal Name": "a" * 140_000}
+    body = _csv(DOCUMENTED[SHAREPOINT_ACTIVITY.function], row)
+    with pytest.raises(ConnectorFatalError, match=r"line 2: unreadable CSV .*field limit"):
+        _parse(SHAREPOINT_ACTIVITY, body)

@@ -47,6 +47,8 @@ class OutreachResult:
     deferred: str | None = None
     """``quiet_hours`` or ``weekend`` when nothing was sent for that reason: the next run
     outside them sends (the same week's digest, or the pending invitations)."""
+    held: int = 0
+    """Messages held back by ``deferred`` (they go out with the next run outside it)."""
 
     @property
     def ok(self) -> bool:
@@ -60,6 +62,7 @@ class OutreachResult:
             "dry_run": self.dry_run,
             "due": self.due,
             "deferred": self.deferred,
+            "held": self.held,
             "ok": self.ok,
             "messages": [
                 {
@@ -126,9 +129,10 @@ class Outreach:
 
         In quiet hours and on quiet weekends nothing is sent: the next run sends."""
         reason = self.quiet(now)
-        if reason:
-            return OutreachResult((), dry_run=dry_run, deferred=reason)
         excluded = opted_out(self.engine, "champions")
+        if reason:
+            held = sum(member not in excluded for member, *_ in self._invitees(now))
+            return OutreachResult((), dry_run=dry_run, deferred=reason, held=held)
         outcomes: list[DeliveryOutcome] = []
         changes: list[StateChange] = []
         skipped: list[str] = []
@@ -211,7 +215,8 @@ class Outreach:
             return OutreachResult((), dry_run=dry_run, due=False)
         reason = self.quiet(now)
         if reason:  # the week's digest waits for the next run outside quiet times
-            return OutreachResult((), dry_run=dry_run, deferred=reason)
+            held = len(self._pairs())
+            return OutreachResult((), dry_run=dry_run, deferred=reason, held=held)
         year, week, _ = today.isocalendar()
         week_label = f"{year}-W{week:02d}"
         excluded = opted_out(self.engine, "champions")

@@ -5,22 +5,26 @@ Every command is one call of :class:`e20kit.Kit`; see docs/cli.md for exit codes
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from .._version import __version__
+from ..safe_text import TerminalSafeStream
 from .champions import champions
 from .collect import collect
 from .common import State, add_output_options, setup_logging
 from .demo import demo
 from .diagnose import diagnose
+from .effects import effects
 from .init import init
 from .onboarding import onboarding
 from .plugins import plugins_cmd
 from .privacy import privacy
 from .report import report
 from .run import run_cmd
+from .sandbox import sandbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -57,6 +61,8 @@ def main(
 
     Typical cron line:  e20kit -q -c /etc/e20kit.toml run
     """
+    if not isinstance(sys.stdout, TerminalSafeStream):
+        sys.stdout = TerminalSafeStream(sys.stdout)
     state = ctx.ensure_object(State)
     state.config, state.db, state.json, state.strict = config, db, as_json, strict
     state.verbosity = -1 if quiet else verbose
@@ -71,9 +77,11 @@ for command in (
     champions,
     report,
     diagnose,
+    effects,
     run_cmd,
     plugins_cmd,
     demo,
+    sandbox,
     privacy,
 ):
     add_output_options(command)

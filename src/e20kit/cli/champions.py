@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import click
 from ..champions.outreach import OutreachResult
 from ..champions.roster import RosterState
 from ..exit_codes import EXIT_DELIVERY_FAILED
+from ..safe_text import SafeDictWriter
 from .common import State, emit, handle_errors, pass_state
 
 dry_run_option = click.option(
@@ -166,9 +166,11 @@ def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, names
     if csv_path is not None:
         with csv_path.open("w", newline="", encoding="utf-8") as fh:
             columns = [*ROSTER_COLUMNS, "name"] if names else ROSTER_COLUMNS
-            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer = SafeDictWriter(fh, fieldnames=columns)
             writer.writeheader()
             writer.writerows(rows)
+        # the file names members: the audit trail says where it went (privacy forget checks it)
+        state.kit().privacy.record("roster_csv", format="csv", target=str(csv_path.resolve()))
 
     def human() -> None:
         for e in roster:

@@ -57,6 +57,8 @@ def collect(
                     if run.facts_skipped
                     else ""
                 )
+                if run.erased_skipped:
+                    skipped += f", {run.erased_skipped} records of erased people skipped"
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
                     f"{run.facts_deleted} replaced{skipped}{retries}"

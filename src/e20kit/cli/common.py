@@ -25,7 +25,9 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..errors import E20KitError
+from ..http.redaction import REGISTERED, RedactingFilter, redact
 from ..kit import Kit
+from ..safe_text import clean_text
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,10 +85,22 @@ def _set_quiet(ctx: click.Context, _: click.Parameter, value: bool) -> None:
         setup_logging(state.verbosity)
 
 
+def _set_db(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(State).db = value
+
+
 def output_options() -> list[click.Option]:
-    """``--json``, ``-v`` and ``-q`` for a subcommand: the same as before the subcommand, so
-    ``e20kit plugins --json`` works like ``e20kit --json plugins``."""
+    """``--json``, ``-v``, ``-q`` and ``--db`` for a subcommand: the same as before the
+    subcommand, so ``e20kit plugins --json`` works like ``e20kit --json plugins``."""
     return [
+        click.Option(
+            ["--db"],
+            metavar="URL",
+            expose_value=False,
+            callback=_set_db,
+            help="Store URL, overriding [store] url (as before the command).",
+        ),
         click.Option(
             ["--json"],
             is_flag=True,
@@ -195,8 +209,20 @@ def setup_logging(verbosity: int) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     setattr(handler, "_e20kit", True)  # noqa: B010 - marks our own handler for re-setup
+    handler.addFilter(RedactingFilter())  # every logger, also those no plugin knew of
     root.addHandler(handler)
     root.setLevel(level)
+
+
+def request_options(func: Callable[..., R]) -> Callable[..., R]:
+    """``--requester`` and ``--reason``: who asked for what a command shows or writes about
+    people, and why; both go into the audit trail (docs/privacy.md, "Audit trail")."""
+    func = click.option(
+        "--reason", metavar="TEXT", help="Why (e.g. a ticket or request number); audited."
+    )(func)
+    return click.option(
+        "--requester", metavar="WHO", help="On whose request this is done; audited."
+    )(func)
 
 
 def emit(state: State, data: Any, human: Callable[[], None]) -> None:
@@ -215,7 +241,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except E20KitError as err:
-            click.echo(f"e20kit: error: {err}", err=True)
+            click.echo(
+                f"e20kit: error: {clean_text(redact(str(err), REGISTERED.snapshot()))}", err=True
+            )
             sys.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("e20kit: interrupted", err=True)

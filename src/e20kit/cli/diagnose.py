@@ -8,15 +8,23 @@ import click
 
 from ..diagnose.gaps import has_data_gap
 from ..exit_codes import EXIT_NO_DATA
-from .common import Reference, State, day_of, emit, handle_errors, pass_state
+from .common import Reference, State, day_of, emit, handle_errors, pass_state, request_options
 from .report import period_options
 
 
 @click.command()
 @period_options
+@request_options
 @pass_state
 @handle_errors
-def diagnose(state: State, period: str | None, lang: str | None, today: Reference | None) -> None:
+def diagnose(
+    state: State,
+    period: str | None,
+    lang: str | None,
+    today: Reference | None,
+    requester: str | None,
+    reason: str | None,
+) -> None:
     """Print which known reasons for low use are at work, with evidence and remedies.
 
     A healthy organisation gets no finding. Exit code 0 with or without findings, 8 when a
@@ -24,7 +32,9 @@ def diagnose(state: State, period: str | None, lang: str | None, today: Referenc
     """
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
-    findings = kit.diagnose(lang=lang, period=period, today=day_of(kit, today))
+    findings = kit.diagnose(
+        lang=lang, period=period, today=day_of(kit, today), requester=requester, reason=reason
+    )
 
     def human() -> None:
         if not findings:

@@ -18,6 +18,7 @@ from .common import (
     pass_state,
     reference_time,
 )
+from .held import held_text, quiet_until, until_text
 
 SCOPES = click.Choice(["all", "onboarding", "champions"])
 
@@ -61,9 +62,17 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
         enrolled = sum(result.enrolled.values())
         sent = len([n for n in result.nudges if n.state in ("sent", "would_send")])
         summary = f"{enrolled} enrolled, {done} steps completed, {sent} nudges {verb}"
-        if result.skipped:
-            held = ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items()))
-            summary += f"; held back: {held}"
+        nudges = kit.config.settings.onboarding.nudges
+        quiet = quiet_until(
+            result.now,
+            timezone=kit.clock.timezone,
+            start=nudges.quiet_start,
+            end=nudges.quiet_end,
+            weekends=nudges.send_on_weekends,
+        )
+        held = held_text(result.skipped, until=until_text(result.now, quiet), cap=nudges.weekly_cap)
+        if held:
+            summary += f"; {held}"
         if dry_run:
             summary += " (dry run: nothing sent or recorded)"
         if state.verbosity >= 0:
@@ -81,8 +90,17 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
 @handle_errors
 def status_cmd(state: State) -> None:
     """Each checklist's funnel: how many reached each step, completed it, stall on it."""
-    status = state.kit().onboarding.status()
-    rows = status.as_dict()
+    kit = state.kit()
+    status = kit.onboarding.status()
+    titles = kit.config.settings.onboarding.titles(kit.config.settings.organisation.default_locale)
+    rows = [
+        {
+            **row,
+            "checklist_title": titles.get((str(row["checklist"]), None), row["checklist"]),
+            "step_title": titles.get((str(row["checklist"]), str(row["step"])), row["step"]),
+        }
+        for row in status.as_dict()
+    ]
 
     def human() -> None:
         if not rows:
@@ -92,14 +110,14 @@ def status_cmd(state: State) -> None:
         for row in rows:
             if row["checklist"] != current:
                 current = row["checklist"]
-                click.echo(f"{current}:")
+                click.echo(f"{row['checklist_title']} ({current}):")
             if row["suppressed"]:
                 figures = f"fewer than {status.min_group_size} members (suppressed)"
             else:
                 figures = (
                     f"{row['completed']}/{row['eligible']} completed, {row['stalled']} stalled"
                 )
-            click.echo(f"  {row['position']}. {row['step']}: {figures}")
+            click.echo(f"  {row['position']}. {row['step_title']} ({row['step']}): {figures}")
 
     emit(state, {"min_group_size": status.min_group_size, "steps": rows}, human)
 

@@ -5,6 +5,7 @@ Each command is one call of ``kit.privacy`` (:class:`e20kit.privacy.service.Priv
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ import click
 
 from ..privacy.inventory import render_markdown
 from ..privacy.retention import PurgeResult
-from .common import State, counted, emit, handle_errors, pass_state
+from .common import State, counted, emit, handle_errors, pass_state, request_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,15 +56,27 @@ def privacy() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the JSON here instead of stdout.",
 )
+@request_options
 @pass_state
 @handle_errors
 def export_cmd(
-    state: State, email: str | None, account: str | None, platform: str | None, out: Path | None
+    state: State,
+    email: str | None,
+    account: str | None,
+    platform: str | None,
+    out: Path | None,
+    requester: str | None,
+    reason: str | None,
 ) -> None:
     """Everything stored under one person's key, as JSON (a data-subject access request)."""
     kit = state.kit()
     result = kit.privacy.export(
-        email=email, account=account, platform=platform, target=str(out) if out else None
+        email=email,
+        account=account,
+        platform=platform,
+        target=str(out.resolve()) if out else None,
+        requester=requester,
+        reason=reason,
     )
     text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
     if out is None:
@@ -81,16 +94,45 @@ def export_cmd(
 @privacy.command("forget")
 @_subject_options
 @click.option("--dry-run", is_flag=True, help="Only count what would be erased.")
+@click.option(
+    "--container",
+    "containers",
+    multiple=True,
+    metavar="NAME",
+    help="Also erase this personal space or channel with everything in it (repeatable); "
+    "~name spaces of the person are found without it.",
+)
+@click.option(
+    "--defer-database-step",
+    is_flag=True,
+    help="Skip VACUUM / checkpoint now; run `e20kit privacy scrub` later (docs/privacy.md).",
+)
+@request_options
 @pass_state
 @handle_errors
 def forget_cmd(
-    state: State, email: str | None, account: str | None, platform: str | None, dry_run: bool
+    state: State,
+    email: str | None,
+    account: str | None,
+    platform: str | None,
+    dry_run: bool,
+    containers: tuple[str, ...],
+    defer_database_step: bool,
+    requester: str | None,
+    reason: str | None,
 ) -> None:
     """Erase one person (a data-subject erasure request); they are not collected again."""
     kit = state.kit()
     with kit.lock("privacy"):
         result = kit.privacy.forget(
-            email=email, account=account, platform=platform, dry_run=dry_run
+            email=email,
+            account=account,
+            platform=platform,
+            dry_run=dry_run,
+            containers=containers,
+            database_step=not defer_database_step,
+            requester=requester,
+            reason=reason,
         )
 
     def human() -> None:
@@ -102,6 +144,44 @@ def forget_cmd(
         for where, n in result.cleared.items():
             if n:
                 click.echo(f"  cleared {where} in {counted(n, 'row')} of other people")
+        for container, n in result.containers.items():
+            click.echo(f"  personal space {container}: {counted(n, 'fact')} (anyone's)")
+        if result.tombstones:
+            click.echo(f"  tombstones: {counted(result.tombstones, 'identifier')}")
+        if result.audit_redacted:
+            click.echo(f"  audit trail: {counted(result.audit_redacted, 'row')} redacted")
+        files = result.files
+        for path, n in (files.rewritten if files else {}).items():
+            click.echo(
+                f"  {'would rewrite' if dry_run else 'rewrote'} {path}: {counted(n, 'line')}"
+            )
+        for path in files.by_hand if files else ():
+            click.echo(f"  delete by hand (names the person): {path}")
+        if result.database is not None:
+            click.echo(f"  database step: {'; '.join(result.database.steps)}")
+            for refused in result.database.skipped:
+                click.echo(f"  database step refused: {refused}", err=True)
+        elif not dry_run:
+            click.echo("  database step deferred: run `e20kit privacy scrub`")
+
+    emit(state, result.as_dict(), human)
+
+
+@privacy.command("scrub")
+@pass_state
+@handle_errors
+def scrub_cmd(state: State) -> None:
+    """The database step of an erasure: VACUUM (FULL on PostgreSQL) and a WAL checkpoint, so
+    deleted rows leave the database files (docs/privacy.md)."""
+    kit = state.kit()
+    with kit.lock("privacy"):
+        result = kit.privacy.scrub()
+
+    def human() -> None:
+        for step in result.steps:
+            click.echo(step)
+        for refused in result.skipped:
+            click.echo(f"refused: {refused}", err=True)
 
     emit(state, result.as_dict(), human)
 
@@ -130,21 +210,94 @@ def inventory_cmd(state: State, fmt: str, lang: str, out: Path | None) -> None:
         out.write_text(text, encoding="utf-8")
 
 
-@privacy.command("audit")
+@privacy.group("audit", invoke_without_command=True)
 @click.option("--limit", type=int, help="Only the newest N entries.")
-@pass_state
+@click.option("--about", metavar="ADDRESS", help="Only the rows about this person's e-mail.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Check the hash chain: exit 4 when a row was edited, deleted or re-ordered.",
+)
+@click.option(
+    "--expect-head",
+    metavar="HASH",
+    help="With --verify: a head hash noted earlier, which must still be in the chain.",
+)
+@click.pass_context
 @handle_errors
-def audit_cmd(state: State, limit: int | None) -> None:
-    """The audit trail: reports, exports, subject requests, name lookups, setting changes."""
-    entries = state.kit().privacy.audit(limit=limit)
+def audit_cmd(
+    ctx: click.Context,
+    limit: int | None,
+    about: str | None,
+    verify: bool,
+    expect_head: str | None,
+) -> None:
+    """The audit trail: reports, publications, exports, erasures, name look-ups, individual
+    views and setting changes; append-only and hash-chained (docs/privacy.md)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state = ctx.ensure_object(State)
+    kit = state.kit()
+    if verify:
+        result = kit.privacy.verify_audit(expect_head=expect_head)
+
+        def told() -> None:
+            click.echo(
+                f"audit trail: {counted(result.rows, 'row')}, "
+                f"{counted(result.redacted, 'documented redaction')}, head {result.head}"
+            )
+            for problem in result.problems:
+                click.echo(f"  row {problem.row_id}: {problem.kind}")
+
+        emit(state, result.as_dict(), told)
+        if not result.ok:
+            click.echo(
+                f"e20kit: error: the audit trail does not verify "
+                f"({counted(len(result.problems), 'problem')})",
+                err=True,
+            )
+            ctx.exit(4)
+        return
+    entries = kit.privacy.audit(limit=limit, about_email=about)
 
     def human() -> None:
         for e in entries:
             where = f" -> {e.target}" if e.target else ""
             what = " ".join(p for p in (e.period, e.format) if p)
-            click.echo(f"{e.at:%Y-%m-%d %H:%M:%S} {e.os_user} {e.action} {what}{where}".rstrip())
+            who = f" for {e.requester}" if e.requester else ""
+            why = f" ({e.reason})" if e.reason else ""
+            click.echo(
+                f"{e.at:%Y-%m-%d %H:%M:%S} {e.os_user}{who} {e.action} {what}{where}{why}".rstrip()
+            )
 
     emit(state, [e.as_dict() for e in entries], human)
+
+
+@audit_cmd.command("prune")
+@click.option(
+    "--before",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Remove rows older than this day (at least two years ago).",
+)
+@request_options
+@pass_state
+@handle_errors
+def prune_cmd(
+    state: State, before: dt.datetime | None, requester: str | None, reason: str | None
+) -> None:
+    """Shorten the audit trail: rows before a day at least two years ago go, a checkpoint row
+    records who did it and the hash of the last row removed (the rest still verifies)."""
+    kit = state.kit()
+    with kit.lock("privacy"):
+        removed = kit.privacy.prune_audit(
+            before.date() if before else None, requester=requester, reason=reason
+        )
+    emit(
+        state,
+        {"removed": removed},
+        lambda: click.echo(f"audit trail: removed {counted(removed, 'row')}"),
+    )
 
 
 __all__ = ["privacy", "purge_summary"]

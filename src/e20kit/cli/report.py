@@ -11,7 +11,6 @@ import click
 
 from ..diagnose.gaps import has_data_gap
 from ..exit_codes import EXIT_NO_DATA
-from ..publish_target import publish
 from .common import (
     Reference,
     State,
@@ -91,14 +90,14 @@ def report(
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
     metrics = kit.metrics(period, today=day_of(kit, today))
-    findings = kit.diagnose(lang=lang, metrics=metrics)
+    findings = kit.diagnose(lang=lang, metrics=metrics, audited=False)
     written = kit.report(fmt, out, lang=lang, metrics=metrics, findings=findings)
     paths = written if isinstance(written, list) else [written]
     data: dict[str, Any] = {"format": fmt, "files": [str(p) for p in paths]}
     lines = [f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"]
     if target is not None:
         document = paths[0].read_text(encoding="utf-8")
-        done = publish(kit.config, kit.plugins, target, document, dry_run=dry_run)
+        done = kit.publish(target, document, period=metrics.period, dry_run=dry_run)
         data["published"] = {
             "action": done.action,
             "location": done.location,

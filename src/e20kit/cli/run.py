@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from ..champions.outreach import OutreachResult
+from ..config import Settings
+from ..cycle import CycleResult
 from .collect import failure_line
 from .common import (
     Reference,
@@ -19,7 +23,20 @@ from .common import (
     progress_bar,
     reference_time,
 )
+from .held import held_text, quiet_until, unseen_notifier, until_text
 from .privacy import purge_summary
+
+
+def unseen_warnings(settings: Settings, result: CycleResult) -> list[str]:
+    """A warning per notifier that delivered messages nowhere anyone reads (once each)."""
+    used: list[str] = []
+    if result.onboarding is not None and result.onboarding.sent:
+        used.append(settings.onboarding.nudges.notifier)
+    outreach = [r for r in (result.invitations, result.digests) if r is not None]
+    if any(o.state.value == "sent" for r in outreach for o in r.outcomes):
+        used.append(settings.champions.notifier)
+    warnings = (unseen_notifier(settings.notifiers, name) for name in dict.fromkeys(used))
+    return [w for w in warnings if w]
 
 
 @click.command("run")
@@ -65,6 +82,28 @@ def run_cmd(
             progress=progress,
         )
 
+    settings = kit.config.settings
+    when = kit.clock.now(moment_of(kit, today))
+
+    def until(quiet: Any) -> str:
+        moment = quiet_until(
+            when,
+            timezone=kit.clock.timezone,
+            start=quiet.quiet_start,
+            end=quiet.quiet_end,
+            weekends=quiet.send_on_weekends,
+        )
+        return until_text(when, moment)
+
+    def outreach(noun: str, part: OutreachResult | None, verb: str) -> str | None:
+        if part is None or not (part.outcomes or part.held):
+            return None
+        sent = sum(o.state.value in ("sent", "would_send") for o in part.outcomes)
+        line = f"champions: {counted(sent, noun)} {verb}"
+        if part.deferred:
+            line += "; " + held_text({part.deferred: part.held}, until=until(settings.champions))
+        return line
+
     def human() -> None:
         for run in result.collect.runs:
             if not run.ok:
@@ -76,17 +115,29 @@ def run_cmd(
         if result.onboarding is not None:
             for nudge in result.onboarding.failed + result.onboarding.unknown:
                 click.echo(f"onboarding: nudge {nudge.key} {nudge.state}: {nudge.error}", err=True)
+        if not dry_run:
+            for warning in unseen_warnings(settings, result):
+                click.echo(f"warning: {warning}", err=True)
         if state.quiet:
             return
         summary = purge_summary(result.collect.purged)
         if summary:
             click.echo(summary)
+        verb = "would be sent" if dry_run else "sent"
         if result.onboarding is not None:
-            verb = "would send" if dry_run else "sent"
+            nudges = settings.onboarding.nudges
             delivered = [n for n in result.onboarding.nudges if n.state in ("sent", "would_send")]
-            click.echo(f"onboarding: {verb} {counted(len(delivered), 'nudge')}")
+            line = f"onboarding: {counted(len(delivered), 'nudge')} {verb}"
+            held = held_text(result.onboarding.skipped, until=until(nudges), cap=nudges.weekly_cap)
+            click.echo(line + (f"; {held}" if held else ""))
         if result.nominations is not None:
             click.echo(f"champions: {counted(len(result.nominations.nominated), 'new candidate')}")
+        for text in (
+            outreach("invitation", result.invitations, verb),
+            outreach("digest", result.digests, verb),
+        ):
+            if text:
+                click.echo(text)
         if result.pairing is not None:
             click.echo(f"buddies: {counted(len(result.pairing.new), 'new pair')}")
         for finding in result.findings:

@@ -28,7 +28,7 @@ from .mapping import error_from_exception, json_or_error
 from .pacing import Clock, ServerPacer, Sleep, TokenBucket
 from .payload import parse_payload
 from .policy import RatePolicy
-from .redaction import REGISTERED, describe_endpoint, install_log_filter
+from .redaction import REGISTERED, credential_parts, describe_endpoint, install_log_filter
 from .settings import HttpSettings
 
 log = logging.getLogger("e20kit.http")
@@ -186,6 +186,7 @@ class PacedAdapter(HTTPAdapter):
         self.gate = gate
         self.semaphore = threading.BoundedSemaphore(max_concurrency)
         self._clock = clock
+        self._learned: set[str] = set()
         super().__init__(max_retries=retry, pool_maxsize=max(max_concurrency, 1))
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -201,6 +202,20 @@ class PacedAdapter(HTTPAdapter):
             connect, read = timeout
             return (connect, self.timeout_s if read is None else read)
         return timeout
+
+    def _learn_credentials(self, header: str | None) -> None:
+        """Mask whatever this request authenticates with, also when the plugin never registered
+        it (a library building ``Basic base64(email:token)`` itself): a server that echoes the
+        header in an error body must not put it on the screen."""
+        if not header or header in self._learned:
+            return
+        self._learned.add(header)
+        found = credential_parts(header)
+        self.e20kit_secrets = (
+            *self.e20kit_secrets,
+            *(v for v in found if v not in self.e20kit_secrets),
+        )
+        REGISTERED.add(found)
 
     def _log_failure(
         self, request: requests.PreparedRequest, where: str, start: float, exc: Exception
@@ -223,6 +238,7 @@ class PacedAdapter(HTTPAdapter):
         cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
+        self._learn_credentials(request.headers.get("Authorization"))
         where = describe_endpoint(str(request.url), self.e20kit_secrets)
         watch = Watch(self.deadline_s)
         with self.semaphore:

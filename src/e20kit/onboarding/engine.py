@@ -15,6 +15,8 @@ import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config
+from ..effects import registry
+from ..effects.settings import HOLD_OUT, Experiment
 from ..extensions import StepCompleted
 from ..notifier import Notifier
 from ..plugins import Plugins
@@ -70,14 +72,37 @@ class OnboardingEngine:
             clock=self.clock,
         )
 
+    def experiments(self, checklist: str) -> list[Experiment]:
+        """The nudge experiments drawing this checklist's newcomers."""
+        return [
+            e
+            for e in self.config.settings.experiments
+            if e.programme == "nudges" and e.checklist == checklist
+        ]
+
+    def _register(self, now: dt.datetime, dry_run: bool) -> dict[str, dt.datetime]:
+        """Each nudge experiment's start (registered now, audited, unless dry or known)."""
+        starts: dict[str, dt.datetime] = {}
+        with self.engine.connect() as conn:
+            for checklist in self.settings.checklists:
+                for experiment in self.experiments(checklist.id):
+                    if dry_run:
+                        starts[experiment.id] = registry.started_at(conn, experiment) or now
+                    else:
+                        starts[experiment.id] = registry.register(conn, experiment, now)
+            if not dry_run:
+                conn.commit()
+        return starts
+
     def run(self, *, dry_run: bool = False, now: dt.datetime | None = None) -> OnboardingResult:
         now = self.clock.now(now)
         result = OnboardingResult(now=now, dry_run=dry_run)
         stuck: list[Stuck] = []
+        starts = self._register(now, dry_run)
         with self.engine.connect() as conn:
             done_marks = progress.marks(conn)
         for checklist in self.settings.checklists:
-            stuck += self._checklist(checklist, done_marks, result, now, dry_run)
+            stuck += self._checklist(checklist, done_marks, result, now, dry_run, starts)
         if not dry_run:
             for event in result.completed:
                 try:
@@ -94,8 +119,10 @@ class OnboardingEngine:
         result: OnboardingResult,
         now: dt.datetime,
         dry_run: bool,
+        starts: Mapping[str, dt.datetime],
     ) -> list[Stuck]:
         today = self.clock.today(now)
+        enrolled: dict[str, dt.datetime] = {}
         stuck_after = dt.timedelta(days=self.settings.nudges.stuck_days)
         found: list[Stuck] = []
         newly: list[tuple[str, str]] = []
@@ -107,6 +134,7 @@ class OnboardingEngine:
             for member, joined_on in members.items():
                 rows = stored.get(member, {})
                 enrolled_at = min((r.enrolled_at for r in rows.values()), default=now)
+                enrolled[member] = enrolled_at
                 done = {s: r.completed_at for s, r in rows.items() if r.completed_at is not None}
                 ctx = StoreCheckContext(conn, member, joined_on)
                 for step in checklist.steps:
@@ -126,17 +154,50 @@ class OnboardingEngine:
                 else:
                     moving.append(member)
         result.enrolled[checklist.id] = len(members)
-        if not dry_run:
-            with self.engine.begin() as conn:
+        held: set[str] = set()
+        with self.engine.connect() as conn:  # one transaction: enrolled and drawn together
+            if not dry_run:
                 progress.enrol(conn, checklist, members, now)
+            for experiment in self.experiments(checklist.id):
+                holdouts = self._assign(conn, experiment, enrolled, starts[experiment.id], now)
+                result.experiments[experiment.id] = len(holdouts)
+                held |= holdouts
+            if dry_run:
+                recorded = newly
+            else:
                 recorded = [
                     (m, s) for m, s in newly if progress.complete(conn, m, checklist.id, s, now)
                 ]
                 progress.set_stalled(conn, checklist.id, stalled, moving, now)
-        else:
-            recorded = newly
+                conn.commit()
         result.completed += [StepCompleted(m, checklist.id, s, now) for m, s in recorded]
-        return found
+        kept = [s for s in found if s.member_key not in held]
+        if len(kept) < len(found):
+            result.skipped["hold_out"] = result.skipped.get("hold_out", 0) + len(found) - len(kept)
+        return kept
+
+    def _assign(
+        self,
+        conn: sa.Connection,
+        experiment: Experiment,
+        enrolled: Mapping[str, dt.datetime],
+        start: dt.datetime,
+        now: dt.datetime,
+    ) -> set[str]:
+        """Draw members enrolled since the experiment started (once, in this transaction);
+        returns every hold-out of the experiment in this audience."""
+        fresh = [m for m, at in enrolled.items() if at >= start]
+        drawn = registry.draw(
+            conn,
+            experiment,
+            registry.departments(conn, fresh),
+            now=now,
+            today=self.clock.today(now),
+        )
+        registry.store(conn, experiment, drawn)
+        arms = {a.member_key: a.arm for a in registry.load(conn, experiment.id).values()}
+        arms.update({a.member_key: a.arm for a in drawn})
+        return {m for m in enrolled if arms.get(m) == HOLD_OUT}
 
     def _is_done(
         self,

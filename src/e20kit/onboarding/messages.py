@@ -30,6 +30,7 @@ SAMPLE: Mapping[str, Any] = {
     "total": 4,
     "completed": 1,
     "days": 5,
+    "opt_out_contact": "it-help@example.org",
 }
 """The variables every nudge template receives (with sample values)."""
 

@@ -36,6 +36,8 @@ from .results import NudgeOutcome, OnboardingResult
 from .settings import Checklist, Step
 
 KIND = "onboarding.nudge"
+UNTITLED = {"en": "your onboarding checklist", "de": "Ihrer Onboarding-Checkliste"}
+"""What a nudge calls a checklist without a title (its id means nothing to a newcomer)."""
 WEEK = dt.timedelta(days=7)
 
 
@@ -186,7 +188,10 @@ class NudgePlanner:
         checklist = item.checklist
         return {
             "organisation": self.config.settings.organisation.name,
-            "checklist_title": checklist.title.get(locale) if checklist.title else checklist.id,
+            "checklist_title": checklist.title.get(locale)
+            if checklist.title
+            else UNTITLED[locale if locale in UNTITLED else "en"],
+            "opt_out_contact": self.config.settings.onboarding.nudges.opt_out_contact,
             "step_title": item.step.title.get(locale),
             "help_url": item.step.help_url,
             "position": item.position,

@@ -44,7 +44,9 @@ class OnboardingResult:
     """Every nudge that was due and attempted (dry: would be attempted), with its outcome."""
     skipped: dict[str, int] = field(default_factory=dict)
     """Due nudges not attempted, by reason: ``opted_out``, ``weekly_cap``, ``quiet_hours``,
-    ``weekend``, ``disabled``."""
+    ``weekend``, ``disabled``, ``hold_out`` (in an experiment's hold-out arm)."""
+    experiments: dict[str, int] = field(default_factory=dict)
+    """Experiment id -> members of its hold-out arm in the checklist's audience."""
     check_errors: list[str] = field(default_factory=list)
     """Checks that raised (the step counted as not done; the run went on)."""
 
@@ -77,6 +79,7 @@ class OnboardingResult:
             ],
             "nudges": [n.as_dict() for n in self.nudges],
             "skipped": dict(self.skipped),
+            "experiments": dict(self.experiments),
             "check_errors": list(self.check_errors),
         }
 

@@ -135,6 +135,9 @@ class NudgeSettings(_Frozen):
     """...until then. Equal start and end mean no quiet hours."""
     send_on_weekends: bool = False
     """Saturdays and Sundays are quiet unless this is true."""
+    opt_out_contact: str | None = None
+    """Whom a member tells to get no more nudges (an address or a team); nudges name it.
+    Nothing reads replies to a nudge, so the text never promises that replying stops them."""
 
 
 class TemplateSettings(_Frozen):
@@ -162,6 +165,15 @@ class OnboardingSettings(_Frozen):
 
     def checklist(self, checklist_id: str) -> Checklist | None:
         return next((c for c in self.checklists if c.id == checklist_id), None)
+
+    def titles(self, lang: str) -> dict[tuple[str, str | None], str]:
+        """Titles for people, in ``lang``: ``(checklist, None)`` and ``(checklist, step)`` keys;
+        an untitled checklist keeps its id (the funnel must still say which one it is)."""
+        out: dict[tuple[str, str | None], str] = {}
+        for c in self.checklists:
+            out[(c.id, None)] = c.title.get(lang) if c.title else c.id
+            out.update({(c.id, s.id): s.title.get(lang) for s in c.steps})
+        return out
 
 
 __all__ = [

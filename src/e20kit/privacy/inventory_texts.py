@@ -368,12 +368,35 @@ TABLES: dict[str, TableText] = {
             "dauerhaft (nötig, um die Löschung zu beachten)",
         ),
     ),
+    "tombstones": TableText(
+        PSEUDONYMOUS,
+        (
+            "people erased on request: one mark per identifier they had (member key, platform "
+            "account, e-mail), never the identifier; stops re-collection",
+            "auf Antrag gelöschte Personen: eine Marke je Kennung (Mitgliedsschlüssel, "
+            "Plattformkonto, E-Mail-Adresse), nie die Kennung selbst; verhindert erneutes Einlesen",
+        ),
+        {
+            "mark": (
+                "keyed one-way mark of the identifier (re-keyed by privacy rotate-secret)",
+                "mit Schlüssel gebildete Einwegmarke der Kennung (umgeschlüsselt durch "
+                "privacy rotate-secret)",
+            ),
+            "kind": ("which identifier: member, account or email", "Art der Kennung"),
+            "forgotten_at": ("erased at", "gelöscht am"),
+        },
+        (
+            "forever (needed to honour the erasure)",
+            "dauerhaft (nötig, um die Löschung zu beachten)",
+        ),
+    ),
     "audit_log": TableText(
         PERSONAL,
         (
-            "audit trail: reports, exports, subject requests, name lookups, setting changes",
-            "Protokoll: Berichte, Exporte, Betroffenenanfragen, Namensabfragen, "
-            "Einstellungsänderungen",
+            "audit trail (append-only, hash-chained): reports, publications, exports, "
+            "erasures, name look-ups, individual views, setting changes",
+            "Protokoll (nur anfügbar, durch Hashes verkettet): Berichte, Veröffentlichungen, "
+            "Exporte, Löschungen, Namensabfragen, Einzelansichten, Einstellungsänderungen",
         ),
         {
             "id": ("number", "Nummer"),
@@ -386,8 +409,89 @@ TABLES: dict[str, TableText] = {
             "period": ("report period", "Berichtszeitraum"),
             "format": ("format", "Format"),
             "target": ("where it was written", "wohin geschrieben"),
-            "detail": ("counts or settings", "Zahlen oder Einstellungen"),
+            "detail": (
+                "counts, settings, or the pseudonyms of whose names were looked up",
+                "Zahlen, Einstellungen oder die Pseudonyme der Personen, deren Namen abgefragt "
+                "wurden",
+            ),
+            "requester": ("on whose request (--requester)", "auf wessen Anfrage (--requester)"),
+            "reason": ("why (--reason)", "warum (--reason)"),
+            "period_start": ("first day of the period", "erster Tag des Zeitraums"),
+            "period_end": ("last day of the period", "letzter Tag des Zeitraums"),
+            "subject": (
+                "pseudonym of the person an individual view was about",
+                "Pseudonym der Person, die eine Einzelansicht betraf",
+            ),
+            "content_hash": ("SHA-256 of the row's content", "SHA-256 des Zeileninhalts"),
+            "prev_hash": ("hash of the row before", "Hash der vorigen Zeile"),
+            "row_hash": (
+                "hash chaining the row to the one before",
+                "Hash, der die Zeile an die vorige kettet",
+            ),
         },
+    ),
+    "experiments": TableText(
+        TECHNICAL,
+        (
+            "each experiment's question (outcome, horizon, planned size), fixed at its start",
+            "die Frage jedes Experiments (Ergebnis, Stichtag, geplante Größe), bei Beginn fest",
+        ),
+        {
+            "id": ("experiment id from the config", "Experiment-Kennung aus der Konfiguration"),
+            "definition": ("the fixed question", "die festgelegte Frage"),
+            "fingerprint": ("hash of the question", "Prüfsumme der Frage"),
+            "started_at": ("first assignment", "erste Zuteilung"),
+        },
+        ("kept with the experiment's results", "so lange wie die Ergebnisse des Experiments"),
+    ),
+    "experiment_assignments": TableText(
+        PSEUDONYMOUS,
+        (
+            "which arm of an experiment each newcomer was drawn into (nudged or hold-out), "
+            "drawn once and never again; read only as counts per arm of at least k",
+            "in welche Gruppe eines Experiments jedes neue Mitglied gelost wurde (mit "
+            "Erinnerungen oder zurückgehalten), einmal gelost und nie neu; nur als Zahlen je "
+            "Gruppe von mindestens k gelesen",
+        ),
+        {
+            "experiment": ("experiment id", "Experiment-Kennung"),
+            "member_key": KEY,
+            "arm": ("nudged or hold-out", "mit Erinnerungen oder zurückgehalten"),
+            "stratum": (
+                "department when drawn (the draw is balanced per department)",
+                "Abteilung bei der Losung (ausgewogen je Abteilung)",
+            ),
+            "seq": (
+                "place in the department's draw (re-derives the arm)",
+                "Platz in der Losung der Abteilung (macht das Los nachprüfbar)",
+            ),
+            "assigned_at": ("drawn at", "gelost am"),
+            "assigned_on": ("day 0 of the outcome", "Tag 0 des Ergebnisses"),
+        },
+        (
+            "as long as the member is stored (erased with them)",
+            "solange das Mitglied gespeichert ist (mit ihm gelöscht)",
+        ),
+    ),
+    "interventions": TableText(
+        TECHNICAL,
+        (
+            "remedies rolled out per department (what, which department, from when)",
+            "je Abteilung eingeführte Maßnahmen (was, welche Abteilung, ab wann)",
+        ),
+        {
+            "id": ("number", "Nummer"),
+            "what": ("the remedy", "die Maßnahme"),
+            "department": ("department", "Abteilung"),
+            "from_day": ("first day", "erster Tag"),
+            "design": (
+                "randomised order or observational",
+                "zufällige Reihenfolge oder beobachtend",
+            ),
+            "seed": ("seed of the drawn order", "Startwert der gelosten Reihenfolge"),
+            "logged_at": ("logged at", "erfasst am"),
+        },
+        ("kept until deleted by hand", "bis zur Löschung von Hand"),
     ),
 }
 

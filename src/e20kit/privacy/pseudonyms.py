@@ -32,8 +32,10 @@ class Pseudonymiser:
         return hmac.new(self.secret, identity.encode(), hashlib.sha256).hexdigest()[:32]
 
     def tombstone(self, member_key: str) -> str:
-        """What the store keeps of an erased member: neither the key nor an address, but
-        recomputable from either (keyed with the secret; a plain SHA-256 without one)."""
+        """A keyed hash of ``member_key`` (neither the key nor an address, recomputable from
+        either; a plain SHA-256 without a secret). Erasure tombstones use
+        :mod:`e20kit.privacy.tombstones` instead (re-keyable); the audit trail's pseudonyms and
+        tombstones written before it (table ``forgotten``) are these."""
         text = f"forgotten:{member_key}".encode()
         if self.secret is None:
             return hashlib.sha256(text).hexdigest()

@@ -16,13 +16,16 @@ import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config, PrivacySettings
+from ..errors import ConfigError
 from ..plugins import Plugins
 from . import audit, subjects
+from .audit import Verification
 from .pseudonyms import Pseudonymiser
 from .retention import PurgeResult, purge
 
 if TYPE_CHECKING:
     from ..champions.roster import RosterEntry, RosterState
+    from ..store.scrub import ScrubResult
     from .names import NamedEntry
 
 Roster = Callable[[tuple["RosterState", ...]], list["RosterEntry"]]
@@ -57,63 +60,120 @@ class PrivacyService:
     # -- retention -------------------------------------------------------------------------------
 
     def purge(self, *, today: dt.date | None = None) -> PurgeResult:
-        """Delete what the retention rules no longer keep (the rollups follow), and the audit
-        trail's rows older than its own rule."""
-        today = today or self.clock.today()
-        result = purge(self.engine, self.settings, today=today)
-        days = self.settings.audit_retention_days
+        """Delete what the retention rules no longer keep (the rollups follow). The audit
+        trail is never purged here (only by :meth:`prune_audit`)."""
+        result = purge(self.engine, self.settings, today=today or self.clock.today())
         with self.engine.begin() as conn:
-            removed = audit.purge(conn, days, today=today)
-            self._note_settings(conn)  # after: the trail always states the settings in force
-        return dataclasses.replace(
-            result,
-            purged={**result.purged, "audit_log": removed},
-            cutoffs={
-                **result.cutoffs,
-                "audit_log": today - dt.timedelta(days=days) if days else None,
-            },
-        )
+            self._note_settings(conn)  # the trail always states the settings in force
+        return result
 
     # -- the audit trail -------------------------------------------------------------------------
 
     def _note_settings(self, conn: sa.Connection) -> None:
         audit.note_settings(conn, self.settings.model_dump(mode="json"))
 
+    def audit_subject(self, member_key: str) -> str:
+        """Whom an individual look-up was about, as the audit trail names them: a keyed hash of
+        the member key (neither the key the facts use nor an address; recomputable from the
+        e-mail with the secret, see ``privacy audit --about``)."""
+        return self._pseudonymiser().tombstone(f"audit:{member_key}")[:64]
+
     def record(
         self,
         action: str,
         *,
         period: str | None = None,
+        period_start: dt.date | None = None,
+        period_end: dt.date | None = None,
         format: str | None = None,
         target: str | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
+        about: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """Append a row to the audit trail (and one for changed privacy settings first)."""
+        """Append a row to the audit trail (and one for changed privacy settings first);
+        ``about`` is the member key of whom an individual view or look-up shows."""
+        subject = None if about is None else self.audit_subject(about)
         with self.engine.begin() as conn:
             self._note_settings(conn)
-            audit.record(conn, action, period=period, format=format, target=target, detail=detail)
+            audit.record(
+                conn,
+                action,
+                period=period,
+                period_start=period_start,
+                period_end=period_end,
+                format=format,
+                target=target,
+                requester=requester,
+                reason=reason,
+                subject=subject,
+                detail=detail,
+            )
 
-    def audit(self, *, limit: int | None = None) -> list[audit.AuditEntry]:
-        """The audit trail, oldest first."""
+    def audit(
+        self, *, limit: int | None = None, about_email: str | None = None
+    ) -> list[audit.AuditEntry]:
+        """The audit trail, oldest first (only the rows about one person's e-mail when given)."""
+        subject = None
+        if about_email is not None:
+            key = self._pseudonymiser().member_key(email=about_email, platform="", person_id="")
+            subject = self.audit_subject(key)
         with self.engine.connect() as conn:
-            return audit.entries(conn, limit=limit)
+            return audit.entries(conn, limit=limit, subject=subject)
+
+    def verify_audit(self, *, expect_head: str | None = None) -> Verification:
+        """Walk the hash chain: an edited, deleted or re-ordered row is a problem."""
+        with self.engine.connect() as conn:
+            return audit.verify(conn, expect_head=expect_head)
+
+    def prune_audit(
+        self, before: dt.date | None, *, requester: str | None = None, reason: str | None = None
+    ) -> int:
+        """Remove audit rows older than ``before`` (at least :data:`audit.FLOOR_DAYS` ago;
+        ``None``: today minus ``[privacy] audit_retention_days``), leaving a checkpoint row so
+        that the rest still verifies; returns the rows removed."""
+        if before is None:
+            days = self.settings.audit_retention_days
+            if not days:
+                raise ConfigError(
+                    "privacy audit prune: give --before YYYY-MM-DD (privacy.audit_retention_days "
+                    "is 0: the trail is kept forever)",
+                    key="privacy.audit_retention_days",
+                )
+            before = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days)
+        with self.engine.begin() as conn:
+            self._note_settings(conn)
+            return audit.prune(conn, before, requester=requester, reason=reason)
 
     # -- names, only when asked -----------------------------------------------------------------
 
-    def champion_roster_with_names(self, states: tuple[RosterState, ...] = ()) -> list[NamedEntry]:
+    def champion_roster_with_names(
+        self,
+        states: tuple[RosterState, ...] = (),
+        *,
+        requester: str | None = None,
+        reason: str | None = None,
+    ) -> list[NamedEntry]:
         """The champion roster with display names read live from the platforms (never stored);
-        needs ``[privacy] allow_name_lookup`` and writes an audit row."""
+        needs ``[privacy] allow_name_lookup`` and writes an audit row naming whose names were
+        looked up (pseudonymised)."""
         from .names import NamedEntry, display_names, require_lookup
 
         require_lookup(self.config)
         entries = self._roster(states)
-        names = display_names(
-            self.engine, self.config, self.plugins, [e.member_key for e in entries]
-        )
+        keys = [e.member_key for e in entries]
+        names = display_names(self.engine, self.config, self.plugins, keys)
         self.record(
             "name_lookup",
             target="champions list",
-            detail={"members": len(entries), "resolved": len(names)},
+            requester=requester,
+            reason=reason,
+            detail={
+                "members": len(entries),
+                "resolved": len(names),
+                "subjects": sorted(self.audit_subject(k) for k in keys),
+            },
         )
         return [NamedEntry(e, names.get(e.member_key)) for e in entries]
 
@@ -143,13 +203,21 @@ class PrivacyService:
         account: str | None = None,
         platform: str | None = None,
         target: str | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> subjects.SubjectExport:
         """Everything stored under the person's key (access request), audited."""
         subject = self.subject(email=email, account=account, platform=platform)
         with self.engine.connect() as conn:
             result = subjects.export(conn, subject)
         self.record(
-            "subject_export", format="json", target=target or "stdout", detail=result.counts
+            "subject_export",
+            format="json",
+            target=target or "stdout",
+            requester=requester,
+            reason=reason,
+            about=subject.member_keys[0] if subject.member_keys else None,
+            detail=result.counts,
         )
         return result
 
@@ -160,15 +228,50 @@ class PrivacyService:
         account: str | None = None,
         platform: str | None = None,
         dry_run: bool = False,
+        containers: tuple[str, ...] = (),
+        database_step: bool = True,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> subjects.ForgetResult:
-        """Erase the person (erasure request) in one transaction and leave a tombstone."""
+        """Erase the person (erasure request) in one transaction and leave tombstones on every
+        identifier they had; rewrite the notifier files, list other files that name them, then
+        run the database step (:func:`e20kit.store.scrub.scrub`) unless deferred."""
+        from ..store.scrub import scrub
+        from .files import sweep
+
         subject = self.subject(email=email, account=account, platform=platform)
         with self.engine.begin() as conn:
-            result = subjects.forget(conn, subject, self._pseudonymiser(), dry_run=dry_run)
+            spaces = subjects.personal_containers(conn, subject, containers)
+            found = sweep(conn, self.config, subject.needles() | set(spaces), dry_run=dry_run)
+            result = subjects.forget(
+                conn, subject, self._pseudonymiser(), dry_run=dry_run, containers=containers
+            )
             if not dry_run:
                 self._note_settings(conn)
-                audit.record(conn, "subject_forget", detail=result.deleted)
-        return result
+                redacted = audit.redact(
+                    conn,
+                    texts=sorted(subjects.redactable(subject) | set(spaces)),
+                    subjects=[self.audit_subject(k) for k in subject.member_keys],
+                    requester=requester,
+                    reason=reason or "erasure request",
+                )
+                result = dataclasses.replace(result, audit_redacted=redacted)
+                audit.record(
+                    conn,
+                    "subject_forget",
+                    requester=requester,
+                    reason=reason,
+                    detail=result.deleted,
+                )
+        database = scrub(self.engine) if database_step and not dry_run else None
+        return dataclasses.replace(result, files=found, database=database)
+
+    def scrub(self) -> ScrubResult:
+        """The database step of an erasure on its own (after ``forget --defer-database-step``,
+        or once after several)."""
+        from ..store.scrub import scrub
+
+        return scrub(self.engine)
 
 
 __all__ = ["PrivacyService"]

@@ -13,14 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..errors import ConfigError
+from ..models import normalise_email
 from ..report.document import plain
 from ..store import rollup, schema
+from ..store.chunks import chunks
+from ..vocab import CONTRIBUTION_ACTIONS
+from . import tombstones
 from .pseudonyms import Pseudonymiser
+
+if TYPE_CHECKING:
+    from ..store.scrub import ScrubResult
+    from .files import FileSweep
 
 S = schema
 
@@ -36,6 +44,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "champion_roster": ("member_key",),
     "champion_history": ("member_key",),
     "champion_buddies": ("newcomer_key", "champion_key"),
+    "experiment_assignments": ("member_key",),
 }
 """Per table, the columns that hold the person's member key (``members.manager_key`` of other
 people is cleared, not exported: those rows are theirs)."""
@@ -52,19 +61,35 @@ NO_SUBJECT_ROWS: dict[str, str] = {
     "rollup_state": "the rollups' bookkeeping",
     "bookmarks": "where each connector's collection continues",
     "runs": "command runs with counts",
-    "forgotten": "tombstones: keyed hashes of erased members' keys, not the keys",
+    "forgotten": "older tombstones: an HMAC of an erased member's key only",
+    "tombstones": "tombstones: keyed marks of erased people's identifiers, not the identifiers",
     "audit_log": "who produced which report or request (OS user, never a member)",
+    "experiments": "each experiment's fixed question",
+    "interventions": "remedies rolled out per department",
 }
 """Tables that hold no row of a person (every other table is in KEY_COLUMNS or PAIR_TABLES)."""
 
 
 @dataclass(frozen=True)
 class Subject:
-    """Whom a request is about: their member keys and platform accounts."""
+    """Whom a request is about: their member keys, platform accounts and e-mail addresses."""
 
     member_keys: tuple[str, ...]
     accounts: tuple[tuple[str, str], ...] = ()
     """(source, person_id) of every stored account under those keys."""
+    platform_accounts: tuple[tuple[str, str], ...] = ()
+    """(platform, person_id) of those accounts, and of the account asked for."""
+    emails: tuple[str, ...] = ()
+    """The address asked for and any the store holds for the accounts (normalised)."""
+
+    def needles(self) -> set[str]:
+        """Every identifier of the person as text (for scanning and redacting free text)."""
+        return {
+            *self.member_keys,
+            *(p for _, p in self.accounts),
+            *(p for _, p in self.platform_accounts),
+            *self.emails,
+        }
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,16 @@ class ForgetResult:
     """Rows of other people in which a reference to the person was cleared."""
     dry_run: bool
     tombstoned: bool
+    containers: dict[str, int] = field(default_factory=dict)
+    """Personal spaces erased with every fact in them (anyone's): container -> facts."""
+    tombstones: int = 0
+    """Identifiers newly covered by a tombstone."""
+    audit_redacted: int = 0
+    """Audit rows whose free text named the person."""
+    files: FileSweep | None = None
+    """Files e20kit wrote: rewritten without the person, or to delete by hand."""
+    database: ScrubResult | None = None
+    """The database step that made the deleted rows unreadable in the files (None: deferred)."""
 
     @property
     def total(self) -> int:
@@ -104,7 +139,20 @@ class ForgetResult:
             "cleared": self.cleared,
             "total": self.total,
             "tombstoned": self.tombstoned,
+            "personal_containers": self.containers,
+            "tombstones": self.tombstones,
+            "audit_redacted": self.audit_redacted,
+            "files": None if self.files is None else self.files.as_dict(),
+            "database_step": None if self.database is None else self.database.as_dict(),
         }
+
+
+def redactable(subject: Subject) -> set[str]:
+    """The identifiers to replace wherever they occur in the audit trail's free text: addresses,
+    member keys and account ids long enough not to be part of unrelated text (``s3`` would be
+    found in ``s30`` and in hashes; an address or a personal space holding it is still found)."""
+    accounts = {p for _, p in subject.platform_accounts if len(p) >= 8}
+    return {*subject.emails, *subject.member_keys, *accounts}
 
 
 def find_subject(
@@ -118,6 +166,7 @@ def find_subject(
     """The keys of a person by e-mail or by account id (optionally on one platform)."""
     ident = S.identities
     keys: set[str] = set()
+    asked: set[tuple[str, str]] = set()
     if email:
         keys.add(pseudonymiser.member_key(email=email, platform="", person_id=""))
     if account:
@@ -125,13 +174,64 @@ def find_subject(
         if platform:
             where.append(sa.or_(ident.c.platform == platform, ident.c.source == platform))
             keys.add(pseudonymiser.member_key(email=None, platform=platform, person_id=account))
+            asked.add((platform, account))
         keys |= set(conn.execute(sa.select(ident.c.member_key).where(*where)).scalars())
     if not email and not account:
         raise ConfigError("a subject request needs --email or --account", key="email")
-    accounts = conn.execute(
-        sa.select(ident.c.source, ident.c.person_id).where(ident.c.member_key.in_(sorted(keys)))
+    rows = conn.execute(
+        sa.select(ident.c.source, ident.c.platform, ident.c.person_id, ident.c.email).where(
+            ident.c.member_key.in_(sorted(keys))
+        )
     ).all()
-    return Subject(tuple(sorted(keys)), tuple(sorted((str(s), str(p)) for s, p in accounts)))
+    emails = {normalise_email(e) for e in [email, *(r.email for r in rows)] if e}
+    return Subject(
+        tuple(sorted(keys)),
+        tuple(sorted((str(r.source), str(r.person_id)) for r in rows)),
+        tuple(sorted(asked | {(str(r.platform), str(r.person_id)) for r in rows})),
+        tuple(sorted(emails)),
+    )
+
+
+def personal_containers(
+    conn: sa.Connection, subject: Subject, extra: Sequence[str] = ()
+) -> list[str]:
+    """The person's personal spaces among the facts' containers: ``~name`` where name is the
+    local part of one of their addresses or one of their account ids (Confluence Data Center
+    names a personal space ``~username``), every ``~`` container only they contributed to
+    (Cloud's ``~`` + account id), and any named in ``extra``."""
+    facts = S.facts
+    names = {e.split("@", 1)[0] for e in subject.emails}
+    for _, person_id in subject.platform_accounts:
+        names |= {person_id, person_id.replace("-", "")[:24]}
+    wanted = {f"~{n}".lower() for n in names if n} | {c.lower() for c in extra}
+    personal = conn.execute(
+        sa.select(facts.c.container).distinct().where(facts.c.container.like("~%"))
+    ).scalars()
+    found = {c for c in personal if c.lower() in wanted}
+    keys = list(subject.member_keys)
+    if keys:
+        contributed = sa.and_(facts.c.action.in_(sorted(CONTRIBUTION_ACTIONS)), facts.c.count > 0)
+        mine = set(
+            conn.execute(
+                sa.select(facts.c.container)
+                .distinct()
+                .where(facts.c.container.like("~%"), facts.c.member_key.in_(keys), contributed)
+            ).scalars()
+        )
+        others = set(
+            conn.execute(
+                sa.select(facts.c.container)
+                .distinct()
+                .where(
+                    facts.c.container.in_(sorted(mine)),
+                    facts.c.member_key.not_in([*keys, S.ANONYMOUS_KEY]),
+                    contributed,
+                )
+            ).scalars()
+        )
+        found |= mine - others
+    found |= {c for c in extra if c}
+    return sorted(found)
 
 
 def _table(name: str) -> sa.Table:
@@ -177,11 +277,18 @@ def forget(
     *,
     dry_run: bool = False,
     now: dt.datetime | None = None,
+    containers: Sequence[str] = (),
 ) -> ForgetResult:
-    """Erase the person in the caller's transaction (a dry run only counts)."""
+    """Erase the person in the caller's transaction (a dry run only counts).
+
+    Their rows go, their personal spaces go with everything in them (anonymous views and
+    colleagues' comments there name them), references in other people's rows are cleared, the
+    rollups follow (containers only they produced included), the audit trail's free text loses
+    their identifiers (the service does that, :func:`e20kit.privacy.audit.redact`), and every
+    identifier they had gets a tombstone."""
     keys = list(subject.member_keys)
     selects = subject_rows(conn, subject)
-    members, ident = S.members, S.identities
+    members, ident, facts = S.members, S.identities, S.facts
     # references in other people's rows: their manager is the person
     manager_of = sa.and_(members.c.manager_key.in_(keys), members.c.member_key.not_in(keys))
     boss = [
@@ -194,33 +301,31 @@ def forget(
         "identities.manager_id": _count(conn, sa.select(ident.c.person_id).where(boss_of)),
     }
     deleted = {name: _count(conn, stmt) for name, stmt in selects.items()}
+    spaces = personal_containers(conn, subject, containers)
+    in_spaces = {
+        c: _count(conn, sa.select(facts.c.day).where(facts.c.container == c)) for c in spaces
+    }
     if dry_run:
-        return ForgetResult(subject, deleted, cleared, True, False)
+        return ForgetResult(subject, deleted, cleared, True, False, in_spaces)
     conn.execute(members.update().where(manager_of).values(manager_key=None))
     conn.execute(ident.update().where(boss_of).values(manager_id=None))
-    members_table = members.c.member_key.in_(keys)
     for name, columns in KEY_COLUMNS.items():
         if name in ("activity_pairs", "members"):  # the rollups follow; members last
             continue
         table = _table(name)
         conn.execute(table.delete().where(sa.or_(*(table.c[c].in_(keys) for c in columns))))
-    conn.execute(members.delete().where(members_table))
+    for chunk in chunks(spaces, 500):
+        conn.execute(facts.delete().where(facts.c.container.in_(chunk)))
+    conn.execute(members.delete().where(members.c.member_key.in_(keys)))
     rollup.refresh(conn)
-    tombstones = S.forgotten
     stamp = now or dt.datetime.now(dt.UTC)
-    for key in keys:
-        tombstone = pseudonymiser.tombstone(key)
-        known = conn.execute(
-            sa.select(tombstones.c.tombstone).where(tombstones.c.tombstone == tombstone)
-        ).first()
-        if known is None:
-            conn.execute(tombstones.insert().values(tombstone=tombstone, forgotten_at=stamp))
-    return ForgetResult(subject, deleted, cleared, False, bool(keys))
-
-
-def forgotten(conn: sa.Connection) -> set[str]:
-    """Every tombstone (for collection to skip)."""
-    return set(conn.execute(sa.select(S.forgotten.c.tombstone)).scalars())
+    marked = tombstones.add(
+        conn,
+        pseudonymiser,
+        tombstones.identifiers(keys, subject.platform_accounts, subject.emails),
+        now=stamp,
+    )
+    return ForgetResult(subject, deleted, cleared, False, bool(keys), in_spaces, marked)
 
 
 __all__ = [
@@ -233,6 +338,7 @@ __all__ = [
     "export",
     "find_subject",
     "forget",
-    "forgotten",
+    "personal_containers",
+    "redactable",
     "subject_rows",
 ]

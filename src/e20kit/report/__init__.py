@@ -13,7 +13,7 @@ from ..analytics.model import Metrics
 from ..errors import ConfigError
 from ..extensions import ReportSection
 from ..findings import Finding
-from .document import SCHEMA_VERSION, build_document
+from .document import SCHEMA_VERSION, Titles, build_document
 from .html import render_html
 from .markdown import render_markdown
 from .schema import load_schema
@@ -31,6 +31,7 @@ def write_report(
     sections: Sequence[ReportSection] = (),
     lang: str = "en",
     organisation: str = "",
+    titles: Titles | None = None,
 ) -> Path | list[Path]:
     """Write the report in ``format``; CSV writes one file per table into the folder ``out``."""
     fmt = "md" if format == "markdown" else format
@@ -40,7 +41,12 @@ def write_report(
             key="format",
         )
     doc = build_document(
-        metrics, findings=findings, sections=sections, lang=lang, organisation=organisation
+        metrics,
+        findings=findings,
+        sections=sections,
+        lang=lang,
+        organisation=organisation,
+        titles=titles,
     )
     if fmt == "csv":
         return write_csv(doc, out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -19,6 +19,10 @@ from .._version import __version__
 from ..analytics.model import FunnelStep, Headline, Metrics
 from ..extensions import ReportSection
 from ..findings import Finding
+from ..safe_text import clean_text
+
+Titles = Mapping[tuple[str, str | None], str]
+"""Checklist and step titles for people, keyed ``(checklist, None)`` / ``(checklist, step)``."""
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = "https://e20kit.invalid/schemas/report-v1.json"
@@ -38,6 +42,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, str):
+        return clean_text(value)  # platform text: no escape sequences in any report format
     return value
 
 
@@ -63,8 +69,10 @@ def _newcomers(metrics: Metrics) -> dict[str, Any]:
     return {**data, "suppressed": small}
 
 
-def _funnel_step(step: FunnelStep, k: int) -> dict[str, Any]:
+def _funnel_step(step: FunnelStep, k: int, titles: Titles) -> dict[str, Any]:
     data: dict[str, Any] = plain(step)
+    data["checklist_title"] = titles.get((step.checklist, None), step.checklist)
+    data["step_title"] = titles.get((step.checklist, step.step), step.step)
     small = step.eligible < k
     if small:
         for name in ("eligible", "completed", "stalled", "stall_share"):
@@ -108,6 +116,7 @@ def build_document(
     lang: str = "en",
     organisation: str = "",
     generated_at: dt.datetime | None = None,
+    titles: Titles | None = None,
 ) -> dict[str, Any]:
     """The whole report as JSON-ready data (schema version 1)."""
     generated = generated_at or dt.datetime.now(dt.UTC)
@@ -152,7 +161,9 @@ def build_document(
         "newcomers": _newcomers(metrics),
         "features": plain(metrics.features),
         "containers": plain(metrics.containers),
-        "onboarding": [_funnel_step(s, metrics.min_group_size) for s in metrics.onboarding],
+        "onboarding": [
+            _funnel_step(s, metrics.min_group_size, titles or {}) for s in metrics.onboarding
+        ],
         "findings": [_finding(f) for f in findings],
         "sections": [_section(s) for s in sections],
     }

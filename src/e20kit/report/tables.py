@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..safe_text import SafeDictWriter
 from .labels import hidden_size
 
 
@@ -85,7 +85,7 @@ def write_csv(doc: Mapping[str, Any], folder: Path) -> list[Path]:
         path = folder / f"{_safe(name)}.csv"
         columns = _columns(rows)
         with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+            writer = SafeDictWriter(fh, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
         paths.append(path)

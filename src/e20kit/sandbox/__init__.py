@@ -18,6 +18,7 @@ from .fake import Fake
 from .faults import FAULT_KINDS, FaultPlan
 from .knobs import PRESETS, Knobs
 from .org import DEFAULT_END, Org, build_org
+from .programmes import EFFECTS, Programme, effect_size
 from .records import ARCHETYPES, PLATFORMS, Container, Event, Member
 from .routing import App, Headers, Request, Response, Router
 from .server import LoggedRequest, LoopbackServer
@@ -26,6 +27,7 @@ __all__ = [
     "ACTIVITY_HEADER",
     "ARCHETYPES",
     "DEFAULT_END",
+    "EFFECTS",
     "FAULT_KINDS",
     "PEOPLE_HEADER",
     "PLATFORMS",
@@ -41,11 +43,13 @@ __all__ = [
     "LoopbackServer",
     "Member",
     "Org",
+    "Programme",
     "Request",
     "Response",
     "Router",
     "bench_people",
     "build_org",
+    "effect_size",
     "facts_for_bench",
     "write_csv_folder",
 ]

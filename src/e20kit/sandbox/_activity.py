@@ -48,9 +48,15 @@ def member_seed(seed: int, index: int) -> int:
 
 
 def member_events(
-    seed: int, index: int, member: Member, profile: Profile, cal: Calendar
+    seed: int,
+    index: int,
+    member: Member,
+    profile: Profile,
+    cal: Calendar,
+    boost: Callable[[int], float] | None = None,
 ) -> list[Event]:
-    """All events of one member, day by day."""
+    """All events of one member, day by day; ``boost`` adds to the day's chance of activity
+    (a programme's planted effect, :mod:`.programmes`), drawing the same random numbers."""
     days = len(cal.dates)
     first = max(0, (member.joined_on - cal.start).days)
     stop = days if member.left_on is None else max(0, min(days, (member.left_on - cal.start).days))
@@ -75,6 +81,8 @@ def member_events(
                     week, on = d // 7, rnd() < 0.6
                 if not on:
                     p *= 0.25
+        if boost is not None:
+            p = min(1.0, p + boost(d))
         if rnd() >= p:
             continue
         cells: dict[Cell, int] = {}

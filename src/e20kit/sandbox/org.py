@@ -7,9 +7,10 @@ them all in memory. The same seed and arguments always give the same organisatio
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from ..models import Activity, Person, Window
 from ._activity import Calendar, member_events
 from ._directory import build_directory
 from .knobs import Knobs, resolve_knobs
+from .programmes import NO_PROGRAMME, Programme
 from .records import PLATFORMS, Container, Event, Member, Profile
 
 __all__ = ["DEFAULT_END", "Org", "build_org"]
@@ -42,6 +44,8 @@ class Org:
     containers: tuple[Container, ...]
     power_users: tuple[str, ...]
     profiles: tuple[Profile, ...] = field(repr=False)
+    programme: Programme = field(default=NO_PROGRAMME, repr=False)
+    """What the members react to (:meth:`with_programme`); nothing by default."""
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
     _calendar: Calendar = field(init=False, repr=False, compare=False)
 
@@ -102,17 +106,30 @@ class Org:
 
     # -- events ----------------------------------------------------------------------------
 
+    def with_programme(self, programme: Programme) -> Org:
+        """The same organisation reacting to ``programme`` (a planted effect)."""
+        return dataclasses.replace(self, programme=programme)
+
+    def _boost(self, member: Member) -> Callable[[int], float] | None:
+        joined = max(0, (member.joined_on - self.start).days)
+        return self.programme.boost(
+            member.email, member.person_id, member.department, joined, self.start
+        )
+
     def events(self, key: str) -> list[Event]:
         """One member's events in day order (recomputed on each call, always identical)."""
         i = self._index[key]
-        return member_events(self.seed, i, self.people[i], self.profiles[i], self._calendar)
+        member = self.people[i]
+        return member_events(
+            self.seed, i, member, self.profiles[i], self._calendar, self._boost(member)
+        )
 
     def iter_events(self, platforms: Iterable[str] | None = None) -> Iterator[tuple[Member, Event]]:
         """Every member's events, member by member; ``platforms`` keeps only those hints."""
         keep = frozenset(PLATFORMS if platforms is None else platforms)
         cal = self._calendar
         for i, (member, profile) in enumerate(zip(self.people, self.profiles, strict=True)):
-            for event in member_events(self.seed, i, member, profile, cal):
+            for event in member_events(self.seed, i, member, profile, cal, self._boost(member)):
                 if event.platform in keep:
                     yield member, event
 

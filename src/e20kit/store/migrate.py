@@ -33,7 +33,38 @@ def _privacy(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_initial, _rollups, _privacy)
+def _experiments(conn: sa.Connection) -> None:
+    """Experiments, their assignments and the intervention log (:mod:`e20kit.effects`)."""
+    for table in (schema.experiments, schema.experiment_assignments, schema.interventions):
+        table.create(conn, checkfirst=True)
+
+
+def _audit_chain(conn: sa.Connection) -> None:
+    """The audit trail's requester, reason, period dates, subject and hash chain; rows already
+    written are chained in their order (:func:`e20kit.privacy.audit.chain_existing`)."""
+    from ..privacy.audit import chain_existing
+
+    have = {c["name"] for c in sa.inspect(conn).get_columns(schema.audit_log.name)}
+    for column in schema.audit_chain_columns():
+        if column.name not in have:
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(sa.text(f"ALTER TABLE audit_log ADD COLUMN {column.name} {kind}"))
+    chain_existing(conn)
+
+
+def _tombstones(conn: sa.Connection) -> None:
+    """Tombstones on every identifier of an erased person (:mod:`e20kit.privacy.tombstones`)."""
+    schema.tombstones.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _initial,
+    _rollups,
+    _privacy,
+    _experiments,
+    _audit_chain,
+    _tombstones,
+)
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -291,10 +291,43 @@ def refresh_days(conn: sa.Connection) -> list[dt.date]:
     if emptied.rowcount:  # a member's last facts on a platform went: so does their number
         pairs = schema.activity_pairs
         conn.execute(pairs.delete().where(~sa.exists().where(spans.c.pair == pairs.c.id)))
+    _prune_containers(conn)
     repack(conn, touched)
     mark_seen(conn)
     log.debug("rollups: recomputed %d days in %d runs", len(taken), len(day_runs))
     return sorted(taken)
+
+
+def _prune_containers(conn: sa.Connection) -> None:
+    """Drop the numbers of containers no contribution is left in (deleted facts: an erased
+    person's, a purge): a rebuild from the facts would not number them either."""
+    containers, totals = schema.activity_containers, schema.day_totals
+    used = sa.select(schema.contribution_days.c.container).distinct()
+    contributed = sa.select(totals.c.platform, totals.c.container).where(totals.c.con > 0)
+    conn.execute(
+        containers.delete().where(
+            containers.c.id.not_in(used),
+            sa.tuple_(containers.c.platform, containers.c.container).not_in(contributed),
+        )
+    )
+
+
+def rebuild(conn: sa.Connection) -> list[dt.date]:
+    """Recompute every rollup from the facts alone (what :func:`refresh_days` must equal)."""
+    for table in (
+        schema.span_packs,
+        schema.contribution_days,
+        schema.activity_spans,
+        schema.activity_containers,
+        schema.activity_pairs,
+        schema.day_totals,
+        schema.rollup_dirty,
+    ):
+        conn.execute(table.delete())
+    conn.execute(
+        schema.rollup_dirty.insert().from_select(["day"], sa.select(schema.facts.c.day).distinct())
+    )
+    return refresh_days(conn)
 
 
 def refresh_store(engine: sa.Engine) -> list[dt.date]:
@@ -316,6 +349,7 @@ __all__ = [
     "TABLES",
     "epoch_day",
     "is_stale",
+    "rebuild",
     "refresh",
     "refresh_days",
     "refresh_store",

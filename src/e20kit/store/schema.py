@@ -257,17 +257,44 @@ runs = sa.Table(
 forgotten = sa.Table(
     "forgotten",
     metadata,
-    # people erased on request (e20kit.privacy.subjects): a keyed hash of the member key, never
-    # the key or an address, so that collection skips the person from then on
+    # people erased before tombstones covered every identifier: an HMAC of the member key
+    # only; still honoured by collection, but no rotation can re-key it (see ``tombstones``)
     sa.Column("tombstone", sa.String(64), primary_key=True),
     sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+tombstones = sa.Table(
+    "tombstones",
+    metadata,
+    # one row per identifier an erased person had (member key, platform account, e-mail): a
+    # key-homomorphic mark (e20kit.privacy.tombstones), never the identifier, re-keyable when the
+    # pseudonym secret changes; collection skips every record carrying a marked identifier
+    sa.Column("mark", sa.String(600), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("forgotten_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+def audit_chain_columns() -> tuple[sa.Column[object], ...]:
+    """The audit trail's columns added with its hash chain (new each call: a Column belongs to
+    one table, and the migration adds them to an existing one)."""
+    return (
+        sa.Column("requester", sa.String(200)),
+        sa.Column("reason", sa.String(1000)),
+        sa.Column("period_start", sa.Date),
+        sa.Column("period_end", sa.Date),
+        sa.Column("subject", sa.String(64)),
+        sa.Column("content_hash", sa.String(64)),
+        sa.Column("prev_hash", sa.String(64)),
+        sa.Column("row_hash", sa.String(64)),
+    )
+
+
 audit_log = sa.Table(
     "audit_log",
     metadata,
-    # who produced which report, export or subject request (e20kit.privacy.audit); kept by
-    # [privacy] audit_retention_days, never by the fact retention
+    # who saw or produced what about whom (e20kit.privacy.audit): append-only, hash-chained,
+    # never purged by the retention rules; shortened only by `privacy audit prune`
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("os_user", sa.String(100), nullable=False),
@@ -276,4 +303,43 @@ audit_log = sa.Table(
     sa.Column("format", sa.String(20)),
     sa.Column("target", sa.String(1000)),
     sa.Column("detail", sa.JSON),
+    *audit_chain_columns(),
+)
+
+experiments = sa.Table(
+    "experiments",
+    metadata,
+    # each randomised hold-out's question, frozen at its first assignment (e20kit.effects)
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("definition", sa.JSON, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+experiment_assignments = sa.Table(
+    "experiment_assignments",
+    metadata,
+    # the arm each member was drawn into, once and for good; (stratum, seq) is the member's
+    # place in their department's permuted blocks, from which the draw can be re-derived
+    sa.Column("experiment", sa.String(100), primary_key=True),
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("arm", sa.String(20), nullable=False),
+    sa.Column("stratum", sa.String(200), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("assigned_on", sa.Date, nullable=False),
+    sa.UniqueConstraint("experiment", "stratum", "seq", name="uq_experiment_assignments_seq"),
+)
+
+interventions = sa.Table(
+    "interventions",
+    metadata,
+    # remedies rolled out per department (trainings, info sessions...): one row per department
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("what", sa.String(300), nullable=False),
+    sa.Column("department", sa.String(200), nullable=False),
+    sa.Column("from_day", sa.Date, nullable=False),
+    sa.Column("design", sa.String(30), nullable=False),
+    sa.Column("seed", sa.String(100)),
+    sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
 )

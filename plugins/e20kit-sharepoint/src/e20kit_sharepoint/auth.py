@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import msal
+import msal.exceptions
 import requests
 
 from e20kit import ConnectorAuthError, ConnectorFatalError, ConnectorRetriableError
@@ -97,13 +98,27 @@ class GraphAuth:
                     instance_discovery=False,
                     token_cache=msal.TokenCache(),
                 )
+            except KeyError as err:
+                raise ConnectorFatalError(
+                    f"Entra ID authority's OpenID configuration has no {err.args[0]!r} for "
+                    f"{self._who()}; is authority_url an Entra ID (or compatible) authority?",
+                    connector=self.name,
+                    endpoint=describe_endpoint(self.authority),
+                ) from None
+            except (TypeError, AttributeError):
+                raise ConnectorFatalError(
+                    f"Entra ID authority's OpenID configuration is not a JSON object for "
+                    f"{self._who()}; is authority_url an Entra ID (or compatible) authority?",
+                    connector=self.name,
+                    endpoint=describe_endpoint(self.authority),
+                ) from None
             except ValueError as err:
                 raise ConnectorAuthError(
                     f"Entra ID authority {describe_endpoint(self.authority)} is unusable for "
                     f"{self._who()}: {redact(str(err), self.login.secrets)}",
                     connector=self.name,
                 ) from None
-            except requests.HTTPError as err:
+            except _SERVER_FAILURES as err:
                 raise ConnectorRetriableError(
                     f"Entra ID authority failed for {self._who()}: {_status(err)}",
                     connector=self.name,
@@ -117,11 +132,18 @@ class GraphAuth:
             app = self._application()
             try:
                 result = app.acquire_token_for_client(scopes=[GRAPH_SCOPE])
-            except requests.HTTPError as err:
+            except _SERVER_FAILURES as err:
                 raise ConnectorRetriableError(
                     f"Entra ID token endpoint failed for {self._who()}: {_status(err)}",
                     connector=self.name,
                     endpoint=describe_endpoint(self.authority),
+                ) from None
+            except (ValueError, TypeError, AttributeError, KeyError) as err:
+                raise ConnectorFatalError(
+                    f"Entra ID token endpoint answered a malformed token response for "
+                    f"{self._who()}: {_malformed(err)}",
+                    connector=self.name,
+                    endpoint=describe_endpoint(f"{self.authority}/oauth2/v2.0/token"),
                 ) from None
         token = result.get("access_token") if isinstance(result, dict) else None
         if not token:
@@ -157,9 +179,29 @@ class GraphAuth:
         )
 
 
-def _status(err: requests.HTTPError) -> str:
-    response = err.response
-    return f"HTTP {response.status_code}" if response is not None else type(err).__name__
+_SERVER_FAILURES = (requests.HTTPError, msal.exceptions.MsalServiceError, RuntimeError)
+"""What msal raises for a 5xx from the authority (its own throttling client raises
+MsalServiceError, the plain path requests' HTTPError)."""
+
+
+def _status(err: Exception) -> str:
+    response = getattr(err, "response", None)
+    if isinstance(response, requests.Response):
+        return f"HTTP {response.status_code}"
+    if isinstance(err, msal.exceptions.MsalServiceError):
+        return str(err.args[0]) if err.args else "server error"
+    return type(err).__name__
+
+
+def _malformed(err: Exception) -> str:
+    """What was wrong with a token response, never the response itself (it may hold tokens)."""
+    if isinstance(err, ValueError) and "int()" in str(err):
+        return "expires_in is not a number of seconds"
+    if isinstance(err, ValueError):
+        return "not JSON"
+    if isinstance(err, KeyError):
+        return f"no {err.args[0]!r}"
+    return "not a JSON object"
 
 
 __all__ = ["GRAPH_SCOPE", "GraphAuth"]

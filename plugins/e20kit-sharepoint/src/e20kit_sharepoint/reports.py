@@ -15,8 +15,9 @@ import datetime as dt
 import io
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from e20kit import Action, ConnectorFatalError, Feature
 
@@ -182,6 +183,30 @@ class ParsedReport:
         return not self.report.per_site and any(is_concealed(r.user) for r in self.rows)
 
 
+T = TypeVar("T")
+
+
+def _csv_checked(
+    read: Callable[[], T], reader: csv.DictReader[str], fail: Callable[[str], Exception]
+) -> T:
+    """``read()``, with the csv module's own errors (a cell over its field limit, a NUL byte)
+    turned into the report's error naming the line."""
+    try:
+        return read()
+    except csv.Error as err:
+        raise fail(f"line {reader.line_num + 1}: unreadable CSV ({err})") from None
+
+
+def _csv_rows(
+    reader: csv.DictReader[str], fail: Callable[[str], Exception]
+) -> Iterator[dict[str, str]]:
+    while True:
+        record = _csv_checked(lambda: next(reader, None), reader, fail)
+        if record is None:
+            return
+        yield record
+
+
 def parse_report(
     report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
 ) -> ParsedReport:
@@ -197,7 +222,7 @@ def parse_report(
     except UnicodeDecodeError:
         raise fail("the CSV is not UTF-8") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    header = _csv_checked(lambda: reader.fieldnames or [], reader, fail)
     missing = [c for c in report.columns if c not in header]
     if missing:
         raise fail(f"documented column {missing[0]!r} is missing from the CSV header")
@@ -205,7 +230,7 @@ def parse_report(
     if extra:
         log.debug("%s: %s has undocumented columns, ignored: %s", connector, report.label, extra)
     rows = []
-    for line, record in enumerate(reader, start=2):
+    for line, record in enumerate(_csv_rows(reader, fail), start=2):
         if None in record:
             raise fail(f"line {line} has more fields than the header")
         user = (record.get(report.key_column) or "").strip()

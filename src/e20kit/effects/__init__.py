@@ -1,0 +1,2 @@
+"""Programme effects: randomised hold-outs, staggered rollouts and honest intervals
+(docs/effects.md)."""

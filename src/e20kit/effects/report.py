@@ -1,0 +1,114 @@
+"""The "Did it work?" section of every report: one sentence per experiment and rollout that a
+manager reads in ten seconds, and a table with the figures behind it.
+
+Results are read as of the report period's end. Figures come only from arms of at least the
+minimum group size (:mod:`.read`); no member key leaves this module. Without an experiment
+configured and no rollout logged there is no section (reports stay as they were).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..extensions import ReportContext, ReportSection
+from .rollout import has_rollouts
+from .service import EffectsResult, read_all
+
+_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        "title": "Did it work?",
+        "intro": "Each programme compared with a group that did not get it. A result is read "
+        "once, when its planned number of people has reached the horizon; until then it says "
+        "inconclusive. Intervals are 95 %.",
+        "caption": "Experiments and rollouts",
+        "labels": {
+            "what": "What",
+            "outcome": "Outcome",
+            "design": "Design",
+            "status": "Status",
+            "members": "People",
+            "rate_with": "With the programme",
+            "rate_without": "Without",
+            "difference": "Difference (points)",
+            "low": "95 % from",
+            "high": "95 % to",
+            "detectable": "Detectable now (points)",
+        },
+    },
+    "de": {
+        "title": "Hat es gewirkt?",
+        "intro": "Jedes Programm im Vergleich mit einer Gruppe, die es nicht bekam. Ein "
+        "Ergebnis wird einmal gelesen, wenn die geplante Zahl an Personen den Stichtag erreicht "
+        "hat; bis dahin heißt es noch offen. Intervalle sind 95 %.",
+        "caption": "Experimente und Einführungen",
+        "labels": {
+            "what": "Was",
+            "outcome": "Ergebnis",
+            "design": "Verfahren",
+            "status": "Stand",
+            "members": "Personen",
+            "rate_with": "Mit dem Programm",
+            "rate_without": "Ohne",
+            "difference": "Unterschied (Punkte)",
+            "low": "95 % von",
+            "high": "95 % bis",
+            "detectable": "Derzeit erkennbar (Punkte)",
+        },
+    },
+}
+
+
+def _pts(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def rows(result: EffectsResult) -> list[dict[str, Any]]:
+    """One row per experiment and rollout (shares as 0..1, differences in points)."""
+    out: list[dict[str, Any]] = []
+    for e in result.experiments:
+        arms = {a.arm: a for a in e.arms}
+        with_, without = arms.get("nudged"), arms.get("hold-out")
+        d = e.difference
+        out.append(
+            {
+                "what": e.label,
+                "outcome": e.outcome,
+                "design": e.design,
+                "status": e.status,
+                "members": e.members or None,
+                "rate_with": round(with_.rate, 4) if with_ else None,
+                "rate_without": round(without.rate, 4) if without else None,
+                "difference": _pts(d.estimate if d else None),
+                "low": _pts(d.low if d else None),
+                "high": _pts(d.high if d else None),
+                "detectable": _pts(e.minimum_detectable),
+            }
+        )
+    out.extend(r.row() for r in result.rollouts)
+    return out
+
+
+def effects_section(result: EffectsResult, lang: str) -> ReportSection:
+    text = _TEXT["de" if lang == "de" else "en"]
+    body = text["intro"] + "\n\n" + "\n".join(f"- {line}" for line in result.lines(lang))
+    return ReportSection(
+        id="effects",
+        title=text["title"],
+        markdown=body,
+        tables={"effects": rows(result)},
+        captions={"effects": text["caption"]},
+        labels=text["labels"],
+        percent=frozenset({"rate_with", "rate_without"}),
+    )
+
+
+def sections_for(context: ReportContext) -> list[ReportSection]:
+    settings = context.settings
+    conn = context.connection
+    if not settings.experiments and not has_rollouts(conn):
+        return []
+    result = read_all(conn, settings, as_of=context.period.end, lang=context.lang)
+    return [effects_section(result, context.lang)]
+
+
+__all__ = ["effects_section", "rows", "sections_for"]

@@ -1,0 +1,109 @@
+"""Reading an experiment: inconclusive until the planned size reaches the horizon, then the
+difference with its interval; arms below k hidden; ``e20kit effects --json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from onboarding.helpers import NOW, SECRET, Recorder, add_fact
+
+from e20kit import Kit
+from e20kit.cli import main
+
+from .holdout_helpers import arms, experiment_kit, populate
+
+
+def activity(kit: Kit, rate: dict[str, float]) -> None:
+    """Members of each arm active in week 4 at the given rate (deterministically)."""
+    drawn = arms(kit)
+    seen: dict[str, int] = {}
+    for key, (arm, _, _) in sorted(drawn.items()):
+        seen[arm] = seen.get(arm, 0) + 1
+        members = sum(1 for a, _, _ in drawn.values() if a == arm)
+        if seen[arm] <= round(rate[arm] * members):
+            add_fact(kit.engine, key, NOW.date() + dt.timedelta(days=24), "chat", "visit")
+
+
+def test_result_waits_for_the_horizon_then_reads(tmp_path: Path, store_url: str) -> None:
+    kit = experiment_kit(tmp_path, store_url, planned=42)
+    populate(kit)
+    kit.onboarding.run(now=NOW, notifier=Recorder())
+    activity(kit, {"nudged": 0.9, "hold-out": 0.2})
+    early = kit.effects(today=NOW.date() + dt.timedelta(days=20)).experiments[0]
+    assert early.status == "inconclusive" and early.difference is None
+    assert early.at_horizon == 0 and "0 of 42" in early.sentence()
+    late = kit.effects(today=NOW.date() + dt.timedelta(days=28)).experiments[0]
+    assert late.status == "conclusive" and late.at_horizon == 42
+    nudged, held = late.arms
+    assert (nudged.members, held.members) == (33, 9)
+    assert late.difference is not None and late.difference.low > 0.3
+    assert late.adjusted is not None and late.adjusted.low > 0.3
+    assert late.sentence().startswith("Nudges: +") and "42 newcomers; randomised" in late.sentence()
+    assert "Punkte aktiv in Woche 4" in late.sentence("de")
+
+
+def test_arms_below_k_are_not_shown(tmp_path: Path, store_url: str) -> None:
+    kit = experiment_kit(tmp_path, store_url, planned=42)
+    kit = Kit(
+        kit.config.__class__(
+            kit.config.settings.model_copy(
+                update={
+                    "privacy": kit.config.settings.privacy.model_copy(update={"min_group_size": 10})
+                }
+            ),
+            path=kit.config.path,
+            env=kit.config.env,
+        ),
+        store_url=kit.store_url,
+    )
+    populate(kit)
+    kit.onboarding.run(now=NOW, notifier=Recorder())
+    result = kit.effects(today=NOW.date() + dt.timedelta(days=30)).experiments[0]
+    assert result.status == "suppressed" and result.arms == () and result.difference is None
+    assert "too few" in result.sentence()
+
+
+def test_cli_effects_json(tmp_path: Path, store_url: str) -> None:
+    kit = experiment_kit(tmp_path, store_url, planned=42)
+    populate(kit)
+    kit.onboarding.run(now=NOW, notifier=Recorder())
+    activity(kit, {"nudged": 0.9, "hold-out": 0.2})
+    kit.close()
+    out = CliRunner().invoke(
+        main,
+        [
+            "-c",
+            str(tmp_path / "e20kit.toml"),
+            "--db",
+            store_url,
+            "--json",
+            "effects",
+            "--today",
+            "2026-04-01",
+        ],
+        env={"E20KIT_PSEUDONYM_SECRET": SECRET},
+    )
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    (experiment,) = data["experiments"]
+    assert experiment["status"] == "conclusive" and experiment["design"] == "randomised"
+    assert [a["members"] for a in experiment["arms"]] == [33, 9]
+    human = CliRunner().invoke(
+        main,
+        [
+            "-c",
+            str(tmp_path / "e20kit.toml"),
+            "--db",
+            store_url,
+            "effects",
+            "--today",
+            "2026-04-01",
+            "--lang",
+            "de",
+        ],
+        env={"E20KIT_PSEUDONYM_SECRET": SECRET},
+    )
+    assert "95-%-Intervall" in human.output
