@@ -75,7 +75,7 @@ class DiagnosisThresholds(BaseModel):
     """unclear_benefit: share of established active members who contributed."""
     top10_share: Band = _band(0.84, 0.95, 0.99)
     """unclear_benefit: share of contributions made by the top 10 % of active members."""
-    leader_ratio: Band = _band(0.87, 0.55, 0.35)
+    leader_ratio: Band = _band(0.9, 0.55, 0.35)
     """closed_culture: leaders' participation rate / staff's."""
     helping_share: Band = _band(0.3, 0.22, 0.12)
     """closed_culture: share of contributions that reply to or comment on others' content."""
