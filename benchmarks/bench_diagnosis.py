@@ -1,19 +1,25 @@
-"""``diagnosis``: how well the playbook tells the known reasons for low use apart.
+"""``diagnosis``: how well the playbook tells the known reasons for low use apart, on two
+families of organisations with different generative assumptions (docs/playbook.md).
 
-Runs the labelled suite of :mod:`e20kit.sandbox.suite` (healthy organisations and each reason
-planted at mild and clear strength, 200 to 3,000 members, 90 to 180 days, one to three
-platforms, two noise levels) on two sets of seeds: ``tuning`` (the seeds whose results were seen
-while the rules and bands were built, shown for comparison only) and ``held_out`` (looked at
-only for the final measurement: these are the figures that count). Each organisation is
-written to its own SQLite store through the store's bulk paths, its metrics computed and the
-playbook run on them.
+- ``sandbox``: the labelled suite of :mod:`e20kit.sandbox.suite` (healthy organisations and each
+  reason planted at mild and clear strength, 200 to 3,000 members, 90 to 180 days, one to three
+  platforms, two noise levels) on two sets of seeds: ``tuning`` (the seeds whose results were
+  seen while the rules and bands were built, shown for comparison only) and ``held_out``.
+- ``resampled``: organisations resampled from a real Stack Exchange export
+  (:mod:`benchmarks.resampled`), never tuned on: ``scored`` seeds only. Skipped, with the
+  reason, when ``../shared/data`` is absent.
 
-Key ``diagnosis_quality``: per set of seeds, per reason precision and recall (mild / clear), the
-confusion matrix (planted reason x named reasons; an organisation naming two reasons counts in
-both columns, ``none`` when nothing was named), the healthy organisations' false positives, and
+Each organisation is written to its own SQLite store through the store's bulk paths, its
+metrics computed and the playbook run on them.
+
+Key ``diagnosis_quality``: per family and set of seeds, per reason precision and recall (mild /
+clear), macro precision and recall, the confusion matrix (planted reason x named reasons; an
+organisation naming two reasons counts in both columns, ``undecided`` when the playbook said the
+data cannot tell, ``none`` when nothing was named), the healthy organisations flagged, and
 the severities given for mild and clear plants. For training plants, whose contrast rests on the
 few newcomers who stayed, it adds how many were detectable at all (:func:`detection_chance`) and
-the recall expected from chance alone. ``targets_met`` is judged on the held-out seeds.
+the recall expected from chance alone. ``targets_met`` is judged on the sandbox's held-out
+seeds and the resampled family together.
 Set ``E20KIT_BENCH_CACHE`` to a folder to keep the stores between runs (the figures then come
 from the same stores; generation is the slow part) and ``E20KIT_BENCH_HELD_OUT`` to a
 comma-separated list of seeds to replace the default held-out set.
@@ -141,8 +147,12 @@ def _detection(spec: Any, m: Any) -> float | None:
     c, ratio = m.contrasts, spec.planted_ratio
     if ratio is None or c is None or not c.established_creator_share:
         return None
+    from e20kit.diagnose.signals import EVIDENCE_Z
+
     edge = m.settings.diagnosis.newcomer_creator_ratio.watch
-    chance = detection_chance(c.stayed_newcomers, c.established_creator_share, ratio, edge)
+    chance = detection_chance(
+        c.stayed_newcomers, c.established_creator_share, ratio, edge, z=EVIDENCE_Z
+    )
     return round(chance, 3)
 
 
