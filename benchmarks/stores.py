@@ -3,6 +3,8 @@ after collection, not collection itself)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 
 from e20kit.sandbox import facts_for_bench
@@ -11,15 +13,23 @@ from e20kit.store.facts import FactRow, upsert_facts
 BATCH = 50_000
 
 
-def load_bench_facts(conn: sa.Connection, members: int, days: int, *, source: str = "bench") -> int:
-    """Write ``members x days`` facts keyed by the bench people's ids; returns how many."""
+def load_bench_facts(
+    conn: sa.Connection,
+    members: int,
+    days: int,
+    *,
+    source: str = "bench",
+    keys: Mapping[str, str] | None = None,
+) -> int:
+    """Write ``members x days`` facts keyed by the bench people's ids (or ``keys[id]``);
+    returns how many."""
     batch: list[FactRow] = []
     written = 0
     for f in facts_for_bench(members, days):
         batch.append(
             (
                 f.day,
-                f.person_id,
+                keys[f.person_id] if keys and f.person_id else f.person_id,
                 f.platform,
                 f.action.value,
                 f.feature.value,

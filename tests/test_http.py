@@ -26,6 +26,7 @@ import responses
 from e20kit import (
     ConnectorAuthError,
     ConnectorFatalError,
+    ConnectorRateLimitError,
     ConnectorRetriableError,
     __version__,
 )
@@ -42,6 +43,7 @@ from e20kit.http import (
     raise_for_status,
     redact,
 )
+from e20kit.http.pacing import WaitTooLong
 
 TOKEN = "s3cr3t-TOKEN-4711"
 BASE = "https://mm.example.test"
@@ -262,11 +264,16 @@ def test_429_retry_after_http_date_is_honoured(loopback: Loopback, clock: FakeCl
     assert clock.sleeps == [pytest.approx(30.0, abs=1.0)]
 
 
-def test_retry_after_is_capped_by_backoff_max(loopback: Loopback, clock: FakeClock) -> None:
+def test_retry_after_beyond_backoff_max_is_a_typed_error_not_a_stall(
+    loopback: Loopback, clock: FakeClock
+) -> None:
+    """Issue 25: a reset far in the future made every request wait backoff_max_s, silently."""
     loopback.replies = [(503, {"Retry-After": "3600"}, b""), ok()]
     settings = HttpSettings(retries=2, backoff_max_s=45)
-    session_with(clock, settings=settings).get_json(f"{loopback.url}/x")
-    assert clock.sleeps == [45.0]
+    with pytest.raises(ConnectorRateLimitError, match="Retry-After asks for a 3600 s wait") as info:
+        session_with(clock, settings=settings).get_json(f"{loopback.url}/x")
+    assert clock.sleeps == [] and info.value.header == "Retry-After"
+    assert info.value.exit_code == 6 and "backoff_max_s = 45" in str(info.value)
 
 
 def test_garbage_retry_after_falls_back_to_backoff(loopback: Loopback, clock: FakeClock) -> None:
@@ -547,7 +554,9 @@ class HeaderPolicy:
         if pause is None and rate is None:
             return None
         return RateAdvice(
-            pause_s=float(pause) if pause else None, rate_per_s=float(rate) if rate else None
+            pause_s=float(pause) if pause else None,
+            rate_per_s=float(rate) if rate else None,
+            source="X-Pause",
         )
 
 
@@ -565,12 +574,17 @@ def test_a_rate_policy_pause_holds_back_the_next_request(
     assert policy.seen[0] == pytest.approx(clock.wall)  # ``now`` is wall-clock epoch seconds
 
 
-def test_a_rate_policy_pause_is_capped_by_backoff_max(loopback: Loopback, clock: FakeClock) -> None:
-    loopback.replies = [ok(**{"X-Pause": "9999"}), ok()]
+def test_a_rate_policy_pause_beyond_backoff_max_stops_the_next_request(
+    loopback: Loopback, clock: FakeClock
+) -> None:
+    """The answer that asked for the pause is delivered (nothing lost); the next request
+    raises instead of waiting 60 s per request with the lock held."""
+    loopback.replies = [ok({"n": 1}, **{"X-Pause": "9999"}), ok()]
     session = session_with(clock, base_url=loopback.url, rate_policy=HeaderPolicy())
-    session.get_json("/x")
-    session.get_json("/x")
-    assert clock.sleeps == [60.0]
+    assert session.get_json("/x") == {"n": 1}
+    with pytest.raises(ConnectorRateLimitError, match="X-Pause asks for a 9999 s wait"):
+        session.get_json("/x")
+    assert clock.sleeps == [] and len(loopback.paths) == 1
 
 
 def test_without_a_policy_vendor_headers_mean_nothing(loopback: Loopback, clock: FakeClock) -> None:
@@ -586,8 +600,10 @@ def test_pacer_pauses_all_threads_until_the_pause_is_over(clock: FakeClock) -> N
     pacer = ServerPacer(max_wait_s=5, clock=clock.monotonic, sleep=clock.sleep)
     assert pacer.pause(2.0) == 2.0
     assert pacer.pause(1.0) == 1.0  # a shorter later pause does not shorten the first
-    assert pacer.pause(99.0) == 5.0
-    assert pacer.wait() == 5.0
+    assert pacer.wait() == 2.0
+    assert pacer.pause(99.0, source="X-RateLimit-Reset") == 0.0  # longer than max_wait_s
+    with pytest.raises(WaitTooLong, match="X-RateLimit-Reset"):
+        pacer.wait()
     assert pacer.wait() == 0.0
 
 

@@ -26,8 +26,10 @@ from .errors import (
     ConnectorError,
     ConnectorFatalError,
     ConnectorPayloadError,
+    ConnectorRateLimitError,
     ConnectorResponseTooLargeError,
     ConnectorRetriableError,
+    DeliveryUnconfirmed,
     E20KitError,
     LockError,
     NotifierAuthError,
@@ -74,9 +76,10 @@ from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .publishing import Published, Publisher, PublishRequest
 from .results import CollectResult, ConnectorRun
-from .streams import Gap, Stream, Streams
+from .streams import Gap, Skipped, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
+from .waits import announce_wait
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -101,11 +104,13 @@ __all__ = [
     "ConnectorError",
     "ConnectorFatalError",
     "ConnectorPayloadError",
+    "ConnectorRateLimitError",
     "ConnectorResponseTooLargeError",
     "ConnectorRetriableError",
     "ConnectorRun",
     "ConnectorType",
     "DataSource",
+    "DeliveryUnconfirmed",
     "E20KitError",
     "EmptyParams",
     "Evidence",
@@ -143,12 +148,14 @@ __all__ = [
     "Severity",
     "SignalContext",
     "SkippableRecordError",
+    "Skipped",
     "StepCompleted",
     "StoreError",
     "Stream",
     "Streams",
     "Window",
     "__version__",
+    "announce_wait",
     "body_cursor_pages",
     "describe_endpoint",
     "hookimpl",

@@ -3,37 +3,55 @@
 Each batch is one transaction holding facts, deletions and (at a checkpoint) the stream's
 bookmark, so a crash loses at most the batch in flight and the next run resumes from the last
 committed bookmark. Facts are keyed upserts, so re-collected days replace, never add.
+
+The window ends with the run's day, but never after the real clock's (plus
+``[collect] clock_skew_minutes``): a ``--today`` in the future collects up to the real today, so
+no bookmark is set ahead. The core keeps three records of its own among a connector's
+bookmarks (streams named ``e20kit:...``, never handed to the connector): the records the
+connector skipped (:meth:`e20kit.streams.Streams.skip`, retried on the next runs), and the first
+day collected so far. A window that reaches before that day (a larger ``lookback_days``, or
+``collect --since``) is backfilled once: the connector reads the missing days as on a first run,
+their checkpoints ignored, unless it reads wider windows by itself
+(:attr:`~e20kit.connector.Capability.SELF_BACKFILL`). Facts before the retention window are not
+written; the run counts them and says which setting keeps them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from .clock import OrgClock
+from .clockguard import real_today, skew
 from .config import Config
-from .connector import Connector, ConnectorType, PluginContext
-from .errors import ConfigError, ConnectorError, E20KitError, PluginError
+from .connector import Capability, Connector, ConnectorType, PluginContext
+from .credentials import credential_hint
+from .delivery import stopped_members
+from .errors import ConfigError, ConnectorAuthError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
 from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
 from .plugins import Plugins
 from .privacy import Pseudonymiser
+from .privacy.rotation import check_secret
 from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
+from .store import schema
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
+from .store.failures import store_error
 from .store.people import link_managers, member_keys, write_identities, write_members
 from .store.schema import ANONYMOUS_KEY
-from .streams import Streams
+from .streams import Skipped, Streams
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +59,16 @@ Progress = Callable[[str, str, int], None]
 """Called as ``progress(connector, stage, items_so_far)``; stage is ``people`` or ``activity``."""
 
 FactKey = tuple[dt.date, str, str, str, str, str]
+
+CORE_PREFIX = "e20kit:"
+"""Bookmark streams the core keeps for itself (never handed to a connector)."""
+PENDING = CORE_PREFIX + "pending"
+"""JSON: skipped record key -> runs that skipped it (see :class:`e20kit.streams.Skipped`)."""
+COVERED = CORE_PREFIX + "since"
+"""The first day of the widest window collected so far (ISO date)."""
+ONE_DAY = dt.timedelta(days=1)
+NAMED_SKIPS = 3
+"""Skipped records named one by one in the summary; the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +142,8 @@ class Collector:
         *,
         today: dt.date,
         progress: Progress | None = None,
+        clock: OrgClock | None = None,
+        since: dt.date | None = None,
     ) -> None:
         self.engine = engine
         self.config = config
@@ -121,16 +151,29 @@ class Collector:
         self.pseudonymiser = pseudonymiser
         self.today = today
         """The organisation's day the collection window ends with (the kit's clock decides)."""
+        self.clock = clock or OrgClock(config.settings.organisation.timezone)
+        """The real clock: no window ends after its day (plus the skew)."""
+        self.since = since
+        """The first day of this run's window, instead of ``lookback_days`` back (a backfill)."""
+        retention = config.settings.privacy.retention_days
+        last = min(today, real_today(self.clock, config.settings))  # as the window ends
+        self.keep_from = last - dt.timedelta(days=retention) if retention else None
+        """Facts before this day fall outside the retention window: not written, counted."""
         self.progress = progress
         self.batch_size = config.settings.collect.batch_size
         pattern = config.settings.organisation.leader_title_pattern
         self.leader_title = re.compile(pattern) if pattern else None
         self.keep_contacts = config.settings.privacy.store_contact_details
         self.identity_map = load_identity_map(config.settings.identities.map, config.path)
-        with engine.connect() as conn:
+        with engine.begin() as conn:
+            check_secret(conn, pseudonymiser)  # a wrong secret would write everyone anew
             self.tombstones = Tombstones.load(conn, pseudonymiser)
         self.erased: dict[str, int] = {}
         """Per source, records of erased people skipped (see :meth:`is_erased`)."""
+        self.stopped = (
+            stopped_members(engine) if config.settings.privacy.opt_out_stops_processing else set()
+        )
+        """Members opted out of ``all``: no new facts of theirs are written."""
 
     def is_erased(self, source: str, person: Person, key: str, known: dict[str, str]) -> bool:
         """Whether ``person`` was erased on request: any of their identifiers (member key,
@@ -167,9 +210,18 @@ class Collector:
                 if isinstance(err, PluginError):
                     raise
                 run.error, run.error_type = str(err), type(err).__name__
-                run.config_error = isinstance(err, ConfigError)
+                # rejected credentials before anything was read: like a config error, a rerun
+                # cannot help (exit 2); part-way (a 403 on one channel) it stays partial
+                run.config_error = isinstance(err, ConfigError) or (
+                    isinstance(err, ConnectorAuthError) and not run.partial
+                )
+                if isinstance(err, ConnectorAuthError):  # name the key to fix
+                    table = self.config.settings.connectors.get(item.name, {})
+                    run.error += credential_hint("connectors", item.name, table)
                 # the result carries it and the CLI prints it once: not an ERROR line too
                 log.info("connector %s failed: %s", item.name, err)
+            except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
+                raise store_error(err) from None
             except Exception as err:  # a plugin bug must not stop the other connectors
                 run.error = f"unexpected {type(err).__name__} in connector: {err}"
                 run.error_type = type(err).__name__
@@ -277,35 +329,64 @@ class Collector:
 
     # -- activity ------------------------------------------------------------------------------
 
+    def _window(self, run: ConnectorRun) -> Window:
+        """``lookback_days`` (or from ``since``) up to the run's day, never past the real clock."""
+        allowed = real_today(self.clock, self.config.settings)
+        last = min(self.today, allowed)
+        if self.today > allowed:
+            run.warnings.append(
+                f"the day asked for ({self.today}) is after the real clock's ({allowed}): "
+                f"collected up to {allowed}, no bookmark moved past it"
+            )
+        start = self.since or last - dt.timedelta(days=self.config.settings.collect.lookback_days)
+        return Window(start=min(start, last), end=last + dt.timedelta(days=1))
+
     def _activity(self, source: str, connector: Connector, run: ConnectorRun) -> bool:
         """Collect the activity streams; whether facts were expected (nothing collected before)."""
-        if "activity" not in getattr(connector, "capabilities", frozenset({"activity"})):
+        capabilities = getattr(connector, "capabilities", frozenset({"activity"}))
+        if "activity" not in capabilities:
             return False
-        lookback = self.config.settings.collect.lookback_days
-        window = Window(
-            start=self.today - dt.timedelta(days=lookback), end=self.today + dt.timedelta(days=1)
-        )
+        window = self._window(run)
         with self.engine.connect() as conn:
-            bookmarks = read_bookmarks(conn, source)
+            stored = read_bookmarks(conn, source)
             keys = member_keys(conn, source)
+            oldest = _oldest_fact(conn, source)
+        bookmarks = {k: v for k, v in stored.items() if not k.startswith(CORE_PREFIX)}
+        earlier = _pending(stored.get(PENDING))
+        streams = getattr(connector, "streams", None)
+        if isinstance(streams, Streams):
+            horizon = self.clock.now() + skew(self.config.settings)
+            streams.resume(earlier, self.config.settings.collect.retry_skipped_runs, horizon)
+        covered = _covered(stored.get(COVERED), bookmarks, oldest, window)
+        backfill = (
+            bookmarks
+            and covered is not None
+            and window.start < covered
+            and Capability.INCREMENTAL in capabilities
+            and Capability.SELF_BACKFILL not in capabilities
+        )
         writer = _BatchWriter(self, source, keys, run, getattr(connector, "keeps_unlisted", None))
+        finished = False
         try:
-            for item in connector.activity(window, bookmarks):
-                if isinstance(item, Activity):
-                    writer.add_fact(item)
-                elif isinstance(item, Checkpoint):
-                    writer.checkpoint(item)
-                elif isinstance(item, Replace):
-                    writer.replace(item)
-                else:
-                    raise ConnectorError(
-                        f"activity() yielded {type(item).__name__}; expected Activity, "
-                        "Checkpoint or Replace",
-                        connector=source,
+            if backfill:
+                assert covered is not None
+                run.backfilled_from = window.start
+                # one day more: a connector takes its window's last day as today, unfinished
+                gap = Window(start=window.start, end=min(covered + ONE_DAY, window.end))
+                log.info("%s: backfilling %s to %s", source, gap.start, gap.end)
+                self._stream(source, connector.activity(gap, {}), writer, checkpoints=False)
+                writer.finish()
+            if covered is None or window.start < covered:
+                with self.engine.begin() as conn:  # before: a resumed run needs no backfill
+                    write_bookmarks(
+                        conn, source, {COVERED: window.start.isoformat()}, now=self.clock.now()
                     )
+            self._stream(source, connector.activity(window, bookmarks), writer, checkpoints=True)
             writer.finish()
+            finished = True
         finally:
             writer.abort()
+            self._remember(source, connector, run, stored, earlier, finished)
         if run.facts_skipped:
             log.warning(
                 "connector %s: %d fact(s) of %d person id(s) its directory did not list were "
@@ -314,7 +395,86 @@ class Collector:
                 run.facts_skipped,
                 len(writer.unknown_ids),
             )
+        if covered is not None and window.start < covered:  # the window grew: say how far
+            run.warnings.extend(self._reach(source, connector, window))
+        if run.facts_before_retention and self.keep_from is not None:
+            days = self.config.settings.privacy.retention_days
+            run.warnings.append(
+                f"{run.facts_before_retention} facts fell before the retention window "
+                f"(privacy.retention_days = {days}: days before {self.keep_from}) and were not "
+                "stored; raise privacy.retention_days (0 keeps everything) to keep them"
+            )
         return not bookmarks
+
+    def _reach(self, source: str, connector: Connector, window: Window) -> list[str]:
+        """After a wider window: a warning when the store still holds nothing that old, with
+        where the platform's reach ends when the connector said (``Streams.reaches_back_to``)."""
+        with self.engine.connect() as conn:
+            oldest = _oldest_fact(conn, source)
+        if oldest is not None and oldest <= window.start:
+            return []
+        streams = getattr(connector, "streams", None)
+        reach = streams.reach if isinstance(streams, Streams) else None
+        why = (
+            f"{reach[1]}, to {reach[0]}"
+            if reach is not None and reach[0] > window.start
+            else "the platform gave nothing older"
+        )
+        return [
+            f"the window reaches back to {window.start}, but the oldest data stored from this "
+            f"source is from {oldest or 'no day'}: {why}"
+        ]
+
+    def _stream(
+        self,
+        source: str,
+        items: Iterable[object],
+        writer: _BatchWriter,
+        *,
+        checkpoints: bool,
+    ) -> None:
+        """Feed one ``activity()`` pass to ``writer`` (a backfill pass keeps no checkpoint)."""
+        for item in items:
+            if isinstance(item, Activity):
+                writer.add_fact(item)
+            elif isinstance(item, Checkpoint):
+                if checkpoints:
+                    writer.checkpoint(item)
+                else:
+                    writer.segment = False
+                    writer.flush()
+            elif isinstance(item, Replace):
+                writer.replace(item)
+            else:
+                raise ConnectorError(
+                    f"activity() yielded {type(item).__name__}; expected Activity, "
+                    "Checkpoint or Replace",
+                    connector=source,
+                )
+
+    def _remember(
+        self,
+        source: str,
+        connector: Connector,
+        run: ConnectorRun,
+        stored: dict[str, str],
+        earlier: dict[str, int],
+        finished: bool,
+    ) -> None:
+        """Store the skipped records still to retry, and count them in ``run``."""
+        streams = getattr(connector, "streams", None)
+        held: list[Skipped] = streams.pending if isinstance(streams, Streams) else []
+        pending = {s.key: s.attempts for s in held}
+        if not finished:  # what this run did not get to stays pending as it was
+            pending = {**earlier, **pending}
+        if pending or PENDING in stored:
+            value = json.dumps(pending, sort_keys=True, separators=(",", ":"))
+            with self.engine.begin() as conn:
+                write_bookmarks(conn, source, {PENDING: value}, now=self.clock.now())
+        run.pending = len(pending)
+        if isinstance(streams, Streams):
+            run.given_up = len(streams.given_up)
+            run.warnings.extend(_skip_warnings(streams))
 
     def _tick(self, source: str, stage: str, count: int) -> None:
         if self.progress is not None:
@@ -381,8 +541,11 @@ class _BatchWriter:
         return key
 
     def add_fact(self, fact: Activity) -> None:
+        if self.c.keep_from is not None and fact.day < self.c.keep_from:
+            self.run.facts_before_retention += 1  # the purge would delete it at once
+            return
         member = self._member(fact)
-        if member is None:
+        if member is None or member in self.c.stopped:
             return
         container = fact.container or ""
         action, feature = fact.action.value, fact.feature.value
@@ -432,7 +595,7 @@ class _BatchWriter:
             tx.close()
 
     def _write(self, conn: sa.Connection) -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = self.c.clock.now()  # the clock guard compares it with the next run's clock
         if self.new_identities:
             self.c._write_people(self.source, self.new_identities, conn)
             self.new_identities = []
@@ -454,6 +617,59 @@ class _BatchWriter:
         self.run.batches += 1
         self.ops, self.pending, self.bookmarks = [], 0, {}
         self.c._tick(self.source, "activity", self.run.facts_written)
+
+
+def _oldest_fact(conn: sa.Connection, source: str) -> dt.date | None:
+    facts = schema.facts
+    day = conn.execute(sa.select(sa.func.min(facts.c.day)).where(facts.c.source == source)).scalar()
+    return day if isinstance(day, dt.date) else None
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _pending(value: str | None) -> dict[str, int]:
+    """The stored skipped records (an unreadable value: none, as after a clean run)."""
+    try:
+        data = json.loads(value) if value else {}
+        return {str(k): int(v) for k, v in data.items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _covered(
+    value: str | None, bookmarks: Mapping[str, str], oldest: dt.date | None, window: Window
+) -> dt.date | None:
+    """The first day collected so far; for a store from before it was recorded, the oldest
+    stored fact's day (or, with bookmarks but no fact, the window's end: read it all once)."""
+    recorded = _day(value)
+    if recorded is not None or not bookmarks:
+        return recorded
+    return oldest if oldest is not None else window.end
+
+
+def _skip_warnings(streams: Streams) -> list[str]:
+    out = []
+    for label, group in (
+        ("pending (read again on the next run)", streams.pending),
+        ("given up after collect.retry_skipped_runs runs", streams.given_up),
+    ):
+        if group:
+            named = "; ".join(str(s) for s in group[:NAMED_SKIPS])
+            more = f"; and {len(group) - NAMED_SKIPS} more" if len(group) > NAMED_SKIPS else ""
+            out.append(f"{len(group)} skipped records {label}: {named}{more}")
+    if streams.ahead:
+        stream, record, when = streams.ahead[0]
+        out.append(
+            f"{len(streams.ahead)} records dated after the collection window (the first: "
+            f"{stream} record {record} at {when:%Y-%m-%d %H:%M}); counted when their day comes, "
+            "they move no bookmark"
+        )
+    return out
 
 
 def _note_streams(connector: Connector, run: ConnectorRun) -> None:

@@ -32,6 +32,7 @@ from .analytics.settings import AnalyticsSettings
 from .champions.settings import ChampionsSettings
 from .effects.settings import Experiment, unique_experiments
 from .errors import ConfigError
+from .http.redaction import redact
 from .http.settings import HttpSettings
 from .onboarding.settings import OnboardingSettings
 
@@ -63,6 +64,8 @@ class PrivacySettings(_Section):
     store_contact_details: bool = False
     """Keep e-mail addresses and display names of accounts (needed only by mail notifiers)."""
     retention_days: int = Field(default=400, ge=0)
+    max_purge_share: float = Field(default=0.5, gt=0, le=1)
+    """The largest share of stored facts one retention purge may delete without ``--force``."""
     """Facts, runs and departed members older than this are purged on every collect and run;
     0 keeps them forever."""
     ledger_retention_days: int | None = Field(default=None, ge=0)
@@ -75,6 +78,14 @@ class PrivacySettings(_Section):
     """The audit trail (never purged by the rules above); 0 keeps it forever."""
     allow_name_lookup: bool = False
     """Let ``e20kit champions list --names`` resolve display names live from the platforms."""
+    allow_individual_views: bool = False
+    """Let ``champions score`` and ``champions explain`` show one person's figures (audited)."""
+    opt_out_stops_processing: bool = True
+    """After a member opts out of ``all``, collect no more facts of theirs and leave them out of
+    scoring; only the opt-out record (and what is already stored, until retention) remains."""
+    champion_scoring: bool = False
+    """Score members by their activity to nominate champions (``champions nominate``, ``run``);
+    off, the champion programme keeps only the members an operator adds by hand."""
 
 
 class OrganisationSettings(_Section):
@@ -116,6 +127,12 @@ class CollectSettings(_Section):
     """Days a first run collects; later runs continue from their bookmarks."""
     batch_size: int = Field(default=5000, ge=1)
     """Facts written per transaction."""
+    clock_skew_minutes: int = Field(default=60, ge=0, le=1440)
+    """How far a record's time or a reference day may run ahead of the real clock before it
+    counts as "in the future" (bookmarks never pass the real clock plus this)."""
+    retry_skipped_runs: int = Field(default=5, ge=1, le=100)
+    """Runs a skipped record (403, 404, 5xx, malformed) holds its stream's bookmark back
+    before it is given up and reported as lost."""
 
 
 class Settings(_Section):
@@ -173,9 +190,14 @@ class Config:
             return None
         value = self.env.get(privacy.secret_env)
         if not value:
+            named = (
+                "named by privacy.secret_env, which looks like a secret, not a variable name"
+                if looks_like_secret(privacy.secret_env)
+                else f"{privacy.secret_env} (privacy.secret_env)"
+            )
             raise ConfigError(
                 f"config error in {self.where}: privacy.pseudonymise is on but the secret "
-                f"environment variable {privacy.secret_env} (privacy.secret_env) is not set; "
+                f"environment variable {named} is not set; "
                 "expected a long random string",
                 file=self.where,
                 key="privacy.secret_env",
@@ -207,6 +229,19 @@ class Config:
             model, raw, where=self.where, prefix=prefix, env=self.env, missing_ok=not secrets
         )
         return validate_section(model, raw, where=self.where, prefix=prefix)
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def looks_like_secret(name: str) -> bool:
+    """Whether a value given where an environment variable's name belongs is rather a secret
+    pasted there: not a variable name at all, or a long mix of lower case and digits (names
+    are ``UPPER_SNAKE``; tokens look random)."""
+    if not _ENV_NAME.fullmatch(name):
+        return True
+    mixed = any(c.islower() for c in name) and any(c.isupper() for c in name)
+    return len(name) >= 16 and mixed and any(c.isdigit() for c in name) and "_" not in name
 
 
 UNRESOLVED = "unresolved-secret"
@@ -242,6 +277,14 @@ def resolve_secrets(
         env_key = f"{name}_env"
         if env_key in out:
             var = out.pop(env_key)
+            if looks_like_secret(str(var)):
+                raise ConfigError(
+                    f"config error in {where}: {prefix}.{env_key} looks like a secret, not a "
+                    "variable name; put the secret in an environment variable and give that "
+                    "variable's name here (and replace the secret if the file was shared)",
+                    file=where,
+                    key=f"{prefix}.{env_key}",
+                )
             value = env.get(str(var)) or (UNRESOLVED if missing_ok else None)
             if not value:
                 raise ConfigError(
@@ -303,11 +346,12 @@ def _describe(
             lines.append(_unknown_key(key, known))
             continue
         value = item.get("input")
-        shown = "***" if "secret" in key.lower() or "token" in key.lower() else repr(value)
+        hidden = any(w in key.lower() for w in ("secret", "token", "password"))
+        shown = "***" if hidden else redact(repr(value))  # no URL credentials either
         if item["type"] == "missing":
             lines.append(f"{key}: required key is missing")
         else:
-            lines.append(f"{key} = {shown}: {item['msg'].removeprefix('Value error, ')}")
+            lines.append(f"{key} = {shown}: {redact(item['msg'].removeprefix('Value error, '))}")
     return f"config error in {where}:\n  " + "\n  ".join(lines)
 
 

@@ -45,6 +45,9 @@ class Capability:
     """Uses bookmarks to fetch only what changed."""
     MANAGERS = "managers"
     """Knows the manager relation (so leaders can be told apart)."""
+    SELF_BACKFILL = "self_backfill"
+    """Reads the days a wider window adds by itself (bookmarks per day, or a source read
+    whole): the core runs no separate backfill pass for it (see :mod:`e20kit.collect`)."""
 
 
 @runtime_checkable
@@ -92,6 +95,10 @@ class DataSource:
     """The permission or account it needs, e.g. ``a system-admin token (read users)``."""
     data: str
     """What it yields or sends, in words a works council reads."""
+    scope_de: str = ""
+    """``scope`` in German (the inventory's ``--lang de``; English when empty)."""
+    data_de: str = ""
+    """``data`` in German."""
 
 
 class SessionFactory(Protocol):
@@ -150,6 +157,8 @@ class ConnectorType(Generic[S]):
     factory: Callable[[PluginContext[S]], Connector]
     """Builds a connector from validated settings (a class taking the context will do)."""
     description: str = ""
+    description_de: str = ""
+    """``description`` in German (the inventory's ``--lang de``; English when empty)."""
     capabilities: frozenset[str] = frozenset({Capability.PEOPLE, Capability.ACTIVITY})
     data_sources: tuple[DataSource, ...] = ()
     """What the connector reads (endpoint, permission scope, data), for the data inventory."""

@@ -8,7 +8,9 @@ Shared by onboarding nudges and champion invitations/digests. The API is small o
     rerun that finds ``pending`` (the run crashed between sending and recording) or ``unknown``
     asks ``notifier.was_sent(message)``: ``True`` marks it sent without sending, ``False``
     sends again, ``None`` (the channel cannot tell) sends nothing, marks the row ``unknown`` and
-    reports :attr:`DeliveryState.UNKNOWN`. A notifier that raises leaves the row ``failed`` with
+    reports :attr:`DeliveryState.UNKNOWN`. A send the channel answered with anything but its
+    documented success (the notifier raises :class:`~e20kit.errors.DeliveryUnconfirmed`) is
+    ``unknown`` too, never ``sent``. A notifier that raises otherwise leaves the row ``failed`` with
     the error and ``attempts`` + 1, and returns :attr:`DeliveryState.FAILED` (never raises), so
     the caller goes on with everyone else; the next run retries it, first asking ``was_sent``
     (a channel may fail *after* delivering). A :class:`~e20kit.errors.NotifierAuthError` (the
@@ -51,7 +53,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from .clock import OrgClock
-from .errors import LockError, NotifierAuthError
+from .errors import DeliveryUnconfirmed, LockError, NotifierAuthError
 from .notifier import Message, Notifier, Recipient
 from .store import schema
 from .store.chunks import chunks
@@ -242,6 +244,10 @@ def deliver(
     except NotifierAuthError as err:  # nothing can go out through this notifier: stop
         _set_state(engine, message.key, "failed", now, str(err)[:2000])
         return outcome(DeliveryState.FAILED, error=str(err), stop=True)
+    except DeliveryUnconfirmed as err:  # may have gone out: ask the channel before resending
+        _set_state(engine, message.key, "unknown", now, str(err)[:2000])
+        log.info("delivering %s through %s is unconfirmed: %s", message.key, notifier_name, err)
+        return outcome(DeliveryState.UNKNOWN, error=str(err))
     except Exception as err:  # one failing message must not stop the run
         text = f"{type(err).__name__}: {err}"
         _set_state(engine, message.key, "failed", now, text[:2000])
@@ -326,6 +332,15 @@ def opted_out(engine: sa.Engine, scope: OptOutScope) -> set[str]:
                 sa.select(table.c.member_key).where(table.c.scope.in_({"all", scope}))
             ).scalars()
         )
+
+
+def stopped_members(engine: sa.Engine) -> set[str]:
+    """Members opted out of ``all``: with ``[privacy] opt_out_stops_processing`` nothing of
+    theirs is processed beyond the opt-out record (no new facts, no score, no buddy)."""
+    table = schema.opt_outs
+    with engine.connect() as conn:
+        query = sa.select(table.c.member_key).where(table.c.scope == "all")
+        return set(conn.execute(query).scalars())
 
 
 def is_opted_out(engine: sa.Engine, member_key: str, scope: OptOutScope) -> bool:

@@ -211,7 +211,19 @@ def config_text(
     return (
         "# Written by e20kit: a synthetic organisation served by loopback fakes.\n"
         + toml_table("store", {"url": f"sqlite:///{out / 'e20kit.sqlite'}"})
-        + toml_table("privacy", {"secret_env": SANDBOX_SECRET_ENV, "min_group_size": 5})
+        # The demo opts in to what an agreement must decide (off by default, docs/privacy.md):
+        # scoring members to nominate champions and showing individual scores.
+        + "# The demo opts in to champion scoring and individual views; a real deployment\n"
+        "# decides both in its agreement (off by default, docs/privacy.md).\n"
+        + toml_table(
+            "privacy",
+            {
+                "secret_env": SANDBOX_SECRET_ENV,
+                "min_group_size": 5,
+                "champion_scoring": True,
+                "allow_individual_views": True,
+            },
+        )
         + toml_table("organisation", {"name": organisation_name(preset), "timezone": TIMEZONE})
         + toml_table("collect", {"lookback_days": org.days + 1})
         # Confluence names no reader, so newcomers who only read the wiki in their first

@@ -64,6 +64,16 @@ class NotifierAuthError(NotifierError):
     """
 
 
+class DeliveryUnconfirmed(NotifierError):
+    """The channel answered the send with something other than its documented success (a 200
+    with an HTML page, a body of the wrong shape): the message may or may not have gone out.
+
+    :func:`e20kit.delivery.deliver` records it as ``unknown``: never marked sent, and the next
+    run asks ``was_sent`` before sending it again (as after a crash between sending and
+    recording).
+    """
+
+
 class ConnectorError(E20KitError):
     """A connector failed talking to its platform.
 
@@ -98,6 +108,11 @@ class ConnectorRetriableError(ConnectorError):
     """A transient failure (throttling, 5xx, network) that outlived the retries; rerun later."""
 
 
+class ConnectorRateLimitError(ConnectorRetriableError):
+    """The server asked for a wait longer than ``[http] backoff_max_s`` (``header`` names where:
+    ``Retry-After``, ``X-RateLimit-Reset``); the run stops instead of stalling with the lock."""
+
+
 class ConnectorFatalError(ConnectorError):
     """The platform answered something the connector cannot work with (malformed response)."""
 
@@ -128,8 +143,10 @@ __all__ = [
     "ConnectorError",
     "ConnectorFatalError",
     "ConnectorPayloadError",
+    "ConnectorRateLimitError",
     "ConnectorResponseTooLargeError",
     "ConnectorRetriableError",
+    "DeliveryUnconfirmed",
     "E20KitError",
     "LockError",
     "NotifierAuthError",

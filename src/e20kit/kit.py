@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from .clock import OrgClock
+from .clockguard import ClockGuardError
 from .collect import Collector, Progress, prepare_connectors
 from .config import Config, load_config
 from .cycle import CycleResult
@@ -21,6 +22,7 @@ from .lock import run_lock
 from .plugins import Plugins
 from .privacy import Pseudonymiser
 from .results import CollectResult, RefreshResult
+from .runs import RunRecord, recorded
 from .store import create_engine, default_store_url
 
 if TYPE_CHECKING:
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
     from .publishing import Published
+    from .status import Status
 
 
 class Kit:
@@ -90,13 +93,16 @@ class Kit:
         return self._pseudonymiser
 
     @contextlib.contextmanager
-    def lock(self, command: str = "run") -> Iterator[None]:
+    def lock(self, command: str = "run") -> Iterator[RunRecord]:
         """Hold the store's run lock (raises :class:`~e20kit.LockError` when taken).
 
         ``collect`` and ``run`` write member keys, so for them the pseudonym secret is checked
         first, before the store is opened or created (an exit 2 creates nothing). Commands that
         call platforms (all but ``privacy``) check every platform secret here too; commands
         that only read the store take no lock and need none.
+
+        Each lock is recorded in the ``runs`` table (what ``e20kit status`` shows); set the
+        yielded record's ``exit_code`` to what the command will exit with.
         """
         if command in ("collect", "run"):
             self.config.pseudonym_secret()
@@ -104,8 +110,8 @@ class Kit:
             from .preflight import check_secrets
 
             check_secrets(self.config, self.plugins)
-        with run_lock(self.engine, command):
-            yield
+        with run_lock(self.engine, command), recorded(self.engine, command) as record:
+            yield record
 
     def collect(
         self,
@@ -113,8 +119,14 @@ class Kit:
         *,
         today: dt.date | None = None,
         progress: Progress | None = None,
+        force: bool = False,
+        since: dt.date | None = None,
     ) -> CollectResult:
-        """Collect people and activity from the configured (or named) connectors."""
+        """Collect people and activity from the configured (or named) connectors.
+
+        ``since`` starts this run's window there instead of ``lookback_days`` back (a
+        backfill). ``force`` lets the retention purge run even when the clock guard
+        (:mod:`e20kit.clockguard`) does not trust its reference day."""
         prepared = prepare_connectors(self.config, self.plugins, connectors, clock=self.clock)
         if not prepared:  # collecting nothing is not a successful collection
             raise ConfigError(
@@ -131,9 +143,14 @@ class Kit:
             self.pseudonymiser,
             today=today or self.clock.today(),
             progress=progress,
+            clock=self.clock,
+            since=since,
         )
         result = collector.run(prepared)
-        result.purged = self.privacy.purge(today=today)
+        try:
+            result.purged = self.privacy.purge(today=today, force=force)
+        except ClockGuardError as err:
+            result.purge_refused = str(err)
         return result
 
     # -- services (see docs/onboarding.md, docs/champions.md) ---------------------------------
@@ -153,7 +170,12 @@ class Kit:
         from .champions.programme import ChampionsService
 
         return ChampionsService(
-            self.engine, self.config, self.plugins, lambda: self.pseudonymiser, self.clock
+            self.engine,
+            self.config,
+            self.plugins,
+            lambda: self.pseudonymiser,
+            self.clock,
+            record=self.privacy.record,
         )
 
     @functools.cached_property
@@ -342,6 +364,7 @@ class Kit:
         invite: bool = False,
         now: dt.datetime | None = None,
         progress: Progress | None = None,
+        force: bool = False,
     ) -> CycleResult:
         """Collect, onboarding, champions and reports in one call (what ``e20kit run`` does).
 
@@ -350,11 +373,12 @@ class Kit:
         """
         now = self.clock.now(now)
         today = self.clock.today(now)
-        result = CycleResult(collect=self.collect(today=today, progress=progress))
+        result = CycleResult(collect=self.collect(today=today, progress=progress, force=force))
         if self.config.settings.onboarding.checklists:
             result.onboarding = self.onboarding.run(dry_run=dry_run, now=now)
         champions = self.champions
-        result.nominations = champions.nominate(dry_run=dry_run, now=now)
+        if self.config.settings.privacy.champion_scoring:  # opt-in: no scores, no nominations
+            result.nominations = champions.nominate(dry_run=dry_run, now=now)
         if invite:
             result.invitations = champions.invite(dry_run=dry_run, now=now)
         result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)
@@ -371,6 +395,15 @@ class Kit:
                 )
                 result.reports.extend(written if isinstance(written, list) else [written])
         return result
+
+    def status(self, *, check: bool = False) -> Status:
+        """Each connector's last collect, newest data day, staleness and bookmarks; the lock;
+        pending deliveries; the last run's exit code. Reads the store only: no platform secret
+        is needed, except with ``check``, which asks every platform for one person (nothing is
+        stored) to try its credentials and URL."""
+        from .status import store_status
+
+        return store_status(self, check=check)
 
     def close(self) -> None:
         for service in ("onboarding", "champions", "effects"):

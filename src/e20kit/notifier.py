@@ -65,6 +65,8 @@ class NotifierType(Generic[S]):
     factory: Callable[[PluginContext[S]], Notifier]
     """Builds a notifier from validated settings (a class taking the context will do)."""
     description: str = ""
+    description_de: str = ""
+    """``description`` in German (the inventory's ``--lang de``; English when empty)."""
     data_sources: tuple[DataSource, ...] = ()
     """What the notifier sends, to whom and with which permission, for the data inventory."""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .connector import PluginContext
+from .connector import DataSource, PluginContext
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ class Publisher:
     """Whose ``[connectors.<name>]`` table (type) gives the site URL and credentials."""
     publish: Callable[[PluginContext, PublishRequest], Published]
     description: str = ""
+    description_de: str = ""
+    """``description`` in German (the inventory's ``--lang de``; English when empty)."""
+    data_sources: tuple[DataSource, ...] = ()
+    """What it writes where, with which permission (for ``e20kit privacy inventory``)."""
 
 
 __all__ = ["PublishRequest", "Published", "Publisher"]

@@ -24,6 +24,14 @@ class ConnectorRun:
     checkpoints: int = 0
     facts_skipped: int = 0
     """Facts of person ids the connector's directory did not list (never attributed)."""
+    pending: int = 0
+    """Records the connector skipped for a reason that may pass: read again on the next run."""
+    given_up: int = 0
+    """Skipped records retried ``[collect] retry_skipped_runs`` times and given up."""
+    facts_before_retention: int = 0
+    """Facts dated before the retention window: not stored (the purge would delete them)."""
+    backfilled_from: dt.date | None = None
+    """The first day of a backfill this run made (the window reached before what was stored)."""
     erased_skipped: int = 0
     """Records (people and facts) of people erased on request: one of their identifiers has a
     tombstone (:mod:`e20kit.privacy.tombstones`), so nothing of them is stored again."""
@@ -62,6 +70,8 @@ class CollectResult:
     runs: list[ConnectorRun] = field(default_factory=list)
     purged: PurgeResult | None = None
     """What the retention rules removed after collecting (``None`` before the purge ran)."""
+    purge_refused: str | None = None
+    """Why the clock guard refused the retention purge (nothing was purged), if it did."""
 
     @property
     def ok(self) -> bool:
@@ -104,9 +114,17 @@ class CollectResult:
             "facts_written": self.facts_written,
             "warnings": self.warnings,
             "connectors": [
-                vars(r) | {"ok": r.ok, "partial": r.partial, "status": r.status} for r in self.runs
+                vars(r)
+                | {
+                    "ok": r.ok,
+                    "partial": r.partial,
+                    "status": r.status,
+                    "backfilled_from": r.backfilled_from and r.backfilled_from.isoformat(),
+                }
+                for r in self.runs
             ],
             "purged": None if self.purged is None else self.purged.as_dict(),
+            "purge_refused": self.purge_refused,
         }
 
 

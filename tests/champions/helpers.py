@@ -25,10 +25,15 @@ independent of it (quiet hours have tests of their own)."""
 def write_config(
     tmp_path: Path, champions: str = "", extra: str = "", window: str = ALWAYS_OPEN
 ) -> Path:
-    """A config with a log notifier writing to ``tmp_path/messages.jsonl``."""
+    """A config with a log notifier writing to ``tmp_path/messages.jsonl``, opted in to champion
+    scoring and individual views (both off by default; tests of that are in test_gates.py)."""
     path = tmp_path / "e20kit.toml"
     path.write_text(
         f"""
+[privacy]
+champion_scoring = true
+allow_individual_views = true
+
 [notifiers.log]
 path = "{tmp_path / "messages.jsonl"}"
 

@@ -66,6 +66,9 @@ def test_starter_config_checklist_and_champions_work(
     code, _, err = run("-c", str(target), "--db", db, "onboarding", "run", "--dry-run")
     assert code == 0, err
     code, _, err = run("-c", str(target), "--db", db, "champions", "nominate", "--dry-run")
+    assert code == 2 and "privacy.champion_scoring = true" in err  # a decision, off by default
+    monkeypatch.setenv("E20KIT_PRIVACY__CHAMPION_SCORING", "true")
+    code, _, err = run("-c", str(target), "--db", db, "champions", "nominate", "--dry-run")
     assert code == 0, err
 
 
@@ -147,10 +150,12 @@ def test_known_token_appears_nowhere_in_output_or_logs(
     with caplog.at_level(logging.DEBUG):
         result = CliRunner().invoke(main, ["-vv", "-c", str(path), "--json", "collect"])
     everything = result.stdout + result.stderr + caplog.text + repr(result.exception)
-    assert result.exit_code == 6, everything
+    # rejected before anything was read: a rerun cannot help, so exit 2 naming the key to fix
+    assert result.exit_code == 2, everything
     data = json.loads(result.stdout)
     error = data["connectors"][0]["error"]
     assert "chat" in error and rejecting_server in error and "401" in error
+    assert "connectors.chat.token_env" in error
     assert SECRET not in everything
 
 

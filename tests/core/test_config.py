@@ -152,6 +152,41 @@ def test_missing_plugin_secret_names_variable_and_key(tmp_path: Path) -> None:
     assert "MM_TOKEN" in str(info.value) and "connectors.mm.token_env" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    "pasted", ["ATATT3xFfGF0Zq81xP0secretApiToken", "xoxb-1234-abcd", "s3cr3t value with spaces"]
+)
+def test_a_token_pasted_where_the_variable_name_belongs_is_not_quoted(
+    tmp_path: Path, pasted: str
+) -> None:
+    """Issue 25: the token was quoted back as the 'missing variable' name."""
+    path = write(tmp_path, f"[connectors.mm]\nurl = 'https://x'\ntoken_env = '{pasted}'\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={}).plugin_settings("connectors", "mm", TokenSettings)
+    assert "looks like a secret, not a variable name" in str(info.value)
+    assert "connectors.mm.token_env" in str(info.value) and pasted not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["MM_TOKEN", "mattermost_token", "E20KIT_CONFLUENCE_TOKEN_2"])
+def test_ordinary_variable_names_are_not_taken_for_secrets(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, f"[connectors.mm]\nurl = 'https://x'\ntoken_env = '{name}'\n")
+    with pytest.raises(ConfigError, match=f"environment variable '{name}'"):
+        load_config(path, env={}).plugin_settings("connectors", "mm", TokenSettings)
+
+
+def test_a_url_with_credentials_is_never_quoted_with_them(tmp_path: Path) -> None:
+    """Issue 25: a URL with ``user:token@`` was quoted back whole."""
+    from e20kit_mattermost import MattermostSettings
+
+    for url in ("https://me:tok3nSecret99@chat.example.org", "https://me:tok3nSecret99@:99999"):
+        path = write(tmp_path, f'[connectors.chat]\nurl = "{url}"\ntoken_env = "T"\n')
+        with pytest.raises(ConfigError) as info:
+            load_config(path, env={"T": "t"}).plugin_settings(
+                "connectors", "chat", MattermostSettings
+            )
+        assert "connectors.chat.url" in str(info.value)
+        assert "tok3nSecret99" not in str(info.value)
+
+
 def test_literal_secret_in_file_is_refused_without_echoing_it(tmp_path: Path) -> None:
     path = write(tmp_path, "[connectors.mm]\nurl = 'https://x'\ntoken = 'literal-secret'\n")
     with pytest.raises(ConfigError) as info:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from e20kit import PluginContext, PluginError, Published, Publisher, PublishRequest, hookimpl
+from e20kit import Kit, PluginContext, PluginError, Published, Publisher, PublishRequest, hookimpl
 from e20kit.cli import main
 from e20kit.plugins import Plugins
 
@@ -70,6 +70,12 @@ def test_publish_goes_to_the_publisher_with_the_connectors_settings(
     dry = _run(config, tmp_path / "r.md", "--format", "md", "--publish", "files:X/Y", "--dry-run")
     assert json.loads(dry.stdout)["published"]["action"] == "would create"
     assert CALLS[-1][1].dry_run and CALLS[-1][0] == "files"
+    # the destination is audited (not on 8bc5a9f), with the period's dates; a dry run is not
+    env = {"E20KIT_PSEUDONYM_SECRET": "s-16-bytes-secret"}
+    with Kit.from_config(config, env=env) as kit:
+        published = [e for e in kit.privacy.audit() if e.action == "report_published"]
+    assert [e.target for e in published] == ["board:Team/Report -> csv:Team/Report"]
+    assert published[0].period_start and published[0].period_end
 
 
 def test_publish_needs_markdown_and_a_known_unambiguous_target(board: None, tmp_path: Path) -> None:

@@ -27,14 +27,20 @@ def test_runs_that_name_nobody_need_no_pseudonymisation_secret(tmp_path: Path) -
     with _config(tmp_path, env={}) as kit:
         assert kit.onboarding.run(dry_run=True, now=NOW).ok
         assert kit.onboarding.status().steps == []
-        assert not kit.champions.nominate(dry_run=True, now=NOW, by="t").nominated
+        with pytest.raises(ConfigError, match=r"privacy\.champion_scoring"):
+            kit.champions.nominate(dry_run=True, now=NOW, by="t")  # opt-in
         assert kit.champions.roster() == []
         with pytest.raises(ConfigError, match=r"privacy\.secret_env"):
             kit.onboarding.opt_out("someone@example.org")  # an address needs the secret
 
 
 def test_a_service_is_built_from_its_dependencies_alone(tmp_path: Path) -> None:
-    config = load_config(env={})
+    config = load_config(
+        env={
+            "E20KIT_PRIVACY__CHAMPION_SCORING": "true",
+            "E20KIT_PRIVACY__ALLOW_INDIVIDUAL_VIEWS": "true",
+        }
+    )
     engine = create_engine(f"sqlite:///{tmp_path / 'alone.sqlite'}")
     keys = Pseudonymiser(b"secret")
     try:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from e20kit import StoreError
+from e20kit import ConfigError, StoreError
 from e20kit.store import SCHEMA_VERSION, create_engine, current_version, schema, upsert
 
 
@@ -45,10 +45,12 @@ def test_upsert_replaces_counts_by_key(store_url: str) -> None:
     engine.dispose()
 
 
-def test_unsupported_or_broken_urls_raise_store_errors(tmp_path: object) -> None:
-    with pytest.raises(StoreError, match="only sqlite and postgresql"):
+def test_unsupported_or_broken_urls_are_config_errors(tmp_path: object) -> None:
+    """Issue 24: an unsupported scheme exited 4 (store error); it is a config error (2)."""
+    with pytest.raises(ConfigError, match="only sqlite and postgresql") as info:
         create_engine("mysql://user:pw@localhost/db")
-    with pytest.raises(StoreError, match="not a database URL"):
+    assert info.value.exit_code == 2 and "pw" not in str(info.value)
+    with pytest.raises(ConfigError, match="not a database URL"):
         create_engine("::::")
 
 

@@ -48,7 +48,14 @@ def make_kit(tmp_path: Path) -> Iterator[KitFactory]:
         kit = build_kit(
             tmp_path,
             connectors={
-                "chat": {"type": "mattermost", "url": url, "token_env": TOKEN_ENV, **options}
+                # the tests opt in to direct messages (off by default), as the demo does
+                "chat": {
+                    "type": "mattermost",
+                    "url": url,
+                    "token_env": TOKEN_ENV,
+                    "direct_messages": True,
+                    **options,
+                }
             },
             settings={"collect": {"lookback_days": 25}},
             store_url=store_url,

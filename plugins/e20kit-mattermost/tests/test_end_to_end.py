@@ -224,3 +224,29 @@ def test_a_crash_resumes_from_the_last_checkpoint(
         other = make_kit(clean.url)
         assert other.collect(today=today).ok
     assert_same_store(kit, other)
+
+
+def test_direct_messages_are_not_counted_unless_opted_in(
+    fake: MattermostFake,
+    make_kit: KitFactory,
+    tmp_path_factory: pytest.TempPathFactory,
+    today: dt.date,
+) -> None:
+    """Counting who writes privately how often is a decision of the agreement: off by default."""
+    from e20kit_mattermost.fake import ADMIN_TOKEN
+
+    from e20kit.testing import build_kit
+
+    def chat_facts(kit: Kit) -> int:
+        assert kit.collect(today=today).ok
+        return sum(1 for r in store_rows(kit, "facts") if r["feature"] == "chat")
+
+    assert chat_facts(make_kit(fake.url)) > 0  # opted in (the fixture does, as the demo does)
+    kit = build_kit(
+        tmp_path_factory.mktemp("default"),
+        connectors={"chat": {"type": "mattermost", "url": fake.url, "token_env": "MM_T"}},
+        settings={"collect": {"lookback_days": 25}},
+        env={"MM_T": ADMIN_TOKEN},
+    )
+    with kit:
+        assert chat_facts(kit) == 0

@@ -72,3 +72,16 @@ def test_state_survives_its_bookmark_and_plans_the_reread_days() -> None:
     assert ReportState.load("not json").done == set()
     old = ReportState(done={DAYS[0] - dt.timedelta(days=60), DAYS[0]})
     assert ReportState.load(old.dump(DAYS[-1])).done == {DAYS[0]}
+
+
+def test_every_quota_wait_is_announced_with_its_reason_and_estimate() -> None:
+    """Issue 24: a first collect was silent for ten minutes ("waiting 601.6 s" only at -v)."""
+    from e20kit.waits import wait_listener
+
+    heard: list[tuple[str, float]] = []
+    with wait_listener(lambda reason, seconds: heard.append((reason, seconds))):
+        clock, _ = _drain()
+    assert len(heard) >= 2  # two full windows of waiting
+    assert all("quota window full" in reason for reason, _ in heard)
+    assert all(500 < seconds <= 601 for _, seconds in heard)
+    assert sum(s for _, s in heard) <= clock.now - 1_000_000.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 import pytest
 from e20kit_sharepoint.reports import (
@@ -12,6 +13,8 @@ from e20kit_sharepoint.reports import (
     SHAREPOINT_ACTIVITY,
     SITE_USAGE,
     TEAMS_ACTIVITY,
+    BadRow,
+    ReportUnreadable,
     is_concealed,
     parse_report,
 )
@@ -135,11 +138,42 @@ def test_a_missing_documented_column_names_the_report_and_the_column() -> None:
         ("Report Refresh Date", "yesterday", "not a date"),
     ],
 )
-def test_bad_cells_name_the_line_and_column(field: str, value: str, complaint: str) -> None:
+def test_a_bad_cell_leaves_out_its_row_named_and_keeps_the_rest(
+    field: str, value: str, complaint: str
+) -> None:
     row = {"Report Refresh Date": "2026-10-22", "User Principal Name": "a@example.org"}
-    body = _csv(DOCUMENTED[SHAREPOINT_ACTIVITY.function], {**row, field: value})
-    with pytest.raises(ConnectorFatalError, match=f"line 2: '{field}' is {complaint}"):
+    good = {**row, "User Principal Name": "b@example.org", "Synced File Count": "4"}
+    body = _csv(DOCUMENTED[SHAREPOINT_ACTIVITY.function], {**row, field: value}, good)
+    parsed = _parse(SHAREPOINT_ACTIVITY, body)
+    assert [r.user for r in parsed.rows] == ["b@example.org"]
+    assert parsed.bad == [BadRow(2, field, complaint)]
+    assert value not in repr(parsed.bad)
+
+
+@pytest.mark.parametrize(
+    ("damage", "complaint"),
+    [
+        (lambda lines: [*lines[:1], lines[1].replace("a@", '"a@', 1), *lines[2:]], "line"),
+        (lambda lines: [lines[0], *(",".join(x.split(",")[:-3]) for x in lines[1:])], "fewer"),
+        (lambda lines: [*lines[:-1], lines[-1][: len(lines[-1]) // 2]], "fewer"),
+    ],
+    ids=["unterminated-quote", "missing-trailing-fields", "truncated"],
+)
+def test_a_file_that_cannot_be_read_whole_fails_its_day(
+    damage: Callable[[list[str]], list[str]], complaint: str
+) -> None:
+    """8bc5a9f read these as "nobody active" or as zeros and marked the day done."""
+    header = DOCUMENTED[SHAREPOINT_ACTIVITY.function]
+    rows = [
+        {"Report Refresh Date": "2026-10-22", "User Principal Name": f"{who}@example.org"}
+        | {"Synced File Count": "3", "Report Period": "1"}
+        for who in ("a", "b", "c")
+    ]
+    lines = _csv(header, *rows).decode("utf-8-sig").split("\r\n")[:-1]
+    body = ("\r\n".join(damage(lines)) + "\r\n").encode()
+    with pytest.raises(ReportUnreadable, match=complaint) as err:
         _parse(SHAREPOINT_ACTIVITY, body)
+    assert "SharePoint activity user detail for 2026-10-20" in str(err.value)
 
 
 def test_a_header_only_answer_has_no_refresh_date() -> None:

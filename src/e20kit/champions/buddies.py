@@ -62,6 +62,8 @@ class PairingResult:
     unpaired: tuple[str, ...]
     """Stalled newcomers left without a buddy: no champion had capacity."""
     dry_run: bool
+    waitlisted: tuple[str, ...] = ()
+    """Stalled newcomers in a buddies experiment's hold-out arm, still on the wait-list."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,6 +72,7 @@ class PairingResult:
             "new": [p.as_dict() for p in self.new],
             "ended": list(self.ended),
             "unpaired": list(self.unpaired),
+            "waitlisted": list(self.waitlisted),
         }
 
 
@@ -86,6 +89,12 @@ def _champions(conn: sa.Connection, excluded: set[str]) -> dict[str, str | None]
     return {str(k): d for k, d in conn.execute(query) if str(k) not in excluded}
 
 
+def private_newcomers(engine: sa.Engine) -> set[str]:
+    """Newcomers no champion may be told about: opted out of ``all``, ``champions`` or
+    ``onboarding`` (a buddy is onboarding help that a colleague sees)."""
+    return opted_out(engine, "champions") | opted_out(engine, "onboarding")
+
+
 def pair_buddies(
     engine: sa.Engine,
     settings: ChampionsSettings,
@@ -100,6 +109,7 @@ def pair_buddies(
     ``newcomers`` are the keys still in their newcomer period: a pair of anyone else ends.
     """
     excluded = opted_out(engine, "champions")
+    private = private_newcomers(engine)
     with engine.begin() as conn:
         champions = _champions(conn, excluded)
         open_rows = list(
@@ -120,6 +130,7 @@ def pair_buddies(
             keep = (
                 row.champion_key in champions
                 and row.newcomer_key in newcomers
+                and row.newcomer_key not in private  # an opt-out ends the pair
                 and load[row.champion_key] < settings.buddy_cap
             )
             if not keep:
@@ -141,7 +152,7 @@ def pair_buddies(
         unpaired: list[str] = []
         for person in sorted(stalled, key=lambda n: (n.joined_on or dt.date.min, n.member_key)):
             key = person.member_key
-            if key in paired or key in excluded or key in champions:
+            if key in paired or key in private or key in champions:
                 continue
             choice = _choose(person.department, champions, load, settings.buddy_cap)
             if choice is None:

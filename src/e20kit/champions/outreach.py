@@ -24,6 +24,7 @@ from ..delivery import (
 )
 from ..notifier import Message, Notifier, Recipient
 from ..store.schema import champion_buddies, champion_roster, identities
+from .buddies import private_newcomers
 from .messages import environment, render
 from .newcomers import Progress
 from .roster import RosterState, StateChange, aware, note_invitation, set_state
@@ -220,7 +221,12 @@ class Outreach:
         year, week, _ = today.isocalendar()
         week_label = f"{year}-W{week:02d}"
         excluded = opted_out(self.engine, "champions")
-        pairs = self._pairs()
+        private = private_newcomers(self.engine)  # never reported, even before pairing ends it
+        pairs = {
+            champion: kept
+            for champion, newcomers in self._pairs().items()
+            if (kept := [n for n in newcomers if n not in private])
+        }
         buddies = {n for ns in pairs.values() for n in ns}
         progress = progress_of(buddies)
         labels = self._labels(buddies)

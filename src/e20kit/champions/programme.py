@@ -9,15 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 
 import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config
+from ..delivery import stopped_members
+from ..effects.waitlist import buddy_experiments, waiting
 from ..extensions import ChampionNominated, ReportSection
 from ..instances import make_notifier
 from ..plugins import Plugins
 from ..privacy import Pseudonymiser
+from ..privacy.gates import require_setting
 from .buddies import PairingResult
 from .buddies import pair_buddies as pair
 from .newcomers import Progress, newcomer_keys, stalled_newcomers
@@ -64,8 +68,12 @@ class ChampionsService:
         plugins: Plugins,
         pseudonymiser: Callable[[], Pseudonymiser],
         clock: OrgClock,
+        *,
+        record: Callable[..., None] | None = None,
     ) -> None:
         self.engine = engine
+        self._record = record or (lambda *_, **__: None)
+        """Appends an audit row (:meth:`e20kit.privacy.service.PrivacyService.record`)."""
         self.config = config
         self.settings = config.settings.champions
         self.plugins = plugins
@@ -77,16 +85,56 @@ class ChampionsService:
         """A member key from a key or an e-mail address (pseudonymised with the secret)."""
         return resolve_member(self.engine, self._pseudonymiser(), member)
 
-    def scores(self, *, now: dt.datetime | None = None) -> list[ChampionScore]:
-        """Every active member's champion score, best first."""
+    def _scores(self, now: dt.datetime | None) -> list[ChampionScore]:
+        require_setting(self.config, "champion_scoring", "scoring members for champions")
         today = self.clock.today(now)
         signals = self.plugins.champion_signals()
-        return compute_scores(self.engine, self.settings, today=today, signals=signals)
+        scores = compute_scores(self.engine, self.settings, today=today, signals=signals)
+        if not self.config.settings.privacy.opt_out_stops_processing:
+            return scores
+        stopped = stopped_members(self.engine)  # opted out of "all": not scored at all
+        return [s for s in scores if s.member_key not in stopped]
 
-    def explain(self, member: str, *, now: dt.datetime | None = None) -> ChampionScore:
-        """One member's score with each signal's raw value, normalised value, weight and part."""
+    def scores(
+        self,
+        *,
+        now: dt.datetime | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
+    ) -> list[ChampionScore]:
+        """Every active member's champion score, best first: individual figures, so it needs
+        ``[privacy] allow_individual_views`` and ``champion_scoring``, and is audited."""
+        require_setting(self.config, "allow_individual_views", "showing individual scores")
+        scores = self._scores(now)
+        self._record(
+            "individual_view",
+            target="champions score",
+            requester=requester,
+            reason=reason,
+            detail={"members": len(scores)},
+        )
+        return scores
+
+    def explain(
+        self,
+        member: str,
+        *,
+        now: dt.datetime | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
+    ) -> ChampionScore:
+        """One member's score with each signal's raw value, normalised value, weight and part;
+        needs ``allow_individual_views``, audited with whom it was about (pseudonymised)."""
+        require_setting(self.config, "allow_individual_views", "showing one person's figures")
         key = self.resolve_member(member)
-        for score in self.scores(now=now):
+        self._record(
+            "individual_view",
+            target="champions explain",
+            requester=requester,
+            reason=reason,
+            about=key,
+        )
+        for score in self._scores(now):
             if score.member_key == key:
                 return score
         raise ChampionError(f"member {key} is not an active member and has no score", member=key)
@@ -105,7 +153,7 @@ class ChampionsService:
         return nominate(
             self.engine,
             self.settings,
-            self.scores(now=when),
+            self._scores(when),
             now=when,
             by=by or default_actor(),
             dry_run=dry_run,
@@ -165,14 +213,28 @@ class ChampionsService:
         """Pair stalled newcomers with active champions (stable across reruns)."""
         when = self.clock.now(now)
         today = self.clock.today(when)
-        return pair(
+        newcomers = newcomer_keys(self.engine, self.settings, today)
+        stalled = stalled_newcomers(self.engine, self.settings, today)
+        held: set[str] = set()
+        if buddy_experiments(self.config.settings.experiments):
+            held = waiting(
+                self.engine,
+                self.config.settings.experiments,
+                newcomers,
+                now=when,
+                today=today,
+                dry_run=dry_run,
+            )
+        result = pair(
             self.engine,
             self.settings,
-            stalled_newcomers(self.engine, self.settings, today),
-            newcomer_keys(self.engine, self.settings, today),
+            [n for n in stalled if n.member_key not in held],
+            newcomers,
             now=when,
             dry_run=dry_run,
         )
+        waitlisted = sorted(n.member_key for n in stalled if n.member_key in held)
+        return replace(result, waitlisted=tuple(waitlisted))
 
     def progress_of(self, keys: Collection[str]) -> Mapping[str, Progress]:
         """Buddies' progress: onboarding's steps where it tracks them, else stored facts."""

@@ -72,6 +72,13 @@ _TEXT: dict[str, dict[str, Any]] = {
             "state": "Status",
             "buddies": "Buddies",
         },
+        "states": {
+            "candidate": "vorgeschlagen",
+            "invited": "eingeladen",
+            "active": "aktiv",
+            "alumni": "ehemalig",
+            "declined": "abgelehnt",
+        },
     },
 }
 
@@ -159,7 +166,10 @@ def champion_section(
             "coverage": suppress_small_groups(
                 coverage, size_field="members", min_size=min_group_size, keep=["department"]
             ),
-            "roster_by_state": [{"state": s, "members": n} for s, n in by_state.items()],
+            "roster_by_state": [
+                {"state": text.get("states", {}).get(s, s), "members": n}
+                for s, n in by_state.items()
+            ],
             "departments_without_champion": [{"department": d} for d in gaps],
             "buddy_load": [{"buddies": b, "champions": n} for b, n in sorted(loads.items())],
         },

@@ -25,6 +25,7 @@ from .privacy import privacy
 from .report import report
 from .run import run_cmd
 from .sandbox import sandbox
+from .status import status_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -82,6 +83,7 @@ for command in (
     plugins_cmd,
     demo,
     sandbox,
+    status_cmd,
     privacy,
 ):
     add_output_options(command)

@@ -11,7 +11,7 @@ from ..champions.outreach import OutreachResult
 from ..champions.roster import RosterState
 from ..exit_codes import EXIT_DELIVERY_FAILED
 from ..safe_text import SafeDictWriter
-from .common import State, emit, handle_errors, pass_state
+from .common import State, emit, handle_errors, pass_state, request_options
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Show what would happen; write and send nothing."
@@ -29,11 +29,13 @@ def champions() -> None:
 
 @champions.command("score")
 @click.option("--limit", type=int, default=20, show_default=True, help="Rows shown (0: all).")
+@request_options
 @pass_state
 @handle_errors
-def score_cmd(state: State, limit: int) -> None:
-    """Rank active members by champion score."""
-    scores = state.kit().champions.scores()
+def score_cmd(state: State, limit: int, requester: str | None, reason: str | None) -> None:
+    """Rank active members by champion score (needs [privacy] allow_individual_views and
+    champion_scoring; audited)."""
+    scores = state.kit().champions.scores(requester=requester, reason=reason)
     shown = scores[:limit] if limit else scores
 
     def human() -> None:
@@ -45,11 +47,13 @@ def score_cmd(state: State, limit: int) -> None:
 
 @champions.command("explain")
 @member_argument
+@request_options
 @pass_state
 @handle_errors
-def explain_cmd(state: State, member: str) -> None:
-    """Show each signal's raw value, normalised value, weight and part of MEMBER's score."""
-    score = state.kit().champions.explain(member)
+def explain_cmd(state: State, member: str, requester: str | None, reason: str | None) -> None:
+    """Show each signal's raw value, normalised value, weight and part of MEMBER's score
+    (needs [privacy] allow_individual_views and champion_scoring; audited)."""
+    score = state.kit().champions.explain(member, requester=requester, reason=reason)
 
     def human() -> None:
         click.echo(f"member {score.member_key} ({score.department or 'no department'})")
@@ -150,14 +154,25 @@ ROSTER_COLUMNS = (
     help="Show display names, read live from the platforms (needs [privacy] allow_name_lookup; "
     "never stored, audited).",
 )
+@request_options
 @pass_state
 @handle_errors
-def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, names: bool) -> None:
-    """Show the roster: state, department, dates, who changed it last, buddy count."""
+def list_cmd(
+    state: State,
+    states: tuple[str, ...],
+    csv_path: Path | None,
+    names: bool,
+    requester: str | None,
+    reason: str | None,
+) -> None:
+    """Show the roster: state, department, dates, who changed it last, buddy count (the file
+    --csv writes is audited)."""
     wanted = tuple(RosterState(s) for s in states)
     named: dict[str, str | None] = {}
     if names:
-        found = state.kit().privacy.champion_roster_with_names(wanted)
+        found = state.kit().privacy.champion_roster_with_names(
+            wanted, requester=requester, reason=reason
+        )
         roster = [n.entry for n in found]
         named = {n.entry.member_key: n.name for n in found}
     else:
@@ -170,7 +185,14 @@ def list_cmd(state: State, states: tuple[str, ...], csv_path: Path | None, names
             writer.writeheader()
             writer.writerows(rows)
         # the file names members: the audit trail says where it went (privacy forget checks it)
-        state.kit().privacy.record("roster_csv", format="csv", target=str(csv_path.resolve()))
+        state.kit().privacy.record(
+            "roster_csv",
+            format="csv",
+            target=str(csv_path.resolve()),
+            requester=requester,
+            reason=reason,
+            detail={"rows": len(rows), "names": names},
+        )
 
     def human() -> None:
         for e in roster:

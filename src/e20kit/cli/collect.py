@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
 
 from ..results import ConnectorRun
+from ..runs import collect_counts
 from .common import (
     Reference,
     State,
+    counted,
     day_of,
     emit,
     handle_errors,
@@ -32,11 +35,29 @@ from .privacy import purge_summary
     is_flag=True,
     help="Also bring the rollups up to date (report and run do it anyway, before they read).",
 )
+@click.option(
+    "--since",
+    metavar="DATE",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Start the window on this day instead of lookback_days back: days before what was "
+    "collected are fetched once (a backfill, within each platform's reach).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Purge by the retention rules even when the clock guard refuses (a --today after "
+    "the real clock, a clock behind the last collect, more than privacy.max_purge_share).",
+)
 @reference_time
 @pass_state
 @handle_errors
 def collect(
-    state: State, connectors: tuple[str, ...], refresh: bool, today: Reference | None
+    state: State,
+    connectors: tuple[str, ...],
+    refresh: bool,
+    since: dt.datetime | None,
+    force: bool,
+    today: Reference | None,
 ) -> None:
     """Collect people and daily activity from the configured platforms into the store.
 
@@ -44,9 +65,17 @@ def collect(
     one stopped. A failing platform does not stop the others; the exit code is then 6.
     """
     kit = state.kit()
-    with kit.lock("collect"), progress_bar(state, "collecting") as progress:
-        result = kit.collect(list(connectors) or None, today=day_of(kit, today), progress=progress)
+    with kit.lock("collect") as record, progress_bar(state, "collecting") as progress:
+        result = kit.collect(
+            list(connectors) or None,
+            today=day_of(kit, today),
+            progress=progress,
+            force=force,
+            since=since.date() if since else None,
+        )
         refreshed = kit.refresh() if refresh else None
+        record.exit_code = result.exit_code
+        record.counts = collect_counts(result)
 
     def human() -> None:
         for run in result.runs:
@@ -59,9 +88,10 @@ def collect(
                 )
                 if run.erased_skipped:
                     skipped += f", {run.erased_skipped} records of erased people skipped"
+                pending = f", {counted(run.pending, 'record')} pending" if run.pending else ""
                 click.echo(
                     f"{run.name}: {run.people} people, {run.facts_written} facts written, "
-                    f"{run.facts_deleted} replaced{skipped}{retries}"
+                    f"{run.facts_deleted} replaced{skipped}{pending}{retries}"
                 )
             elif not run.ok:
                 click.echo(f"{run.name}: {failure_line(run)}{retries}", err=True)
@@ -70,6 +100,8 @@ def collect(
         summary = purge_summary(result.purged)
         if summary and not state.quiet:
             click.echo(summary)
+        if result.purge_refused:
+            click.echo(f"warning: {result.purge_refused}", err=True)
         if refreshed is not None and not state.quiet:
             click.echo(f"rollups: {refreshed.count} days refreshed")
 

@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
+import sqlalchemy as sa
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -28,6 +29,8 @@ from ..errors import E20KitError
 from ..http.redaction import REGISTERED, RedactingFilter, redact
 from ..kit import Kit
 from ..safe_text import clean_text
+from ..store.failures import store_error
+from ..waits import wait_listener
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -233,6 +236,12 @@ def emit(state: State, data: Any, human: Callable[[], None]) -> None:
         human()
 
 
+def fail(err: E20KitError) -> NoReturn:
+    """Print ``err`` as one line (redacted, no control characters) and exit with its code."""
+    click.echo(f"e20kit: error: {clean_text(redact(str(err), REGISTERED.snapshot()))}", err=True)
+    sys.exit(err.exit_code)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn e20kit errors into a one-line message and their documented exit code."""
 
@@ -245,6 +254,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
                 f"e20kit: error: {clean_text(redact(str(err), REGISTERED.snapshot()))}", err=True
             )
             sys.exit(err.exit_code)
+        except sa.exc.SQLAlchemyError as err:  # a store failure outside the collect loop
+            fail(store_error(err))
         except KeyboardInterrupt:
             click.echo("e20kit: interrupted", err=True)
             sys.exit(130)
@@ -252,11 +263,28 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def say_wait(state: State) -> Callable[[str, float], None]:
+    """The line a long wait prints (not under ``-q``): reason, estimate and when it ends."""
+
+    def say(reason: str, seconds: float) -> None:
+        if state.quiet:
+            return
+        until = dt.datetime.now().astimezone() + dt.timedelta(seconds=seconds)
+        click.echo(
+            f"e20kit: {clean_text(reason)}; waiting {seconds:.1f} s (until {until:%H:%M:%S})",
+            err=True,
+        )
+
+    return say
+
+
 @contextmanager
 def progress_bar(state: State, description: str) -> Iterator[Callable[[str, str, int], None]]:
-    """A progress callback: a live bar on a terminal, nothing under cron or --json."""
+    """A progress callback: a live bar on a terminal, nothing under cron or --json. Long waits
+    (:func:`e20kit.waits.announce_wait`) print one line, and the bar shows them too."""
     if not state.interactive:
-        yield lambda *_: None
+        with wait_listener(say_wait(state)):
+            yield lambda *_: None
         return
     with Progress(
         SpinnerColumn(),
@@ -274,6 +302,13 @@ def progress_bar(state: State, description: str) -> Iterator[Callable[[str, str,
             if key not in tasks:
                 unit = "people" if stage == "people" else "facts"
                 tasks[key] = bar.add_task(f"{description} {name}", total=None, unit=unit)
-            bar.update(tasks[key], completed=count)
+            bar.update(tasks[key], completed=count, description=f"{description} {name}")
 
-        yield update
+        def waiting(reason: str, seconds: float) -> None:
+            line = f"waiting {seconds:.0f} s: {clean_text(reason)}"
+            for task in tasks.values():  # until the next count arrives
+                bar.update(task, description=line)
+            bar.console.print(f"e20kit: {clean_text(reason)}; waiting {seconds:.1f} s")
+
+        with wait_listener(waiting):
+            yield update

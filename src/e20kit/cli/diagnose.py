@@ -8,6 +8,7 @@ import click
 
 from ..diagnose.gaps import has_data_gap
 from ..exit_codes import EXIT_NO_DATA
+from ..report.labels import labels
 from .common import Reference, State, day_of, emit, handle_errors, pass_state, request_options
 from .report import period_options
 
@@ -42,7 +43,8 @@ def diagnose(
                 "Keine Befunde." if lang == "de" else "No findings: no known reason for low use."
             )
         for finding in findings:
-            click.echo(f"[{finding.severity.value}] {finding.title} ({finding.rule})")
+            severity = labels(lang)[f"severity_{finding.severity.value}"]
+            click.echo(f"[{severity}] {finding.title} ({finding.rule})")
             click.echo(f"  {finding.detail}")
             for remedy in finding.remedies:
                 click.echo(f"  - {remedy}")

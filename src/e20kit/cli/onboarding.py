@@ -17,6 +17,7 @@ from .common import (
     moment_of,
     pass_state,
     reference_time,
+    request_options,
 )
 from .held import held_text, quiet_until, until_text
 
@@ -86,12 +87,15 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
 
 
 @onboarding.command("status")
+@request_options
 @pass_state
 @handle_errors
-def status_cmd(state: State) -> None:
-    """Each checklist's funnel: how many reached each step, completed it, stall on it."""
+def status_cmd(state: State, requester: str | None, reason: str | None) -> None:
+    """Each checklist's funnel: how many reached each step, completed it, stall on it
+    (audited)."""
     kit = state.kit()
     status = kit.onboarding.status()
+    kit.privacy.record("onboarding_status", target="funnel", requester=requester, reason=reason)
     titles = kit.config.settings.onboarding.titles(kit.config.settings.organisation.default_locale)
     rows = [
         {

@@ -167,6 +167,66 @@ def forget_cmd(
     emit(state, result.as_dict(), human)
 
 
+@privacy.command("rotate-secret")
+@click.option("--dry-run", is_flag=True, help="Only check and count; change nothing.")
+@click.option(
+    "--no-directories",
+    is_flag=True,
+    help="Do not read the connectors' people for e-mail addresses the store does not keep.",
+)
+@click.option(
+    "--unlink-unmapped",
+    is_flag=True,
+    help="Give members whose key cannot be recomputed a fresh unlinked key instead of refusing.",
+)
+@click.option(
+    "--drop-legacy-tombstones",
+    is_flag=True,
+    help="Drop tombstones that cannot be re-keyed (written before every identifier was covered).",
+)
+@request_options
+@pass_state
+@handle_errors
+def rotate_secret_cmd(
+    state: State,
+    dry_run: bool,
+    no_directories: bool,
+    unlink_unmapped: bool,
+    drop_legacy_tombstones: bool,
+    requester: str | None,
+    reason: str | None,
+) -> None:
+    """Re-key every member key, tombstone and opt-out from the pseudonym secret in
+    E20KIT_PSEUDONYM_SECRET_OLD to the one in E20KIT_PSEUDONYM_SECRET_NEW, in one transaction
+    (docs/privacy.md, "Rotating the pseudonym secret")."""
+    kit = state.kit()
+    with kit.lock("privacy"):
+        result = kit.privacy.rotate_secret(
+            dry_run=dry_run,
+            directories=not no_directories,
+            unlink_unmapped=unlink_unmapped,
+            drop_legacy_tombstones=drop_legacy_tombstones,
+            requester=requester,
+            reason=reason,
+        )
+
+    def human() -> None:
+        verb = "would re-key" if dry_run else "re-keyed"
+        click.echo(
+            f"{verb} {counted(len(result.keys), 'member key')} and "
+            f"{counted(result.tombstones, 'tombstone')}"
+        )
+        for where, n in result.rows.items():
+            click.echo(f"  {where}: {counted(n, 'row')}")
+        if not dry_run:
+            click.echo(
+                "now set E20KIT_PSEUDONYM_SECRET (privacy.secret_env) to the new secret: the "
+                "store refuses the old one from here on"
+            )
+
+    emit(state, {"dry_run": dry_run, **result.as_dict()}, human)
+
+
 @privacy.command("scrub")
 @pass_state
 @handle_errors

@@ -11,6 +11,7 @@ import click
 from ..champions.outreach import OutreachResult
 from ..config import Settings
 from ..cycle import CycleResult
+from ..runs import collect_counts
 from .collect import failure_line
 from .common import (
     Reference,
@@ -54,6 +55,11 @@ def unseen_warnings(settings: Settings, result: CycleResult) -> list[str]:
     is_flag=True,
     help="Also invite new champion candidates (normally a human decision).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Purge by the retention rules even when the clock guard refuses (see collect).",
+)
 @reference_time
 @pass_state
 @handle_errors
@@ -63,6 +69,7 @@ def run_cmd(
     report_dir: Path | None,
     lang: str,
     invite: bool,
+    force: bool,
     today: Reference | None,
 ) -> None:
     """Collect, nudge newcomers, nominate and pair champions, send digests, write reports.
@@ -72,7 +79,7 @@ def run_cmd(
     75 another run holds the lock.
     """
     kit = state.kit()
-    with kit.lock("run"), progress_bar(state, "collecting") as progress:
+    with kit.lock("run") as record, progress_bar(state, "collecting") as progress:
         result = kit.run_cycle(
             dry_run=dry_run,
             report_dir=report_dir,
@@ -80,7 +87,10 @@ def run_cmd(
             invite=invite,
             now=moment_of(kit, today),
             progress=progress,
+            force=force,
         )
+        record.exit_code = result.exit_code
+        record.counts = collect_counts(result.collect)
 
     settings = kit.config.settings
     when = kit.clock.now(moment_of(kit, today))
@@ -112,6 +122,8 @@ def run_cmd(
                 click.echo(f"collect {run.name}: {run.facts_written} facts")
             for warning in run.warnings:
                 click.echo(f"collect {run.name}: warning: {warning}", err=True)
+        if result.collect.purge_refused:
+            click.echo(f"collect: warning: {result.collect.purge_refused}", err=True)
         if result.onboarding is not None:
             for nudge in result.onboarding.failed + result.onboarding.unknown:
                 click.echo(f"onboarding: nudge {nudge.key} {nudge.state}: {nudge.error}", err=True)

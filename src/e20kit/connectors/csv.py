@@ -69,7 +69,14 @@ _SHOWN = 60
 class CsvConnector:
     """Reads the two files; re-reads activity only when the file's content changed."""
 
-    capabilities = frozenset({Capability.PEOPLE, Capability.ACTIVITY, Capability.INCREMENTAL})
+    capabilities = frozenset(
+        {
+            Capability.PEOPLE,
+            Capability.ACTIVITY,
+            Capability.INCREMENTAL,
+            Capability.SELF_BACKFILL,  # the file is read whole, whatever the window
+        }
+    )
 
     def __init__(self, context: PluginContext[CsvSettings]) -> None:
         self.name = context.name
@@ -285,6 +292,7 @@ CSV_CONNECTOR = ConnectorType(
     settings=CsvSettings,
     factory=CsvConnector,
     description="People and daily activity from a folder of CSV exports.",
+    description_de="Personen und tägliche Aktivität aus einem Ordner mit CSV-Exporten.",
     capabilities=CsvConnector.capabilities,
     data_sources=(
         DataSource(
@@ -292,11 +300,16 @@ CSV_CONNECTOR = ConnectorType(
             "read access to the export folder",
             "accounts: platform, account id, e-mail, display name, department, title, manager, "
             "joining day, locale",
+            "Lesezugriff auf den Export-Ordner",
+            "Konten: Plattform, Konto-ID, E-Mail, Anzeigename, Abteilung, Stelle, "
+            "Führungskraft, Eintrittstag, Sprache",
         ),
         DataSource(
             "activity.csv",
             "read access to the export folder",
             "daily counts per account, action, feature and space/channel/site (no content)",
+            "Lesezugriff auf den Export-Ordner",
+            "tägliche Zahlen je Konto, Aktion, Funktion und Bereich/Kanal/Website (keine Inhalte)",
         ),
     ),
 )

@@ -10,6 +10,7 @@ slots. Nothing is secret: given the stored (department, seq), an auditor recompu
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -34,15 +35,26 @@ def member_order(experiment: Experiment, members: Iterable[str]) -> list[str]:
 def block_arms(experiment: Experiment, stratum: str, block: int) -> tuple[str, ...]:
     """The arms of one block's places, in place order."""
     size, held = experiment.block
-    ranked = sorted(range(size), key=lambda s: digest(experiment, f"{stratum}|{block}|{s}"))
-    hold = set(ranked[:held])
+    return _block_arms(experiment.id, size, held, stratum, block)
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_arms(
+    experiment_id: str, size: int, held: int, stratum: str, block: int
+) -> tuple[str, ...]:
+    key = f"e20kit-experiment:{experiment_id}".encode()
+
+    def rank(slot: int) -> str:
+        return hmac.new(key, f"{stratum}|{block}|{slot}".encode(), hashlib.sha256).hexdigest()
+
+    hold = set(sorted(range(size), key=rank)[:held])
     return tuple(HOLD_OUT if slot in hold else NUDGED for slot in range(size))
 
 
 def arm_at(experiment: Experiment, stratum: str, seq: int) -> str:
     """The arm of place ``seq`` (0-based) in ``stratum``."""
-    size, _ = experiment.block
-    return block_arms(experiment, stratum, seq // size)[seq % size]
+    size, held = experiment.block
+    return _block_arms(experiment.id, size, held, stratum, seq // size)[seq % size]
 
 
 __all__ = ["arm_at", "block_arms", "digest", "member_order"]

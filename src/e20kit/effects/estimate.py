@@ -108,4 +108,35 @@ def needed_per_arm(base_rate: float, difference: float) -> int:
     return math.ceil((top / difference) ** 2)
 
 
-__all__ = ["Interval", "adjusted", "minimum_detectable", "needed_per_arm", "newcombe", "wilson"]
+def needed_total(base_rate: float, difference: float, holdout_share: float) -> int:
+    """Newcomers in all (both arms) to detect ``difference`` with a hold-out of
+    ``holdout_share``: 80 % power, two-sided 5 % (unpooled normal approximation)."""
+    p0, p1 = base_rate, min(0.999, base_rate + difference)
+    share = holdout_share
+    variance = p0 * (1 - p0) / share + p1 * (1 - p1) / (1 - share)
+    return math.ceil((Z95 + Z80) ** 2 * variance / difference**2)
+
+
+def size_table(base_rate: float = 0.4, holdout_share: float = 0.2) -> list[dict[str, int]]:
+    """The table of docs/effects.md: per difference (points), newcomers per arm with equal
+    arms, and newcomers in all with the given hold-out share."""
+    return [
+        {
+            "points": points,
+            "per_arm": needed_per_arm(base_rate, points / 100),
+            "total_with_holdout": needed_total(base_rate, points / 100, holdout_share),
+        }
+        for points in (5, 10, 15, 20)
+    ]
+
+
+__all__ = [
+    "Interval",
+    "adjusted",
+    "minimum_detectable",
+    "needed_per_arm",
+    "needed_total",
+    "newcombe",
+    "size_table",
+    "wilson",
+]

@@ -103,14 +103,23 @@ def draw(
     now: dt.datetime,
     today: dt.date,
 ) -> list[Assignment]:
-    """Arms for ``candidates`` (member -> department) not yet assigned; nothing is stored."""
+    """Arms for ``candidates`` (member -> department) not yet assigned; nothing is stored.
+
+    Members opted out of ``all`` are never drawn: they asked to be left alone, and the
+    comparison stays fair because the draw happens among everyone else.
+    """
     stored = load(conn, experiment.id)
+    stopped = set(
+        conn.execute(
+            sa.select(schema.opt_outs.c.member_key).where(schema.opt_outs.c.scope == "all")
+        ).scalars()
+    )
     taken: dict[str, int] = {}
     for item in stored.values():
         taken[item.stratum] = max(taken.get(item.stratum, 0), item.seq + 1)
     fresh: dict[str, list[str]] = {}
     for member, department in candidates.items():
-        if member not in stored:
+        if member not in stored and member not in stopped:
             fresh.setdefault(department or "", []).append(member)
     out: list[Assignment] = []
     for stratum in sorted(fresh):

@@ -20,6 +20,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -93,8 +94,7 @@ class Experiment(BaseModel):
     @property
     def block(self) -> tuple[int, int]:
         """(block size, hold-outs per block) of the permuted-block draw."""
-        share = Fraction(self.holdout_share).limit_denominator(MAX_BLOCK)
-        return share.denominator, share.numerator
+        return _block(self.holdout_share)
 
     def definition(self) -> dict[str, Any]:
         """The fixed question: what the registry freezes at the first assignment."""
@@ -117,6 +117,12 @@ class Experiment(BaseModel):
         }
         en, de = names[self.programme]
         return de if lang == "de" else en
+
+
+@functools.lru_cache(maxsize=64)
+def _block(share: float) -> tuple[int, int]:
+    fraction = Fraction(share).limit_denominator(MAX_BLOCK)
+    return fraction.denominator, fraction.numerator
 
 
 def unique_experiments(experiments: list[Experiment]) -> list[Experiment]:

@@ -44,31 +44,44 @@ class _Bootstrap:
         self.s = float(self.dt @ self.dt)
         groups, index = np.unique(unit, return_inverse=True)
         self.g = len(groups)
-        self.c = np.zeros((self.g, len(y)))
-        self.c[index, np.arange(len(y))] = 1.0
-        self.scale = self.g / (self.g - 1)
+        self.order = np.argsort(index, kind="stable")
+        self.bounds = np.searchsorted(index[self.order], np.arange(self.g))
         self.tau = float(self.dt @ self.yt) / self.s
-        resid = self.yt - self.tau * self.dt
-        self.se = self._se(self.c @ (self.dt * resid))
         rng = np.random.default_rng(seed)
-        weights = WEBB[rng.integers(0, 6, size=(self.g, BOOTSTRAPS))]
-        v = weights[index]  # n x B
-        self.a = self.dt @ (v * self.yt[:, None])
-        self.b = self.dt @ (v * self.dt[:, None])
-        self.p_part = self.c @ (self.dt[:, None] * self.residualise(v * self.yt[:, None]))
-        self.q_part = self.c @ (self.dt[:, None] * self.residualise(v * self.dt[:, None]))
-        self.r = self.c @ (self.dt * self.dt)
+        weights = WEBB[rng.integers(0, 6, size=(self.g, BOOTSTRAPS))]  # G x B
+        # The bootstrap weight is constant within a department, so residualising v * x for
+        # all B draws is a G x G matrix (one residualised column per department) times the
+        # weights: nothing of size n x B is ever built.
+        inside = np.zeros((len(y), self.g))
+        inside[np.arange(len(y)), index] = 1.0
+        self.r = self._sum(self.dt * self.dt)
+        self.leave_out = self.s - self.r
+        self.se = float(self._se(self._sum(self.dt * self.yt)[:, None])[0])
+        self.p_part = self._sum(self.dt[:, None] * self.residualise(inside * self.yt[:, None]))
+        self.p_part = self.p_part @ weights
+        self.q_part = self._sum(self.dt[:, None] * self.residualise(inside * self.dt[:, None]))
+        self.q_part = self.q_part @ weights
 
-    def _se(self, scores: np.ndarray) -> np.ndarray:
-        """Cluster-robust standard errors from per-department scores (one per column)."""
-        out: np.ndarray = np.sqrt(self.scale * (scores**2).sum(axis=0)) / self.s
+    def _sum(self, x: np.ndarray) -> np.ndarray:
+        """Rows summed per department (clusters), without a dense indicator matrix."""
+        out: np.ndarray = np.add.reduceat(x[self.order], self.bounds, axis=0)
+        return out
+
+    def _se(self, parts: np.ndarray) -> np.ndarray:
+        """The jackknife (CV3) standard error from each department's part of ``D~'y~`` (one
+        column per sample): the spread of the estimates leaving one department out. With few
+        and unequal departments it is less optimistic than the usual cluster-robust one."""
+        total = parts.sum(axis=0)
+        estimate = total / self.s
+        left_out = (total[None, :] - parts) / self.leave_out[:, None]
+        spread = ((left_out - estimate[None, :]) ** 2).sum(axis=0)
+        out: np.ndarray = np.sqrt((self.g - 1) / self.g * spread)
         return out
 
     def p_value(self, tau0: float) -> float:
-        shift = (self.a - tau0 * self.b) / self.s
-        scores = self.p_part - tau0 * self.q_part - np.outer(self.r, shift)
-        t_star = shift / np.maximum(self._se(scores), 1e-300)
-        t_obs = (self.tau - tau0) / max(float(self.se), 1e-300)
+        parts = tau0 * self.r[:, None] + self.p_part - tau0 * self.q_part
+        t_star = (parts.sum(axis=0) / self.s - tau0) / np.maximum(self._se(parts), 1e-300)
+        t_obs = (self.tau - tau0) / max(self.se, 1e-300)
         return float(np.mean(np.abs(t_star) >= abs(t_obs) - 1e-12))
 
 

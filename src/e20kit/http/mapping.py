@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -187,12 +188,53 @@ def error_from_exception(
     elif isinstance(exc, requests.exceptions.RetryError):
         what = "retries exhausted"
     elif isinstance(exc, requests.exceptions.ConnectionError):
+        cause = connection_failure(exc)
+        if cause is not None:
+            return ConnectorRetriableError(
+                f"cannot reach {_host_port(request_url)}: {cause}; check the configured url "
+                "and that the server is up",
+                connector=connector,
+                endpoint=endpoint,
+            )
         what = "connection failed"
     else:
         what = "transport error"
     return ConnectorRetriableError(
         f"{what} ({kind}): {reason}", connector=connector, endpoint=endpoint
     )
+
+
+_CONNECTION_CAUSES = (
+    ("connection refused", "connection refused (nothing listens on that port)"),
+    ("name or service not known", "host name not found"),
+    ("nodename nor servname", "host name not found"),
+    ("failed to resolve", "host name not found"),
+    ("temporary failure in name resolution", "host name could not be resolved (DNS)"),
+    ("network is unreachable", "network unreachable"),
+    ("no route to host", "no route to host"),
+    ("connection reset", "the connection was reset"),
+    ("remotedisconnected", "the server closed the connection without answering"),
+    ("connection aborted", "the connection was aborted"),
+)
+
+
+def connection_failure(exc: BaseException) -> str | None:
+    """The cause of a failed connection in a few words, instead of urllib3's nested
+    ``Max retries exceeded with url ... (Caused by NewConnectionError(...))``."""
+    text = " ".join(str(exc).split()).lower()
+    for needle, cause in _CONNECTION_CAUSES:
+        if needle in text:
+            return cause
+    return None
+
+
+def _host_port(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "the server"
+    return f"{parts.hostname}:{port}"
 
 
 __all__ = [

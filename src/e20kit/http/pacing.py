@@ -10,6 +10,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from ..waits import announce_wait
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
@@ -52,12 +54,24 @@ class TokenBucket:
         return wait
 
 
+class WaitTooLong(Exception):
+    """A server asked for a wait longer than ``backoff_max_s``; the session turns it into
+    :class:`~e20kit.errors.ConnectorRateLimitError` naming the header and the endpoint."""
+
+    def __init__(self, source: str, seconds: float, limit: float) -> None:
+        super().__init__(f"{source} asks for a {seconds:.0f} s wait")
+        self.source = source
+        self.seconds = seconds
+        self.limit = limit
+
+
 class ServerPacer:
     """Holds back every thread of a session until a pause a :class:`RatePolicy` asked for is over.
 
     The pause starts when the advice is read, so requests already in flight are not delayed; the
-    next request of any thread waits. Pauses are capped at ``max_wait_s`` and never shortened by a
-    later, shorter one.
+    next request of any thread waits. Pauses are never shortened by a later, shorter one. A pause
+    longer than ``max_wait_s`` is not waited at all: the next request raises :class:`WaitTooLong`
+    (the answer that asked for it is still delivered, so nothing read is lost).
     """
 
     def __init__(
@@ -72,10 +86,18 @@ class ServerPacer:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._resume_at = float("-inf")
+        self._refused: WaitTooLong | None = None
+        self.reason = "rate limit"
+        """What an announced wait says it waits for (the session sets its connector name)."""
 
-    def pause(self, seconds: float) -> float:
-        """Schedule a pause of ``seconds`` (capped); returns the pause scheduled."""
-        seconds = min(max(seconds, 0.0), self.max_wait_s)
+    def pause(self, seconds: float, *, source: str | None = None) -> float:
+        """Schedule a pause of ``seconds``; returns the pause scheduled (0 when it is longer
+        than ``max_wait_s``: then the next :meth:`wait` raises :class:`WaitTooLong`)."""
+        seconds = max(seconds, 0.0)
+        if seconds > self.max_wait_s:
+            with self._lock:
+                self._refused = WaitTooLong(source or "a rate policy", seconds, self.max_wait_s)
+            return 0.0
         with self._lock:
             self._resume_at = max(self._resume_at, self._clock() + seconds)
         return seconds
@@ -83,11 +105,15 @@ class ServerPacer:
     def wait(self) -> float:
         """Sleep until a scheduled pause is over; returns the seconds waited."""
         with self._lock:
+            refused, self._refused = self._refused, None
             delay = self._resume_at - self._clock()
+        if refused is not None:
+            raise refused
         if delay > 0:
+            announce_wait(f"{self.reason}: the server asked for a pause", delay)
             self._sleep(delay)
             return delay
         return 0.0
 
 
-__all__ = ["Clock", "ServerPacer", "Sleep", "TokenBucket"]
+__all__ = ["Clock", "ServerPacer", "Sleep", "TokenBucket", "WaitTooLong"]

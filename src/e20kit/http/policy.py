@@ -9,7 +9,7 @@ answers with a :class:`RateAdvice`; the session applies it to all of its threads
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 
@@ -18,9 +18,14 @@ class RateAdvice:
     """What a :class:`RatePolicy` asks of the session after one response."""
 
     pause_s: float | None = None
-    """Every request of this session waits this long first (capped at ``backoff_max_s``)."""
+    """Every request of this session waits this long first; a pause longer than
+    ``backoff_max_s`` stops the session with :class:`~e20kit.errors.ConnectorRateLimitError`
+    at its next request instead of stalling it."""
     rate_per_s: float | None = None
     """Pace no faster than this from now on (the stricter of this and the configured rate wins)."""
+    source: str | None = field(default=None, compare=False)
+    """The header the pause comes from (``X-RateLimit-Reset``): named in the error when the
+    pause is longer than ``backoff_max_s``."""
 
 
 @runtime_checkable

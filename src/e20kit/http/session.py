@@ -9,6 +9,7 @@ every request, whatever method the connector calls.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import re
 import threading
@@ -19,13 +20,16 @@ from typing import Any, Self, TypeVar
 import requests
 from pydantic import TypeAdapter
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from .._version import __version__
+from ..errors import ConnectorRateLimitError
+from ..waits import NOTICE_S, announce_wait
 from .bounds import CURRENT, POOL_CLASSES, DeadlineExceeded, ResponseTooLarge, Watch, read_bounded
 from .mapping import error_from_exception, json_or_error
-from .pacing import Clock, ServerPacer, Sleep, TokenBucket
+from .pacing import Clock, ServerPacer, Sleep, TokenBucket, WaitTooLong
 from .payload import parse_payload
 from .policy import RatePolicy
 from .redaction import REGISTERED, credential_parts, describe_endpoint, install_log_filter
@@ -83,7 +87,7 @@ class _Gate:
         if advice is None:
             return
         if advice.pause_s:
-            pause = self.pacer.pause(advice.pause_s)
+            pause = self.pacer.pause(advice.pause_s, source=advice.source)
             log.debug("rate policy: pausing %.2f s", pause)
         if advice.rate_per_s:
             self._adopt(advice.rate_per_s)
@@ -125,7 +129,14 @@ class PacedRetry(Retry):
         return super().new(**kw)
 
     def increment(self, *args: Any, **kwargs: Any) -> Self:
-        """Count every retry granted (urllib3 raises instead once they are used up)."""
+        """Count every retry granted (urllib3 raises instead once they are used up).
+
+        A connection refused on a loopback address is not retried: nothing listens there, and
+        waiting about 20 s of backoff will not start a server on this machine."""
+        error = kwargs.get("error", args[3] if len(args) > 3 else None)
+        pool = kwargs.get("_pool", args[4] if len(args) > 4 else None)
+        if isinstance(error, NewConnectionError) and _refused_on_loopback(error, pool):
+            raise MaxRetryError(pool, kwargs.get("url", args[1] if len(args) > 1 else ""), error)  # type: ignore[arg-type]
         granted = super().increment(*args, **kwargs)
         if self.gate is not None:
             self.gate.count_retry()
@@ -139,7 +150,9 @@ class PacedRetry(Retry):
             if parsed is None:
                 raise ValueError(f"invalid Retry-After header: {retry_after!r}")
             seconds = email.utils.mktime_tz(parsed) - self.wall_clock()
-        return min(max(seconds, 0.0), self.backoff_max)
+        if seconds > self.backoff_max:
+            raise WaitTooLong("Retry-After", seconds, self.backoff_max)
+        return max(seconds, 0.0)
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         try:
@@ -156,10 +169,25 @@ class PacedRetry(Retry):
         if not delay:
             delay = self.get_backoff_time()
         log.debug("%s: retry %d, sleeping %.2f s", self.connector, len(self.history), delay)
+        if delay >= NOTICE_S:
+            status = f"HTTP {response.status}" if response is not None else "no answer yet"
+            announce_wait(f"{self.connector}: {status}, retrying", delay)
         if delay > 0:
             self.sleep_fn(delay)
         if self.gate is not None:
             self.gate.before_attempt()
+
+
+def _refused_on_loopback(error: NewConnectionError, pool: Any) -> bool:
+    host = str(getattr(pool, "host", "") or "").strip("[]")
+    return "refused" in str(error).lower() and (host == "localhost" or _is_loopback_ip(host))
+
+
+def _is_loopback_ip(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class PacedAdapter(HTTPAdapter):
@@ -301,6 +329,9 @@ class HttpSession(requests.Session):
         self.base_url = base_url.rstrip("/") if base_url else None
         self.secrets: tuple[str, ...] = tuple(s for s in secrets if s)
         self.body_retries = 0
+        self.body_retry_methods: frozenset[str] = frozenset({"GET", "HEAD"})
+        """Methods whose broken-off body is asked for again: the safe ones, and those the
+        connector declared idempotent (``allowed_methods``, e.g. Mattermost's POST lookups)."""
         """Re-requests of a safe method whose body broke off mid-transfer; urllib3's retries end
         when the headers arrive, so a truncated body needs this second, bounded line."""
         self._gate: _Gate | None = None
@@ -329,7 +360,7 @@ class HttpSession(requests.Session):
     ) -> requests.Response:
         target = self.url(url.decode() if isinstance(url, bytes) else url)
         verb = method.decode() if isinstance(method, bytes) else method
-        attempts = 1 + (self.body_retries if verb.upper() in ("GET", "HEAD") else 0)
+        attempts = 1 + (self.body_retries if verb.upper() in self.body_retry_methods else 0)
         try:
             for attempt in range(attempts):
                 try:
@@ -344,6 +375,15 @@ class HttpSession(requests.Session):
         except requests.RequestException as exc:
             error = error_from_exception(
                 exc, connector=self.connector, url=target, secrets=self.secrets
+            )
+        except WaitTooLong as exc:
+            error = ConnectorRateLimitError(
+                f"rate limit: {exc.source} asks for a {exc.seconds:.0f} s wait, longer than "
+                f"[http] backoff_max_s = {exc.limit:g}; rerun later (or raise backoff_max_s)",
+                connector=self.connector,
+                endpoint=describe_endpoint(target, self.secrets),
+                header=exc.source,
+                wait_s=exc.seconds,
             )
         raise error  # outside the except block: the raw exception's text may hold secrets
 
@@ -411,11 +451,13 @@ def make_session(
 
     session = HttpSession(connector, base_url=base_url, secrets=secrets)
     session.body_retries = settings.retries
+    session.body_retry_methods = frozenset(m.upper() for m in allowed_methods)
     REGISTERED.add(session.secrets)
     install_log_filter()
 
     limiter = TokenBucket(rate, clock=clock, sleep=sleep) if rate else None
     pacer = ServerPacer(max_wait_s=settings.backoff_max_s, clock=clock, sleep=sleep)
+    pacer.reason = connector
     gate = _Gate(
         limiter, pacer, policy=rate_policy, clock=clock, sleep=sleep, wall_clock=wall_clock
     )

@@ -74,11 +74,18 @@ LOG_NOTIFIER = NotifierType(
     settings=LogNotifierSettings,
     factory=LogNotifier,
     description="Writes messages to the log (and optionally a JSON-lines file) instead of sending.",
+    description_de=(
+        "Schreibt Nachrichten ins Log (und wahlweise in eine JSON-Lines-Datei), statt sie zu "
+        "senden."
+    ),
     data_sources=(
         DataSource(
             "the log and the optional JSON-lines file",
             "write access to the file",
             "message text, recipient's member key and platform account id; nobody is messaged",
+            "Schreibzugriff auf die Datei",
+            "Nachrichtentext, Mitgliedsschlüssel und Plattform-Konto-ID des Empfängers; "
+            "niemand wird benachrichtigt",
         ),
     ),
 )

@@ -19,7 +19,7 @@ TECHNICAL = "technical"
 CATEGORIES: dict[str, Text] = {
     PERSONAL: ("personal data (directly identifying)", "personenbezogen (direkt identifizierend)"),
     PSEUDONYMOUS: ("pseudonymous (by member key)", "pseudonym (über den Mitgliedsschlüssel)"),
-    AGGREGATE: ("aggregates over several members", "Summen über mehrere Mitglieder"),
+    AGGREGATE: ("aggregates over several members", "Summen über mehrere Beschäftigte"),
     TECHNICAL: ("technical, no personal data", "technisch, keine personenbezogenen Daten"),
 }
 
@@ -70,7 +70,7 @@ TABLES: dict[str, TableText] = {
         PERSONAL,
         (
             "platform accounts of each member (messages are delivered to them)",
-            "Plattformkonten je Mitglied (Nachrichten gehen an sie)",
+            "Plattformkonten je Person (Nachrichten gehen an sie)",
         ),
         {
             "source": ("connector instance", "Connector-Instanz"),
@@ -102,7 +102,7 @@ TABLES: dict[str, TableText] = {
         PSEUDONYMOUS,
         (
             "daily activity counts per member (no content)",
-            "tägliche Aktivitätszahlen je Mitglied (keine Inhalte)",
+            "tägliche Aktivitätszahlen je Person (keine Inhalte)",
         ),
         {
             "day": ("day", "Tag"),
@@ -122,7 +122,7 @@ TABLES: dict[str, TableText] = {
         PSEUDONYMOUS,
         (
             "a number for each member and platform with activity (rollups)",
-            "eine Nummer je Mitglied und Plattform (Verdichtungen)",
+            "eine Nummer je Person und Plattform (Verdichtungen)",
         ),
         {"id": ("number", "Nummer"), "member_key": KEY, "platform": ("platform", "Plattform")},
         ("follows the facts", "folgt den Fakten"),
@@ -131,11 +131,11 @@ TABLES: dict[str, TableText] = {
         PSEUDONYMOUS,
         (
             "which days a member was active, 32 days per row (rollup of facts)",
-            "an welchen Tagen ein Mitglied aktiv war, 32 Tage je Zeile (Verdichtung)",
+            "an welchen Tagen eine Person aktiv war, 32 Tage je Zeile (Verdichtung)",
         ),
         {
             "span": ("32-day span", "32-Tage-Abschnitt"),
-            "pair": ("member and platform number", "Nummer von Mitglied und Plattform"),
+            "pair": ("member and platform number", "Nummer von Person und Plattform"),
             **{
                 f"q{i}": (
                     f"days {8 * i}-{8 * i + 7}: feature bits",
@@ -154,7 +154,7 @@ TABLES: dict[str, TableText] = {
         ),
         {
             "span": ("32-day span", "32-Tage-Abschnitt"),
-            "pairs": ("packed member numbers", "gepackte Mitgliedsnummern"),
+            "pairs": ("packed member numbers", "gepackte Personennummern"),
             "days": ("packed day bits", "gepackte Tagesbits"),
             "contributions": ("packed contribution counts", "gepackte Beitragszahlen"),
         },
@@ -174,11 +174,11 @@ TABLES: dict[str, TableText] = {
         PSEUDONYMOUS,
         (
             "contributions per day, member and container (rollup of facts)",
-            "Beiträge je Tag, Mitglied und Bereich (Verdichtung)",
+            "Beiträge je Tag, Person und Bereich (Verdichtung)",
         ),
         {
             "day": ("day", "Tag"),
-            "pair": ("member and platform number", "Nummer von Mitglied und Plattform"),
+            "pair": ("member and platform number", "Nummer von Person und Plattform"),
             "container": ("container number", "Bereichsnummer"),
             "con": ("contributions", "Beiträge"),
         },
@@ -186,7 +186,7 @@ TABLES: dict[str, TableText] = {
     ),
     "day_totals": TableText(
         AGGREGATE,
-        ("counts per day summed over every member", "Zahlen je Tag über alle Mitglieder"),
+        ("counts per day summed over every member", "Zahlen je Tag über alle Beschäftigten"),
         {
             "day": ("day", "Tag"),
             "platform": ("platform", "Plattform"),
@@ -249,7 +249,7 @@ TABLES: dict[str, TableText] = {
         PSEUDONYMOUS,
         (
             "members who asked not to be messaged (or nominated)",
-            "Mitglieder, die keine Nachrichten (oder Nominierung) wünschen",
+            "Beschäftigte, die keine Nachrichten (oder Nominierung) wünschen",
         ),
         {
             "member_key": KEY,
@@ -263,7 +263,7 @@ TABLES: dict[str, TableText] = {
     ),
     "onboarding_progress": TableText(
         PSEUDONYMOUS,
-        ("each newcomer's onboarding steps", "Onboarding-Schritte je neuem Mitglied"),
+        ("each newcomer's onboarding steps", "Onboarding-Schritte je neu eingetretener Person"),
         {
             "member_key": KEY,
             "checklist": ("checklist", "Checkliste"),
@@ -329,9 +329,15 @@ TABLES: dict[str, TableText] = {
     ),
     "champion_buddies": TableText(
         PSEUDONYMOUS,
-        ("newcomers paired with a champion", "neuen Mitgliedern zugeordnete Champions"),
+        (
+            "newcomers paired with a champion",
+            "neu eingetretenen Beschäftigten zugeordnete Champions",
+        ),
         {
-            "newcomer_key": ("the newcomer's member key", "Mitgliedsschlüssel des neuen Mitglieds"),
+            "newcomer_key": (
+                "the newcomer's member key",
+                "Mitgliedsschlüssel der neu eingetretenen Person",
+            ),
             "champion_key": ("the champion's member key", "Mitgliedsschlüssel des Champions"),
             "paired_at": ("paired", "zugeordnet"),
             "ended_at": ("ended", "beendet"),
@@ -359,7 +365,7 @@ TABLES: dict[str, TableText] = {
         {
             "tombstone": (
                 "keyed hash of the member key",
-                "verschlüsselter Hash des Mitgliedsschlüssels",
+                "mit dem geheimen Schlüssel gebildeter Hash (HMAC) des Mitgliedsschlüssels",
             ),
             "forgotten_at": ("erased at", "gelöscht am"),
         },
@@ -389,6 +395,19 @@ TABLES: dict[str, TableText] = {
             "forever (needed to honour the erasure)",
             "dauerhaft (nötig, um die Löschung zu beachten)",
         ),
+    ),
+    "secret_check": TableText(
+        TECHNICAL,
+        (
+            "which pseudonym secret the member keys are made with (a fingerprint, not the secret)",
+            "mit welchem Pseudonymisierungsschlüssel die Mitgliedsschlüssel gebildet sind "
+            "(ein Fingerabdruck, nicht der Schlüssel)",
+        ),
+        {
+            "name": ("which secret", "welcher Schlüssel"),
+            "fingerprint": ("HMAC of a fixed text under the secret", "HMAC eines festen Textes"),
+        },
+        ("until the next rotation", "bis zum nächsten Schlüsselwechsel"),
     ),
     "audit_log": TableText(
         PERSONAL,
@@ -449,7 +468,7 @@ TABLES: dict[str, TableText] = {
         (
             "which arm of an experiment each newcomer was drawn into (nudged or hold-out), "
             "drawn once and never again; read only as counts per arm of at least k",
-            "in welche Gruppe eines Experiments jedes neue Mitglied gelost wurde (mit "
+            "in welche Gruppe eines Experiments jede neu eingetretene Person gelost wurde (mit "
             "Erinnerungen oder zurückgehalten), einmal gelost und nie neu; nur als Zahlen je "
             "Gruppe von mindestens k gelesen",
         ),
@@ -470,7 +489,7 @@ TABLES: dict[str, TableText] = {
         },
         (
             "as long as the member is stored (erased with them)",
-            "solange das Mitglied gespeichert ist (mit ihm gelöscht)",
+            "solange die Person gespeichert ist (mit ihr gelöscht)",
         ),
     ),
     "interventions": TableText(

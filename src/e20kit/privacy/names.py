@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from ..collect import prepare_connectors
 from ..connector import NameResolver
-from ..errors import ConfigError
 from ..store import schema
+from .gates import require_setting
 
 if TYPE_CHECKING:
     from ..champions.roster import RosterEntry
@@ -38,13 +38,7 @@ class NamedEntry:
 
 def require_lookup(config: Config) -> None:
     """Refuse unless the agreement allows names (``[privacy] allow_name_lookup``)."""
-    if not config.settings.privacy.allow_name_lookup:
-        raise ConfigError(
-            f"config error in {config.where}: looking up names needs "
-            "privacy.allow_name_lookup = true (an explicit decision of the agreement)",
-            file=config.where,
-            key="privacy.allow_name_lookup",
-        )
+    require_setting(config, "allow_name_lookup", "looking up names")
 
 
 def display_names(

@@ -57,7 +57,7 @@ RULES: tuple[Rule, ...] = (
         ),
         (
             "departed members without facts or accounts left",
-            "ausgeschiedene Mitglieder ohne verbliebene Fakten oder Konten",
+            "ausgeschiedene Beschäftigte ohne verbliebene Fakten oder Konten",
         ),
     ),
     Rule(

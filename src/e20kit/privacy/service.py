@@ -15,18 +15,26 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..clock import OrgClock
-from ..config import Config, PrivacySettings
+from ..clockguard import refuse_purge
+from ..config import MIN_SECRET_BYTES, Config, PrivacySettings
 from ..errors import ConfigError
 from ..plugins import Plugins
 from . import audit, subjects
 from .audit import Verification
 from .pseudonyms import Pseudonymiser
 from .retention import PurgeResult, purge
+from .rotation import RotationPlan, check_secret
 
 if TYPE_CHECKING:
     from ..champions.roster import RosterEntry, RosterState
+    from ..models import Person
     from ..store.scrub import ScrubResult
     from .names import NamedEntry
+
+OLD_SECRET_ENV = "E20KIT_PSEUDONYM_SECRET_OLD"
+"""Where ``privacy rotate-secret`` reads the secret the store's keys are made with."""
+NEW_SECRET_ENV = "E20KIT_PSEUDONYM_SECRET_NEW"
+"""Where ``privacy rotate-secret`` reads the secret to re-key to."""
 
 Roster = Callable[[tuple["RosterState", ...]], list["RosterEntry"]]
 
@@ -59,10 +67,17 @@ class PrivacyService:
 
     # -- retention -------------------------------------------------------------------------------
 
-    def purge(self, *, today: dt.date | None = None) -> PurgeResult:
+    def purge(self, *, today: dt.date | None = None, force: bool = False) -> PurgeResult:
         """Delete what the retention rules no longer keep (the rollups follow). The audit
-        trail is never purged here (only by :meth:`prune_audit`)."""
-        result = purge(self.engine, self.settings, today=today or self.clock.today())
+        trail is never purged here (only by :meth:`prune_audit`).
+
+        Without ``force`` a reference day after the real clock, a system clock behind the last
+        collect, or a purge of more than ``max_purge_share`` of the facts raises
+        :class:`~e20kit.clockguard.ClockGuardError` and deletes nothing."""
+        today = today or self.clock.today()
+        if not force:
+            refuse_purge(self.engine, self.config.settings, self.clock, today=today)
+        result = purge(self.engine, self.settings, today=today)
         with self.engine.begin() as conn:
             self._note_settings(conn)  # the trail always states the settings in force
         return result
@@ -191,7 +206,8 @@ class PrivacyService:
     def subject(
         self, *, email: str | None = None, account: str | None = None, platform: str | None = None
     ) -> subjects.Subject:
-        with self.engine.connect() as conn:
+        with self.engine.begin() as conn:
+            check_secret(conn, self._pseudonymiser())  # another secret finds nobody
             return subjects.find_subject(
                 conn, self._pseudonymiser(), email=email, account=account, platform=platform
             )
@@ -265,6 +281,102 @@ class PrivacyService:
                 )
         database = scrub(self.engine) if database_step and not dry_run else None
         return dataclasses.replace(result, files=found, database=database)
+
+    def rotate_secret(
+        self,
+        *,
+        old_env: str = OLD_SECRET_ENV,
+        new_env: str = NEW_SECRET_ENV,
+        dry_run: bool = False,
+        directories: bool = True,
+        unlink_unmapped: bool = False,
+        drop_legacy_tombstones: bool = False,
+        requester: str | None = None,
+        reason: str | None = None,
+    ) -> RotationPlan:
+        """Re-key members, tombstones and every row keyed by a member from the secret in
+        ``old_env`` to the one in ``new_env``, in one transaction; a check first (the dry run)
+        refuses, changing nothing, when a key cannot be recomputed. The connectors' directories
+        are read (people only, nothing written) for e-mail addresses the store does not keep."""
+        from . import rotation
+
+        old = Pseudonymiser(self._secret(old_env))
+        new = Pseudonymiser(self._secret(new_env))
+        directory = self._directory_emails() if directories else {}
+        with self.engine.begin() as conn:
+            check_secret(conn, old)
+            found = rotation.plan(
+                conn, old, new, directory=directory, unlink_unmapped=unlink_unmapped
+            )
+            problems = []
+            if found.unmapped and not unlink_unmapped:
+                problems.append(
+                    f"{len(found.unmapped)} member keys cannot be recomputed (no stored e-mail, "
+                    "no directory lists them): pass --unlink-unmapped to give them unlinked keys"
+                )
+            if found.legacy_tombstones and not drop_legacy_tombstones:
+                problems.append(
+                    f"{found.legacy_tombstones} tombstones from before every identifier was "
+                    "covered cannot be re-keyed: pass --drop-legacy-tombstones (those people "
+                    "could then be collected again) or keep the secret"
+                )
+            if problems:
+                raise ConfigError(
+                    "rotate-secret refused, nothing was changed: " + "; ".join(problems),
+                    key="privacy.secret_env",
+                )
+            if dry_run:
+                return found
+            assert old.secret is not None and new.secret is not None
+            rotation.apply(conn, found, old.secret, new.secret, drop_legacy=drop_legacy_tombstones)
+            self._note_settings(conn)
+            audit.record(
+                conn,
+                "secret_rotated",
+                requester=requester,
+                reason=reason,
+                detail=found.as_dict(),
+            )
+        return found
+
+    def _secret(self, env: str) -> bytes:
+        value = self.config.env.get(env)
+        if not value:
+            raise ConfigError(
+                f"rotate-secret: the environment variable {env} is not set",
+                key="privacy.secret_env",
+            )
+        if len(value.encode()) < MIN_SECRET_BYTES:
+            raise ConfigError(
+                f"rotate-secret: the secret in {env} is shorter than {MIN_SECRET_BYTES} bytes",
+                key="privacy.secret_env",
+            )
+        return value.encode()
+
+    def _directory_emails(self) -> dict[tuple[str, str], str]:
+        """(connector, person id) -> e-mail from every configured connector's people (and the
+        identity map), as a collection would see them."""
+        from ..collect import prepare_connectors
+        from ..identity_map import load_identity_map
+
+        identity_map = load_identity_map(self.config.settings.identities.map, self.config.path)
+        listed: list[tuple[str, Person]] = []
+        for item in prepare_connectors(self.config, self.plugins, clock=self.clock):
+            connector = item.type.factory(item.context)
+            try:
+                if "people" not in getattr(connector, "capabilities", frozenset({"people"})):
+                    continue
+                for person in connector.people():
+                    if self.plugins.enriches_people:
+                        person = self.plugins.enrich_person(person)
+                    if identity_map is not None:
+                        person = identity_map.apply(person)
+                    listed.append((item.name, person))
+            finally:
+                connector.close()
+        from .rotation import directory_emails
+
+        return directory_emails(listed)
 
     def scrub(self) -> ScrubResult:
         """The database step of an erasure on its own (after ``forget --defer-database-step``,

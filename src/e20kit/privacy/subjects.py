@@ -62,6 +62,7 @@ NO_SUBJECT_ROWS: dict[str, str] = {
     "bookmarks": "where each connector's collection continues",
     "runs": "command runs with counts",
     "forgotten": "older tombstones: an HMAC of an erased member's key only",
+    "secret_check": "a fingerprint of the pseudonym secret (an HMAC under it, not the secret)",
     "tombstones": "tombstones: keyed marks of erased people's identifiers, not the identifiers",
     "audit_log": "who produced which report or request (OS user, never a member)",
     "experiments": "each experiment's fixed question",

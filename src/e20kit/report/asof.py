@@ -18,8 +18,8 @@ TEXTS = {
         "partial, not a drop in use.",
         "short": "data begins {oldest}, after the previous period's start",
         "short_note": "Changes against the previous period are not like for like: the data "
-        "from {platforms} begins after that period's start, so part of each change is data "
-        "arriving, not use growing.",
+        "from {platforms} begins after that period's start, so the headline shows no change "
+        '("new data"): part of it would be data arriving, not use growing.',
     },
     "de": {
         "heading": "Datenstand",
@@ -31,10 +31,11 @@ TEXTS = {
         "days": "{n} Tage",
         "partial_note": "Dieser Zeitraum endet nach den Daten: die Zahlen seiner letzten Tage "
         "sind unvollständig, kein Rückgang der Nutzung.",
-        "short": "Daten ab {oldest}, nach dem Beginn des Vorzeitraums",
-        "short_note": "Die Veränderungen gegenüber dem Vorzeitraum sind nicht vergleichbar: "
-        "die Daten von {platforms} beginnen erst nach dessen Anfang; ein Teil jeder Veränderung "
-        "ist das Eintreffen von Daten, kein Wachstum der Nutzung.",
+        "short": "Daten ab {oldest}, nach dem Beginn der Vorperiode",
+        "short_note": "Die Veränderungen gegenüber der Vorperiode sind nicht vergleichbar: "
+        "die Daten von {platforms} beginnen erst nach deren Anfang; die Kennzahlen zeigen daher "
+        "keine Veränderung („neue Daten“): ein Teil davon wäre das Eintreffen von Daten, kein "
+        "Wachstum der Nutzung.",
     },
 }
 

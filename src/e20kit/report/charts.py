@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from ..analytics.cohorts import lived_through
 from ..analytics.model import Cohort, Metrics
+from ..analytics.sql import UNKNOWN_DEPARTMENT
 from ..privacy.suppression import fewer_than
 
 PALETTE = ("#2f6db5", "#e07b39", "#3a9a5b", "#b8434b", "#7c5fb0", "#8a8a8a")
@@ -45,6 +46,19 @@ def _style(ax: Any) -> None:
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
     ax.grid(axis="y", alpha=0.3)
+
+
+def _percent_axis(axis: Any) -> None:
+    """0..1 shares as whole percentages (no decimal point that German would write as a comma)."""
+    axis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+
+
+def _number_axis(axis: Any, text: dict[str, str]) -> None:
+    """Counts with the report language's decimal mark (``2,5`` in German)."""
+    mark = text.get("decimal", ".")
+    axis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}".replace(".", mark))
+    )
 
 
 def _dates(days: list[dt.date]) -> Any:
@@ -74,6 +88,7 @@ def activity_chart(metrics: Metrics, text: dict[str, str]) -> str:
                 label=text["partial_week"] if i == 0 else None,
             )
     ax.set_ylim(bottom=0)
+    _number_axis(ax.yaxis, text)
     ax.legend(loc="upper left", frameon=False)
     fig.autofmt_xdate()
     _style(ax)
@@ -97,6 +112,8 @@ def lorenz_chart(metrics: Metrics, text: dict[str, str]) -> str:
     ax.set_ylabel(text["contribution_axis"])
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
+    _percent_axis(ax.xaxis)
+    _percent_axis(ax.yaxis)
     ax.legend(loc="upper left", frameon=False)
     _style(ax)
     return to_svg(fig, "lorenz")
@@ -116,7 +133,7 @@ def leaders_chart(metrics: Metrics, text: dict[str, str]) -> str:
         ax.bar(xs, values, width=0.36, color=PALETTE[i], label=label)
     ax.set_xticks(range(len(measures)), [text[m] for m in measures])
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    _percent_axis(ax.yaxis)
     ax.legend(frameon=False)
     _style(ax)
     return to_svg(fig, "leaders")
@@ -176,7 +193,7 @@ def _grid_chart(
                     fontsize=7,
                     color="white" if v > 0.6 else "black",
                 )
-    fig.colorbar(image, ax=ax, format=matplotlib.ticker.PercentFormatter(1.0))
+    fig.colorbar(image, ax=ax, format=matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     return to_svg(fig, chart_id)
 
 
@@ -219,7 +236,8 @@ def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
         departments, weeks, values = ["-"], [metrics.period.start], [[None]]
     labels = _week_labels(metrics, text)
     cols = [labels.get(w, w.isoformat()) for w in weeks]
-    return _grid_chart(departments, cols, values, "heatmap", text)
+    rows = [text["unknown_department"] if d == UNKNOWN_DEPARTMENT else d for d in departments]
+    return _grid_chart(rows, cols, values, "heatmap", text)
 
 
 def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
@@ -267,11 +285,11 @@ def features_chart(metrics: Metrics, text: dict[str, str]) -> str:
             values,
             bottom=bottom,
             color=PALETTE[i % len(PALETTE)],
-            label=feature,
+            label=text.get(f"feature_{feature}", feature),
         )
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    _percent_axis(ax.yaxis)
     if features:
         ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     _style(ax)

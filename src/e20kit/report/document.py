@@ -20,6 +20,7 @@ from ..analytics.model import FunnelStep, Headline, Metrics
 from ..extensions import ReportSection
 from ..findings import Finding
 from ..safe_text import clean_text
+from .actions import next_steps
 
 Titles = Mapping[tuple[str, str | None], str]
 """Checklist and step titles for people, keyed ``(checklist, None)`` / ``(checklist, step)``."""
@@ -121,7 +122,7 @@ def build_document(
 ) -> dict[str, Any]:
     """The whole report as JSON-ready data (schema version 1)."""
     generated = generated_at or dt.datetime.now(dt.UTC)
-    return {
+    doc = {
         "$schema": SCHEMA_ID,
         "schema_version": SCHEMA_VERSION,
         "generator": f"e20kit {__version__}",
@@ -168,6 +169,9 @@ def build_document(
         "findings": [_finding(f) for f in findings],
         "sections": [_section(s) for s in sections],
     }
+    for finding in doc["findings"]:  # tied to the figures above, so built once they are
+        finding["next_steps"] = next_steps(finding, doc, lang)
+    return doc
 
 
 __all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "build_document", "plain"]

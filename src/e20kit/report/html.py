@@ -9,12 +9,15 @@ import jinja2
 from markupsafe import Markup
 
 from ..analytics.model import HEADLINE_FIGURES, Metrics
+from .actions import month_plan
 from .asof import as_of_texts
 from .charts import render_charts
 from .labels import (
     LOWER_IS_BETTER,
     SIZE_FIELDS,
+    department_label,
     labels,
+    period_label,
     rounded_change,
     show,
     show_cell,
@@ -69,7 +72,9 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
             "figure": name,
             "label": t.get(name, name),
             "value": show(name, doc["headline"].get(name), lang),
-            "change": show_change(name, trends.get(name, {}).get("change"), lang),
+            "change": t["new_data"]
+            if metrics.short_history
+            else show_change(name, trends.get(name, {}).get("change"), lang),
             # data arriving is neither good nor bad news: no colour (the note says why)
             "direction": "flat"
             if metrics.short_history
@@ -84,7 +89,7 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
     leaders = [
         {
             **_row(g, rate_names, lang, k),
-            "department": g["department"] or t["all"],
+            "department": department_label(g["department"], lang) if g["department"] else t["all"],
             "group": group_names.get(g["group"], g["group"]),
         }
         for g in doc["leaders"]
@@ -95,7 +100,11 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
     return _ENV.get_template("report.html.j2").render(
         doc={
             **doc,
-            "period": {**doc["period"], "last_day": last_day.isoformat()},
+            "period": {
+                **doc["period"],
+                "last_day": last_day.isoformat(),
+                "shown": period_label(doc["period"]["label"], lang),
+            },
             "previous_period": {**doc["previous_period"], "last_day": prev_last.isoformat()},
         },
         t=t,
@@ -111,7 +120,11 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
             lang,
         ),
         leaders=leaders,
-        departments=[_row(d, rate_names, lang, k) for d in doc["departments"]],
+        departments=[
+            {**_row(d, rate_names, lang, k), "department": department_label(d["department"], lang)}
+            for d in doc["departments"]
+        ],
+        plan=month_plan(doc, lang),
         onboarding=[_row(s, (), lang, k) for s in doc["onboarding"]],
         cell=lambda row, column, percent=(): show_cell(row, column, k, lang, percent),
         shown_columns=shown_columns,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from ..analytics.sql import UNKNOWN_DEPARTMENT
 from ..diagnose.texts import localise
 from ..privacy.suppression import fewer_than
 
@@ -102,6 +103,21 @@ LABELS: dict[str, dict[str, str]] = {
         "top10_share": "Top 10 % share",
         "retention_week": "week {n}",
         "no_data": "No data in this period.",
+        "new_data": "new data",
+        "unknown_department": "(unknown)",
+        "pp": "pp",
+        "decimal": ".",
+        "period_last": "last {n} days",
+        "period_month": "month {month}",
+        "feature_wiki": "wiki",
+        "feature_blog": "blog",
+        "feature_discussion": "discussion",
+        "feature_chat": "chat",
+        "feature_files": "files",
+        "feature_site": "site visits",
+        "todo": "What to do this month",
+        "next_steps": "Next steps",
+        "no_todo": "Nothing urgent: keep the champion programme and onboarding running.",
     },
     "de": {
         "title": "Nutzungsbericht",
@@ -198,6 +214,21 @@ LABELS: dict[str, dict[str, str]] = {
         "top10_share": "Anteil oberste 10 %",
         "retention_week": "Woche {n}",
         "no_data": "Keine Daten in diesem Zeitraum.",
+        "new_data": "neue Daten",
+        "unknown_department": "(unbekannt)",
+        "pp": "Pp.",
+        "decimal": ",",
+        "period_last": "letzte {n} Tage",
+        "period_month": "Monat {month}",
+        "feature_wiki": "Wiki",
+        "feature_blog": "Blog",
+        "feature_discussion": "Diskussion",
+        "feature_chat": "Chat",
+        "feature_files": "Dateien",
+        "feature_site": "Besuche",
+        "todo": "Was diesen Monat zu tun ist",
+        "next_steps": "Nächste Schritte",
+        "no_todo": "Nichts Dringendes: Champion-Programm und Onboarding weiterlaufen lassen.",
     },
 }
 
@@ -244,8 +275,8 @@ def show_change(figure: str, change: float | None, lang: str = "en") -> str:
     if rounded is None:
         return "-"
     if rounded == 0:
-        unit = " pp" if figure in PERCENT_FIGURES else ""
-        return localise(f"±0{unit}", lang)
+        unit = f" {labels(lang)['pp']}" if figure in PERCENT_FIGURES else ""
+        return localise("±0", lang) + unit
     return _format(figure, rounded, lang, signed=True)
 
 
@@ -302,6 +333,22 @@ def show_cell(
     return value
 
 
+def period_label(label: str, lang: str) -> str:
+    """``last-30d`` as people say it (``last 30 days``, ``letzte 30 Tage``), ``month:2026-10``
+    as ``month 2026-10``; an explicit range stays as it is."""
+    t = labels(lang)
+    if label.startswith("last-") and label.endswith("d") and label[5:-1].isdigit():
+        return t["period_last"].format(n=int(label[5:-1]))
+    if label.startswith("month:"):
+        return t["period_month"].format(month=label.removeprefix("month:"))
+    return label
+
+
+def department_label(name: str, lang: str) -> str:
+    """A department as the report shows it (members without one under "(unknown)")."""
+    return labels(lang)["unknown_department"] if name == UNKNOWN_DEPARTMENT else name
+
+
 def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str:
     if value is None:
         return "-"
@@ -309,7 +356,9 @@ def _format(figure: str, value: float | None, lang: str, *, signed: bool) -> str
     if figure in PERCENT_FIGURES:
         points = value * 100
         digits = 0 if abs(points) >= 0.95 else 1
-        text = f"{points:{sign}.{digits}f} pp" if signed else f"{value:.0%}"
+        if signed:
+            return localise(f"{points:{sign}.{digits}f}", lang) + f" {labels(lang)['pp']}"
+        text = f"{value:.0%}"
     elif figure == "gini":
         text = f"{value:{sign}.2f}"
     elif float(value).is_integer():
@@ -325,9 +374,11 @@ __all__ = [
     "LOWER_IS_BETTER",
     "PERCENT_FIGURES",
     "SIZE_FIELDS",
+    "department_label",
     "hidden_size",
     "labels",
     "localise",
+    "period_label",
     "rounded_change",
     "show",
     "show_cell",

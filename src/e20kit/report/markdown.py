@@ -5,8 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .actions import month_plan
 from .asof import as_of_texts
-from .labels import labels, show, show_cell, show_change, shown_columns
+from .labels import (
+    department_label,
+    labels,
+    period_label,
+    show,
+    show_cell,
+    show_change,
+    shown_columns,
+)
 
 SUMMARY_FIGURES = (
     "active_members",
@@ -44,32 +53,46 @@ def _as_of(doc: dict[str, Any], lang: str) -> list[str]:
     return out
 
 
+def _month_plan(doc: dict[str, Any], lang: str) -> list[str]:
+    """The opening: what to do this month, one step per finding (most severe first)."""
+    t = labels(lang)
+    plan = month_plan(doc, lang)
+    lines = [f"## {t['todo']}", ""]
+    if not plan:
+        return [*lines, t["no_todo"], ""]
+    lines += [f"{i}. **{title}**: {step}" for i, (title, step) in enumerate(plan, 1)]
+    return [*lines, ""]
+
+
 def render_markdown(doc: dict[str, Any]) -> str:
     lang = str(doc["lang"])
     t = labels(lang)
     period = doc["period"]
     trends = {tr["figure"]: tr for tr in doc["trends"]}
     title = t["title"] + (f": {doc['organisation']}" if doc["organisation"] else "")
+    days = t["days_short"].format(n=period["days"])
     out = [
         f"# {title}",
         "",
-        f"{t['period']}: **{period['label']}** ({period['start']} - {_last_day(period)}, "
-        f"{period['days']} d), {t['previous']} {doc['previous_period']['start']} - "
+        f"{t['period']}: **{period_label(period['label'], lang)}** ({period['start']} - "
+        f"{_last_day(period)}, {days}), {t['previous']} {doc['previous_period']['start']} - "
         f"{_last_day(doc['previous_period'])}.",
         "",
+        *_month_plan(doc, lang),
         *_as_of(doc, lang),
         f"## {t['headline']}",
         "",
     ]
     rows = []
+    new_data = bool(doc["as_of"].get("short_history"))
     for name in SUMMARY_FIGURES:
         trend = trends.get(name, {})
         rows.append(
             [
                 t.get(name, name),
                 show(name, doc["headline"].get(name), lang),
-                show(name, trend.get("previous"), lang),
-                show_change(name, trend.get("change"), lang),
+                "-" if new_data else show(name, trend.get("previous"), lang),
+                t["new_data"] if new_data else show_change(name, trend.get("change"), lang),
             ]
         )
     out += _table([t["figure"], t["value"], t["previous_value"], t["change"]], rows)
@@ -86,6 +109,10 @@ def render_markdown(doc: dict[str, Any]) -> str:
         out.append(f"**{t['remedies']}:**")
         out += [f"- {r}" for r in finding["remedies"]]
         out.append("")
+        if finding.get("next_steps"):
+            out.append(f"**{t['next_steps']}:**")
+            out += [f"{i}. {step}" for i, step in enumerate(finding["next_steps"], 1)]
+            out.append("")
     departments = [d for d in doc["departments"]]
     if departments:
         out += ["", f"## {t['departments']}", ""]
@@ -93,7 +120,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             [t["department"], t["members"], t["participation_rate"], t["creator_share"]],
             [
                 [
-                    d["department"],
+                    department_label(d["department"], lang),
                     str(show_cell(d, "members", doc["min_group_size"], lang)),
                     t["suppressed"]
                     if d["suppressed"]

@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from filelock import FileLock, Timeout
 from platformdirs import user_data_path
 from sqlalchemy.engine import make_url
 
-from ..errors import StoreError
-from .migrate import migrate
+from ..errors import ConfigError, StoreError
+from ..http.redaction import redact
+from .failures import store_error
+from .migrate import SCHEMA_VERSION, current_version, migrate
 
 
 def default_store_url() -> str:
@@ -29,6 +32,34 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+MIGRATION_WAIT_S = 120.0
+
+
+def _migrate(engine: sa.Engine, url: sa.URL) -> None:
+    """Migrate, one process at a time: PostgreSQL takes an advisory lock inside :func:`migrate`;
+    an SQLite file gets a lock file beside it while its schema is behind (pysqlite runs DDL
+    outside transactions, so two first runs would both create the tables)."""
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        with engine.begin() as conn:
+            migrate(conn)
+        return
+    with engine.connect() as conn:
+        if current_version(conn) >= SCHEMA_VERSION:
+            return
+    path = Path(database).expanduser()
+    lock = FileLock(str(path.with_name(f"{path.name}.migrate-lock")), timeout=MIGRATION_WAIT_S)
+    try:
+        with lock, engine.begin() as conn:
+            migrate(conn)
+    except Timeout:
+        raise StoreError(
+            f"store {path}: another process has been migrating it for {MIGRATION_WAIT_S:g} s; "
+            "rerun when it is done",
+            url=str(url),
+        ) from None
+
+
 def create_engine(url: str, *, create_folder: bool = False) -> sa.Engine:
     """Create an engine for ``url`` and bring its schema up to date.
 
@@ -37,8 +68,14 @@ def create_engine(url: str, *, create_folder: bool = False) -> sa.Engine:
     """
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError as err:
-        raise StoreError(f"store URL {url!r} is not a database URL: {err}", url=url) from err
+    except sa.exc.ArgumentError:
+        shown = redact(url)
+        raise ConfigError(
+            f"store URL {shown!r} is not a database URL (expected sqlite:///PATH or "
+            "postgresql://HOST/DATABASE)",
+            url=shown,
+            key="store.url",
+        ) from None
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -54,20 +91,22 @@ def create_engine(url: str, *, create_folder: bool = False) -> sa.Engine:
             parsed = parsed.set(drivername="postgresql+psycopg")
         kwargs["pool_pre_ping"] = True
     else:
-        raise StoreError(
+        raise ConfigError(
             f"store URL {parsed.render_as_string(hide_password=True)!r}: only sqlite and "
             "postgresql are supported",
             url=parsed.render_as_string(hide_password=True),
+            key="store.url",
         )
     try:
         engine = sa.create_engine(parsed, **kwargs)
         if parsed.get_backend_name() == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
-        with engine.begin() as conn:
-            migrate(conn)
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError, ImportError) as err:
+        _migrate(engine, parsed)
+    except ImportError as err:
         safe = parsed.render_as_string(hide_password=True)
-        raise StoreError(
-            f"cannot open store {safe}: {err.__class__.__name__}: {err}", url=safe
-        ) from err
+        raise StoreError(f"cannot open store {safe}: {err}", url=safe) from None
+    except sa.exc.SQLAlchemyError as err:
+        safe = parsed.render_as_string(hide_password=True)
+        cause = store_error(err)
+        raise StoreError(f"cannot open store {safe}: {cause}", url=safe) from None
     return engine

@@ -57,6 +57,11 @@ def _tombstones(conn: sa.Connection) -> None:
     schema.tombstones.create(conn, checkfirst=True)
 
 
+def _secret_check(conn: sa.Connection) -> None:
+    """The fingerprint of the pseudonym secret (:mod:`e20kit.privacy.rotation`)."""
+    schema.secret_check.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _initial,
     _rollups,
@@ -64,6 +69,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _experiments,
     _audit_chain,
     _tombstones,
+    _secret_check,
 )
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 
@@ -77,8 +83,19 @@ def current_version(conn: sa.Connection) -> int:
     return int(found or 0)
 
 
+MIGRATION_LOCK = 0x6532306B  # "e20k"
+"""PostgreSQL advisory lock key: two first runs on a fresh database migrate one after the other."""
+
+
 def migrate(conn: sa.Connection) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before."""
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before.
+
+    On PostgreSQL the migration holds a transaction-level advisory lock, so a second run that
+    opens the store at the same moment waits and then finds the schema current (instead of
+    failing on ``schema_version_pkey``). SQLite serialises writers by itself.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     before = current_version(conn)
     for version in range(before + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[version - 1](conn)

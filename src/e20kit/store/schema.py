@@ -290,6 +290,15 @@ def audit_chain_columns() -> tuple[sa.Column[object], ...]:
     )
 
 
+secret_check = sa.Table(
+    "secret_check",
+    metadata,
+    # which pseudonym secret the store's member keys are made with: an HMAC of a fixed text
+    # under it (never the secret); collection and subject requests refuse another one
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,

@@ -18,12 +18,19 @@ import datetime as dt
 import logging
 import urllib.parse
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from atlassian.confluence import ConfluenceCloud, ConfluenceServer
 from pydantic import BaseModel, TypeAdapter
 
-from e20kit import ConnectorAuthError, ConnectorError, ConnectorFatalError, HttpSession
+from e20kit import (
+    ConnectorAuthError,
+    ConnectorError,
+    ConnectorFatalError,
+    ConnectorPayloadError,
+    HttpSession,
+)
 from e20kit.http import (
     describe_endpoint,
     json_or_error,
@@ -42,10 +49,24 @@ M = TypeVar("M", bound=BaseModel)
 CONTENT_TYPES = ("page", "blogpost", "comment")
 SEARCH_EXPAND = "space,history,version,container.history"
 V2_MAX_LIMIT = 250
+UNREADABLE_CHANGE = dt.datetime.max.replace(tzinfo=dt.UTC)
+"""What :meth:`ConfluenceClient.newest_change` answers for a newest result it cannot read."""
 
 
 class ContentGone(ConnectorError):
     """A content item vanished (404) or became restricted (403) between search and detail."""
+
+
+@dataclass(frozen=True)
+class Malformed:
+    """A search result the connector cannot read: named (id, field), never quoted."""
+
+    record: str
+    type: str | None
+    field: str | None
+    endpoint: str
+    after: dt.datetime | None = None
+    """``version.when`` of the last readable result before it (the listing is in that order)."""
 
 
 def cql_time(at: dt.datetime) -> str:
@@ -213,13 +234,54 @@ class ConfluenceClient:
         }
         return self.pages("rest/api/content/search", Content, params)
 
+    def search_records(
+        self, cql: str, *, expand: str = SEARCH_EXPAND
+    ) -> Iterator[Content | Malformed]:
+        """Like :meth:`search`, but a result that does not parse is yielded as
+        :class:`Malformed` (its id and first bad field) and the rest of the page is kept."""
+        params = {"cql": cql, "expand": expand, "limit": self.settings.search_page_size}
+        adapter: TypeAdapter[Page[Any]] = TypeAdapter(Page[Any])
+        listing = next_link_pages(
+            self.session,
+            "rest/api/content/search",
+            next_link=_v1_next,
+            base=_v1_base,
+            params=params,
+        )
+        after: dt.datetime | None = None
+        for page in listing:
+            for raw in self.parse(adapter, page.body, page.url).results:
+                try:
+                    content = self.parse(Content, raw, page.url)
+                except ConnectorPayloadError as err:
+                    record = raw.get("id") if isinstance(raw, dict) else None
+                    kind = raw.get("type") if isinstance(raw, dict) else None
+                    yield Malformed(
+                        str(record) if isinstance(record, str | int) else "unknown",
+                        kind if isinstance(kind, str) else None,
+                        err.context.get("field"),
+                        err.context.get("endpoint") or page.url,
+                        after,
+                    )
+                    continue
+                after = content.version.when
+                yield content
+
     def newest_change(self, since: dt.datetime, spaces: tuple[str, ...]) -> dt.datetime | None:
-        """The last modification at or after ``since`` (one request), or None."""
+        """The last modification at or after ``since`` (one request), or None. A newest result
+        without a readable ``version.when`` counts as a change (the scan names it)."""
         cql = cql_for(since, spaces, newest_first=True)
         params = {"cql": cql, "expand": "version", "limit": 1}
         data, url = self.get("rest/api/content/search", params)
-        page = self.parse(TypeAdapter(Page[Content]), data, url)
-        return max((c.version.when for c in page.results), default=None)
+        page = self.parse(TypeAdapter(Page[Any]), data, url)
+        newest: dt.datetime | None = None
+        for raw in page.results:
+            try:
+                when = self.parse(Content, raw, url).version.when
+            except ConnectorPayloadError:
+                return UNREADABLE_CHANGE
+            newest = when if newest is None or when > newest else newest
+        return newest
 
     def views_since(self, content_id: str, since: dt.datetime) -> int:
         """Cloud analytics: how often the content was viewed since ``since`` (nobody named)."""
@@ -241,8 +303,14 @@ class ConfluenceClient:
             listed = self.pages(f"rest/api/content/{content.id}/version", Version, query)
             return [(v.number, v.by.person_id if v.by else None, v.when) for v in listed]
         except (ConnectorAuthError, ConnectorFatalError) as err:
-            if getattr(err, "status", None) in (403, 404):
-                raise ContentGone(err.message, connector=self.connector) from None
+            status = getattr(err, "status", None)
+            if status in (403, 404):
+                raise ContentGone(
+                    err.message,
+                    connector=self.connector,
+                    status=status,
+                    endpoint=err.context.get("endpoint"),
+                ) from None
             raise
 
 
@@ -250,6 +318,7 @@ __all__ = [
     "CONTENT_TYPES",
     "ConfluenceClient",
     "ContentGone",
+    "Malformed",
     "cql_for",
     "cql_time",
 ]

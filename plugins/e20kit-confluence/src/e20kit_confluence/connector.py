@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
     ConnectorType,
+    DataSource,
     Person,
     PluginContext,
     Replace,
@@ -28,9 +30,10 @@ from e20kit import (
     Window,
 )
 
-from .client import ConfluenceClient, ContentGone, cql_for
+from .client import ConfluenceClient, ContentGone, Malformed, cql_for
 from .counting import (
     CONTRIBUTIONS,
+    FEATURES,
     Tally,
     all_versions,
     day_of,
@@ -105,6 +108,7 @@ class ConfluenceConnector:
                 first_run_days=self.settings.views_days,
                 spaces=spaces,
                 known_spaces=d.space_keys,
+                streams=self.streams,
             )
 
     def _contributions(
@@ -120,11 +124,11 @@ class ConfluenceConnector:
             first = max(day_of(mark), window.start)
         if first >= window.end:
             return
-        tally, newest_seen = self._scan(first, spaces)
+        scan = self._scan(first, spaces, window)
+        tally = scan.tally
         if tally.skipped:
             log.info(
-                "%s: %d content items skipped (trashed, draft, or gone/restricted since the "
-                "search)",
+                "%s: %d content items skipped (trashed, draft, or given up)",
                 self.name,
                 tally.skipped,
             )
@@ -133,29 +137,77 @@ class ConfluenceConnector:
         for key in sorted(set(d.space_keys) | tally.spaces):
             yield Replace(window=replaced, container=key, actions=CONTRIBUTIONS)
         yield from facts(tally.counts, window=window)
-        newest = max(filter(None, (newest_seen, mark)), default=None)
+        # Never past a record skipped for a reason that may pass (records after the window's
+        # end or the real clock were left out of scan.newest); never backwards either.
+        newest = _earliest(scan.newest, scan.held)
+        newest = max(filter(None, (newest, mark)), default=None)
         if newest is not None:
             yield Checkpoint(stream=CONTENT, value=newest.isoformat())
 
-    def _scan(self, first: dt.date, spaces: tuple[str, ...]) -> tuple[Tally, dt.datetime | None]:
-        tally = Tally()
-        newest: dt.datetime | None = None
-        for content in self.client.search(cql_for(midnight(first), spaces)):
+    def _scan(self, first: dt.date, spaces: tuple[str, ...], window: Window) -> Scan:
+        scan = Scan(Tally())
+        end = self.streams.cap(midnight(window.end))
+        for found in self.client.search_records(cql_for(midnight(first), spaces)):
+            if isinstance(found, Malformed):
+                if found.type is not None and found.type not in FEATURES:
+                    continue  # not a kind of content that is counted (an attachment)
+                if self.streams.skip(
+                    CONTENT, found.record, "malformed", endpoint=found.endpoint, field=found.field
+                ):
+                    # its time is unknown: hold before the last readable result before it
+                    scan.hold(found.after - TICK if found.after else midnight(first) - TICK)
+                continue
+            content = found
             when = content.version.when
-            newest = when if newest is None or when > newest else newest
+            if when > end:  # after a back-dated window, or from the future: no bookmark
+                if self.streams.horizon is not None and when > self.streams.horizon:
+                    self.streams.dated_ahead(CONTENT, content.id, when)
+            elif scan.newest is None or when > scan.newest:
+                scan.newest = when
+            if content.space is None and content.type in FEATURES and content.status == "current":
+                if self.streams.skip(CONTENT, content.id, "no space in the answer", field="space"):
+                    scan.hold(when - TICK)
+                continue
             versions = None
             if needs_versions(content) and content.status == "current":
                 try:
                     versions = all_versions(self.client.versions(content))
                 except ContentGone as err:
-                    log.debug("%s: %s", self.name, err)
-                    tally.skipped += 1
+                    reason = f"HTTP {err.context.get('status')} on its version listing"
+                    endpoint = err.context.get("endpoint")
+                    if self.streams.skip(CONTENT, content.id, reason, endpoint=endpoint):
+                        scan.hold(when - TICK)
+                    else:
+                        scan.tally.skipped += 1
                     continue
-            tally_content(tally, content, versions, first=first)
-        return tally, newest
+            tally_content(scan.tally, content, versions, first=first)
+        return scan
 
     def close(self) -> None:
         self.client.session.close()
+
+
+TICK = dt.timedelta(microseconds=1)
+
+
+@dataclass
+class Scan:
+    """One content scan: its counts, the newest modification seen, and the earliest point a
+    skipped record holds the bookmark before."""
+
+    tally: Tally
+    newest: dt.datetime | None = None
+    held: dt.datetime | None = None
+
+    def hold(self, before: dt.datetime) -> None:
+        self.held = before if self.held is None or before < self.held else self.held
+
+
+def _earliest(*moments: dt.datetime | None) -> dt.datetime | None:
+    found = [m for m in moments if m is not None]
+    if not found or moments[0] is None:
+        return None  # nothing seen: no new bookmark
+    return min(found)
 
 
 def _when(value: str | None) -> dt.datetime | None:
@@ -177,7 +229,54 @@ CONFLUENCE_CONNECTOR = ConnectorType[ConfluenceSettings](
         "Data Center (REST v1 CQL search, v2 on Cloud); anonymous page-view counts per space "
         "and day on Cloud (analytics), none on Data Center (no such API)."
     ),
+    description_de=(
+        "Personen sowie Seiten, Blogbeiträge, Bearbeitungen und Kommentare je Bereich aus "
+        "Confluence Cloud oder Data Center; anonyme Seitenaufrufe je Bereich und Tag in der Cloud "
+        "(Analytics), keine in Data Center (keine solche Schnittstelle)."
+    ),
     capabilities=ConfluenceConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "GET /rest/api/user/current, /rest/api/group/{group}/member(sByGroupId)",
+            "an account with Can use and permission to view users (DC) / list group members",
+            "accounts of the configured groups: account id, e-mail (if visible), display name, "
+            "profile picture set or not",
+            "ein Konto mit „Can use“ und dem Recht, Benutzer bzw. Gruppenmitglieder zu sehen",
+            "Konten der konfigurierten Gruppen: Konto-ID, E-Mail (falls sichtbar), Anzeigename, "
+            "ob ein Profilbild gesetzt ist",
+        ),
+        DataSource(
+            "GET /api/v2/spaces (Cloud), /rest/api/space (DC)",
+            "View permission on every measured space",
+            "space keys and names, including personal spaces (~user)",
+            "Leserecht („View“) auf jedem gemessenen Bereich",
+            "Schlüssel und Namen der Bereiche, auch persönlicher Bereiche (~Benutzer)",
+        ),
+        DataSource(
+            "GET /rest/api/content/search (CQL), /api/v2/{pages,blogposts}/{id}/versions, "
+            "/rest/api/content/{id}/version",
+            "View permission on every measured space",
+            "who created, edited or commented which page or blog post in which space on which "
+            "day (counted; no content is stored)",
+            "Leserecht („View“) auf jedem gemessenen Bereich",
+            "wer an welchem Tag in welchem Bereich eine Seite oder einen Blogbeitrag erstellt, "
+            "bearbeitet oder kommentiert hat (gezählt; kein Inhalt wird gespeichert)",
+        ),
+        DataSource(
+            "GET /rest/api/space/{key}/watch (Cloud), /rest/api/space/{key}/watchers (DC)",
+            "Confluence or Space Administrator (only with space_watchers = true)",
+            "who watches which non-personal space",
+            "Confluence- oder Bereichsadministrator (nur mit space_watchers = true)",
+            "wer welchen nicht persönlichen Bereich beobachtet",
+        ),
+        DataSource(
+            "GET /rest/api/analytics/content/{id}/views (Cloud only)",
+            "View permission on the content",
+            "page views per space and day as anonymous counts (nobody named)",
+            "Leserecht auf den Inhalt",
+            "Seitenaufrufe je Bereich und Tag als anonyme Zahlen (niemand benannt)",
+        ),
+    ),
 )
 
 __all__ = ["CONFLUENCE_CONNECTOR", "CONTENT", "ConfluenceConnector"]

@@ -17,7 +17,7 @@ import requests
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field
 
-from e20kit import ConfigError, PluginContext, Published, Publisher, PublishRequest
+from e20kit import ConfigError, DataSource, PluginContext, Published, Publisher, PublishRequest
 from e20kit.http import json_or_error
 
 from .client import ConfluenceClient
@@ -178,6 +178,19 @@ CONFLUENCE_PUBLISHER = Publisher(
     connector_type="confluence",
     publish=publish,
     description="The Markdown report as one Confluence page (storage format), updated in place.",
+    description_de=(
+        "Der Markdown-Bericht als eine Confluence-Seite (Speicherformat), an Ort und Stelle "
+        "aktualisiert."
+    ),
+    data_sources=(
+        DataSource(
+            "GET/POST/PUT /rest/api/content (v2 /api/v2/pages on Cloud)",
+            "the connector's account: Add and Edit page permission in the target space",
+            "the report (aggregates only) as a page everyone with access to the space reads",
+            "das Konto des Connectors: Seiten anlegen und bearbeiten im Zielbereich",
+            "der Bericht (nur Summen) als Seite, die jeder mit Zugriff auf den Bereich liest",
+        ),
+    ),
 )
 
 __all__ = ["CONFLUENCE_PUBLISHER", "PagePublisher", "parse_target", "publish", "storage_format"]

@@ -50,7 +50,7 @@ class CloudRatePolicy:
         pause = max(reset - now, 0.0) if reset is not None else 0.0
         if str(headers.get("X-RateLimit-NearLimit", "")).strip().lower() == "true":
             pause = max(pause, self.near_limit_pause_s)
-        return RateAdvice(pause_s=pause) if pause > 0 else None
+        return RateAdvice(pause_s=pause, source="X-RateLimit-Reset") if pause > 0 else None
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class DataCenterRatePolicy:
         pause = None
         if remaining is not None and remaining < 1.0 + self.reserve:
             pause = (1.0 + self.reserve - remaining) / rate
-        return RateAdvice(pause_s=pause, rate_per_s=rate)
+        return RateAdvice(pause_s=pause, rate_per_s=rate, source="X-RateLimit-FillRate")
 
 
 def rate_policy(cloud: bool) -> CloudRatePolicy | DataCenterRatePolicy:

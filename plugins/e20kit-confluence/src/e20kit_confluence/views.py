@@ -5,8 +5,11 @@ views since ``T``. The views of a finished day ``D`` are ``views(D) - views(D + 
 midnight UTC), so ``n`` days cost ``n + 1`` requests per page or blog post, and one when it had
 no view since the first of them (then every day is 0). Only finished days are collected, each
 once: the stream ``views`` remembers the last one, so a rerun on the same day asks nothing and
-writes nothing. The pages asked about are those touched (modified) in the
-collection window: the API has no listing of what was read. ``/viewers`` (distinct viewers) is
+writes nothing. A page whose views answer 404, or a search result without a space or that does
+not parse, is skipped and named (:meth:`e20kit.Streams.skip`); the bookmark then stays where it
+was, so the next run asks for those days again (until ``retry_skipped_runs``). The pages asked
+about are those touched (modified) in the collection window: the API has no listing of what was
+read. ``/viewers`` (distinct viewers) is
 not read: distinct counts do not add up across pages or days.
 
 The counts become anonymous facts (``Activity(person_id=None)``, action ``view``, feature
@@ -32,10 +35,11 @@ from e20kit import (
     ConnectorFatalError,
     Feature,
     Replace,
+    Streams,
     Window,
 )
 
-from .client import ConfluenceClient
+from .client import ConfluenceClient, Malformed
 from .counting import FEATURES
 from .settings import PLATFORM
 
@@ -92,11 +96,13 @@ def collect_views(
     first_run_days: int,
     spaces: tuple[str, ...],
     known_spaces: Iterable[str],
+    streams: Streams,
 ) -> Iterator[ActivityItem]:
     """Replace markers, anonymous ``view`` facts and the ``views`` checkpoint of one run."""
     days = view_days(window, bookmark, first_run_days=first_run_days)
     if not days:
         return
+    held = False
     counts: Counter[tuple[dt.date, Feature, str]] = Counter()
     seen_spaces = set(known_spaces)
     cql = (
@@ -106,11 +112,26 @@ def collect_views(
     if spaces:
         cql += " and space in (" + ",".join(f'"{key}"' for key in spaces) + ")"
     try:
-        for content in client.search(cql + " order by lastmodified asc", expand="space,version"):
-            if content.status != "current" or content.space is None:
+        found = client.search_records(cql + " order by lastmodified asc", expand="space,version")
+        for content in found:
+            if isinstance(content, Malformed):
+                if content.type in VIEWED_TYPES or content.type is None:
+                    held |= streams.skip(
+                        VIEWS,
+                        content.record,
+                        "malformed",
+                        endpoint=content.endpoint,
+                        field=content.field,
+                    )
+                continue
+            if content.status != "current" or content.type not in VIEWED_TYPES:
+                continue
+            if content.space is None:
+                held |= streams.skip(VIEWS, content.id, "no space in the answer", field="space")
                 continue
             per_day = _daily(client, content.id, days)
             if per_day is None:
+                held |= streams.skip(VIEWS, content.id, "HTTP 404 on its views")
                 continue
             seen_spaces.add(content.space.key)
             for day, n in zip(days, per_day, strict=True):
@@ -136,7 +157,8 @@ def collect_views(
                 container=space,
                 count=count,
             )
-    yield Checkpoint(stream=VIEWS, value=days[-1].isoformat())
+    if not held:  # else the next run asks for these days again
+        yield Checkpoint(stream=VIEWS, value=days[-1].isoformat())
 
 
 __all__ = ["VIEWS", "collect_views", "view_days"]

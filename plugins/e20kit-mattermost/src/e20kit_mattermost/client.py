@@ -10,19 +10,24 @@ so a malformed one is one ConnectorPayloadError naming the endpoint and the fiel
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+import requests
+from pydantic import BaseModel, ValidationError
 
 from e20kit import (
+    ConnectorFatalError,
     HttpSession,
     body_cursor_pages,
     json_or_error,
     page_number_pages,
     parse_payload,
+    raise_for_status,
 )
+from e20kit.http import describe_endpoint
 
 from .payloads import (
     Channel,
@@ -49,6 +54,16 @@ log = logging.getLogger("e20kit.mattermost")
 M = TypeVar("M", bound=BaseModel)
 
 
+def _mattermost_error(response: requests.Response) -> bool:
+    """Whether an error answer is Mattermost's own (``{"id": "....app_error", ...}``): a 401
+    from another kind of server is a wrong url, not a wrong token."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and str(body.get("id", "")).endswith("app_error")
+
+
 class MattermostClient:
     """Typed calls for the endpoints the connector and notifier use; one session per client."""
 
@@ -71,10 +86,24 @@ class MattermostClient:
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One call; returns the decoded JSON body or raises a ConnectorError."""
+        response = self._answer(method, path, **kwargs)
+        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+
+    def _answer(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One call's response; a server that does not answer like Mattermost raises."""
         # the session's MattermostRatePolicy paces at the advertised X-Ratelimit-Limit and
         # pauses before the quota runs out, so the server never has to answer 429
         response = self.session.request(method, API + path, **kwargs)
-        return json_or_error(response, connector=self.connector, secrets=self.secrets)
+        if response.status_code in (401, 403, 404) and not _mattermost_error(response):
+            raise ConnectorFatalError(
+                f"the server does not answer like Mattermost (HTTP {response.status_code} "
+                "without a Mattermost error body); is the url that of the Mattermost server "
+                "(not the wiki or a proxy's login page)?",
+                connector=self.connector,
+                endpoint=describe_endpoint(response.url or API + path, self.secrets),
+                status=response.status_code,
+            )
+        return response
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=dict(params or {}))
@@ -230,9 +259,21 @@ class MattermostClient:
         path = "/channels/direct"
         return self.parsed(Made, self.request("POST", path, json=[user_a, user_b]), path)
 
-    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Made:
+    def create_post(self, channel_id: str, message: str, props: Mapping[str, Any]) -> Post | None:
+        """Post ``message``; the post made, or ``None`` when the server answered a success
+        other than the documented one (``201`` with a ``Post`` of that channel), so whether it
+        was made is unknown. An error status raises, as every call does."""
         body = {"channel_id": channel_id, "message": message, "props": dict(props)}
-        return self.parsed(Made, self.request("POST", "/posts", json=body), "/posts")
+        response = self._answer("POST", "/posts", json=body)
+        raise_for_status(response, connector=self.connector, secrets=self.secrets)
+        if response.status_code != 201:
+            return None
+        try:
+            data = json.loads(response.content)
+            post = Post.model_validate(data)
+        except (ValueError, ValidationError):
+            return None
+        return post if data.get("channel_id") == channel_id else None
 
 
 __all__ = ["API", "MAX_PER_PAGE", "REPORT_PAGE_SIZE", "SINCE_CAP", "MattermostClient"]

@@ -91,6 +91,15 @@ class MattermostConnector:
     def people(self) -> Iterator[Person]:
         return self.directory().people()
 
+    def _cap(self, window: Window) -> int:
+        """The latest time (ms) a bookmark may say was read: the window's end, or the real
+        clock's horizon when earlier. A back-dated ``--today`` never moves a bookmark past
+        what its window stored; a post from the future never freezes a channel."""
+        end = start_ms(window.end, self.zone)
+        return int(
+            self.streams.cap(dt.datetime.fromtimestamp(end / 1000, dt.UTC)).timestamp() * 1000
+        )
+
     def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
         d = self.directory()
         yield from self._visits(d, window, bookmarks)
@@ -126,9 +135,11 @@ class MattermostConnector:
         """One ``visit`` on the day of each member's ``last_activity_at`` newer than last run."""
         seen = _int(bookmarks.get(VISITS))
         newest = seen
+        cap = self._cap(window)
         for uid, at in sorted(d.last_activity.items()):
-            newest = max(newest, at)
-            if at > seen and day_of(at, self.zone) in window:
+            if at <= cap:
+                newest = max(newest, at)
+            if seen < at <= cap and day_of(at, self.zone) in window:
                 yield Activity(
                     day=day_of(at, self.zone),
                     platform=PLATFORM,
@@ -160,7 +171,8 @@ class MattermostConnector:
             window=Window(start=first, end=window.end), container=cid, actions=MESSAGE_ACTIONS
         )
         yield from facts(counts, window=window, feature=Feature.DISCUSSION, container=cid)
-        yield Checkpoint(stream=stream, value=str(max(last, _int(mark))))
+        if not _after(posts, last, self._cap(window)):  # else the bookmark stays
+            yield Checkpoint(stream=stream, value=str(max(last, _int(mark))))
 
     def _posts(
         self, cid: str, first: dt.date, window: Window, *, fresh: bool, admin: bool
@@ -205,8 +217,9 @@ class MattermostConnector:
         # Everything anyone wrote up to the latest activity seen is collected now, so the
         # next run only needs to list members active since then, conversations or not.
         horizon = max([*d.last_activity.values(), *(d.last_post or {}).values(), newest])
+        capped = horizon > self._cap(window)  # activity after the window: the bookmark stays
         if mark is not None and newest <= _int(mark):
-            if horizon > _int(mark):
+            if horizon > _int(mark) and not capped:
                 yield Checkpoint(stream=CHAT, value=str(horizon))
             return
         while True:
@@ -228,7 +241,8 @@ class MattermostConnector:
             window=Window(start=first, end=window.end), container="", actions=MESSAGE_ACTIONS
         )
         yield from facts(counts, window=window, feature=Feature.CHAT, container=None)
-        yield Checkpoint(stream=CHAT, value=str(max(horizon, _int(mark))))
+        if not capped:
+            yield Checkpoint(stream=CHAT, value=str(max(horizon, _int(mark))))
 
     def _conversations(self, d: Directory, begin: int) -> dict[str, Channel]:
         """DM and group channels of every member active since ``begin`` (one listing each).
@@ -245,6 +259,16 @@ class MattermostConnector:
                 if channel.type in CHAT_TYPES:
                     found[channel.id] = channel
         return found
+
+
+def _after(posts: list[Post], last: int, cap: int) -> bool:
+    """Whether anything read happened after ``cap`` (a post or a reaction the window left out):
+    then the channel's bookmark must stay, or a back-dated run would skip it for good."""
+    if last > cap:
+        return True
+    return any(
+        p.create_at > cap or any(r.create_at > cap for r in p.metadata.reactions) for p in posts
+    )
 
 
 def _nobody_active_since(d: Directory, mark: int) -> bool:
@@ -272,33 +296,51 @@ MATTERMOST_CONNECTOR = ConnectorType(
     settings=MattermostSettings,
     factory=MattermostConnector,
     description="People, posts, replies, reactions and visits from a Mattermost server (REST v4).",
+    description_de=(
+        "Personen, Beiträge, Antworten, Reaktionen und Besuche von einem Mattermost-Server (REST "
+        "v4)."
+    ),
     capabilities=MattermostConnector.capabilities,
     data_sources=(
         DataSource(
             "GET /api/v4/users, POST /api/v4/users/status/ids",
             "a system admin token (a member's token: e-mail and name may be blank)",
             "accounts: id, e-mail, name, position, locale, deactivation, last activity",
+            "ein Token eines Systemadministrators (mit einem Mitglieds-Token fehlen ggf. E-Mail "
+            "und Name)",
+            "Konten: ID, E-Mail, Name, Position, Sprache, Deaktivierung, letzte Aktivität",
         ),
         DataSource(
             "GET /api/v4/reports/users",
             "sysconsole_read_user_management_users (else skipped)",
             "days active and last post date per account",
+            "sysconsole_read_user_management_users (sonst übersprungen)",
+            "aktive Tage und Datum des letzten Beitrags je Konto",
         ),
         DataSource(
             "GET /api/v4/teams, /teams/{id}/members, /channels, /channels/{id}/members",
             "system admin (manage_system for every channel); else the token user's teams",
             "team and channel names and memberships",
+            "Systemadministrator (manage_system für jeden Kanal); sonst die Teams des Token-"
+            "Benutzers",
+            "Namen und Mitgliedschaften von Teams und Kanälen",
         ),
         DataSource(
             "GET /api/v4/channels/{id}/posts, /users/{id}/teams/{team}/channels",
             "system admin; direct messages only with direct_messages = true",
             "who posted, replied or reacted where and on which day, incl. who wrote to whom "
             "in direct messages (counted; the text is never stored)",
+            "Systemadministrator; Direktnachrichten nur mit direct_messages = true",
+            "wer wo an welchem Tag geschrieben, geantwortet oder reagiert hat, mit "
+            "direct_messages = true auch wer wem direkt geschrieben hat (gezählt; der Text wird "
+            "nie gespeichert)",
         ),
         DataSource(
             "POST /api/v4/users/ids",
             "any active session",
             "display names, read live only for champions list --names (never stored)",
+            "jede aktive Sitzung",
+            "Anzeigenamen, nur für champions list --names live gelesen (nie gespeichert)",
         ),
     ),
 )

@@ -2,7 +2,9 @@
 
 ``send`` opens (or reuses) the DM channel of the bot and the member with
 ``POST /api/v4/channels/direct`` and posts the message with ``POST /api/v4/posts``, putting the
-message's idempotency key in the post's ``props``. ``was_sent`` looks for that key among the DM
+message's idempotency key in the post's ``props``. Only the documented success (``201`` with the
+``Post`` made) counts as sent; any other success answer is :class:`~e20kit.DeliveryUnconfirmed`
+(the ledger's ``unknown``, checked before a resend). ``was_sent`` looks for that key among the DM
 channel's recent posts, so the core's ledger can deliver at most once even after a crash between
 sending and recording. ``send`` itself checks first, so asking twice still sends one DM.
 """
@@ -15,6 +17,7 @@ from e20kit import (
     ConnectorAuthError,
     ConnectorError,
     DataSource,
+    DeliveryUnconfirmed,
     Message,
     NotifierAuthError,
     NotifierError,
@@ -81,8 +84,7 @@ class MattermostNotifier:
             return
         try:
             channel = self._channel(user)
-            self.client.create_post(channel, text, {KEY_PROP: message.key})
-            self._sent.add(message.key)
+            made = self.client.create_post(channel, text, {KEY_PROP: message.key})
         except ConnectorError as err:
             self._stop_if_rejected(err)
             raise NotifierError(
@@ -90,6 +92,15 @@ class MattermostNotifier:
                 notifier=self.name,
                 key=message.key,
             ) from None
+        if made is None:
+            raise DeliveryUnconfirmed(
+                f"[{self.name}] POST /api/v4/posts did not answer 201 with the post: message "
+                f"{message.key} may or may not have gone out; the next run looks for it in the "
+                "direct channel before sending again",
+                notifier=self.name,
+                key=message.key,
+            )
+        self._sent.add(message.key)
 
     def was_sent(self, message: Message) -> bool | None:
         user = self._user_id(message)
@@ -111,16 +122,21 @@ MATTERMOST_NOTIFIER = NotifierType(
     settings=MattermostNotifierSettings,
     factory=MattermostNotifier,
     description="Direct messages from a Mattermost bot, at most once per message key.",
+    description_de="Direktnachrichten eines Mattermost-Bots, jede Nachricht höchstens einmal.",
     data_sources=(
         DataSource(
             "POST /api/v4/channels/direct, POST /api/v4/posts",
             "a bot account's token (create direct channels, post)",
             "a direct message to the member (nudge, invitation, digest) from the bot",
+            "das Token eines Bot-Kontos (Direktkanäle anlegen, Beiträge schreiben)",
+            "eine Direktnachricht des Bots an die Person (Erinnerung, Einladung, Übersicht)",
         ),
         DataSource(
             "GET /api/v4/channels/{id}/posts",
             "the same bot token",
             "the bot's own recent posts, to tell whether a message already went out",
+            "dasselbe Bot-Token",
+            "die eigenen letzten Beiträge des Bots, um doppelte Nachrichten zu vermeiden",
         ),
     ),
 )

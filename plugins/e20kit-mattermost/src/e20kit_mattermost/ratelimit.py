@@ -43,7 +43,7 @@ class MattermostRatePolicy:
         per_s = rate if rate is not None and rate > 0 else None
         if pause is None and per_s is None:
             return None
-        return RateAdvice(pause_s=pause, rate_per_s=per_s)
+        return RateAdvice(pause_s=pause, rate_per_s=per_s, source="X-Ratelimit-Reset")
 
 
 __all__ = ["EPOCH_THRESHOLD", "MattermostRatePolicy"]

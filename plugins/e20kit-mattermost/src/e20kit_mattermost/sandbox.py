@@ -16,7 +16,14 @@ BOT_TOKEN_ENV = "E20KIT_DEMO_MATTERMOST_BOT_TOKEN"
 def start(org: Any, stack: contextlib.ExitStack) -> SandboxRun:
     fake = stack.enter_context(MattermostFake.from_org(org))
     return SandboxRun(
-        connector={"type": "mattermost", "url": fake.url, "token_env": TOKEN_ENV},
+        # the demo opts in to counting direct messages (off by default: a decision of the
+        # agreement, see docs/connectors/mattermost.md)
+        connector={
+            "type": "mattermost",
+            "url": fake.url,
+            "token_env": TOKEN_ENV,
+            "direct_messages": True,
+        },
         env={TOKEN_ENV: ADMIN_TOKEN, BOT_TOKEN_ENV: BOT_TOKEN},
         notifier={
             "type": "mattermost",

@@ -30,9 +30,10 @@ class _Base(BaseModel):
 class MattermostSettings(_Base):
     """``[connectors.<name>]`` with ``type = "mattermost"``."""
 
-    direct_messages: bool = True
-    """Count direct and group messages as ``chat``. The API lists them per user only, so this
-    costs one request per member (and team) active since the last run."""
+    direct_messages: bool = False
+    """Count direct and group messages as ``chat`` (opt-in: who writes privately how often is
+    a decision of the agreement). The API lists them per user only, so this costs one request
+    per member (and team) active since the last run."""
     channel_members: bool = True
     """List every channel's members to count channel memberships (for the onboarding checks)."""
     reports: bool = True

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+import requests
 from pydantic import BaseModel, ConfigDict
 
 from e20kit import ConnectorFatalError
@@ -159,10 +160,11 @@ class GraphClient:
 
     # -- mail ------------------------------------------------------------------------------
 
-    def post(self, path: str, body: Mapping[str, Any]) -> None:
+    def post(self, path: str, body: Mapping[str, Any]) -> requests.Response:
+        """POST ``body``; the answer (an error status raises)."""
         self.authorise()
         response = self.session.post(path, json=dict(body))
-        raise_for_status(response, connector=self.connector, secrets=self.session.secrets)
+        return raise_for_status(response, connector=self.connector, secrets=self.session.secrets)
 
     def get_json(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         self.authorise()

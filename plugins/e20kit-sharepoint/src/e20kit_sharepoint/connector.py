@@ -24,9 +24,11 @@ from e20kit import (
     Checkpoint,
     ConnectorRetriableError,
     ConnectorType,
+    DataSource,
     Person,
     PluginContext,
     Replace,
+    Streams,
     Window,
 )
 
@@ -34,7 +36,7 @@ from .client import graph_client
 from .concealed import CONCEALED_PREFIX, concealed_advice
 from .directory import Directory, list_directory
 from .quota import Clock, ReportState, Scheduler, Sleep, SlidingQuota
-from .reports import REPORTS, ParsedReport, Report, is_concealed
+from .reports import REFRESH, REPORTS, ParsedReport, Report, ReportUnreadable, is_concealed
 from .settings import PLATFORM, SharePointSettings
 
 log = logging.getLogger("e20kit.sharepoint")
@@ -54,6 +56,7 @@ class SharePointConnector:
             Capability.INCREMENTAL,
             Capability.READS,
             Capability.MANAGERS,
+            Capability.SELF_BACKFILL,  # bookmarks per day: a wider window's days are read
         }
     )
 
@@ -72,6 +75,8 @@ class SharePointConnector:
         self._directory: Directory | None = None
         self.concealed = False
         self.scheduler: Scheduler | None = None
+        self.streams = Streams(context.name)
+        """Report days and rows that could not be read (retried), rows dated in the future."""
 
     def directory(self) -> Directory:
         if self._directory is None:
@@ -91,6 +96,12 @@ class SharePointConnector:
         s = self.settings
         today = window.end - DAY
         first = max(window.start, today - dt.timedelta(days=s.history_days - 1))
+        if first > window.start:
+            self.streams.reaches_back_to(
+                first,
+                f"Microsoft 365 usage reports reach back history_days = {s.history_days} days "
+                "(Graph keeps about 28 to 30)",
+            )
         days = [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
         states = {r: ReportState.load(bookmarks.get(r.stream)) for r in REPORTS}
         plan = [
@@ -132,16 +143,26 @@ class SharePointConnector:
                 )
                 scheduler.again(report, day)
                 continue
+            except ReportUnreadable as err:
+                quota.record(1)
+                if not self.streams.skip(
+                    report.stream, day.isoformat(), err.message, endpoint=err.context["endpoint"]
+                ):
+                    state.done.add(day)  # given up: not asked again
+                yield Checkpoint(stream=report.stream, value=state.dump(today))
+                continue
             quota.record(attempts)
             if parsed is None:
                 log.debug("%s: %s %s unchanged since it was read", self.name, report.label, day)
-            elif self._available(parsed, state):
-                state.as_of = max(filter(None, (state.as_of, parsed.refreshed)))
+            elif self._available(parsed, state, today):
+                refreshed = parsed.refreshed_until(today)
+                state.as_of = max(filter(None, (state.as_of, refreshed)), default=None)
                 yield from self._replace(parsed)
                 yield from self._facts(parsed, d)
-                state.done.add(day)
-                if etag:
-                    state.etags[day] = etag
+                if not self._held(parsed, today):
+                    state.done.add(day)
+                    if etag:
+                        state.etags[day] = etag
             else:
                 log.info(
                     "%s: %s has no data for %s yet (as of %s); the next run asks again",
@@ -153,12 +174,34 @@ class SharePointConnector:
                 scheduler.drop(report)
             yield Checkpoint(stream=report.stream, value=state.dump(today))
 
-    def _available(self, parsed: ParsedReport, state: ReportState) -> bool:
+    def _available(self, parsed: ParsedReport, state: ReportState, today: dt.date) -> bool:
         """Whether the answer holds the day: rows as of that day or later, or (header alone)
-        a day the report is already known to cover, when nobody was active."""
-        if parsed.refreshed is not None:
-            return parsed.refreshed >= parsed.day
+        a day the report is already known to cover, when nobody was active. Rows dated after
+        ``today`` (a clock gone wrong) say nothing about it."""
+        refreshed = parsed.refreshed_until(today)
+        if refreshed is not None:
+            return refreshed >= parsed.day
         return state.as_of is not None and parsed.day <= state.as_of
+
+    def _held(self, parsed: ParsedReport, today: dt.date) -> bool:
+        """Name the rows left out and rows from the future; whether the day must be read
+        again (a bad row still within ``retry_skipped_runs``)."""
+        stream = parsed.report.stream
+        for row in parsed.rows:
+            if row.refreshed > today:
+                moment = dt.datetime.combine(row.refreshed, dt.time(), dt.UTC)
+                self.streams.dated_ahead(stream, f"{parsed.day} ({REFRESH})", moment)
+                break
+        held = False
+        for bad in parsed.bad:
+            held |= self.streams.skip(
+                stream,
+                f"{parsed.day} line {bad.line}",
+                bad.problem,
+                endpoint=parsed.report.path(parsed.day),
+                field=bad.column,
+            )
+        return held
 
     def _replace(self, parsed: ParsedReport) -> Iterator[Replace]:
         """The report's pseudo-container, or each site the site report lists, for the day."""
@@ -246,7 +289,51 @@ SHAREPOINT_CONNECTOR = ConnectorType(
         "and page views per SharePoint site from the Microsoft 365 usage reports (Graph, "
         "within their quota)."
     ),
+    description_de=(
+        "Beschäftigte und Führungskräfte aus Entra ID; tägliche Aktivität in SharePoint, OneDrive "
+        "und Teams und Seitenaufrufe je SharePoint-Website aus den Microsoft-365-Nutzungsberichten"
+        " (Graph, innerhalb ihres Kontingents)."
+    ),
     capabilities=SharePointConnector.capabilities,
+    data_sources=(
+        DataSource(
+            "POST login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+            "an app registration with a client secret (client credentials)",
+            "an access token; nothing about people",
+            "eine App-Registrierung mit Client-Secret (Client Credentials)",
+            "ein Zugriffstoken; nichts über Personen",
+        ),
+        DataSource(
+            "GET /users, /users/{id}/manager (Graph)",
+            "application permission User.Read.All",
+            "accounts: id, e-mail, display name, department, job title, manager, creation day, "
+            "preferred language, enabled",
+            "Anwendungsberechtigung User.Read.All",
+            "Konten: ID, E-Mail, Anzeigename, Abteilung, Stellenbezeichnung, Führungskraft, "
+            "Anlagetag, bevorzugte Sprache, aktiv",
+        ),
+        DataSource(
+            "GET /reports/getSharePointActivityUserDetail, getOneDriveActivityUserDetail, "
+            "getTeamsUserActivityUserDetail (Graph)",
+            "application permission Reports.Read.All (names concealed unless the tenant "
+            "shows them)",
+            "per account and day: files viewed or edited, synced and shared, SharePoint pages "
+            "visited, Teams channel posts and replies, private chat messages, meetings and "
+            "calls (counts; no content)",
+            "Anwendungsberechtigung Reports.Read.All (Namen verborgen, außer der Mandant zeigt "
+            "sie)",
+            "je Konto und Tag: Dateien angesehen oder bearbeitet, synchronisiert, geteilt, "
+            "besuchte SharePoint-Seiten, Teams-Beiträge und -Antworten, Nachrichten in privaten "
+            "Chats, Besprechungen und Anrufe (Zahlen; keine Inhalte)",
+        ),
+        DataSource(
+            "GET /reports/getSharePointSiteUsageDetail (Graph)",
+            "application permission Reports.Read.All",
+            "page views per site and day as anonymous counts (nobody named)",
+            "Anwendungsberechtigung Reports.Read.All",
+            "Seitenaufrufe je Website und Tag als anonyme Zahlen (niemand benannt)",
+        ),
+    ),
 )
 
 __all__ = ["SHAREPOINT_CONNECTOR", "SharePointConnector", "graph_client"]

@@ -3,7 +3,10 @@
 ``send`` posts ``/users/{mailbox}/sendMail`` with the message's idempotency key in a
 single-value extended property and ``saveToSentItems`` on. ``was_sent`` finds a message carrying
 that key in the mailbox's Sent Items with one filtered request, so the core's ledger can deliver
-at most once even after a crash between sending and recording. The mail is framed in the
+at most once even after a crash between sending and recording. Only ``202 Accepted`` with an
+empty body counts as sent; any other success answer is :class:`~e20kit.DeliveryUnconfirmed`
+(``unknown`` in the ledger, checked in Sent Items before a resend), and a Sent Items answer that
+is not a list of messages means "cannot tell", never "sent". The mail is framed in the
 recipient's language where a frame template exists (``templates/mail.<lang>.txt``), else in
 English.
 """
@@ -14,7 +17,15 @@ import threading
 from importlib import resources
 from string import Template
 
-from e20kit import ConnectorError, Message, NotifierError, NotifierType, PluginContext
+from e20kit import (
+    ConnectorError,
+    DataSource,
+    DeliveryUnconfirmed,
+    Message,
+    NotifierError,
+    NotifierType,
+    PluginContext,
+)
 
 from .client import graph_client
 from .settings import GraphMailSettings
@@ -22,6 +33,8 @@ from .settings import GraphMailSettings
 KEY_PROPERTY = "String {6d3c1f9e-4a2b-4f0d-8c7e-2b9a5e1d3f60} Name e20kitKey"
 """The extended property holding the key (a property set GUID of our own, a named property)."""
 DEFAULT_LANGUAGE = "en"
+ACCEPTED = 202
+"""sendMail's documented success: ``202 Accepted`` with an empty body (graph-reports.md §6)."""
 
 
 def frame(language: str) -> Template:
@@ -70,7 +83,7 @@ class GraphMailNotifier:
         with self._lock:
             if message.key in self._sent:
                 return
-        if self.was_sent(message):
+        if self.was_sent(message) is True:  # None (cannot tell): a first attempt goes out
             return
         body = {
             "message": {
@@ -82,13 +95,22 @@ class GraphMailNotifier:
             "saveToSentItems": True,
         }
         try:
-            self.client.post(f"/users/{self.settings.mailbox}/sendMail", body)
+            answer = self.client.post(f"/users/{self.settings.mailbox}/sendMail", body)
         except ConnectorError as err:
             raise NotifierError(
                 f"[{self.name}] could not send message {message.key}: {err}",
                 notifier=self.name,
                 key=message.key,
             ) from None
+        if answer.status_code != ACCEPTED or answer.content.strip():
+            size = len(answer.content)
+            raise DeliveryUnconfirmed(
+                f"[{self.name}] sendMail answered HTTP {answer.status_code} with {size} bytes, "
+                f"not 202 Accepted with an empty body: message {message.key} may or may not "
+                "have gone out; the next run looks for it in Sent Items before sending again",
+                notifier=self.name,
+                key=message.key,
+            )
         with self._lock:
             self._sent.add(message.key)
 
@@ -111,6 +133,10 @@ class GraphMailNotifier:
                 key=message.key,
             ) from None
         found = data.get("value") if isinstance(data, dict) else None
+        if not isinstance(found, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("id"), str) for item in found
+        ):
+            return None  # not a message collection: the mailbox cannot tell
         return bool(found)
 
 
@@ -119,6 +145,26 @@ SHAREPOINT_NOTIFIER = NotifierType(
     settings=GraphMailSettings,
     factory=GraphMailNotifier,
     description="E-mail through Microsoft Graph sendMail from one mailbox, at most once per key.",
+    description_de=(
+        "E-Mail über Microsoft Graph (sendMail) aus einem Postfach, jede Nachricht höchstens "
+        "einmal."
+    ),
+    data_sources=(
+        DataSource(
+            "POST /users/{mailbox}/sendMail",
+            "application permission Mail.Send (limit it to the one mailbox)",
+            "an e-mail to the member (nudge, invitation, digest) from the configured mailbox",
+            "Anwendungsberechtigung Mail.Send (auf das eine Postfach beschränken)",
+            "eine E-Mail an die Person (Erinnerung, Einladung, Übersicht) aus dem Postfach",
+        ),
+        DataSource(
+            "GET /users/{mailbox}/mailFolders/sentitems/messages",
+            "application permission Mail.Read",
+            "the mailbox's own sent items, to tell whether a message already went out",
+            "Anwendungsberechtigung Mail.Read",
+            "die gesendeten Elemente des Postfachs, um doppelte Nachrichten zu vermeiden",
+        ),
+    ),
 )
 
 __all__ = ["KEY_PROPERTY", "SHAREPOINT_NOTIFIER", "GraphMailNotifier", "frame"]

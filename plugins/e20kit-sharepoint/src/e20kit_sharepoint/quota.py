@@ -18,6 +18,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from e20kit import announce_wait
+
 from .reports import Report
 
 log = logging.getLogger("e20kit.sharepoint")
@@ -150,12 +152,11 @@ class Scheduler:
         self.turn += 1
         delay = self.quotas[report].ready_at() - self.clock()
         if delay > 0:
-            log.log(
-                logging.INFO if delay >= 1 else logging.DEBUG,
-                "%s: quota window full; waiting %.1f s (%d report requests left)",
-                report.label,
+            # a first collect waits about ten minutes per window: say so, with an estimate
+            announce_wait(
+                f"{report.label}: Microsoft 365 quota window full "
+                f"({self.backlog} report requests left)",
                 delay,
-                self.backlog,
             )
             self.waited_s += delay
             self.sleep(delay)

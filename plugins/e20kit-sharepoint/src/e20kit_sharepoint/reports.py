@@ -168,19 +168,40 @@ class Row:
 
 
 @dataclass(frozen=True)
+class BadRow:
+    """A row that could not be read: its line and column, never its values."""
+
+    line: int
+    column: str
+    problem: str
+
+
+@dataclass(frozen=True)
 class ParsedReport:
     report: Report
     day: dt.date
     rows: list[Row]
+    bad: list[BadRow] = field(default_factory=list)
+    """Rows left out: a cell that is not a date or a whole number (the rest is kept)."""
 
     @property
     def refreshed(self) -> dt.date | None:
         """The report's as-of day (``Report Refresh Date``), ``None`` for a header-only answer."""
         return max((r.refreshed for r in self.rows), default=None)
 
+    def refreshed_until(self, limit: dt.date) -> dt.date | None:
+        """The as-of day from the rows dated no later than ``limit`` (a row from the future
+        must not move the report's as-of day past the real clock)."""
+        return max((r.refreshed for r in self.rows if r.refreshed <= limit), default=None)
+
     @property
     def concealed(self) -> bool:
         return not self.report.per_site and any(is_concealed(r.user) for r in self.rows)
+
+
+class ReportUnreadable(ConnectorFatalError):
+    """A downloaded report day that cannot be read as a whole (not UTF-8, an unterminated
+    quote, a truncated or damaged row, a documented column missing): the day stays unread."""
 
 
 T = TypeVar("T")
@@ -210,10 +231,12 @@ def _csv_rows(
 def parse_report(
     report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
 ) -> ParsedReport:
-    """Rows of one downloaded CSV; a missing documented column is an error naming both."""
+    """Rows of one downloaded CSV. A file that cannot be read as a whole raises
+    :class:`ReportUnreadable` naming report, day and line; a row with a bad cell is left out
+    and named in ``bad``."""
 
-    def fail(message: str) -> ConnectorFatalError:
-        return ConnectorFatalError(
+    def fail(message: str) -> ReportUnreadable:
+        return ReportUnreadable(
             f"{report.label} for {day}: {message}", connector=connector, endpoint=endpoint
         )
 
@@ -221,7 +244,7 @@ def parse_report(
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise fail("the CSV is not UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     header = _csv_checked(lambda: reader.fieldnames or [], reader, fail)
     missing = [c for c in report.columns if c not in header]
     if missing:
@@ -229,31 +252,43 @@ def parse_report(
     extra = [c for c in header if c not in report.columns]
     if extra:
         log.debug("%s: %s has undocumented columns, ignored: %s", connector, report.label, extra)
-    rows = []
+    rows: list[Row] = []
+    bad: list[BadRow] = []
     for line, record in enumerate(_csv_rows(reader, fail), start=2):
         if None in record:
             raise fail(f"line {line} has more fields than the header")
-        user = (record.get(report.key_column) or "").strip()
-        if not user:
-            continue
+        if None in record.values():
+            raise fail(f"line {line} has fewer fields than the header (truncated?)")
+        found = _row(report, record)
+        if isinstance(found, BadRow):
+            bad.append(BadRow(line, found.column, found.problem))
+        elif found is not None:
+            rows.append(found)
+    return ParsedReport(report, day, rows, bad)
+
+
+def _row(report: Report, record: Mapping[str, str | None]) -> Row | BadRow | None:
+    """One CSV record as a row (``None``: no key), or what is wrong with it (line set later)."""
+    user = (record.get(report.key_column) or "").strip()
+    if not user:
+        return None
+    try:
+        refreshed = dt.date.fromisoformat((record.get(REFRESH) or "").strip())
+    except ValueError:
+        return BadRow(0, REFRESH, "not a date")
+    counts: dict[tuple[Action, Feature], int] = {}
+    for column, fact in report.counts.items():
+        raw = (record.get(column) or "").strip() or "0"
         try:
-            refreshed = dt.date.fromisoformat((record.get(REFRESH) or "").strip())
+            value = int(raw)
         except ValueError:
-            raise fail(f"line {line}: {REFRESH!r} is not a date") from None
-        counts: dict[tuple[Action, Feature], int] = {}
-        for column, fact in report.counts.items():
-            raw = (record.get(column) or "").strip() or "0"
-            try:
-                value = int(raw)
-            except ValueError:
-                raise fail(f"line {line}: {column!r} is not a whole number") from None
-            if value < 0:
-                raise fail(f"line {line}: {column!r} is negative")
-            counts[fact] = counts.get(fact, 0) + value
-        uid = (record.get(report.user_id_column) or "").strip() if report.user_id_column else ""
-        key = user if report.per_site or is_concealed(user) else user.lower()
-        rows.append(Row(key, uid or None, refreshed, counts))
-    return ParsedReport(report, day, rows)
+            return BadRow(0, column, "not a whole number")
+        if value < 0:
+            return BadRow(0, column, "negative")
+        counts[fact] = counts.get(fact, 0) + value
+    uid = (record.get(report.user_id_column) or "").strip() if report.user_id_column else ""
+    key = user if report.per_site or is_concealed(user) else user.lower()
+    return Row(key, uid or None, refreshed, counts)
 
 
 __all__ = [
@@ -267,8 +302,10 @@ __all__ = [
     "SITE_USAGE",
     "TEAMS_ACTIVITY",
     "UPN",
+    "BadRow",
     "ParsedReport",
     "Report",
+    "ReportUnreadable",
     "Row",
     "is_concealed",
     "parse_report",
