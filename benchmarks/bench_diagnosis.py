@@ -262,8 +262,9 @@ def _seeds(default: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _family(
-    label: str, specs_of: Any, sets: Mapping[str, tuple[int, ...]], folder: Path, family: str
+    specs_of: Any, sets: Mapping[str, tuple[int, ...]], folder: Path, family: str
 ) -> tuple[dict[str, Any], list[Outcome]]:
+    """Diagnose each set of seeds of one family and score it."""
     from e20kit.sandbox.suite import PLANTED
 
     quality: dict[str, Any] = {}
@@ -289,14 +290,12 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(cache) if cache else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        quality["sandbox"], seen = _family("sandbox", diagnosis_suite, sets, folder, "sandbox")
+        quality["sandbox"], seen = _family(diagnosis_suite, sets, folder, "sandbox")
         every += seen
         absent = resampled.available()
         if absent is None:
             scoring = {"scored": RESAMPLED_SEEDS}
-            quality["resampled"], seen = _family(
-                "resampled", resampled.family, scoring, folder, "resampled"
-            )
+            quality["resampled"], seen = _family(resampled.family, scoring, folder, "resampled")
             every += seen
         else:
             quality["resampled"] = {"skipped": absent}
