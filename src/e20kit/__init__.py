@@ -75,6 +75,7 @@ from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Repl
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
 from .publishing import Published, Publisher, PublishRequest
+from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
 from .urls import ServiceUrl
@@ -157,6 +158,7 @@ __all__ = [
     "__version__",
     "announce_wait",
     "body_cursor_pages",
+    "build_or_skip",
     "describe_endpoint",
     "hookimpl",
     "json_or_error",

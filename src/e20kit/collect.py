@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 
 from .clock import OrgClock
 from .clockguard import real_today, skew
@@ -37,6 +38,7 @@ from .credentials import credential_hint
 from .delivery import stopped_members
 from .errors import ConfigError, ConnectorAuthError, ConnectorError, E20KitError, PluginError
 from .http import HttpSession
+from .http.payload import field_path
 from .identity_map import load_identity_map, move_facts, previous_keys, rekeyed
 from .instances import plugin_context
 from .models import Activity, Checkpoint, Person, Replace, Window
@@ -76,6 +78,18 @@ class PreparedConnector:
     name: str
     type: ConnectorType
     context: PluginContext
+
+
+def _failure_text(connector: str, err: Exception) -> str:
+    """The error a failed run reports: pydantic's own text quotes the offending value (a
+    person's name), so a validation error becomes ``field: problem`` lines naming the
+    connector instead."""
+    if not isinstance(err, ValidationError):
+        return str(err)
+    problems = err.errors(include_url=False, include_input=False, include_context=False)
+    lines = "; ".join(f"{field_path(p['loc'])}: {p['msg']}" for p in problems[:5])
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return f"[{connector}] a record failed validation as {err.title}: {lines}{more}"
 
 
 def prepare_connectors(
@@ -181,7 +195,7 @@ class Collector:
         are not erased people (forget deletes them), so only new ones cost the check."""
         if not self.tombstones or known.get(person.person_id) == key:
             return False
-        if self.tombstones.person(key, person.platform, person.person_id, person.email):
+        if self.tombstones.person(key, person.platform, person.person_id):
             self.erased[source] = self.erased.get(source, 0) + 1
             return True
         return False
@@ -209,7 +223,7 @@ class Collector:
             except (E20KitError, OSError, ValueError) as err:
                 if isinstance(err, PluginError):
                     raise
-                run.error, run.error_type = str(err), type(err).__name__
+                run.error, run.error_type = _failure_text(item.name, err), type(err).__name__
                 # rejected credentials before anything was read: like a config error, a rerun
                 # cannot help (exit 2); part-way (a 403 on one channel) it stays partial
                 run.config_error = isinstance(err, ConfigError) or (
@@ -219,7 +233,7 @@ class Collector:
                     table = self.config.settings.connectors.get(item.name, {})
                     run.error += credential_hint("connectors", item.name, table)
                 # the result carries it and the CLI prints it once: not an ERROR line too
-                log.info("connector %s failed: %s", item.name, err)
+                log.info("connector %s failed: %s", item.name, run.error)
             except sa.exc.SQLAlchemyError as err:  # the store, not the connector: stop here
                 raise store_error(err) from None
             except Exception as err:  # a plugin bug must not stop the other connectors
@@ -461,17 +475,19 @@ class Collector:
         earlier: dict[str, int],
         finished: bool,
     ) -> None:
-        """Store the skipped records still to retry, and count them in ``run``."""
+        """Store the records skipped in this run with their attempts (given-up ones too, so a
+        record met again is not held again), and count the pending ones in ``run``."""
         streams = getattr(connector, "streams", None)
-        held: list[Skipped] = streams.pending if isinstance(streams, Streams) else []
-        pending = {s.key: s.attempts for s in held}
-        if not finished:  # what this run did not get to stays pending as it was
-            pending = {**earlier, **pending}
-        if pending or PENDING in stored:
-            value = json.dumps(pending, sort_keys=True, separators=(",", ":"))
+        skipped: list[Skipped] = streams.skipped if isinstance(streams, Streams) else []
+        seen = {s.key: s.attempts for s in skipped}
+        if not finished:  # what this run did not get to stays as it was
+            seen = {**earlier, **seen}
+        if seen or PENDING in stored:
+            value = json.dumps(seen, sort_keys=True, separators=(",", ":"))
             with self.engine.begin() as conn:
                 write_bookmarks(conn, source, {PENDING: value}, now=self.clock.now())
-        run.pending = len(pending)
+        limit = self.config.settings.collect.retry_skipped_runs
+        run.pending = sum(1 for attempts in seen.values() if attempts <= limit)
         if isinstance(streams, Streams):
             run.given_up = len(streams.given_up)
             run.warnings.extend(_skip_warnings(streams))
@@ -533,7 +549,7 @@ class _BatchWriter:
             # A connector without a directory (activity-only exports): key by platform id.
             person = Person(platform=fact.platform, person_id=fact.person_id)
             key = self.c._key(person)
-            if self.c.tombstones.person(key, person.platform, person.person_id, None):
+            if self.c.tombstones.person(key, person.platform, person.person_id):
                 self.run.erased_skipped += 1
                 return None
             self.keys[fact.person_id] = key

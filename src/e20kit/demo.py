@@ -20,9 +20,10 @@ from typing import Any
 
 from .collect import Progress
 from .cycle import CycleResult
+from .effects.rollout import plan
 from .kit import Kit
 from .plugins import Plugins
-from .sandbox import Org, build_org
+from .sandbox import EFFECTS, Org, Programme, build_org
 from .sandbox_setup import (
     SANDBOX_SECRET_ENV,
     StartedSandboxes,
@@ -54,6 +55,8 @@ class DemoResult:
     messages: list[str] = field(default_factory=list)
     preset: str | None = None
     """The known reason for low use the synthetic organisation was built to show."""
+    effects: list[str] = field(default_factory=list)
+    """"Did it work?": the planted rollout (conclusive) and the new experiment (inconclusive)."""
 
     def summary_lines(self) -> list[str]:
         c = self.cycle
@@ -64,6 +67,8 @@ class DemoResult:
             f"preset: {self.preset or 'none'}: {preset_note(self.preset)}",
         ]
         lines += ["first run:", *_lines(self.first), "a week later:", *_lines(c, findings=False)]
+        lines.append("did it work?")
+        lines.extend(f"  {line}" for line in self.effects)
         lines.append(f"findings for the 30 days up to the first run: {len(c.findings)}")
         for finding in c.findings:
             lines.append(f"  [{finding.severity}] {finding.title}")
@@ -85,6 +90,7 @@ class DemoResult:
             "imported_from_csv": self.imported,
             "first_run": self.first.as_dict(),
             "week_later": self.cycle.as_dict(),
+            "effects": list(self.effects),
         }
 
 
@@ -204,9 +210,15 @@ def _checklist(notifier_platform: str | None, checks: set[str]) -> str:
 
 
 def config_text(
-    org: Org, started: StartedSandboxes, out: Path, preset: str | None, checks: set[str]
+    org: Org,
+    started: StartedSandboxes,
+    out: Path,
+    preset: str | None,
+    checks: set[str],
+    extra: str = "",
 ) -> str:
-    """The config that points e20kit at the started fakes, with a store and checklist in ``out``."""
+    """The config that points e20kit at the started fakes, with a store and checklist in ``out``
+    (and ``extra`` tables at the end)."""
     notifier = started.notifier
     return (
         "# Written by e20kit: a synthetic organisation served by loopback fakes.\n"
@@ -235,6 +247,7 @@ def config_text(
         + toml_table("onboarding.nudges", {"notifier": notifier, "send_on_weekends": True})
         + _checklist(started.notifier_platform, checks)
         + toml_table("champions", {"notifier": notifier, "send_on_weekends": True})
+        + extra
     )
 
 
@@ -277,6 +290,27 @@ def open_sandbox(
         yield OpenSandbox(org=org, config=target, started=started, text=text)
 
 
+ROLLOUT_SEED = "demo-wiki-training"
+ROLLOUT_WHAT = "Wiki training"
+ROLLOUT_EFFECT = "large"
+"""The effect the demo plants for the wiki training (docs/effects.md)."""
+DEMO_EXPERIMENT = """
+[[experiments]]
+id = "demo-nudges"
+checklist = "newcomers"
+holdout_share = 0.2
+outcome = "active_last_week"
+horizon_days = 28
+planned_size = 20
+"""
+
+
+def _first_start(org: Org) -> dt.date:
+    """The Monday ten weeks before the window's end: the wiki training's first department."""
+    day = org.end - dt.timedelta(weeks=10)
+    return day - dt.timedelta(days=day.weekday())
+
+
 def _now(org: Org) -> dt.datetime:
     """Mid-morning of the organisation's last day, in the demo's time zone."""
     last = org.end - dt.timedelta(days=1)
@@ -298,13 +332,30 @@ def run_demo(
     for stale in STALE:
         (out / stale).unlink(missing_ok=True)
     org = build_org(seed, members=members, preset=preset)
+    rollout = plan(org.departments, seed=ROLLOUT_SEED, start=_first_start(org), step_weeks=1)
+    org = org.with_programme(
+        Programme(rollout={s.department: (s.from_day, EFFECTS[ROLLOUT_EFFECT]) for s in rollout})
+    )
     plugins = Plugins()
     with contextlib.ExitStack() as stack:
         started = start_sandboxes(org, stack, out, plugins)
         config = out / "e20kit.toml"
-        config.write_text(config_text(org, started, out, preset, set(plugins.checks())), "utf-8")
+        text = config_text(org, started, out, preset, set(plugins.checks()), DEMO_EXPERIMENT)
+        config.write_text(text, "utf-8")
         with environment(started.env), Kit.from_config(config) as kit, kit.lock("demo"):
             now = _now(org)
+            # The wiki training was rolled out department by department in an order drawn
+            # by the stepped-wedge planner; the synthetic organisation reacts to it with a
+            # planted effect, which "Did it work?" finds. The nudges experiment starts now:
+            # inconclusive until its newcomers reach day 28.
+            kit.effects.plan(
+                seed=ROLLOUT_SEED,
+                start=_first_start(org),
+                departments=list(org.departments),
+                step_weeks=1,
+                log_as=ROLLOUT_WHAT,
+                now=now,
+            )
             first = kit.run_cycle(invite=True, now=now, progress=progress)
             # The demo plays the invitees' part (everyone accepts), then lets a week pass:
             # the second run collects nothing new, nudges whoever is still stuck, pairs stalled
@@ -316,6 +367,7 @@ def run_demo(
             # The synthetic data ends on the first run's day: report the 30 days up to it.
             metrics = kit.metrics(today=now.date())
             cycle.findings = kit.diagnose(metrics=metrics)
+            effects = kit.effects(today=now.date() + dt.timedelta(days=1)).lines()
             for fmt in ("html", "md", "json", "csv"):
                 target = out / ("report" if fmt == "csv" else f"report.{fmt}")
                 written = kit.report(fmt, target, metrics=metrics, findings=cycle.findings)
@@ -328,6 +380,7 @@ def run_demo(
         first=first,
         cycle=cycle,
         preset=preset,
+        effects=effects,
     )
 
 

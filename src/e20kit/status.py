@@ -25,7 +25,7 @@ PENDING_STATES = ("pending", "failed", "unknown")
 
 
 @dataclass(frozen=True)
-class Bookmark:
+class StoredBookmark:
     stream: str
     value: str
     updated_at: dt.datetime
@@ -52,7 +52,7 @@ class ConnectorStatus:
     """Days from ``newest_day`` to today (1: yesterday's data is the newest)."""
     stale: bool
     """``age_days`` above ``[analytics] stale_after_days`` (or no data at all)."""
-    bookmarks: tuple[Bookmark, ...]
+    bookmarks: tuple[StoredBookmark, ...]
     last_run: dict[str, Any] | None
     """The last recorded run's result for it: ``ok``, ``retries`` (throttling shows here:
     quota windows themselves are not kept between runs)."""
@@ -128,7 +128,7 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def _bookmarks(conn: sa.Connection, name: str) -> tuple[Bookmark, ...]:
+def _bookmarks(conn: sa.Connection, name: str) -> tuple[StoredBookmark, ...]:
     b = schema.bookmarks.c
     rows = conn.execute(
         sa.select(b.stream, b.value, b.updated_at).where(b.connector == name).order_by(b.stream)
@@ -137,7 +137,7 @@ def _bookmarks(conn: sa.Connection, name: str) -> tuple[Bookmark, ...]:
     for stream, value, updated in rows:
         at = _aware(updated)
         assert at is not None
-        out.append(Bookmark(stream, value, at))
+        out.append(StoredBookmark(stream, value, at))
     return tuple(out)
 
 
@@ -256,10 +256,10 @@ def store_status(kit: Kit, *, check: bool = False) -> Status:
 
 
 __all__ = [
-    "Bookmark",
     "ConnectorStatus",
     "LockState",
     "Status",
+    "StoredBookmark",
     "check_credentials",
     "store_status",
 ]

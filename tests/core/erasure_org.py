@@ -105,6 +105,11 @@ def build(tmp_path: Path, store_url: str, *, extra: str = "") -> Kit:
     lines = [
         {"key": f"nudge:{member(kit, 's3@example.org')}", "member": member(kit, EMAIL)},
         {"key": f"nudge:{member(kit, 'c1@example.org')}", "member": member(kit, "c1@example.org")},
+        {
+            "key": "digest:b1",
+            "member": member(kit, "b1@example.org"),
+            "body": f"Newcomer {member(kit, EMAIL)[:8]} - since 2026-11-23 - stuck at: Edit a page",
+        },
     ]
     (tmp_path / "sent.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), "utf-8")
     return kit

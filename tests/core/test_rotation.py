@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from e20kit import ConfigError, Kit
 from e20kit.cli import main
+from e20kit.privacy import tombstones
+from e20kit.privacy.pseudonyms import Pseudonymiser
 from e20kit.privacy.rotation import REKEYED
 from e20kit.store import schema
 from e20kit.testing import TEST_SECRET
@@ -172,3 +174,23 @@ def test_a_rotation_that_cannot_finish_changes_nothing(
     )
     assert ran.exit_code == 0, ran.output
     kit.close()
+
+
+def test_a_mark_is_rekeyed_from_the_mark_alone() -> None:
+    old, new = Pseudonymiser(TEST_SECRET.encode()), Pseudonymiser(NEW_SECRET.encode())
+    factor = tombstones.rekey_factor(TEST_SECRET.encode(), NEW_SECRET.encode())
+    for identifier in (
+        tombstones.email_identifier(" S3@Example.org "),
+        tombstones.account_identifier("mattermost", CHAT_ACCOUNT),
+        tombstones.member_identifier(old.member_key(email=EMAIL, platform="", person_id="")),
+    ):
+        stored = tombstones.mark(old, identifier)
+        assert tombstones.rekey(stored, factor) == tombstones.mark(new, identifier)
+        assert stored != tombstones.mark(new, identifier)
+    found = tombstones.Tombstones(
+        new,
+        frozenset(
+            {tombstones.rekey(tombstones.mark(old, tombstones.email_identifier(EMAIL)), factor)}
+        ),
+    )
+    assert found.email("s3@EXAMPLE.org") and not found.email("s30@example.org")

@@ -107,3 +107,25 @@ def test_starter_nudges_name_the_checklist_and_how_to_opt_out(
         assert "switch them off" in body or "abgestellt" in body
     code, out, _ = invoke("-c", "e20kit.toml", "onboarding", "status")
     assert "Welcome aboard (newcomers):" in out and "Read the team handbook (read_wiki)" in out
+
+
+def test_onboarding_run_warns_when_the_log_notifier_keeps_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The starter's log notifier has no path: "sent 5 nudges" went nowhere anyone reads."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "a-secret-of-more-than-16-bytes")
+    assert invoke("init")[0] == 0
+    config = tmp_path / "e20kit.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("[store]\n", f'[store]\nurl = "sqlite:///{tmp_path / "s.sqlite"}"\n'),
+        encoding="utf-8",
+    )
+    today = OrgClock("Europe/Berlin").today()
+    write_csv_folder(build_org(members=80, days=60, end=today), tmp_path / "exports")
+    assert invoke("-c", "e20kit.toml", "collect")[0] == 0
+    monday = today - dt.timedelta(days=today.weekday())
+    code, out, err = invoke("-c", "e20kit.toml", "onboarding", "run", "--today", f"{monday}T09:00")
+    assert code == 0 and "nudges sent" in out
+    assert "notifier 'log' is the log notifier without a path" in err

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import re
 import shutil
 from collections.abc import Iterator
@@ -22,11 +23,14 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from e20kit import E20KitError, Message, Notifier, Recipient
 from e20kit.cli import main
+from e20kit.delivery import deliver
 from e20kit.plugins import Plugins
 from e20kit.sandbox import build_org
 from e20kit.sandbox_setup import toml_table
-from e20kit.store import schema
+from e20kit.store import create_engine, schema
+from e20kit.testing import build_notifier
 
 from .servers import FAULTS, Fault, HostileProxy, secret_forms
 
@@ -49,6 +53,10 @@ class World:
     baseline: Path
     today: str
     forms: list[str]
+    notifiers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``[notifiers.<platform>]`` tables aimed at their own proxies (``proxies["notify-..."]``)."""
+    emails: list[str] = field(default_factory=list)
+    """Addresses of active members (mail recipients)."""
 
 
 @dataclass
@@ -82,6 +90,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         tables: list[str] = []
         proxies: dict[str, HostileProxy] = {}
         users: list[str] = []
+        notifiers: dict[str, dict[str, Any]] = {}
         for name in sorted(URL_KEYS):
             run = sandboxes[name].start(org, stack)
             env.update(run.env)
@@ -91,6 +100,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             connector[URL_KEYS[name]] = proxy.url
             users += _users(connector)
             tables.append(toml_table(f"connectors.{name}", connector))
+            if run.notifier is not None:
+                notifier = dict(run.notifier)
+                aimed = proxies[f"notify-{name}"] = HostileProxy(notifier[URL_KEYS[name]])
+                stack.callback(aimed.stop)
+                notifier[URL_KEYS[name]] = aimed.url
+                notifiers[name] = notifier
         text = (
             toml_table("privacy", {"secret_env": SECRET_ENV, "min_group_size": 3})
             + toml_table("organisation", {"name": "Hostile Ltd", "timezone": "Europe/Berlin"})
@@ -115,7 +130,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         baseline = folder / "baseline.sqlite"
         code, out = _collect(config, env, baseline, today)
         assert code == 0, out
-        yield World(folder, config, env, proxies, baseline, today, secret_forms(secrets, users))
+        forms = secret_forms(secrets, users)
+        emails = [p.email for p in org.people if p.active and p.email][:2]
+        yield World(folder, config, env, proxies, baseline, today, forms, notifiers, emails)
 
 
 def _collect(
@@ -197,5 +214,110 @@ def test_a_connector_survives_every_hostile_server(world: World, connector: str)
             )
         store.unlink()
     print(tally.line(connector))
+    assert tally.faults > 0
+    assert not tally.problems, "\n\n".join(tally.problems)
+
+
+FAST_HTTP = {"retries": 1, "backoff_factor": 0, "backoff_max_s": 5, "timeout_s": 5}
+
+
+def _recipients(world: World, platform: str, count: int = 2) -> list[Recipient]:
+    engine = sa.create_engine(f"sqlite:///{world.baseline}")
+    i = schema.identities.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(i.member_key, i.person_id)
+            .where(i.platform == platform, i.active.is_(True))
+            .order_by(i.member_key)
+            .limit(count)
+        ).all()
+    engine.dispose()
+    return [
+        Recipient(member_key=key, platform_ids={platform: pid}, email=email)
+        for (key, pid), email in zip(rows, world.emails, strict=False)
+    ]
+
+
+@pytest.mark.parametrize("platform", ["mattermost", "sharepoint"])
+def test_a_notifier_survives_every_hostile_server(
+    world: World, platform: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each message ends ``sent`` only if the (honest) server has it; everything else stays
+    to be sent or checked again. Errors are typed, never a traceback or a secret."""
+    tally = Tally()
+    ntype = Plugins().notifier_types()[world.notifiers[platform]["type"]]
+    proxy = world.proxies[f"notify-{platform}"]
+    recipients = _recipients(world, platform)
+    assert recipients
+
+    def build() -> Notifier:
+        return build_notifier(
+            ntype,
+            world.notifiers[platform],
+            env=world.env,
+            name=platform,
+            http=FAST_HTTP,
+            sleep=lambda _s: None,
+        )
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+    caplog.set_level(logging.DEBUG)
+    for number, (fault, after) in enumerate(_cases()):
+        case = f"{platform} notifier / {fault.name} / from request {after + 1}"
+        caplog.clear()
+        messages = [
+            Message(
+                key=f"hostile:{number}:{r.member_key}",
+                recipient=r,
+                subject=f"Hostile case {number}",
+                body="Say hello in a channel.",
+                kind="onboarding.nudge",
+            )
+            for r in recipients
+        ]
+        proxy.arm(fault, after=after)
+        said: list[str] = []
+        traced = False
+        try:
+            notifier = build()
+            for message in messages:
+                outcome = deliver(engine, platform, notifier, message, dry_run=False)
+                said.append(f"{outcome.state} {outcome.error or ''}")
+                if outcome.stop:
+                    break
+        except E20KitError as err:  # typed: the run reports it and stops
+            said.append(str(err))
+        except Exception as err:
+            traced = True
+            said.append(f"untyped {type(err).__name__}: {err}")
+        finally:
+            injected = proxy.injected + sum(proxy.server.injected.values())
+            proxy.arm(None)
+        honest = build()
+        with engine.connect() as conn:
+            states = dict(
+                conn.execute(
+                    sa.select(schema.ledger.c.key, schema.ledger.c.state).where(
+                        schema.ledger.c.key.in_([m.key for m in messages])
+                    )
+                ).all()
+            )
+        lost = sum(
+            1 for m in messages if states.get(m.key) == "sent" and honest.was_sent(m) is False
+        )
+        out = "\n".join(said) + caplog.text
+        leaked = [form for form in world.forms if form in out]
+        traced = traced or bool(TRACEBACK.search(out))
+        tally.cases += 1
+        tally.faults += injected
+        tally.rows_lost += lost
+        tally.secrets_found += len(leaked)
+        tally.tracebacks += traced
+        if lost or leaked or traced:
+            tally.problems.append(
+                f"{case}: lost {lost}, secrets {len(leaked)}, traceback {traced}\n{out[-1500:]}"
+            )
+    engine.dispose()
+    print(tally.line(f"{platform} notifier"))
     assert tally.faults > 0
     assert not tally.problems, "\n\n".join(tally.problems)

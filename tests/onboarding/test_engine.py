@@ -168,7 +168,8 @@ def test_opt_out_is_always_honoured(kit: Kit, tmp_path: Path) -> None:
     assert kit.onboarding.opt_out("a", "onboarding")
     assert kit.onboarding.opt_out("b")  # scope "all" covers onboarding
     result = kit.onboarding.run(now=NOW)
-    assert result.nudges == [] and result.skipped == {"opted_out": 2}
+    # "a" is enrolled and skipped; "b" opted out of all: not even enrolled (processing stops)
+    assert result.nudges == [] and result.skipped == {"opted_out": 1}
     assert sent(tmp_path) == []
     assert not kit.onboarding.opt_out("a", "onboarding")  # already recorded
     kit.onboarding.opt_in("a")
@@ -178,7 +179,7 @@ def test_opt_out_is_always_honoured(kit: Kit, tmp_path: Path) -> None:
 def test_opt_out_by_email_uses_the_pseudonym(kit: Kit) -> None:
     key = kit.pseudonymiser.member_key(email="New.Person@Example.org", platform="", person_id="")
     add_member(kit.engine, key, days_ago(9))
-    kit.onboarding.opt_out("new.person@example.org")
+    kit.onboarding.opt_out("new.person@example.org", "onboarding")
     result = kit.onboarding.run(now=NOW)
     assert key not in {n.member_key for n in result.nudges}
     assert result.skipped == {"opted_out": 1}
@@ -305,3 +306,21 @@ CHECKLIST_DUE = CHECKLIST.replace(
     'help_url = "https://intranet.example.org/guides/chat"',
     'help_url = "https://intranet.example.org/guides/chat"\ndue_days = 14',
 )
+
+
+def test_an_opt_out_of_all_stops_onboarding_processing(kit: Kit) -> None:
+    """With opt_out_stops_processing (default) an opt-out of all is not enrolled or evaluated."""
+    import sqlalchemy as sa
+
+    from e20kit.store import schema
+
+    kit.onboarding.run(now=NOW, dry_run=False)
+    kit.onboarding.opt_out("b")
+    with kit.engine.begin() as conn:
+        conn.execute(schema.onboarding_progress.delete())
+    kit.onboarding.run(now=NOW + dt.timedelta(hours=1))
+    with kit.engine.connect() as conn:
+        enrolled = set(
+            conn.execute(sa.select(schema.onboarding_progress.c.member_key).distinct()).scalars()
+        )
+    assert "a" in enrolled and "b" not in enrolled

@@ -132,6 +132,30 @@ def test_a_fact_of_an_unlisted_id_is_skipped_and_counted(
     assert ghost not in ids
 
 
+def test_one_bad_directory_user_is_skipped_and_named_never_quoted(
+    fake: MattermostFake, make_kit: KitFactory, sqlite_url: str, today: dt.date
+) -> None:
+    """Issue 25: one user whose name the core refuses failed the whole directory (0 people)
+    with pydantic's text quoting the name (``input_value='Bad\\x00Name'``)."""
+    victim: list[str] = []
+
+    def poison(body: Any) -> Any:
+        if isinstance(body, list) and body and not victim:
+            victim.append(body[0]["id"])
+            body[0] = {**body[0], "first_name": "Bad\x00Name", "last_name": "", "nickname": ""}
+        return body
+
+    garble(fake, "/api/v4/users", poison, times=1)
+    kit = make_kit(fake.url, sqlite_url)
+    result = kit.collect(today=today)
+    run = result.runs[0]
+    assert run.ok, run.error
+    assert run.people == len(fake.data.users) - 1 - sum(u.is_bot for u in fake.data.users.values())
+    text = json.dumps(result.as_dict())
+    assert victim[0] in text and "display_name" in text
+    assert "Bad" not in text and "\\u0000" not in text
+
+
 # -- fuzzing: any type-breaking change of any answer is either ignored or one typed error ----
 
 ENDPOINTS = (

@@ -19,7 +19,7 @@ from .common import (
     reference_time,
     request_options,
 )
-from .held import held_text, quiet_until, until_text
+from .held import held_text, quiet_until, unseen_notifier, until_text
 
 SCOPES = click.Choice(["all", "onboarding", "champions"])
 
@@ -80,6 +80,9 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
             click.echo(summary)
         for text in result.check_errors:
             click.echo(f"warning: {text}", err=True)
+        unseen = unseen_notifier(kit.config.settings.notifiers, nudges.notifier)
+        if result.sent and unseen:
+            click.echo(f"warning: {unseen}", err=True)
 
     emit(state, result.as_dict(), human)
     if not result.ok:

@@ -323,7 +323,8 @@ def audit_cmd(
     def human() -> None:
         for e in entries:
             where = f" -> {e.target}" if e.target else ""
-            what = " ".join(p for p in (e.period, e.format) if p)
+            days = f"{e.period_start}..{e.period_end}" if e.period_start else None
+            what = " ".join(p for p in (e.period, days, e.format) if p)
             who = f" for {e.requester}" if e.requester else ""
             why = f" ({e.reason})" if e.reason else ""
             click.echo(

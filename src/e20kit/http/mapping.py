@@ -7,7 +7,10 @@ connector or platform (fatal). Every message is redacted before the exception is
 
 from __future__ import annotations
 
+import email.utils
 import json
+import re
+import time
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,10 +22,12 @@ from ..errors import (
     ConnectorDeadlineError,
     ConnectorError,
     ConnectorFatalError,
+    ConnectorRateLimitError,
     ConnectorResponseTooLargeError,
     ConnectorRetriableError,
 )
 from .bounds import DeadlineExceeded, ResponseTooLarge
+from .pacing import too_long
 from .redaction import describe_endpoint, redact
 
 SNIPPET_CHARS = 200
@@ -113,6 +118,19 @@ def raise_for_status(
     endpoint = _endpoint(response, found)
     detail = redact(_detail(response, found), found)
     error: type[ConnectorError]
+    wait = retry_after_seconds(response.headers.get("Retry-After") or "", time.time())
+    retry = getattr(getattr(response, "connection", None), "max_retries", None)
+    limit = getattr(retry, "backoff_max", None)
+    if wait is not None and isinstance(limit, int | float) and too_long(wait, limit):
+        raise ConnectorRateLimitError(
+            f"rate limit: Retry-After asks for a {wait:.0f} s wait, longer than [http] "
+            f"backoff_max_s = {limit:g}; rerun later (or raise backoff_max_s): {detail}",
+            connector=name,
+            endpoint=endpoint,
+            status=status,
+            header="Retry-After",
+            wait_s=wait,
+        )
     if status in (401, 403):
         error, what = ConnectorAuthError, "credentials rejected"
     elif status in RETRIABLE_STATUSES or status >= 500:
@@ -120,6 +138,15 @@ def raise_for_status(
     else:
         error, what = ConnectorFatalError, "request rejected"
     raise error(f"{what}: {detail}", connector=name, endpoint=endpoint, status=status)
+
+
+def retry_after_seconds(value: str, now: float) -> float | None:
+    """Seconds a ``Retry-After`` value asks for (delta seconds or an HTTP date), else None."""
+    text = value.strip()
+    if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+        return float(text)
+    parsed = email.utils.parsedate_tz(text) if text else None
+    return None if parsed is None else email.utils.mktime_tz(parsed) - now
 
 
 def json_or_error(

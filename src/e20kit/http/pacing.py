@@ -54,6 +54,16 @@ class TokenBucket:
         return wait
 
 
+SHORT_WAIT_S = 30.0
+"""A server's wait up to this long is capped at ``backoff_max_s`` and waited, never refused
+(a test's tiny ``backoff_max_s`` must not turn ``Retry-After: 1`` into an error)."""
+
+
+def too_long(seconds: float, limit: float) -> bool:
+    """Whether a wait a server asks for is refused rather than waited (capped)."""
+    return seconds > max(limit, SHORT_WAIT_S)
+
+
 class WaitTooLong(Exception):
     """A server asked for a wait longer than ``backoff_max_s``; the session turns it into
     :class:`~e20kit.errors.ConnectorRateLimitError` naming the header and the endpoint."""
@@ -94,10 +104,11 @@ class ServerPacer:
         """Schedule a pause of ``seconds``; returns the pause scheduled (0 when it is longer
         than ``max_wait_s``: then the next :meth:`wait` raises :class:`WaitTooLong`)."""
         seconds = max(seconds, 0.0)
-        if seconds > self.max_wait_s:
+        if too_long(seconds, self.max_wait_s):
             with self._lock:
                 self._refused = WaitTooLong(source or "a rate policy", seconds, self.max_wait_s)
             return 0.0
+        seconds = min(seconds, self.max_wait_s)
         with self._lock:
             self._resume_at = max(self._resume_at, self._clock() + seconds)
         return seconds
@@ -116,4 +127,12 @@ class ServerPacer:
         return 0.0
 
 
-__all__ = ["Clock", "ServerPacer", "Sleep", "TokenBucket", "WaitTooLong"]
+__all__ = [
+    "SHORT_WAIT_S",
+    "Clock",
+    "ServerPacer",
+    "Sleep",
+    "TokenBucket",
+    "WaitTooLong",
+    "too_long",
+]

@@ -8,7 +8,6 @@ every request, whatever method the connector calls.
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
 import logging
 import re
@@ -28,8 +27,8 @@ from .._version import __version__
 from ..errors import ConnectorRateLimitError
 from ..waits import NOTICE_S, announce_wait
 from .bounds import CURRENT, POOL_CLASSES, DeadlineExceeded, ResponseTooLarge, Watch, read_bounded
-from .mapping import error_from_exception, json_or_error
-from .pacing import Clock, ServerPacer, Sleep, TokenBucket, WaitTooLong
+from .mapping import error_from_exception, json_or_error, retry_after_seconds
+from .pacing import Clock, ServerPacer, Sleep, TokenBucket, WaitTooLong, too_long
 from .payload import parse_payload
 from .policy import RatePolicy
 from .redaction import REGISTERED, credential_parts, describe_endpoint, install_log_filter
@@ -135,24 +134,32 @@ class PacedRetry(Retry):
         waiting about 20 s of backoff will not start a server on this machine."""
         error = kwargs.get("error", args[3] if len(args) > 3 else None)
         pool = kwargs.get("_pool", args[4] if len(args) > 4 else None)
+        url = kwargs.get("url", args[1] if len(args) > 1 else "")
         if isinstance(error, NewConnectionError) and _refused_on_loopback(error, pool):
-            raise MaxRetryError(pool, kwargs.get("url", args[1] if len(args) > 1 else ""), error)  # type: ignore[arg-type]
+            raise MaxRetryError(pool, url, error)  # type: ignore[arg-type]
+        response = kwargs.get("response", args[2] if len(args) > 2 else None)
+        if response is not None and self._asks_too_long(response):
+            # no silent stall: the answer goes back to the caller, which names the header
+            raise MaxRetryError(pool, url, None)  # type: ignore[arg-type]
         granted = super().increment(*args, **kwargs)
         if self.gate is not None:
             self.gate.count_retry()
         return granted
 
     def parse_retry_after(self, retry_after: str) -> float:
-        if re.fullmatch(r"\s*[0-9]+(\.[0-9]+)?\s*", retry_after):
-            seconds = float(retry_after)
-        else:
-            parsed = email.utils.parsedate_tz(retry_after)
-            if parsed is None:
-                raise ValueError(f"invalid Retry-After header: {retry_after!r}")
-            seconds = email.utils.mktime_tz(parsed) - self.wall_clock()
-        if seconds > self.backoff_max:
-            raise WaitTooLong("Retry-After", seconds, self.backoff_max)
-        return max(seconds, 0.0)
+        seconds = retry_after_seconds(retry_after, self.wall_clock())
+        if seconds is None:
+            raise ValueError(f"invalid Retry-After header: {retry_after!r}")
+        return min(max(seconds, 0.0), self.backoff_max)
+
+    def _asks_too_long(self, response: BaseHTTPResponse) -> bool:
+        """Whether ``Retry-After`` asks for longer than ``backoff_max`` (not waited: the
+        session returns the answer and :func:`raise_for_status` names the header)."""
+        header = response.headers.get("Retry-After")
+        if not header or not self.respect_retry_after_header:
+            return False
+        wanted = retry_after_seconds(header, self.wall_clock())
+        return wanted is not None and too_long(wanted, self.backoff_max)
 
     def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
         try:

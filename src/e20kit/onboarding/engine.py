@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config
+from ..delivery import stopped_members
 from ..effects import registry
 from ..effects.settings import HOLD_OUT, Experiment
 from ..extensions import StepCompleted
@@ -128,8 +129,17 @@ class OnboardingEngine:
         newly: list[tuple[str, str]] = []
         stalled: list[tuple[str, str]] = []
         moving: list[str] = []
+        stopped = (
+            stopped_members(self.engine)
+            if self.config.settings.privacy.opt_out_stops_processing
+            else set()
+        )
         with self.engine.connect() as conn:
-            members = progress.audience(conn, checklist, today)
+            members = {  # opted out of "all": not enrolled, not evaluated
+                k: v
+                for k, v in progress.audience(conn, checklist, today).items()
+                if k not in stopped
+            }
             stored = progress.load(conn, checklist.id)
             for member, joined_on in members.items():
                 rows = stored.get(member, {})

@@ -258,7 +258,10 @@ class PrivacyService:
         subject = self.subject(email=email, account=account, platform=platform)
         with self.engine.begin() as conn:
             spaces = subjects.personal_containers(conn, subject, containers)
-            found = sweep(conn, self.config, subject.needles() | set(spaces), dry_run=dry_run)
+            # a digest names a newcomer by the key's first 8 characters ("Newcomer 550d1782")
+            shown = {k[:8] for k in subject.member_keys if len(k) == 32}
+            needles = subject.needles() | set(spaces) | shown
+            found = sweep(conn, self.config, needles, dry_run=dry_run)
             result = subjects.forget(
                 conn, subject, self._pseudonymiser(), dry_run=dry_run, containers=containers
             )

@@ -11,8 +11,9 @@ Re-keying needs only the stored mark: ``mark ** (k_new / k_old) = H(identifier) 
 be tested against a guessed address (that needs ``k``; decisional Diffie-Hellman), and an old
 secret alone does not test the re-keyed marks.
 
-Each mark costs a modular exponentiation (milliseconds), so collection computes marks only for
-records the store does not already hold (:class:`Tombstones`).
+Each mark costs a modular exponentiation (a 256-bit exponent: a few milliseconds), so
+collection computes marks only while tombstones exist and only for accounts the store does not
+already hold under the same key (:class:`Tombstones`): two per new account.
 Without pseudonymisation a mark is a plain SHA-256 of the identifier (nothing to rotate).
 """
 
@@ -61,8 +62,11 @@ def email_identifier(email: str) -> str:
 
 
 def _exponent(secret: bytes) -> int:
-    digest = hmac.new(secret, b"e20kit tombstone exponent", hashlib.sha512).digest()
-    return int.from_bytes(digest, "big") % (Q - 1) + 1
+    """256 bits from the secret: a short exponent keeps a mark at a few milliseconds (a full
+    2047-bit one costs eight times more) and still leaves 128 bits of security against the
+    best known attack (Pollard's kangaroo); any exponent below Q is invertible, Q being prime."""
+    digest = hmac.new(secret, b"e20kit tombstone exponent", hashlib.sha256).digest()
+    return int.from_bytes(digest, "big") | 1
 
 
 def _to_group(identifier: str) -> int:
@@ -160,9 +164,11 @@ class Tombstones:
     def email(self, email: str | None) -> bool:
         return bool(self.marks and email) and self._marked(email_identifier(email or ""))
 
-    def person(self, member_key: str, platform: str, person_id: str, email: str | None) -> bool:
-        """Whether any identifier of this record is an erased person's."""
-        return self.member(member_key) or self.account(platform, person_id) or self.email(email)
+    def person(self, member_key: str, platform: str, person_id: str) -> bool:
+        """Whether any identifier of this record is an erased person's: its member key or its
+        account. (An e-mail address is covered by the member key, which is made from it; the
+        e-mail's own mark is kept for the record and tested by :meth:`email`.)"""
+        return self.member(member_key) or self.account(platform, person_id)
 
 
 __all__ = [

@@ -91,7 +91,7 @@ class ConfluenceConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people(all_spaces=not self.settings.spaces)
+        return self.directory().people(all_spaces=not self.settings.spaces, streams=self.streams)
 
     def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
         d = self.directory()

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from e20kit import Person, Stream, Streams
+from e20kit import Person, Stream, Streams, build_or_skip
 
 from .client import ConfluenceClient
 from .payloads import Space, User
@@ -54,7 +54,8 @@ class Directory:
     def hidden_emails(self) -> int:
         return sum(1 for user in self.members.values() if not user.email)
 
-    def people(self, *, all_spaces: bool) -> Iterator[Person]:
+    def people(self, *, all_spaces: bool, streams: Streams | None = None) -> Iterator[Person]:
+        """Every member; one the core's model rejects is skipped and named (``streams``)."""
         for pid, user in sorted(self.members.items()):
             attributes: dict[str, str | int | float | bool | None] = {}
             if user.profile_picture is not None:
@@ -63,13 +64,22 @@ class Directory:
                 attributes["personal_space"] = pid in self.personal
             if self.watched is not None:
                 attributes["watched_spaces"] = self.watched.get(pid, 0)
-            yield Person(
-                platform=PLATFORM,
-                person_id=pid,
-                email=user.email or None,
-                display_name=user.display_name or user.public_name or user.username,
-                attributes=attributes,
+            person = build_or_skip(
+                Person,
+                dict(
+                    platform=PLATFORM,
+                    person_id=pid,
+                    email=user.email or None,
+                    display_name=user.display_name or user.public_name or user.username,
+                    attributes=attributes,
+                ),
+                streams,
+                "people",
+                pid,
+                endpoint="group members",
             )
+            if person is not None:
+                yield person
 
 
 def _owner(space: Space, cloud: bool) -> str | None:

@@ -89,7 +89,7 @@ class MattermostConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people()
+        return self.directory().people(self.streams)
 
     def _cap(self, window: Window) -> int:
         """The latest time (ms) a bookmark may say was read: the window's end, or the real

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from e20kit import ConnectorPayloadError, Person, Stream, Streams
+from e20kit import ConnectorPayloadError, Person, Stream, Streams, build_or_skip
 
 from .client import API, MattermostClient
 from .counting import CHANNEL_TYPES, day_of
@@ -71,7 +71,8 @@ class Directory:
     def known(self) -> frozenset[str]:
         return frozenset(u.id for u in self.users)
 
-    def people(self) -> Iterator[Person]:
+    def people(self, streams: Streams | None = None) -> Iterator[Person]:
+        """Every listed user; one the core's model rejects is skipped and named (``streams``)."""
         latest = dt.date.today() + dt.timedelta(days=1)
         for user in self.users:
             attributes: dict[str, str | int | float | bool | None] = {
@@ -83,17 +84,26 @@ class Directory:
             if user.id in self.days_active:
                 attributes["days_active_30d"] = self.days_active[user.id]
             joined = day_of(user.create_at) if user.create_at > 0 else None
-            yield Person(
-                platform=PLATFORM,
-                person_id=user.id,
-                email=user.email or None,
-                display_name=display_name(user),
-                title=user.position or None,
-                joined_on=joined if joined is not None and joined <= latest else None,
-                locale=user.locale or None,
-                active=user.delete_at == 0,
-                attributes=attributes,
+            person = build_or_skip(
+                Person,
+                dict(
+                    platform=PLATFORM,
+                    person_id=user.id,
+                    email=user.email or None,
+                    display_name=display_name(user),
+                    title=user.position or None,
+                    joined_on=joined if joined is not None and joined <= latest else None,
+                    locale=user.locale or None,
+                    active=user.delete_at == 0,
+                    attributes=attributes,
+                ),
+                streams,
+                USERS.name,
+                user.id,
+                endpoint=f"{API}/users",
             )
+            if person is not None:
+                yield person
 
 
 def display_name(user: User) -> str | None:

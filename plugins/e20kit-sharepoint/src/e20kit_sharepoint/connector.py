@@ -84,7 +84,7 @@ class SharePointConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people()
+        return self.directory().people(self.streams)
 
     def close(self) -> None:
         self.client.session.close()

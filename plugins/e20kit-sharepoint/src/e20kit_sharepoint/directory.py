@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from e20kit import Person
+from e20kit import Person, Streams, build_or_skip
 
 from .client import GraphClient, GraphUser
 from .settings import PLATFORM, SharePointSettings
@@ -24,21 +24,31 @@ class Directory:
     ids: set[str] = field(default_factory=set)
     skipped: int = 0
 
-    def people(self) -> Iterator[Person]:
+    def people(self, streams: Streams | None = None) -> Iterator[Person]:
+        """Every member; one the core's model rejects is skipped and named (``streams``)."""
         for user in self.members:
-            yield Person(
-                platform=PLATFORM,
-                person_id=user.id,
-                email=user.mail or user.userPrincipalName,
-                display_name=user.displayName,
-                department=user.department,
-                title=user.jobTitle,
-                manager_id=user.manager.id if user.manager else None,
-                joined_on=user.createdDateTime.date() if user.createdDateTime else None,
-                locale=user.preferredLanguage,
-                active=user.accountEnabled is not False,
-                attributes={"guest": (user.userType or "").lower() == "guest"},
+            person = build_or_skip(
+                Person,
+                dict(
+                    platform=PLATFORM,
+                    person_id=user.id,
+                    email=user.mail or user.userPrincipalName,
+                    display_name=user.displayName,
+                    department=user.department,
+                    title=user.jobTitle,
+                    manager_id=user.manager.id if user.manager else None,
+                    joined_on=user.createdDateTime.date() if user.createdDateTime else None,
+                    locale=user.preferredLanguage,
+                    active=user.accountEnabled is not False,
+                    attributes={"guest": (user.userType or "").lower() == "guest"},
+                ),
+                streams,
+                "users",
+                user.id,
+                endpoint="/users",
             )
+            if person is not None:
+                yield person
 
     def person_id(self, user: str, user_id: str | None) -> str | None:
         """The member a report row belongs to; ``None`` for someone who is not a member."""
