@@ -76,9 +76,12 @@ def _creator_group(m: Metrics) -> tuple[float | None, int]:
     """(the creator share of established members, or of everyone when they are too few; the
     members it is measured on)."""
     c = m.contrasts
-    if c is not None and c.established_active is not None:
-        if c.established_active >= m.min_group_size:
-            return c.established_creator_share, c.established_active
+    if (
+        c is not None
+        and c.established_active is not None
+        and c.established_active >= m.min_group_size
+    ):
+        return c.established_creator_share, c.established_active
     return m.headline.creator_share, m.headline.active_members or 0
 
 
