@@ -38,7 +38,8 @@ def test_section_in_every_format(tmp_path: Path, sqlite_url: str) -> None:
                 sections = json.loads(text)["sections"]
                 (effects,) = [s for s in sections if s["id"] == "effects"]
                 (row,) = effects["tables"]["effects"]
-                assert row["status"] == "conclusive" and row["members"] == 42
+                verdict = {"en": "conclusive", "de": "belegt"}[lang]
+                assert row["status"] == verdict and row["members"] == 42
     md = (tmp_path / "en" / "report.md").read_text(encoding="utf-8")
     assert "Nudges: +" in md and "42 newcomers; randomised" in md
 
