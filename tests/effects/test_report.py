@@ -31,7 +31,7 @@ def test_section_in_every_format(tmp_path: Path, sqlite_url: str) -> None:
             text = "\n".join(Path(f).read_text(encoding="utf-8") for f in files)
             if fmt == "csv":
                 assert any("effects" in Path(f).name for f in files)
-                assert "randomised" in text
+                assert {"en": "randomised", "de": "randomisiert"}[lang] in text
             else:
                 assert title in text, (lang, fmt)
             if fmt == "json":
