@@ -313,8 +313,11 @@ class Kit:
         today: dt.date | None = None,
         metrics: Metrics | None = None,
         findings: list[Finding] | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> Path | list[Path]:
-        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder).
+        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder);
+        audited with the period's dates, the file and ``requester``/``reason`` when given.
 
         Pass ``metrics`` (and ``findings``) already computed to write several formats of one
         period without computing them again.
@@ -339,12 +342,24 @@ class Kit:
             titles=self.config.settings.onboarding.titles(lang),
         )
         self._record_period(
-            "report", metrics.period, format=format, target=str(Path(out).resolve())
+            "report",
+            metrics.period,
+            format=format,
+            target=str(Path(out).resolve()),
+            requester=requester,
+            reason=reason,
         )
         return written
 
     def publish(
-        self, target: str, document: str, *, period: Period | None = None, dry_run: bool = False
+        self,
+        target: str,
+        document: str,
+        *,
+        period: Period | None = None,
+        dry_run: bool = False,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> Published:
         """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); audited with
         the destination (the target and where readers find it) unless a dry run."""
@@ -354,9 +369,22 @@ class Kit:
         if not dry_run:
             destination = f"{target} -> {done.location}"
             if period is None:
-                self.privacy.record("report_published", format="md", target=destination)
+                self.privacy.record(
+                    "report_published",
+                    format="md",
+                    target=destination,
+                    requester=requester,
+                    reason=reason,
+                )
             else:
-                self._record_period("report_published", period, format="md", target=destination)
+                self._record_period(
+                    "report_published",
+                    period,
+                    format="md",
+                    target=destination,
+                    requester=requester,
+                    reason=reason,
+                )
         return done
 
     # -- the whole cycle -------------------------------------------------------------------------

@@ -58,6 +58,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
     data["evidence"] = list(data["evidence"])
     data["remedies"] = list(data["remedies"])
     data["ruled_out"] = list(data["ruled_out"])
+    data["undecided"] = list(data["undecided"])
     return data
 
 
