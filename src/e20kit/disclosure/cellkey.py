@@ -51,20 +51,22 @@ def count_noise(secret: bytes, cell: str, value: int) -> int:
 
 def perturb_count(secret: bytes, cell: str, value: int, k: int) -> int | None:
     """The size of a group as published: 0 stays 0, under ``k`` is hidden (``None``), else
-    moved by one up or down and never below ``k``."""
+    moved by one up or down (up from ``k``): never the true size."""
     if value == 0:
         return 0
     if value < k:
         return None
-    return max(k, value + count_noise(secret, cell, value))
+    moved = value + count_noise(secret, cell, value)
+    return moved if moved >= k else value + 1  # at k: up, so that no size is ever exact
 
 
 def perturb_subcount(secret: bytes, cell: str, value: int) -> int:
     """A count of people within a group (active, creators) as published: 0 stays 0, else moved
-    by one up or down and never below 1, so that a small one is never exact."""
+    by one up or down (up from 1): never the true count."""
     if value == 0:
         return 0
-    return max(1, value + count_noise(secret, cell, value))
+    moved = value + count_noise(secret, cell, value)
+    return moved if moved >= 1 else value + 1  # 1 always reads 2: never exact, never 0
 
 
 def perturb_total(secret: bytes, cell: str, value: int) -> int:

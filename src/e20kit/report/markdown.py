@@ -71,7 +71,9 @@ def render_markdown(doc: dict[str, Any]) -> str:
     trends = {tr["figure"]: tr for tr in doc["trends"]}
     title = t["title"] + (f": {doc['organisation']}" if doc["organisation"] else "")
     days = t["days_short"].format(n=period["days"])
+    note = (doc.get("disclosure") or {}).get("testing_note")
     out = [
+        *([f"**{note}**", ""] if note else []),
         f"# {title}",
         "",
         f"{t['period']}: **{period_label(period['label'], lang)}** ({period['start']} - "
