@@ -166,16 +166,14 @@ def champion_section(
             "coverage": suppress_small_groups(
                 coverage, size_field="members", min_size=min_group_size, keep=["department"]
             ),
-            "roster_by_state": [
-                {"state": text.get("states", {}).get(s, s), "members": n}
-                for s, n in by_state.items()
-            ],
+            "roster_by_state": [{"state": s, "members": n} for s, n in by_state.items()],
             "departments_without_champion": [{"department": d} for d in gaps],
             "buddy_load": [{"buddies": b, "champions": n} for b, n in sorted(loads.items())],
         },
         captions=text["captions"],
         labels=text["labels"],
         percent=frozenset({"coverage"}),
+        values={"state": text["states"]} if "states" in text else {},
     )
 
 

@@ -88,6 +88,30 @@ def rows(result: EffectsResult) -> list[dict[str, Any]]:
     return out
 
 
+VALUES_DE = {
+    "outcome": {
+        "active_last_week": "aktiv in der letzten Woche",
+        "checklist_completed": "Checkliste erledigt",
+        "contributed": "beigetragen",
+        "daily_active_share": "Anteil täglich aktiv",
+    },
+    "design": {
+        "randomised": "randomisiert",
+        "randomised order": "zufällige Reihenfolge",
+        "observational": "beobachtend",
+    },
+    "status": {
+        "not_started": "nicht begonnen",
+        "inconclusive": "noch offen",
+        "conclusive": "eindeutig",
+        "suppressed": "unterdrückt",
+        "estimated": "geschätzt",
+        "not_estimable": "nicht schätzbar",
+    },
+}
+"""The table's values in German (the rows keep the ids in English and JSON)."""
+
+
 def effects_section(result: EffectsResult, lang: str) -> ReportSection:
     text = _TEXT["de" if lang == "de" else "en"]
     body = text["intro"] + "\n\n" + "\n".join(f"- {line}" for line in result.lines(lang))
@@ -99,6 +123,7 @@ def effects_section(result: EffectsResult, lang: str) -> ReportSection:
         captions={"effects": text["caption"]},
         labels=text["labels"],
         percent=frozenset({"rate_with", "rate_without"}),
+        values=VALUES_DE if lang == "de" else {},
     )
 
 
