@@ -32,3 +32,23 @@ def test_without_a_listener_a_long_wait_is_an_info_line(caplog: pytest.LogCaptur
     with caplog.at_level(logging.INFO, logger="e20kit.wait"):
         announce_wait("chat: X-Ratelimit-Reset", 30.0)
     assert "chat: X-Ratelimit-Reset; waiting 30.0 s" in caplog.text
+
+
+def test_a_long_retry_after_is_announced_before_the_session_sleeps() -> None:
+    from e20kit.http import HttpSettings, make_session
+    from e20kit.sandbox import LoopbackServer, Request, Response
+
+    answers = iter([Response(503, b"", {"Retry-After": "7"}), Response.json({"ok": True})])
+
+    def app(_request: Request) -> Response:
+        return next(answers)
+
+    heard: list[tuple[str, float]] = []
+    slept: list[float] = []
+    with LoopbackServer(app) as server, wait_listener(lambda r, s: heard.append((r, s))):
+        session = make_session(
+            "wiki", base_url=server.url, settings=HttpSettings(retries=1), sleep=slept.append
+        )
+        assert session.get_json("/x") == {"ok": True}
+    assert slept == [7.0]
+    assert heard == [("wiki: HTTP 503, retrying", 7.0)]

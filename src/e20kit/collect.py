@@ -47,7 +47,7 @@ from .privacy import Pseudonymiser
 from .privacy.rotation import check_secret
 from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
-from .store import schema
+from .store import history, schema
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
 from .store.failures import store_error
@@ -254,6 +254,8 @@ class Collector:
                         log.debug("closing connector %s failed", item.name, exc_info=True)
         if self.identity_map is not None:
             self.identity_map.report()
+        with self.engine.begin() as conn:  # once every directory is read: one state per day
+            history.record(conn, self.today)
         self.plugins.collect_finished(result)
         return result
 
@@ -475,17 +477,19 @@ class Collector:
         earlier: dict[str, int],
         finished: bool,
     ) -> None:
-        """Store the skipped records still to retry, and count them in ``run``."""
+        """Store the records skipped in this run with their attempts (given-up ones too, so a
+        record met again is not held again), and count the pending ones in ``run``."""
         streams = getattr(connector, "streams", None)
-        held: list[Skipped] = streams.pending if isinstance(streams, Streams) else []
-        pending = {s.key: s.attempts for s in held}
-        if not finished:  # what this run did not get to stays pending as it was
-            pending = {**earlier, **pending}
-        if pending or PENDING in stored:
-            value = json.dumps(pending, sort_keys=True, separators=(",", ":"))
+        skipped: list[Skipped] = streams.skipped if isinstance(streams, Streams) else []
+        seen = {s.key: s.attempts for s in skipped}
+        if not finished:  # what this run did not get to stays as it was
+            seen = {**earlier, **seen}
+        if seen or PENDING in stored:
+            value = json.dumps(seen, sort_keys=True, separators=(",", ":"))
             with self.engine.begin() as conn:
                 write_bookmarks(conn, source, {PENDING: value}, now=self.clock.now())
-        run.pending = len(pending)
+        limit = self.config.settings.collect.retry_skipped_runs
+        run.pending = sum(1 for attempts in seen.values() if attempts <= limit)
         if isinstance(streams, Streams):
             run.given_up = len(streams.given_up)
             run.warnings.extend(_skip_warnings(streams))

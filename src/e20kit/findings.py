@@ -85,6 +85,9 @@ class Finding(BaseModel):
     """Recommended remedies, in the report's language."""
     ruled_out: tuple[RuledOut, ...] = Field(default_factory=tuple)
     """The neighbouring reasons this finding is not, with the contrast that says so."""
+    undecided: tuple[Reason, ...] = Field(default_factory=tuple)
+    """When not empty, the usage data cannot tell ``reason`` from these reasons (the finding
+    names them all, and a survey of stated reasons decides); empty when the data decides."""
 
 
 __all__ = ["Evidence", "Finding", "Reason", "RuledOut", "Severity"]

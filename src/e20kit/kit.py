@@ -28,6 +28,7 @@ from .store import create_engine, default_store_url
 if TYPE_CHECKING:
     from .analytics import Metrics, Period
     from .champions.programme import ChampionsService
+    from .disclosure import Disclosure
     from .effects.service import EffectsService
     from .findings import Finding
     from .onboarding.api import OnboardingService
@@ -58,6 +59,7 @@ class Kit:
         self.store_url = store_url or config.settings.store.url or default_store_url()
         self._engine: sa.Engine | None = None
         self._pseudonymiser: Pseudonymiser | None = None
+        self._disclosure: Disclosure | None = None
 
     @classmethod
     def from_config(
@@ -88,8 +90,15 @@ class Kit:
 
     @property
     def pseudonymiser(self) -> Pseudonymiser:
+        """Member keys from identifiers; refuses a secret other than the store's (after
+        ``privacy rotate-secret``, the old one), so no key is ever made with the wrong one."""
         if self._pseudonymiser is None:
-            self._pseudonymiser = Pseudonymiser(self.config.pseudonym_secret())
+            from .privacy.rotation import check_secret
+
+            pseudonymiser = Pseudonymiser(self.config.pseudonym_secret())
+            with self.engine.begin() as conn:
+                check_secret(conn, pseudonymiser)
+            self._pseudonymiser = pseudonymiser
         return self._pseudonymiser
 
     @contextlib.contextmanager
@@ -246,7 +255,20 @@ class Kit:
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
-        return dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
+        return self.disclosure.metrics(
+            dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
+        )
+
+    @property
+    def disclosure(self) -> Disclosure:
+        """The disclosure layer every figure leaves through (docs/privacy.md, "Disclosure
+        control"): k, dominance and the cell key, keyed with the store's random key."""
+        if self._disclosure is None:
+            from .disclosure import Disclosure
+
+            with self.engine.begin() as conn:
+                self._disclosure = Disclosure.of_store(conn, self.config.settings.privacy)
+        return self._disclosure
 
     def diagnose(
         self,
@@ -262,12 +284,14 @@ class Kit:
         """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first.
 
         Audited (a row ``diagnose`` with the period's dates) unless ``audited=False``, which
-        :meth:`report` and :meth:`run_cycle` pass because their own row covers it.
+        :meth:`report` and :meth:`run_cycle` pass because their own row covers it. Rules read
+        the published figures only, and the findings pass the disclosure layer.
         """
         from .diagnose import sort_findings
 
-        metrics = metrics or self.metrics(period, today=today)
-        findings = sort_findings(self.plugins.diagnose(metrics, lang))
+        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
+        found = sort_findings(self.plugins.diagnose(metrics, lang))
+        findings = self.disclosure.findings(found, metrics)
         if audited:
             self._record_period(
                 "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
@@ -306,8 +330,11 @@ class Kit:
         today: dt.date | None = None,
         metrics: Metrics | None = None,
         findings: list[Finding] | None = None,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> Path | list[Path]:
-        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder).
+        """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder);
+        audited with the period's dates, the file and ``requester``/``reason`` when given.
 
         Pass ``metrics`` (and ``findings``) already computed to write several formats of one
         period without computing them again.
@@ -315,11 +342,13 @@ class Kit:
         from .extensions import ReportContext
         from .report import write_report
 
-        metrics = metrics or self.metrics(period, today=today)
+        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
-            context = ReportContext(conn, metrics.period, self.config.settings, lang)
+            context = ReportContext(
+                conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
+            )
             sections = self.plugins.report_sections(metrics, context)
         written = write_report(
             format,
@@ -329,15 +358,28 @@ class Kit:
             sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
+            disclosure=self.disclosure,
             titles=self.config.settings.onboarding.titles(lang),
         )
         self._record_period(
-            "report", metrics.period, format=format, target=str(Path(out).resolve())
+            "report",
+            metrics.period,
+            format=format,
+            target=str(Path(out).resolve()),
+            requester=requester,
+            reason=reason,
         )
         return written
 
     def publish(
-        self, target: str, document: str, *, period: Period | None = None, dry_run: bool = False
+        self,
+        target: str,
+        document: str,
+        *,
+        period: Period | None = None,
+        dry_run: bool = False,
+        requester: str | None = None,
+        reason: str | None = None,
     ) -> Published:
         """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); audited with
         the destination (the target and where readers find it) unless a dry run."""
@@ -347,9 +389,22 @@ class Kit:
         if not dry_run:
             destination = f"{target} -> {done.location}"
             if period is None:
-                self.privacy.record("report_published", format="md", target=destination)
+                self.privacy.record(
+                    "report_published",
+                    format="md",
+                    target=destination,
+                    requester=requester,
+                    reason=reason,
+                )
             else:
-                self._record_period("report_published", period, format="md", target=destination)
+                self._record_period(
+                    "report_published",
+                    period,
+                    format="md",
+                    target=destination,
+                    requester=requester,
+                    reason=reason,
+                )
         return done
 
     # -- the whole cycle -------------------------------------------------------------------------

@@ -27,15 +27,15 @@ PINNED = [
     "complicated-clear-19",
     "no_time-mild-24",
     "no_time-clear-34",
-    "training-clear-44",
-    "unclear_benefit-mild-49",
     "unclear_benefit-clear-59",
     "closed_culture-mild-64",
     "closed_culture-clear-69",
 ]
-MISSED = "training-mild-39"
-"""A mild training plant on 200 members (14 newcomers who stayed): within the chance allowance,
-so not named; what matters is that no wrong reason is named instead."""
+MISSED = ["training-mild-39", "training-clear-44", "unclear_benefit-mild-49"]
+"""Plants on 200 members whose evidence does not survive the noise of the group measured (21
+and 23 newcomers who stayed, 2 of 23 contributing; 15 % creators among 161 established
+members, which could be 20 % by chance): not named; what matters is that no wrong reason is
+named instead (issue 27)."""
 
 
 def _named(spec: LabelledOrg, url: str) -> set[str]:
@@ -48,7 +48,7 @@ def _named(spec: LabelledOrg, url: str) -> set[str]:
         )
     finally:
         engine.dispose()
-    return {str(f.reason) for f in playbook(metrics)}
+    return {str(f.reason) for f in playbook(metrics) if not f.undecided}
 
 
 def test_suite_covers_reasons_strengths_sizes_periods_and_setups() -> None:
@@ -72,8 +72,10 @@ def test_small_organisations_are_diagnosed_as_planted(name: str, sqlite_url: str
     assert _named(spec, sqlite_url) == ({spec.reason} if spec.reason else set())
 
 
-def test_a_missed_mild_plant_names_no_wrong_reason(sqlite_url: str) -> None:
-    assert _named(SUITE[MISSED], sqlite_url) <= {"training"}
+@pytest.mark.parametrize("name", MISSED)
+def test_a_missed_plant_names_no_wrong_reason(name: str, sqlite_url: str) -> None:
+    spec = SUITE[name]
+    assert _named(spec, sqlite_url) <= {spec.reason}
 
 
 def test_store_org_writes_through_the_bulk_paths(store_url: str) -> None:

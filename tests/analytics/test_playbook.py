@@ -84,7 +84,10 @@ def test_rule_fires_on_its_own_reason_only(stores: Stores, preset: str) -> None:
     assert finding.rule.split(".")[0] == EXPECTED[preset].value
     assert finding.evidence and all(e.threshold is not None for e in finding.evidence)
     assert finding.remedies == REMEDIES[finding.reason]["en"]
-    assert finding.severity in (Severity.WARNING, Severity.CRITICAL)
+    # the preset's 8 % creators among 250 established members could be 12 % by chance (the
+    # share's high end, which the rule judges): certain only to be in the watch band
+    clear = (Severity.WATCH,) if preset == "unclear_benefit" else ()
+    assert finding.severity in (*clear, Severity.WARNING, Severity.CRITICAL)
 
 
 def test_busy_weeks_collapse_is_seen_over_90_days(stores: Stores) -> None:
@@ -329,8 +332,8 @@ def test_training_defers_to_a_drop_out_beyond_the_lapses(stores: Stores) -> None
 
 
 def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
-    """About the same creator share rules training out for 420 stayed newcomers, not for 21: chance
-    in a group of 21 could hide a gap as easily as show one."""
+    """About the same creator share (19 % against 25 %) rules training out for 420 stayed
+    newcomers, not for 21: chance in a group of 21 could hide a gap as easily as show one."""
     m = _metrics(stores, "complicated", "last-30d")
     assert m.contrasts is not None
 
@@ -346,8 +349,8 @@ def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
         assert finding.reason is R.COMPLICATED
         return {r.reason for r in finding.ruled_out}
 
-    assert R.TRAINING in ruled_out(420, 120)
-    assert R.TRAINING not in ruled_out(21, 5)
+    assert R.TRAINING in ruled_out(420, 80)
+    assert R.TRAINING not in ruled_out(21, 4)
 
 
 def test_days_a_platform_does_not_cover_are_no_crunch(stores: Stores) -> None:

@@ -60,7 +60,16 @@ def test_publish_goes_to_the_publisher_with_the_connectors_settings(
     board: None, tmp_path: Path
 ) -> None:
     config = _config(tmp_path, "files")
-    result = _run(config, tmp_path / "r.md", "--format", "md", "--publish", "board:Team/Report")
+    result = _run(
+        config,
+        tmp_path / "r.md",
+        "--format",
+        "md",
+        "--publish",
+        "board:Team/Report",
+        "--requester",
+        "comms team",
+    )
     assert result.exit_code == 8, result.output  # published; the empty store is a data gap
     data = json.loads(result.stdout)
     assert data["published"] == {"action": "created", "location": "csv:Team/Report"}
@@ -76,6 +85,7 @@ def test_publish_goes_to_the_publisher_with_the_connectors_settings(
         published = [e for e in kit.privacy.audit() if e.action == "report_published"]
     assert [e.target for e in published] == ["board:Team/Report -> csv:Team/Report"]
     assert published[0].period_start and published[0].period_end
+    assert published[0].requester == "comms team"
 
 
 def test_publish_needs_markdown_and_a_known_unambiguous_target(board: None, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from .common import (
     handle_errors,
     pass_state,
     reference_time,
+    request_options,
 )
 
 PERIOD_HELP = "last-7d, last-30d, last-90d, last-<N>d, month:YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."
@@ -67,6 +68,7 @@ def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
     "--dry-run", is_flag=True, help="With --publish: show what would be written, change nothing."
 )
 @period_options
+@request_options
 @pass_state
 @handle_errors
 def report(
@@ -78,6 +80,8 @@ def report(
     period: str | None,
     lang: str | None,
     today: Reference | None,
+    requester: str | None,
+    reason: str | None,
 ) -> None:
     """Write the adoption report of a period: figures, charts, findings and remedies.
 
@@ -91,13 +95,28 @@ def report(
     lang = lang or kit.config.settings.organisation.default_locale
     metrics = kit.metrics(period, today=day_of(kit, today))
     findings = kit.diagnose(lang=lang, metrics=metrics, audited=False)
-    written = kit.report(fmt, out, lang=lang, metrics=metrics, findings=findings)
+    written = kit.report(
+        fmt,
+        out,
+        lang=lang,
+        metrics=metrics,
+        findings=findings,
+        requester=requester,
+        reason=reason,
+    )
     paths = written if isinstance(written, list) else [written]
     data: dict[str, Any] = {"format": fmt, "files": [str(p) for p in paths]}
     lines = [f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"]
     if target is not None:
         document = paths[0].read_text(encoding="utf-8")
-        done = kit.publish(target, document, period=metrics.period, dry_run=dry_run)
+        done = kit.publish(
+            target,
+            document,
+            period=metrics.period,
+            dry_run=dry_run,
+            requester=requester,
+            reason=reason,
+        )
         data["published"] = {
             "action": done.action,
             "location": done.location,

@@ -8,7 +8,7 @@ import math
 import statistics
 
 from ..analytics.model import Metrics
-from .signals import CHANCE_Z, share_bound
+from .signals import CHANCE_Z, EVIDENCE_Z, share_bound
 
 STRETCH = 7
 """Days in a stretch that :func:`busy_collapse` compares: a week, wherever it starts."""
@@ -33,11 +33,14 @@ def dropout_excess(m: Metrics, *, ruling_out: bool = False) -> tuple[float | Non
         c is None
         or n.dropout is None
         or c.established_lapse is None
+        or n.week1_active is None
+        or n.dropped is None
         or n.week1_active < decided(m)
-        or c.established_checked < m.min_group_size
+        or (c.established_checked or 0) < m.min_group_size
     ):
         return None, None
-    low = share_bound(n.dropped, n.week1_active, upper=ruling_out)
+    z = CHANCE_Z if ruling_out else EVIDENCE_Z
+    low = share_bound(n.dropped, n.week1_active, upper=ruling_out, z=z)
     return low - c.established_lapse, c.established_lapse
 
 
@@ -58,20 +61,55 @@ def creator_ratio(m: Metrics, *, ruling_out: bool = False) -> tuple[float | None
         c is None
         or c.stayed_creator_share is None
         or not c.established_creator_share
+        or c.stayed_newcomers is None
         or c.stayed_newcomers < decided(m)
-        or c.established_active < m.min_group_size
+        or (c.established_active or 0) < m.min_group_size
     ):
         return None, None
     creators = round(c.stayed_creator_share * c.stayed_newcomers)
-    high = share_bound(creators, c.stayed_newcomers, upper=not ruling_out)
+    z = CHANCE_Z if ruling_out else EVIDENCE_Z
+    high = share_bound(creators, c.stayed_newcomers, upper=not ruling_out, z=z)
     return high / c.established_creator_share, c.established_creator_share
 
 
-def established_creators(m: Metrics) -> float | None:
+def _creator_group(m: Metrics) -> tuple[float | None, int]:
+    """(the creator share of established members, or of everyone when they are too few; the
+    members it is measured on)."""
     c = m.contrasts
-    if c is not None and c.established_active >= m.min_group_size:
-        return c.established_creator_share
-    return m.headline.creator_share
+    if (
+        c is not None
+        and c.established_active is not None
+        and c.established_active >= m.min_group_size
+    ):
+        return c.established_creator_share, c.established_active
+    return m.headline.creator_share, m.headline.active_members or 0
+
+
+def established_creators(m: Metrics, *, end: str | None = None) -> float | None:
+    """The established members' creator share; ``end="low"`` or ``"high"``: that end of its
+    interval at :data:`~.signals.EVIDENCE_Z` (few creators are named only when the high end is
+    low; established members count as creating only when the low end is not)."""
+    share, whole = _creator_group(m)
+    if share is None or end is None:
+        return share
+    return share_bound(round(share * whole), whole, upper=end == "high", z=EVIDENCE_Z)
+
+
+def established_create(m: Metrics) -> bool:
+    """Established members clearly create: the low end of their creator share is within the
+    healthy band. Only then is there a rate to train newcomers towards, and only then are few
+    replies a culture (where few create, few answer because little is asked)."""
+    low = established_creators(m, end="low")
+    return low is not None and low >= m.settings.diagnosis.creator_share.watch
+
+
+def helping(m: Metrics) -> float | None:
+    """The share of contributions that answer others, at its high end: answering is a habit of
+    people, not of single contributions, so the sample is the creators, not the contributions."""
+    h = m.headline
+    if h.helping_share is None or not h.creators:
+        return None
+    return share_bound(round(h.helping_share * h.creators), h.creators, upper=True, z=EVIDENCE_Z)
 
 
 def leader_ratio(m: Metrics, *, ruling_out: bool = False) -> float | None:
@@ -87,7 +125,8 @@ def leader_ratio(m: Metrics, *, ruling_out: bool = False) -> float | None:
         and leaders.members
         and staff.participation_rate
     ):
-        high = share_bound(leaders.active, leaders.members, upper=not ruling_out)
+        z = CHANCE_Z if ruling_out else EVIDENCE_Z
+        high = share_bound(leaders.active, leaders.members, upper=not ruling_out, z=z)
         return high / staff.participation_rate
     return None
 
@@ -120,7 +159,7 @@ def busy_collapse(m: Metrics) -> float | None:
     few members are active, so it is judged one standard error (Poisson: at most the spread
     of a sum of independent active days) above its count.
     """
-    days = {p.start: p.active for p in m.daily}
+    days = {p.start: p.active or 0 for p in m.daily}
     start, end = covered(m)
     length = (end - start).days
     series = [days.get(start + dt.timedelta(days=d), 0) for d in range(length)]
@@ -142,7 +181,9 @@ __all__ = [
     "creator_ratio",
     "decided",
     "dropout_excess",
+    "established_create",
     "established_creators",
+    "helping",
     "lapses_along",
     "leader_ratio",
 ]

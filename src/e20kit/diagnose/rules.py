@@ -20,14 +20,16 @@ from .figures import (
     creator_ratio,
     decided,
     dropout_excess,
+    established_create,
     established_creators,
+    helping,
     lapses_along,
     leader_ratio,
 )
 from .gaps import data_gaps
 from .neighbours import ruled_out
 from .signals import Signal, severity
-from .texts import REMEDIES, TITLES, lang_of, localise
+from .texts import REMEDIES, TITLES, UNDECIDED, UNDECIDED_DETAIL, lang_of, localise
 
 
 def _trend(metrics: Metrics, figure: str) -> float | None:
@@ -98,7 +100,9 @@ def training(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     enough = decided(m)
     steps = [
-        s for s in m.onboarding if s.completed + s.stalled >= enough and s.stall_share is not None
+        s
+        for s in m.onboarding
+        if (s.completed or 0) + (s.stalled or 0) >= enough and s.stall_share is not None
     ]
     if steps:
         worst = max(steps, key=lambda s: (s.stall_share or 0.0, -s.position))
@@ -113,11 +117,16 @@ def training(m: Metrics) -> list[Signal]:
         ]
     ratio, established = creator_ratio(m)
     c = m.contrasts
-    # where established members hardly contribute either, there is no rate to train towards:
-    # few creators at every tenure is the unclear benefit; where the tools put newcomers off
-    # (a drop-out beyond the lapses), the few who stayed are survivors of that, not a sample
-    # of newcomers to judge their training by
-    deferred = _primary_breached(unclear_benefit(m)) or _primary_breached(complicated(m))
+    # a newcomer gap is a training gap only where established members clearly create (else
+    # there is no rate to train towards: few creators at every tenure is the unclear benefit,
+    # or the data cannot tell the two apart, see :func:`undecided`); where the tools put
+    # newcomers off (a drop-out beyond the lapses), the few who stayed are survivors of that,
+    # not a sample of newcomers to judge their training by
+    deferred = (
+        not established_create(m)
+        or _primary_breached(unclear_benefit(m))
+        or _primary_breached(complicated(m))
+    )
     return [
         Signal(
             "newcomers.creator_ratio",
@@ -131,13 +140,30 @@ def training(m: Metrics) -> list[Signal]:
     ]
 
 
+def _newcomer_gap(m: Metrics) -> Signal | None:
+    """The training rule's newcomer contrast (none where the onboarding funnel decides)."""
+    return next((s for s in training(m) if s.metric == "newcomers.creator_ratio"), None)
+
+
+def undecided(m: Metrics) -> tuple[Reason, ...]:
+    """The reasons the usage data cannot tell apart, when newcomers contribute clearly less
+    than established members who themselves contribute neither clearly enough to train
+    towards nor clearly too little to name the unclear benefit."""
+    gap = _newcomer_gap(m)
+    if gap is None or not gap.breached or established_create(m):
+        return ()
+    if _primary_breached(unclear_benefit(m)) or _primary_breached(complicated(m)):
+        return ()
+    return (Reason.UNCLEAR_BENEFIT, Reason.TRAINING)
+
+
 def unclear_benefit(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     c = m.contrasts
     return [
         Signal(
             "established.creator_share",
-            established_creators(m),
+            established_creators(m, end="high"),
             t.creator_share,
             BELOW,
             trend=_trend(m, "creator_share"),
@@ -158,12 +184,15 @@ def closed_culture(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     return [
         Signal("leaders.participation_ratio", leader_ratio(m), t.leader_ratio, BELOW),
+        # few replies where few create at all is the creation problem, not the culture
         Signal(
             "headline.helping_share",
-            m.headline.helping_share,
+            helping(m),
             t.helping_share,
             BELOW,
             trend=_trend(m, "helping_share"),
+            params={"creators": str(m.headline.creators)},
+            supporting=not established_create(m),
         ),
     ]
 
@@ -186,7 +215,7 @@ def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """Findings of the built-in rules for ``metrics``, texts in ``lang`` (``en`` or ``de``)."""
     lang = lang_of(lang)
     gaps = data_gaps(metrics, lang)  # no data is a finding, not health (docs/playbook.md)
-    if metrics.headline.active_members < metrics.settings.diagnosis.min_active_members:
+    if (metrics.headline.active_members or 0) < metrics.settings.diagnosis.min_active_members:
         return gaps
     fired: list[tuple[str, Reason, list[Signal], Severity]] = []
     for rule_id, (reason, rule) in RULES.items():
@@ -196,6 +225,9 @@ def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
             fired.append((rule_id, reason, signals, level))
     named = {reason for _, reason, _, _ in fired}
     findings = list(gaps)
+    both = undecided(metrics)
+    if both:
+        findings.append(_undecided(metrics, both, lang))
     for rule_id, reason, signals, level in fired:
         primary = [s for s in signals if s.breached and not s.supporting]
         breached = primary + [s for s in signals if s.breached and s.supporting]
@@ -214,6 +246,22 @@ def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
     return findings
 
 
+def _undecided(metrics: Metrics, reasons: tuple[Reason, ...], lang: str) -> Finding:
+    """One finding naming every reason the data cannot tell apart, with each one's remedies."""
+    gap = _newcomer_gap(metrics)
+    assert gap is not None  # undecided() found it breached
+    return Finding(
+        rule="undecided." + "_or_".join(str(r) for r in reasons),
+        reason=reasons[0],
+        severity=Severity.WATCH,
+        title=UNDECIDED[frozenset(reasons)][lang],
+        detail=_sentence_case(gap.sentence(lang) + ". " + UNDECIDED_DETAIL[lang] + "."),
+        evidence=(gap.evidence(),),
+        remedies=tuple(r for reason in reasons for r in REMEDIES[reason][lang]),
+        undecided=reasons[1:],
+    )
+
+
 _SEVERITY_ORDER = {
     Severity.CRITICAL: 0,
     Severity.WARNING: 1,
@@ -227,4 +275,4 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 4))
 
 
-__all__ = ["RULES", "explained_elsewhere", "playbook", "sort_findings"]
+__all__ = ["RULES", "explained_elsewhere", "playbook", "sort_findings", "undecided"]

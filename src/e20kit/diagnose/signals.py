@@ -12,7 +12,11 @@ from .texts import EVIDENCE, TREND, localise
 LEVELS = ("critical", "warning", "watch")
 """Band edges, most severe first."""
 CHANCE_Z = 1.0
-"""Standard errors a share of a small group is given the benefit of (see :func:`share_bound`)."""
+"""Standard errors a share is given when a neighbour is ruled out (see :func:`share_bound`)."""
+EVIDENCE_Z = 1.64
+"""Standard errors the evidence for a finding must survive: a rule judges the measured group's
+share at this end of its Wilson interval (one-sided 95 %), so a group of 25 needs a far clearer
+difference than one of 2,000 before a reason is named."""
 GROWING = 0.05
 """A figure is growing when it moved at least this share of its value in the direction that
 breaches, against the previous period."""
@@ -131,4 +135,4 @@ def severity(signals: list[Signal]) -> Severity | None:
     return Severity.WARNING if "warning" in levels else Severity.WATCH
 
 
-__all__ = ["CHANCE_Z", "GROWING", "LEVELS", "Signal", "severity", "share_bound"]
+__all__ = ["CHANCE_Z", "EVIDENCE_Z", "GROWING", "LEVELS", "Signal", "severity", "share_bound"]

@@ -151,11 +151,12 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "(Schwelle {threshold})",
     },
     "established.creator_share": {
-        "en": "only {value} of established members created, edited or replied, and {reference} "
-        "of newcomers who stayed: few contribute at any tenure (threshold {threshold})",
-        "de": "nur {value} der langjährigen Mitglieder haben erstellt, bearbeitet oder "
-        "geantwortet, und {reference} der gebliebenen neuen Mitglieder: wenige tragen bei, "
-        "gleich wie lange sie dabei sind (Schwelle {threshold})",
+        "en": "at most {value} of established members created, edited or replied, allowing for "
+        "chance, and {reference} of newcomers who stayed: few contribute at any tenure "
+        "(threshold {threshold})",
+        "de": "höchstens {value} der langjährigen Mitglieder haben erstellt, bearbeitet oder "
+        "geantwortet, den Zufall eingerechnet, und {reference} der gebliebenen neuen "
+        "Mitglieder: wenige tragen bei, gleich wie lange sie dabei sind (Schwelle {threshold})",
     },
     "headline.top10_share": {
         "en": "the top 10 % of members made {value} of all contributions (threshold {threshold})",
@@ -169,10 +170,10 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "Mitglieder, den Zufall in einer Gruppe dieser Größe eingerechnet (Schwelle {threshold})",
     },
     "headline.helping_share": {
-        "en": "only {value} of contributions replied to or commented on others' content "
-        "(threshold {threshold})",
-        "de": "nur {value} der Beiträge waren Antworten oder Kommentare zu Inhalten anderer "
-        "(Schwelle {threshold})",
+        "en": "at most {value} of contributions replied to or commented on others' content, "
+        "allowing for chance among {creators} contributors (threshold {threshold})",
+        "de": "höchstens {value} der Beiträge waren Antworten oder Kommentare zu Inhalten "
+        "anderer, den Zufall unter {creators} Beitragenden eingerechnet (Schwelle {threshold})",
     },
 }
 
@@ -210,6 +211,26 @@ RULED_OUT: dict[Reason, dict[str, str]] = {
 }
 """Per reason, the sentence that rules it out (the reason's deciding contrast is healthy)."""
 
+UNDECIDED: dict[frozenset[Reason], dict[str, str]] = {
+    frozenset({Reason.UNCLEAR_BENEFIT, Reason.TRAINING}): {
+        "en": "Unclear benefit or too little training: the usage data cannot tell; a survey can",
+        "de": "Unklarer Nutzen oder zu wenig Schulung: die Nutzungsdaten können das nicht "
+        "unterscheiden, eine Befragung kann es",
+    },
+}
+"""Titles of the findings that name two reasons the usage data cannot tell apart."""
+
+UNDECIDED_DETAIL = {
+    "en": "Newcomers who stayed contribute clearly less often than established members, but "
+    "the established members themselves contribute too little to tell a training gap from a "
+    "benefit nobody sees; ask the members why they do not contribute (a short survey with "
+    "the stated reasons) before choosing remedies",
+    "de": "Gebliebene neue Mitglieder tragen deutlich seltener bei als langjährige, doch die "
+    "langjährigen tragen selbst zu wenig bei, um eine Schulungslücke von einem nicht "
+    "gesehenen Nutzen zu unterscheiden; vor der Wahl der Maßnahmen die Mitglieder fragen, "
+    "warum sie nicht beitragen (eine kurze Befragung nach den genannten Gründen)",
+}
+
 WHY_NOT = {"en": "Why not another reason", "de": "Warum kein anderer Grund"}
 
 TREND = {
@@ -238,6 +259,8 @@ __all__ = [
     "RULED_OUT",
     "TITLES",
     "TREND",
+    "UNDECIDED",
+    "UNDECIDED_DETAIL",
     "WHY_NOT",
     "lang_of",
     "localise",

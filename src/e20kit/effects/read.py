@@ -8,7 +8,6 @@ from dataclasses import replace
 import sqlalchemy as sa
 
 from . import registry
-from .draw import digest
 from .estimate import adjusted, minimum_detectable, newcombe
 from .outcomes import reached
 from .results import Arm, ExperimentResult
@@ -20,11 +19,11 @@ def read_experiment(
 ) -> ExperimentResult:
     """The experiment's result on ``as_of`` (the last day whose data is complete)."""
     started = registry.started_at(conn, experiment)
-    # the first planned_size drawn are analysed; within one run, in the order of the draw's
-    # member hash, so the cut falls at random and not by department name
+    # the first planned_size drawn are analysed; within one run place by place across the
+    # departments, so the cut takes every department alike (and survives re-keying)
     drawn = sorted(
         registry.load(conn, experiment.id).values(),
-        key=lambda a: (a.assigned_at, digest(experiment, a.member_key)),
+        key=lambda a: (a.assigned_at, a.seq, a.stratum),
     )
     result = ExperimentResult(
         id=experiment.id,

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ..clock import OrgClock
 from ..config import Config, Settings
+from ..errors import ConfigError
 from ..store import schema
 from . import rollout
 from .read import read_experiment
@@ -79,6 +80,8 @@ class EffectsService:
         """Record that ``what`` started in ``departments`` on ``from_day`` (observational:
         the order was not drawn)."""
         starts = [Start(d, from_day) for d in dict.fromkeys(departments)]
+        if not starts:
+            raise ConfigError("name at least one department the remedy reached", key="departments")
         self._log(what, starts, OBSERVATIONAL, None, now)
         return starts
 

@@ -1,0 +1,128 @@
+"""Issue 27: rules that allow for the measured group's noise and for what healthy organisations
+show, differential reading where reasons share symptoms, and the finding that says the usage
+data cannot tell two reasons apart (the figures are those the issue found in an independent
+generator's organisations)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from e20kit.analytics import Metrics
+from e20kit.diagnose import REMEDIES, playbook
+from e20kit.findings import Reason as R
+from e20kit.report.document import _finding
+
+from .test_playbook import Stores, _metrics
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
+    return Stores(tmp_path_factory.mktemp("orgs"))
+
+
+@pytest.fixture(scope="module")
+def healthy(stores: Stores) -> Metrics:
+    return _metrics(stores, "healthy", "last-90d")
+
+
+def _with(
+    m: Metrics,
+    *,
+    stayed: int,
+    stayed_share: float,
+    established: int,
+    established_share: float,
+    helping: float | None = None,
+) -> Metrics:
+    assert m.contrasts is not None
+    contrasts = dataclasses.replace(
+        m.contrasts,
+        stayed_newcomers=stayed,
+        stayed_creator_share=stayed_share,
+        established_active=established,
+        established_creator_share=established_share,
+    )
+    creators = round(established * established_share)
+    headline = dataclasses.replace(
+        m.headline,
+        creators=creators,
+        creator_share=established_share,
+        helping_share=m.headline.helping_share if helping is None else helping,
+    )
+    return dataclasses.replace(m, contrasts=contrasts, headline=headline)
+
+
+def _reasons(m: Metrics) -> set[R]:
+    return {f.reason for f in playbook(m)}
+
+
+@pytest.mark.parametrize(("stayed", "ratio"), [(25, 0.47), (170, 0.87)])
+def test_a_healthy_newcomer_gap_is_no_training_finding(
+    healthy: Metrics, stayed: int, ratio: float
+) -> None:
+    """Newcomers create less than established members in healthy organisations too: 0.47 of
+    the established rate among 25 newcomers and 0.87 among 170 (the old rule named training)."""
+    m = _with(
+        healthy,
+        stayed=stayed,
+        stayed_share=round(0.3 * ratio * stayed) / stayed,
+        established=1500,
+        established_share=0.3,
+    )
+    assert playbook(m) == []
+
+
+def test_a_clear_training_gap_where_established_members_create_is_named(
+    healthy: Metrics,
+) -> None:
+    m = _with(healthy, stayed=120, stayed_share=6 / 120, established=1500, established_share=0.3)
+    assert _reasons(m) == {R.TRAINING}
+
+
+def test_few_newcomer_creators_where_few_create_at_all_is_not_training(healthy: Metrics) -> None:
+    """Unclear benefit plantings: established creators at 0.10-0.15, newcomers at 0.43 of that
+    (the old rule named training as well)."""
+    m = _with(healthy, stayed=60, stayed_share=4 / 60, established=1200, established_share=0.13)
+    assert _reasons(m) == {R.UNCLEAR_BENEFIT}
+
+
+def test_few_replies_where_few_create_are_not_a_closed_culture(healthy: Metrics) -> None:
+    """Helping at 0.28 where established creators are at 0.14: replies are few because posts
+    are few (the old rule named a closed culture)."""
+    few = _with(
+        healthy,
+        stayed=60,
+        stayed_share=9 / 60,
+        established=1500,
+        established_share=0.14,
+        helping=0.2,
+    )
+    assert _reasons(few) == {R.UNCLEAR_BENEFIT}
+    creating = dataclasses.replace(
+        few,
+        contrasts=dataclasses.replace(few.contrasts, established_creator_share=0.3),  # type: ignore[arg-type]
+        headline=dataclasses.replace(few.headline, creators=450, creator_share=0.3),
+    )
+    assert R.CLOSED_CULTURE in _reasons(creating)
+
+
+def test_the_data_that_cannot_tell_says_so_in_both_languages(healthy: Metrics) -> None:
+    """Established members at 0.19 over 200: neither clearly creating nor clearly too few;
+    newcomers clearly behind them: unclear benefit or training, and a survey decides."""
+    m = _with(healthy, stayed=80, stayed_share=3 / 80, established=200, established_share=0.19)
+    (en,) = playbook(m, "en")
+    (de,) = playbook(m, "de")
+    assert en.rule == "undecided.unclear_benefit_or_training"
+    assert (en.reason, en.undecided) == (R.UNCLEAR_BENEFIT, (R.TRAINING,))
+    assert en.title.startswith("Unclear benefit or too little training")
+    assert "survey can" in en.title and "Befragung" in de.title
+    for reason in (R.TRAINING, R.UNCLEAR_BENEFIT):
+        assert set(REMEDIES[reason]["en"]) <= set(en.remedies)
+    shown = json.loads(json.dumps(_finding(en)))
+    assert shown["undecided"] == ["training"]
+    schema = Path(__file__).resolve().parents[2] / "src/e20kit/report/schema/report-v1.json"
+    assert "undecided" in json.loads(schema.read_text("utf-8"))["$defs"]["finding"]["properties"]
