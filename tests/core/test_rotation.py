@@ -16,10 +16,11 @@ from e20kit.cli import main
 from e20kit.privacy import tombstones
 from e20kit.privacy.pseudonyms import Pseudonymiser
 from e20kit.privacy.rotation import REKEYED
-from e20kit.store import schema
+from e20kit.store import rollup, schema
 from e20kit.testing import TEST_SECRET
 
 from .erasure_org import CHAT_ACCOUNT, EMAIL, TODAY, build, member, text_mentions
+from .test_erasure import _rollups
 
 NEW_SECRET = "a-new-secret-for-the-rotation-test"
 NOW = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
@@ -106,6 +107,15 @@ def test_erase_opt_out_rotate_collect_and_everything_holds(
     old_keys = set(dry.keys)
     done = kit.privacy.rotate_secret(reason="annual rotation")
     assert set(done.keys) == old_keys
+    with kit.engine.connect() as conn:
+        # re-keyed rollups equal a rebuild without a refresh; the change triggers are back
+        assert not conn.execute(sa.select(schema.rollup_dirty)).first()
+        rekeyed = _rollups(conn)
+        rollup.rebuild(conn)
+        assert _rollups(conn) == rekeyed
+        conn.execute(schema.facts.delete().where(schema.facts.c.member_key == done.keys[c1]))
+        assert conn.execute(sa.select(schema.rollup_dirty)).first()
+        conn.rollback()
 
     # the old secret is refused from now on: it would collect everyone as new members
     with pytest.raises(ConfigError, match="not the one this store"):

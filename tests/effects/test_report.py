@@ -31,14 +31,15 @@ def test_section_in_every_format(tmp_path: Path, sqlite_url: str) -> None:
             text = "\n".join(Path(f).read_text(encoding="utf-8") for f in files)
             if fmt == "csv":
                 assert any("effects" in Path(f).name for f in files)
-                assert "randomised" in text
+                assert {"en": "randomised", "de": "randomisiert"}[lang] in text
             else:
                 assert title in text, (lang, fmt)
             if fmt == "json":
                 sections = json.loads(text)["sections"]
                 (effects,) = [s for s in sections if s["id"] == "effects"]
                 (row,) = effects["tables"]["effects"]
-                assert row["status"] == "conclusive" and row["members"] == 42
+                verdict = {"en": "conclusive", "de": "belegt"}[lang]
+                assert row["status"] == verdict and row["members"] == 42
     md = (tmp_path / "en" / "report.md").read_text(encoding="utf-8")
     assert "Nudges: +" in md and "42 newcomers; randomised" in md
 

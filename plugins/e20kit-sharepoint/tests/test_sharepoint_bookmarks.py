@@ -132,3 +132,24 @@ def test_a_row_dated_2099_does_not_stop_the_late_day_re_reads(
     expected = expected_totals(org, _first(today), fake.tenant.refreshed)
     expected[("sync", "files")] = expected.get(("sync", "files"), 0) + 7
     assert after == expected  # 8bc5a9f: as-of 2099, the revision and the new day never read
+
+
+def test_a_wider_window_says_where_the_reports_end(
+    fake: GraphFake, org: Org, tmp_path: Path, today: dt.date
+) -> None:
+    options = {"quota_window_s": fake.quota.window_s, "history_days": HISTORY}
+    kit = build_kit(
+        tmp_path,
+        connectors={"m365": fake.table(SECRET_ENV, **options)},
+        settings={"collect": {"lookback_days": 60}},
+        env={SECRET_ENV: str(fake.tenant.app.client_secret)},
+    )
+    with kit:
+        assert kit.collect(today=today, since=today - dt.timedelta(days=10)).ok
+        wide = kit.collect(today=today)  # 60 days back: further than Graph keeps
+        assert wide.ok
+        said = [w for w in wide.runs[0].warnings if "reach back" in w]
+        assert said and f"history_days = {HISTORY}" in said[0]  # 8bc5a9f: silent
+        totals = fact_totals(kit, by=("action", "feature"))
+    # the days within reach were fetched (the self-backfill of per-day bookmarks)
+    assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)

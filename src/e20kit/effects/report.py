@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..extensions import ReportContext, ReportSection
+from .results import outcome_text
 from .rollout import has_rollouts
 from .service import EffectsResult, read_all
 
@@ -25,7 +26,7 @@ _TEXT: dict[str, dict[str, Any]] = {
             "what": "What",
             "outcome": "Outcome",
             "design": "Design",
-            "status": "Status",
+            "status": "Result",
             "members": "People",
             "rate_with": "With the programme",
             "rate_without": "Without",
@@ -58,12 +59,40 @@ _TEXT: dict[str, dict[str, Any]] = {
 }
 
 
-def _pts(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
+def _pts(value: float | None) -> int | None:
+    """Whole percentage points, as the sentences say them (``e20kit effects --json`` has
+    the exact shares)."""
+    return None if value is None else round(value * 100)
 
 
-def rows(result: EffectsResult) -> list[dict[str, Any]]:
-    """One row per experiment and rollout (shares as 0..1, differences in points)."""
+_VALUES = {
+    "de": {
+        "randomised": "randomisiert",
+        "randomised order": "zufällige Reihenfolge",
+        "observational": "beobachtend",
+        "not_started": "nicht begonnen",
+        "inconclusive": "offen",
+        "conclusive": "belegt",
+        "suppressed": "unterdrückt",
+        "estimated": "geschätzt",
+        "not_estimable": "nicht schätzbar",
+        "daily_active_share": "tägliche Aktivität",
+    },
+    "en": {
+        "not_started": "not started",
+        "not_estimable": "not estimable",
+        "daily_active_share": "daily activity",
+    },
+}
+
+
+def _say(value: str, lang: str) -> str:
+    return _VALUES["de" if lang == "de" else "en"].get(value, value)
+
+
+def rows(result: EffectsResult, lang: str = "en") -> list[dict[str, Any]]:
+    """One row per experiment and rollout (shares as 0..1, differences in points), with
+    outcome, design and status in the report's language."""
     out: list[dict[str, Any]] = []
     for e in result.experiments:
         arms = {a.arm: a for a in e.arms}
@@ -72,9 +101,9 @@ def rows(result: EffectsResult) -> list[dict[str, Any]]:
         out.append(
             {
                 "what": e.label,
-                "outcome": e.outcome,
-                "design": e.design,
-                "status": e.status,
+                "outcome": outcome_text(e.outcome, e.horizon_days, lang),
+                "design": _say(e.design, lang),
+                "status": _say(e.status, lang),
                 "members": e.members or None,
                 "rate_with": round(with_.rate, 4) if with_ else None,
                 "rate_without": round(without.rate, 4) if without else None,
@@ -84,7 +113,9 @@ def rows(result: EffectsResult) -> list[dict[str, Any]]:
                 "detectable": _pts(e.minimum_detectable),
             }
         )
-    out.extend(r.row() for r in result.rollouts)
+    for r in result.rollouts:
+        row = r.row()
+        out.append({**row, **{k: _say(row[k], lang) for k in ("outcome", "design", "status")}})
     return out
 
 
@@ -95,7 +126,7 @@ def effects_section(result: EffectsResult, lang: str) -> ReportSection:
         id="effects",
         title=text["title"],
         markdown=body,
-        tables={"effects": rows(result)},
+        tables={"effects": rows(result, lang)},
         captions={"effects": text["caption"]},
         labels=text["labels"],
         percent=frozenset({"rate_with", "rate_without"}),
