@@ -19,6 +19,7 @@ from .connector import (
     NameResolver,
     PluginContext,
 )
+from .disclosure import Disclosure, DisclosurePolicy
 from .errors import (
     ConfigError,
     ConnectorAuthError,
@@ -48,6 +49,7 @@ from .extensions import (
     ReportSection,
     Sandbox,
     SandboxRun,
+    SectionPublisher,
     SignalContext,
     StepCompleted,
 )
@@ -112,6 +114,8 @@ __all__ = [
     "ConnectorType",
     "DataSource",
     "DeliveryUnconfirmed",
+    "Disclosure",
+    "DisclosurePolicy",
     "E20KitError",
     "EmptyParams",
     "Evidence",
@@ -145,6 +149,7 @@ __all__ = [
     "RuledOut",
     "Sandbox",
     "SandboxRun",
+    "SectionPublisher",
     "ServiceUrl",
     "Severity",
     "SignalContext",

@@ -190,7 +190,7 @@ def _last_detail(conn: sa.Connection) -> dict[str, Any]:
     runs = schema.runs.c
     detail = conn.execute(
         sa.select(runs.detail)
-        .where(runs.finished_at.is_not(None), runs.command.in_(("collect", "run")))
+        .where(runs.finished_at.is_not(None), runs.command.in_(("collect", "run", "demo")))
         .order_by(runs.finished_at.desc(), runs.id.desc())
         .limit(1)
     ).scalar()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..extensions import ReportContext, ReportSection
+from ..extensions import ReportContext, ReportSection, SectionPublisher
 from .results import outcome_text
 from .rollout import has_rollouts
 from .service import EffectsResult, read_all
@@ -119,14 +119,25 @@ def rows(result: EffectsResult, lang: str = "en") -> list[dict[str, Any]]:
     return out
 
 
-def effects_section(result: EffectsResult, lang: str) -> ReportSection:
+def effects_section(
+    result: EffectsResult, lang: str, layer: SectionPublisher | None = None
+) -> ReportSection:
+    """The section; with ``layer`` (as reports pass it) its figures are published through the
+    disclosure layer: people counts perturbed, hidden under k (docs/privacy.md)."""
     text = _TEXT["de" if lang == "de" else "en"]
     body = text["intro"] + "\n\n" + "\n".join(f"- {line}" for line in result.lines(lang))
+    table = rows(result, lang)
+    if layer is not None:
+        for row in table:
+            row["members"] = layer.count(f"effects/{row['what']}/members", row["members"])
+        # rates and intervals are of arms of at least k (:mod:`.read`)
+        table = layer.release_table(table)
+        body = layer.release_text(body)
     return ReportSection(
         id="effects",
         title=text["title"],
         markdown=body,
-        tables={"effects": rows(result, lang)},
+        tables={"effects": table},
         captions={"effects": text["caption"]},
         labels=text["labels"],
         percent=frozenset({"rate_with", "rate_without"}),
@@ -139,7 +150,7 @@ def sections_for(context: ReportContext) -> list[ReportSection]:
     if not settings.experiments and not has_rollouts(conn):
         return []
     result = read_all(conn, settings, as_of=context.period.end, lang=context.lang)
-    return [effects_section(result, context.lang)]
+    return [effects_section(result, context.lang, context.disclosure)]
 
 
 __all__ = ["effects_section", "rows", "sections_for"]
