@@ -72,6 +72,7 @@ from .http import (
     raise_for_status,
     redact,
 )
+from .http.waits import announce_wait
 from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
@@ -82,7 +83,6 @@ from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
-from .waits import announce_wait
 
 __all__ = [
     "DEFAULT_MAX_PAGES",

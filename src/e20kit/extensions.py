@@ -117,6 +117,9 @@ class ReportSection:
     percent: frozenset[str] = frozenset()
     """Column keys holding shares from 0 to 1, which HTML and Markdown print as percentages
     (``0.5`` reads ``50 %``); JSON and CSV keep the share."""
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """How HTML and Markdown show a column's values, by column key and value (``{"state":
+    {"active": "aktiv"}}``): text in the report's language while JSON and CSV keep the ids."""
 
 
 class SectionPublisher(Protocol):

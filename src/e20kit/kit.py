@@ -458,7 +458,7 @@ class Kit:
         stored) to try its credentials and URL."""
         from .status import store_status
 
-        return store_status(self, check=check)
+        return store_status(self.engine, self.config, self.plugins, self.clock, check=check)
 
     def close(self) -> None:
         for service in ("onboarding", "champions", "effects"):

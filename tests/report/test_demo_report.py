@@ -43,6 +43,7 @@ SAME_IN_BOTH = {
     # words spelt the same in German
     "normal",
     "orange",
+    "Status",
 }
 """Words allowed in both the English and the German report."""
 

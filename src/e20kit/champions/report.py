@@ -190,8 +190,7 @@ def champion_section(
         tables={
             "coverage": coverage,
             "roster_by_state": layer.release_table(
-                {"state": text.get("states", {}).get(s, s), "members": n}
-                for s, n in published.items()
+                {"state": s, "members": n} for s, n in published.items()
             ),
             "departments_without_champion": [{"department": d} for d in gaps],
             "buddy_load": layer.release_table(
@@ -201,6 +200,7 @@ def champion_section(
         captions=text["captions"],
         labels=text["labels"],
         percent=frozenset({"coverage"}),
+        values={"state": text["states"]} if "states" in text else {},
     )
 
 

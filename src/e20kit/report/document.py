@@ -84,11 +84,13 @@ def _funnel_step(step: FunnelStep, k: int, titles: Titles) -> dict[str, Any]:
 
 
 def _section(section: ReportSection) -> dict[str, Any]:
-    """A plugin section; ``captions``, ``labels`` and ``percent`` only when the plugin gave any."""
+    """A plugin section; ``captions``, ``labels``, ``percent`` and ``values`` only when the plugin
+    gave any."""
     named = {
         "captions": dict(section.captions),
         "labels": dict(section.labels),
         "percent": sorted(section.percent),
+        "values": {column: dict(shown) for column, shown in section.values.items()},
     }
     return {
         "id": section.id,
