@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from e20kit.cli.common import State, progress_bar, say_wait
-from e20kit.waits import NOTICE_S, announce_wait, wait_listener
+from e20kit.http.waits import NOTICE_S, announce_wait, wait_listener
 
 
 def test_a_long_wait_prints_one_line_with_reason_and_estimate(

@@ -19,6 +19,7 @@ from .connector import (
     NameResolver,
     PluginContext,
 )
+from .disclosure import Disclosure, DisclosurePolicy
 from .errors import (
     ConfigError,
     ConnectorAuthError,
@@ -48,6 +49,7 @@ from .extensions import (
     ReportSection,
     Sandbox,
     SandboxRun,
+    SectionPublisher,
     SignalContext,
     StepCompleted,
 )
@@ -70,6 +72,7 @@ from .http import (
     raise_for_status,
     redact,
 )
+from .http.waits import announce_wait
 from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
@@ -80,7 +83,6 @@ from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
 from .urls import ServiceUrl
 from .vocab import Action, Feature
-from .waits import announce_wait
 
 __all__ = [
     "DEFAULT_MAX_PAGES",
@@ -112,6 +114,8 @@ __all__ = [
     "ConnectorType",
     "DataSource",
     "DeliveryUnconfirmed",
+    "Disclosure",
+    "DisclosurePolicy",
     "E20KitError",
     "EmptyParams",
     "Evidence",
@@ -145,6 +149,7 @@ __all__ = [
     "RuledOut",
     "Sandbox",
     "SandboxRun",
+    "SectionPublisher",
     "ServiceUrl",
     "Severity",
     "SignalContext",

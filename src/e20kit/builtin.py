@@ -42,11 +42,11 @@ def e20kit_diagnose(metrics: Metrics, lang: str) -> Iterable[Finding]:
 
 
 @hookimpl(specname="e20kit_report_sections")
-def champions_report_sections(context: ReportContext) -> Iterable[ReportSection]:
+def champions_report_sections(context: ReportContext, metrics: Metrics) -> Iterable[ReportSection]:
     """Coverage, roster and buddy load of the champion programme."""
     from .champions.report import sections_for
 
-    return sections_for(context)
+    return sections_for(context, metrics)
 
 
 @hookimpl(specname="e20kit_report_sections")

@@ -47,7 +47,7 @@ from .privacy import Pseudonymiser
 from .privacy.rotation import check_secret
 from .privacy.tombstones import Tombstones
 from .results import CollectResult, ConnectorRun
-from .store import schema
+from .store import history, schema
 from .store.bookmarks import read_bookmarks, write_bookmarks
 from .store.facts import FactRow, delete_facts, upsert_facts
 from .store.failures import store_error
@@ -254,6 +254,8 @@ class Collector:
                         log.debug("closing connector %s failed", item.name, exc_info=True)
         if self.identity_map is not None:
             self.identity_map.report()
+        with self.engine.begin() as conn:  # once every directory is read: one state per day
+            history.record(conn, self.today)
         self.plugins.collect_finished(result)
         return result
 

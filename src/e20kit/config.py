@@ -60,7 +60,23 @@ class PrivacySettings(_Section):
     secret_env: str = "E20KIT_PSEUDONYM_SECRET"
     """Environment variable holding the HMAC secret (required when pseudonymising)."""
     min_group_size: int = Field(default=5, ge=2, le=1000)
-    """Groups smaller than this are suppressed in every grouped figure."""
+    """Groups smaller than this are suppressed in every grouped figure; below 5 refused unless
+    ``testing_small_groups`` is on."""
+    testing_small_groups: bool = False
+    """Allow ``min_group_size`` below 5, for public test data only: every report and the
+    inventory then open with a warning."""
+    dominance_share: float = Field(default=0.5, gt=0, le=1)
+    """A total is hidden when one member holds more than this share of it."""
+
+    @model_validator(mode="after")
+    def _production_k(self) -> PrivacySettings:
+        if self.min_group_size < 5 and not self.testing_small_groups:
+            raise ValueError(
+                f"min_group_size = {self.min_group_size} is below 5: refused for employee data "
+                "(set testing_small_groups = true only for public test data)"
+            )
+        return self
+
     store_contact_details: bool = False
     """Keep e-mail addresses and display names of accounts (needed only by mail notifiers)."""
     retention_days: int = Field(default=400, ge=0)

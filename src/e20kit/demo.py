@@ -23,6 +23,7 @@ from .cycle import CycleResult
 from .effects.rollout import plan
 from .kit import Kit
 from .plugins import Plugins
+from .runs import collect_counts
 from .sandbox import EFFECTS, Org, Programme, build_org
 from .sandbox_setup import (
     SANDBOX_SECRET_ENV,
@@ -342,7 +343,7 @@ def run_demo(
         config = out / "e20kit.toml"
         text = config_text(org, started, out, preset, set(plugins.checks()), DEMO_EXPERIMENT)
         config.write_text(text, "utf-8")
-        with environment(started.env), Kit.from_config(config) as kit, kit.lock("demo"):
+        with environment(started.env), Kit.from_config(config) as kit, kit.lock("demo") as record:
             now = _now(org)
             # The wiki training was rolled out department by department in an order drawn
             # by the stepped-wedge planner; the synthetic organisation reacts to it with a
@@ -357,6 +358,7 @@ def run_demo(
                 now=now,
             )
             first = kit.run_cycle(invite=True, now=now, progress=progress)
+            record.counts = collect_counts(first.collect)  # for `e20kit status`
             # The demo plays the invitees' part (everyone accepts), then lets a week pass:
             # the second run collects nothing new, nudges whoever is still stuck, pairs stalled
             # newcomers with the new champions and sends their weekly digests.

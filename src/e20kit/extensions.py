@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -117,6 +117,51 @@ class ReportSection:
     percent: frozenset[str] = frozenset()
     """Column keys holding shares from 0 to 1, which HTML and Markdown print as percentages
     (``0.5`` reads ``50 %``); JSON and CSV keep the share."""
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """How HTML and Markdown show a column's values, by column key and value (``{"state":
+    {"active": "aktiv"}}``): text in the report's language while JSON and CSV keep the ids."""
+
+
+class SectionPublisher(Protocol):
+    """What a report section may call on the disclosure layer (implemented by
+    :class:`e20kit.disclosure.Disclosure`; declared here so that extensions need not import it)."""
+
+    @property
+    def k(self) -> int: ...
+
+    def count(self, cell: str, value: int | None) -> int | None: ...
+
+    def subcount(
+        self, cell: str, value: int | None, *, within: int | None = None
+    ) -> int | None: ...
+
+    def show(self, value: int | None) -> str: ...
+
+    def table(
+        self,
+        name: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        size: str,
+        keep: Sequence[str] = (),
+        counts: Sequence[str] = (),
+        totals: Sequence[str] = (),
+        drop_hidden: bool = False,
+        hidden: Collection[str] = (),
+    ) -> list[dict[str, Any]]: ...
+
+    def text(
+        self,
+        name: str,
+        template: str,
+        *,
+        labels: Mapping[str, object] | None = None,
+        **counts: int | None,
+    ) -> str: ...
+
+    def release_text(self, text: str) -> str: ...
+
+    def release_table(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -134,6 +179,11 @@ class ReportContext:
     """The validated config (``settings.champions``, ``settings.privacy.min_group_size``...)."""
     lang: str
     """``"en"`` or ``"de"``."""
+    disclosure: SectionPublisher | None = None
+    """The disclosure layer (:class:`e20kit.disclosure.Disclosure`): build every figure of a
+    section with its ``table``, ``text``, ``count`` and ``subcount`` (docs/privacy.md,
+    "Disclosure control"); tables and text with figures that did not pass through it are
+    withheld from the report. ``None`` only where a caller builds a context by hand."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +238,7 @@ __all__ = [
     "ReportSection",
     "Sandbox",
     "SandboxRun",
+    "SectionPublisher",
     "SignalContext",
     "StepCompleted",
 ]

@@ -28,6 +28,7 @@ from .store import create_engine, default_store_url
 if TYPE_CHECKING:
     from .analytics import Metrics, Period
     from .champions.programme import ChampionsService
+    from .disclosure import Disclosure
     from .effects.service import EffectsService
     from .findings import Finding
     from .onboarding.api import OnboardingService
@@ -58,6 +59,7 @@ class Kit:
         self.store_url = store_url or config.settings.store.url or default_store_url()
         self._engine: sa.Engine | None = None
         self._pseudonymiser: Pseudonymiser | None = None
+        self._disclosure: Disclosure | None = None
 
     @classmethod
     def from_config(
@@ -191,7 +193,7 @@ class Kit:
         ``kit.effects.log(...)``, ``.plan(...)`` (docs/effects.md)."""
         from .effects.service import EffectsService
 
-        return EffectsService(self.engine, self.config, self.clock)
+        return EffectsService(self.engine, self.config, self.clock, lambda: self.disclosure)
 
     @functools.cached_property
     def privacy(self) -> PrivacyService:
@@ -253,7 +255,20 @@ class Kit:
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
-        return dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
+        return self.disclosure.metrics(
+            dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
+        )
+
+    @property
+    def disclosure(self) -> Disclosure:
+        """The disclosure layer every figure leaves through (docs/privacy.md, "Disclosure
+        control"): k, dominance and the cell key, keyed with the store's random key."""
+        if self._disclosure is None:
+            from .disclosure import Disclosure
+
+            with self.engine.begin() as conn:
+                self._disclosure = Disclosure.of_store(conn, self.config.settings.privacy)
+        return self._disclosure
 
     def diagnose(
         self,
@@ -269,12 +284,14 @@ class Kit:
         """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first.
 
         Audited (a row ``diagnose`` with the period's dates) unless ``audited=False``, which
-        :meth:`report` and :meth:`run_cycle` pass because their own row covers it.
+        :meth:`report` and :meth:`run_cycle` pass because their own row covers it. Rules read
+        the published figures only, and the findings pass the disclosure layer.
         """
         from .diagnose import sort_findings
 
-        metrics = metrics or self.metrics(period, today=today)
-        findings = sort_findings(self.plugins.diagnose(metrics, lang))
+        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
+        found = sort_findings(self.plugins.diagnose(metrics, lang))
+        findings = self.disclosure.findings(found, metrics)
         if audited:
             self._record_period(
                 "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
@@ -325,11 +342,13 @@ class Kit:
         from .extensions import ReportContext
         from .report import write_report
 
-        metrics = metrics or self.metrics(period, today=today)
+        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
-            context = ReportContext(conn, metrics.period, self.config.settings, lang)
+            context = ReportContext(
+                conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
+            )
             sections = self.plugins.report_sections(metrics, context)
         written = write_report(
             format,
@@ -339,6 +358,7 @@ class Kit:
             sections=sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
+            disclosure=self.disclosure,
             titles=self.config.settings.onboarding.titles(lang),
         )
         self._record_period(
@@ -438,7 +458,7 @@ class Kit:
         stored) to try its credentials and URL."""
         from .status import store_status
 
-        return store_status(self, check=check)
+        return store_status(self.engine, self.config, self.plugins, self.clock, check=check)
 
     def close(self) -> None:
         for service in ("onboarding", "champions", "effects"):

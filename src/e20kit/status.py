@@ -18,7 +18,9 @@ from .runs import RunRow, last_runs
 from .store import schema
 
 if TYPE_CHECKING:
-    from .kit import Kit
+    from .clock import OrgClock
+    from .config import Config
+    from .plugins import Plugins
 
 PENDING_STATES = ("pending", "failed", "unknown")
 """Ledger states of messages not (known to be) delivered: retried, or waiting for a human."""
@@ -170,13 +172,13 @@ def _pending(conn: sa.Connection) -> dict[str, dict[str, int]]:
     return out
 
 
-def _lock(kit: Kit, running: RunRow | None) -> LockState:
+def _lock(engine: sa.Engine, running: RunRow | None) -> LockState:
     """Probe the lock only when a run is recorded as running (a probe holds it for an instant,
     so a cron run starting in that instant would find it taken)."""
     if running is None:
         return LockState(held=False, holder=None)
     try:
-        with run_lock(kit.engine, "status"):
+        with run_lock(engine, "status"):
             pass
     except LockError:
         return LockState(held=True, holder=running)
@@ -188,19 +190,21 @@ def _last_detail(conn: sa.Connection) -> dict[str, Any]:
     runs = schema.runs.c
     detail = conn.execute(
         sa.select(runs.detail)
-        .where(runs.finished_at.is_not(None), runs.command.in_(("collect", "run")))
+        .where(runs.finished_at.is_not(None), runs.command.in_(("collect", "run", "demo")))
         .order_by(runs.finished_at.desc(), runs.id.desc())
         .limit(1)
     ).scalar()
     return detail if isinstance(detail, dict) else {}
 
 
-def check_credentials(kit: Kit, names: Sequence[str]) -> Iterator[tuple[str, str]]:
+def check_credentials(
+    config: Config, plugins: Plugins, clock: OrgClock, names: Sequence[str]
+) -> Iterator[tuple[str, str]]:
     """(connector, ``ok`` or the error) after asking each platform for its first person:
     the credentials and the URL are tried, nothing is stored."""
     from .collect import prepare_connectors
 
-    for prepared in prepare_connectors(kit.config, kit.plugins, names or None, clock=kit.clock):
+    for prepared in prepare_connectors(config, plugins, names or None, clock=clock):
         try:
             connector = prepared.type.factory(prepared.context)
             try:
@@ -213,13 +217,17 @@ def check_credentials(kit: Kit, names: Sequence[str]) -> Iterator[tuple[str, str
             yield prepared.name, "ok"
 
 
-def store_status(kit: Kit, *, check: bool = False) -> Status:
+def store_status(
+    engine: sa.Engine, config: Config, plugins: Plugins, clock: OrgClock, *, check: bool = False
+) -> Status:
     """What ``e20kit status`` shows; ``check`` also tries each connector's credentials."""
-    settings = kit.config.settings
-    today = kit.clock.today()
+    settings = config.settings
+    today = clock.today()
     stale_after = settings.analytics.stale_after_days
-    checks = dict(check_credentials(kit, list(settings.connectors))) if check else {}
-    with kit.engine.connect() as conn:
+    checks = (
+        dict(check_credentials(config, plugins, clock, list(settings.connectors))) if check else {}
+    )
+    with engine.connect() as conn:
         last, running = last_runs(conn)
         per_connector = _last_detail(conn).get("connectors") or {}
         connectors = []
@@ -248,7 +256,7 @@ def store_status(kit: Kit, *, check: bool = False) -> Status:
         today=today,
         stale_after_days=stale_after,
         connectors=tuple(connectors),
-        lock=_lock(kit, running),
+        lock=_lock(engine, running),
         pending=pending,
         last_run=last,
         checked=check,

@@ -62,7 +62,7 @@ def test_json_has_null_sizes_and_the_flag(reports: Path) -> None:
     doc = json.loads((reports / "r.json").read_text("utf-8"))
     departments = {d["department"]: d for d in doc["departments"]}
     assert {d for d, row in departments.items() if row["suppressed"]} == set(HIDDEN)
-    assert departments["A"]["members"] == 20
+    assert abs(departments["A"]["members"] - 20) == 1  # perturbed, never exact
     for name in HIDDEN:
         assert {k: v for k, v in departments[name].items() if v is not None} == {
             "department": name,
@@ -73,12 +73,12 @@ def test_json_has_null_sizes_and_the_flag(reports: Path) -> None:
     assert by_department and all(g["suppressed"] and g["members"] is None for g in by_department)
     cells = [c for c in doc["heatmap"] if c["department"] in HIDDEN]
     assert cells and all(c["suppressed"] and c["active"] is None for c in cells)
-    cohorts = [c for c in doc["cohorts"] if not c["pooled"]]
-    assert cohorts and all(c["size"] is None and c["suppressed"] for c in cohorts)
+    # a hidden cohort has no row at all: a row per week with a joiner would say who joined when
+    assert not [c for c in doc["cohorts"] if not c["pooled"]]
     assert doc["newcomers"]["suppressed"] and doc["newcomers"]["newcomers"] is None
     section = next(s for s in doc["sections"] if s["id"] == "champions")
     coverage = {r["department"]: r for r in section["tables"]["coverage"]}
-    assert coverage["A"]["members"] == 20
+    assert abs(coverage["A"]["members"] - 20) == 1
     for name in HIDDEN:
         assert coverage[name]["suppressed"] and coverage[name]["members"] is None
         assert coverage[name]["target"] is None and coverage[name]["champions"] is None
@@ -96,7 +96,7 @@ def test_csv_reads_fewer_than_k(reports: Path) -> None:
     leaders = {(r["department"], r["group"]): r["members"] for r in rows("leaders")}
     assert leaders[("B", "leaders")] == leaders[("C", "staff")] == f"<{K}"
     assert leaders[("A", "leaders")] == leaders[("B", "staff")] == "hidden"
-    assert all(r["size"] == f"<{K}" for r in rows("cohorts") if r["pooled"] == "False")
+    assert not [r for r in rows("cohorts") if r["pooled"] == "False"], "no row per joiner week"
     coverage = {r["department"]: r for r in rows("section_champions_coverage")}
     assert {n: coverage[n]["members"] for n in HIDDEN} == SHOWN_AS
 

@@ -17,6 +17,7 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
     big = department(kit.engine, "Big", 6, active_top=2)
     small = department(kit.engine, "Small", 3, active_top=1)
     department(kit.engine, "Gap", 5)
+    department(kit.engine, "Tiny", 2)  # hidden with Small: together at least k
     kit.champions.set_state(big[0], RosterState.ACTIVE, by="hr", now=NOW)
     kit.champions.set_state(small[0], RosterState.ACTIVE, by="hr", now=NOW)
     kit.champions.nominate(now=NOW)  # nobody in Gap is active: no candidate there
@@ -24,36 +25,31 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
     kit.champions.pair_buddies(now=NOW)
     section = kit.champions.report("en")
     coverage = {row["department"]: row for row in section.tables["coverage"]}
-    assert coverage["Big"] == {
-        "department": "Big",
-        "members": 7,
-        "target": 1,
-        "champions": 1,
-        "coverage": 1.0,
-        "suppressed": False,
-        "complementary": False,
-    }
+    big_row = coverage["Big"]
+    # published through the disclosure layer: sizes and counts one off, never exact
+    assert abs(big_row["members"] - 7) == 1
+    assert big_row["champions"] in (1, 2) and big_row["target"] == 1
+    assert big_row["coverage"] == 1.0 and big_row["suppressed"] is False
     assert coverage["Small"]["suppressed"] is True
     assert coverage["Small"]["members"] is None and coverage["Small"]["champions"] is None
+    assert coverage["Small"]["target"] is None, "a target would give a small size away"
     assert section.tables["departments_without_champion"] == [{"department": "Gap"}]
     states = {r["state"]: r["members"] for r in section.tables["roster_by_state"]}
-    assert states == {"candidate": 0, "invited": 0, "active": 2, "alumni": 0, "declined": 0}
-    assert section.tables["buddy_load"] == [
-        {"buddies": 0, "champions": 1},
-        {"buddies": 1, "champions": 1},
-    ]
-    assert "2 of 3 departments" in section.markdown and "Gap" in section.markdown
+    assert {s: n for s, n in states.items() if s != "active"} == dict.fromkeys(
+        ("candidate", "invited", "alumni", "declined"), 0
+    )
+    assert states["active"] in (1, 3)
+    loads = {r["buddies"]: r["champions"] for r in section.tables["buddy_load"]}
+    assert set(loads) == {0, 1} and all(n in (1, 2) for n in loads.values())
+    assert "1 of 2 departments" in section.markdown and "Gap" in section.markdown  # Small hidden
     text = section.markdown + json.dumps(section.tables)
     assert not any(key in text for key in [*big, *small, "newbie"]), "no member keys"
-    assert (
-        "Buddy load: one active champion with no buddy, one active champion with one buddy."
-        in section.markdown
-    )
+    assert "Buddy load:" in section.markdown and "with no buddy" in section.markdown
     assert section.captions["buddy_load"] == "Active champions by number of buddies"
     assert section.labels["target"] == "Champions needed"
     german = kit.champions.report("de")
     assert "Abteilungen ohne Champion: Gap" in german.markdown
-    assert "ein aktiver Champion mit keinem Buddy" in german.markdown
+    assert "mit keinem Buddy" in german.markdown
     assert german.labels["department"] == "Abteilung"
 
 

@@ -18,8 +18,12 @@ from .helpers import ACTIVITY, write_config, write_exports
 def configured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", "s-16-bytes-secret")
     exports = write_exports(tmp_path / "exports")
+    # `champions score` is an individual view: the works-council decision is made explicitly
     return write_config(
-        tmp_path / "e20kit.toml", exports=exports, store_url=f"sqlite:///{tmp_path / 's.sqlite'}"
+        tmp_path / "e20kit.toml",
+        exports=exports,
+        store_url=f"sqlite:///{tmp_path / 's.sqlite'}",
+        extra="[privacy]\nallow_individual_views = true\nchampion_scoring = true\n",
     )
 
 

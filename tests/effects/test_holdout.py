@@ -139,3 +139,12 @@ def test_dry_run_draws_the_same_but_stores_nothing(tmp_path: Path, store_url: st
         )
     real = kit.onboarding.run(now=NOW, notifier=Recorder())
     assert dry.skipped["hold_out"] == real.skipped["hold_out"]
+
+
+def test_onboarding_summary_names_the_hold_out() -> None:
+    from e20kit.cli.held import held_text
+
+    assert (
+        held_text({"hold_out": 3})
+        == "3 held back (in an experiment's hold-out arm, docs/effects.md)"
+    )

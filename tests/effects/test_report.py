@@ -23,6 +23,7 @@ def test_section_in_every_format(tmp_path: Path, sqlite_url: str) -> None:
     kit.onboarding.run(now=NOW, notifier=Recorder())
     activity(kit, {"nudged": 0.9, "hold-out": 0.2})
     period = f"{NOW.date()}..{TODAY}"
+    shown: dict[str, int] = {}
     for lang, title in (("en", "Did it work?"), ("de", "Hat es gewirkt?")):
         for fmt in FORMATS:
             out = tmp_path / lang / (f"report.{fmt}" if fmt != "csv" else "csv")
@@ -31,16 +32,20 @@ def test_section_in_every_format(tmp_path: Path, sqlite_url: str) -> None:
             text = "\n".join(Path(f).read_text(encoding="utf-8") for f in files)
             if fmt == "csv":
                 assert any("effects" in Path(f).name for f in files)
-                assert "randomised" in text
+                assert {"en": "randomised", "de": "randomisiert"}[lang] in text
             else:
                 assert title in text, (lang, fmt)
             if fmt == "json":
                 sections = json.loads(text)["sections"]
                 (effects,) = [s for s in sections if s["id"] == "effects"]
                 (row,) = effects["tables"]["effects"]
-                assert row["status"] == "conclusive" and row["members"] == 42
+                verdict = {"en": "conclusive", "de": "belegt"}[lang]
+                assert row["status"] == verdict and row["members"] in (41, 43)  # published
+                shown[lang] = row["members"]
+    assert shown["en"] == shown["de"]  # one published figure in every language
     md = (tmp_path / "en" / "report.md").read_text(encoding="utf-8")
-    assert "Nudges: +" in md and "42 newcomers; randomised" in md
+    # the sentence names the published count, the same as the table: one figure, not two
+    assert "Nudges: +" in md and f"{shown['en']} newcomers; randomised" in md
 
 
 def test_no_section_without_experiments(tmp_path: Path, sqlite_url: str) -> None:

@@ -65,14 +65,21 @@ def test_run_then_status_json(config: Path, tmp_path: Path) -> None:
     assert len(sent(tmp_path)) == 5
     code, out, _ = run(config, "--json", "onboarding", "status")
     steps = json.loads(out)["steps"]
-    assert [(s["step"], s["eligible"], s["completed"], s["stalled"]) for s in steps] == [
-        ("first_post", 5, 1, 4),
-        ("intro_session", 5, 0, 1),
-        ("first_page", 5, 0, 0),
+    # published through the disclosure layer: sizes and counts one off, never exact
+    published = [(s["step"], s["eligible"], s["completed"], s["stalled"]) for s in steps]
+    assert [(step, eligible in (5, 6)) for step, eligible, _, _ in published] == [
+        ("first_post", True),
+        ("intro_session", True),
+        ("first_page", True),
     ]
+    assert published[0][2] in (1, 2) and published[0][3] in (3, 5)
+    assert published[1][2] == 0 and published[1][3] in (1, 2)
+    assert published[2][2:] == (0, 0)  # zeros stay zeros
     code, out, _ = run(config, "onboarding", "status")
     assert "Getting started (newcomers):" in out
-    assert "1. Say hello in a channel (first_post): 1/5 completed, 4 stalled" in out
+    first = published[0]
+    line = f"1. Say hello in a channel (first_post): {first[2]}/{first[1]} completed, {first[3]}"
+    assert line + " stalled" in out  # the text prints the same published figures
 
 
 def test_status_suppresses_small_checklists(config: Path) -> None:
@@ -109,7 +116,7 @@ def test_mark_and_import(config: Path, tmp_path: Path) -> None:
     assert "2 marks imported, 1 steps completed now, 1 for members not stored yet" in out
     code, out, _ = run(config, "--json", "onboarding", "status")
     intro = json.loads(out)["steps"][1]
-    assert intro["step"] == "intro_session" and intro["completed"] == 2
+    assert intro["step"] == "intro_session" and intro["completed"] in (1, 3)
 
 
 def test_import_rejects_a_bad_file_before_writing(config: Path, tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ SAME_IN_BOTH = {
     # words spelt the same in German
     "normal",
     "orange",
+    "Status",
 }
 """Words allowed in both the English and the German report."""
 
@@ -104,8 +105,12 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
 
 
 def data_words(doc: dict[str, object]) -> set[str]:
-    """Words of the data itself: department and organisation names are not labels."""
+    """Words of the data itself: department and organisation names, and the names of remedies
+    the operator logged (a rollout is called what it was called), are not labels."""
     names = [str(d["department"]) for d in doc["departments"]]  # type: ignore[attr-defined]
+    for section in doc.get("sections", []):  # type: ignore[attr-defined]
+        if section["id"] == "effects":
+            names += [str(r["what"]) for r in section["tables"]["effects"]]
     return words(" ".join([*names, str(doc["organisation"])]))
 
 

@@ -8,8 +8,7 @@ from collections.abc import Callable
 
 from e20kit_mattermost.fake import MattermostFake
 
-from e20kit import Kit
-from e20kit.exit_codes import EXIT_CONFIG, EXIT_CONNECTOR_FAILED
+from e20kit import ConfigError, ConnectorError, Kit
 from e20kit.sandbox import LoopbackServer, Request, Response
 
 KitFactory = Callable[..., Kit]
@@ -29,7 +28,7 @@ def test_a_server_that_is_not_mattermost_says_so(make_kit: KitFactory, today: dt
     run = result.runs[0]
     assert "does not answer like Mattermost" in (run.error or "")
     assert "credentials rejected" not in (run.error or "")
-    assert result.exit_code == EXIT_CONNECTOR_FAILED
+    assert result.exit_code == ConnectorError.exit_code
 
 
 def test_a_rejected_token_names_the_key_and_is_not_retry_later(
@@ -39,4 +38,4 @@ def test_a_rejected_token_names_the_key_and_is_not_retry_later(
     run = result.runs[0]
     assert "credentials rejected" in (run.error or "")
     assert "connectors.chat.token_env" in (run.error or "")
-    assert result.exit_code == EXIT_CONFIG
+    assert result.exit_code == ConfigError.exit_code

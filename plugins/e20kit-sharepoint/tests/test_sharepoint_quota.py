@@ -76,7 +76,7 @@ def test_state_survives_its_bookmark_and_plans_the_reread_days() -> None:
 
 def test_every_quota_wait_is_announced_with_its_reason_and_estimate() -> None:
     """Issue 24: a first collect was silent for ten minutes ("waiting 601.6 s" only at -v)."""
-    from e20kit.waits import wait_listener
+    from e20kit.http import wait_listener
 
     heard: list[tuple[str, float]] = []
     with wait_listener(lambda reason, seconds: heard.append((reason, seconds))):

@@ -107,7 +107,7 @@ def with_member_days(blocks: BlockSeries, daily: BlockSeries) -> BlockSeries:
         return blocks
     first = blocks.points[0].start
     last = blocks.points[-1].start + dt.timedelta(days=blocks.points[-1].days)
-    days = sum(p.active for p in daily.points if first <= p.start < last)
+    days = sum(p.active or 0 for p in daily.points if first <= p.start < last)
     return BlockSeries(blocks.points, days)
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 
 from ..store.changes import has_changes
@@ -15,10 +16,11 @@ from .cohorts import cohorts, newcomers
 from .containers import containers
 from .contrasts import LATER_DAYS, contrasts
 from .contributions import container_contributors
-from .cube import Cube, load_cube
+from .cube import Cube, Ints, load_cube
 from .features import feature_mix
 from .groups import groups
 from .headline import (
+    MemberRows,
     build_headline,
     member_rollup,
     platform_members,
@@ -28,7 +30,7 @@ from .headline import (
 from .model import Metrics, PlatformFigures
 from .onboarding import onboarding_funnel
 from .period import Period
-from .permember import Member, directory, on_record, period_members
+from .permember import ActiveMembers, Member, directory, on_record, period_members
 from .settings import AnalyticsSettings
 from .totals import DayTotals, load_totals
 from .trends import trends
@@ -71,7 +73,7 @@ def _read(engine: sa.Engine, period: Period, settings: AnalyticsSettings) -> _In
         return _Inputs(
             load_cube(conn, first, period.end),
             load_totals(conn, first, period.end),
-            directory(conn, settings.leader_departments),
+            directory(conn, settings.leader_departments, period.last_day),
             container_contributors(
                 conn, period.start, period.end, enough=settings.lively_min_contributors
             ),
@@ -159,6 +161,7 @@ def _metrics(
         lively_min_contributors=settings.lively_min_contributors,
     )
     return Metrics(
+        largest=largest_contributions(active, prev_rows[None], per_platform_rows),
         period=period,
         previous=previous,
         min_group_size=k,
@@ -186,4 +189,32 @@ def _metrics(
     )
 
 
-__all__ = ["compute_metrics"]
+def largest_contributions(
+    active: ActiveMembers, previous: MemberRows, platforms: dict[str | None, MemberRows]
+) -> dict[str, int]:
+    """The largest single member's contributions per cell the dominance rule judges
+    (:attr:`~.model.Metrics.largest`)."""
+
+    def top(values: Ints) -> int:
+        return int(values.max()) if len(values) else 0
+
+    out = {"headline": top(active.rows.contributions), "previous": top(previous.contributions)}
+    out |= {f"platform/{name}": top(rows.contributions) for name, rows in platforms.items() if name}
+    known = active.group >= 0
+    if known.any():
+        best = np.zeros(len(active.groups), dtype=np.int64)
+        np.maximum.at(best, active.group[known], active.rows.contributions[known])
+        for (department, leader), value in zip(active.groups, best.tolist(), strict=True):
+            for cell in (f"department/{department}", f"group/{department}/{leader}"):
+                out[cell] = max(out.get(cell, 0), int(value))
+        for leader in (True, False):
+            mine = [
+                v
+                for (_, flag), v in zip(active.groups, best.tolist(), strict=True)
+                if flag is leader
+            ]
+            out[f"group/*/{leader}"] = max(mine, default=0)
+    return out
+
+
+__all__ = ["compute_metrics", "largest_contributions"]

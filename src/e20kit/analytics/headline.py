@@ -140,7 +140,7 @@ def series(
         days = block_series(flags, 1, span)
         in_period = days.points[span - period.days :]
         out[key] = Series(
-            BlockSeries(in_period, sum(p.active for p in in_period)),
+            BlockSeries(in_period, sum(p.active or 0 for p in in_period)),
             with_member_days(block_series(flags, 7, weeks.count, weeks.lead, weeks.tail), days),
             block_series(flags, 30, months, month_lead),
         )
@@ -148,7 +148,7 @@ def series(
 
 
 def _mean(points: Sequence[TimePoint]) -> float:
-    return sum(p.active for p in points) / len(points) if points else 0.0
+    return sum(p.active or 0 for p in points) / len(points) if points else 0.0
 
 
 def build_headline(
@@ -162,7 +162,7 @@ def build_headline(
     dau = _mean(blocks.daily.points)
     mau = _mean(whole_points(blocks.monthly.points, 30))
     # a member active in a partial block counts for the block's share of a week
-    week_exposure = sum(p.active * p.days for p in blocks.weekly.points) / 7
+    week_exposure = sum((p.active or 0) * p.days for p in blocks.weekly.points) / 7
     ineq = inequality(rows.contributions, points=lorenz_points)
     headline = Headline(
         members=population,

@@ -7,7 +7,8 @@ size, in which case every figure of the row is ``None``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from .freshness import PlatformAsOf
 from .period import Period
@@ -18,9 +19,11 @@ from .settings import AnalyticsSettings
 class Headline:
     """The headline figures of one period (across platforms or for one platform)."""
 
-    members: int
-    """Members on record (accounts not deactivated): the denominator of participation."""
-    active_members: int
+    members: int | None
+    """Members on record (accounts not deactivated): the denominator of participation.
+    Count fields are ``None`` only in published figures (:mod:`e20kit.disclosure`), where the
+    count is below k or a dominant member would show."""
+    active_members: int | None
     """Members with at least one fact in the period."""
     participation_rate: float | None
     dau: float
@@ -31,13 +34,13 @@ class Headline:
     """Mean distinct active members per full 30-day block (or the 30 days up to its end)."""
     stickiness: float | None
     """``dau / mau``."""
-    creators: int
+    creators: int | None
     """Active members who created, edited, posted, replied or commented."""
-    consumers: int
+    consumers: int | None
     """Active members who only viewed, visited, reacted, shared or synced."""
     creator_share: float | None
     consumer_share: float | None
-    contributions: int
+    contributions: int | None
     helping_share: float | None
     """Share of contributions that answer others (comments and replies)."""
     active_days_per_week: float | None
@@ -94,17 +97,18 @@ class TimePoint:
 
     start: dt.date
     days: int
-    active: int
-    creators: int
-    contributions: int
+    active: int | None
+    """``None`` (as the other counts) only in published figures, below k."""
+    creators: int | None
+    contributions: int | None
 
 
 @dataclass(frozen=True)
 class Inequality:
     """Participation inequality over the period's active members (non-contributors count 0)."""
 
-    population: int
-    contributors: int
+    population: int | None
+    contributors: int | None
     gini: float | None
     top1_share: float | None
     top10_share: float | None
@@ -182,15 +186,16 @@ class Cohort:
 class Newcomers:
     """Newcomer figures the playbook uses."""
 
-    newcomers: int
-    """Members who joined within ``newcomer_days`` before the period's end."""
-    active: int
-    creators: int
+    newcomers: int | None
+    """Members who joined within ``newcomer_days`` before the period's end (every count here is
+    ``None`` in published figures when below k)."""
+    active: int | None
+    creators: int | None
     creator_share: float | None
     """Active newcomers who contributed in the period / active newcomers."""
-    week1_active: int
+    week1_active: int | None
     """Newcomers whose weeks 1-4 are all observable and who were active in week 1."""
-    dropped: int
+    dropped: int | None
     """Of those, how many were active in none of weeks 2-4."""
     dropout: float | None
 
@@ -200,15 +205,15 @@ class Contrasts:
     """Figures set against each other so the playbook can tell reasons apart (see
     :mod:`e20kit.analytics.contrasts`)."""
 
-    established_active: int
+    established_active: int | None
     """Active members who joined before the newcomer window (or whose joining day is unknown)."""
     established_creator_share: float | None
     """Of them, the share who contributed in the period."""
-    stayed_newcomers: int
+    stayed_newcomers: int | None
     """Newcomers active in the period after their own first week."""
     stayed_creator_share: float | None
     """Of them, the share who contributed in the period."""
-    established_checked: int
+    established_checked: int | None
     """Established members active in the reference week (the fourth-last week of the period)."""
     established_lapse: float | None
     """Of them, the share active in none of the three weeks after it: what newcomers' week-1
@@ -224,8 +229,9 @@ class FeatureShare:
     feature: str
     week_start: dt.date | None
     """``None`` for the whole period."""
-    active: int
-    actions: int
+    active: int | None
+    """``None`` in published figures when below k (and ``actions`` with it)."""
+    actions: int | None
     share: float | None
     """Share of all actions in the same week (or period)."""
 
@@ -249,9 +255,10 @@ class FunnelStep:
     checklist: str
     step: str
     position: int
-    eligible: int
-    completed: int
-    stalled: int
+    eligible: int | None
+    """``None`` in published figures when below k (as ``completed`` and ``stalled``)."""
+    completed: int | None
+    stalled: int | None
     stall_share: float | None
     """Stalled / (completed + stalled): of the members who finished the step or got stuck at
     it, the share stuck. Members still within the step's time are left out, and so are members
@@ -292,6 +299,15 @@ class Metrics:
     rollups_stale: bool = False
     """True when facts changed after the rollups' last refresh, so the figures miss them
     (:meth:`e20kit.Kit.metrics` refreshes first; callers of ``compute_metrics`` do it)."""
+    largest: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    """The largest single member's contributions per cell (``headline``, ``previous``,
+    ``platform/<name>``, ``department/<name>``): what the disclosure layer's dominance rule
+    reads. Never published: empty in published figures."""
+    disclosure: str = ""
+    """How the figures were protected for publishing (:mod:`e20kit.disclosure`); empty for
+    the analytics' raw figures, which never leave the library as they are."""
+    hidden_platforms: tuple[str, ...] = ()
+    """Platforms with fewer than k members: named here, left out of ``platforms``."""
 
     @property
     def partial(self) -> bool:

@@ -13,13 +13,14 @@ import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
 
+from ..store import history
 from ..store.rollup import CREATOR
 from ..store.values import stored_date
 from .contributions import per_member
 from .cube import Cube, Ints, has_bits
 from .headline import MemberRows
 from .period import Period
-from .sql import department_label, leader_flag, members
+from .sql import UNKNOWN_DEPARTMENT, department_label, leader_flag, members
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,30 @@ class Member:
         return self.active and (self.joined is None or self.joined < end)
 
 
-def directory(conn: sa.Connection, leader_departments: tuple[str, ...]) -> dict[str, Member]:
-    """Every member of the store by key."""
+def directory(
+    conn: sa.Connection, leader_departments: tuple[str, ...], as_of: dt.date | None = None
+) -> dict[str, Member]:
+    """Every member of the store by key, with the attributes they had on ``as_of`` (the
+    period's last day; :mod:`e20kit.store.history`), or their current ones without it."""
+    people = _current_directory(conn, leader_departments)
+    if as_of is None:
+        return people
+    for key, (department, is_leader, joined, active) in history.as_of(conn, as_of).items():
+        if key not in people:
+            continue  # erased since: gone from every figure
+        label = UNKNOWN_DEPARTMENT if department is None else str(department)
+        people[key] = Member(
+            label,
+            bool(is_leader) or label in leader_departments,
+            None if joined is None else stored_date(joined),
+            bool(active),
+        )
+    return people
+
+
+def _current_directory(
+    conn: sa.Connection, leader_departments: tuple[str, ...]
+) -> dict[str, Member]:
     stmt = sa.select(
         members.c.member_key,
         department_label(),

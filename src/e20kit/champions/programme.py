@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ..clock import OrgClock
 from ..config import Config
 from ..delivery import stopped_members
+from ..disclosure import Disclosure
 from ..effects.waitlist import buddy_experiments, waiting
 from ..extensions import ChampionNominated, ReportSection
 from ..instances import make_notifier
@@ -251,13 +252,9 @@ class ChampionsService:
 
     def report(self, lang: str = "en") -> ReportSection:
         """The champions report section (also contributed to reports through the hook)."""
-        with self.engine.connect() as conn:
-            return champion_section(
-                conn,
-                self.settings,
-                min_group_size=self.config.settings.privacy.min_group_size,
-                lang=lang,
-            )
+        with self.engine.begin() as conn:
+            layer = Disclosure.of_store(conn, self.config.settings.privacy)
+            return champion_section(conn, self.settings, layer=layer, lang=lang)
 
 
 __all__ = ["ChampionsService", "default_actor", "step_titles"]

@@ -6,12 +6,14 @@ department smaller than the minimum group size is suppressed and marked.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..extensions import ReportContext, ReportSection
-from ..privacy import suppress_small_groups
+from ..analytics.model import Metrics
+from ..disclosure import Disclosure
+from ..extensions import ReportContext, ReportSection, SectionPublisher
 from ..store.schema import champion_roster, members
 from .nominate import target_for
 from .roster import RosterState, read_roster
@@ -116,10 +118,12 @@ def _coverage_rows(conn: sa.Connection, settings: ChampionsSettings) -> list[dic
     return rows
 
 
-def _load_sentence(loads: dict[int, int], text: dict[str, Any]) -> str:
-    """``{0: 1, 1: 10}`` as words: "10 active champions with one buddy, one ... with no buddy"."""
+def _load_sentence(loads: dict[int, int | None], text: dict[str, Any]) -> str:
+    """``{0: 1, 1: 10}`` as words: "10 active champions with one buddy, one ... with no buddy";
+    loads held by fewer than k champions (``None``) are left out."""
     parts = []
-    for buddies, champions in sorted(loads.items(), key=lambda item: (-item[1], item[0])):
+    shown = {b: n for b, n in loads.items() if n is not None}
+    for buddies, champions in sorted(shown.items(), key=lambda item: (-item[1], item[0])):
         one, many = text["champion"]
         who = one if champions == 1 else many.format(n=champions)
         none, single, several = text["buddy"]
@@ -129,69 +133,90 @@ def _load_sentence(loads: dict[int, int], text: dict[str, Any]) -> str:
 
 
 def champion_section(
-    conn: sa.Connection, settings: ChampionsSettings, *, min_group_size: int, lang: str = "en"
+    conn: sa.Connection,
+    settings: ChampionsSettings,
+    *,
+    layer: SectionPublisher,
+    hidden: Collection[str] = (),
+    lang: str = "en",
 ) -> ReportSection:
-    """Build the section from the roster and the members table."""
+    """Build the section from the roster and the members table, every figure through
+    ``layer``: departments the report hides (``hidden``) or under k have no figures, and the
+    list of departments without a champion names only departments shown with figures."""
     text = _TEXT.get(lang, _TEXT["en"])
-    coverage = _coverage_rows(conn, settings)
-    needing = [r for r in coverage if r["target"]]
+    coverage = layer.table(
+        "champions/coverage",
+        _coverage_rows(conn, settings),
+        size="members",
+        keep=["department"],
+        counts=["champions"],
+        hidden=hidden,
+    )
+    for row in coverage:  # coverage from the published count of champions
+        if not row["suppressed"] and row["target"]:
+            row["coverage"] = round(min(1.0, (row["champions"] or 0) / row["target"]), 3)
+    layer.release_table(coverage)
+    shown = [r for r in coverage if not r["suppressed"]]
+    needing = [r for r in shown if r["target"]]
     gaps = [r["department"] for r in needing if r["champions"] == 0]
     roster = read_roster(conn)
     by_state = {s.value: 0 for s in RosterState}
     for entry in roster:
         by_state[entry.state.value] += 1
-    loads: dict[int, int] = {}
+    raw_loads: dict[int, int] = {}
     for entry in roster:
         if entry.state is RosterState.ACTIVE:
-            loads[entry.buddies] = loads.get(entry.buddies, 0) + 1
+            raw_loads[entry.buddies] = raw_loads.get(entry.buddies, 0) + 1
+    loads = {b: layer.subcount(f"champions/load/{b}", n) for b, n in raw_loads.items()}
+    published = {s: layer.subcount(f"champions/state/{s}", n) for s, n in by_state.items()}
     lines = [
         text["summary"].format(
-            active=by_state["active"],
-            invited=by_state["invited"],
-            candidates=by_state["candidate"],
+            active=layer.show(published["active"]),
+            invited=layer.show(published["invited"]),
+            candidates=layer.show(published["candidate"]),
             covered=len(needing) - len(gaps),
             departments=len(needing),
         ),
         "",
         text["gaps"].format(names=", ".join(gaps)) if gaps else text["no_gaps"],
     ]
-    if loads:
+    if any(n is not None for n in loads.values()):
         lines += ["", text["load"].format(load=_load_sentence(loads, text))]
-    lines += ["", text["suppressed"].format(n=min_group_size)]
+    lines += ["", text["suppressed"].format(n=layer.k)]
     return ReportSection(
         id="champions",
         title=text["title"],
-        markdown="\n".join(lines),
+        markdown=layer.release_text("\n".join(lines)),
         tables={
-            "coverage": suppress_small_groups(
-                coverage, size_field="members", min_size=min_group_size, keep=["department"]
+            "coverage": coverage,
+            "roster_by_state": layer.release_table(
+                {"state": s, "members": n} for s, n in published.items()
             ),
-            "roster_by_state": [
-                {"state": text.get("states", {}).get(s, s), "members": n}
-                for s, n in by_state.items()
-            ],
             "departments_without_champion": [{"department": d} for d in gaps],
-            "buddy_load": [{"buddies": b, "champions": n} for b, n in sorted(loads.items())],
+            "buddy_load": layer.release_table(
+                {"buddies": b, "champions": n} for b, n in sorted(loads.items()) if n is not None
+            ),
         },
         captions=text["captions"],
         labels=text["labels"],
         percent=frozenset({"coverage"}),
+        values={"state": text["states"]} if "states" in text else {},
     )
 
 
-def sections_for(context: ReportContext) -> list[ReportSection]:
-    """The hook's body; no section while the store has no roster table yet."""
+def sections_for(context: ReportContext, metrics: Metrics | None = None) -> list[ReportSection]:
+    """The hook's body; no section while the store has no roster table yet. Departments the
+    report hides (``metrics``) are hidden in the section as well."""
     conn = context.connection
     if not sa.inspect(conn).has_table(champion_roster.name):
         return []
     settings = context.settings
+    layer: SectionPublisher = context.disclosure or Disclosure.unkeyed(
+        settings.privacy.min_group_size
+    )
+    hidden = {d.department for d in metrics.departments if d.suppressed} if metrics else set()
     return [
-        champion_section(
-            conn,
-            settings.champions,
-            min_group_size=settings.privacy.min_group_size,
-            lang=context.lang,
-        )
+        champion_section(conn, settings.champions, layer=layer, hidden=hidden, lang=context.lang)
     ]
 
 

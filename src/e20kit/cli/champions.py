@@ -9,6 +9,7 @@ import click
 
 from ..champions.outreach import OutreachResult
 from ..champions.roster import RosterState
+from ..disclosure import outputs as published
 from ..exit_codes import EXIT_DELIVERY_FAILED
 from ..safe_text import SafeDictWriter
 from .common import State, emit, handle_errors, pass_state, request_options
@@ -84,10 +85,12 @@ def nominate_cmd(state: State, dry_run: bool, by: str | None) -> None:
         unmet = [d for d in result.departments if not d.met]
         click.echo(f"{len(result.nominated)} {verb}; {len(unmet)} departments below target")
         for d in unmet:
+            if d.members < kit.disclosure.k:
+                continue  # its target would give its size away
             have = d.champions + d.candidates + d.nominated
             click.echo(f"  {d.department}: {have} of {d.target} (no eligible members left)")
 
-    emit(state, result.as_dict(), human)
+    emit(state, published.nominations(result.as_dict(), kit.disclosure), human)
 
 
 def _outreach_output(state: State, result: OutreachResult) -> None:

@@ -27,10 +27,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from ..errors import E20KitError
 from ..http.redaction import REGISTERED, RedactingFilter, redact
+from ..http.waits import wait_listener
 from ..kit import Kit
 from ..safe_text import clean_text
 from ..store.failures import store_error
-from ..waits import wait_listener
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -281,7 +281,7 @@ def say_wait(state: State) -> Callable[[str, float], None]:
 @contextmanager
 def progress_bar(state: State, description: str) -> Iterator[Callable[[str, str, int], None]]:
     """A progress callback: a live bar on a terminal, nothing under cron or --json. Long waits
-    (:func:`e20kit.waits.announce_wait`) print one line, and the bar shows them too."""
+    (:func:`e20kit.http.waits.announce_wait`) print one line, and the bar shows them too."""
     if not state.interactive:
         with wait_listener(say_wait(state)):
             yield lambda *_: None

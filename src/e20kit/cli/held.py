@@ -50,6 +50,7 @@ REASONS = {
     "weekly_cap": "weekly cap of {cap} messages per member",
     "opted_out": "opted out",
     "disabled": "nudges disabled ([onboarding.nudges] enabled = false or no notifier)",
+    "hold_out": "in an experiment's hold-out arm, docs/effects.md",
 }
 
 

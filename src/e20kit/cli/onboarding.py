@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..disclosure import outputs as published
 from ..exit_codes import EXIT_DELIVERY_FAILED
 from .common import (
     Reference,
@@ -60,7 +61,8 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
                 line += f" ({n.error})"
             click.echo(line, err=problem)
         done = len(result.completed)
-        enrolled = sum(result.enrolled.values())
+        layer = kit.disclosure
+        enrolled = layer.show(layer.count("onboarding/enrolled", sum(result.enrolled.values())))
         sent = len([n for n in result.nudges if n.state in ("sent", "would_send")])
         summary = f"{enrolled} enrolled, {done} steps completed, {sent} nudges {verb}"
         nudges = kit.config.settings.onboarding.nudges
@@ -84,7 +86,7 @@ def run_cmd(state: State, dry_run: bool, today: Reference | None) -> None:
         if result.sent and unseen:
             click.echo(f"warning: {unseen}", err=True)
 
-    emit(state, result.as_dict(), human)
+    emit(state, published.onboarding(result.as_dict(), kit.disclosure), human)
     if not result.ok:
         sys.exit(EXIT_DELIVERY_FAILED)
 
@@ -106,7 +108,7 @@ def status_cmd(state: State, requester: str | None, reason: str | None) -> None:
             "checklist_title": titles.get((str(row["checklist"]), None), row["checklist"]),
             "step_title": titles.get((str(row["checklist"]), str(row["step"])), row["step"]),
         }
-        for row in status.as_dict()
+        for row in published.funnel(status.as_dict(), kit.disclosure)
     ]
 
     def human() -> None:

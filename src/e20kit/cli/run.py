@@ -11,6 +11,7 @@ import click
 from ..champions.outreach import OutreachResult
 from ..config import Settings
 from ..cycle import CycleResult
+from ..disclosure import outputs as published
 from ..runs import collect_counts
 from .collect import failure_line
 from .common import (
@@ -157,5 +158,5 @@ def run_cmd(
         for path in result.reports:
             click.echo(f"report: {path}")
 
-    emit(state, result.as_dict(), human)
+    emit(state, published.run(result.as_dict(), kit.disclosure), human)
     sys.exit(result.exit_code)

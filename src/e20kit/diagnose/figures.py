@@ -33,8 +33,10 @@ def dropout_excess(m: Metrics, *, ruling_out: bool = False) -> tuple[float | Non
         c is None
         or n.dropout is None
         or c.established_lapse is None
+        or n.week1_active is None
+        or n.dropped is None
         or n.week1_active < decided(m)
-        or c.established_checked < m.min_group_size
+        or (c.established_checked or 0) < m.min_group_size
     ):
         return None, None
     z = CHANCE_Z if ruling_out else EVIDENCE_Z
@@ -59,8 +61,9 @@ def creator_ratio(m: Metrics, *, ruling_out: bool = False) -> tuple[float | None
         c is None
         or c.stayed_creator_share is None
         or not c.established_creator_share
+        or c.stayed_newcomers is None
         or c.stayed_newcomers < decided(m)
-        or c.established_active < m.min_group_size
+        or (c.established_active or 0) < m.min_group_size
     ):
         return None, None
     creators = round(c.stayed_creator_share * c.stayed_newcomers)
@@ -73,9 +76,13 @@ def _creator_group(m: Metrics) -> tuple[float | None, int]:
     """(the creator share of established members, or of everyone when they are too few; the
     members it is measured on)."""
     c = m.contrasts
-    if c is not None and c.established_active >= m.min_group_size:
+    if (
+        c is not None
+        and c.established_active is not None
+        and c.established_active >= m.min_group_size
+    ):
         return c.established_creator_share, c.established_active
-    return m.headline.creator_share, m.headline.active_members
+    return m.headline.creator_share, m.headline.active_members or 0
 
 
 def established_creators(m: Metrics, *, end: str | None = None) -> float | None:
@@ -152,7 +159,7 @@ def busy_collapse(m: Metrics) -> float | None:
     few members are active, so it is judged one standard error (Poisson: at most the spread
     of a sum of independent active days) above its count.
     """
-    days = {p.start: p.active for p in m.daily}
+    days = {p.start: p.active or 0 for p in m.daily}
     start, end = covered(m)
     length = (end - start).days
     series = [days.get(start + dt.timedelta(days=d), 0) for d in range(length)]

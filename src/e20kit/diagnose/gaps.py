@@ -28,7 +28,7 @@ def data_gaps(metrics: Metrics, lang: str = "en") -> list[Finding]:
     lang = lang_of(lang)
     period = metrics.period
     where = {"start": period.start.isoformat(), "last": period.last_day.isoformat()}
-    if not metrics.platforms:
+    if not metrics.platforms and not metrics.hidden_platforms:
         return [_finding("data_gap.no_facts", NOTHING[lang].format(**where), lang)]
     return [
         _finding(f"data_gap.{name}", DETAIL[lang].format(what=name, **where), lang, name)

@@ -100,7 +100,9 @@ def training(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     enough = decided(m)
     steps = [
-        s for s in m.onboarding if s.completed + s.stalled >= enough and s.stall_share is not None
+        s
+        for s in m.onboarding
+        if (s.completed or 0) + (s.stalled or 0) >= enough and s.stall_share is not None
     ]
     if steps:
         worst = max(steps, key=lambda s: (s.stall_share or 0.0, -s.position))
@@ -213,7 +215,7 @@ def playbook(metrics: Metrics, lang: str = "en") -> list[Finding]:
     """Findings of the built-in rules for ``metrics``, texts in ``lang`` (``en`` or ``de``)."""
     lang = lang_of(lang)
     gaps = data_gaps(metrics, lang)  # no data is a finding, not health (docs/playbook.md)
-    if metrics.headline.active_members < metrics.settings.diagnosis.min_active_members:
+    if (metrics.headline.active_members or 0) < metrics.settings.diagnosis.min_active_members:
         return gaps
     fired: list[tuple[str, Reason, list[Signal], Severity]] = []
     for rule_id, (reason, rule) in RULES.items():

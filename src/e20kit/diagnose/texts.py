@@ -222,13 +222,14 @@ UNDECIDED: dict[frozenset[Reason], dict[str, str]] = {
 
 UNDECIDED_DETAIL = {
     "en": "Newcomers who stayed contribute clearly less often than established members, but "
-    "the established members themselves contribute too little to tell a training gap from a "
-    "benefit nobody sees; ask the members why they do not contribute (a short survey with "
-    "the stated reasons) before choosing remedies",
-    "de": "Gebliebene neue Mitglieder tragen deutlich seltener bei als langjährige, doch die "
-    "langjährigen tragen selbst zu wenig bei, um eine Schulungslücke von einem nicht "
-    "gesehenen Nutzen zu unterscheiden; vor der Wahl der Maßnahmen die Mitglieder fragen, "
-    "warum sie nicht beitragen (eine kurze Befragung nach den genannten Gründen)",
+    "how often the established members themselves contribute is too close to what healthy "
+    "organisations show to tell a training gap from a benefit nobody sees; ask the members why "
+    "they do not contribute (a short survey with the stated reasons) before choosing remedies",
+    "de": "Gebliebene neue Mitglieder tragen deutlich seltener bei als langjährige, doch wie "
+    "oft die langjährigen selbst beitragen, liegt zu nah an dem, was gesunde Organisationen "
+    "zeigen, um eine Schulungslücke von einem nicht gesehenen Nutzen zu unterscheiden; vor der "
+    "Wahl der Maßnahmen die Mitglieder fragen, warum sie nicht beitragen (eine kurze Befragung "
+    "nach den genannten Gründen)",
 }
 
 WHY_NOT = {"en": "Why not another reason", "de": "Warum kein anderer Grund"}

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..extensions import ReportContext, ReportSection
+from ..extensions import ReportContext, ReportSection, SectionPublisher
+from .results import outcome_text
 from .rollout import has_rollouts
-from .service import EffectsResult, read_all
+from .service import EffectsResult, publish, read_all
 
 _TEXT: dict[str, dict[str, Any]] = {
     "en": {
@@ -25,7 +26,7 @@ _TEXT: dict[str, dict[str, Any]] = {
             "what": "What",
             "outcome": "Outcome",
             "design": "Design",
-            "status": "Status",
+            "status": "Result",
             "members": "People",
             "rate_with": "With the programme",
             "rate_without": "Without",
@@ -58,12 +59,40 @@ _TEXT: dict[str, dict[str, Any]] = {
 }
 
 
-def _pts(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
+def _pts(value: float | None) -> int | None:
+    """Whole percentage points, as the sentences say them (``e20kit effects --json`` has
+    the exact shares)."""
+    return None if value is None else round(value * 100)
 
 
-def rows(result: EffectsResult) -> list[dict[str, Any]]:
-    """One row per experiment and rollout (shares as 0..1, differences in points)."""
+_VALUES = {
+    "de": {
+        "randomised": "randomisiert",
+        "randomised order": "zufällige Reihenfolge",
+        "observational": "beobachtend",
+        "not_started": "nicht begonnen",
+        "inconclusive": "offen",
+        "conclusive": "belegt",
+        "suppressed": "unterdrückt",
+        "estimated": "geschätzt",
+        "not_estimable": "nicht schätzbar",
+        "daily_active_share": "tägliche Aktivität",
+    },
+    "en": {
+        "not_started": "not started",
+        "not_estimable": "not estimable",
+        "daily_active_share": "daily activity",
+    },
+}
+
+
+def _say(value: str, lang: str) -> str:
+    return _VALUES["de" if lang == "de" else "en"].get(value, value)
+
+
+def rows(result: EffectsResult, lang: str = "en") -> list[dict[str, Any]]:
+    """One row per experiment and rollout (shares as 0..1, differences in points), with
+    outcome, design and status in the report's language."""
     out: list[dict[str, Any]] = []
     for e in result.experiments:
         arms = {a.arm: a for a in e.arms}
@@ -72,9 +101,9 @@ def rows(result: EffectsResult) -> list[dict[str, Any]]:
         out.append(
             {
                 "what": e.label,
-                "outcome": e.outcome,
-                "design": e.design,
-                "status": e.status,
+                "outcome": outcome_text(e.outcome, e.horizon_days, lang),
+                "design": _say(e.design, lang),
+                "status": _say(e.status, lang),
                 "members": e.members or None,
                 "rate_with": round(with_.rate, 4) if with_ else None,
                 "rate_without": round(without.rate, 4) if without else None,
@@ -84,18 +113,31 @@ def rows(result: EffectsResult) -> list[dict[str, Any]]:
                 "detectable": _pts(e.minimum_detectable),
             }
         )
-    out.extend(r.row() for r in result.rollouts)
+    for r in result.rollouts:
+        row = r.row()
+        out.append({**row, **{k: _say(row[k], lang) for k in ("outcome", "design", "status")}})
     return out
 
 
-def effects_section(result: EffectsResult, lang: str) -> ReportSection:
+def effects_section(
+    result: EffectsResult, lang: str, layer: SectionPublisher | None = None
+) -> ReportSection:
+    """The section; with ``layer`` (as reports pass it) its figures are published through the
+    disclosure layer: people counts perturbed, hidden under k (docs/privacy.md)."""
     text = _TEXT["de" if lang == "de" else "en"]
+    if layer is not None:
+        result = publish(result, layer)
     body = text["intro"] + "\n\n" + "\n".join(f"- {line}" for line in result.lines(lang))
+    table = rows(result, lang)
+    if layer is not None:
+        # counts published above; rates and intervals are of arms of at least k (:mod:`.read`)
+        table = layer.release_table(table)
+        body = layer.release_text(body)
     return ReportSection(
         id="effects",
         title=text["title"],
         markdown=body,
-        tables={"effects": rows(result)},
+        tables={"effects": table},
         captions={"effects": text["caption"]},
         labels=text["labels"],
         percent=frozenset({"rate_with", "rate_without"}),
@@ -108,7 +150,7 @@ def sections_for(context: ReportContext) -> list[ReportSection]:
     if not settings.experiments and not has_rollouts(conn):
         return []
     result = read_all(conn, settings, as_of=context.period.end, lang=context.lang)
-    return [effects_section(result, context.lang)]
+    return [effects_section(result, context.lang, context.disclosure)]
 
 
 __all__ = ["effects_section", "rows", "sections_for"]

@@ -235,9 +235,9 @@ class RolloutResult:
             "members": None,
             "rate_with": None,
             "rate_without": None,
-            "difference": None if e is None else round(e.estimate * 100, 1),
-            "low": None if e is None else round(e.low * 100, 1),
-            "high": None if e is None else round(e.high * 100, 1),
+            "difference": None if e is None else round(e.estimate * 100),
+            "low": None if e is None else round(e.low * 100),
+            "high": None if e is None else round(e.high * 100),
             "detectable": None,
         }
 

@@ -37,6 +37,7 @@ from .session import (
     make_session,
 )
 from .settings import HttpSettings
+from .waits import announce_wait, wait_listener
 
 __all__ = [
     "DEFAULT_ALLOWED_METHODS",
@@ -56,6 +57,7 @@ __all__ = [
     "RatePolicy",
     "ServerPacer",
     "TokenBucket",
+    "announce_wait",
     "body_cursor_pages",
     "describe_endpoint",
     "error_from_exception",
@@ -68,4 +70,5 @@ __all__ = [
     "parse_payload",
     "raise_for_status",
     "redact",
+    "wait_listener",
 ]

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from ..waits import announce_wait
+from .waits import announce_wait
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]

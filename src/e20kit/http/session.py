@@ -25,7 +25,6 @@ from urllib3.util.retry import Retry
 
 from .._version import __version__
 from ..errors import ConnectorRateLimitError
-from ..waits import NOTICE_S, announce_wait
 from .bounds import CURRENT, POOL_CLASSES, DeadlineExceeded, ResponseTooLarge, Watch, read_bounded
 from .mapping import error_from_exception, json_or_error, retry_after_seconds
 from .pacing import Clock, ServerPacer, Sleep, TokenBucket, WaitTooLong, too_long
@@ -33,6 +32,7 @@ from .payload import parse_payload
 from .policy import RatePolicy
 from .redaction import REGISTERED, credential_parts, describe_endpoint, install_log_filter
 from .settings import HttpSettings
+from .waits import NOTICE_S, announce_wait
 
 log = logging.getLogger("e20kit.http")
 M = TypeVar("M")

@@ -512,6 +512,45 @@ TABLES: dict[str, TableText] = {
         },
         ("kept until deleted by hand", "bis zur Löschung von Hand"),
     ),
+    "member_history": TableText(
+        PSEUDONYMOUS,
+        (
+            "each member's department, leader flag, joining day and status as they were over "
+            "time, so that a period is always reported as it was",
+            "Abteilung, Führungskraft-Merkmal, Eintrittstag und Status jedes Mitglieds im "
+            "Zeitverlauf, damit ein Zeitraum immer so berichtet wird, wie er war",
+        ),
+        {
+            "id": ("number", "Nummer"),
+            "member_key": KEY,
+            "valid_from": (
+                "first day (empty: since history began)",
+                "erster Tag (leer: seit Beginn)",
+            ),
+            "valid_to": (
+                "day after the last (empty: still valid)",
+                "Tag nach dem letzten (leer: gilt noch)",
+            ),
+            "department": ("department", "Abteilung"),
+            "is_leader": ("leader flag", "Führungskraft-Merkmal"),
+            "joined_on": ("joining day", "Eintrittstag"),
+            "active": ("account active", "Konto aktiv"),
+        },
+        (
+            "as long as the member is stored (erased with them)",
+            "solange das Mitglied gespeichert ist (mit ihm gelöscht)",
+        ),
+    ),
+    "disclosure_key": TableText(
+        TECHNICAL,
+        (
+            "the random key of the disclosure layer's perturbation (never exported or shown)",
+            "der Zufallsschlüssel der Überlagerung der Offenlegungskontrolle (nie exportiert "
+            "oder angezeigt)",
+        ),
+        {"id": ("number", "Nummer"), "key": ("the key", "der Schlüssel")},
+        ("kept with the store", "so lange wie der Speicher"),
+    ),
 }
 
 __all__ = [

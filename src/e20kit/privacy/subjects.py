@@ -45,6 +45,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "champion_history": ("member_key",),
     "champion_buddies": ("newcomer_key", "champion_key"),
     "experiment_assignments": ("member_key",),
+    "member_history": ("member_key",),
 }
 """Per table, the columns that hold the person's member key (``members.manager_key`` of other
 people is cleared, not exported: those rows are theirs)."""
@@ -57,6 +58,7 @@ NO_SUBJECT_ROWS: dict[str, str] = {
     "span_packs": "activity_spans and contribution_days packed per span; rewritten from them",
     "activity_containers": "numbers of spaces, channels and sites",
     "day_totals": "counts summed over every member",
+    "disclosure_key": "the disclosure layer's random key",
     "rollup_dirty": "days awaiting a rollup refresh",
     "rollup_state": "the rollups' bookkeeping",
     "bookmarks": "where each connector's collection continues",

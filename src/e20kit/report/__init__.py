@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..analytics.model import Metrics
+from ..disclosure import Disclosure
 from ..errors import ConfigError
 from ..extensions import ReportSection
 from ..findings import Finding
-from .document import SCHEMA_VERSION, Titles, build_document
+from .document import SCHEMA_VERSION, Titles, build_document, published
 from .html import render_html
 from .markdown import render_markdown
 from .schema import load_schema
@@ -31,21 +32,27 @@ def write_report(
     sections: Sequence[ReportSection] = (),
     lang: str = "en",
     organisation: str = "",
+    disclosure: Disclosure | None = None,
     titles: Titles | None = None,
 ) -> Path | list[Path]:
-    """Write the report in ``format``; CSV writes one file per table into the folder ``out``."""
+    """Write the report in ``format``; CSV writes one file per table into the folder ``out``.
+
+    Every figure passes ``disclosure`` (the configured layer; without one, its rules with an
+    unkeyed cell key) before any writer sees it."""
     fmt = "md" if format == "markdown" else format
     if fmt not in FORMATS:
         raise ConfigError(
             f"unknown report format {format!r}; expected one of {', '.join(FORMATS)}",
             key="format",
         )
+    metrics, findings, sections, layer = published(metrics, findings, sections, lang, disclosure)
     doc = build_document(
         metrics,
         findings=findings,
         sections=sections,
         lang=lang,
         organisation=organisation,
+        disclosure=layer,
         titles=titles,
     )
     if fmt == "csv":

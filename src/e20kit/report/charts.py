@@ -48,6 +48,11 @@ def _style(ax: Any) -> None:
     ax.grid(axis="y", alpha=0.3)
 
 
+def _y(value: int | None) -> float:
+    """A published count as a plotted value: a hidden one is a gap."""
+    return math.nan if value is None else float(value)
+
+
 def _percent_axis(axis: Any) -> None:
     """0..1 shares as whole percentages (no decimal point that German would write as a comma)."""
     axis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
@@ -70,11 +75,11 @@ def activity_chart(metrics: Metrics, text: dict[str, str]) -> str:
     fig = _figure()
     ax = fig.add_subplot()
     days: Any = [p.start for p in metrics.daily]
-    ax.plot(days, [p.active for p in metrics.daily], color=PALETTE[0], label=text["daily"])
+    ax.plot(days, [_y(p.active) for p in metrics.daily], color=PALETTE[0], label=text["daily"])
     if metrics.weekly:
         ax.step(
             _dates([p.start for p in metrics.weekly] + [metrics.period.end]),
-            [p.active for p in metrics.weekly] + [metrics.weekly[-1].active],
+            [_y(p.active) for p in metrics.weekly] + [_y(metrics.weekly[-1].active)],
             where="post",
             color=PALETTE[1],
             label=text["weekly"],

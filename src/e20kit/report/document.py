@@ -17,6 +17,7 @@ from typing import Any
 
 from .._version import __version__
 from ..analytics.model import FunnelStep, Headline, Metrics
+from ..disclosure import Disclosure
 from ..extensions import ReportSection
 from ..findings import Finding
 from ..safe_text import clean_text
@@ -65,7 +66,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def _newcomers(metrics: Metrics) -> dict[str, Any]:
     """Fewer newcomers than k: no count of them at all (the shares are already blank)."""
     data: dict[str, Any] = plain(metrics.newcomers)
-    small = metrics.newcomers.newcomers < metrics.min_group_size
+    small = metrics.newcomers.newcomers is None
     if small:
         data = {k: None for k in data}
     return {**data, "suppressed": small}
@@ -75,7 +76,7 @@ def _funnel_step(step: FunnelStep, k: int, titles: Titles) -> dict[str, Any]:
     data: dict[str, Any] = plain(step)
     data["checklist_title"] = titles.get((step.checklist, None), step.checklist)
     data["step_title"] = titles.get((step.checklist, step.step), step.step)
-    small = step.eligible < k
+    small = step.eligible is None or step.eligible < k
     if small:
         for name in ("eligible", "completed", "stalled", "stall_share"):
             data[name] = None
@@ -83,11 +84,13 @@ def _funnel_step(step: FunnelStep, k: int, titles: Titles) -> dict[str, Any]:
 
 
 def _section(section: ReportSection) -> dict[str, Any]:
-    """A plugin section; ``captions``, ``labels`` and ``percent`` only when the plugin gave any."""
+    """A plugin section; ``captions``, ``labels``, ``percent`` and ``values`` only when the plugin
+    gave any."""
     named = {
         "captions": dict(section.captions),
         "labels": dict(section.labels),
         "percent": sorted(section.percent),
+        "values": {column: dict(shown) for column, shown in section.values.items()},
     }
     return {
         "id": section.id,
@@ -110,6 +113,25 @@ def as_of_document(metrics: Metrics) -> dict[str, Any]:
     }
 
 
+def published(
+    metrics: Metrics,
+    findings: Sequence[Finding],
+    sections: Sequence[ReportSection],
+    lang: str,
+    disclosure: Disclosure | None,
+) -> tuple[Metrics, list[Finding], list[ReportSection], Disclosure]:
+    """Everything a report writes, through the disclosure layer (raw metrics get the layer's
+    rules with an unkeyed cell key: pass the configured layer, as :class:`~e20kit.Kit` does)."""
+    layer = disclosure or Disclosure.unkeyed(metrics.min_group_size)
+    metrics = layer.metrics(metrics)
+    return (
+        metrics,
+        layer.findings(findings, metrics),
+        [layer.section(s, lang) for s in sections],
+        layer,
+    )
+
+
 def build_document(
     metrics: Metrics,
     *,
@@ -118,9 +140,12 @@ def build_document(
     lang: str = "en",
     organisation: str = "",
     generated_at: dt.datetime | None = None,
+    disclosure: Disclosure | None = None,
     titles: Titles | None = None,
 ) -> dict[str, Any]:
-    """The whole report as JSON-ready data (schema version 1)."""
+    """The whole report as JSON-ready data (schema version 1), every figure published through
+    the disclosure layer (:func:`published`)."""
+    metrics, findings, sections, layer = published(metrics, findings, sections, lang, disclosure)
     generated = generated_at or dt.datetime.now(dt.UTC)
     doc = {
         "$schema": SCHEMA_ID,
@@ -130,6 +155,11 @@ def build_document(
         "organisation": organisation,
         "lang": lang,
         "min_group_size": metrics.min_group_size,
+        "disclosure": {
+            "method": metrics.disclosure,
+            "testing_note": layer.testing_note(lang),
+            "hidden_platforms": list(metrics.hidden_platforms),
+        },
         "period": metrics.period.as_dict(),
         "as_of": as_of_document(metrics),
         "previous_period": metrics.previous.as_dict(),
@@ -174,4 +204,4 @@ def build_document(
     return doc
 
 
-__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "build_document", "plain"]
+__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "build_document", "plain", "published"]

@@ -126,7 +126,9 @@ def render_html(metrics: Metrics, doc: dict[str, Any]) -> str:
         ],
         plan=month_plan(doc, lang),
         onboarding=[_row(s, (), lang, k) for s in doc["onboarding"]],
-        cell=lambda row, column, percent=(): show_cell(row, column, k, lang, percent),
+        cell=lambda row, column, percent=(), values=None: show_cell(
+            row, column, k, lang, percent, values
+        ),
         shown_columns=shown_columns,
         suppressed_note=t["suppressed_note"].format(k=doc["min_group_size"]),
         as_of=as_of_texts(doc, lang),

@@ -319,6 +319,7 @@ def show_cell(
     k: int,
     lang: str = "en",
     percent: Collection[str] = (),
+    values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Any:
     """A table cell as text formats show it: a hidden group's size as :func:`hidden_size`,
     another blank as "", a share of a ``percent`` column as a percentage."""
@@ -328,8 +329,12 @@ def show_cell(
     value = row.get(column)
     if value is None:
         return ""
+    if isinstance(value, str) and values and value in values.get(column, {}):
+        return values[column][value]
     if column in percent and isinstance(value, int | float) and not isinstance(value, bool):
         return localise(f"{value:.0%}", lang)
+    if isinstance(value, float) and lang == "de":
+        return localise(str(value), lang)  # a decimal comma in German
     return value
 
 

@@ -138,6 +138,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
         out += ["", f"## {section['title']}", "", section["markdown"]]
         names, captions = section.get("labels", {}), section.get("captions", {})
         percent = frozenset(section.get("percent", ()))
+        shown = section.get("values", {})
         for name, rows in section["tables"].items():
             cols = shown_columns(rows)
             if not cols:
@@ -145,7 +146,7 @@ def render_markdown(doc: dict[str, Any]) -> str:
             out += ["", f"**{captions.get(name, name)}**", ""]
             out += _table(
                 [names.get(c, c) for c in cols],
-                [[str(show_cell(r, c, k, lang, percent)) for c in cols] for r in rows],
+                [[str(show_cell(r, c, k, lang, percent, shown)) for c in cols] for r in rows],
             )
     out += ["", f"_{doc['generator']}, {doc['generated_at']}_", ""]
     return "\n".join(out)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from . import changes, rollup, schema
+from . import changes, history, rollup, schema
 
 Migration = Callable[[sa.Connection], None]
 
@@ -37,6 +37,15 @@ def _experiments(conn: sa.Connection) -> None:
     """Experiments, their assignments and the intervention log (:mod:`e20kit.effects`)."""
     for table in (schema.experiments, schema.experiment_assignments, schema.interventions):
         table.create(conn, checkfirst=True)
+
+
+def _disclosure(conn: sa.Connection) -> None:
+    """Attribute history, seeded with every member as they are now, and the disclosure key
+    (:mod:`e20kit.disclosure`, :mod:`.history`)."""
+    for table in (schema.member_history, schema.disclosure_key):
+        table.create(conn, checkfirst=True)
+    history.seed(conn)
+    history.disclosure_key(conn)
 
 
 def _audit_chain(conn: sa.Connection) -> None:
@@ -70,6 +79,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _audit_chain,
     _tombstones,
     _secret_check,
+    _disclosure,
 )
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 

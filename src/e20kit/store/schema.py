@@ -352,3 +352,28 @@ interventions = sa.Table(
     sa.Column("seed", sa.String(100)),
     sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+member_history = sa.Table(
+    "member_history",
+    metadata,
+    # a member's attributes as they were: one row per stretch of days (valid_from inclusive,
+    # valid_to exclusive, None: open); written by collect when an attribute changes, read by
+    # the analytics so a period is always grouped as it was (docs/privacy.md)
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("member_key", KEY, nullable=False, index=True),
+    sa.Column("valid_from", sa.Date),  # None: since before the store recorded history
+    sa.Column("valid_to", sa.Date),
+    sa.Column("department", sa.String(200)),
+    sa.Column("is_leader", sa.Boolean, nullable=False),
+    sa.Column("joined_on", sa.Date),
+    sa.Column("active", sa.Boolean, nullable=False),
+)
+
+disclosure_key = sa.Table(
+    "disclosure_key",
+    metadata,
+    # the random key of the disclosure layer's cell key (e20kit.disclosure): created with the
+    # store, never exported, never shown
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(64), nullable=False),
+)

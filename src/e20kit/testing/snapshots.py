@@ -32,7 +32,7 @@ DERIVED_TABLES = (
 )
 """Rollups rebuilt from ``facts``: their ids follow write order, so two equal stores may differ."""
 
-DEFAULT_IGNORE_TABLES = ("schema_version", "audit_log", *DERIVED_TABLES)
+DEFAULT_IGNORE_TABLES = ("schema_version", "audit_log", "disclosure_key", *DERIVED_TABLES)
 """Besides the rollups: the schema version and the audit trail (who did what when: no two runs
 share it)."""
 DEFAULT_IGNORE_COLUMNS = ("updated_at", "created_at", "applied_at")
