@@ -193,7 +193,7 @@ class Kit:
         ``kit.effects.log(...)``, ``.plan(...)`` (docs/effects.md)."""
         from .effects.service import EffectsService
 
-        return EffectsService(self.engine, self.config, self.clock)
+        return EffectsService(self.engine, self.config, self.clock, lambda: self.disclosure)
 
     @functools.cached_property
     def privacy(self) -> PrivacyService:

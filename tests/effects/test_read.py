@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from onboarding.helpers import NOW, SECRET, Recorder, add_fact
 
@@ -36,12 +37,16 @@ def test_result_waits_for_the_horizon_then_reads(tmp_path: Path, store_url: str)
     assert early.status == "inconclusive" and early.difference is None
     assert early.at_horizon == 0 and "0 of 42" in early.sentence()
     late = kit.effects(today=NOW.date() + dt.timedelta(days=28)).experiments[0]
-    assert late.status == "conclusive" and late.at_horizon == 42
+    assert late.status == "conclusive"
+    # counts of people leave through the disclosure layer (perturbed by at most a little)
     nudged, held = late.arms
-    assert (nudged.members, held.members) == (33, 9)
+    assert abs(late.at_horizon - 42) <= 2 and abs(late.members - 42) <= 2
+    assert abs(nudged.members - 33) <= 2 and abs(held.members - 9) <= 2
+    assert nudged.rate == pytest.approx(30 / 33) and held.rate == pytest.approx(2 / 9)
     assert late.difference is not None and late.difference.low > 0.3
     assert late.adjusted is not None and late.adjusted.low > 0.3
-    assert late.sentence().startswith("Nudges: +") and "42 newcomers; randomised" in late.sentence()
+    assert late.sentence().startswith("Nudges: +")
+    assert f"{late.members} newcomers; randomised" in late.sentence()
     assert "Punkte aktiv in Woche 4" in late.sentence("de")
 
 
@@ -90,7 +95,7 @@ def test_cli_effects_json(tmp_path: Path, store_url: str) -> None:
     data = json.loads(out.output)
     (experiment,) = data["experiments"]
     assert experiment["status"] == "conclusive" and experiment["design"] == "randomised"
-    assert [a["members"] for a in experiment["arms"]] == [33, 9]
+    assert all(abs(a["members"] - n) <= 2 for a, n in zip(experiment["arms"], (33, 9), strict=True))
     human = CliRunner().invoke(
         main,
         [

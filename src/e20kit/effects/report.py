@@ -13,7 +13,7 @@ from typing import Any
 from ..extensions import ReportContext, ReportSection, SectionPublisher
 from .results import outcome_text
 from .rollout import has_rollouts
-from .service import EffectsResult, read_all
+from .service import EffectsResult, publish, read_all
 
 _TEXT: dict[str, dict[str, Any]] = {
     "en": {
@@ -125,12 +125,12 @@ def effects_section(
     """The section; with ``layer`` (as reports pass it) its figures are published through the
     disclosure layer: people counts perturbed, hidden under k (docs/privacy.md)."""
     text = _TEXT["de" if lang == "de" else "en"]
+    if layer is not None:
+        result = publish(result, layer)
     body = text["intro"] + "\n\n" + "\n".join(f"- {line}" for line in result.lines(lang))
     table = rows(result, lang)
     if layer is not None:
-        for row in table:
-            row["members"] = layer.count(f"effects/{row['what']}/members", row["members"])
-        # rates and intervals are of arms of at least k (:mod:`.read`)
+        # counts published above; rates and intervals are of arms of at least k (:mod:`.read`)
         table = layer.release_table(table)
         body = layer.release_text(body)
     return ReportSection(

@@ -40,9 +40,13 @@ class Arm:
     arm: str
     members: int
     reached: int
+    rate_: float | None = None
+    """The exact rate, kept when the counts are replaced by published ones."""
 
     @property
     def rate(self) -> float:
+        if self.rate_ is not None:
+            return self.rate_
         return self.reached / self.members if self.members else 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -83,8 +87,13 @@ class ExperimentResult:
     design: str = RANDOMISED
     notes: list[str] = field(default_factory=list)
 
+    shown_members: int | None = None
+    """The number of people as published by the disclosure layer (None: the arms' sum)."""
+
     @property
     def members(self) -> int:
+        if self.shown_members is not None:
+            return self.shown_members
         return sum(a.members for a in self.arms)
 
     def sentence(self, lang: str = "en") -> str:

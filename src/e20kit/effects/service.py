@@ -8,7 +8,8 @@ draws the order in which departments start (a stepped wedge) and can log it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from ..clock import OrgClock
 from ..config import Config, Settings
 from ..errors import ConfigError
+from ..extensions import SectionPublisher
 from ..store import schema
 from . import rollout
 from .read import read_experiment
@@ -55,19 +57,57 @@ def read_all(
     return EffectsResult(as_of, experiments, read_rollouts(conn, as_of=as_of, k=k, lang=lang))
 
 
+def publish(result: EffectsResult, layer: SectionPublisher) -> EffectsResult:
+    """``result`` with every count of people as the disclosure layer publishes it (the same
+    cells in the report's table, its sentences and ``e20kit effects``); rates and intervals
+    are of arms of at least k and stay exact."""
+    experiments = []
+    for e in result.experiments:
+        cell = f"effects/{e.id}"  # the id, not the label: one figure in every language
+        arms = tuple(
+            replace(
+                a,
+                members=layer.count(f"{cell}/{a.arm}/members", a.members) or 0,
+                reached=layer.count(f"{cell}/{a.arm}/reached", a.reached) or 0,
+                rate_=a.rate,
+            )
+            for a in e.arms
+        )
+        experiments.append(
+            replace(
+                e,
+                arms=arms,
+                shown_members=layer.count(f"{cell}/members", e.members) if e.arms else None,
+                assigned=layer.count(f"{cell}/assigned", e.assigned),
+                at_horizon=layer.count(f"{cell}/at_horizon", e.at_horizon) or 0,
+            )
+        )
+    return replace(result, experiments=experiments)
+
+
 class EffectsService:
     """Experiments and rollouts over one store; call it for the results."""
 
-    def __init__(self, engine: sa.Engine, config: Config, clock: OrgClock) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        config: Config,
+        clock: OrgClock,
+        disclosure: Callable[[], SectionPublisher] | None = None,
+    ) -> None:
         self.engine = engine
         self.config = config
         self.clock = clock
+        self._disclosure = disclosure
+        """The kit's disclosure layer, asked for only when results are read."""
 
     def __call__(self, *, today: dt.date | None = None, lang: str = "en") -> EffectsResult:
-        """Every experiment and rollout as of ``today`` (default: the organisation's today)."""
+        """Every experiment and rollout as of ``today`` (default: the organisation's today),
+        its counts of people published through the disclosure layer."""
         as_of = today or self.clock.today()
         with self.engine.connect() as conn:
-            return read_all(conn, self.config.settings, as_of=as_of, lang=lang)
+            result = read_all(conn, self.config.settings, as_of=as_of, lang=lang)
+        return result if self._disclosure is None else publish(result, self._disclosure())
 
     def log(
         self,
@@ -124,4 +164,4 @@ class EffectsService:
             rollout.log(conn, what, starts, design=design, seed=seed, now=self.clock.now(now))
 
 
-__all__ = ["EffectsResult", "EffectsService", "read_all"]
+__all__ = ["EffectsResult", "EffectsService", "publish", "read_all"]

@@ -92,13 +92,11 @@ class MattermostConnector:
         return self.directory().people(self.streams)
 
     def _cap(self, window: Window) -> int:
-        """The latest time (ms) a bookmark may say was read: the window's end, or the real
-        clock's horizon when earlier. A back-dated ``--today`` never moves a bookmark past
-        what its window stored; a post from the future never freezes a channel."""
-        end = start_ms(window.end, self.zone)
-        return int(
-            self.streams.cap(dt.datetime.fromtimestamp(end / 1000, dt.UTC)).timestamp() * 1000
-        )
+        """The latest time (ms) a bookmark may say was read: the window's end (the core never
+        lets it pass the real clock's day). A back-dated ``--today`` never moves a bookmark past
+        what its window stored. Within the last day the channel is re-read from its bookmark's
+        day whenever it moves, so the day, not the instant, is the limit here."""
+        return start_ms(window.end, self.zone)
 
     def activity(self, window: Window, bookmarks: Mapping[str, str]) -> Iterator[ActivityItem]:
         d = self.directory()
