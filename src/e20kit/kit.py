@@ -27,6 +27,7 @@ from .store import create_engine, default_store_url
 
 if TYPE_CHECKING:
     from .analytics import Metrics, Period
+    from .analytics.freshness import PlatformAsOf
     from .champions.programme import ChampionsService
     from .disclosure import Disclosure
     from .effects.service import EffectsService
@@ -226,15 +227,22 @@ class Kit:
     def metrics(
         self, period: Period | str | None = None, *, today: dt.date | None = None
     ) -> Metrics:
-        """Every adoption metric of ``period`` (default ``[analytics] default_period``).
+        """Every adoption metric of ``period`` (default ``[analytics] default_period``), as
+        published through :attr:`disclosure`.
 
         Without ``today``, relative periods (``last-30d``) end on the newest day whose data is
         complete (docs/metrics.md, "As of"), not on the wall clock's today.
 
         Refreshes the rollups first (:meth:`refresh`), so the figures include every fact.
         """
-        from .analytics import compute_metrics, parse_period
-        from .analytics.freshness import data_today, for_period, platforms_as_of
+        return self.disclosure.metrics(self._raw_metrics(period, today=today))
+
+    def _raw_metrics(
+        self, period: Period | str | None = None, *, today: dt.date | None = None
+    ) -> Metrics:
+        """The analytics' own figures of ``period`` (what the diagnosis' rules read)."""
+        from .analytics import parse_period
+        from .analytics.freshness import data_today, platforms_as_of
 
         settings = self.config.settings
         clock = today or self.clock.today()
@@ -249,15 +257,35 @@ class Kit:
         if today is None:
             today = min(data_today(as_of) or clock, clock)
         resolved = parse_period(period, today=today, default=settings.analytics.default_period)
+        return self._compute_metrics(resolved, as_of)
+
+    def _compute_metrics(self, period: Period, as_of: tuple[PlatformAsOf, ...]) -> Metrics:
+        from .analytics import compute_metrics
+        from .analytics.freshness import for_period
+
+        settings = self.config.settings
         metrics = compute_metrics(
             self.engine,
-            resolved,
+            period,
             settings=settings.analytics,
             min_group_size=settings.privacy.min_group_size,
         )
-        return self.disclosure.metrics(
-            dataclasses.replace(metrics, as_of=for_period(as_of, resolved))
-        )
+        return dataclasses.replace(metrics, as_of=for_period(as_of, period))
+
+    def _rules_read(
+        self, metrics: Metrics | None, period: Period | str | None, today: dt.date | None
+    ) -> Metrics:
+        """The raw figures behind ``metrics`` (published or not): the rules decide on the
+        store's figures, never on perturbed ones (docs/privacy.md, "Disclosure control")."""
+        if metrics is None:
+            return self._raw_metrics(period, today=today)
+        if not metrics.disclosure:
+            return metrics
+        raw = self.disclosure.raw(metrics)
+        if raw is not None:
+            return raw
+        self.refresh()  # published elsewhere: the same period again from the store
+        return dataclasses.replace(self._compute_metrics(metrics.period, ()), as_of=metrics.as_of)
 
     @property
     def disclosure(self) -> Disclosure:
@@ -285,12 +313,14 @@ class Kit:
 
         Audited (a row ``diagnose`` with the period's dates) unless ``audited=False``, which
         :meth:`report` and :meth:`run_cycle` pass because their own row covers it. Rules read
-        the published figures only, and the findings pass the disclosure layer.
+        the raw figures (so perturbation never changes a finding; ``metrics`` may be published
+        ones), and the findings pass the disclosure layer against the published figures.
         """
         from .diagnose import sort_findings
 
-        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
-        found = sort_findings(self.plugins.diagnose(metrics, lang))
+        raw = self._rules_read(metrics, period, today)
+        metrics = self.disclosure.metrics(metrics if metrics is not None else raw)
+        found = sort_findings(self.plugins.diagnose(raw, lang))
         findings = self.disclosure.findings(found, metrics)
         if audited:
             self._record_period(

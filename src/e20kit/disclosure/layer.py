@@ -75,6 +75,7 @@ class Disclosure:
         self._secret = secret
         self._released: set[str] = set()
         self._withheld: dict[int, tuple[set[float], set[float]]] = {}
+        self._raw: dict[int, tuple[Metrics, Metrics]] = {}
 
     @classmethod
     def from_settings(cls, privacy: PrivacySettings, key: bytes | None) -> Disclosure:
@@ -245,7 +246,14 @@ class Disclosure:
         shown = {round(v, 4) for v in _numbers(published)}
         withheld = {round(v, 4) for v in _numbers(raw)} - shown
         self._withheld[id(published)] = (withheld, shown)
+        self._raw[id(published)] = (published, raw)  # holding both keeps the id theirs
         return published
+
+    def raw(self, published: Metrics) -> Metrics | None:
+        """The raw figures :meth:`metrics` published as ``published`` (``None`` when this
+        layer did not publish them): what the diagnosis' rules read, never an output."""
+        held = self._raw.get(id(published))
+        return held[1] if held is not None and held[0] is published else None
 
     def section(self, section: ReportSection, lang: str = "en") -> ReportSection:
         """A plugin section as written: tables not made by :meth:`table` are withheld, and so
@@ -264,10 +272,11 @@ class Disclosure:
         return dataclasses.replace(section, tables=tables, markdown=markdown)
 
     def findings(self, findings: Sequence[Finding], metrics: Metrics) -> list[Finding]:
-        """Findings as written. Rules read published figures only (:meth:`e20kit.Kit.diagnose`);
-        as a last check, a figure equal to one the layer withheld from ``metrics`` and to none
-        it published is blanked in the evidence, and in the text unless the finding's remaining
-        evidence states it (a plugin's rule cannot quote what the report hides)."""
+        """Findings as written. Rules read the raw figures (:meth:`e20kit.Kit.diagnose`: the
+        perturbation never feeds back into them); what they print leaves through here: a figure
+        equal to one the layer withheld from ``metrics`` and to none it published is blanked in
+        the evidence, and in the text unless the finding's remaining evidence states it (a
+        rule cannot quote what the report hides)."""
         withheld, shown = self._withheld.get(id(metrics), (set(), set()))
         if not withheld:
             return list(findings)
