@@ -295,6 +295,18 @@ ROLLOUT_SEED = "demo-wiki-training"
 ROLLOUT_WHAT = "Wiki training"
 ROLLOUT_EFFECT = "large"
 """The effect the demo plants for the wiki training (docs/effects.md)."""
+UNTRAINABLE = frozenset({"no_time"})
+"""Presets whose reason a training cannot remove: a wiki training gives nobody time, so the
+no-time organisation does not react to it. (Fifteen points more chance of being active on a day
+would lift its active days per week out of the no-time band, and the demo would hide the very
+reason its preset plants.)"""
+
+
+def rollout_effect(preset: str | None) -> float:
+    """The added daily chance the demo's wiki training plants in ``preset``'s organisation."""
+    return EFFECTS["none" if preset in UNTRAINABLE else ROLLOUT_EFFECT]
+
+
 DEMO_EXPERIMENT = """
 [[experiments]]
 id = "demo-nudges"
@@ -335,7 +347,7 @@ def run_demo(
     org = build_org(seed, members=members, preset=preset)
     rollout = plan(org.departments, seed=ROLLOUT_SEED, start=_first_start(org), step_weeks=1)
     org = org.with_programme(
-        Programme(rollout={s.department: (s.from_day, EFFECTS[ROLLOUT_EFFECT]) for s in rollout})
+        Programme(rollout={s.department: (s.from_day, rollout_effect(preset)) for s in rollout})
     )
     plugins = Plugins()
     with contextlib.ExitStack() as stack:
