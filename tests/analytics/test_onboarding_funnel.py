@@ -49,7 +49,8 @@ def test_stalled_onboarding_step_is_diagnosed(store_url: str) -> None:
     finally:
         kit.close()
     steps = {s.step: s for s in metrics.onboarding}
-    assert (steps["first-post"].eligible, steps["first-post"].stalled) == (20, 16)
+    # published: the step's size and its stalled count one off (never exact)
+    assert steps["first-post"].eligible in (19, 21) and steps["first-post"].stalled in (15, 17)
     assert steps["profile"].stall_share == 0.0
     training = [f for f in findings if f.reason is Reason.TRAINING]
     assert [f.rule for f in training] == ["training.onboarding.stall_share"]

@@ -16,6 +16,7 @@ import pytest
 from e20kit import ConfigError, Evidence, Finding, Kit, Reason, ReportSection, hookimpl
 from e20kit.analytics import compute_metrics, parse_period
 from e20kit.config import load_config
+from e20kit.privacy.inventory import render_markdown
 
 from .org import (
     BLOGGER_ACTIONS,
@@ -238,6 +239,9 @@ def test_9_k_below_5_is_refused_and_testing_says_so(tmp_path: Path, store_url: s
     assert out.texts["k2/report.md"].startswith("**TESTING ONLY")
     assert "TESTING ONLY" in out.texts["k2/report.html"].split("<header>")[0]
     assert out.documents["k2"]["disclosure"]["testing_note"].startswith("TESTING ONLY")
+    with Kit.from_config(config, env=ENV) as kit:
+        inventory = render_markdown(kit.privacy.inventory(lang="de"))
+    assert inventory.startswith("**NUR ZUM TESTEN")
 
 
 def test_9_personal_spaces_are_never_containers(written: tuple[Path, Outputs]) -> None:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from ..config import PrivacySettings
 from ..connector import DataSource
+from ..disclosure.policy import DisclosurePolicy
 from ..store.migrate import current_version
 from . import inventory_facts as facts
 from .inventory_texts import CATEGORIES, TABLES
@@ -402,6 +403,8 @@ def build(
             else None,
             "secret_env": privacy.secret_env if privacy.pseudonymise else None,
             "min_group_size": privacy.min_group_size,
+            "testing_small_groups": privacy.testing_small_groups,
+            "dominance_share": privacy.dominance_share,
             "store_contact_details": privacy.store_contact_details,
             "allow_name_lookup": privacy.allow_name_lookup,
             "allow_individual_views": privacy.allow_individual_views,
@@ -438,7 +441,11 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     t = _T[lang]
     s = doc["settings"]
     yes_no = {True: t["yes"], False: t["no"]}
+    note = DisclosurePolicy(
+        k=int(s["min_group_size"]), testing=bool(s.get("testing_small_groups"))
+    ).testing_note(lang)
     out = [
+        *([f"**{note}**", ""] if note else []),
         f"# {t['title']}: {doc['organisation']}",
         "",
         t["intro"],
