@@ -96,7 +96,7 @@ def _sync_benches(folder: Path) -> dict[str, dict[str, Any]]:
     with MattermostFake.synthetic(
         members=MEMBERS, channels=CHANNELS, posts=POSTS, days=DAYS, end=END
     ) as fake:
-        kit = _kit(fake.url, folder, "sync")
+        kit = _kit(fake.url, folder, "sync", direct_messages="true")
         window_start = ms(TODAY - dt.timedelta(days=DAYS))
         full = sync_figures(
             fake.server,

@@ -77,7 +77,9 @@ def _kit(tmp_path: Path, store_url: str) -> Kit:
         tables.append(f'[connectors.{name}]\ntype = "csv"\npath = "{folder}"\n')
     config = tmp_path / "e20kit.toml"
     config.write_text(
-        f'[store]\nurl = "{store_url}"\n[collect]\nlookback_days = 3650\n' + "".join(tables),
+        # retention_days = 0 keeps everything: the 1990 row tests the stores, not retention
+        f'[store]\nurl = "{store_url}"\n[collect]\nlookback_days = 3650\n'
+        "[privacy]\nretention_days = 0\n" + "".join(tables),
         encoding="utf-8",
     )
     return Kit.from_config(config, env=ENV)

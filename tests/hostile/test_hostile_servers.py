@@ -107,7 +107,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 notifier[URL_KEYS[name]] = aimed.url
                 notifiers[name] = notifier
         text = (
-            toml_table("privacy", {"secret_env": SECRET_ENV, "min_group_size": 3})
+            toml_table("privacy", {"secret_env": SECRET_ENV, "min_group_size": 5})
             + toml_table("organisation", {"name": "Hostile Ltd", "timezone": "Europe/Berlin"})
             + toml_table("collect", {"lookback_days": org.days + 1})
             + toml_table(
