@@ -314,14 +314,16 @@ class Kit:
         Audited (a row ``diagnose`` with the period's dates) unless ``audited=False``, which
         :meth:`report` and :meth:`run_cycle` pass because their own row covers it. Rules read
         the raw figures (so perturbation never changes a finding; ``metrics`` may be published
-        ones), and the findings pass the disclosure layer against the published figures.
+        ones); what a finding prints is stated from the published figures and passes the
+        disclosure layer (:meth:`Disclosure.printable`, :meth:`Disclosure.findings`).
         """
         from .diagnose import sort_findings
 
         raw = self._rules_read(metrics, period, today)
         metrics = self.disclosure.metrics(metrics if metrics is not None else raw)
-        found = sort_findings(self.plugins.diagnose(raw, lang))
-        findings = self.disclosure.findings(found, metrics)
+        decided = sort_findings(self.plugins.diagnose(raw, lang))
+        shown = list(self.plugins.diagnose(metrics, lang)) if decided else []
+        findings = self.disclosure.findings(self.disclosure.printable(decided, shown), metrics)
         if audited:
             self._record_period(
                 "diagnose", metrics.period, requester=requester, reason=reason, target="findings"

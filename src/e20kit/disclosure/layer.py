@@ -282,6 +282,21 @@ class Disclosure:
             return list(findings)
         return [_FindingGuard(withheld, shown).guard(f) for f in findings]
 
+    def printable(self, decided: Sequence[Finding], shown: Sequence[Finding]) -> list[Finding]:
+        """The findings the rules ``decided`` on raw figures, each printed as the same rule
+        states it on the published figures (``shown``), so that no figure a finding prints is
+        computed from raw ones; a finding the published figures do not state keeps its words
+        without its figures. The decision (which findings, their severity) stays the raw one."""
+        stated = {(f.rule, f.reason): f for f in reversed(shown)}
+        out = []
+        for f in decided:
+            printed = stated.get((f.rule, f.reason))
+            if printed is None:
+                out.append(_without_figures(f))
+            else:
+                out.append(printed.model_copy(update={"severity": f.severity}))
+        return out
+
     def testing_note(self, lang: str = "en") -> str | None:
         return self.policy.testing_note(lang)
 
@@ -346,6 +361,33 @@ class _FindingGuard:
             return "-" if value in self.near and value not in stated else match.group(0)
 
         return lambda text: _NUMBER.sub(one, text)
+
+
+def _without_figures(f: Finding) -> Finding:
+    """``f`` without its evidence's figures and with its shares and decimals blanked in text
+    (whole numbers stay: weeks, days)."""
+
+    def blank(text: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            digits, percent = match.group(1), match.group(2)
+            return "-" if percent or any(c in digits for c in ".,") else match.group(0)
+
+        return _NUMBER.sub(one, text)
+
+    return f.model_copy(
+        update={
+            "title": blank(f.title),
+            "detail": blank(f.detail),
+            "evidence": tuple(
+                e.model_copy(update={"value": None, "reference": None, "trend": None})
+                for e in f.evidence
+            ),
+            "ruled_out": tuple(
+                r.model_copy(update={"value": None, "reference": None, "text": blank(r.text)})
+                for r in f.ruled_out
+            ),
+        }
+    )
 
 
 def _has_figures(rows: list[dict[str, Any]]) -> bool:
