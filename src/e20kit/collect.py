@@ -327,7 +327,10 @@ class Collector:
             with self.engine.begin() as own:
                 self._write_people(source, people, own)
             return
-        known = member_keys(conn, source) if self.tombstones else {}
+        known: dict[str, str] = {}
+        if self.tombstones:  # the erasure checks ask about this batch's accounts and managers
+            ids = {p.person_id for p in people} | {p.manager_id for p in people if p.manager_id}
+            known = member_keys(conn, source, ids)
         for person in people:
             row = identity_rows.get(person.person_id)
             if row is None:

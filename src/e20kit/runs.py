@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .clock import utc
 from .errors import E20KitError
 from .results import CollectResult
 from .store import schema
@@ -61,12 +62,6 @@ class RunRow:
             "pid": self.pid,
             "host": self.host,
         }
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 @contextlib.contextmanager
@@ -122,12 +117,12 @@ def collect_counts(result: CollectResult) -> dict[str, Any]:
 
 def _row(row: Any) -> RunRow:
     detail = row.detail if isinstance(row.detail, dict) else {}
-    started = _utc(row.started_at)
+    started = utc(row.started_at)
     assert started is not None
     return RunRow(
         command=row.command,
         started_at=started,
-        finished_at=_utc(row.finished_at),
+        finished_at=utc(row.finished_at),
         status=row.status,
         exit_code=detail.get("exit_code"),
         pid=detail.get("pid"),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from .clock import utc
 from .errors import E20KitError, LockError
 from .lock import run_lock
 from .runs import RunRow, last_runs
@@ -124,12 +125,6 @@ class Status:
         }
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _bookmarks(conn: sa.Connection, name: str) -> tuple[StoredBookmark, ...]:
     b = schema.bookmarks.c
     rows = conn.execute(
@@ -137,7 +132,7 @@ def _bookmarks(conn: sa.Connection, name: str) -> tuple[StoredBookmark, ...]:
     )
     out = []
     for stream, value, updated in rows:
-        at = _aware(updated)
+        at = utc(updated)
         assert at is not None
         out.append(StoredBookmark(stream, value, at))
     return tuple(out)
@@ -154,9 +149,7 @@ def _newest_day(conn: sa.Connection, name: str) -> dt.date | None:
 
 def _last_listed(conn: sa.Connection, name: str) -> dt.datetime | None:
     i = schema.identities.c
-    return _aware(
-        conn.execute(sa.select(sa.func.max(i.updated_at)).where(i.source == name)).scalar()
-    )
+    return utc(conn.execute(sa.select(sa.func.max(i.updated_at)).where(i.source == name)).scalar())
 
 
 def _pending(conn: sa.Connection) -> dict[str, dict[str, int]]:

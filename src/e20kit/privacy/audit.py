@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..clock import utc
 from ..errors import ConfigError
 from ..store import schema
 
@@ -107,17 +108,13 @@ def _iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _utc(at: dt.datetime) -> dt.datetime:
-    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
-
-
 def canonical(content: dict[str, Any]) -> str:
     """The text a row's content hash is taken of: fixed keys, sorted, UTC seconds, ISO dates."""
     values = {}
     for name in CONTENT_COLUMNS:
         value = content.get(name)
         if isinstance(value, dt.datetime):
-            value = _utc(value).replace(microsecond=0).isoformat()
+            value = utc(value).replace(microsecond=0).isoformat()
         elif isinstance(value, dt.date):
             value = value.isoformat()
         values[name] = value
@@ -174,7 +171,7 @@ def record(
     if conn.dialect.name == "sqlite":
         conn.execute(sa.text("UPDATE audit_log SET id = id WHERE 0"))
     content = {
-        "at": _utc(now or dt.datetime.now(dt.UTC)).replace(microsecond=0),
+        "at": utc(now or dt.datetime.now(dt.UTC)).replace(microsecond=0),
         "os_user": os_user(),
         "requester": _clip(requester, 200),
         "reason": _clip(reason, 1000),
@@ -218,7 +215,7 @@ def note_settings(conn: sa.Connection, settings: dict[str, Any]) -> bool:
 def _entry(row: Any) -> AuditEntry:
     return AuditEntry(
         id=row.id,
-        at=_utc(row.at),
+        at=utc(row.at),
         os_user=row.os_user,
         action=row.action,
         period=row.period,
@@ -359,7 +356,7 @@ def prune(
     Refuses a date less than :data:`FLOOR_DAYS` before the wall clock (not a ``--today`` that
     could lie), so the newest two years always stay.
     """
-    now = _utc(now or dt.datetime.now(dt.UTC))
+    now = utc(now or dt.datetime.now(dt.UTC))
     floor = (now - dt.timedelta(days=FLOOR_DAYS)).date()
     if before > floor:
         raise ConfigError(

@@ -14,7 +14,7 @@ from ..disclosure import Disclosure
 from ..errors import ConfigError
 from ..extensions import ReportSection
 from ..findings import Finding
-from .document import SCHEMA_VERSION, Titles, build_document, published
+from .document import SCHEMA_VERSION, Titles, build_document, published, published_document
 from .html import render_html
 from .markdown import render_markdown
 from .schema import load_schema
@@ -46,14 +46,8 @@ def write_report(
             key="format",
         )
     metrics, findings, sections, layer = published(metrics, findings, sections, lang, disclosure)
-    doc = build_document(
-        metrics,
-        findings=findings,
-        sections=sections,
-        lang=lang,
-        organisation=organisation,
-        disclosure=layer,
-        titles=titles,
+    doc = published_document(
+        metrics, findings, sections, layer, lang=lang, organisation=organisation, titles=titles
     )
     if fmt == "csv":
         return write_csv(doc, out)

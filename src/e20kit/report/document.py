@@ -146,6 +146,31 @@ def build_document(
     """The whole report as JSON-ready data (schema version 1), every figure published through
     the disclosure layer (:func:`published`)."""
     metrics, findings, sections, layer = published(metrics, findings, sections, lang, disclosure)
+    return published_document(
+        metrics,
+        findings,
+        sections,
+        layer,
+        lang=lang,
+        organisation=organisation,
+        generated_at=generated_at,
+        titles=titles,
+    )
+
+
+def published_document(
+    metrics: Metrics,
+    findings: Sequence[Finding],
+    sections: Sequence[ReportSection],
+    layer: Disclosure,
+    *,
+    lang: str = "en",
+    organisation: str = "",
+    generated_at: dt.datetime | None = None,
+    titles: Titles | None = None,
+) -> dict[str, Any]:
+    """:func:`build_document` of what :func:`published` returned (so a writer that needs the
+    published metrics too passes them through the layer once)."""
     generated = generated_at or dt.datetime.now(dt.UTC)
     doc = {
         "$schema": SCHEMA_ID,
@@ -204,4 +229,11 @@ def build_document(
     return doc
 
 
-__all__ = ["SCHEMA_ID", "SCHEMA_VERSION", "build_document", "plain", "published"]
+__all__ = [
+    "SCHEMA_ID",
+    "SCHEMA_VERSION",
+    "build_document",
+    "plain",
+    "published",
+    "published_document",
+]

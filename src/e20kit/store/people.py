@@ -6,7 +6,7 @@ not); this module alone writes them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,11 +41,20 @@ def write_members(conn: sa.Connection, rows: Sequence[Mapping[str, Any]]) -> Non
     )
 
 
-def member_keys(conn: sa.Connection, source: str) -> dict[str, str]:
-    """Person id -> member key of every account ``source`` has written."""
+def member_keys(
+    conn: sa.Connection, source: str, person_ids: Collection[str] | None = None
+) -> dict[str, str]:
+    """Person id -> member key of every account ``source`` has written (of ``person_ids``
+    only, when given: one batch's accounts need not read the whole directory)."""
     ident = schema.identities
     query = sa.select(ident.c.person_id, ident.c.member_key).where(ident.c.source == source)
-    return {str(p): str(k) for p, k in conn.execute(query)}
+    if person_ids is None:
+        return {str(p): str(k) for p, k in conn.execute(query)}
+    found: dict[str, str] = {}
+    for chunk in chunks(sorted(person_ids), 500):
+        rows = conn.execute(query.where(ident.c.person_id.in_(chunk)))
+        found |= {str(p): str(k) for p, k in rows}
+    return found
 
 
 def link_managers(conn: sa.Connection, source: str) -> int:
