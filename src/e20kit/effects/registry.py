@@ -21,6 +21,7 @@ from ..clock import utc
 from ..errors import ConfigError
 from ..privacy import audit
 from ..store import schema
+from ..store.chunks import chunks
 from .draw import arm_at, member_order
 from .settings import Experiment
 
@@ -157,9 +158,7 @@ def departments(conn: sa.Connection, keys: Sequence[str]) -> dict[str, str | Non
     """Member -> current department, for the members given."""
     m = schema.members
     out: dict[str, str | None] = dict.fromkeys(keys)
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start : start + 500]
+    for chunk in chunks(sorted(keys), 500):
         for key, department in conn.execute(
             sa.select(m.c.member_key, m.c.department).where(m.c.member_key.in_(chunk))
         ):

@@ -102,8 +102,13 @@ class OnboardingEngine:
         starts = self._register(now, dry_run)
         with self.engine.connect() as conn:
             done_marks = progress.marks(conn)
+        stopped = (  # read once for every checklist
+            stopped_members(self.engine)
+            if self.config.settings.privacy.opt_out_stops_processing
+            else set()
+        )
         for checklist in self.settings.checklists:
-            stuck += self._checklist(checklist, done_marks, result, now, dry_run, starts)
+            stuck += self._checklist(checklist, done_marks, stopped, result, now, dry_run, starts)
         if not dry_run:
             for event in result.completed:
                 try:
@@ -117,6 +122,7 @@ class OnboardingEngine:
         self,
         checklist: Checklist,
         done_marks: set[tuple[str, str, str]],
+        stopped: set[str],
         result: OnboardingResult,
         now: dt.datetime,
         dry_run: bool,
@@ -129,11 +135,6 @@ class OnboardingEngine:
         newly: list[tuple[str, str]] = []
         stalled: list[tuple[str, str]] = []
         moving: list[str] = []
-        stopped = (
-            stopped_members(self.engine)
-            if self.config.settings.privacy.opt_out_stops_processing
-            else set()
-        )
         with self.engine.connect() as conn:
             members = {  # opted out of "all": not enrolled, not evaluated
                 k: v

@@ -139,8 +139,7 @@ class ConfluenceConnector:
         yield from facts(tally.counts, window=window)
         # Never past a record skipped for a reason that may pass (records after the window's
         # end or the real clock were left out of scan.newest); never backwards either.
-        newest = _earliest(scan.newest, scan.held)
-        newest = max(filter(None, (newest, mark)), default=None)
+        newest = max(filter(None, (scan.reached, mark)), default=None)
         if newest is not None:
             yield Checkpoint(stream=CONTENT, value=newest.isoformat())
 
@@ -202,12 +201,12 @@ class Scan:
     def hold(self, before: dt.datetime) -> None:
         self.held = before if self.held is None or before < self.held else self.held
 
-
-def _earliest(*moments: dt.datetime | None) -> dt.datetime | None:
-    found = [m for m in moments if m is not None]
-    if not found or moments[0] is None:
-        return None  # nothing seen: no new bookmark
-    return min(found)
+    @property
+    def reached(self) -> dt.datetime | None:
+        """The newest modification seen, but never past the point held (nothing seen: None)."""
+        if self.newest is None or self.held is None:
+            return self.newest
+        return min(self.newest, self.held)
 
 
 def _when(value: str | None) -> dt.datetime | None:
