@@ -4,6 +4,7 @@ The shell, console, cron and systemd blocks are read as a user copies them; plac
 (config paths, MEMBER, an e-mail address, output paths) are mapped to one sandbox served for the
 whole module. A usage error (click's exit 2: an unknown option, a missing argument) or any exit
 not listed in ``EXPECTED_EXIT`` fails, so the documentation cannot drift from the CLI again.
+Commands named inline or in unlabelled synopsis blocks are checked in tests/test_docs_mentions.py.
 """
 
 from __future__ import annotations
