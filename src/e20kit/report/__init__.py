@@ -15,7 +15,6 @@ from ..errors import ConfigError
 from ..extensions import ReportSection
 from ..findings import Finding
 from .document import SCHEMA_VERSION, Titles, build_document, published, published_document
-from .html import render_html
 from .markdown import render_markdown
 from .schema import load_schema
 from .tables import write_csv
@@ -57,6 +56,8 @@ def write_report(
     elif fmt == "md":
         text = render_markdown(doc)
     else:
+        from .html import render_html  # matplotlib: imported only when a page is drawn
+
         text = render_html(metrics, doc)
     out.write_text(text, encoding="utf-8")
     return out
