@@ -203,10 +203,9 @@ class Collector:
     def _manager(self, person: Person, known: dict[str, str]) -> str | None:
         """The manager's account id, unless the manager was erased (never written back)."""
         boss = person.manager_id
-        erased = bool(boss and self.tombstones and boss not in known) and self.tombstones.account(
-            person.platform, boss or ""
-        )
-        return None if erased else boss
+        if boss and self.tombstones and boss not in known:
+            return None if self.tombstones.account(person.platform, boss) else boss
+        return boss
 
     def run(self, prepared: Iterable[PreparedConnector]) -> CollectResult:
         result = CollectResult()

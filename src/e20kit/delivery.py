@@ -337,10 +337,15 @@ def opted_out(engine: sa.Engine, scope: OptOutScope) -> set[str]:
 def stopped_members(engine: sa.Engine) -> set[str]:
     """Members opted out of ``all``: with ``[privacy] opt_out_stops_processing`` nothing of
     theirs is processed beyond the opt-out record (no new facts, no score, no buddy)."""
-    table = schema.opt_outs
     with engine.connect() as conn:
-        query = sa.select(table.c.member_key).where(table.c.scope == "all")
-        return set(conn.execute(query).scalars())
+        return opted_out_of_all(conn)
+
+
+def opted_out_of_all(conn: sa.Connection) -> set[str]:
+    """:func:`stopped_members` in the caller's transaction."""
+    table = schema.opt_outs
+    query = sa.select(table.c.member_key).where(table.c.scope == "all")
+    return set(conn.execute(query).scalars())
 
 
 def is_opted_out(engine: sa.Engine, member_key: str, scope: OptOutScope) -> bool:

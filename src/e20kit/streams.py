@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import ConnectorError
 
@@ -138,7 +138,7 @@ class Streams:
         ``retry_skipped_runs`` times and is given up."""
         entry = Skipped(stream, str(record), reason, endpoint, field)
         attempts = self.earlier.get(entry.key, 0) + 1
-        entry = Skipped(stream, str(record), reason, endpoint, field, attempts)
+        entry = replace(entry, attempts=attempts)
         self.skipped.append(entry)
         held = attempts <= self.retry_runs
         log.info("%s: %s (%s)", self.connector, entry, "retried next run" if held else "given up")

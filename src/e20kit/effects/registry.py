@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..clock import utc
+from ..delivery import opted_out_of_all
 from ..errors import ConfigError
 from ..privacy import audit
 from ..store import schema
@@ -110,11 +111,7 @@ def draw(
     comparison stays fair because the draw happens among everyone else.
     """
     stored = load(conn, experiment.id)
-    stopped = set(
-        conn.execute(
-            sa.select(schema.opt_outs.c.member_key).where(schema.opt_outs.c.scope == "all")
-        ).scalars()
-    )
+    stopped = opted_out_of_all(conn)
     taken: dict[str, int] = {}
     for item in stored.values():
         taken[item.stratum] = max(taken.get(item.stratum, 0), item.seq + 1)
