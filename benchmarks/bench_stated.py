@@ -5,7 +5,8 @@ survey as :func:`e20kit.sandbox.answers.survey_answers` makes them (in line with
 reason, with a response rate well below 100 %, leaders naming other reasons than staff), and
 :func:`e20kit.diagnose.stated.combine` reads both. Two families:
 
-- ``presets``: the sandbox presets (:data:`e20kit.sandbox.PRESETS`, 300 members, 120 days);
+- ``presets``: the sandbox presets (:data:`e20kit.sandbox.PRESETS`, 300 members, 120 days) and
+  milder forms of them where behaviour alone is undecided or confused (:data:`HARD`);
 - ``suite``: the labelled suite of :mod:`e20kit.sandbox.suite` (healthy, mild and clear plants,
   200 to 3,000 members), where behaviour alone leaves some plants undecided or confused.
 
@@ -54,9 +55,36 @@ class Case:
     titles_after: tuple[str, ...]
 
 
+HARD: dict[str, tuple[str, int, dict[str, Any]]] = {
+    "training_weak": (
+        "training",
+        1000,
+        {"creator_share": 0.17, "newcomer_creator_share": 0.03, "newcomer_share": 0.2},
+    ),
+    "unclear_benefit_weak": (
+        "unclear_benefit",
+        1000,
+        {"creator_share": 0.14, "newcomer_creator_share": 0.03, "newcomer_share": 0.2},
+    ),
+    "unclear_benefit_mild": (
+        "unclear_benefit",
+        600,
+        {"creator_share": 0.13, "newcomer_creator_share": 0.08, "newcomer_share": 0.15},
+    ),
+    "closed_culture_mild": (
+        "closed_culture",
+        600,
+        {"leaders_participation": 0.8, "reply_share": 0.3},
+    ),
+}
+"""Milder forms of the presets where behaviour alone leaves the reason undecided or reads a
+neighbour (few creators at every tenure with newcomers far behind: training or unclear benefit;
+an unclear benefit whose quiet weeks read as no time). Their members answer as in a mild plant."""
+
+
 @dataclass(frozen=True)
 class _Preset:
-    """A sandbox preset as a labelled organisation."""
+    """A sandbox preset (or one of :data:`HARD`) as a labelled organisation."""
 
     preset: str
     seed: int
@@ -67,15 +95,23 @@ class _Preset:
 
     @property
     def reason(self) -> str | None:
+        if self.preset in HARD:
+            return HARD[self.preset][0]
         return {"healthy": None, "too_little_training": "training"}.get(self.preset, self.preset)
 
-    strength = "clear"
+    @property
+    def strength(self) -> str:
+        return "mild" if self.preset in HARD else "clear"
+
     days = 120
     platforms = ("mattermost", "confluence", "sharepoint")
 
     def build(self) -> Any:
         from e20kit.sandbox import build_org
 
+        if self.preset in HARD:
+            _, members, knobs = HARD[self.preset]
+            return build_org(self.seed, members=members, **knobs)
         return build_org(self.seed, preset=self.preset)
 
 
@@ -132,10 +168,8 @@ def evaluate(specs: Iterable[Any], folder: Path) -> list[Case]:
         org = spec.build()
         metrics = _metrics(spec, org, folder)
         findings = playbook(metrics)
-        answers = survey_answers(
-            org, spec.reason or "healthy", strength=STRENGTHS[spec.strength]
-            if spec.strength in STRENGTHS else 0.0, seed=ANSWER_SEED
-        )
+        strength = STRENGTHS.get(spec.strength, 0.0)
+        answers = survey_answers(org, spec.reason or "healthy", strength=strength, seed=ANSWER_SEED)
         combined = combine(findings, Stated.of_answers(answers), metrics)
         out.append(
             Case(
@@ -151,27 +185,39 @@ def evaluate(specs: Iterable[Any], folder: Path) -> list[Case]:
     return out
 
 
+def _of(cases: Sequence[Case], *, before: str, after: str | None = None) -> str:
+    """ "n of m": of the cases that read ``before``, how many read ``after`` (all when None)."""
+    were = [c for c in cases if c.before == before]
+    now = [c for c in were if after is None or c.after == after]
+    return f"{len(now)} of {len(were)}"
+
+
+def _readings(cases: Sequence[Case], reason: str) -> dict[str, dict[str, int]]:
+    mine = [c for c in cases if (c.planted or "healthy") == reason]
+    return {
+        "before": dict(Counter(c.before for c in mine)),
+        "after": dict(Counter(c.after for c in mine)),
+    }
+
+
 def score(cases: Sequence[Case]) -> dict[str, Any]:
     plants = [c for c in cases if c.planted is not None]
     healthy = [c for c in cases if c.planted is None]
+    n_healthy = len(healthy)
     moves = Counter(f"{c.before} -> {c.after}" for c in cases)
     return {
         "organisations": len(cases),
         "plants_named_before": f"{sum(c.before == 'right' for c in plants)} of {len(plants)}",
         "plants_named_after": f"{sum(c.after == 'right' for c in plants)} of {len(plants)}",
-        "undecided_decided": f"{sum(c.before == 'undecided' and c.after == 'right' for c in plants)}"
-        f" of {sum(c.before == 'undecided' for c in plants)}",
-        "confused_reread": f"{sum(c.before == 'confused' and c.after == 'right' for c in plants)}"
-        f" of {sum(c.before == 'confused' for c in plants)}",
+        "undecided_decided": _of(plants, before="undecided", after="right"),
+        "confused_reread": _of(plants, before="confused", after="right"),
+        "missed_named": _of(plants, before="missed", after="right"),
         "correct_flipped": sum(c.before == "right" and c.after != "right" for c in plants),
-        "healthy_flagged_before": f"{sum(c.before == 'flagged' for c in healthy)} of {len(healthy)}",
-        "healthy_flagged_after": f"{sum(c.after == 'flagged' for c in healthy)} of {len(healthy)}",
+        "healthy_flagged_before": f"{sum(c.before == 'flagged' for c in healthy)} of {n_healthy}",
+        "healthy_flagged_after": f"{sum(c.after == 'flagged' for c in healthy)} of {n_healthy}",
         "moves": dict(sorted(moves.items())),
         "per_reason": {
-            reason: {
-                "before": dict(Counter(c.before for c in cases if (c.planted or "healthy") == reason)),
-                "after": dict(Counter(c.after for c in cases if (c.planted or "healthy") == reason)),
-            }
+            reason: _readings(cases, reason)
             for reason in sorted({c.planted or "healthy" for c in cases})
         },
         "cases": [
@@ -191,7 +237,7 @@ def _specs(family: str, seed: int) -> list[Any]:
     from e20kit.sandbox.suite import diagnosis_suite
 
     if family == "presets":
-        return [_Preset(preset, seed) for preset in PRESETS]
+        return [_Preset(preset, seed) for preset in [*PRESETS, *HARD]]
     return diagnosis_suite(seed)
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .champions.programme import ChampionsService
     from .disclosure import Disclosure
     from .effects.service import EffectsService
+    from .extensions import ReportSection
     from .findings import Finding
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
@@ -324,11 +325,34 @@ class Kit:
         decided = sort_findings(self.plugins.diagnose(raw, lang))
         shown = list(self.plugins.diagnose(metrics, lang)) if decided else []
         findings = self.disclosure.findings(self.disclosure.printable(decided, shown), metrics)
+        findings = self._beside_stated(findings, raw, lang)
         if audited:
             self._record_period(
                 "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
             )
         return findings
+
+    def _beside_stated(self, findings: list[Finding], raw: Metrics, lang: str) -> list[Finding]:
+        """The findings read beside the latest survey wave's stated reasons, when there is one
+        (docs/survey.md, "Stated beside observed"): decided on its exact counts and the raw
+        metrics, printing its published figures."""
+        from .diagnose import sort_findings
+        from .diagnose.stated import combine, stated_of
+
+        return sort_findings(combine(findings, stated_of(self), raw, lang))
+
+    def _stated_sections(
+        self, findings: list[Finding], metrics: Metrics, lang: str
+    ) -> list[ReportSection]:
+        """"Stated beside observed" when a survey wave has answers (docs/stated.md)."""
+        if not self.survey.waves():
+            return []
+        results = self.survey.results()
+        if results.empty:
+            return []
+        from .report.stated import stated_section
+
+        return [stated_section(findings, results, metrics, self.disclosure, lang)]
 
     def _record_period(
         self,
@@ -382,6 +406,7 @@ class Kit:
                 conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
             )
             sections = self.plugins.report_sections(metrics, context)
+        sections += self._stated_sections(findings, metrics, lang)
         written = write_report(
             format,
             Path(out),

@@ -68,10 +68,15 @@ def test_agreement_strengthens_a_finding_and_says_it_rests_on_both() -> None:
     assert said.value == pytest.approx(74 / 120) and said.reference == pytest.approx(0.1)
 
 
-def test_a_finding_staff_do_not_name_stays_on_usage_and_says_so() -> None:
-    (out,) = combine([_finding(R.COMPLICATED)], stated({}))
-    assert (out.severity, out.rests_on) == (Severity.WATCH, ("usage",))
-    assert "The survey does not: 12% of staff agree" in out.detail
+def test_a_finding_staff_clearly_do_not_give_stays_on_usage_and_says_so() -> None:
+    (mild,) = combine([_finding(R.COMPLICATED)], stated({}))
+    assert (mild.severity, mild.rests_on) == (Severity.INFO, ("usage",))  # kept, not named
+    assert "The survey does not: 12% of staff agree" in mild.detail
+    (clear,) = combine([_finding(R.COMPLICATED, Severity.WARNING)], stated({}))
+    assert (clear.severity, clear.rests_on) == (Severity.WARNING, ("usage",))
+    # 25 % of 40 could be 30 %: not clearly denied, the finding stands as it was
+    (unsure,) = combine([_finding(R.COMPLICATED)], stated({R.COMPLICATED: 0.25}, n=40))
+    assert (unsure.severity, unsure.detail) == (Severity.WATCH, "")
 
 
 def test_the_survey_decides_what_usage_cannot(undecided: Metrics) -> None:
@@ -109,22 +114,31 @@ def test_the_survey_stays_undecided_when_its_evidence_does_not_separate(
 
 
 def test_a_symptom_shared_by_a_neighbour_is_reread_when_staff_clearly_name_it() -> None:
-    training = _finding(R.TRAINING, Severity.WARNING)
+    training = _finding(R.TRAINING, Severity.WATCH)
     (out,) = combine([training], stated({R.UNCLEAR_BENEFIT: 0.58, R.TRAINING: 0.12}))
     assert (out.reason, out.severity, out.rests_on) == (
         R.UNCLEAR_BENEFIT,
-        Severity.WARNING,
+        Severity.WATCH,
         ("usage", "survey"),
     )
     assert out.rule == "stated.rereads.training_as_unclear_benefit"
     assert "shares" in out.detail and out.ruled_out[0].reason is R.TRAINING
     # not a neighbour (no time shares no symptom with too little training): no re-reading
-    (kept,) = [f for f in combine([training], stated({R.NO_TIME: 0.7})) if not f.rests_on == ("survey",)]
+    (kept,) = [
+        f for f in combine([training], stated({R.NO_TIME: 0.7})) if f.rests_on != ("survey",)
+    ]
     assert kept.reason is R.TRAINING
+    # a clear usage finding stands; what staff say instead is a finding of its own
+    clear = _finding(R.TRAINING, Severity.WARNING)
+    out = combine([clear], stated({R.UNCLEAR_BENEFIT: 0.58, R.TRAINING: 0.12}))
+    assert [(f.reason, f.rests_on) for f in out] == [
+        (R.TRAINING, ("usage",)),
+        (R.UNCLEAR_BENEFIT, ("survey",)),
+    ]
 
 
 def test_a_correct_finding_is_not_reread_when_staff_also_name_its_reason() -> None:
-    training = _finding(R.TRAINING, Severity.WARNING)
+    training = _finding(R.TRAINING, Severity.WATCH)
     out = combine([training], stated({R.UNCLEAR_BENEFIT: 0.58, R.TRAINING: 0.45}))
     assert [f.reason for f in out if "usage" in f.rests_on] == [R.TRAINING]
 

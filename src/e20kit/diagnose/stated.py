@@ -7,10 +7,11 @@ plugins', and reads the survey's results:
 
 - **agreement** strengthens a usage finding (a ``watch`` becomes a ``warning``) and every
   finding says which evidence it rests on (:attr:`Finding.rests_on`: usage, survey or both);
+  a mild (``watch``) usage finding whose reason staff clearly do not give is kept as ``info``;
 - **undecided** findings (the usage data cannot tell two reasons apart) are decided when the
   staff's answers clearly separate the two, and stay undecided otherwise;
-- a usage finding whose symptom a neighbouring reason shares is **re-read** as that neighbour
-  when staff clearly name the neighbour and not the finding's reason;
+- a mild usage finding whose symptom a neighbouring reason shares is **re-read** as that
+  neighbour when staff clearly name the neighbour more than the finding's reason;
 - **disagreement** is itself a finding: staff say they have no time, their use shows time is
   not what is missing;
 - **leaders and staff** are compared: when leaders name one reason and staff another.
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..analytics.model import Metrics
 from ..findings import Evidence, Finding, Reason, RuledOut, Severity
@@ -49,7 +50,10 @@ from .stated_texts import (
 )
 from .texts import REMEDIES, TITLES, lang_of, localise
 
-__all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine"]
+if TYPE_CHECKING:
+    from ..kit import Kit
+
+__all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of"]
 
 STATED: tuple[Reason, ...] = (
     Reason.COMPLICATED,
@@ -165,6 +169,16 @@ class Stated:
         )
 
 
+def stated_of(kit: Kit) -> Stated | None:
+    """The latest survey wave of ``kit`` as the diagnosis reads it (``None`` without one)."""
+    if not kit.survey.waves():
+        return None
+    raw = kit.survey.results_raw()
+    if raw.empty:
+        return None
+    return Stated.of_results(raw, kit.survey.results())
+
+
 def _rests(f: Finding, *on: str) -> Finding:
     return f.model_copy(update={"rests_on": tuple(on)})
 
@@ -210,7 +224,12 @@ def _decide(f: Finding, stated: Stated, lang: str) -> Finding:
 
 
 def _reread(f: Finding, stated: Stated, observed: set[Reason]) -> Reason | None:
-    """The neighbour staff clearly name instead of ``f``'s reason, which shares its symptom."""
+    """The neighbour staff clearly name instead of ``f``'s reason, which shares its symptom.
+
+    Only a mild usage finding (``watch``) is re-read: a clear one stands on its own evidence,
+    and what staff say instead is then a finding of its own (:func:`_disagreement`)."""
+    if f.severity is not Severity.WATCH:
+        return None
     near = set(NEIGHBOURS.get(f.reason, ())) | {r for r, n in NEIGHBOURS.items() if f.reason in n}
     named = [
         r
@@ -218,7 +237,6 @@ def _reread(f: Finding, stated: Stated, observed: set[Reason]) -> Reason | None:
         if r in near
         and r not in observed
         and stated.says("staff", r)
-        and stated.denies("staff", f.reason)
         and stated.above("staff", r, f.reason)
     ]
     return max(named, key=lambda r: stated._bound("staff", r, upper=False) or 0.0, default=None)
@@ -237,7 +255,11 @@ def _reread_finding(f: Finding, reason: Reason, stated: Stated, lang: str) -> Fi
         severity=f.severity,
         title=TITLES[reason][lang],
         detail=_capital(text) + ".",
-        evidence=(*f.evidence, stated.evidence("staff", reason), stated.evidence("staff", f.reason)),
+        evidence=(
+            *f.evidence,
+            stated.evidence("staff", reason),
+            stated.evidence("staff", f.reason),
+        ),
         remedies=REMEDIES[reason][lang],
         ruled_out=(
             RuledOut(
@@ -265,8 +287,16 @@ def _annotate(f: Finding, stated: Stated, lang: str) -> Finding:
             }
         )
     if stated.denies("staff", f.reason):
+        # a mild usage sign that staff clearly do not recognise is kept in sight, not named
         line = NOT_NAMED[lang].format(share=stated.sentence("staff", f.reason, lang))
-        return f.model_copy(update={"detail": f"{f.detail} {line}.".strip(), "rests_on": (USAGE,)})
+        return f.model_copy(
+            update={
+                "detail": f"{f.detail} {line}.".strip(),
+                "severity": Severity.INFO if f.severity is Severity.WATCH else f.severity,
+                "evidence": (*f.evidence, stated.evidence("staff", f.reason)),
+                "rests_on": (USAGE,),
+            }
+        )
     return _rests(f, USAGE)
 
 
@@ -314,13 +344,16 @@ def _leaders_differ(stated: Stated, lang: str) -> Finding | None:
         rule="stated.leaders_differ",
         reason=staff,
         severity=Severity.INFO,
-        title=LEADERS_DIFFER[lang].format(
-            leaders=NAMES[leaders][lang], staff=NAMES[staff][lang]
-        ),
+        title=LEADERS_DIFFER[lang].format(leaders=NAMES[leaders][lang], staff=NAMES[staff][lang]),
         detail=LEADERS_DIFFER_DETAIL[lang].format(leaders=lead_line, staff=staff_line) + ".",
         evidence=(stated.evidence("leader", leaders), stated.evidence("staff", staff)),
         rests_on=(SURVEY,),
     )
+
+
+def _ours(f: Finding) -> bool:
+    """A finding of the five reasons that nobody has read beside the survey yet."""
+    return f.reason in STATED and not f.rests_on
 
 
 def combine(
@@ -344,13 +377,15 @@ def combine(
         if f.reason in STATED and not f.undecided and f.severity is not Severity.INFO
     }
     pending = {r for f in findings if f.undecided for r in (f.reason, *f.undecided)}
+    decided = {id(f): _decide(f, stated, lang) for f in findings if _ours(f) and f.undecided}
+    observed |= {f.reason for f in decided.values() if not f.undecided}
     out: list[Finding] = []
     for f in findings:
-        if f.reason not in STATED or f.rests_on:
+        if not _ours(f):
             out.append(f)
         elif f.undecided:
-            out.append(_decide(f, stated, lang))
-        elif f.severity is not Severity.INFO and (other := _reread(f, stated, observed)):
+            out.append(decided[id(f)])
+        elif other := _reread(f, stated, observed):
             out.append(_reread_finding(f, other, stated, lang))
             observed.add(other)
         else:
