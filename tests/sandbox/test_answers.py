@@ -69,9 +69,10 @@ def test_leaders_name_training_and_seldom_the_culture_they_set(
     answers: dict[str, list],
 ) -> None:
     closed = answers["closed_culture"]
-    assert _agree(closed, "leader")[Reason.CLOSED_CULTURE] < _agree(closed, "staff")[
-        Reason.CLOSED_CULTURE
-    ] - 0.25
+    assert (
+        _agree(closed, "leader")[Reason.CLOSED_CULTURE]
+        < _agree(closed, "staff")[Reason.CLOSED_CULTURE] - 0.25
+    )
     for preset in ("unclear_benefit", "no_time", "closed_culture"):
         leaders, staff = _agree(answers[preset], "leader"), _agree(answers[preset], "staff")
         assert leaders[Reason.TRAINING] > staff[Reason.TRAINING] + 0.1
