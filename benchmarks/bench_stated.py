@@ -58,13 +58,13 @@ class Case:
 HARD: dict[str, tuple[str, int, dict[str, Any]]] = {
     "training_weak": (
         "training",
-        1000,
-        {"creator_share": 0.17, "newcomer_creator_share": 0.03, "newcomer_share": 0.2},
+        450,
+        {"creator_share": 0.17, "newcomer_creator_share": 0.03, "newcomer_share": 0.25},
     ),
     "unclear_benefit_weak": (
         "unclear_benefit",
-        1000,
-        {"creator_share": 0.14, "newcomer_creator_share": 0.03, "newcomer_share": 0.2},
+        450,
+        {"creator_share": 0.14, "newcomer_creator_share": 0.03, "newcomer_share": 0.25},
     ),
     "unclear_benefit_mild": (
         "unclear_benefit",
