@@ -355,7 +355,7 @@ class Kit:
     def _stated_sections(
         self, findings: list[Finding], metrics: Metrics, lang: str
     ) -> list[ReportSection]:
-        """"Stated beside observed" when a survey wave has answers (docs/stated.md)."""
+        """The "stated beside observed" section when a survey wave has answers (docs/stated.md)."""
         if not self.survey.waves():
             return []
         results = self.survey.results()
