@@ -36,6 +36,7 @@ from .errors import (
     NotifierAuthError,
     NotifierError,
     PluginError,
+    PublishError,
     SkippableRecordError,
     StoreError,
 )
@@ -77,7 +78,15 @@ from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
-from .publishing import Published, Publisher, PublishRequest
+from .publishing import (
+    Chart,
+    Published,
+    Publisher,
+    PublishRequest,
+    ReportSummary,
+    SummaryFigure,
+    SummaryFinding,
+)
 from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
@@ -94,6 +103,7 @@ __all__ = [
     "Capability",
     "ChampionNominated",
     "ChampionSignal",
+    "Chart",
     "Check",
     "CheckContext",
     "Checkpoint",
@@ -136,6 +146,7 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishError",
     "PublishRequest",
     "Published",
     "Publisher",
@@ -146,6 +157,7 @@ __all__ = [
     "Replace",
     "ReportContext",
     "ReportSection",
+    "ReportSummary",
     "RuledOut",
     "Sandbox",
     "SandboxRun",
@@ -159,6 +171,8 @@ __all__ = [
     "StoreError",
     "Stream",
     "Streams",
+    "SummaryFigure",
+    "SummaryFinding",
     "Window",
     "__version__",
     "announce_wait",
