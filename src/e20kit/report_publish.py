@@ -11,6 +11,7 @@ through the delivery ledger: at most once per target and report period.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,8 +45,10 @@ class Material:
     lang: str = "en"
 
 
+@functools.lru_cache(maxsize=2)
 def charts_of(metrics: Metrics, lang: str) -> tuple[Chart, ...]:
-    """The HTML report's charts as PNG pictures with their captions."""
+    """The HTML report's charts as PNG pictures with their captions; the same figures are
+    drawn once (about two seconds) however often they are published in one process."""
     from .report.charts import render_png_charts  # matplotlib: only when a publisher asks
     from .report.labels import labels
 

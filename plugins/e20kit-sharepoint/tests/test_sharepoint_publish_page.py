@@ -14,7 +14,7 @@ from e20kit_sharepoint.fake.pages import SITE_HOST, SITE_PATH, SUPPORTED_PARTS
 from e20kit_sharepoint.publish_page import page_name, parse_target
 from sharepoint_helpers import SECRET_ENV
 
-from e20kit import Chart, ConfigError, Kit, Published, PublishError
+from e20kit import ConfigError, Kit, Published, PublishError
 from e20kit.sandbox import Response
 from e20kit.testing import build_kit
 
@@ -33,32 +33,6 @@ def kit(tmp_path: Path, fake: GraphFake) -> Iterator[Kit]:
         yield kit
 
 
-@pytest.fixture
-def one_chart(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One small chart instead of six drawn ones (~2 s a report) where charts are not the
-    subject of the test."""
-    from e20kit_sharepoint.fake.pages import TINY_PNG
-
-    monkeypatch.setattr(
-        "e20kit.report_publish.charts_of", lambda metrics, lang: (Chart("tiny", "Tiny", TINY_PNG),)
-    )
-
-
-@pytest.fixture
-def drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real charts, drawn once per test (every publish of a test reports the same period)."""
-    import e20kit.report_publish as core
-
-    real, drawn = core.charts_of, {}
-
-    def once(metrics: Any, lang: str) -> tuple[Chart, ...]:
-        if lang not in drawn:
-            drawn[lang] = real(metrics, lang)
-        return drawn[lang]
-
-    monkeypatch.setattr(core, "charts_of", once)
-
-
 def _publish(kit: Kit, today: dt.date, document: str, **options: Any) -> Published:
     metrics = kit.metrics(today=today)
     return kit.publish(TARGET, document, metrics=metrics, **options)
@@ -70,7 +44,7 @@ def _parts(page: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_the_page_is_created_with_its_charts_then_updated_in_place(
-    kit: Kit, fake: GraphFake, today: dt.date, drawn_once: None
+    kit: Kit, fake: GraphFake, today: dt.date
 ) -> None:
     first = _publish(kit, today, "# Adoption report\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert first.action == "created" and first.url.endswith(f"/SitePages/{NAME}")
@@ -109,7 +83,7 @@ def test_the_page_is_created_with_its_charts_then_updated_in_place(
 
 
 def test_raw_html_in_the_report_is_escaped_on_the_page(
-    kit: Kit, fake: GraphFake, today: dt.date, one_chart: None
+    kit: Kit, fake: GraphFake, today: dt.date
 ) -> None:
     _publish(kit, today, "# R\n\n<script>alert(1)</script> [x](javascript:alert(1))\n")
     html = _parts(fake.pages.page(NAME) or {})[0]["innerHtml"]
@@ -119,7 +93,7 @@ def test_raw_html_in_the_report_is_escaped_on_the_page(
 
 @pytest.mark.parametrize("site", ["root", "{id}"])
 def test_the_site_may_be_given_by_id_or_as_root(
-    kit: Kit, fake: GraphFake, today: dt.date, site: str, one_chart: None
+    kit: Kit, fake: GraphFake, today: dt.date, site: str
 ) -> None:
     address = site.format(id=fake.pages.site_id)
     done = kit.publish(f"sharepoint:{address}/Report", "# R\n", metrics=kit.metrics(today=today))
@@ -135,7 +109,7 @@ def test_targets_are_parsed_from_the_right() -> None:
 
 
 def test_an_unknown_site_is_one_error_naming_the_publisher_and_endpoint(
-    kit: Kit, today: dt.date, one_chart: None
+    kit: Kit, today: dt.date
 ) -> None:
     with pytest.raises(PublishError) as caught:
         kit.publish(
@@ -146,9 +120,7 @@ def test_an_unknown_site_is_one_error_naming_the_publisher_and_endpoint(
     assert caught.value.publisher == "sharepoint"
 
 
-def test_a_throttled_request_waits_and_goes_on(
-    kit: Kit, fake: GraphFake, today: dt.date, one_chart: None
-) -> None:
+def test_a_throttled_request_waits_and_goes_on(kit: Kit, fake: GraphFake, today: dt.date) -> None:
     throttled = Response.json(
         {"error": {"code": "TooManyRequests", "message": "slow down"}},
         429,
@@ -161,7 +133,7 @@ def test_a_throttled_request_waits_and_goes_on(
 
 
 def test_a_failed_create_is_an_error_and_the_rerun_creates_one_page(
-    kit: Kit, fake: GraphFake, today: dt.date, one_chart: None
+    kit: Kit, fake: GraphFake, today: dt.date
 ) -> None:
     broken = Response.json({"error": {"code": "generalException", "message": "boom"}}, 503)
     fake.pages.fail_next("POST", r"/pages\Z", broken)
@@ -181,7 +153,7 @@ def test_a_failed_create_is_an_error_and_the_rerun_creates_one_page(
     ],
 )
 def test_answers_of_the_wrong_shape_are_one_typed_error(
-    kit: Kit, fake: GraphFake, today: dt.date, method: str, path: str, answer: Any, one_chart: None
+    kit: Kit, fake: GraphFake, today: dt.date, method: str, path: str, answer: Any
 ) -> None:
     fake.pages.fail_next(method, path, Response.json(answer, 201 if method == "POST" else 200))
     with pytest.raises(PublishError) as caught:

@@ -45,11 +45,6 @@ SUPPORTED_PARTS = frozenset(
 )
 """The standard web parts Graph's create/update page documentation lists as supported."""
 MAX_SIMPLE_UPLOAD = 250 * 1024 * 1024
-TINY_PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
-"""A 1 x 1 PNG, for tests whose subject is not the charts."""
 
 _SITE = re.compile(r"/v1\.0/sites/(?P<site>[^/]+(?::/[^:]*?)?)\Z")
 _PAGES = re.compile(r"/v1\.0/sites/(?P<site>[^/]+)/pages(?P<cast>/microsoft\.graph\.sitePage)?\Z")
@@ -325,4 +320,4 @@ class SitePages:
             return dict(lib.files)
 
 
-__all__ = ["SITE_HOST", "SITE_PATH", "SUPPORTED_PARTS", "TINY_PNG", "SitePages"]
+__all__ = ["SITE_HOST", "SITE_PATH", "SUPPORTED_PARTS", "SitePages"]
