@@ -23,7 +23,7 @@ import re
 import struct
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field
@@ -51,6 +51,7 @@ ASSETS_FOLDER = "e20kit"
 RETRIED = ("GET", "HEAD", "OPTIONS", "PUT", "PATCH")
 """Methods safe to repeat: uploads and whole-canvas updates replace what they wrote. POST
 (create, publish) is not retried; a rerun finds the page by its name."""
+M = TypeVar("M", bound=BaseModel)
 _NAMESPACE = uuid.UUID("9c1f3a52-5d7e-4f0b-8a61-2e4b7c9d0f13")
 
 
@@ -251,7 +252,7 @@ class SitePagePublisher:
             response, connector=self.client.connector, secrets=self.session.secrets
         )
 
-    def _parse(self, model: type[Any], data: Any, path: str) -> Any:
+    def _parse(self, model: type[M], data: Any, path: str) -> M:
         endpoint = describe_endpoint(self.session.url(path), self.session.secrets)
         return parse_payload(
             model,
