@@ -25,8 +25,11 @@ import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import requests
+
 from e20kit import (
     ConfigError,
+    ConnectorError,
     DataSource,
     DeliveryUnconfirmed,
     PluginContext,
@@ -36,7 +39,7 @@ from e20kit import (
     PublishRequest,
     ReportSummary,
 )
-from e20kit.http import describe_endpoint, raise_for_status
+from e20kit.http import describe_endpoint
 
 CARD_VERSION = "1.4"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -169,6 +172,16 @@ def _link(request: PublishRequest) -> str:
     )
 
 
+def _code(response: requests.Response) -> str:
+    """``: <error code>`` from a JSON error body (``{"error": {"code": …}}``), if any."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return ""
+    code = error.get("code") if isinstance(error, dict) else None
+    return f": {str(code)[:80]}" if isinstance(code, str) else ""
+
+
 def _retry_after(value: str | None) -> float:
     try:
         return max(0.0, float(value or 1))
@@ -185,10 +198,12 @@ class WebhookPoster:
         self.env = str(context.settings.env)
         self.url = secret
         parts = urlsplit(secret)
-        signatures = [v for values in parse_qs(parts.query).values() for v in values]
-        self.session = context.http(secrets=(secret, parts.query, *signatures))
+        signed = [v for values in parse_qs(parts.query).values() for v in values if len(v) >= 8]
+        self.session = context.http(secrets=(secret, parts.query, *signed))
         self.name = context.name
-        self.endpoint = describe_endpoint(secret, self.session.secrets)
+        # where it posts, without the query that signs the call
+        bare = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        self.endpoint = describe_endpoint(bare, self.session.secrets)
 
     def _error(self, text: str, status: int | None = None) -> PublishError:
         return PublishError(
@@ -202,7 +217,10 @@ class WebhookPoster:
     def post(self, body: bytes) -> None:
         headers = {"Content-Type": "application/json; charset=utf-8"}
         for attempt in range(RATE_LIMIT_TRIES):
-            response = self.session.post(self.url, data=body, headers=headers)
+            try:
+                response = self.session.post(self.url, data=body, headers=headers)
+            except ConnectorError as err:  # the session's text names the URL only as ***
+                raise self._error(f"could not reach the webhook: {type(err).__name__}") from None
             status = response.status_code
             if status == 429 and attempt + 1 < RATE_LIMIT_TRIES:
                 wait = _retry_after(response.headers.get("Retry-After"))
@@ -217,7 +235,8 @@ class WebhookPoster:
                 f"{MAX_MESSAGE_BYTES})",
                 413,
             )
-        raise_for_status(response, connector=f"publish {self.name}", secrets=self.session.secrets)
+        if status >= 400:
+            raise self._error(f"the webhook refused the card{_code(response)}", status)
         kind = response.headers.get("Content-Type", "")
         if status not in ACCEPTED or "html" in kind.lower():
             raise DeliveryUnconfirmed(
