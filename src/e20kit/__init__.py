@@ -39,6 +39,8 @@ from .errors import (
     PublishError,
     SkippableRecordError,
     StoreError,
+    SurveyError,
+    SurveyImportError,
 )
 from .extensions import (
     ChampionNominated,
@@ -90,6 +92,16 @@ from .publishing import (
 from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
+from .survey import (
+    ReasonScore,
+    SurveyHandle,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyResults,
+    SurveySource,
+    SurveySourceType,
+    SurveyWave,
+)
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -153,6 +165,7 @@ __all__ = [
     "RateAdvice",
     "RatePolicy",
     "Reason",
+    "ReasonScore",
     "Recipient",
     "Replace",
     "ReportContext",
@@ -173,6 +186,15 @@ __all__ = [
     "Streams",
     "SummaryFigure",
     "SummaryFinding",
+    "SurveyError",
+    "SurveyHandle",
+    "SurveyImportError",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyResults",
+    "SurveySource",
+    "SurveySourceType",
+    "SurveyWave",
     "Window",
     "__version__",
     "announce_wait",
