@@ -227,10 +227,7 @@ class LimeSurveyClient:
             raise self._error(call, _first_error(err)) from None
 
     def _error(self, call: str, message: str) -> SurveyError:
-        text = redact(message, self._secrets())
-        return SurveyError(
-            f"[{PLUGIN} {self.source}] {call}: {text}", source=self.source, call=call
-        )
+        return survey_error(self.source, call, redact(message, self._secrets()))
 
     def _secrets(self) -> tuple[str, ...]:
         return (*self.http.secrets, self.settings.password.get_secret_value())
@@ -260,6 +257,11 @@ class LimeSurveyClient:
         raise self._error(call, message)
 
 
+def survey_error(source: str, call: str, message: str) -> SurveyError:
+    """The one error type of the plugin: ``[limesurvey:<source> <call>] <message>``."""
+    return SurveyError(message, source=f"{PLUGIN}:{source}", call=call)
+
+
 def _flat(row: Mapping[str, Any]) -> dict[str, Any]:
     """One exported response as a flat mapping: LimeSurvey up to 5 wraps each in
     ``{"<id>": {...}}``, 6 exports it flat."""
@@ -270,4 +272,4 @@ def _flat(row: Mapping[str, Any]) -> dict[str, Any]:
     return dict(row)
 
 
-__all__ = ["PLUGIN", "LimeSurveyClient", "QuestionRow", "Summary", "SurveyRow"]
+__all__ = ["PLUGIN", "LimeSurveyClient", "QuestionRow", "Summary", "SurveyRow", "survey_error"]

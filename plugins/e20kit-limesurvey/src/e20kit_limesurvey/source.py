@@ -14,10 +14,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from e20kit import DataSource, PluginContext, Reason, SurveySourceType
-from e20kit.errors import SurveyError
 from e20kit.survey import SurveyHandle, SurveyQuestion, SurveyResponse, SurveyWave
 
-from .client import PLUGIN, LimeSurveyClient
+from .client import LimeSurveyClient, survey_error
 from .lss import AUDIENCES, PRIVACY_PROPERTIES, ROLE_CODE, UNIT_CODE, build_lss, question_code
 from .settings import LimeSurveySettings
 
@@ -62,22 +61,22 @@ class LimeSurveySource:
         """Refuse a survey that is not anonymised or lacks a question; True when active."""
         props = client.properties(sid, [*PRIVACY_PROPERTIES, "active"])
         if props.get("anonymized") != "Y":
-            raise SurveyError(
-                f"[{PLUGIN} {self.name}] get_survey_properties: survey {sid} is not anonymised "
+            raise survey_error(
+                self.name,
+                "get_survey_properties",
+                f"survey {sid} is not anonymised "
                 f"(anonymized = {props.get('anonymized')!r}); LimeSurvey would link answers to "
                 "participants. Turn on 'Anonymized responses' before activating it, or let "
                 "e20kit create the survey",
-                source=self.name,
-                call="get_survey_properties",
             )
         missing = {ROLE_CODE, UNIT_CODE} | {question_code(q.audience, q.reason) for q in questions}
         missing -= client.question_codes(sid)
         if missing:
-            raise SurveyError(
-                f"[{PLUGIN} {self.name}] list_questions: survey {sid} lacks the question codes "
+            raise survey_error(
+                self.name,
+                "list_questions",
+                f"survey {sid} lacks the question codes "
                 f"{', '.join(sorted(missing))} (see docs/connectors/limesurvey.md)",
-                source=self.name,
-                call="list_questions",
             )
         return props.get("active") == "Y"
 
@@ -100,20 +99,20 @@ class LimeSurveySource:
         try:
             sid = int(handle_ref)
         except ValueError:
-            raise SurveyError(
-                f"[{PLUGIN} {self.name}] {call}: {handle_ref!r} is not a LimeSurvey survey id",
-                source=self.name,
-                call=call,
+            raise survey_error(
+                self.name,
+                call,
+                f"{handle_ref!r} is not a LimeSurvey survey id",
             ) from None
         with self._client() as client:
             summary = client.summary(sid)
             rows = client.export_responses(sid)
         if len(rows) < summary.completed_responses:
-            raise SurveyError(
-                f"[{PLUGIN} {self.name}] {call}: the export holds {len(rows)} responses, "
+            raise survey_error(
+                self.name,
+                call,
+                f"the export holds {len(rows)} responses, "
                 f"LimeSurvey's summary {summary.completed_responses}; nothing was read",
-                source=self.name,
-                call=call,
             )
         return [r for r in (self._response(row, call) for row in rows) if r is not None]
 
@@ -130,17 +129,17 @@ class LimeSurveySource:
             elif isinstance(value, str | int) and str(value) in SCORES:
                 answers[reason] = SCORES[str(value)]
             else:
-                raise SurveyError(
-                    f"[{PLUGIN} {self.name}] {call}: response {row.get('id')!r} answers "
+                raise survey_error(
+                    self.name,
+                    call,
+                    f"response {row.get('id')!r} answers "
                     f"{question_code(role, reason)} with {str(value)[:40]!r}, not 1-5",
-                    source=self.name,
-                    call=call,
                 )
         if unit is not None and (not isinstance(unit, str) or len(unit) > MAX_UNIT_CHARS):
-            raise SurveyError(
-                f"[{PLUGIN} {self.name}] {call}: response {row.get('id')!r} has no valid unit",
-                source=self.name,
-                call=call,
+            raise survey_error(
+                self.name,
+                call,
+                f"response {row.get('id')!r} has no valid unit",
             )
         return SurveyResponse(response_id=str(row.get("id")), role=role, unit=unit, answers=answers)
 
