@@ -160,7 +160,8 @@ def test_limesurvey_6_flat_rows_and_5_wrapped_rows_read_alike(
     server: dict[str, Result | tuple[int, str]],
 ) -> None:
     flat = {"id": "1", "role": "staff", "stnotime": "4"}
-    server["export_responses"] = lambda _: _encoded({"responses": [flat, {"2": {**flat, "id": "2"}}]})
+    wrapped = {"2": {**flat, "id": "2"}}
+    server["export_responses"] = lambda _: _encoded({"responses": [flat, wrapped]})
     with client() as lime:
         rows = lime.export_responses(7)
     assert [r["id"] for r in rows] == ["1", "2"]

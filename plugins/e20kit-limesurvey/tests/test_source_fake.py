@@ -95,9 +95,7 @@ def test_responses_come_back_complete_and_typed(
     assert "get_summary" in fake.calls
 
 
-def test_no_responses_yet_is_an_empty_wave(
-    make_source: SourceFactory, wave: SurveyWave
-) -> None:
+def test_no_responses_yet_is_an_empty_wave(make_source: SourceFactory, wave: SurveyWave) -> None:
     source = make_source()
     handle = source.prepare(wave, QUESTIONS, [])
     assert list(source.responses(wave, handle.survey_ref)) == []
@@ -123,7 +121,7 @@ def test_an_export_shorter_than_the_summary_reads_nothing(
 
     def short(request: Request) -> Response:
         rid = request.json()["id"]
-        return Response.json({"id": rid, "result": {"status": "No Response found."}})
+        return Response.json({"id": rid, "result": {"status": "No Response found."}, "error": None})
 
     fake.overrides["export_responses"] = short
     with pytest.raises(SurveyError, match="summary 3"):

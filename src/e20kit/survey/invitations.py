@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,7 +176,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def note_sent(engine: sa.Engine, wave_id: str, member_key: str, attempt: int, now: dt.datetime) -> None:
+def note_sent(
+    engine: sa.Engine, wave_id: str, member_key: str, attempt: int, now: dt.datetime
+) -> None:
     """Record that ``member_key`` got message ``attempt`` of the wave (idempotent)."""
     t = schema.survey_invitations
     with engine.begin() as conn:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from e20kit import Reason
 from e20kit.sandbox import PRESETS, Knobs, Org
+from e20kit.survey import REASONS
 
 from .lss import AUDIENCES, ROLE_CODE, UNIT_CODE, question_code
 
@@ -64,7 +65,7 @@ def org_answers(org: Org, *, min_unit: int = MIN_UNIT, rate: float = RESPONSE_RA
             role = _role(member.is_leader)
             unit = member.department if cells[(member.department, role)] >= min_unit else ""
             row: dict[str, Any] = {ROLE_CODE: role, UNIT_CODE: unit, "lang": member.locale[:2]}
-            for reason in Reason:
+            for reason in REASONS:
                 code = question_code(role, reason)
                 if code in survey.questions:
                     score = round(rng.gauss(_mean(reason, planted, role), 0.8))

@@ -16,9 +16,9 @@ import binascii
 import contextlib
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import citric
 import requests
@@ -33,7 +33,8 @@ from .settings import LimeSurveySettings
 log = logging.getLogger(__name__)
 
 PLUGIN = "limesurvey"
-EMPTY_STATUSES = ("No Data", "No Response", "No surveys found")
+T = TypeVar("T")
+EMPTY_STATUSES = ("No Data", "No Response", "No surveys found", "No questions found")
 """Statuses LimeSurvey answers instead of an empty list (``No Data, survey table does not
 exist.``, ``No surveys found``...): nothing there yet, not an error."""
 
@@ -72,6 +73,7 @@ _QUESTIONS = TypeAdapter(list[QuestionRow])
 _PROPERTIES = TypeAdapter(dict[str, str | int | None])
 _SUMMARY = TypeAdapter(Summary)
 _RESPONSES = TypeAdapter(list[dict[str, Any]])
+_ID = TypeAdapter(int)
 
 
 def _first_error(err: ValidationError) -> str:
@@ -141,7 +143,7 @@ class LimeSurveyClient:
     def find_survey(self, title: str) -> SurveyRow | None:
         """The survey titled ``title`` that this account can see (``list_surveys``)."""
         with self._call("list_surveys"):
-            found = self._listing("list_surveys", self.rpc.session.list_surveys(None))
+            found = self._empty_or(self.rpc.session.list_surveys, None)
             rows = self._parse("list_surveys", _SURVEYS, found)
         matches = [row for row in rows if row.surveyls_title == title]
         if len(matches) > 1:
@@ -161,7 +163,7 @@ class LimeSurveyClient:
     def question_codes(self, survey_id: int) -> set[str]:
         """Every question code of the survey (``list_questions``)."""
         with self._call("list_questions"):
-            found = self._listing("list_questions", self.rpc.session.list_questions(survey_id))
+            found = self._empty_or(self.rpc.session.list_questions, survey_id)
             return {row.title for row in self._parse("list_questions", _QUESTIONS, found)}
 
     def import_survey(self, document: bytes, title: str) -> int:
@@ -169,7 +171,7 @@ class LimeSurveyClient:
         with self._call("import_survey"):
             data = base64.b64encode(document).decode("ascii")
             result = self.rpc.session.import_survey(data, "lss", title, None)
-            return self._parse("import_survey", TypeAdapter(int), result)
+            return self._parse("import_survey", _ID, result)
 
     def activate(self, survey_id: int) -> None:
         """Open the survey for answers (``activate_survey``)."""
@@ -190,10 +192,11 @@ class LimeSurveyClient:
         """Completed responses as rows keyed by question code (``export_responses``, JSON)."""
         call = "export_responses"
         with self._call(call):
-            encoded = self.rpc.session.export_responses(
-                survey_id, "json", None, "complete", "code", "short"
+            encoded = self._empty_or(
+                self.rpc.session.export_responses,
+                *(survey_id, "json", None, "complete", "code", "short"),
             )
-            if isinstance(encoded, Mapping) and self._empty(encoded):
+            if encoded == []:
                 return []
             if not isinstance(encoded, str):
                 raise self._error(call, "expected a base64 string")
@@ -209,16 +212,16 @@ class LimeSurveyClient:
     # -- checking and translating --------------------------------------------------------------
 
     @staticmethod
-    def _empty(result: Mapping[str, Any]) -> bool:
-        status = result.get("status")
-        return isinstance(status, str) and status.startswith(EMPTY_STATUSES)
+    def _empty_or(method: Callable[..., Any], *params: Any) -> Any:
+        """``method(*params)``, or ``[]`` when LimeSurvey says there is nothing yet."""
+        try:
+            return method(*params)
+        except LimeSurveyStatusError as err:
+            if str(err).startswith(EMPTY_STATUSES):
+                return []
+            raise
 
-    def _listing(self, call: str, result: Any) -> Any:
-        if isinstance(result, Mapping) and self._empty(result):
-            return []
-        return result
-
-    def _parse(self, call: str, adapter: TypeAdapter[Any], result: Any) -> Any:
+    def _parse(self, call: str, adapter: TypeAdapter[T], result: Any) -> T:
         if isinstance(result, Mapping) and isinstance(result.get("status"), str):
             raise self._error(call, f"LimeSurvey answered status {result['status']!r}")
         try:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from e20kit import DataSource, PluginContext, Reason, SurveySourceType
-from e20kit.survey import SurveyHandle, SurveyQuestion, SurveyResponse, SurveyWave
+from e20kit.survey import REASONS, SurveyHandle, SurveyQuestion, SurveyResponse, SurveyWave
 
 from .client import LimeSurveyClient, survey_error
 from .lss import AUDIENCES, PRIVACY_PROPERTIES, ROLE_CODE, UNIT_CODE, build_lss, question_code
@@ -122,7 +122,7 @@ class LimeSurveySource:
             return None  # opened without the invitation's link: nobody to compare it with
         unit = row.get(UNIT_CODE) or None
         answers: dict[Reason, int | None] = {}
-        for reason in Reason:
+        for reason in REASONS:
             value = row.get(question_code(role, reason))
             if value in (None, ""):
                 answers[reason] = None
