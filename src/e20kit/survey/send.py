@@ -20,8 +20,9 @@ from ..config import Config
 from ..errors import ConfigError
 from ..instances import make_notifier, plugin_context
 from ..plugins import Plugins
-from ..store import schema
-from .invitations import InvitationSettings, Sender, SendResult, labelled_cells, members_by_cell
+from . import store
+from .invitation_settings import InvitationSettings
+from .invitations import Sender, SendResult, labelled_cells, members_by_cell
 from .model import SurveySource, SurveyWave
 from .questions import configured_questions
 
@@ -77,18 +78,6 @@ def _source_name(config: Config, source: str | None) -> str:
     )
 
 
-def _stored_wave(engine: sa.Engine, wave_id: str) -> tuple[SurveyWave, str | None] | None:
-    w = schema.survey_waves.c
-    with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(w.source, w.survey_ref, w.opened, w.closes).where(w.wave_id == wave_id)
-        ).first()
-    if row is None:
-        return None
-    wave = SurveyWave(wave_id=wave_id, opened=row[2], closes=row[3], source=row[0])
-    return wave, row[1]
-
-
 def send_wave(
     engine: sa.Engine,
     config: Config,
@@ -109,7 +98,8 @@ def send_wave(
     members = members_by_cell(engine)
     labelled = labelled_cells(members, k)
     units = sorted({dept for dept, _ in labelled})
-    stored = _stored_wave(engine, wave_id)
+    with engine.connect() as conn:
+        stored = store.find_wave(conn, wave_id)
     if stored is None:
         name = _source_name(config, source)
         today = clock.today(now)
@@ -150,19 +140,8 @@ def send_wave(
         result.survey_ref, link = handle.survey_ref, handle.link
         if stored is None:
             with engine.begin() as conn:
-                conn.execute(
-                    schema.survey_waves.insert().values(
-                        wave_id=wave_id,
-                        source=name,
-                        survey_ref=handle.survey_ref,
-                        opened=wave.opened,
-                        closes=wave.closes,
-                        created_at=now,
-                    )
-                )
-    sender.send(
-        result, link=link, closes=wave.closes, now=now, labelled=labelled, members=members
-    )
+                store.save_wave(conn, wave, survey_ref=handle.survey_ref, now=now)
+    sender.send(result, link=link, closes=wave.closes, now=now, labelled=labelled, members=members)
     if not dry_run:
         record(AUDIT_ACTION, target=f"survey wave {wave_id} ({name})", detail=_audit(result))
     return result
