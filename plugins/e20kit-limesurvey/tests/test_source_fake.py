@@ -101,6 +101,17 @@ def test_no_responses_yet_is_an_empty_wave(make_source: SourceFactory, wave: Sur
     assert list(source.responses(wave, handle.survey_ref)) == []
 
 
+def test_a_wave_never_prepared_reads_its_survey_by_title_or_nothing(
+    fake: LimeSurveyFake, make_source: SourceFactory, wave: SurveyWave
+) -> None:
+    source = make_source()
+    assert list(source.responses(wave, "")) == []  # no survey yet: nothing to read
+    sid = fake.add_survey("e20kit pulse 2026-12", expected_codes(QUESTIONS))
+    fake.add_responses(sid, [{"role": "leader", "ldnotime": 2}])
+    (found,) = source.responses(wave, "")
+    assert found.answers[Reason.NO_TIME] == 2
+
+
 def test_a_score_outside_the_scale_is_one_error_naming_the_call(
     fake: LimeSurveyFake, make_source: SourceFactory, wave: SurveyWave
 ) -> None:

@@ -97,7 +97,7 @@ class LimeSurveySource:
         """Every completed response of the wave's survey (nothing half-read)."""
         call = "export_responses"
         try:
-            sid = int(handle_ref)
+            sid = int(handle_ref) if handle_ref else None
         except ValueError:
             raise survey_error(
                 self.name,
@@ -105,6 +105,12 @@ class LimeSurveySource:
                 f"{handle_ref!r} is not a LimeSurvey survey id",
             ) from None
         with self._client() as client:
+            sid = sid or self.settings.survey_id
+            if sid is None:  # never prepared: the wave's survey, if someone made it by hand
+                found = client.find_survey(self.title(wave))
+                if found is None:
+                    return []
+                sid = found.sid
             summary = client.summary(sid)
             rows = client.export_responses(sid)
         if len(rows) < summary.completed_responses:
