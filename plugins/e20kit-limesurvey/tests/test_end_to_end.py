@@ -81,7 +81,7 @@ def test_a_wave_runs_end_to_end(kit: Kit, fake: LimeSurveyFake) -> None:
     answers = store_rows(kit.engine, "survey_responses")
     assert not {"member_key", "person_id"} & set(answers[0])
     invited = store_rows(kit.engine, "survey_invitations")
-    assert not {"response_key", "unit", "role"} & set(invited[0])
+    assert not {"response_hash", "unit", "role"} & set(invited[0])
 
 
 def test_a_survey_tool_answering_garbage_is_one_error_line(kit: Kit, fake: LimeSurveyFake) -> None:
