@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..delivery import DeliveryState, deliver, quiet_reason, recipients, stopped_members
+from ..delivery import DeliveryState, deliver, quiet_in, recipients, stopped_members
 from ..notifier import Message, Notifier
 from ..store import schema
 from .invitation_settings import InvitationSettings
@@ -223,13 +223,7 @@ class Sender:
 
     def quiet(self, now: dt.datetime) -> str | None:
         """``quiet_hours`` or ``weekend`` when nothing may be sent at ``now``, else None."""
-        return quiet_reason(
-            now,
-            timezone=self.timezone,
-            start=self.settings.quiet_start,
-            end=self.settings.quiet_end,
-            weekends=self.settings.send_on_weekends,
-        )
+        return quiet_in(self.settings, now, self.timezone)
 
     def send(
         self,
