@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from ..clock import OrgClock
 from ..config import Config
 from ..errors import ConfigError
-from ..instances import make_notifier, plugin_context
+from ..instances import make_notifier
 from ..plugins import Plugins
 from . import store
 from .invitation_settings import InvitationSettings
@@ -31,30 +31,6 @@ PENDING_LINK = "<survey link: created on the first real send>"
 
 Record = Callable[..., None]
 """``record(action, target=..., detail=...)``: appends to the audit trail."""
-
-
-def survey_source(config: Config, plugins: Plugins, name: str, clock: OrgClock) -> SurveySource:
-    """Build the survey source ``[survey_sources.<name>]`` (its ``type`` defaults to ``name``)."""
-    configured = config.settings.survey_sources
-    if name not in configured:
-        raise ConfigError(
-            f"config error in {config.where}: no [survey_sources.{name}] table; configured: "
-            f"{', '.join(sorted(configured)) or 'none'} (docs/survey.md)",
-            file=config.where,
-            key=f"survey_sources.{name}",
-        )
-    types = plugins.survey_source_types()
-    type_name = str(configured[name].get("type", name))
-    stype = types.get(type_name)
-    if stype is None:
-        raise ConfigError(
-            f"config error in {config.where}: survey_sources.{name}.type = {type_name!r}: no "
-            f"installed plugin provides it; known: {', '.join(sorted(types)) or 'none'}",
-            file=config.where,
-            key=f"survey_sources.{name}.type",
-        )
-    settings = config.plugin_settings("survey_sources", name, stype.settings)
-    return stype.factory(plugin_context(config, "survey_sources", name, settings, clock=clock))
 
 
 def _settings(config: Config) -> InvitationSettings:
@@ -84,6 +60,7 @@ def send_wave(
     plugins: Plugins,
     clock: OrgClock,
     record: Record,
+    make_source: Callable[[str], SurveySource],
     wave_id: str,
     *,
     source: str | None = None,
@@ -136,7 +113,7 @@ def send_wave(
     # Nothing is created in the survey tool on a dry run, in quiet hours or after the wave.
     if not (dry_run and stored is None) and not sender.quiet(now) and now.date() <= wave.closes:
         questions = configured_questions(config.settings.survey.questions)
-        handle = survey_source(config, plugins, name, clock).prepare(wave, questions, units)
+        handle = make_source(name).prepare(wave, questions, units)
         result.survey_ref, link = handle.survey_ref, handle.link
         if stored is None:
             with engine.begin() as conn:
@@ -172,4 +149,4 @@ def _reminders(result: SendResult) -> int:
     return sum(o.reminder and o.state == "sent" for o in result.outcomes)
 
 
-__all__ = ["AUDIT_ACTION", "send_wave", "survey_source"]
+__all__ = ["AUDIT_ACTION", "send_wave"]
