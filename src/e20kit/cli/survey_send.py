@@ -24,9 +24,7 @@ DEFERRED = {
 @click.option("--remind", is_flag=True, help="Send the reminders due instead of invitations.")
 @pass_state
 @handle_errors
-def send_cmd(
-    state: State, wave_id: str, source: str | None, dry_run: bool, remind: bool
-) -> None:
+def send_cmd(state: State, wave_id: str, source: str | None, dry_run: bool, remind: bool) -> None:
     """Invite every member to a survey wave, at most once each (or remind them with --remind).
 
     The link carries no token: only language, role and, for departments with at least k
