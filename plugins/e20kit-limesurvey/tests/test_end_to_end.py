@@ -97,3 +97,12 @@ def test_a_survey_tool_answering_garbage_is_one_error_line(kit: Kit, fake: LimeS
     assert "[limesurvey:pulse export_responses]" in out.stderr
     assert "Traceback" not in out.output and PASSWORD not in out.output
     assert store_rows(kit.engine, "survey_responses") == []
+
+
+def test_the_inventory_names_what_limesurvey_is_asked_for(kit: Kit) -> None:
+    for lang, word in (("en", "anonymous answers"), ("de", "anonyme Antworten")):
+        inventory = kit.privacy.inventory(lang=lang)
+        (source,) = [s for s in inventory["survey_sources"] if s["name"] == "pulse"]
+        text = json.dumps(source, ensure_ascii=False)
+        assert "export_responses" in text and word in text
+        assert PASSWORD not in json.dumps(inventory)
