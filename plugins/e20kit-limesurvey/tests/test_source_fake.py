@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
 from conftest import SourceFactory
-from e20kit_limesurvey.fake import _METHODS, LimeSurveyFake, parse_lss
+from e20kit_limesurvey.fake import _METHODS, PASSWORD, LimeSurveyFake, parse_lss
 from e20kit_limesurvey.lss import PRIVACY_PROPERTIES, build_lss, expected_codes, question_code
 
 from e20kit import Reason
@@ -146,6 +147,24 @@ def test_a_wrong_password_never_shows_the_password(
         make_source(password="hunter2-wrong").prepare(wave, QUESTIONS, [])
     assert info.value.call == "get_session_key"
     assert "hunter2" not in str(info.value)
+
+
+def test_no_secret_reaches_a_log_line(
+    fake: LimeSurveyFake,
+    make_source: SourceFactory,
+    wave: SurveyWave,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        source = make_source()
+        handle = source.prepare(wave, QUESTIONS, [])
+        fake.overrides["get_summary"] = lambda request: Response(500, b"oops")
+        with pytest.raises(SurveyError, match="HTTP 500"):
+            source.responses(wave, handle.survey_ref)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "export_responses" in logged or "get_summary" in logged or "list_surveys" in logged
+    for secret in (PASSWORD, *fake.issued):
+        assert secret not in logged
 
 
 def test_server_faults_are_one_typed_error(

@@ -85,6 +85,8 @@ class LimeSurveyFake(Fake):
         self.surveys: dict[int, FakeSurvey] = {}
         self.calls: list[str] = []
         """RPC method names in the order they arrived."""
+        self.issued: list[str] = []
+        """Every session key handed out (tests check none leaks)."""
         self.overrides: dict[str, Callable[[Request], Response]] = {}
         """Method name -> what to answer instead (hostile tests)."""
         self._keys: set[str] = set()
@@ -166,6 +168,7 @@ class LimeSurveyFake(Fake):
             return {"status": "Invalid user name or password"}
         key = secrets.token_hex(16)
         self._keys.add(key)
+        self.issued.append(key)
         return key
 
     def _release(self, key: str) -> Any:
