@@ -7,14 +7,14 @@ from collections import Counter
 import pytest
 
 from e20kit.findings import Reason
-from e20kit.sandbox import PRESETS, build_org
-from e20kit.sandbox.answers import STATED_REASONS, planted_reasons, survey_answers
+from e20kit.sandbox import PRESETS, build_org, planted_reasons, survey_answers
+from e20kit.survey import REASONS
 
 
 def _agree(responses: list, role: str) -> dict[Reason, float]:
     """Share of ``role``'s respondents agreeing (4-5) with each statement."""
     out = {}
-    for reason in STATED_REASONS:
+    for reason in REASONS:
         scores = [r.answers[reason] for r in responses if r.role == role]
         answered = [s for s in scores if s is not None]
         out[reason] = sum(s >= 4 for s in answered) / len(answered)
@@ -55,7 +55,7 @@ def test_staff_agree_most_with_the_planted_reason_but_not_all(
     staff = _agree(answers[preset], "staff")
     assert max(staff, key=lambda r: staff[r]) is planted
     assert 0.45 < staff[planted] < 0.9
-    assert all(staff[r] < staff[planted] - 0.15 for r in STATED_REASONS if r is not planted)
+    assert all(staff[r] < staff[planted] - 0.15 for r in REASONS if r is not planted)
 
 
 def test_a_healthy_organisation_agrees_with_nothing_much() -> None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..analytics.model import Metrics
 from ..findings import Evidence, Finding, Reason, RuledOut, Severity
+from ..survey import REASONS
 from .neighbours import CONTRASTS, NEIGHBOURS
 from .signals import EVIDENCE_Z, share_bound
 from .stated_texts import (
@@ -55,13 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of"]
 
-STATED: tuple[Reason, ...] = (
-    Reason.COMPLICATED,
-    Reason.NO_TIME,
-    Reason.TRAINING,
-    Reason.UNCLEAR_BENEFIT,
-    Reason.CLOSED_CULTURE,
-)
+STATED: tuple[Reason, ...] = REASONS
 """The reasons the survey asks about."""
 SAID = 0.3
 """A role *says* a reason when at least this share agrees, at the lower end of the interval

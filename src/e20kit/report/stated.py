@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..diagnose.stated import STATED, SURVEY, USAGE
-from ..diagnose.stated_texts import NAMES
 from ..extensions import ReportSection
 from ..findings import Finding, Reason, Severity
+from ..survey.output import REASON_LABELS
 
 if TYPE_CHECKING:
     from ..analytics.model import Metrics
@@ -242,7 +242,7 @@ def stated_section(
     published ``metrics``: figures that passed the disclosure layer already, vouched for as
     such (:meth:`Disclosure.release_table`)."""
     lang = lang if lang in TITLE else "en"
-    names = {r.value: NAMES[r][lang] for r in STATED}
+    names = REASON_LABELS[lang]
     tables = {"reasons": _reason_rows(findings, results)}
     units = _unit_rows(metrics, results)
     if units:

@@ -23,29 +23,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Literal
 
 from ..findings import Reason
+from ..survey import AUDIENCES, REASONS, Audience, SurveyResponse
 from .knobs import PRESETS, resolve_knobs
 from .org import Org
 from .records import Member
 
-if TYPE_CHECKING:
-    from ..survey import SurveyResponse
+__all__ = ["planted_reasons", "survey_answers"]
 
-__all__ = ["STATED_REASONS", "planted_reasons", "survey_answers"]
-
-Role = Literal["staff", "leader"]
-ROLES: tuple[Role, Role] = ("staff", "leader")
-
-STATED_REASONS: tuple[Reason, ...] = (
-    Reason.COMPLICATED,
-    Reason.NO_TIME,
-    Reason.TRAINING,
-    Reason.UNCLEAR_BENEFIT,
-    Reason.CLOSED_CULTURE,
-)
-"""The five reasons the survey asks about, in the survey's order."""
 
 _PRESET_REASON: Mapping[str, Reason] = {
     "complicated": Reason.COMPLICATED,
@@ -149,11 +135,11 @@ def _answers(
     leaning = rng.gauss(0.0, 0.07)  # some people agree with everything more than others
     return {
         reason: _score(rng, min(0.97, max(0.01, shares[reason] + unit[reason] + leaning)))
-        for reason in STATED_REASONS
+        for reason in REASONS
     }
 
 
-def _role(member: Member) -> Role:
+def _role(member: Member) -> Audience:
     return "leader" if member.is_leader else "staff"
 
 
@@ -173,20 +159,15 @@ def survey_answers(
     0.5 for a mild one. ``response_rate`` per role (``staff``, ``leader``) overrides
     :data:`RESPONSE_RATE`. Each response carries the member's department as its unit.
     """
-    from ..survey import SurveyResponse
-
     if not 0.0 <= strength <= 1.0:
         raise ValueError(f"strength must be within 0..1, got {strength}")
     reasons = _reasons(planted, org)
     rates = {**RESPONSE_RATE, **(response_rate or {})}
     rng = random.Random(org.seed * 1_000_003 + seed)
-    shares = {role: _agree(role, reasons, strength) for role in ROLES}
-    units = {
-        dept: {reason: rng.gauss(0.0, 0.04) for reason in STATED_REASONS}
-        for dept in org.departments
-    }
+    shares = {role: _agree(role, reasons, strength) for role in AUDIENCES}
+    units = {dept: {reason: rng.gauss(0.0, 0.04) for reason in REASONS} for dept in org.departments}
     turnout = {dept: rng.uniform(-0.1, 0.1) for dept in org.departments}
-    out: list[tuple[Role, str, dict[Reason, int | None]]] = []
+    out: list[tuple[Audience, str, dict[Reason, int | None]]] = []
     for member in org.people:
         role = _role(member)
         chance = rates[role] + turnout[member.department]
