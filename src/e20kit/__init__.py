@@ -36,8 +36,11 @@ from .errors import (
     NotifierAuthError,
     NotifierError,
     PluginError,
+    PublishError,
     SkippableRecordError,
     StoreError,
+    SurveyError,
+    SurveyImportError,
 )
 from .extensions import (
     ChampionNominated,
@@ -77,10 +80,28 @@ from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
-from .publishing import Published, Publisher, PublishRequest
+from .publishing import (
+    Chart,
+    Published,
+    Publisher,
+    PublishRequest,
+    ReportSummary,
+    SummaryFigure,
+    SummaryFinding,
+)
 from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
+from .survey import (
+    ReasonScore,
+    SurveyHandle,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyResults,
+    SurveySource,
+    SurveySourceType,
+    SurveyWave,
+)
 from .urls import ServiceUrl
 from .vocab import Action, Feature
 
@@ -94,6 +115,7 @@ __all__ = [
     "Capability",
     "ChampionNominated",
     "ChampionSignal",
+    "Chart",
     "Check",
     "CheckContext",
     "Checkpoint",
@@ -136,16 +158,19 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishError",
     "PublishRequest",
     "Published",
     "Publisher",
     "RateAdvice",
     "RatePolicy",
     "Reason",
+    "ReasonScore",
     "Recipient",
     "Replace",
     "ReportContext",
     "ReportSection",
+    "ReportSummary",
     "RuledOut",
     "Sandbox",
     "SandboxRun",
@@ -159,6 +184,17 @@ __all__ = [
     "StoreError",
     "Stream",
     "Streams",
+    "SummaryFigure",
+    "SummaryFinding",
+    "SurveyError",
+    "SurveyHandle",
+    "SurveyImportError",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyResults",
+    "SurveySource",
+    "SurveySourceType",
+    "SurveyWave",
     "Window",
     "__version__",
     "announce_wait",

@@ -132,8 +132,59 @@ class ConnectorResponseTooLargeError(ConnectorFatalError):
     """A response body grew past ``[http] max_response_mb`` once decompressed; reading stopped."""
 
 
+class PublishError(ConnectorError):
+    """Publishing the report failed: ``connector`` reads ``publish <name>`` and the message
+    names the endpoint (secrets removed); ``publisher`` holds the publisher's name."""
+
+
 class SkippableRecordError(ConnectorError):
     """One record was unusable; the connector skipped it and went on."""
+
+
+class SurveyError(E20KitError):
+    """A survey source failed or answered something unusable; nothing was stored.
+
+    ``source`` names the survey source (plugin type or instance) and ``call`` what was asked of
+    it (e.g. ``responses`` or the tool's API method).
+    """
+
+    exit_code = 9
+
+    def __init__(self, message: str, *, source: str, call: str | None = None, **context: Any):
+        where = source if not call else f"{source} {call}"
+        super().__init__(f"[{where}] {message}", source=source, call=call, **context)
+
+
+class SurveyImportError(SurveyError):
+    """A survey export could not be imported; nothing of it was stored.
+
+    ``file``, ``line`` (1 = the header) and ``column`` (its header, or its 1-based number) say
+    where the first problem is.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: str | None = None,
+        **context: Any,
+    ) -> None:
+        where = file
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(
+            f"{where}: {message}",
+            source="csv",
+            call="import",
+            file=file,
+            line=line,
+            column=column,
+            **context,
+        )
 
 
 __all__ = [
@@ -152,6 +203,9 @@ __all__ = [
     "NotifierAuthError",
     "NotifierError",
     "PluginError",
+    "PublishError",
     "SkippableRecordError",
     "StoreError",
+    "SurveyError",
+    "SurveyImportError",
 ]
