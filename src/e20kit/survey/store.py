@@ -14,6 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -158,7 +159,7 @@ def store_responses(
     return Stored(added=len(keyed) - len(existing), already=len(existing))
 
 
-def _rewrite(conn: sa.Connection, wave_id: str, new: list[dict[str, object]]) -> None:
+def _rewrite(conn: sa.Connection, wave_id: str, new: list[dict[str, Any]]) -> None:
     """Write the wave's rows again, old and new together in the order of their hash: which
     rows came with which import (row order, SQLite's rowid, PostgreSQL's inserting
     transaction) must not tell when a response arrived, e.g. after which reminder."""
