@@ -60,6 +60,8 @@ class StartedSandboxes:
     notifier: str = "log"
     """The notifier the config names for messages (a fake's, else the log notifier)."""
     notifier_platform: str | None = None
+    publish: list[str] = field(default_factory=list)
+    """``report --publish`` targets the fakes serve, in the order the demo publishes them."""
 
     def exports(self) -> str:
         """The environment as ``export NAME=value`` lines for a shell."""
@@ -77,6 +79,7 @@ def start_sandboxes(
         started.served.append(name)
         started.env.update(run.env)
         started.tables.append(toml_table(f"connectors.{name}", run.connector))
+        started.publish.extend(run.publish)
         if run.notifier is not None and notifier is None:
             notifier = started.notifier_platform = name
             started.tables.append(toml_table(f"notifiers.{name}", run.notifier))
