@@ -14,8 +14,9 @@ from e20kit import Sandbox, SandboxRun
 from .fake import MAILBOX, GraphFake
 
 SECRET_ENV = "E20KIT_DEMO_GRAPH_CLIENT_SECRET"
-WEBHOOK_ENV = "E20KIT_DEMO_TEAMS_WEBHOOK"
-"""Holds the fake Teams Workflows webhook's URL (``--publish teams:E20KIT_DEMO_TEAMS_WEBHOOK``)."""
+WEBHOOK_ENV = "E20KIT_TEAMS_WEBHOOK"
+"""Holds the fake Teams Workflows webhook's URL: ``--publish teams:E20KIT_TEAMS_WEBHOOK`` as the
+docs write it reaches the fake in ``e20kit sandbox``."""
 PAGE_TITLE = "Adoption report"
 DEMO_WINDOW_S = 0.25
 
