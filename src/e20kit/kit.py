@@ -206,7 +206,12 @@ class Kit:
         from .survey.service import SurveyService
 
         return SurveyService(
-            self.engine, self.config, self.plugins, lambda: self.disclosure, self.clock
+            self.engine,
+            self.config,
+            self.plugins,
+            lambda: self.disclosure,
+            self.clock,
+            record=self.privacy.record,
         )
 
     @functools.cached_property
