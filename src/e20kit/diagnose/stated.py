@@ -309,8 +309,11 @@ def _ruled_out_by_use(reason: Reason, metrics: Metrics | None) -> bool | None:
 def _disagreement(reason: Reason, stated: Stated, metrics: Metrics | None, lang: str) -> Finding:
     """Staff name a reason the usage findings do not: a finding of its own. Where the usage
     contrast rules the reason out it is a disagreement (``info``); where the usage data cannot
-    judge it (too few newcomers, one platform) the survey is the evidence there is (``watch``)."""
+    judge it (too few newcomers who stayed, a week that collapsed) the survey is the evidence
+    there is: it names the reason (``watch``) when it is the one staff give most clearly, and
+    is a note (``info``) beside another reason otherwise ("no time" is everybody's second)."""
     ruled_out = _ruled_out_by_use(reason, metrics)
+    names = not ruled_out and stated.top("staff") is reason
     template = STATED_NOT_SEEN if ruled_out else STATED_UNSEEN
     title = template[lang].format(
         Role=_capital(ROLE["staff"][lang]), say=SAY[reason][lang], shows=USE_SHOWS_NOT[reason][lang]
@@ -318,7 +321,7 @@ def _disagreement(reason: Reason, stated: Stated, metrics: Metrics | None, lang:
     return Finding(
         rule=f"stated.{'contradicted' if ruled_out else 'unseen'}.{reason}",
         reason=reason,
-        severity=Severity.INFO if ruled_out else Severity.WATCH,
+        severity=Severity.WATCH if names else Severity.INFO,
         title=title,
         detail=_capital(stated.sentence("staff", reason, lang)) + ".",
         evidence=(stated.evidence("staff", reason),),
