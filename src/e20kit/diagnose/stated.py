@@ -23,6 +23,7 @@ argues against the decision (:data:`~.signals.EVIDENCE_Z`), with at least
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,7 @@ from .texts import REMEDIES, TITLES, lang_of, localise
 if TYPE_CHECKING:
     from ..kit import Kit
 
-__all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of"]
+__all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of", "wave_for"]
 
 STATED: tuple[Reason, ...] = REASONS
 """The reasons the survey asks about."""
@@ -164,14 +165,26 @@ class Stated:
         )
 
 
-def stated_of(kit: Kit) -> Stated | None:
-    """The latest survey wave of ``kit`` as the diagnosis reads it (``None`` without one)."""
-    if not kit.survey.waves():
+def wave_for(kit: Kit, until: dt.date) -> str | None:
+    """The wave the diagnosis and the report read for a period ending ``until`` (exclusive):
+    the latest opened before it, as the survey's own report section picks it."""
+    from ..survey.store import latest_wave
+
+    with kit.engine.connect() as conn:
+        wave = latest_wave(conn, until=until)
+    return None if wave is None else wave.wave_id
+
+
+def stated_of(kit: Kit, until: dt.date) -> Stated | None:
+    """The survey wave for a period ending ``until`` as the diagnosis reads it (``None``
+    without a wave or without answers)."""
+    wave = wave_for(kit, until)
+    if wave is None:
         return None
-    raw = kit.survey.results_raw()
+    raw = kit.survey.results_raw(wave)
     if raw.empty:
         return None
-    return Stated.of_results(raw, kit.survey.results())
+    return Stated.of_results(raw, kit.survey.results(wave))
 
 
 def _rests(f: Finding, *on: str) -> Finding:
