@@ -428,4 +428,14 @@ def gap_quantiles() -> dict[str, float]:
     }
 
 
-__all__ = ["EXPORT", "PLANTED", "SHIFTED", "Design", "ResampledOrg", "available", "curves", "family", "store"]
+__all__ = [
+    "EXPORT",
+    "PLANTED",
+    "SHIFTED",
+    "Design",
+    "ResampledOrg",
+    "available",
+    "curves",
+    "family",
+    "store",
+]
