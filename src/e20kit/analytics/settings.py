@@ -71,7 +71,7 @@ class DiagnosisThresholds(BaseModel):
     newcomer_creator_ratio: Band = _band(0.45, 0.35, 0.15)
     """training: creator share of newcomers who stayed past their first week / creator share
     of established members."""
-    creator_share: Band = _band(0.2, 0.1, 0.05)
+    creator_share: Band = _band(0.18, 0.1, 0.05)
     """unclear_benefit: share of established active members who contributed."""
     top10_share: Band = _band(0.84, 0.95, 0.99)
     """unclear_benefit: share of contributions made by the top 10 % of active members."""
