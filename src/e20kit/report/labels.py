@@ -292,7 +292,7 @@ def rounded_change(figure: str, change: float | None) -> float | None:
     return float(change) if float(change).is_integer() else round(change, 1)
 
 
-SIZE_FIELDS = frozenset({"members", "size", "eligible", "newcomers"})
+SIZE_FIELDS = frozenset({"members", "size", "eligible", "newcomers", "respondents"})
 """Columns holding a group's size: a suppressed row shows "<k" there, never the number."""
 
 

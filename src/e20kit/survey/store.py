@@ -72,6 +72,18 @@ def find_wave(conn: sa.Connection, wave_id: str | None) -> tuple[SurveyWave, str
     return None if row is None else (wave_of(row), row.survey_ref)
 
 
+def latest_wave(conn: sa.Connection, *, until: dt.date) -> SurveyWave | None:
+    """The latest wave opened before ``until`` (a report period's end, exclusive)."""
+    stmt = (
+        sa.select(W)
+        .where(W.c.opened < until)
+        .order_by(W.c.opened.desc(), W.c.created_at.desc(), W.c.wave_id.desc())
+        .limit(1)
+    )
+    row = conn.execute(stmt).first()
+    return None if row is None else wave_of(row)
+
+
 def list_waves(conn: sa.Connection) -> list[SurveyWave]:
     rows = conn.execute(sa.select(W).order_by(W.c.opened, W.c.wave_id))
     return [wave_of(row) for row in rows]
@@ -194,6 +206,7 @@ __all__ = [
     "Tally",
     "find_wave",
     "invited",
+    "latest_wave",
     "list_waves",
     "respondents",
     "response_hash",
