@@ -162,3 +162,12 @@ def test_answers_of_the_wrong_shape_are_one_typed_error(
     with pytest.raises(PublishError) as caught:
         _publish(kit, today, "# R\n")
     assert "publish sharepoint" in str(caught.value) and "Traceback" not in str(caught.value)
+
+
+def test_a_missing_site_permission_says_which_to_grant(
+    kit: Kit, fake: GraphFake, today: dt.date
+) -> None:
+    denied = Response.json({"error": {"code": "accessDenied", "message": "Access denied"}}, 403)
+    fake.pages.fail_next("POST", r"/pages\Z", denied)
+    with pytest.raises(PublishError, match=r"publish sharepoint.*Sites\.Selected with write"):
+        _publish(kit, today, "# R\n")
