@@ -320,6 +320,8 @@ def open_sandbox(
 
 SURVEY_WAVE = "demo-pulse-1"
 """The demo's survey wave: invited through the chat fake, answered in the LimeSurvey fake."""
+SURVEY_AGO = dt.timedelta(days=14)
+"""How long before the demo's run its survey wave opened ([survey.invitations] wave_days)."""
 
 
 def _survey_wave(kit: Kit, started: StartedSandboxes, now: dt.datetime) -> list[str]:
@@ -327,7 +329,8 @@ def _survey_wave(kit: Kit, started: StartedSandboxes, now: dt.datetime) -> list[
     its preset) and read the answers back; the reports then show stated beside observed."""
     if not started.survey_sources:
         return []
-    sent = kit.survey.send(SURVEY_WAVE, now=now)
+    # Sent two weeks before the run and closed on its day, so the reported period holds it.
+    sent = kit.survey.send(SURVEY_WAVE, now=now - SURVEY_AGO)
     stored = kit.survey.collect(SURVEY_WAVE)
     return [
         f"wave {SURVEY_WAVE} in {sent.source}: {sent.count('sent')} invited through "
