@@ -380,7 +380,7 @@ def publish(context: PluginContext[Any], request: PublishRequest) -> Published:
         auth = GraphAuth(settings, login=login, graph=graph, name=context.name)
         return SitePagePublisher(GraphClient(graph, auth)).publish(request)
     except ConnectorAuthError as err:
-        if err.status != 403:
+        if err.context.get("status") != 403:
             raise
         raise PublishError(
             f"{err} - the app needs Sites.ReadWrite.All, or Sites.Selected with write granted "
