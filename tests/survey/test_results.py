@@ -147,3 +147,21 @@ def test_response_rate_where_invitations_are_known(tmp_path: Path, store_url: st
     sales = shown.response_rate[("Sales", "staff")]
     assert sales is not None and abs(sales - 0.5) <= 0.1  # perturbed counts, never exact
     assert shown.response_rate[(None, "staff")] is not None
+
+
+def test_row_order_does_not_tell_which_import_a_response_came_with(
+    tmp_path: Path, store_url: str
+) -> None:
+    kit = wave_kit(tmp_path, store_url)
+    kit.survey.store("w1", responses("Sales", 6, prefix="early"))
+    kit.survey.store("w1", responses("Sales", 6, prefix="late"))
+    order = "rowid" if kit.engine.dialect.name == "sqlite" else "ctid"
+    with kit.engine.connect() as conn:
+        stored = conn.execute(
+            sa.text(f"SELECT response_hash, reason FROM survey_responses ORDER BY {order}")
+        ).all()
+    assert [tuple(r) for r in stored] == sorted(tuple(r) for r in stored)
+    if kit.engine.dialect.name == "postgresql":
+        with kit.engine.connect() as conn:
+            writers = conn.execute(sa.text("SELECT DISTINCT xmin::text FROM survey_responses"))
+            assert len(writers.all()) == 1
