@@ -23,6 +23,7 @@ from .cycle import CycleResult
 from .effects.rollout import plan
 from .kit import Kit
 from .plugins import Plugins
+from .publishing import Published
 from .runs import collect_counts
 from .sandbox import EFFECTS, Org, Programme, build_org
 from .sandbox_setup import (
@@ -59,6 +60,8 @@ class DemoResult:
     """The known reason for low use the synthetic organisation was built to show."""
     effects: list[str] = field(default_factory=list)
     """"Did it work?": the planted rollout (conclusive) and the new experiment (inconclusive)."""
+    published: list[tuple[str, Published]] = field(default_factory=list)
+    """The Markdown report published to the fakes' pages and channels (target, what was done)."""
     survey: list[str] = field(default_factory=list)
     """The pulse survey wave (when a fake serves surveys): invited, answered, read back."""
 
@@ -86,6 +89,9 @@ class DemoResult:
             if where not in shown:
                 shown.append(where)
         lines.extend(f"report: {path}" for path in shown)
+        lines.extend(
+            f"published ({target}): {p.action} {p.location}" for target, p in self.published
+        )
         return lines
 
     def as_dict(self) -> dict[str, Any]:
@@ -98,6 +104,10 @@ class DemoResult:
             "first_run": self.first.as_dict(),
             "week_later": self.cycle.as_dict(),
             "effects": list(self.effects),
+            "published": [
+                {"target": target, "action": p.action, "location": p.location, "url": p.url}
+                for target, p in self.published
+            ],
             "survey": list(self.survey),
         }
 
@@ -310,6 +320,8 @@ def open_sandbox(
 
 SURVEY_WAVE = "demo-pulse-1"
 """The demo's survey wave: invited through the chat fake, answered in the LimeSurvey fake."""
+SURVEY_AGO = dt.timedelta(days=14)
+"""How long before the demo's run its survey wave opened ([survey.invitations] wave_days)."""
 
 
 def _survey_wave(kit: Kit, started: StartedSandboxes, now: dt.datetime) -> list[str]:
@@ -317,7 +329,8 @@ def _survey_wave(kit: Kit, started: StartedSandboxes, now: dt.datetime) -> list[
     its preset) and read the answers back; the reports then show stated beside observed."""
     if not started.survey_sources:
         return []
-    sent = kit.survey.send(SURVEY_WAVE, now=now)
+    # Sent two weeks before the run and closed on its day, so the reported period holds it.
+    sent = kit.survey.send(SURVEY_WAVE, now=now - SURVEY_AGO)
     stored = kit.survey.collect(SURVEY_WAVE)
     return [
         f"wave {SURVEY_WAVE} in {sent.source}: {sent.count('sent')} invited through "
@@ -422,6 +435,18 @@ def run_demo(
                 target = out / ("report" if fmt == "csv" else f"report.{fmt}")
                 written = kit.report(fmt, target, metrics=metrics, findings=cycle.findings)
                 cycle.reports.extend(written if isinstance(written, list) else [written])
+            # where the organisation reads it: the fakes' page and channel (SharePoint, Teams)
+            published = (
+                kit.publish_all(
+                    started.publish,
+                    (out / "report.md").read_text(encoding="utf-8"),
+                    metrics=metrics,
+                    findings=cycle.findings,
+                    now=now,
+                )
+                if started.publish
+                else []
+            )
     return DemoResult(
         out=out,
         members=len(org.people),
@@ -431,6 +456,7 @@ def run_demo(
         cycle=cycle,
         preset=preset,
         effects=effects,
+        published=published,
         survey=survey,
     )
 

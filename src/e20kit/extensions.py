@@ -215,6 +215,9 @@ class SandboxRun:
     """Environment variables the tables name (for example the fake's token)."""
     notifier: Mapping[str, Any] | None = None
     """A ``[notifiers.<name>]`` table when the plugin can deliver messages through the fake."""
+    publish: tuple[str, ...] = ()
+    """``report --publish`` targets the fake serves (``sharepoint:SITE/Title``,
+    ``teams:ENV``), published to by the demo; their secrets are in ``env``."""
     survey_source: Mapping[str, Any] | None = None
     """A ``[survey_sources.<name>]`` table when the plugin serves surveys from the fake."""
 

@@ -10,8 +10,8 @@ through the delivery ledger: at most once per target and report period.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
-import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,18 +45,28 @@ class Material:
     lang: str = "en"
 
 
-@functools.lru_cache(maxsize=2)
+_DRAWN: collections.OrderedDict[str, tuple[Chart, ...]] = collections.OrderedDict()
+_DRAWN_KEPT = 2
+
+
 def charts_of(metrics: Metrics, lang: str) -> tuple[Chart, ...]:
     """The HTML report's charts as PNG pictures with their captions; the same figures are
     drawn once (about two seconds) however often they are published in one process."""
     from .report.charts import render_png_charts  # matplotlib: only when a publisher asks
     from .report.labels import labels
 
+    key = hashlib.sha256(f"{lang}\0{metrics!r}".encode()).hexdigest()
+    if key in _DRAWN:
+        return _DRAWN[key]
     text = labels(lang)
-    return tuple(
+    drawn = tuple(
         Chart(name, text.get(f"caption_{name}", name), png)
         for name, png in render_png_charts(metrics, text).items()
     )
+    _DRAWN[key] = drawn
+    while len(_DRAWN) > _DRAWN_KEPT:
+        _DRAWN.popitem(last=False)
+    return drawn
 
 
 def period_key(period: Any, document: str) -> str:

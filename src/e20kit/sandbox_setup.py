@@ -62,6 +62,8 @@ class StartedSandboxes:
     survey_sources: list[str] = field(default_factory=list)
     """``[survey_sources.*]`` tables a fake serves (e.g. ``limesurvey``)."""
     notifier_platform: str | None = None
+    publish: list[str] = field(default_factory=list)
+    """``report --publish`` targets the fakes serve, in the order the demo publishes them."""
 
     def exports(self) -> str:
         """The environment as ``export NAME=value`` lines for a shell."""
@@ -83,6 +85,7 @@ def start_sandboxes(
         if run.survey_source is not None:
             started.survey_sources.append(name)
             started.tables.append(toml_table(f"survey_sources.{name}", run.survey_source))
+        started.publish.extend(run.publish)
         if run.notifier is not None and notifier is None:
             notifier = started.notifier_platform = name
             started.tables.append(toml_table(f"notifiers.{name}", run.notifier))

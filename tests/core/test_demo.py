@@ -43,6 +43,12 @@ def test_demo_runs_the_whole_cycle_and_writes_reports(tmp_path: Path) -> None:
     last_day = max(key[0] for key in views)
     assert later.pop("confluence") == sum(1 for key in views if key[0] == last_day) > 0
     assert set(later.values()) == {0}
+    # published where Microsoft 365 users read: a SharePoint page, and a Teams card linking it
+    published = {p["target"].split(":")[0]: p for p in data["published"]}
+    assert published["sharepoint"]["action"] == "created"
+    assert published["sharepoint"]["url"].endswith("/SitePages/Adoption-report.aspx")
+    assert published["teams"]["action"] == "posted"
+    assert published["sharepoint"]["url"] in published["teams"]["location"]
     # A pulse survey wave ran against the LimeSurvey fake: invited, answered, read back, and
     # nothing stored links an answer to the people invited.
     assert "limesurvey" in data["served_by_fakes"] and "responses read back" in data["survey"][0]

@@ -88,3 +88,28 @@ def test_no_wave_no_section(tmp_path: Path, store_url: str) -> None:
     kit = make_kit(tmp_path, store_url)
     doc = json.loads(Path(kit.report("json", tmp_path / "r.json", period=PERIOD)).read_text())
     assert not [s for s in doc["sections"] if s["id"] == "survey"]
+
+
+def test_response_rate_line_where_invitations_are_known(kit_with_wave, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from e20kit.store import schema
+
+    now = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    with kit_with_wave.engine.begin() as conn:
+        for i in range(30):
+            key = f"m{i}"
+            conn.execute(
+                schema.members.insert().values(member_key=key, department="Sales", updated_at=now)
+            )
+            conn.execute(
+                schema.survey_invitations.insert().values(
+                    wave_id="w1", member_key=key, invited_at=now, last_sent_at=now
+                )
+            )
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.members)).scalar() == 30
+    md = Path(kit_with_wave.report("md", tmp_path / "r.md", period=PERIOD)).read_text()
+    assert re.search(r"Response rate, Staff: \d+ %", md)
+    assert "Response rate, Leaders" not in md  # no leader was invited

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..extensions import ReportContext, ReportSection, SectionPublisher
 from . import store
-from .output import ALL, REASON_LABELS, ROLE_LABELS, describe, rows
+from .output import ALL, REASON_LABELS, ROLE_LABELS, describe, percent, rows
 from .questions import AUDIENCES, REASONS
 from .results import SurveyResults, published_results
 
@@ -28,6 +28,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "interval. Scores of fewer than {minimum} answers are hidden, and so is a unit that "
         "would let a hidden one be computed.",
         "caption": "Scores per reason and unit",
+        "rate": "Response rate, {role}",
         "labels": {
             "role": "Role",
             "unit": "Unit",
@@ -46,6 +47,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "ihr Team), mit 95-%-Intervall. Werte aus weniger als {minimum} Antworten sind "
         "verborgen, ebenso eine Einheit, aus der sich eine verborgene errechnen ließe.",
         "caption": "Werte je Grund und Einheit",
+        "rate": "Rücklauf, {role}",
         "labels": {
             "role": "Rolle",
             "unit": "Einheit",
@@ -81,6 +83,10 @@ def survey_section(results: SurveyResults, lang: str, layer: SectionPublisher) -
             if cell is not None:
                 label = f"{ROLE_LABELS[lang][role]}, {REASON_LABELS[lang][reason.value]}"
                 lines.append(f"- {label} ({ALL[lang]}): {describe(cell, layer.k, lang)}")
+    for role in AUDIENCES:
+        rate = results.response_rate.get((None, role))
+        if rate is not None:
+            lines.append(f"- {text['rate'].format(role=ROLE_LABELS[lang][role])}: {percent(rate)}")
     table = [
         {**row, "unit": ORGANISATION if row["unit"] is None else row["unit"]}
         for row in rows(results)

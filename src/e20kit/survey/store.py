@@ -2,8 +2,9 @@
 
 A response is stored as one row per answered reason with its role and unit label, nothing
 else: the tool's response id only as a keyed hash (:func:`response_hash`), so that importing
-the same export again counts nothing twice, and rows go in in the order of that hash, so that
-not even the row order follows the order people answered in.
+the same export again counts nothing twice. Each import writes the wave's rows again in the
+order of that hash, so that not even the row order (or the transaction that wrote a row) tells
+which responses came later.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -140,7 +142,7 @@ def store_responses(
             R.c.wave_id == wave.wave_id, R.c.response_hash.in_(chunk)
         )
         existing |= set(conn.execute(stmt.distinct()).scalars())
-    rows = [
+    new = [
         {
             "wave_id": wave.wave_id,
             "response_hash": key,
@@ -149,12 +151,23 @@ def store_responses(
             "unit": keyed[key].unit,
             "score": keyed[key].answers.get(reason),
         }
-        for key in sorted(set(keyed) - existing)
+        for key in set(keyed) - existing
         for reason in REASONS
     ]
+    if new:
+        _rewrite(conn, wave.wave_id, new)
+    return Stored(added=len(keyed) - len(existing), already=len(existing))
+
+
+def _rewrite(conn: sa.Connection, wave_id: str, new: list[dict[str, Any]]) -> None:
+    """Write the wave's rows again, old and new together in the order of their hash: which
+    rows came with which import (row order, SQLite's rowid, PostgreSQL's inserting
+    transaction) must not tell when a response arrived, e.g. after which reminder."""
+    old = [dict(r._mapping) for r in conn.execute(sa.select(R).where(R.c.wave_id == wave_id))]
+    rows = sorted(old + new, key=lambda r: (str(r["response_hash"]), str(r["reason"])))
+    conn.execute(R.delete().where(R.c.wave_id == wave_id))
     for batch in chunks(rows, 1000):
         conn.execute(R.insert(), list(batch))
-    return Stored(added=len(keyed) - len(existing), already=len(existing))
 
 
 def tallies(conn: sa.Connection, wave_id: str) -> list[Tally]:

@@ -152,7 +152,8 @@ class SitePages:
         return _error(400, "BadRequest", f"Resource not found for the segment {request.path!r}.")
 
     def _known(self, site: str) -> bool:
-        return site in (self.site_id, "root", f"{self.host}:{self.path}")
+        """The site's id, ``root``, or host and path (SharePoint ignores their case)."""
+        return site in (self.site_id, "root") or site.lower() == f"{self.host}:{self.path}".lower()
 
     def _site(self, request: Request, site: str) -> Response:
         if not self._known(site.rstrip(":")):
