@@ -342,11 +342,34 @@ class Kit:
         decided = sort_findings(self.plugins.diagnose(raw, lang))
         shown = list(self.plugins.diagnose(metrics, lang)) if decided else []
         findings = self.disclosure.findings(self.disclosure.printable(decided, shown), metrics)
+        findings = self._beside_stated(findings, raw, lang)
         if audited:
             self._record_period(
                 "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
             )
         return findings
+
+    def _beside_stated(self, findings: list[Finding], raw: Metrics, lang: str) -> list[Finding]:
+        """The findings read beside the latest survey wave's stated reasons, when there is one
+        (docs/survey.md, "Stated beside observed"): decided on its exact counts and the raw
+        metrics, printing its published figures."""
+        from .diagnose import sort_findings
+        from .diagnose.stated import combine, stated_of
+
+        return sort_findings(combine(findings, stated_of(self), raw, lang))
+
+    def _stated_sections(
+        self, findings: list[Finding], metrics: Metrics, lang: str
+    ) -> list[ReportSection]:
+        """The "stated beside observed" section when a survey wave has answers (docs/stated.md)."""
+        if not self.survey.waves():
+            return []
+        results = self.survey.results()
+        if results.empty:
+            return []
+        from .report.stated import stated_section
+
+        return [stated_section(findings, results, metrics, self.disclosure, lang)]
 
     def _record_period(
         self,
@@ -394,7 +417,7 @@ class Kit:
         metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
-        sections = self._sections(metrics, lang)
+        sections = self._sections(metrics, lang, findings)
         written = write_report(
             format,
             Path(out),
@@ -516,7 +539,7 @@ class Kit:
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         shown, findings, sections, layer = published(
-            metrics, findings, self._sections(metrics, lang), lang, self.disclosure
+            metrics, findings, self._sections(metrics, lang, findings), lang, self.disclosure
         )
         report = published_document(
             shown,
@@ -529,15 +552,19 @@ class Kit:
         )
         return Material(document, report=report, metrics=shown, lang=lang)
 
-    def _sections(self, metrics: Metrics, lang: str) -> list[ReportSection]:
-        """Plugin report sections for ``metrics`` (the hooks read in a rolled-back connection)."""
+    def _sections(
+        self, metrics: Metrics, lang: str, findings: list[Finding]
+    ) -> list[ReportSection]:
+        """Plugin report sections for ``metrics`` (the hooks read in a rolled-back connection),
+        then "stated beside observed" for ``findings`` when a survey wave has answers."""
         from .extensions import ReportContext
 
         with self.engine.connect() as conn:
             context = ReportContext(
                 conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
             )
-            return list(self.plugins.report_sections(metrics, context))
+            sections = list(self.plugins.report_sections(metrics, context))
+        return sections + self._stated_sections(findings, metrics, lang)
 
     # -- the whole cycle -------------------------------------------------------------------------
 

@@ -31,10 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from e20kit import (
     Chart,
     ConfigError,
+    ConnectorAuthError,
     DataSource,
     PluginContext,
     Published,
     Publisher,
+    PublishError,
     PublishRequest,
 )
 from e20kit.http import describe_endpoint, json_or_error, parse_payload
@@ -377,6 +379,15 @@ def publish(context: PluginContext[Any], request: PublishRequest) -> Published:
     try:
         auth = GraphAuth(settings, login=login, graph=graph, name=context.name)
         return SitePagePublisher(GraphClient(graph, auth)).publish(request)
+    except ConnectorAuthError as err:
+        if err.context.get("status") != 403:
+            raise
+        raise PublishError(
+            f"{err} - the app needs Sites.ReadWrite.All, or Sites.Selected with write granted "
+            "on this site (docs/connectors/sharepoint.md)",
+            connector="publish sharepoint",
+            publisher="sharepoint",
+        ) from None
     finally:
         graph.close()
         login.close()
