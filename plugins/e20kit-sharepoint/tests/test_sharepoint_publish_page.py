@@ -47,6 +47,8 @@ def test_the_page_is_created_with_its_charts_then_updated_in_place(
     kit: Kit, fake: GraphFake, today: dt.date
 ) -> None:
     first = _publish(kit, today, "# Adoption report\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    # site, find, libraries, six uploads, the folder's listing, create, publish: no more
+    assert len(fake.pages.requests) == 12
     assert first.action == "created" and first.url.endswith(f"/SitePages/{NAME}")
     page = fake.pages.page(NAME)
     assert page is not None and page["title"] == "Adoption report"
@@ -69,6 +71,7 @@ def test_the_page_is_created_with_its_charts_then_updated_in_place(
     # the same report again: found by its name, nothing written, not published again
     again = _publish(kit, today, "# Adoption report\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert again.action == "unchanged" and len(fake.pages.published) == 1
+    assert len(fake.pages.requests) == 12 + 2  # the site and the page lookup only
     # a changed report replaces the canvas of the same page (no duplicate) and publishes it
     dry = _publish(kit, today, "# Adoption report\n\nNew figures.\n", dry_run=True)
     assert dry.action == "would update" and "<p>New figures.</p>" in dry.preview
@@ -159,3 +162,24 @@ def test_answers_of_the_wrong_shape_are_one_typed_error(
     with pytest.raises(PublishError) as caught:
         _publish(kit, today, "# R\n")
     assert "publish sharepoint" in str(caught.value) and "Traceback" not in str(caught.value)
+
+
+def test_a_missing_site_permission_says_which_to_grant(
+    kit: Kit, fake: GraphFake, today: dt.date
+) -> None:
+    denied = Response.json({"error": {"code": "accessDenied", "message": "Access denied"}}, 403)
+    fake.pages.fail_next("POST", r"/pages\Z", denied)
+    with pytest.raises(PublishError, match=r"publish sharepoint.*Sites\.Selected with write"):
+        _publish(kit, today, "# R\n")
+
+
+def test_only_the_generation_time_changed_means_unchanged(
+    kit: Kit, fake: GraphFake, today: dt.date
+) -> None:
+    """Every run stamps the report with the time it was made; that alone is no new version."""
+    assert _publish(kit, today, "# R\n\n*e20kit 0.1.0, 2026-12-07T23:54:29+00:00*\n").action == (
+        "created"
+    )
+    again = _publish(kit, today, "# R\n\n*e20kit 0.1.0, 2026-12-08T06:00:02+00:00*\n")
+    assert again.action == "unchanged" and len(fake.pages.published) == 1
+    assert _publish(kit, today, "# R\n\n*e20kit 0.1.0, 2026-12-09*\n").action == "updated"

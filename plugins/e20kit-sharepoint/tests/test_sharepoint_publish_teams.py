@@ -34,9 +34,11 @@ PAGE = f"sharepoint:{SITE_HOST}:{SITE_PATH}/Adoption report"
 
 
 @pytest.fixture
-def kit(tmp_path: Path, fake: GraphFake) -> Iterator[Kit]:
+def kit(tmp_path: Path, fake: GraphFake, store_url: str) -> Iterator[Kit]:
+    """The ledger and the audit trail on SQLite, and on PostgreSQL when the suite has one."""
     with build_kit(
         tmp_path,
+        store_url=store_url,
         connectors={"m365": fake.table(SECRET_ENV)},
         env={SECRET_ENV: str(fake.tenant.app.client_secret), HOOK_ENV: fake.webhook_url},
     ) as kit:
@@ -101,6 +103,15 @@ def test_the_card_links_the_page_published_before_it(
     (action,) = _card(fake)["actions"]
     assert action["type"] == "Action.OpenUrl" and action["url"] == page.url
     assert page.url.endswith("/SitePages/Adoption-report.aspx")
+
+
+def test_the_card_speaks_the_reports_language(kit: Kit, fake: GraphFake, today: dt.date) -> None:
+    _post(kit, today, PAGE, f"teams:{HOOK_ENV}", lang="de")
+    card = _card(fake)
+    assert card["actions"][0]["title"] == "Vollständigen Bericht öffnen"
+    texts = [b.get("text", "") for b in card["body"]]
+    assert texts[0].startswith("Nutzungsbericht") and "Diagnose" in texts
+    assert "Aktive Mitglieder" in _facts(card)
 
 
 def test_a_throttled_post_waits_and_goes_out_once(

@@ -10,8 +10,9 @@ published (``POST .../microsoft.graph.sitePage/publish``). The Markdown becomes 
 part (HTML rendered with markdown-it-py, raw HTML escaped); the charts are PNG files uploaded to
 the site's *Site Assets* library (the default library when there is none) under
 ``e20kit/<page name>/`` and shown in Image web parts. The page's description carries a hash of
-what it shows, so an unchanged report is not written again. Creating is never retried by the
-core (a retried POST could make a second page); a rerun finds the page by its name.
+what it shows (the generation time aside), so an unchanged report is not written again.
+Creating is never retried by the core (a retried POST could make a second page); a rerun finds
+the page by its name.
 Application permission: ``Sites.ReadWrite.All``, or ``Sites.Selected`` with *write* granted on
 the one site.
 """
@@ -31,10 +32,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from e20kit import (
     Chart,
     ConfigError,
+    ConnectorAuthError,
     DataSource,
     PluginContext,
     Published,
     Publisher,
+    PublishError,
     PublishRequest,
 )
 from e20kit.http import describe_endpoint, json_or_error, parse_payload
@@ -146,9 +149,15 @@ def _part_id(name: str, part: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{name}/{part}"))
 
 
+_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
+"""A time of day (the report's generation time): not part of what the page says."""
+
+
 def fingerprint(title: str, html: str, charts: Sequence[Chart]) -> str:
+    """What the page shows, so a rerun with the same figures writes nothing (the time the
+    report was generated does not count)."""
     digest = hashlib.sha256(title.encode())
-    digest.update(html.encode())
+    digest.update(_MOMENT.sub("", html).encode())
     for chart in charts:
         digest.update(chart.id.encode() + hashlib.sha256(chart.png).digest())
     return digest.hexdigest()[:16]
@@ -377,6 +386,15 @@ def publish(context: PluginContext[Any], request: PublishRequest) -> Published:
     try:
         auth = GraphAuth(settings, login=login, graph=graph, name=context.name)
         return SitePagePublisher(GraphClient(graph, auth)).publish(request)
+    except ConnectorAuthError as err:
+        if err.context.get("status") != 403:
+            raise
+        raise PublishError(
+            f"{err} - the app needs Sites.ReadWrite.All, or Sites.Selected with write granted "
+            "on this site (docs/connectors/sharepoint.md)",
+            connector="publish sharepoint",
+            publisher="sharepoint",
+        ) from None
     finally:
         graph.close()
         login.close()
