@@ -45,7 +45,7 @@ def healthy(stores: Stores) -> Metrics:
 def undecided(healthy: Metrics) -> Metrics:
     """Newcomers clearly behind established members who create neither clearly enough nor
     clearly too little: the usage data cannot tell unclear benefit from training."""
-    return _with(healthy, stayed=80, stayed_share=3 / 80, established=200, established_share=0.19)
+    return _with(healthy, stayed=80, stayed_share=2 / 80, established=200, established_share=0.19)
 
 
 def _finding(reason: Reason, severity: Severity = Severity.WATCH) -> Finding:
