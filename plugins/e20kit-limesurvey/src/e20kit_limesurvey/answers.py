@@ -32,8 +32,10 @@ def org_answers(org: Org, *, min_unit: int = MIN_UNIT) -> Answers:
 
     def answers(survey: FakeSurvey) -> Iterator[dict[str, Any]]:
         for response in survey_answers(org, seed=survey.sid):
-            unit = response.unit if cells[(response.unit, response.role)] >= min_unit else ""
-            row: dict[str, Any] = {ROLE_CODE: response.role, UNIT_CODE: unit or ""}
+            unit = response.unit or ""
+            if cells[(unit, response.role)] < min_unit:
+                unit = ""  # the link carried no unit: too few share it
+            row: dict[str, Any] = {ROLE_CODE: response.role, UNIT_CODE: unit}
             for reason, score in response.answers.items():
                 code = question_code(response.role, reason)
                 if code in survey.questions:
