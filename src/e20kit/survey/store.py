@@ -1,7 +1,7 @@
 """Survey waves and anonymous responses in the store (tables in :mod:`e20kit.store.schema`).
 
 A response is stored as one row per answered reason with its role and unit label, nothing
-else: the tool's response id only as a keyed hash (:func:`response_hash`), so that importing
+else: the tool's response id only as a keyed hash (:func:`response_hasher`), so that importing
 the same export again counts nothing twice. Each import writes the wave's rows again in the
 order of that hash, so that not even the row order (or the transaction that wrote a row) tells
 which responses came later.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,12 +51,16 @@ class Tally:
     score_sum: int
 
 
-def response_hash(conn: sa.Connection, wave_id: str, response_id: str) -> str:
-    """The keyed hash a response is stored under; the key is the store's own random key, so
-    the hash of a known id cannot be computed outside the store."""
+def response_hasher(conn: sa.Connection, wave_id: str) -> Callable[[str], str]:
+    """The keyed hash a wave's responses are stored under, by response id; the key derives
+    from the store's own random key, so the hash of a known id cannot be computed outside it."""
     key = hmac.new(disclosure_key(conn), KEY_LABEL, hashlib.sha256).digest()
-    message = f"{wave_id}\x1f{response_id}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def digest(response_id: str) -> str:
+        message = f"{wave_id}\x1f{response_id}".encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    return digest
 
 
 def wave_of(row: sa.Row[tuple[object, ...]]) -> SurveyWave:
@@ -127,8 +131,9 @@ def store_responses(
 ) -> Stored:
     """Add the responses not stored before, in the caller's transaction (all or nothing)."""
     keyed: dict[str, SurveyResponse] = {}
+    response_hash = response_hasher(conn, wave.wave_id)
     for response in responses:
-        key = response_hash(conn, wave.wave_id, response.response_id)
+        key = response_hash(response.response_id)
         if key in keyed:
             raise SurveyError(
                 f"response id {response.response_id!r} occurs twice in one batch",
@@ -222,7 +227,7 @@ __all__ = [
     "latest_wave",
     "list_waves",
     "respondents",
-    "response_hash",
+    "response_hasher",
     "save_wave",
     "store_responses",
     "tallies",
