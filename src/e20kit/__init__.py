@@ -82,9 +82,10 @@ from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
 from .urls import ServiceUrl
-from .vocab import Action, Feature
+from .vocab import CONTEXT_PREFIX, Action, Feature, is_context_platform
 
 __all__ = [
+    "CONTEXT_PREFIX",
     "DEFAULT_MAX_PAGES",
     "Action",
     "Activity",
@@ -166,6 +167,7 @@ __all__ = [
     "build_or_skip",
     "describe_endpoint",
     "hookimpl",
+    "is_context_platform",
     "json_or_error",
     "link_header_pages",
     "load_config",

@@ -60,7 +60,7 @@ def test_collects_members_managers_and_every_report(
     with _kit(tmp_path, fake, store_url) as kit:
         result = kit.collect(today=today)
         assert result.ok, result.as_dict()
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
         assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
         # members: the org's active people and the notification mailbox, no guests
         active = sum(1 for m in org.people if m.active)
@@ -110,7 +110,7 @@ def test_a_429_anyway_honours_a_fractional_retry_after(
     with _kit(tmp_path, fake, http={"retries": 8, "backoff_max_s": 2.0}) as kit:
         result = kit.collect(today=today)
         assert result.ok, result.as_dict()
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     assert sum(fake.quota.rejected.values()) > 0
     assert fake.quota.retry_afters and all("." in v for v in fake.quota.retry_afters)
     assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
@@ -126,7 +126,7 @@ def test_a_429_after_the_retries_waits_a_window_and_keeps_to_a_smaller_budget(
     ):
         result = kit.collect(today=today)
         assert result.ok, result.as_dict()
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     # one 429 and its one retry per report, then the connector keeps to 2 a window
     assert dict(fake.quota.rejected) == {name: 2 for name in fake.graph.report_requests}
     first = today - dt.timedelta(days=5)
@@ -230,7 +230,7 @@ def test_a_late_correction_replaces_the_day(
             SHAREPOINT_ACTIVITY, as_of + dt.timedelta(days=1), user.id, "Synced File Count", 2
         )
         assert kit.collect(today=today).ok
-        after = fact_totals(kit, by=("action", "feature"))
+        after = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     expected = expected_totals(org, _first(today), fake.tenant.refreshed)
     expected[("sync", "files")] = expected.get(("sync", "files"), 0) + 7
     assert after == expected
@@ -247,7 +247,7 @@ def test_concealed_names_keep_the_totals_and_join_no_one(
         caplog.at_level(logging.WARNING),
     ):
         assert kit.collect(today=today).ok
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
         identities = store_rows(kit, "identities")
     # every user of the tenant is in the report under a hash, guests and leavers included
     assert sum(totals.values()) >= sum(

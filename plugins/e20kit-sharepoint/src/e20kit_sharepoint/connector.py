@@ -36,8 +36,15 @@ from .client import graph_client
 from .concealed import CONCEALED_PREFIX, concealed_advice
 from .directory import Directory, list_directory
 from .quota import Clock, ReportState, Scheduler, Sleep, SlidingQuota
-from .reports import REFRESH, REPORTS, ParsedReport, Report, ReportUnreadable, is_concealed
-from .settings import PLATFORM, SharePointSettings
+from .reports import (
+    REFRESH,
+    ParsedReport,
+    Report,
+    ReportUnreadable,
+    enabled_reports,
+    is_concealed,
+)
+from .settings import SharePointSettings
 
 log = logging.getLogger("e20kit.sharepoint")
 
@@ -103,21 +110,22 @@ class SharePointConnector:
                 "(Graph keeps about 28 to 30)",
             )
         days = [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
-        states = {r: ReportState.load(bookmarks.get(r.stream)) for r in REPORTS}
+        reports = enabled_reports(s)
+        states = {r: ReportState.load(bookmarks.get(r.stream)) for r in reports}
         plan = [
             (
                 r,
                 states[r].pending(days, s.reread_days),
                 SlidingQuota(s.reports_per_window, s.quota_window_s, states[r].sent, self.clock),
             )
-            for r in REPORTS
+            for r in reports
         ]
         self.scheduler = scheduler = Scheduler(plan, sleep=self.sleep, clock=self.clock)
         log.info(
             "%s: %d report requests planned (%d reports, days %s to %s)",
             self.name,
             scheduler.backlog,
-            len(REPORTS),
+            len(reports),
             first,
             today,
         )
@@ -221,7 +229,7 @@ class SharePointConnector:
             for (action, feature), count in sorted(row.counts.items()):
                 yield Activity(
                     day=parsed.day,
-                    platform=PLATFORM,
+                    platform=parsed.report.platform,
                     person_id=None,
                     action=action,
                     feature=feature,
@@ -249,7 +257,7 @@ class SharePointConnector:
                 if count > 0:
                     yield Activity(
                         day=parsed.day,
-                        platform=PLATFORM,
+                        platform=report.platform,
                         person_id=person,
                         action=action,
                         feature=feature,

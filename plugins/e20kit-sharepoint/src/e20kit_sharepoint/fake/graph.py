@@ -215,7 +215,7 @@ class FakeGraph:
         if match["arg"] != "date":
             return graph_error(400, "BadRequest", "the fake serves the date= form only")
         try:
-            day = dt.date.fromisoformat(match["value"])
+            day = dt.date.fromisoformat(match["value"].strip("'"))
         except ValueError:
             return graph_error(400, "BadRequest", f"Invalid date {match['value']!r}.")
         today = self.tenant.today

@@ -8,7 +8,8 @@ SharePoint activity report's counts: views, edits, creations and comments of fil
 Internally", visits as "Visited Page". The organisation's SharePoint sites become the site
 usage report's sites, each visit also a page view of its site (a dormant site lists zeros).
 Optionally Mattermost's channel and chat messages become
-Teams counts, for tests of the Teams report.
+Teams counts, for tests of the Teams report. Viva Engage, Outlook and the apps reports are
+derived in :mod:`.m365`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from e20kit import Action, Feature
 
 from ..reports import ONEDRIVE_ACTIVITY, SHAREPOINT_ACTIVITY, SITE_USAGE, TEAMS_ACTIVITY
+from .m365 import DAYS, M365Mirror
 from .state import App, FakeSite, FakeUser, Tenant, object_id
 
 MAILBOX = "e20kit-notify@example.org"
@@ -112,18 +114,23 @@ def load_org(
         for c in org.containers_of("sharepoint")
     }
     tenant.sites.extend(sites.values())
-    platforms = ["sharepoint", "mattermost"] if teams_from_mattermost else ["sharepoint"]
-    for member, event in org.iter_events(platforms):
+    mirror = M365Mirror(first=tenant.today - dt.timedelta(days=DAYS - 1))
+    for member, event in org.iter_events(["sharepoint", "mattermost"]):
         uid = ids[member.person_id]
+        mirror.see(uid, event.day, event.platform, event.action, event.feature, event.count)
         if event.platform == "sharepoint":
             tenant.add(SHAREPOINT_ACTIVITY, event.day, uid, _SHAREPOINT[event.action], event.count)
             site = sites.get(event.container or "")
             if event.action is Action.VISIT and site is not None:
                 tenant.add(SITE_USAGE, event.day, site.id, "Page View Count", event.count)
             continue
-        column = _teams_column(event.action, event.feature)
+        column = _teams_column(event.action, event.feature) if teams_from_mattermost else None
         if column is not None:
             tenant.add(TEAMS_ACTIVITY, event.day, uid, column, event.count)
+    mirror.fill(
+        tenant,
+        [(ids[m.person_id], m.email, m.archetype, m.joined_on, m.left_on) for m in org.people],
+    )
     return tenant
 
 

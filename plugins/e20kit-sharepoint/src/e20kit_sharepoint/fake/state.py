@@ -133,13 +133,17 @@ class Tenant:
     def _row(
         self, report: Report, day: dt.date, user: FakeUser, counts: dict[str, int]
     ) -> list[str]:
-        name = user.upn
+        name, display = user.upn, user.display_name
         if self.concealed:
-            name = _hash(user.upn)
+            name, display = _hash(user.upn), _hash(user.display_name)
         active = any(counts.values())
         values = {
             REFRESH: self.refreshed.isoformat(),
             UPN: name,
+            "Display Name": display,
+            "User State": "Active",
+            "State Change Date": "",
+            "Last Activation Date": user.created.date().isoformat(),
             "User Id": user.id if not self.concealed else "",
             "Tenant Display Name": TENANT_NAME,
             "Is Deleted": "False",
@@ -156,7 +160,13 @@ class Tenant:
         }
         row = []
         for column in report.columns:
-            if column in report.counts:
+            if column in report.flags:
+                row.append("Yes" if counts.get(column) else "No")
+            elif report.flags and (column in _DEVICES or column.endswith(")")):
+                # the apps report's devices: the fake's members use everything on the web
+                app = column.removesuffix(" (Web)")
+                row.append("Yes" if (app == "Web" and active) or counts.get(app) else "No")
+            elif column in report.counts:
                 row.append(str(counts.get(column, 0)))
             elif column in values:
                 row.append(values[column])
@@ -195,6 +205,9 @@ class Tenant:
             str(counts.get(c, 0)) if c in report.counts else values.get(c, "0")
             for c in report.columns
         ] + ["x"] * len(self.extra_columns)
+
+
+_DEVICES = frozenset({"Windows", "Mac", "Mobile", "Web"})
 
 
 def _hash(value: str) -> str:
