@@ -22,6 +22,7 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
+    ConnectorError,
     ConnectorRetriableError,
     ConnectorType,
     DataSource,
@@ -30,10 +31,22 @@ from e20kit import (
     Replace,
     Streams,
     Window,
+    describe_endpoint,
 )
 
 from .client import graph_client
 from .concealed import CONCEALED_PREFIX, concealed_advice
+from .copilot import ACTION as COPILOT_ACTION
+from .copilot import (
+    COPILOT_USAGE,
+    FALLBACK_STATUSES,
+    CopilotRead,
+    beta_url,
+    facts_window,
+    parse_copilot,
+)
+from .copilot import PATHS as COPILOT_PATHS
+from .copilot import STREAM as COPILOT_STREAM
 from .directory import Directory, list_directory
 from .quota import Clock, ReportState, Scheduler, Sleep, SlidingQuota
 from .reports import (
@@ -110,12 +123,13 @@ class SharePointConnector:
                 "(Graph keeps about 28 to 30)",
             )
         days = [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
-        reports = enabled_reports(s)
+        reports = enabled_reports(s) + ((COPILOT_USAGE,) if s.copilot else ())
         states = {r: ReportState.load(bookmarks.get(r.stream)) for r in reports}
         plan = [
             (
                 r,
-                states[r].pending(days, s.reread_days),
+                # the period= report: one read per run, whatever the days
+                [today] if r is COPILOT_USAGE else states[r].pending(days, s.reread_days),
                 SlidingQuota(s.reports_per_window, s.quota_window_s, states[r].sent, self.clock),
             )
             for r in reports
@@ -135,6 +149,11 @@ class SharePointConnector:
             report, day = step
             state = states[report]
             quota = scheduler.quotas[report]
+            if report is COPILOT_USAGE:
+                with self.streams.reading(COPILOT_STREAM):
+                    yield from self._copilot(state, quota, first, today, d)
+                yield Checkpoint(stream=report.stream, value=state.dump(today))
+                continue
             try:
                 parsed, etag, attempts = self.client.report(report, day, etag=state.etags.get(day))
             except ConnectorRetriableError as err:
@@ -181,6 +200,73 @@ class SharePointConnector:
                 )
                 scheduler.drop(report)
             yield Checkpoint(stream=report.stream, value=state.dump(today))
+
+    def _copilot(
+        self, state: ReportState, quota: SlidingQuota, first: dt.date, today: dt.date, d: Directory
+    ) -> Iterator[Activity]:
+        """The beta Copilot report at the path that answered last, else the other one; when
+        neither knows it, the stream is skipped with a notice (the run goes on)."""
+        base = beta_url(self.settings.graph_url)
+        order = sorted(range(len(COPILOT_PATHS)), key=lambda i: i != state.variant)
+        refused: list[str] = []
+        for i in order:
+            url = base + COPILOT_PATHS[i]
+            try:
+                body, _, attempts = self.client.download(url, COPILOT_USAGE.label)
+            except ConnectorError as err:
+                quota.record(1)
+                status = err.context.get("status")
+                if status not in FALLBACK_STATUSES:
+                    raise
+                refused.append(f"{COPILOT_PATHS[i].split('(')[0]} HTTP {status}")
+                continue
+            quota.record(attempts)
+            if i != state.variant:
+                log.info("%s: the beta Copilot report answers at %s now", self.name, url)
+            state.variant = i
+            endpoint = describe_endpoint(url, self.client.session.secrets)
+            try:
+                read = parse_copilot(body or b"", connector=self.name, endpoint=endpoint)
+            except ReportUnreadable as err:
+                stream = COPILOT_USAGE.stream
+                self.streams.skip(stream, today.isoformat(), err.message, endpoint=endpoint)
+                return
+            state.as_of = read.refreshed or state.as_of
+            for line in read.bad_lines:
+                self.streams.skip(
+                    COPILOT_USAGE.stream, f"{today} line {line}", "not a date", endpoint=endpoint
+                )
+            yield from self._copilot_facts(read, first, today, d)
+            return
+        self.streams.unavailable(
+            COPILOT_STREAM,
+            "the beta Copilot usage report is not served at either known path ("
+            + "; ".join(refused)
+            + "): Microsoft moved or retired it; Copilot is skipped until the connector "
+            "knows its new place",
+            endpoint=base + COPILOT_PATHS[order[-1]].split("?")[0],
+        )
+
+    def _copilot_facts(
+        self, read: CopilotRead, first: dt.date, today: dt.date, d: Directory
+    ) -> Iterator[Activity]:
+        for use in facts_window(read.uses, first, today):
+            if is_concealed(use.user):
+                self._warn_concealed()
+                person: str | None = CONCEALED_PREFIX + use.user
+            else:
+                person = d.person_id(use.user, None)
+            if person is None:
+                continue
+            yield Activity(
+                day=use.day,
+                platform=COPILOT_USAGE.platform,
+                person_id=person,
+                action=COPILOT_ACTION,
+                feature=use.feature,
+                container=use.container,
+                count=1,
+            )
 
     def _available(self, parsed: ParsedReport, state: ReportState, today: dt.date) -> bool:
         """Whether the answer holds the day: rows as of that day or later, or (header alone)

@@ -325,17 +325,14 @@ def _csv_rows(
         yield record
 
 
-def parse_report(
-    report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
-) -> ParsedReport:
-    """Rows of one downloaded CSV. A file that cannot be read as a whole raises
-    :class:`ReportUnreadable` naming report, day and line; a row with a bad cell is left out
-    and named in ``bad``."""
+def csv_records(
+    report: Report, label: str, body: bytes, *, connector: str, endpoint: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, record) of one downloaded CSV with every documented column. A file that cannot
+    be read as a whole raises :class:`ReportUnreadable` naming ``label`` and the line."""
 
     def fail(message: str) -> ReportUnreadable:
-        return ReportUnreadable(
-            f"{report.label} for {day}: {message}", connector=connector, endpoint=endpoint
-        )
+        return ReportUnreadable(f"{label}: {message}", connector=connector, endpoint=endpoint)
 
     try:
         text = body.decode("utf-8-sig")
@@ -349,13 +346,24 @@ def parse_report(
     extra = [c for c in header if c not in report.columns]
     if extra:
         log.debug("%s: %s has undocumented columns, ignored: %s", connector, report.label, extra)
-    rows: list[Row] = []
-    bad: list[BadRow] = []
     for line, record in enumerate(_csv_rows(reader, fail), start=2):
         if None in record:
             raise fail(f"line {line} has more fields than the header")
         if None in record.values():
             raise fail(f"line {line} has fewer fields than the header (truncated?)")
+        yield line, record
+
+
+def parse_report(
+    report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
+) -> ParsedReport:
+    """Rows of one downloaded CSV. A file that cannot be read as a whole raises
+    :class:`ReportUnreadable` naming report, day and line; a row with a bad cell is left out
+    and named in ``bad``."""
+    rows: list[Row] = []
+    bad: list[BadRow] = []
+    label = f"{report.label} for {day}"
+    for line, record in csv_records(report, label, body, connector=connector, endpoint=endpoint):
         found = _row(report, record)
         if isinstance(found, BadRow):
             bad.append(BadRow(line, found.column, found.problem))
@@ -413,6 +421,7 @@ __all__ = [
     "Report",
     "ReportUnreadable",
     "Row",
+    "csv_records",
     "enabled_reports",
     "is_concealed",
     "parse_report",

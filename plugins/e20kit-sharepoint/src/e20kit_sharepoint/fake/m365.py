@@ -6,8 +6,10 @@ organisation stays as it was. A fixed share of members (picked by a hash of thei
 use Viva Engage: on their days with Mattermost discussion they post and like there as much, and
 read a few threads on any active day. Everyone mails on workdays (members who never contribute
 elsewhere mail most: the "lives in mail" pattern), and the apps report marks Outlook on mail days,
-Teams on days with chat or discussion, Word and Excel on days with file activity.
-Only the 30 days the ``date=`` form serves are filled.
+Teams on days with chat or discussion, Word and Excel on days with file activity. Leaders and a
+share of the others hold a Copilot licence and use it on some of their active days (Copilot
+Chat, in Word on file days, in Teams on chat days). Only the 30 days the ``date=`` form serves
+are filled.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from e20kit import Action, Feature
@@ -24,6 +27,8 @@ from .state import Tenant
 
 ENGAGE_SHARE = 0.45
 """Share of members who use Viva Engage."""
+COPILOT_SHARE = 0.25
+"""Share of members (leaders aside: all of them) with a Copilot licence."""
 QUIET_ARCHETYPES = frozenset({"lurker", "absent"})
 """Archetypes that contribute nowhere and mail instead."""
 DAYS = 30
@@ -66,11 +71,20 @@ class M365Mirror:
             cell.files += n
 
     def fill(
-        self, tenant: Tenant, members: list[tuple[str, str, str, dt.date, dt.date | None]]
+        self,
+        tenant: Tenant,
+        members: list[tuple[str, str, str, dt.date, dt.date | None]],
+        leaders: Collection[str] = (),
     ) -> None:
-        """``members``: (user id, e-mail, archetype, joined, left or ``None``) of each member."""
+        """``members``: (user id, e-mail, archetype, joined, left or ``None``) of each member;
+        ``leaders``: user ids of members with direct reports."""
         engage = {uid for uid, email, *_ in members if share(email, "engage") < ENGAGE_SHARE}
+        licensed = set(leaders) | {
+            uid for uid, email, *_ in members if share(email, "copilot") < COPILOT_SHARE
+        }
         for (uid, day), cell in self.days.items():
+            if uid in licensed:
+                _copilot(tenant, uid, day, cell)
             if uid in engage:
                 reads = 1 + int(share(uid, day, "reads") * 6)
                 tenant.add(VIVA_ENGAGE_ACTIVITY, day, uid, "Read Count", reads)
@@ -93,4 +107,13 @@ class M365Mirror:
                 tenant.add(M365_APP_ACTIVITY, day, uid, "Outlook", 1)
 
 
-__all__ = ["ENGAGE_SHARE", "M365Mirror", "share"]
+def _copilot(tenant: Tenant, uid: str, day: dt.date, cell: _Day) -> None:
+    if share(uid, day, "copilot chat") < 0.5:
+        tenant.use_copilot(uid, "Copilot Chat Last Activity Date", day)
+    if cell.files and share(uid, day, "copilot word") < 0.4:
+        tenant.use_copilot(uid, "Word Copilot Last Activity Date", day)
+    if cell.chat and share(uid, day, "copilot teams") < 0.3:
+        tenant.use_copilot(uid, "Microsoft Teams Copilot Last Activity Date", day)
+
+
+__all__ = ["COPILOT_SHARE", "ENGAGE_SHARE", "M365Mirror", "share"]

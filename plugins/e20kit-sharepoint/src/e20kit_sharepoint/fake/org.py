@@ -20,7 +20,15 @@ from typing import Any
 
 from e20kit import Action, Feature
 
-from ..reports import ONEDRIVE_ACTIVITY, SHAREPOINT_ACTIVITY, SITE_USAGE, TEAMS_ACTIVITY
+from ..reports import (
+    EMAIL_ACTIVITY,
+    M365_APP_ACTIVITY,
+    ONEDRIVE_ACTIVITY,
+    SHAREPOINT_ACTIVITY,
+    SITE_USAGE,
+    TEAMS_ACTIVITY,
+    VIVA_ENGAGE_ACTIVITY,
+)
 from .m365 import DAYS, M365Mirror
 from .state import App, FakeSite, FakeUser, Tenant, object_id
 
@@ -130,6 +138,7 @@ def load_org(
     mirror.fill(
         tenant,
         [(ids[m.person_id], m.email, m.archetype, m.joined_on, m.left_on) for m in org.people],
+        leaders={ids[m.person_id] for m in org.people if m.is_leader},
     )
     return tenant
 
@@ -137,7 +146,7 @@ def load_org(
 def synthetic_tenant(
     *, users: int, days: int = 30, today: dt.date, seed: int = 7, **options: Any
 ) -> Tenant:
-    """Plain numbers for benchmarks: ``users`` users (and a site per 20), all four reports."""
+    """Plain numbers for benchmarks: ``users`` users (and a site per 20), every report."""
     rng = random.Random(seed)
     tenant = Tenant(today=today, **options)
     created = dt.datetime.combine(today - dt.timedelta(days=days + 60), dt.time(9), dt.UTC)
@@ -176,6 +185,13 @@ def synthetic_tenant(
                 tenant.add(
                     TEAMS_ACTIVITY, day, user.id, "Private Chat Message Count", rng.randint(1, 20)
                 )
+            if rng.random() < 0.3:
+                tenant.add(VIVA_ENGAGE_ACTIVITY, day, user.id, "Read Count", rng.randint(1, 9))
+            if day.weekday() < 5:
+                tenant.add(EMAIL_ACTIVITY, day, user.id, "Send Count", rng.randint(1, 12))
+                tenant.add(M365_APP_ACTIVITY, day, user.id, "Outlook", 1)
+            if rng.random() < 0.1:
+                tenant.use_copilot(user.id, "Copilot Chat Last Activity Date", day)
         for site in tenant.sites[::2]:  # every other site dormant
             tenant.add(SITE_USAGE, day, site.id, "Page View Count", rng.randint(1, 50))
     return tenant
