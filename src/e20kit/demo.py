@@ -33,6 +33,7 @@ from .sandbox_setup import (
     toml_table,
     toml_value,
 )
+from .wording import counted
 
 TIMEZONE = "Europe/Berlin"
 MIN_NEWCOMERS = 10
@@ -115,8 +116,9 @@ def _lines(c: CycleResult, *, findings: bool = True) -> list[str]:
     if c.onboarding is not None:
         enrolled = sum(c.onboarding.enrolled.values())
         lines.append(
-            f"  onboarding: {enrolled} newcomers enrolled, {len(c.onboarding.completed)} steps "
-            f"completed, {len(c.onboarding.sent)} nudges sent"
+            f"  onboarding: {counted(enrolled, 'newcomer')} enrolled, "
+            f"{counted(len(c.onboarding.completed), 'step')} completed, "
+            f"{counted(len(c.onboarding.sent), 'nudge')} sent"
         )
     if c.nominations is not None:
         lines.append(f"  champions: {len(c.nominations.nominated)} nominated")

@@ -113,7 +113,7 @@ def test_mark_and_import(config: Path, tmp_path: Path) -> None:
     )
     code, out, _ = run(config, "onboarding", "import-marks", str(marks))
     assert code == 0
-    assert "2 marks imported, 1 steps completed now, 1 for members not stored yet" in out
+    assert "2 marks imported, 1 step completed now, 1 for members not stored yet" in out
     code, out, _ = run(config, "--json", "onboarding", "status")
     intro = json.loads(out)["steps"][1]
     assert intro["step"] == "intro_session" and intro["completed"] in (1, 3)

@@ -12,6 +12,7 @@ from ..champions.roster import RosterState
 from ..disclosure import outputs as published
 from ..exit_codes import EXIT_DELIVERY_FAILED
 from ..safe_text import SafeDictWriter
+from ..wording import counted
 from .common import State, emit, handle_errors, pass_state, request_options
 
 dry_run_option = click.option(
@@ -83,7 +84,8 @@ def nominate_cmd(state: State, dry_run: bool, by: str | None) -> None:
         for n in result.nominated:
             click.echo(f"{verb} {n.member_key} in {n.department} (score {n.score:.3f})")
         unmet = [d for d in result.departments if not d.met]
-        click.echo(f"{len(result.nominated)} {verb}; {len(unmet)} departments below target")
+        below = counted(len(unmet), "department")
+        click.echo(f"{len(result.nominated)} {verb}; {below} below target")
         for d in unmet:
             if d.members < kit.disclosure.k:
                 continue  # its target would give its size away
@@ -205,7 +207,7 @@ def list_cmd(
                 f"since {e.updated_at:%Y-%m-%d} by {e.updated_by}  buddies {e.buddies}"
             )
         if csv_path is not None:
-            click.echo(f"wrote {len(rows)} rows to {csv_path}", err=True)
+            click.echo(f"wrote {counted(len(rows), 'row')} to {csv_path}", err=True)
 
     emit(state, rows, human)
 

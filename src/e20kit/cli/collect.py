@@ -9,10 +9,10 @@ import click
 
 from ..results import ConnectorRun
 from ..runs import collect_counts
+from ..wording import counted
 from .common import (
     Reference,
     State,
-    counted,
     day_of,
     emit,
     handle_errors,

@@ -193,11 +193,6 @@ def moment_of(kit: Kit, value: Reference | None) -> dt.datetime | None:
 stderr = Console(stderr=True)
 
 
-def counted(n: int, noun: str) -> str:
-    """``1 nudge``, ``3 nudges``: summary lines that read as sentences, not ``nudge(s)``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def setup_logging(verbosity: int) -> None:
     """Quiet under cron (warnings only), chattier with -v, silent but errors with -q."""
     level = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)

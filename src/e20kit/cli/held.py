@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..delivery import quiet_reason
-from .common import counted
+from ..wording import counted
 
 STEP = dt.timedelta(minutes=15)
 

@@ -9,10 +9,10 @@ import click
 
 from ..disclosure import outputs as published
 from ..exit_codes import EXIT_DELIVERY_FAILED
+from ..wording import counted
 from .common import (
     Reference,
     State,
-    counted,
     emit,
     handle_errors,
     moment_of,
@@ -181,7 +181,8 @@ def import_marks_cmd(state: State, csv_file: Path) -> None:
         state,
         data,
         lambda: click.echo(
-            f"{len(result.marks)} marks imported, {result.completed} steps completed now, "
+            f"{counted(len(result.marks), 'mark')} imported, "
+            f"{counted(result.completed, 'step')} completed now, "
             f"{result.unknown_members} for members not stored yet"
         ),
     )

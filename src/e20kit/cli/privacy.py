@@ -15,7 +15,8 @@ import click
 
 from ..privacy.inventory import render_markdown
 from ..privacy.retention import PurgeResult
-from .common import State, counted, emit, handle_errors, pass_state, request_options
+from ..wording import counted
+from .common import State, emit, handle_errors, pass_state, request_options
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -13,11 +13,11 @@ from ..config import Settings
 from ..cycle import CycleResult
 from ..disclosure import outputs as published
 from ..runs import collect_counts
+from ..wording import counted
 from .collect import failure_line
 from .common import (
     Reference,
     State,
-    counted,
     emit,
     handle_errors,
     moment_of,

@@ -8,7 +8,8 @@ import sys
 import click
 
 from ..status import ConnectorStatus, Status
-from .common import State, counted, emit, handle_errors, pass_state
+from ..wording import counted
+from .common import State, emit, handle_errors, pass_state
 
 SHOWN_VALUE = 48
 """Characters of a bookmark's value shown (cursors can be long; --json has all of it)."""

@@ -10,7 +10,7 @@ shown, and nothing about one person.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .estimate import Interval
@@ -85,7 +85,6 @@ class ExperimentResult:
     """The same, adjusted for department (OLS, HC2); None with one department."""
     minimum_detectable: float | None = None
     design: str = RANDOMISED
-    notes: list[str] = field(default_factory=list)
 
     shown_members: int | None = None
     """The number of people as published by the disclosure layer (None: the arms' sum)."""
@@ -160,7 +159,6 @@ class ExperimentResult:
             "adjusted": self.adjusted.as_dict() if self.adjusted else None,
             "minimum_detectable": self.minimum_detectable,
             "sentence": self.sentence("en"),
-            "notes": list(self.notes),
         }
 
 

@@ -180,8 +180,9 @@ class GraphAuth:
 
 
 _SERVER_FAILURES = (requests.HTTPError, msal.exceptions.MsalServiceError, RuntimeError)
-"""What msal raises for a 5xx from the authority (its own throttling client raises
-MsalServiceError, the plain path requests' HTTPError)."""
+"""What msal raises for a 5xx from the authority: its own throttling client raises
+MsalServiceError, the plain path requests' HTTPError, and OIDC discovery falls back to a bare
+RuntimeError when ``raise_for_status`` did not raise (msal/authority.py, ``tenant_discovery``)."""
 
 
 def _status(err: Exception) -> str:
