@@ -50,6 +50,14 @@ def champions_report_sections(context: ReportContext, metrics: Metrics) -> Itera
 
 
 @hookimpl(specname="e20kit_report_sections")
+def context_report_sections(context: ReportContext) -> Iterable[ReportSection]:
+    """Context platforms (mail, apps): who writes only there, beside the participation figures."""
+    from .report.context_section import sections_for
+
+    return sections_for(context)
+
+
+@hookimpl(specname="e20kit_report_sections")
 def effects_report_sections(context: ReportContext) -> Iterable[ReportSection]:
     """ "Did it work?": every experiment's and rollout's result (docs/effects.md)."""
     from .effects.report import sections_for

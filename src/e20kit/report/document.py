@@ -218,7 +218,6 @@ def published_document(
         "newcomers": _newcomers(metrics),
         "features": plain(metrics.features),
         "containers": plain(metrics.containers),
-        "context": plain(metrics.context),
         "onboarding": [
             _funnel_step(s, metrics.min_group_size, titles or {}) for s in metrics.onboarding
         ],

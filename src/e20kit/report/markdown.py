@@ -64,22 +64,6 @@ def _month_plan(doc: dict[str, Any], lang: str) -> list[str]:
     return [*lines, ""]
 
 
-def _context(doc: dict[str, Any], lang: str) -> list[str]:
-    """Context platforms (mail, apps) beside the figures, never part of them."""
-    rows = doc.get("context") or []
-    if not rows:
-        return []
-    t = labels(lang)
-    k = int(doc["min_group_size"])
-    cols = ("members", "writers", "writers_only_there")
-    out = ["", f"## {t['context']}", ""]
-    out += _table(
-        [t["platform"], t["context_members"], t["context_writers"], t["context_only"]],
-        [[r["platform"], *(str(show_cell(r, c, k, lang)) for c in cols)] for r in rows],
-    )
-    return [*out, "", t["context_note"]]
-
-
 def render_markdown(doc: dict[str, Any]) -> str:
     lang = str(doc["lang"])
     t = labels(lang)
@@ -151,7 +135,6 @@ def render_markdown(doc: dict[str, Any]) -> str:
             ],
         )
         out += ["", t["suppressed_note"].format(k=doc["min_group_size"])]
-    out += _context(doc, lang)
     k = int(doc["min_group_size"])
     for section in doc["sections"]:
         out += ["", f"## {section['title']}", "", section["markdown"]]
