@@ -38,6 +38,8 @@ from .errors import (
     PluginError,
     SkippableRecordError,
     StoreError,
+    SurveyError,
+    SurveyImportError,
 )
 from .extensions import (
     ChampionNominated,
@@ -81,6 +83,16 @@ from .publishing import Published, Publisher, PublishRequest
 from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
+from .survey import (
+    ReasonScore,
+    SurveyHandle,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyResults,
+    SurveySource,
+    SurveySourceType,
+    SurveyWave,
+)
 from .urls import ServiceUrl
 from .vocab import CONTEXT_PREFIX, Action, Feature, is_context_platform
 
@@ -143,6 +155,7 @@ __all__ = [
     "RateAdvice",
     "RatePolicy",
     "Reason",
+    "ReasonScore",
     "Recipient",
     "Replace",
     "ReportContext",
@@ -160,6 +173,15 @@ __all__ = [
     "StoreError",
     "Stream",
     "Streams",
+    "SurveyError",
+    "SurveyHandle",
+    "SurveyImportError",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "SurveyResults",
+    "SurveySource",
+    "SurveySourceType",
+    "SurveyWave",
     "Window",
     "__version__",
     "announce_wait",

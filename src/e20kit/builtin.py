@@ -13,6 +13,8 @@ from .notifier import NotifierType
 from .notifiers.log import LOG_NOTIFIER
 from .onboarding.checks import BUILTIN_CHECKS
 from .plugins import hookimpl
+from .survey.csvsource import CSV_SURVEY_SOURCE
+from .survey.model import SurveySourceType
 
 if TYPE_CHECKING:
     from .analytics import Metrics
@@ -26,6 +28,11 @@ def e20kit_connectors() -> Iterable[ConnectorType]:
 @hookimpl
 def e20kit_notifiers() -> Iterable[NotifierType]:
     return [LOG_NOTIFIER]
+
+
+@hookimpl
+def e20kit_survey_sources() -> Iterable[SurveySourceType]:
+    return [CSV_SURVEY_SOURCE]
 
 
 @hookimpl

@@ -35,6 +35,7 @@ from .errors import ConfigError
 from .http.redaction import redact
 from .http.settings import HttpSettings
 from .onboarding.settings import OnboardingSettings
+from .survey.settings import SurveySettings
 
 ENV_PREFIX = "E20KIT_"
 ENV_NESTING = "__"
@@ -163,6 +164,10 @@ class Settings(_Section):
     connectors: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """One table per connector instance; ``type`` defaults to the table's name."""
     notifiers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    survey_sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """One table per survey source instance; ``type`` defaults to the table's name
+    (docs/survey.md)."""
+    survey: SurveySettings = SurveySettings()
     onboarding: OnboardingSettings = OnboardingSettings()
     champions: ChampionsSettings = ChampionsSettings()
     analytics: AnalyticsSettings = AnalyticsSettings()
@@ -174,6 +179,16 @@ class Settings(_Section):
     @classmethod
     def _unique_experiments(cls, value: list[Experiment]) -> list[Experiment]:
         return unique_experiments(value)
+
+    @model_validator(mode="after")
+    def _survey_minimum(self) -> Settings:
+        minimum, k = self.survey.min_respondents, self.privacy.min_group_size
+        if minimum is not None and minimum < k:
+            raise ValueError(
+                f"survey.min_respondents = {minimum} is below privacy.min_group_size = {k}: a "
+                "unit's survey score may never be shown for fewer people than any other figure"
+            )
+        return self
 
     @model_validator(mode="after")
     def _experiment_checklists(self) -> Settings:

@@ -136,6 +136,52 @@ class SkippableRecordError(ConnectorError):
     """One record was unusable; the connector skipped it and went on."""
 
 
+class SurveyError(E20KitError):
+    """A survey source failed or answered something unusable; nothing was stored.
+
+    ``source`` names the survey source (plugin type or instance) and ``call`` what was asked of
+    it (e.g. ``responses`` or the tool's API method).
+    """
+
+    exit_code = 9
+
+    def __init__(self, message: str, *, source: str, call: str | None = None, **context: Any):
+        where = source if not call else f"{source} {call}"
+        super().__init__(f"[{where}] {message}", source=source, call=call, **context)
+
+
+class SurveyImportError(SurveyError):
+    """A survey export could not be imported; nothing of it was stored.
+
+    ``file``, ``line`` (1 = the header) and ``column`` (its header, or its 1-based number) say
+    where the first problem is.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        line: int | None = None,
+        column: str | None = None,
+        **context: Any,
+    ) -> None:
+        where = file
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(
+            f"{where}: {message}",
+            source="csv",
+            call="import",
+            file=file,
+            line=line,
+            column=column,
+            **context,
+        )
+
+
 __all__ = [
     "ConfigError",
     "ConnectorAuthError",
@@ -154,4 +200,6 @@ __all__ = [
     "PluginError",
     "SkippableRecordError",
     "StoreError",
+    "SurveyError",
+    "SurveyImportError",
 ]

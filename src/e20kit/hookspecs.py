@@ -28,6 +28,7 @@ from .models import Person
 from .notifier import NotifierType
 from .publishing import Publisher
 from .results import CollectResult
+from .survey.model import SurveySourceType
 
 if TYPE_CHECKING:
     from .analytics import Metrics
@@ -78,6 +79,25 @@ def e20kit_notifiers() -> Iterable[NotifierType]:
         @hookimpl
         def e20kit_notifiers():
             yield NotifierType(name="pager", settings=PagerSettings, factory=PagerNotifier)
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def e20kit_survey_sources() -> Iterable[SurveySourceType]:
+    """Register survey tools the pulse survey's answers can come from (docs/survey.md).
+
+    :returns: survey source types, each with a unique ``name``, a settings model, a factory
+        building a :class:`~e20kit.SurveySource` (``prepare`` an anonymised survey for a wave,
+        read its ``responses``) and the ``data_sources`` it touches, for the data inventory.
+
+    Example::
+
+        @hookimpl
+        def e20kit_survey_sources():
+            yield SurveySourceType(name="pulse", settings=PulseSettings, factory=PulseSource,
+                                   data_sources=(DataSource("GET /responses", "an API key",
+                                                            "anonymous answers"),))
     """
     raise NotImplementedError
 

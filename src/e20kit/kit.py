@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .privacy.service import PrivacyService
     from .publishing import Published
     from .status import Status
+    from .survey.service import SurveyService
 
 
 class Kit:
@@ -195,6 +196,16 @@ class Kit:
         from .effects.service import EffectsService
 
         return EffectsService(self.engine, self.config, self.clock, lambda: self.disclosure)
+
+    @functools.cached_property
+    def survey(self) -> SurveyService:
+        """The pulse survey: ``kit.survey.results()``, ``.import_file(...)``, ``.store(...)``
+        (docs/survey.md)."""
+        from .survey.service import SurveyService
+
+        return SurveyService(
+            self.engine, self.config, self.plugins, lambda: self.disclosure, self.clock
+        )
 
     @functools.cached_property
     def privacy(self) -> PrivacyService:
@@ -493,7 +504,7 @@ class Kit:
         return store_status(self.engine, self.config, self.plugins, self.clock, check=check)
 
     def close(self) -> None:
-        for service in ("onboarding", "champions", "effects"):
+        for service in ("onboarding", "champions", "effects", "survey"):
             self.__dict__.pop(service, None)  # built again on the reopened store
         if self._engine is not None:
             self._engine.dispose()

@@ -36,6 +36,7 @@ from .models import Person
 from .notifier import NotifierType
 from .publishing import Publisher
 from .results import CollectResult
+from .survey.model import SurveySourceType
 
 if TYPE_CHECKING:
     from .analytics import Metrics
@@ -57,6 +58,7 @@ REGISTRATION_HOOKS = (
     "e20kit_notifiers",
     "e20kit_champion_signals",
     "e20kit_sandboxes",
+    "e20kit_survey_sources",
 )
 EVENT_HOOKS = ("e20kit_collect_finished", "e20kit_step_completed", "e20kit_champion_nominated")
 UNWRAPPABLE_HOOKS = REGISTRATION_HOOKS + EVENT_HOOKS
@@ -221,6 +223,9 @@ class Plugins:
 
     def sandboxes(self) -> dict[str, Sandbox]:
         return self._collect("e20kit_sandboxes", Sandbox, lambda s: s.name)
+
+    def survey_source_types(self) -> dict[str, SurveySourceType]:
+        return self._collect("e20kit_survey_sources", SurveySourceType, lambda s: s.name)
 
     def publishers(self) -> dict[str, Publisher]:
         return self._collect("e20kit_publishers", Publisher, lambda p: p.name)

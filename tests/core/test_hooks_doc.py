@@ -49,6 +49,7 @@ def test_example_registers_and_implements_its_hook(hook: str) -> None:
     plugins.champion_signals()
     plugins.sandboxes()
     plugins.publishers()
+    plugins.survey_source_types()
 
 
 def test_every_hook_has_a_test_of_its_own() -> None:

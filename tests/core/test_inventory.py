@@ -77,9 +77,11 @@ def test_every_registered_type_declares_its_sources_in_both_languages() -> None:
         *plugins.connector_types().values(),
         *plugins.notifier_types().values(),
         *plugins.publishers().values(),
+        *plugins.survey_source_types().values(),
     ]
     names = {type(r).__name__ + ":" + r.name for r in registered}
     assert {"ConnectorType:confluence", "ConnectorType:sharepoint", "Publisher:confluence"} <= names
+    assert "SurveySourceType:csv" in names
     for item in registered:
         assert item.data_sources, f"{item.name} declares no data sources"
         assert item.description and item.description_de, f"{item.name}: no German description"

@@ -26,6 +26,7 @@ from .report import report
 from .run import run_cmd
 from .sandbox import sandbox
 from .status import status_cmd
+from .survey import survey
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -85,6 +86,7 @@ for command in (
     sandbox,
     status_cmd,
     privacy,
+    survey,
 ):
     add_output_options(command)
     main.add_command(command)

@@ -55,6 +55,7 @@ _T: dict[str, dict[str, Any]] = {
         "kept": "retention",
         "connectors": "Sources (configured connectors)",
         "notifiers": "Messages (configured notifiers)",
+        "survey_sources": "Survey answers (the CSV import and configured survey sources)",
         "none": "none configured",
         "source_head": "| endpoint or file | permission | data |",
         "no_sources": "The connector type declares no data sources.",
@@ -120,6 +121,7 @@ _T: dict[str, dict[str, Any]] = {
         "kept": "Aufbewahrung",
         "connectors": "Quellen (konfigurierte Connectoren)",
         "notifiers": "Nachrichten (konfigurierte Zustellkanäle)",
+        "survey_sources": "Befragungsantworten (CSV-Import und konfigurierte Befragungsquellen)",
         "none": "keine konfiguriert",
         "source_head": "| Endpunkt oder Datei | Berechtigung | Daten |",
         "no_sources": "Der Connector-Typ nennt keine Datenquellen.",
@@ -417,6 +419,11 @@ def build(
         "decisions": facts.decisions(config, plugins),
         "connectors": _instances(settings.connectors, plugins.connector_types(), lang),
         "notifiers": _instances(settings.notifiers, plugins.notifier_types(), lang),
+        "survey_sources": _instances(
+            {"csv": {"type": "csv"}, **settings.survey_sources},
+            plugins.survey_source_types(),
+            lang,
+        ),
         "publishers": _publishers(config, plugins, lang),
         **computed,
         "outputs": [
@@ -507,7 +514,7 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
                 for c in table["columns"]
             ),
         ]
-    for key in ("connectors", "notifiers", "publishers"):
+    for key in ("connectors", "notifiers", "survey_sources", "publishers"):
         out += ["", f"## {t[key]}", ""]
         if not doc[key]:
             out.append(t["none"])

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..store import schema
-from .inventory_texts import AGGREGATE, PERSONAL, PSEUDONYMOUS, TECHNICAL
+from .inventory_texts import AGGREGATE, ANONYMOUS, PERSONAL, PSEUDONYMOUS, TECHNICAL
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..plugins import Plugins
 
-RANK = (TECHNICAL, AGGREGATE, PSEUDONYMOUS, PERSONAL)
+RANK = (TECHNICAL, AGGREGATE, ANONYMOUS, PSEUDONYMOUS, PERSONAL)
 
 DIRECT: Mapping[str, tuple[str, str]] = {
     "email": ("e-mail addresses", "E-Mail-Adressen"),

@@ -15,12 +15,17 @@ PERSONAL = "personal"
 PSEUDONYMOUS = "pseudonymous"
 AGGREGATE = "aggregate"
 TECHNICAL = "technical"
+ANONYMOUS = "anonymous"
 
 CATEGORIES: dict[str, Text] = {
     PERSONAL: ("personal data (directly identifying)", "personenbezogen (direkt identifizierend)"),
     PSEUDONYMOUS: ("pseudonymous (by member key)", "pseudonym (über den Mitgliedsschlüssel)"),
     AGGREGATE: ("aggregates over several members", "Summen über mehrere Beschäftigte"),
     TECHNICAL: ("technical, no personal data", "technisch, keine personenbezogenen Daten"),
+    ANONYMOUS: (
+        "anonymous answers, linked to no person",
+        "anonyme Antworten, mit keiner Person verknüpft",
+    ),
 }
 
 KEY: Text = ("member key (pseudonym)", "Mitgliedsschlüssel (Pseudonym)")
@@ -551,10 +556,81 @@ TABLES: dict[str, TableText] = {
         {"id": ("number", "Nummer"), "key": ("the key", "der Schlüssel")},
         ("kept with the store", "so lange wie der Speicher"),
     ),
+    "survey_waves": TableText(
+        TECHNICAL,
+        (
+            "each round of the pulse survey on the five reasons: where its answers are "
+            "collected and when it runs",
+            "jede Runde der Kurzbefragung zu den fünf Gründen: wo die Antworten gesammelt werden "
+            "und wann sie läuft",
+        ),
+        {
+            "wave_id": ("wave id", "Kennung der Befragungsrunde"),
+            "source": ("survey tool (source)", "Befragungswerkzeug (Quelle)"),
+            "survey_ref": ("the tool's survey id", "Kennung der Befragung im Werkzeug"),
+            "opened": ("first day", "erster Tag"),
+            "closes": ("last day", "letzter Tag"),
+            "created_at": ("recorded at", "erfasst am"),
+        },
+        ("kept until deleted by hand", "bis zur Löschung von Hand"),
+    ),
+    "survey_responses": TableText(
+        ANONYMOUS,
+        (
+            "anonymous survey answers, one row per response and statement: no person, no "
+            "e-mail, no time finer than the wave, no free text; nothing links an answer to an "
+            "invited person; shown only as scores of at least survey.min_respondents answers",
+            "anonyme Befragungsantworten, eine Zeile je Antwort und Aussage: keine Person, keine "
+            "E-Mail, keine Zeit genauer als die Befragungsrunde, kein Freitext; nichts verknüpft "
+            "eine Antwort mit einer eingeladenen Person; gezeigt nur als Werte aus mindestens "
+            "survey.min_respondents Antworten",
+        ),
+        {
+            "wave_id": ("wave id", "Kennung der Befragungsrunde"),
+            "response_hash": (
+                "keyed hash of the tool's response id (to count a response once; the id itself "
+                "is not stored)",
+                "Hash mit geheimem Schlüssel über die Antwort-ID des Werkzeugs (damit eine "
+                "Antwort einmal zählt; die ID selbst wird nicht gespeichert)",
+            ),
+            "reason": ("which of the five statements", "welche der fünf Aussagen"),
+            "role": ("staff or leader", "Mitarbeitende oder Führungskraft"),
+            "unit": (
+                "unit label the tool passed (only units of at least k members are offered)",
+                "Einheit, die das Werkzeug übergab (nur Einheiten ab k Mitgliedern)",
+            ),
+            "score": (
+                "agreement 1-5 (empty: skipped)",
+                "Zustimmung 1-5 (leer: übersprungen)",
+            ),
+        },
+        ("kept until deleted by hand", "bis zur Löschung von Hand"),
+    ),
+    "survey_invitations": TableText(
+        PSEUDONYMOUS,
+        (
+            "that a member was invited to a survey wave and reminded; never whether or what "
+            "they answered",
+            "dass ein Mitglied zu einer Befragungsrunde eingeladen und erinnert wurde; nie, ob "
+            "oder was es antwortete",
+        ),
+        {
+            "wave_id": ("wave id", "Kennung der Befragungsrunde"),
+            "member_key": KEY,
+            "invited_at": ("invited at", "eingeladen am"),
+            "reminders": ("reminders sent", "gesendete Erinnerungen"),
+            "last_sent_at": ("last invitation or reminder", "letzte Einladung oder Erinnerung"),
+        },
+        (
+            "as long as the member is stored (erased with them)",
+            "solange das Mitglied gespeichert ist (mit ihm gelöscht)",
+        ),
+    ),
 }
 
 __all__ = [
     "AGGREGATE",
+    "ANONYMOUS",
     "CATEGORIES",
     "PERSONAL",
     "PSEUDONYMOUS",

@@ -46,6 +46,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "champion_buddies": ("newcomer_key", "champion_key"),
     "experiment_assignments": ("member_key",),
     "member_history": ("member_key",),
+    "survey_invitations": ("member_key",),
 }
 """Per table, the columns that hold the person's member key (``members.manager_key`` of other
 people is cleared, not exported: those rows are theirs)."""
@@ -69,6 +70,8 @@ NO_SUBJECT_ROWS: dict[str, str] = {
     "audit_log": "who produced which report or request (OS user, never a member)",
     "experiments": "each experiment's fixed question",
     "interventions": "remedies rolled out per department",
+    "survey_waves": "each survey wave's source and dates",
+    "survey_responses": "anonymous survey answers: no person column, response ids as keyed hashes",
 }
 """Tables that hold no row of a person (every other table is in KEY_COLUMNS or PAIR_TABLES)."""
 

@@ -71,6 +71,12 @@ def _secret_check(conn: sa.Connection) -> None:
     schema.secret_check.create(conn, checkfirst=True)
 
 
+def _survey(conn: sa.Connection) -> None:
+    """Survey waves, anonymous responses and who was invited (:mod:`e20kit.survey`)."""
+    for table in (schema.survey_waves, schema.survey_responses, schema.survey_invitations):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _initial,
     _rollups,
@@ -80,6 +86,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _tombstones,
     _secret_check,
     _disclosure,
+    _survey,
 )
 """Index + 1 is the schema version a migration brings the store to. Append, never edit."""
 

@@ -377,3 +377,41 @@ disclosure_key = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("key", sa.String(64), nullable=False),
 )
+
+survey_waves = sa.Table(
+    "survey_waves",
+    metadata,
+    # one round of the pulse survey (e20kit.survey): where its answers are collected
+    sa.Column("wave_id", sa.String(100), primary_key=True),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("survey_ref", sa.String(300)),
+    sa.Column("opened", sa.Date, nullable=False),
+    sa.Column("closes", sa.Date, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+survey_responses = sa.Table(
+    "survey_responses",
+    metadata,
+    # one answer of one anonymous response: no person column, no time finer than the wave; the
+    # tool's response id only as a keyed hash (to count nothing twice), rows written in the
+    # order of that hash (never in the order people answered)
+    sa.Column("wave_id", sa.String(100), primary_key=True),
+    sa.Column("response_hash", sa.String(64), primary_key=True),
+    sa.Column("reason", sa.String(30), primary_key=True),
+    sa.Column("role", sa.String(10), nullable=False),
+    sa.Column("unit", sa.String(200)),
+    sa.Column("score", sa.SmallInteger),
+)
+
+survey_invitations = sa.Table(
+    "survey_invitations",
+    metadata,
+    # that a member was invited to a wave (and reminded), nothing about whether or what they
+    # answered; erased with the member (e20kit.privacy.subjects)
+    sa.Column("wave_id", sa.String(100), primary_key=True),
+    sa.Column("member_key", KEY, primary_key=True),
+    sa.Column("invited_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("reminders", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_sent_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,198 @@
+"""``kit.survey``: waves, storing responses and reading results (docs/survey.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+
+from ..clock import OrgClock
+from ..config import Config
+from ..errors import ConfigError, SurveyError
+from ..instances import plugin_context
+from ..plugins import Plugins
+from . import store as survey_store
+from .csvimport import read_export
+from .model import SurveyResponse, SurveySource, SurveyWave
+from .questions import Audience, SurveyQuestion, configured_questions
+from .results import SurveyResults, published_results, raw_results
+
+if TYPE_CHECKING:
+    from ..disclosure import Disclosure
+
+
+class SurveyService:
+    """The pulse survey of one kit: ``kit.survey.results()``, ``.store(...)``, ..."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        config: Config,
+        plugins: Plugins,
+        disclosure: Callable[[], Disclosure],
+        clock: OrgClock,
+    ) -> None:
+        self.engine = engine
+        self.config = config
+        self.plugins = plugins
+        self._disclosure = disclosure
+        self.clock = clock
+
+    def questions(self) -> tuple[SurveyQuestion, ...]:
+        """The ten statements with the wording of ``[survey.questions]``."""
+        return configured_questions(self.config.settings.survey.questions)
+
+    @property
+    def min_respondents(self) -> int:
+        """``[survey] min_respondents`` (default: ``[privacy] min_group_size``, k)."""
+        k = self.config.settings.privacy.min_group_size
+        return self.config.settings.survey.min_respondents or k
+
+    # -- waves -----------------------------------------------------------------------------------
+
+    def open_wave(
+        self,
+        wave_id: str,
+        *,
+        source: str,
+        opened: dt.date | None = None,
+        closes: dt.date | None = None,
+        survey_ref: str | None = None,
+    ) -> SurveyWave:
+        """Record a wave (or find it recorded for the same ``source``); ``opened`` defaults to
+        today and ``closes`` to ``opened``."""
+        opened = opened or self.clock.today()
+        wave = SurveyWave(wave_id=wave_id, opened=opened, closes=closes or opened, source=source)
+        with self.engine.begin() as conn:
+            return survey_store.save_wave(conn, wave, survey_ref=survey_ref, now=self.clock.now())
+
+    def wave(self, wave_id: str | None = None) -> SurveyWave:
+        """Wave ``wave_id``, or the latest opened one; :class:`SurveyError` when none is."""
+        with self.engine.connect() as conn:
+            found = survey_store.find_wave(conn, wave_id)
+        if found is None:
+            what = f"no survey wave {wave_id!r}" if wave_id else "no survey wave yet"
+            raise SurveyError(
+                f"{what} in the store; import one with `e20kit survey import FILE --wave ID`",
+                source="store",
+                call="wave",
+            )
+        return found[0]
+
+    def survey_ref(self, wave_id: str) -> str | None:
+        """The survey tool's reference of a wave (``None`` before it was prepared)."""
+        with self.engine.connect() as conn:
+            found = survey_store.find_wave(conn, wave_id)
+        return None if found is None else found[1]
+
+    def waves(self) -> list[SurveyWave]:
+        with self.engine.connect() as conn:
+            return survey_store.list_waves(conn)
+
+    def store(self, wave_id: str, responses: Iterable[SurveyResponse]) -> survey_store.Stored:
+        """Store a wave's responses in one transaction; responses stored before are counted
+        once (the same response id is the same response)."""
+        wave = self.wave(wave_id)
+        with self.engine.begin() as conn:
+            return survey_store.store_responses(conn, wave, responses)
+
+    def import_file(
+        self,
+        path: str | Path,
+        wave_id: str,
+        *,
+        role: Audience | None = None,
+        opened: dt.date | None = None,
+        closes: dt.date | None = None,
+    ) -> survey_store.Stored:
+        """Import a CSV export into ``wave_id`` (recorded with source ``csv`` when new): the
+        whole file is checked first, then stored in one transaction; responses imported before
+        are counted once. Raises :class:`SurveyImportError` naming file, line and column."""
+        responses = read_export(
+            Path(path),
+            columns=self.config.settings.survey.csv,
+            questions=self.questions(),
+            role=role,
+        )
+        opened = opened or self.clock.today()
+        wave = SurveyWave(wave_id=wave_id, opened=opened, closes=closes or opened, source="csv")
+        with self.engine.begin() as conn:
+            wave = survey_store.save_wave(conn, wave, survey_ref=None, now=self.clock.now())
+            return survey_store.store_responses(conn, wave, responses)
+
+    def collect(self, wave_id: str) -> survey_store.Stored:
+        """Read the completed responses of a wave from its survey source (the
+        ``[survey_sources.<name>]`` the wave was opened with) and store the new ones; the
+        source is handed the wave's survey reference (empty when it was never prepared)."""
+        wave = self.wave(wave_id)
+        source = self.source(wave.source)
+        try:
+            responses = list(source.responses(wave, self.survey_ref(wave_id) or ""))
+        except SurveyError:
+            raise
+        except ValidationError as err:
+            raise SurveyError(
+                f"the source returned an invalid response: {err.errors()[0]['msg']}",
+                source=wave.source,
+                call="responses",
+            ) from None
+        with self.engine.begin() as conn:
+            return survey_store.store_responses(conn, wave, responses)
+
+    def source(self, name: str) -> SurveySource:
+        """The survey source configured as ``[survey_sources.<name>]`` (its ``type`` defaults
+        to ``name``), built with its validated settings and secrets."""
+        configured = self.config.settings.survey_sources
+        types = self.plugins.survey_source_types()
+        type_name = str(configured.get(name, {}).get("type", name))
+        stype = types.get(type_name)
+        if stype is None:
+            raise ConfigError(
+                f"config error in {self.config.where}: survey source {name!r} has type "
+                f"{type_name!r}, which no installed plugin provides; known types: "
+                f"{', '.join(sorted(types)) or 'none'}",
+                file=self.config.where,
+                key=f"survey_sources.{name}.type",
+            )
+        settings = self.config.plugin_settings("survey_sources", name, stype.settings)
+        context = plugin_context(self.config, "survey_sources", name, settings, clock=self.clock)
+        return stype.factory(dataclasses.replace(context, options={"questions": self.questions()}))
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def results(self, wave_id: str | None = None) -> SurveyResults:
+        """The wave's scores as published (latest wave when ``None``): hidden cells ``None``,
+        counts through the disclosure layer."""
+        wave, rows, answered, sent = self._read(wave_id)
+        layer = self._disclosure()
+        return published_results(wave, rows, answered, sent, self.min_respondents, layer)
+
+    def results_raw(self, wave_id: str | None = None) -> SurveyResults:
+        """Exact scores of every cell: what the diagnosis reads; never print them."""
+        wave, rows, answered, sent = self._read(wave_id)
+        return raw_results(wave, rows, answered, sent, self.min_respondents)
+
+    def _read(
+        self, wave_id: str | None
+    ) -> tuple[
+        SurveyWave,
+        list[survey_store.Tally],
+        dict[tuple[str | None, str], int],
+        dict[tuple[str | None, str], int],
+    ]:
+        wave = self.wave(wave_id)
+        with self.engine.connect() as conn:
+            return (
+                wave,
+                survey_store.tallies(conn, wave.wave_id),
+                survey_store.respondents(conn, wave.wave_id),
+                survey_store.invited(conn, wave.wave_id),
+            )
+
+
+__all__ = ["SurveyService"]
