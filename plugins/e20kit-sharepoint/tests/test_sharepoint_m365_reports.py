@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from e20kit_sharepoint.fake import GraphFake
 from e20kit_sharepoint.reports import (
     EMAIL_ACTIVITY,
     M365_APP_ACTIVITY,
@@ -13,8 +15,11 @@ from e20kit_sharepoint.reports import (
     parse_report,
 )
 from e20kit_sharepoint.settings import SharePointSettings
+from sharepoint_helpers import SECRET_ENV
 
 from e20kit import Action, Feature, is_context_platform
+from e20kit.sandbox import Org
+from e20kit.testing import build_kit, fact_totals
 
 DAY = dt.date(2026, 10, 20)
 
@@ -110,3 +115,42 @@ def test_settings_turn_the_optional_reports_off() -> None:
     left = enabled_reports(_settings(viva_engage=False, outlook_and_apps=False))
     assert VIVA_ENGAGE_ACTIVITY not in left and EMAIL_ACTIVITY not in left
     assert M365_APP_ACTIVITY not in left and len(left) == len(REPORTS) - 3
+
+
+def _expected(tenant, report, first: dt.date, members: set[str]) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
+    """(action, feature) -> what the connector must store of ``report`` for ``members``."""
+    out: dict[tuple[str, str], int] = {}
+    for (function, day, uid), cells in tenant.counts.items():
+        if function != report.function or uid not in members:
+            continue
+        if not first <= day <= tenant.refreshed:
+            continue
+        for column, count in cells.items():
+            action, feature = report.counts[column]
+            key = (action.value, feature.value)
+            out[key] = out.get(key, 0) + count
+    return {k: v for k, v in out.items() if v}
+
+
+def test_viva_engage_outlook_and_apps_arrive_from_the_fake_on_their_platforms(
+    fake: GraphFake, org: Org, tmp_path: Path, today: dt.date
+) -> None:
+    first = today - dt.timedelta(days=27)
+    kit = build_kit(
+        tmp_path,
+        connectors={"m365": fake.table(SECRET_ENV, quota_window_s=1.0)},
+        env={SECRET_ENV: str(fake.tenant.app.client_secret)},
+    )
+    with kit:
+        result = kit.collect(today=today)
+        assert result.ok, result.as_dict()
+        stored = {
+            r.platform: fact_totals(kit, by=("action", "feature"), platform=r.platform)
+            for r in (VIVA_ENGAGE_ACTIVITY, EMAIL_ACTIVITY, M365_APP_ACTIVITY)
+        }
+    employed = {u.id for u in fake.tenant.users if u.enabled and u.user_type == "Member"}
+    for report in (VIVA_ENGAGE_ACTIVITY, EMAIL_ACTIVITY, M365_APP_ACTIVITY):
+        expected = _expected(fake.tenant, report, first, employed)
+        assert expected and stored[report.platform] == expected, report.function
+    # the fake's Viva Engage users post as much as on Mattermost: posts are there
+    assert stored["vivaengage"].get(("post", "discussion"), 0) > 0

@@ -379,14 +379,16 @@ SHAREPOINT_CONNECTOR = ConnectorType(
     settings=SharePointSettings,
     factory=_factory,
     description=(
-        "Members and managers from Entra ID; daily SharePoint, OneDrive and Teams activity "
-        "and page views per SharePoint site from the Microsoft 365 usage reports (Graph, "
+        "Members and managers from Entra ID; daily SharePoint, OneDrive, Teams and Viva Engage "
+        "activity, page views per SharePoint site, Outlook and app use as context and "
+        "Microsoft 365 Copilot days of use (beta) from the Microsoft 365 usage reports (Graph, "
         "within their quota)."
     ),
     description_de=(
-        "Beschäftigte und Führungskräfte aus Entra ID; tägliche Aktivität in SharePoint, OneDrive "
-        "und Teams und Seitenaufrufe je SharePoint-Website aus den Microsoft-365-Nutzungsberichten"
-        " (Graph, innerhalb ihres Kontingents)."
+        "Beschäftigte und Führungskräfte aus Entra ID; tägliche Aktivität in SharePoint, OneDrive,"
+        " Teams und Viva Engage, Seitenaufrufe je SharePoint-Website, Outlook- und App-Nutzung "
+        "als Kontext und Nutzungstage von Microsoft 365 Copilot (Beta) aus den "
+        "Microsoft-365-Nutzungsberichten (Graph, innerhalb ihres Kontingents)."
     ),
     capabilities=SharePointConnector.capabilities,
     data_sources=(
@@ -419,6 +421,44 @@ SHAREPOINT_CONNECTOR = ConnectorType(
             "je Konto und Tag: Dateien angesehen oder bearbeitet, synchronisiert, geteilt, "
             "besuchte SharePoint-Seiten, Teams-Beiträge und -Antworten, Nachrichten in privaten "
             "Chats, Besprechungen und Anrufe (Zahlen; keine Inhalte)",
+        ),
+        DataSource(
+            "GET /reports/getYammerActivityUserDetail (Graph; Viva Engage)",
+            "application permission Reports.Read.All (names concealed unless the tenant "
+            "shows them); off with viva_engage = false",
+            "per account and day: Viva Engage messages posted, read and liked (counts; no "
+            "content, no community names)",
+            "Anwendungsberechtigung Reports.Read.All (Namen verborgen, außer der Mandant zeigt "
+            "sie); aus mit viva_engage = false",
+            "je Konto und Tag: in Viva Engage geschriebene, gelesene und mit „Gefällt mir“ "
+            "markierte Nachrichten (Zahlen; keine Inhalte, keine Community-Namen)",
+        ),
+        DataSource(
+            "GET /reports/getEmailActivityUserDetail, getM365AppUserDetail (Graph; context)",
+            "application permission Reports.Read.All; off with outlook_and_apps = false",
+            "per account and day, as context never counted as participation: mails sent and "
+            "read, meetings created and taken part in, and which Microsoft 365 apps were used "
+            "(Outlook, Word, Excel, PowerPoint, OneNote, Teams); no mail content, subject, "
+            "recipient or received-mail count",
+            "Anwendungsberechtigung Reports.Read.All; aus mit outlook_and_apps = false",
+            "je Konto und Tag, als Kontext, nie als Beteiligung gezählt: gesendete und gelesene "
+            "Mails, angelegte und besuchte Besprechungen und welche Microsoft-365-Apps genutzt "
+            "wurden (Outlook, Word, Excel, PowerPoint, OneNote, Teams); keine Mail-Inhalte, "
+            "Betreffs, Empfänger oder Zahl empfangener Mails",
+        ),
+        DataSource(
+            "GET /beta/copilot/reports/getMicrosoft365CopilotUsageUserDetail (Graph beta; "
+            "falls back to /beta/reports/...)",
+            "application permission Reports.Read.All; licensed users only; off with "
+            "copilot = false",
+            "per account: the last day Microsoft 365 Copilot was used in each app (Teams, Word, "
+            "Excel, PowerPoint, Outlook, OneNote, Loop, Copilot Chat), stored as a day of use; "
+            "no prompts, no counts",
+            "Anwendungsberechtigung Reports.Read.All; nur lizenzierte Konten; aus mit "
+            "copilot = false",
+            "je Konto: der letzte Tag, an dem Microsoft 365 Copilot in jeder App genutzt wurde "
+            "(Teams, Word, Excel, PowerPoint, Outlook, OneNote, Loop, Copilot Chat), gespeichert "
+            "als Nutzungstag; keine Prompts, keine Zahlen",
         ),
         DataSource(
             "GET /reports/getSharePointSiteUsageDetail (Graph)",
