@@ -92,23 +92,22 @@ def test_a_moving_last_activity_date_adds_a_day_and_the_days_between_reads_are_l
             first = _copilot_days(kit)
             # the first read sees the last day only: the two before it are lost
             assert first == {((start - dt.timedelta(days=1)).isoformat(), "m365:copilot:word"): 1}
-            # Microsoft's refresh date moves by one day, and a use on it follows
-            tenant.use_copilot(ada.id, WORD, start)
-            tenant.today += dt.timedelta(days=1)
+            # Microsoft's refresh date moves by two days; of the two uses in them only the
+            # last is seen (the day before is lost)
+            later = start + dt.timedelta(days=2)
+            tenant.use_copilot(ada.id, WORD, start + dt.timedelta(days=1))
+            tenant.use_copilot(ada.id, WORD, later)
+            tenant.today += dt.timedelta(days=2)
             assert kit.collect(today=tenant.today).ok
-            assert _copilot_days(kit) == {
-                **first,
-                (start.isoformat(), "m365:copilot:word"): 1,
-            }
-            # an unchanged date read again adds nothing
-            assert kit.collect(today=tenant.today).ok
+            assert _copilot_days(kit) == {**first, (later.isoformat(), "m365:copilot:word"): 1}
+            # an unchanged report read again writes nothing
+            again = kit.collect(today=tenant.today)
+            assert again.ok and again.facts_written == 0
             assert len(_copilot_days(kit)) == 2
         assert fake.graph.report_requests[COPILOT_USAGE.function] == 3
 
 
-def test_the_old_path_answers_when_the_new_one_is_missing_and_is_asked_first_next_time(
-    tmp_path: Path, org
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_old_path_answers_when_the_new_one_is_missing(tmp_path: Path, org) -> None:  # type: ignore[no-untyped-def]
     with GraphFake.from_org(org, window_s=0.5) as fake:
         fake.tenant.copilot_paths = frozenset({"/beta/reports"})
         with _kit(tmp_path, fake, viva_engage=False, outlook_and_apps=False) as kit:
@@ -120,9 +119,14 @@ def test_the_old_path_answers_when_the_new_one_is_missing_and_is_asked_first_nex
                 "/beta/copilot/reports",
                 "/beta/reports",
             ]
-            assert kit.collect(today=fake.tenant.today).ok
-            again = _copilot_calls(fake)[2:]
-            assert [p.split("/get")[0] for p in again] == ["/beta/reports"]
+            # once per run: the read for the licensed accounts serves the days of use too
+            assert len(copilot_paths) == 2
+            with kit.engine.connect() as conn:
+                accounts = conn.execute(
+                    sa.select(sa.func.count()).where(schema.identities.c.platform == "copilot")
+                ).scalar()
+            licensed = {uid for uid, _ in fake.tenant.copilot_days}
+            assert accounts == len(licensed & {u.id for u in fake.tenant.users if u.enabled})
 
 
 def test_a_report_gone_from_both_paths_is_a_notice_not_a_failed_run(tmp_path: Path, org) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,6 @@ from e20kit import (
     ActivityItem,
     Capability,
     Checkpoint,
-    ConnectorError,
     ConnectorRetriableError,
     ConnectorType,
     DataSource,
@@ -31,7 +30,6 @@ from e20kit import (
     Replace,
     Streams,
     Window,
-    describe_endpoint,
 )
 
 from .client import graph_client
@@ -39,14 +37,10 @@ from .concealed import CONCEALED_PREFIX, concealed_advice
 from .copilot import ACTION as COPILOT_ACTION
 from .copilot import (
     COPILOT_USAGE,
-    FALLBACK_STATUSES,
-    CopilotRead,
-    beta_url,
-    facts_window,
-    parse_copilot,
+    new_uses,
 )
-from .copilot import PATHS as COPILOT_PATHS
 from .copilot import STREAM as COPILOT_STREAM
+from .copilot_read import CopilotReader
 from .directory import Directory, list_directory
 from .quota import Clock, ReportState, Scheduler, Sleep, SlidingQuota
 from .reports import (
@@ -57,7 +51,7 @@ from .reports import (
     enabled_reports,
     is_concealed,
 )
-from .settings import SharePointSettings
+from .settings import COPILOT, VIVA_ENGAGE, SharePointSettings
 
 log = logging.getLogger("e20kit.sharepoint")
 
@@ -95,6 +89,7 @@ class SharePointConnector:
         self._directory: Directory | None = None
         self.concealed = False
         self.scheduler: Scheduler | None = None
+        self.copilot = CopilotReader(self.client, self.settings.graph_url, context.name)
         self.streams = Streams(context.name)
         """Report days and rows that could not be read (retried), rows dated in the future."""
 
@@ -104,7 +99,21 @@ class SharePointConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people(self.streams)
+        """Each member's Microsoft 365 account, and the same account on ``vivaengage`` (every
+        member may use it) and on ``copilot`` (members the Copilot report lists: those with a
+        licence), so each platform's participation rate divides by who can use it."""
+        d = self.directory()
+        licensed = (
+            self.copilot.licensed(lambda u: d.person_id(u, None))
+            if self.settings.copilot
+            else set()
+        )
+        for person in d.people(self.streams):
+            yield person
+            if self.settings.viva_engage:
+                yield _account(person, VIVA_ENGAGE)
+            if person.person_id in licensed:
+                yield _account(person, COPILOT)
 
     def close(self) -> None:
         self.client.session.close()
@@ -150,8 +159,7 @@ class SharePointConnector:
             state = states[report]
             quota = scheduler.quotas[report]
             if report is COPILOT_USAGE:
-                with self.streams.reading(COPILOT_STREAM):
-                    yield from self._copilot(state, quota, first, today, d)
+                yield from self._copilot(state, quota, first, today, d)
                 yield Checkpoint(stream=report.stream, value=state.dump(today))
                 continue
             try:
@@ -204,53 +212,25 @@ class SharePointConnector:
     def _copilot(
         self, state: ReportState, quota: SlidingQuota, first: dt.date, today: dt.date, d: Directory
     ) -> Iterator[Activity]:
-        """The beta Copilot report at the path that answered last, else the other one; when
-        neither knows it, the stream is skipped with a notice (the run goes on)."""
-        base = beta_url(self.settings.graph_url)
-        order = sorted(range(len(COPILOT_PATHS)), key=lambda i: i != state.variant)
-        refused: list[str] = []
-        for i in order:
-            url = base + COPILOT_PATHS[i]
-            try:
-                body, _, attempts = self.client.download(url, COPILOT_USAGE.label)
-            except ConnectorError as err:
-                quota.record(1)
-                status = err.context.get("status")
-                if status not in FALLBACK_STATUSES:
-                    raise
-                refused.append(f"{COPILOT_PATHS[i].split('(')[0]} HTTP {status}")
-                continue
-            quota.record(attempts)
-            if i != state.variant:
-                log.info("%s: the beta Copilot report answers at %s now", self.name, url)
-            state.variant = i
-            endpoint = describe_endpoint(url, self.client.session.secrets)
-            try:
-                read = parse_copilot(body or b"", connector=self.name, endpoint=endpoint)
-            except ReportUnreadable as err:
-                stream = COPILOT_USAGE.stream
-                self.streams.skip(stream, today.isoformat(), err.message, endpoint=endpoint)
-                return
-            state.as_of = read.refreshed or state.as_of
-            for line in read.bad_lines:
-                self.streams.skip(
-                    COPILOT_USAGE.stream, f"{today} line {line}", "not a date", endpoint=endpoint
-                )
-            yield from self._copilot_facts(read, first, today, d)
+        """The run's one read of the beta Copilot report (made by :meth:`people` already, or
+        now); when it could not be read, the stream is skipped with a notice."""
+        answer = self.copilot.read()
+        if not answer.recorded:
+            quota.record(answer.attempts)
+            answer.recorded = True
+        read = answer.read
+        if read is None:
+            self.streams.unavailable(COPILOT_STREAM, answer.problem, endpoint=answer.endpoint)
             return
-        self.streams.unavailable(
-            COPILOT_STREAM,
-            "the beta Copilot usage report is not served at either known path ("
-            + "; ".join(refused)
-            + "): Microsoft moved or retired it; Copilot is skipped until the connector "
-            "knows its new place",
-            endpoint=base + COPILOT_PATHS[order[-1]].split("?")[0],
+        for line in read.bad_lines:
+            self.streams.skip(
+                COPILOT_USAGE.stream, f"{today} line {line}", "not a date", endpoint=answer.endpoint
+            )
+        before, state.as_of = (
+            state.as_of,
+            max(filter(None, (state.as_of, read.refreshed)), default=None),
         )
-
-    def _copilot_facts(
-        self, read: CopilotRead, first: dt.date, today: dt.date, d: Directory
-    ) -> Iterator[Activity]:
-        for use in facts_window(read.uses, first, today):
+        for use in new_uses(read.uses, first, today, before):
             if is_concealed(use.user):
                 self._warn_concealed()
                 person: str | None = CONCEALED_PREFIX + use.user
@@ -368,6 +348,14 @@ class SharePointConnector:
         if not self.concealed:
             self.concealed = True
             log.warning("%s: %s", self.name, concealed_advice())
+
+
+def _account(person: Person, platform: str) -> Person:
+    """The member's account on another platform of the tenant: an id of its own (the store
+    keeps one platform per account id), everything else as the directory says."""
+    return person.model_copy(
+        update={"platform": platform, "person_id": f"{platform}:{person.person_id}"}
+    )
 
 
 def _factory(context: PluginContext[SharePointSettings]) -> SharePointConnector:

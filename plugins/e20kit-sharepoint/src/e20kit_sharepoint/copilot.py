@@ -7,10 +7,14 @@ facts only this way: a ``visit`` of the app's Copilot on that last day (count 1)
 after the date moved adds the new day; the same date again changes nothing (facts are upserted
 by key, so no ``Replace`` is needed and nothing earlier is ever deleted).
 
+Only uses after the previous read's refresh date are yielded (none when the refresh date did
+not move), so reading an unchanged report again writes nothing.
+
 What is lost between two reads: every day of use but the last per app. With a daily run and
 Microsoft's refresh date moving one day at a time, each day of use is seen; when runs are
 missed, or the refresh date jumps, the days in between that were not the last are gone for good,
-and the first read ever gives one day per app. Days are never invented, so Copilot figures are
+and the first read ever gives one day per app. A use Microsoft adds late, dated on or before a
+refresh date already read, is not seen either. Days are never invented, so Copilot figures are
 a lower bound.
 """
 
@@ -33,8 +37,8 @@ PATHS = (
     f"/copilot/reports/{FUNCTION}(period='{PERIOD}')?$format=text/csv",
     f"/reports/{FUNCTION}(period='{PERIOD}')?$format=text/csv",
 )
-"""Where the beta report lives: its new place first, then where it was. Each read starts with
-the one that answered last time."""
+"""Where the beta report lives: its new place first, then where it was (each run asks in this
+order: one request while the new place answers, two while only the old one does)."""
 FALLBACK_STATUSES = frozenset({400, 404})
 """What Graph answers for a function it does not know at that path."""
 
@@ -92,6 +96,8 @@ class Use:
 
 @dataclass(frozen=True)
 class CopilotRead:
+    users: list[str]
+    """Every user the report lists (licensed users), used or not."""
     uses: list[Use]
     refreshed: dt.date | None
     bad_lines: list[int]
@@ -100,6 +106,7 @@ class CopilotRead:
 
 def parse_copilot(body: bytes, *, connector: str, endpoint: str) -> CopilotRead:
     """The last days of use of every member the report lists."""
+    users: list[str] = []
     uses: list[Use] = []
     bad: list[int] = []
     refreshed: dt.date | None = None
@@ -111,6 +118,7 @@ def parse_copilot(body: bytes, *, connector: str, endpoint: str) -> CopilotRead:
         if not user:
             continue
         key = user if is_concealed(user) else user.lower()
+        users.append(key)
         try:
             row_refreshed = _date(record.get(REFRESH))
             found = [(column, _date(record.get(column))) for column in APPS]
@@ -123,7 +131,7 @@ def parse_copilot(body: bytes, *, connector: str, endpoint: str) -> CopilotRead:
             if day is not None:
                 suffix, feature = APPS[column]
                 uses.append(Use(key, day, COPILOT_USAGE.container + suffix, feature))
-    return CopilotRead(uses, refreshed, bad)
+    return CopilotRead(users, uses, refreshed, bad)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -131,10 +139,14 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def facts_window(uses: list[Use], first: dt.date, last: dt.date) -> Iterator[Use]:
-    """The uses on days the run covers (an older last use was read before, or is history
-    older than the window asked for; a later one is a clock gone wrong)."""
-    return (u for u in uses if first <= u.day <= last)
+def new_uses(
+    uses: list[Use], first: dt.date, last: dt.date, read_before: dt.date | None
+) -> Iterator[Use]:
+    """The uses on days the run covers and after ``read_before`` (the refresh date of the
+    previous read: an older last use was read then, or is history older than the window asked
+    for; a use after ``last`` is a clock gone wrong)."""
+    start = first if read_before is None else max(first, read_before + dt.timedelta(days=1))
+    return (u for u in uses if start <= u.day <= last)
 
 
 ACTION = Action.VISIT
@@ -150,6 +162,6 @@ __all__ = [
     "CopilotRead",
     "Use",
     "beta_url",
-    "facts_window",
+    "new_uses",
     "parse_copilot",
 ]

@@ -41,8 +41,6 @@ class ReportState:
     """Wall-clock times of the requests in the current quota window."""
     etags: dict[dt.date, str] = field(default_factory=dict)
     """The ETag of each day read, so a re-read unchanged day answers 304 Not Modified."""
-    variant: int = 0
-    """Which of a report's documented paths answered last (the beta Copilot report moves)."""
 
     @classmethod
     def load(cls, value: str | None) -> ReportState:
@@ -56,7 +54,6 @@ class ReportState:
                 done={dt.date.fromisoformat(d) for d in data.get("done", [])},
                 sent=[float(t) for t in data.get("sent", [])],
                 etags={dt.date.fromisoformat(d): str(t) for d, t in data.get("etags", {}).items()},
-                variant=int(data.get("variant", 0)),
             )
         except (ValueError, TypeError, AttributeError):
             log.warning("unreadable sharepoint bookmark %r: starting that report afresh", value)
@@ -64,14 +61,12 @@ class ReportState:
 
     def dump(self, today: dt.date) -> str:
         keep = today - dt.timedelta(days=KEEP_DAYS)
-        data: dict[str, object] = {
+        data = {
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "done": sorted(d.isoformat() for d in self.done if d >= keep),
             "sent": [round(t, 3) for t in self.sent],
             "etags": {d.isoformat(): t for d, t in sorted(self.etags.items()) if d >= keep},
         }
-        if self.variant:
-            data["variant"] = self.variant
         return json.dumps(data, separators=(",", ":"))
 
     def pending(self, days: Iterable[dt.date], reread_days: int) -> list[dt.date]:
