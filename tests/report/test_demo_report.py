@@ -38,7 +38,9 @@ SAME_IN_BOTH = {
     "copilot",
     "Outlook",
     "outlook",
-    "context",  # the prefix of the context platforms' ids (context:outlook): a data value
+    # the context platforms' ids (context:outlook, context:m365apps): data values
+    "context",
+    "apps",
     "Mail",
     "Apps",
     "Champion",

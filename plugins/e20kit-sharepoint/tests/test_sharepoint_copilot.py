@@ -125,7 +125,7 @@ def test_the_old_path_answers_when_the_new_one_is_missing(tmp_path: Path, org) -
                 accounts = conn.execute(
                     sa.select(sa.func.count()).where(schema.identities.c.platform == "copilot")
                 ).scalar()
-            licensed = {uid for uid, _ in fake.tenant.copilot_days}
+            licensed = fake.tenant.copilot_users
             assert accounts == len(licensed & {u.id for u in fake.tenant.users if u.enabled})
 
 

@@ -66,7 +66,7 @@ def test_collects_members_managers_and_every_report(
         # members: the org's active people and the notification mailbox, no guests
         active = sum(1 for m in org.people if m.active)
         employed = {u.id for u in fake.tenant.users if u.enabled and u.user_type == "Member"}
-        licensed = {uid for uid, _ in fake.tenant.copilot_days} & employed
+        licensed = fake.tenant.copilot_users & employed
         # each member's account on Viva Engage (everyone) and Copilot (the licensed) too
         assert people_totals(kit) == {
             "sharepoint": active + 1,

@@ -240,7 +240,7 @@ LABELS: dict[str, dict[str, str]] = {
         "context_only": "Davon nirgends sonst beigetragen",
         "context_note": (
             "Wer nur dort schreibt, lebt im Postfach: hinter den Gründen 'keine Zeit' und 'zu"
-            " kompliziert' stehen oft Menschen, die weiter per Mail arbeiten."
+            " kompliziert' stehen oft Menschen, die weiter im Postfach arbeiten."
         ),
         "todo": "Was diesen Monat zu tun ist",
         "next_steps": "Nächste Schritte",

@@ -82,6 +82,7 @@ class M365Mirror:
         licensed = set(leaders) | {
             uid for uid, email, *_ in members if share(email, "copilot") < COPILOT_SHARE
         }
+        tenant.copilot_licensed |= licensed
         for (uid, day), cell in self.days.items():
             if uid in licensed:
                 _copilot(tenant, uid, day, cell)
@@ -108,6 +109,8 @@ class M365Mirror:
 
 
 def _copilot(tenant: Tenant, uid: str, day: dt.date, cell: _Day) -> None:
+    if share(uid, "copilot idle") < 0.2:  # licensed, never used
+        return
     if share(uid, day, "copilot chat") < 0.5:
         tenant.use_copilot(uid, "Copilot Chat Last Activity Date", day)
     if cell.files and share(uid, day, "copilot word") < 0.4:

@@ -100,6 +100,9 @@ class Tenant:
     )
     """(user id, per-app last-activity column) -> the days that user used that app's Copilot;
     a user with any is licensed (the report lists licensed users only)."""
+    copilot_licensed: set[str] = field(default_factory=set)
+    """Users with a Copilot licence: listed by the Copilot report, used or not (any user with
+    a day of use is licensed too)."""
     copilot_paths: frozenset[str] = frozenset({"/beta/copilot/reports", "/beta/reports"})
     """Where the fake serves the beta Copilot report (leave one out: a moved endpoint)."""
     sent_items: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
@@ -139,6 +142,11 @@ class Tenant:
                 lines.append(",".join(_csv_cell(v) for v in self._row(report, day, user, counts)))
         return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
+    @property
+    def copilot_users(self) -> set[str]:
+        """Ids of the users the Copilot report lists (licensed, with or without use)."""
+        return self.copilot_licensed | {uid for uid, _ in self.copilot_days}
+
     def use_copilot(self, user_id: str, column: str, day: dt.date) -> None:
         if column not in COPILOT_APPS:
             raise ValueError(f"{column!r} is not a Copilot app column")
@@ -147,7 +155,7 @@ class Tenant:
     def copilot_csv(self) -> bytes:
         """The Copilot usage report as of the refresh date: each licensed user's last day of
         use per app (none after the refresh date), with a UTF-8 BOM."""
-        licensed = {uid for uid, _ in self.copilot_days}
+        licensed = self.copilot_users
         lines = [",".join(COPILOT_USAGE.columns)]
         for user in self.users:
             if user.id not in licensed:
