@@ -36,6 +36,7 @@ from .errors import (
     NotifierAuthError,
     NotifierError,
     PluginError,
+    PublishError,
     SkippableRecordError,
     StoreError,
     SurveyError,
@@ -79,7 +80,15 @@ from .kit import Kit
 from .models import Activity, AttributeValue, Bookmark, Checkpoint, Person, Replace, Window
 from .notifier import Message, Notifier, NotifierType, Recipient
 from .plugins import hookimpl
-from .publishing import Published, Publisher, PublishRequest
+from .publishing import (
+    Chart,
+    Published,
+    Publisher,
+    PublishRequest,
+    ReportSummary,
+    SummaryFigure,
+    SummaryFinding,
+)
 from .records import build_or_skip
 from .results import CollectResult, ConnectorRun
 from .streams import Gap, Skipped, Stream, Streams
@@ -107,6 +116,7 @@ __all__ = [
     "Capability",
     "ChampionNominated",
     "ChampionSignal",
+    "Chart",
     "Check",
     "CheckContext",
     "Checkpoint",
@@ -149,6 +159,7 @@ __all__ = [
     "Person",
     "PluginContext",
     "PluginError",
+    "PublishError",
     "PublishRequest",
     "Published",
     "Publisher",
@@ -160,6 +171,7 @@ __all__ = [
     "Replace",
     "ReportContext",
     "ReportSection",
+    "ReportSummary",
     "RuledOut",
     "Sandbox",
     "SandboxRun",
@@ -173,6 +185,8 @@ __all__ = [
     "StoreError",
     "Stream",
     "Streams",
+    "SummaryFigure",
+    "SummaryFinding",
     "SurveyError",
     "SurveyHandle",
     "SurveyImportError",

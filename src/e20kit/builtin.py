@@ -65,6 +65,14 @@ def context_report_sections(context: ReportContext) -> Iterable[ReportSection]:
 
 
 @hookimpl(specname="e20kit_report_sections")
+def survey_report_sections(context: ReportContext) -> Iterable[ReportSection]:
+    """ "Stated reasons": the latest survey wave's scores (docs/survey.md)."""
+    from .survey.report import sections_for
+
+    return sections_for(context)
+
+
+@hookimpl(specname="e20kit_report_sections")
 def effects_report_sections(context: ReportContext) -> Iterable[ReportSection]:
     """ "Did it work?": every experiment's and rollout's result (docs/effects.md)."""
     from .effects.report import sections_for

@@ -48,7 +48,7 @@ import zoneinfo
 from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
 import sqlalchemy as sa
 
@@ -423,6 +423,29 @@ def recipient(engine: sa.Engine, member_key: str, *, default_locale: str = "en")
     return recipients(engine, [member_key], default_locale=default_locale)[member_key]
 
 
+class SendingWindow(Protocol):
+    """Settings with quiet hours: ``[onboarding.nudges]``, ``[champions]``,
+    ``[survey.invitations]``."""
+
+    @property
+    def quiet_start(self) -> dt.time: ...
+    @property
+    def quiet_end(self) -> dt.time: ...
+    @property
+    def send_on_weekends(self) -> bool: ...
+
+
+def quiet_in(settings: SendingWindow, now: dt.datetime, timezone: str) -> str | None:
+    """:func:`quiet_reason` with the quiet hours and weekends of ``settings``."""
+    return quiet_reason(
+        now,
+        timezone=timezone,
+        start=settings.quiet_start,
+        end=settings.quiet_end,
+        weekends=settings.send_on_weekends,
+    )
+
+
 def quiet_reason(
     now: dt.datetime, *, timezone: str, start: dt.time, end: dt.time, weekends: bool
 ) -> str | None:
@@ -452,6 +475,7 @@ __all__ = [
     "opt_in",
     "opt_out",
     "opted_out",
+    "quiet_in",
     "quiet_reason",
     "recipient",
     "recipients",

@@ -23,6 +23,7 @@ from .cycle import CycleResult
 from .effects.rollout import plan
 from .kit import Kit
 from .plugins import Plugins
+from .publishing import Published
 from .runs import collect_counts
 from .sandbox import EFFECTS, Org, Programme, build_org
 from .sandbox_setup import (
@@ -59,6 +60,10 @@ class DemoResult:
     """The known reason for low use the synthetic organisation was built to show."""
     effects: list[str] = field(default_factory=list)
     """"Did it work?": the planted rollout (conclusive) and the new experiment (inconclusive)."""
+    published: list[tuple[str, Published]] = field(default_factory=list)
+    """The Markdown report published to the fakes' pages and channels (target, what was done)."""
+    survey: list[str] = field(default_factory=list)
+    """The pulse survey wave (when a fake serves surveys): invited, answered, read back."""
 
     def summary_lines(self) -> list[str]:
         c = self.cycle
@@ -69,6 +74,9 @@ class DemoResult:
             f"preset: {self.preset or 'none'}: {preset_note(self.preset)}",
         ]
         lines += ["first run:", *_lines(self.first), "a week later:", *_lines(c, findings=False)]
+        if self.survey:
+            lines.append("pulse survey:")
+            lines.extend(f"  {line}" for line in self.survey)
         lines.append("did it work?")
         lines.extend(f"  {line}" for line in self.effects)
         lines.append(f"findings for the 30 days up to the first run: {len(c.findings)}")
@@ -81,6 +89,9 @@ class DemoResult:
             if where not in shown:
                 shown.append(where)
         lines.extend(f"report: {path}" for path in shown)
+        lines.extend(
+            f"published ({target}): {p.action} {p.location}" for target, p in self.published
+        )
         return lines
 
     def as_dict(self) -> dict[str, Any]:
@@ -93,6 +104,11 @@ class DemoResult:
             "first_run": self.first.as_dict(),
             "week_later": self.cycle.as_dict(),
             "effects": list(self.effects),
+            "published": [
+                {"target": target, "action": p.action, "location": p.location, "url": p.url}
+                for target, p in self.published
+            ],
+            "survey": list(self.survey),
         }
 
 
@@ -250,8 +266,17 @@ def config_text(
         + toml_table("onboarding.nudges", {"notifier": notifier, "send_on_weekends": True})
         + _checklist(started.notifier_platform, checks)
         + toml_table("champions", {"notifier": notifier, "send_on_weekends": True})
+        + _survey_tables(started)
         + extra
     )
+
+
+def _survey_tables(started: StartedSandboxes) -> str:
+    """``[survey.invitations]`` through the demo's notifier, when a fake serves surveys."""
+    if not started.survey_sources:
+        return ""
+    values = {"notifier": started.notifier, "source": started.survey_sources[0]}
+    return toml_table("survey.invitations", {**values, "send_on_weekends": True})
 
 
 @dataclass
@@ -291,6 +316,27 @@ def open_sandbox(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         yield OpenSandbox(org=org, config=target, started=started, text=text)
+
+
+SURVEY_WAVE = "demo-pulse-1"
+"""The demo's survey wave: invited through the chat fake, answered in the LimeSurvey fake."""
+SURVEY_AGO = dt.timedelta(days=14)
+"""How long before the demo's run its survey wave opened ([survey.invitations] wave_days)."""
+
+
+def _survey_wave(kit: Kit, started: StartedSandboxes, now: dt.datetime) -> list[str]:
+    """Invite everyone to a pulse survey, let the synthetic organisation answer (in line with
+    its preset) and read the answers back; the reports then show stated beside observed."""
+    if not started.survey_sources:
+        return []
+    # Sent two weeks before the run and closed on its day, so the reported period holds it.
+    sent = kit.survey.send(SURVEY_WAVE, now=now - SURVEY_AGO)
+    stored = kit.survey.collect(SURVEY_WAVE)
+    return [
+        f"wave {SURVEY_WAVE} in {sent.source}: {sent.count('sent')} invited through "
+        f"{started.notifier} ({sent.units} departments named in links), "
+        f"{stored.added} responses read back"
+    ]
 
 
 ROLLOUT_SEED = "demo-wiki-training"
@@ -380,6 +426,7 @@ def run_demo(
                 if entry.state == "invited":
                     kit.champions.set_state(entry.member_key, "active", by="demo", now=now)
             cycle = kit.run_cycle(now=now + dt.timedelta(days=7))
+            survey = _survey_wave(kit, started, now)
             # The synthetic data ends on the first run's day: report the 30 days up to it.
             metrics = kit.metrics(today=now.date())
             cycle.findings = kit.diagnose(metrics=metrics)
@@ -388,6 +435,18 @@ def run_demo(
                 target = out / ("report" if fmt == "csv" else f"report.{fmt}")
                 written = kit.report(fmt, target, metrics=metrics, findings=cycle.findings)
                 cycle.reports.extend(written if isinstance(written, list) else [written])
+            # where the organisation reads it: the fakes' page and channel (SharePoint, Teams)
+            published = (
+                kit.publish_all(
+                    started.publish,
+                    (out / "report.md").read_text(encoding="utf-8"),
+                    metrics=metrics,
+                    findings=cycle.findings,
+                    now=now,
+                )
+                if started.publish
+                else []
+            )
     return DemoResult(
         out=out,
         members=len(org.people),
@@ -397,6 +456,8 @@ def run_demo(
         cycle=cycle,
         preset=preset,
         effects=effects,
+        published=published,
+        survey=survey,
     )
 
 

@@ -132,6 +132,11 @@ class ConnectorResponseTooLargeError(ConnectorFatalError):
     """A response body grew past ``[http] max_response_mb`` once decompressed; reading stopped."""
 
 
+class PublishError(ConnectorError):
+    """Publishing the report failed: ``connector`` reads ``publish <name>`` and the message
+    names the endpoint (secrets removed); ``publisher`` holds the publisher's name."""
+
+
 class SkippableRecordError(ConnectorError):
     """One record was unusable; the connector skipped it and went on."""
 
@@ -198,6 +203,7 @@ __all__ = [
     "NotifierAuthError",
     "NotifierError",
     "PluginError",
+    "PublishError",
     "SkippableRecordError",
     "StoreError",
     "SurveyError",

@@ -209,12 +209,17 @@ class ChampionNominated:
 class SandboxRun:
     """What a started sandbox tells the demo: config tables and env pointing at the fake."""
 
-    connector: Mapping[str, Any]
+    connector: Mapping[str, Any] | None = None
     """The ``[connectors.<name>]`` table for the plugin's connector, aimed at the fake."""
     env: Mapping[str, str] = field(default_factory=dict)
     """Environment variables the tables name (for example the fake's token)."""
     notifier: Mapping[str, Any] | None = None
     """A ``[notifiers.<name>]`` table when the plugin can deliver messages through the fake."""
+    publish: tuple[str, ...] = ()
+    """``report --publish`` targets the fake serves (``sharepoint:SITE/Title``,
+    ``teams:ENV``), published to by the demo; their secrets are in ``env``."""
+    survey_source: Mapping[str, Any] | None = None
+    """A ``[survey_sources.<name>]`` table when the plugin serves surveys from the fake."""
 
 
 @dataclass(frozen=True)

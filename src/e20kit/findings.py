@@ -88,6 +88,10 @@ class Finding(BaseModel):
     undecided: tuple[Reason, ...] = Field(default_factory=tuple)
     """When not empty, the usage data cannot tell ``reason`` from these reasons (the finding
     names them all, and a survey of stated reasons decides); empty when the data decides."""
+    rests_on: tuple[str, ...] = Field(default_factory=tuple)
+    """The evidence the finding rests on: ``("usage",)``, ``("survey",)`` or both, once the
+    diagnosis has read it beside the survey's stated reasons (docs/survey.md); empty for a
+    finding of no known reason."""
 
 
 __all__ = ["Evidence", "Finding", "Reason", "RuledOut", "Severity"]

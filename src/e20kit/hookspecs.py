@@ -185,7 +185,8 @@ def e20kit_sandboxes() -> Iterable[Sandbox]:
     """Register a loopback fake of a platform for ``e20kit demo`` and end-to-end tests.
 
     :returns: sandboxes, each with a unique ``name`` and a ``start(org, stack)`` that serves the
-        synthetic organisation on 127.0.0.1 and returns the config tables aimed at it.
+        synthetic organisation on 127.0.0.1 and returns the config tables aimed at it (a
+        ``SandboxRun`` with a ``connector``, ``notifier`` and/or ``survey_source`` table).
 
     Example::
 

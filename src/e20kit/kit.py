@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     from .champions.programme import ChampionsService
     from .disclosure import Disclosure
     from .effects.service import EffectsService
+    from .extensions import ReportSection
     from .findings import Finding
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
     from .publishing import Published
+    from .report_publish import Material as ReportMaterial
     from .status import Status
     from .survey.service import SurveyService
 
@@ -204,7 +206,12 @@ class Kit:
         from .survey.service import SurveyService
 
         return SurveyService(
-            self.engine, self.config, self.plugins, lambda: self.disclosure, self.clock
+            self.engine,
+            self.config,
+            self.plugins,
+            lambda: self.disclosure,
+            self.clock,
+            record=self.privacy.record,
         )
 
     @functools.cached_property
@@ -335,11 +342,34 @@ class Kit:
         decided = sort_findings(self.plugins.diagnose(raw, lang))
         shown = list(self.plugins.diagnose(metrics, lang)) if decided else []
         findings = self.disclosure.findings(self.disclosure.printable(decided, shown), metrics)
+        findings = self._beside_stated(findings, raw, lang)
         if audited:
             self._record_period(
                 "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
             )
         return findings
+
+    def _beside_stated(self, findings: list[Finding], raw: Metrics, lang: str) -> list[Finding]:
+        """The findings read beside the latest survey wave's stated reasons, when there is one
+        (docs/survey.md, "Stated beside observed"): decided on its exact counts and the raw
+        metrics, printing its published figures."""
+        from .diagnose import sort_findings
+        from .diagnose.stated import combine, stated_of
+
+        return sort_findings(combine(findings, stated_of(self), raw, lang))
+
+    def _stated_sections(
+        self, findings: list[Finding], metrics: Metrics, lang: str
+    ) -> list[ReportSection]:
+        """The "stated beside observed" section when a survey wave has answers (docs/stated.md)."""
+        if not self.survey.waves():
+            return []
+        results = self.survey.results()
+        if results.empty:
+            return []
+        from .report.stated import stated_section
+
+        return [stated_section(findings, results, metrics, self.disclosure, lang)]
 
     def _record_period(
         self,
@@ -382,17 +412,12 @@ class Kit:
         Pass ``metrics`` (and ``findings``) already computed to write several formats of one
         period without computing them again.
         """
-        from .extensions import ReportContext
         from .report import write_report
 
         metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
         if findings is None:
             findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
-        with self.engine.connect() as conn:  # rolled back on leaving: the hooks only read
-            context = ReportContext(
-                conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
-            )
-            sections = self.plugins.report_sections(metrics, context)
+        sections = self._sections(metrics, lang, findings)
         written = write_report(
             format,
             Path(out),
@@ -416,21 +441,74 @@ class Kit:
 
     def publish(
         self,
-        target: str,
+        target: str | Sequence[str],
         document: str,
         *,
         period: Period | None = None,
         dry_run: bool = False,
         requester: str | None = None,
         reason: str | None = None,
+        metrics: Metrics | None = None,
+        findings: list[Finding] | None = None,
+        lang: str = "en",
+        now: dt.datetime | None = None,
     ) -> Published:
-        """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); audited with
-        the destination (the target and where readers find it) unless a dry run."""
-        from .publish_target import publish
+        """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); several targets
+        in order, each seeing what the ones before published (a card links to the page).
 
-        done = publish(self.config, self.plugins, target, document, dry_run=dry_run)
-        if not dry_run:
-            destination = f"{target} -> {done.location}"
+        With ``metrics`` (and ``findings``) the publishers also get the report data and the
+        charts, through the disclosure layer like the written report. Audited with the
+        destination (the target and where readers find it) unless a dry run; returns what the
+        last target did (:meth:`publish_all` returns each)."""
+        targets = [target] if isinstance(target, str) else list(target)
+        return self.publish_all(
+            targets,
+            document,
+            period=period,
+            dry_run=dry_run,
+            requester=requester,
+            reason=reason,
+            metrics=metrics,
+            findings=findings,
+            lang=lang,
+            now=now,
+        )[-1][1]
+
+    def publish_all(
+        self,
+        targets: Sequence[str],
+        document: str,
+        *,
+        period: Period | None = None,
+        dry_run: bool = False,
+        requester: str | None = None,
+        reason: str | None = None,
+        metrics: Metrics | None = None,
+        findings: list[Finding] | None = None,
+        lang: str = "en",
+        now: dt.datetime | None = None,
+    ) -> list[tuple[str, Published]]:
+        """:meth:`publish` to every target; (target, what was done) for each."""
+        from .report_publish import Material, publish_all
+
+        if not targets:
+            raise ConfigError("publish: name at least one NAME:TARGET")
+        material = Material(document, lang=lang)
+        if metrics is not None:
+            material = self._material(document, metrics, findings, lang)
+            period = period or metrics.period
+        done = publish_all(
+            self.config,
+            self.plugins,
+            self.engine,
+            targets,
+            material,
+            period=period,
+            dry_run=dry_run,
+            now=now,
+        )
+        for target, published in done if not dry_run else ():
+            destination = f"{target} -> {published.location}"
             if period is None:
                 self.privacy.record(
                     "report_published",
@@ -449,6 +527,44 @@ class Kit:
                     reason=reason,
                 )
         return done
+
+    def _material(
+        self, document: str, metrics: Metrics, findings: list[Finding] | None, lang: str
+    ) -> ReportMaterial:
+        """The report data and disclosed metrics publishers get, built like the report."""
+        from .report.document import published, published_document
+        from .report_publish import Material
+
+        metrics = self.disclosure.metrics(metrics)
+        if findings is None:
+            findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
+        shown, findings, sections, layer = published(
+            metrics, findings, self._sections(metrics, lang, findings), lang, self.disclosure
+        )
+        report = published_document(
+            shown,
+            findings,
+            sections,
+            layer,
+            lang=lang,
+            organisation=self.config.settings.organisation.name,
+            titles=self.config.settings.onboarding.titles(lang),
+        )
+        return Material(document, report=report, metrics=shown, lang=lang)
+
+    def _sections(
+        self, metrics: Metrics, lang: str, findings: list[Finding]
+    ) -> list[ReportSection]:
+        """Plugin report sections for ``metrics`` (the hooks read in a rolled-back connection),
+        then "stated beside observed" for ``findings`` when a survey wave has answers."""
+        from .extensions import ReportContext
+
+        with self.engine.connect() as conn:
+            context = ReportContext(
+                conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
+            )
+            sections = list(self.plugins.report_sections(metrics, context))
+        return sections + self._stated_sections(findings, metrics, lang)
 
     # -- the whole cycle -------------------------------------------------------------------------
 

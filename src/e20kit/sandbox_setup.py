@@ -50,7 +50,7 @@ class StartedSandboxes:
     """The fakes serving one organisation: the tables and environment that reach them."""
 
     tables: list[str] = field(default_factory=list)
-    """``[connectors.*]`` and ``[notifiers.*]`` tables, as TOML text."""
+    """``[connectors.*]``, ``[notifiers.*]`` and ``[survey_sources.*]`` tables, as TOML text."""
     env: dict[str, str] = field(default_factory=dict)
     """Environment variables the tables name (tokens, client secrets, the pseudonym secret)."""
     served: list[str] = field(default_factory=list)
@@ -59,7 +59,11 @@ class StartedSandboxes:
     """Platforms written as csv exports (no installed plugin serves them)."""
     notifier: str = "log"
     """The notifier the config names for messages (a fake's, else the log notifier)."""
+    survey_sources: list[str] = field(default_factory=list)
+    """``[survey_sources.*]`` tables a fake serves (e.g. ``limesurvey``)."""
     notifier_platform: str | None = None
+    publish: list[str] = field(default_factory=list)
+    """``report --publish`` targets the fakes serve, in the order the demo publishes them."""
 
     def exports(self) -> str:
         """The environment as ``export NAME=value`` lines for a shell."""
@@ -76,7 +80,12 @@ def start_sandboxes(
         run = sandbox.start(org, stack)
         started.served.append(name)
         started.env.update(run.env)
-        started.tables.append(toml_table(f"connectors.{name}", run.connector))
+        if run.connector is not None:
+            started.tables.append(toml_table(f"connectors.{name}", run.connector))
+        if run.survey_source is not None:
+            started.survey_sources.append(name)
+            started.tables.append(toml_table(f"survey_sources.{name}", run.survey_source))
+        started.publish.extend(run.publish)
         if run.notifier is not None and notifier is None:
             notifier = started.notifier_platform = name
             started.tables.append(toml_table(f"notifiers.{name}", run.notifier))

@@ -43,6 +43,22 @@ def test_demo_runs_the_whole_cycle_and_writes_reports(tmp_path: Path) -> None:
     last_day = max(key[0] for key in views)
     assert later.pop("confluence") == sum(1 for key in views if key[0] == last_day) > 0
     assert set(later.values()) == {0}
+    # published where Microsoft 365 users read: a SharePoint page, and a Teams card linking it
+    published = {p["target"].split(":")[0]: p for p in data["published"]}
+    assert published["sharepoint"]["action"] == "created"
+    assert published["sharepoint"]["url"].endswith("/SitePages/Adoption-report.aspx")
+    assert published["teams"]["action"] == "posted"
+    assert published["sharepoint"]["url"] in published["teams"]["location"]
+    # A pulse survey wave ran against the LimeSurvey fake: invited, answered, read back, and
+    # nothing stored links an answer to the people invited.
+    assert "limesurvey" in data["served_by_fakes"] and "responses read back" in data["survey"][0]
+    engine = sa.create_engine(f"sqlite:///{out / 'e20kit.sqlite'}")
+    with engine.connect() as conn:
+        invited = conn.execute(sa.text("select count(*) from survey_invitations")).scalar_one()
+        answered = conn.execute(
+            sa.text("select count(distinct response_hash) from survey_responses")
+        ).scalar_one()
+    assert 0 < answered < invited
     # Running the demo again starts afresh and ends the same way.
     again = CliRunner().invoke(main, ["--json", "demo", "--out", str(out), "--members", "120"])
     assert again.exit_code == 0

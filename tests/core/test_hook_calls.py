@@ -68,6 +68,11 @@ class Recorder:
         return []
 
     @hookimpl
+    def e20kit_survey_sources(self) -> list[Any]:
+        self._note("e20kit_survey_sources")
+        return []
+
+    @hookimpl
     def e20kit_enrich_person(self, person: Person) -> None:
         self._note("e20kit_enrich_person")
 
@@ -121,6 +126,7 @@ def test_the_trace_shows_every_hook_the_facade_calls(caplog: pytest.LogCaptureFi
     plugins.champion_signals()
     plugins.sandboxes()
     plugins.publishers()
+    plugins.survey_source_types()
     plugins.enrich_person(Person(platform="p", person_id="1"))
     plugins.diagnose(metrics=None, lang="en")  # type: ignore[arg-type]
     plugins.report_sections(metrics=None, context=SimpleNamespace(lang="en"))  # type: ignore[arg-type]

@@ -80,7 +80,13 @@ def test_every_registered_type_declares_its_sources_in_both_languages() -> None:
         *plugins.survey_source_types().values(),
     ]
     names = {type(r).__name__ + ":" + r.name for r in registered}
-    assert {"ConnectorType:confluence", "ConnectorType:sharepoint", "Publisher:confluence"} <= names
+    assert {
+        "ConnectorType:confluence",
+        "ConnectorType:sharepoint",
+        "Publisher:confluence",
+        "Publisher:sharepoint",
+        "Publisher:teams",
+    } <= names
     assert "SurveySourceType:csv" in names
     for item in registered:
         assert item.data_sources, f"{item.name} declares no data sources"
@@ -189,7 +195,9 @@ def test_files_decisions_and_publishers_are_listed_without_any_secret(
     assert decisions["connectors.chat.direct_messages"] is False
     assert decisions["privacy.champion_scoring"] is False
     assert decisions["privacy.allow_individual_views"] is False
-    assert [p["name"] for p in doc["publishers"]] == ["confluence"]
+    # the Confluence connector lends its site; the Teams webhook needs no connector at all
+    assert sorted(p["name"] for p in doc["publishers"]) == ["confluence", "teams"]
+    assert "Workflows" in render_markdown(doc)
     kinds = {f["kind"]: f["path"] for f in doc["files"]}
     assert kinds["identity_map"] == str(idmap)
     assert kinds["notifier_output"] == str(tmp_path / "messages.jsonl")

@@ -104,3 +104,85 @@ def test_publisher_names_are_unique(board: None) -> None:
     assert Plugins().publishers()["board"].connector_type == "csv"
     with pytest.raises(PluginError, match="registered twice"):
         Plugins(extra=(Board(),)).publishers()
+
+
+_seen: list[str] = []
+
+
+def _post(context: PluginContext, request: PublishRequest) -> Published:
+    _seen.append(context.settings.value.get_secret_value())
+    assert request.summary is not None and request.report is not None  # the report's own data
+    assert [p.action for p in request.earlier] == ["created"]  # the page published before it
+    if request.dry_run:
+        return Published("would post", "channel", preview="card")
+    return Published("posted", f"channel (linking {request.earlier[0].location})")
+
+
+class Channel:
+    @hookimpl
+    def e20kit_publishers(self) -> list[Publisher]:
+        return [
+            Publisher(
+                name="channel",
+                connector_type=None,
+                publish=_post,
+                target_secret_env=True,
+                once_per_period=True,
+            )
+        ]
+
+
+def test_a_publisher_without_a_connector_posts_once_per_period_after_the_page(
+    board: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On 92c0b22 every publisher needed a connector_type and --publish took one target."""
+    _seen.clear()
+    original = Plugins.__init__
+
+    def with_channel(self: Plugins, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.extra = (*self.extra, Channel())
+
+    monkeypatch.setattr(Plugins, "__init__", with_channel)
+    config = _config(tmp_path, "files")
+    secret = "https://hooks.example.org/w/1?sig=s3cr3t-signature-value"
+    env = {"E20KIT_PSEUDONYM_SECRET": "s-16-bytes-secret", "HOOK_URL": secret}
+
+    def run(*extra: str) -> Any:
+        args = ["--config", str(config), "--json", "report", "--out", str(tmp_path / "r.md")]
+        args += [
+            "--format",
+            "md",
+            "--publish",
+            "board:Team/Report",
+            "--publish",
+            "channel:HOOK_URL",
+        ]
+        return CliRunner(env=env).invoke(main, [*args, *extra])
+
+    first = run()
+    assert first.exit_code == 8, first.output  # published; the empty store is a data gap
+    shown = json.loads(first.stdout)["published_all"]
+    assert [(p["target"], p["action"]) for p in shown] == [
+        ("board:Team/Report", "created"),
+        ("channel:HOOK_URL", "posted"),
+    ]
+    assert _seen == [secret]  # the core read the variable the target names
+    again = json.loads(run().stdout)["published_all"]
+    assert again[1]["action"] == "already posted" and _seen == [secret]  # not called again
+    assert secret not in first.output
+    pasted = CliRunner(env=env).invoke(
+        main,
+        [
+            "--config",
+            str(config),
+            "report",
+            "--format",
+            "md",
+            "--out",
+            str(tmp_path / "r.md"),
+            "--publish",
+            f"channel:{secret}",
+        ],
+    )
+    assert pasted.exit_code == 2 and "sig=" not in pasted.output and "NAME of the" in pasted.output

@@ -31,7 +31,7 @@ def test_pending_weeks_are_dashed_and_hidden_ones_hatched(monkeypatch: Any) -> N
     draw = charts._grid_chart
 
     def grid(*args: Any) -> str:
-        seen["values"], seen["pending"] = args[2], args[5]
+        seen["values"], seen["pending"] = args[2], args[4]
         return ""
 
     monkeypatch.setattr(charts, "_grid_chart", grid)
@@ -40,5 +40,6 @@ def test_pending_weeks_are_dashed_and_hidden_ones_hatched(monkeypatch: Any) -> N
     )
     charts.cohort_chart(metrics, labels("en"))  # type: ignore[arg-type]
     assert seen["pending"] == {(1, 0), (1, 1)}  # the second row's weeks: not yet, not hidden
-    svg = draw(["a", "b"], ["w1", "w4"], seen["values"], "t", labels("en"), seen["pending"])
+    figure = draw(["a", "b"], ["w1", "w4"], seen["values"], labels("en"), seen["pending"])
+    svg = charts.to_svg(figure, "t")
     assert "not lived through yet" in svg and "group too small" in svg

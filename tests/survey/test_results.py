@@ -118,3 +118,50 @@ def test_wilson_interval() -> None:
     low, high = wilson(8, 10)  # type: ignore[misc]
     assert low == pytest.approx(0.4902, abs=1e-3) and high == pytest.approx(0.9433, abs=1e-3)
     assert wilson(0, 0) is None
+
+
+def test_response_rate_where_invitations_are_known(tmp_path: Path, store_url: str) -> None:
+    import datetime as dt
+
+    kit = wave_kit(tmp_path, store_url)
+    now = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
+    invited = [("Sales", 20), ("Ops", 8), ("HR", 3)]
+    with kit.engine.begin() as conn:
+        for unit, n in invited:
+            for i in range(n):
+                key = f"{unit}-{i}"
+                conn.execute(
+                    schema.members.insert().values(member_key=key, department=unit, updated_at=now)
+                )
+                conn.execute(
+                    schema.survey_invitations.insert().values(
+                        wave_id="w1", member_key=key, invited_at=now, last_sent_at=now
+                    )
+                )
+    kit.survey.store("w1", responses("Sales", 10) + responses("Ops", 6))
+    raw = kit.survey.results_raw("w1")
+    assert raw.response_rate[("Sales", "staff")] == pytest.approx(0.5)
+    assert raw.response_rate[(None, "staff")] == pytest.approx(16 / 31)
+    shown = kit.survey.results("w1")
+    assert shown.response_rate[("HR", "staff")] is None  # 3 invited: under k
+    sales = shown.response_rate[("Sales", "staff")]
+    assert sales is not None and abs(sales - 0.5) <= 0.1  # perturbed counts, never exact
+    assert shown.response_rate[(None, "staff")] is not None
+
+
+def test_row_order_does_not_tell_which_import_a_response_came_with(
+    tmp_path: Path, store_url: str
+) -> None:
+    kit = wave_kit(tmp_path, store_url)
+    kit.survey.store("w1", responses("Sales", 6, prefix="early"))
+    kit.survey.store("w1", responses("Sales", 6, prefix="late"))
+    order = "rowid" if kit.engine.dialect.name == "sqlite" else "ctid"
+    with kit.engine.connect() as conn:
+        stored = conn.execute(
+            sa.text(f"SELECT response_hash, reason FROM survey_responses ORDER BY {order}")
+        ).all()
+    assert [tuple(r) for r in stored] == sorted(tuple(r) for r in stored)
+    if kit.engine.dialect.name == "postgresql":
+        with kit.engine.connect() as conn:
+            writers = conn.execute(sa.text("SELECT DISTINCT xmin::text FROM survey_responses"))
+            assert len(writers.all()) == 1

@@ -58,3 +58,15 @@ def test_something_else_than_a_source_type_is_refused() -> None:
     plugins = Plugins(extra=(_plugin("odd", "limesurvey"),), load_entry_points=False)
     with pytest.raises(PluginError, match="expected SurveySourceType"):
         plugins.survey_source_types()
+
+
+def test_plugins_command_lists_survey_sources() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from e20kit.cli import main
+
+    result = CliRunner().invoke(main, ["--json", "plugins"])
+    assert result.exit_code == 0
+    assert "csv" in json.loads(result.stdout)["survey_sources"]

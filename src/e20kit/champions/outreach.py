@@ -19,7 +19,7 @@ from ..delivery import (
     DeliveryState,
     deliver,
     opted_out,
-    quiet_reason,
+    quiet_in,
     recipients,
 )
 from ..notifier import Message, Notifier, Recipient
@@ -115,13 +115,7 @@ class Outreach:
 
     def quiet(self, now: dt.datetime) -> str | None:
         """Why nothing may be sent at ``now`` (``quiet_hours``, ``weekend``), else ``None``."""
-        return quiet_reason(
-            now,
-            timezone=self.timezone,
-            start=self.settings.quiet_start,
-            end=self.settings.quiet_end,
-            weekends=self.settings.send_on_weekends,
-        )
+        return quiet_in(self.settings, now, self.timezone)
 
     def invite(self, *, now: dt.datetime, by: str, dry_run: bool = False) -> OutreachResult:
         """Invite every candidate who has not opted out (delivered ones become ``invited``),

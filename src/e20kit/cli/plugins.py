@@ -20,11 +20,13 @@ def plugins_cmd(state: State) -> None:
     connectors = sorted(plugins.connector_types())
     notifiers = sorted(plugins.notifier_types())
     checks = sorted(plugins.checks())
+    sources = sorted(plugins.survey_source_types())
     data = {
         "plugins": listed,
         "connectors": connectors,
         "notifiers": notifiers,
         "checks": checks,
+        "survey_sources": sources,
         "failed": [vars(f) for f in plugins.failures],
     }
 
@@ -38,6 +40,7 @@ def plugins_cmd(state: State) -> None:
         click.echo(f"connectors: {', '.join(connectors) or '-'}")
         click.echo(f"notifiers:  {', '.join(notifiers) or '-'}")
         click.echo(f"checks:     {', '.join(checks) or '-'}")
+        click.echo(f"survey sources: {', '.join(sources) or '-'}")
         for f in plugins.failures:
             click.echo(f"failed to load: {f.name} ({f.distribution}): {f.error}", err=True)
 

@@ -59,10 +59,14 @@ def period_options(func: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--publish",
-    "target",
+    "targets",
     metavar="NAME:TARGET",
-    help="Also publish the md report, e.g. confluence:SPACEKEY/Page title (created once, "
-    "updated on later runs).",
+    multiple=True,
+    help="Also publish the md report; repeat for several, in order: "
+    "confluence:SPACEKEY/Page title or sharepoint:HOST:/sites/PATH/Page title (a page, "
+    "created once, updated on later runs), teams:WEBHOOK_ENV (a card in a Teams channel "
+    "through the Workflows webhook whose URL is in that environment variable, at most once "
+    "per period, linking the page published before it).",
 )
 @click.option(
     "--dry-run", is_flag=True, help="With --publish: show what would be written, change nothing."
@@ -75,7 +79,7 @@ def report(
     state: State,
     fmt: str,
     out: Path,
-    target: str | None,
+    targets: tuple[str, ...],
     dry_run: bool,
     period: str | None,
     lang: str | None,
@@ -87,9 +91,9 @@ def report(
 
     Exit code 8 (the report is still written) when a platform has no data for the period.
     """
-    if target is not None and fmt != "md":
+    if targets and fmt != "md":
         raise click.UsageError("--publish publishes the Markdown report: add --format md")
-    if dry_run and target is None:
+    if dry_run and not targets:
         raise click.UsageError("--dry-run only applies to --publish")
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
@@ -107,24 +111,37 @@ def report(
     paths = written if isinstance(written, list) else [written]
     data: dict[str, Any] = {"format": fmt, "files": [str(p) for p in paths]}
     lines = [f"wrote {paths[0]}" if len(paths) == 1 else f"wrote {len(paths)} files into {out}"]
-    if target is not None:
+    if targets:
         document = paths[0].read_text(encoding="utf-8")
-        done = kit.publish(
-            target,
+        done = kit.publish_all(
+            targets,
             document,
             period=metrics.period,
             dry_run=dry_run,
             requester=requester,
             reason=reason,
+            metrics=metrics,
+            findings=findings,
+            lang=lang,
         )
-        data["published"] = {
-            "action": done.action,
-            "location": done.location,
-            **({"preview": done.preview} if dry_run else {}),
-        }
-        lines.append(f"{done.action}: {done.location}")
-        if dry_run:
-            lines.append(done.preview)
+        shown = [
+            {
+                "target": name,
+                "action": p.action,
+                "location": p.location,
+                **({"url": p.url} if p.url else {}),
+                **({"preview": p.preview} if dry_run else {}),
+            }
+            for name, p in done
+        ]
+        # one target keeps the shape scripts read since 0.x; several are listed in order
+        data["published"] = {k: v for k, v in shown[0].items() if k != "target" and k != "url"}
+        if len(shown) > 1:
+            data["published_all"] = shown
+        for _, p in done:
+            lines.append(f"{p.action}: {p.location}")
+            if dry_run:
+                lines.append(p.preview)
     emit(state, data, lambda: click.echo("\n".join(lines)))
     if has_data_gap(findings):
         sys.exit(EXIT_NO_DATA)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import State, emit, handle_errors, pass_state
+from .survey_send import send_cmd
 
 
 @click.group("survey")
@@ -95,3 +96,6 @@ def _day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as err:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from err
+
+
+survey.add_command(send_cmd)

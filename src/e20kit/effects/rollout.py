@@ -6,9 +6,10 @@ randomised per person. What can be randomised is the order in which departments 
 (:func:`plan`, a stepped wedge, reproducible from its seed); a rollout logged that way is
 labelled "randomised order", any other "observational". The estimate (:func:`estimate`) is a
 difference in differences over department-weeks (the weekly mean of the daily share of a
-department's members who were active) with department and week effects and a wild cluster
-bootstrap interval (:mod:`.wild`), plus a pre-trend check: the same estimate on the weeks
-before each start, as if the remedy had begun ``PRE_WEEKS`` earlier, should find nothing.
+department's members who were active) with department and week effects. Its interval inverts
+the exact randomisation test (:mod:`.permutation`) when the order was drawn at random, else a
+wild cluster bootstrap (:mod:`.wild`). A pre-trend check runs the same estimate on the weeks
+before each start, as if the remedy had begun ``PRE_WEEKS`` earlier: it should find nothing.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ PRE_WEEKS = 4
 """Weeks before each department's start that the pre-trend check looks at."""
 DESIGNS = (RANDOMISED_ORDER, OBSERVATIONAL)
 FEW_DEPARTMENTS = 20
-"""Below this many departments the benchmark finds the bootstrap interval a little too narrow
-(about 7 % false positives with 8 departments, 6 % with 12): the sentence says so."""
+"""Below this many departments the benchmark finds the bootstrap interval of an observational
+rollout a little too narrow (about 7 % false positives with 8 departments, 6 % with 12): the
+sentence says so. A randomised order needs no such warning: its randomisation test is exact."""
 
 
 @dataclass(frozen=True)
@@ -153,10 +155,15 @@ def panel(
     )
 
 
-def estimate(data: Panel, *, seed: int = 0) -> tuple[DidEstimate | None, DidEstimate | None]:
+def estimate(
+    data: Panel, *, seed: int = 0, randomised: bool = False
+) -> tuple[DidEstimate | None, DidEstimate | None]:
     """(effect, pre-trend placebo): the placebo uses untreated weeks only, with the
-    ``PRE_WEEKS`` before each start as its "treatment"."""
-    effect = did(data.outcome, data.treated, data.department, data.week, seed=seed)
+    ``PRE_WEEKS`` before each start as its "treatment". ``randomised``: the start order was
+    drawn by :func:`plan`, so the effect's interval is the exact randomisation test's."""
+    effect = did(
+        data.outcome, data.treated, data.department, data.week, seed=seed, randomised=randomised
+    )
     before = data.treated == 0
     placebo = None
     if data.pre[before].any():
@@ -203,7 +210,7 @@ class RolloutResult:
             )
         e = self.effect
         trend = ""
-        if self.departments < FEW_DEPARTMENTS:
+        if self.departments < FEW_DEPARTMENTS and self.design != RANDOMISED_ORDER:
             trend = (
                 "; wenige Abteilungen: Intervall nur ungefähr"
                 if de
@@ -308,7 +315,7 @@ def read_rollouts(
         started = sum(1 for d in sizes if d in starts and starts[d] < end)
         effect = pre = None
         if weeks >= 2 and started:
-            effect, pre = estimate(data)
+            effect, pre = estimate(data, randomised=design == RANDOMISED_ORDER)
         out.append(RolloutResult(what, design, as_of, len(sizes), started, effect, pre, lang))
     return out
 

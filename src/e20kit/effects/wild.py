@@ -14,10 +14,12 @@ the maintained packages for it (wildboottest, pyfixest) bring large dependency t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from .permutation import Permutation, planned_departments
+from .twoway import residualiser
 
 WEBB = np.array([-math.sqrt(1.5), -1.0, -math.sqrt(0.5), math.sqrt(0.5), 1.0, math.sqrt(1.5)])
 BOOTSTRAPS = 999
@@ -39,7 +41,7 @@ class _Bootstrap:
     def __init__(
         self, y: np.ndarray, d: np.ndarray, unit: np.ndarray, time: np.ndarray, seed: int
     ) -> None:
-        self.residualise = _residualiser(unit, time)
+        self.residualise = residualiser(unit, time)
         self.yt, self.dt = self.residualise(y), self.residualise(d)
         self.s = float(self.dt @ self.dt)
         groups, index = np.unique(unit, return_inverse=True)
@@ -85,41 +87,7 @@ class _Bootstrap:
         return float(np.mean(np.abs(t_star) >= abs(t_obs) - 1e-12))
 
 
-def _residualiser(unit: np.ndarray, time: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """What is left of columns after department and week effects: double demeaning on a
-    balanced panel (every department in every week once), else the projection."""
-    units, ui = np.unique(unit, return_inverse=True)
-    times, ti = np.unique(time, return_inverse=True)
-    if len(unit) == len(units) * len(times) and len(set(zip(ui, ti, strict=True))) == len(unit):
-        order = np.lexsort((ti, ui))
-        shape = (len(units), len(times))
-
-        def balanced(x: np.ndarray) -> np.ndarray:
-            cube = x[order].reshape(shape + x.shape[1:])
-            out = (
-                cube
-                - cube.mean(axis=1, keepdims=True)
-                - cube.mean(axis=0, keepdims=True)
-                + cube.mean(axis=(0, 1), keepdims=True)
-            )
-            result = np.empty_like(x)
-            result[order] = out.reshape(x.shape)
-            return result
-
-        return balanced
-    fixed = np.column_stack([_dummies(unit), _dummies(time)])
-    projection = np.eye(len(unit)) - fixed @ np.linalg.pinv(fixed)
-    return lambda x: projection @ x
-
-
-def _dummies(labels: np.ndarray) -> np.ndarray:
-    _, index = np.unique(labels, return_inverse=True)
-    out = np.zeros((len(labels), int(index.max()) + 1))
-    out[np.arange(len(labels)), index] = 1.0
-    return out
-
-
-def _edge(boot: _Bootstrap, inside: float, outside: float, alpha: float) -> float:
+def _edge(boot: _Bootstrap | Permutation, inside: float, outside: float, alpha: float) -> float:
     """The interval's end between a value not rejected and one rejected (bisection)."""
     for _ in range(40):
         middle = (inside + outside) / 2
@@ -140,14 +108,26 @@ def did(
     *,
     seed: int = 0,
     alpha: float = 0.05,
+    randomised: bool = False,
 ) -> DidEstimate | None:
-    """Two-way fixed-effects estimate with its WCR bootstrap interval (None when the
-    treatment does not vary within departments and weeks, or with fewer than 3 departments)."""
+    """Two-way fixed-effects estimate with its interval (None when the treatment does not vary
+    within departments and weeks, or with fewer than 3 departments).
+
+    ``randomised``: the order of the departments' starts was drawn at random, so the interval
+    inverts the exact randomisation test (:mod:`.permutation`); otherwise the WCR bootstrap.
+    None too when the draw had fewer possible outcomes than ``1 / alpha``: then no effect,
+    however large, could be told from the luck of the draw."""
     y = np.asarray(outcome, dtype=float)
     d = np.asarray(treated, dtype=float)
     if len(np.unique(unit)) < 3:
         return None
-    boot = _Bootstrap(y, d, np.asarray(unit), np.asarray(time), seed)
+    boot: _Bootstrap | Permutation
+    if randomised and planned_departments(d, np.asarray(unit)) >= 3:
+        boot = Permutation(y, d, np.asarray(unit), np.asarray(time), seed)
+        if boot.distinct * alpha < 1:
+            return None
+    else:
+        boot = _Bootstrap(y, d, np.asarray(unit), np.asarray(time), seed)
     if boot.s < 1e-12 or not math.isfinite(float(boot.se)) or float(boot.se) <= 0:
         return None
     step = 4 * float(boot.se) + 1e-6

@@ -26,7 +26,7 @@ from ..delivery import (
     deliver,
     deliveries_since,
     opted_out,
-    quiet_reason,
+    quiet_in,
     recipients,
 )
 from ..notifier import Message, Notifier
@@ -78,13 +78,7 @@ class NudgePlanner:
 
     def quiet(self, now: dt.datetime) -> str | None:
         """``weekend`` or ``quiet_hours`` when nothing may be sent at ``now``, else None."""
-        return quiet_reason(
-            now,
-            timezone=self.clock.timezone,
-            start=self.settings.quiet_start,
-            end=self.settings.quiet_end,
-            weekends=self.settings.send_on_weekends,
-        )
+        return quiet_in(self.settings, now, self.clock.timezone)
 
     def nudge(
         self, stuck: Sequence[Stuck], result: OnboardingResult, now: dt.datetime, *, dry_run: bool

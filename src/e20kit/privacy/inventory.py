@@ -320,17 +320,18 @@ def _instances(
 
 
 def _publishers(config: Config, plugins: Plugins, lang: str) -> list[dict[str, Any]]:
-    """Publishers a configured connector lends its site to (``report --publish`` can use)."""
+    """Publishers ``report --publish`` can use: those a configured connector lends its site
+    to, and those needing no connector (their target says where, e.g. a webhook)."""
     configured = {str(raw.get("type", n)) for n, raw in config.settings.connectors.items()}
     return [
         {
             "name": p.name,
-            "type": p.connector_type,
+            "type": p.connector_type or "",
             "description": _description(p, lang),
             "data_sources": _sources(p.data_sources, lang),
         }
         for p in plugins.publishers().values()
-        if p.connector_type in configured
+        if p.connector_type is None or p.connector_type in configured
     ]
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib
@@ -71,7 +71,7 @@ def _dates(days: list[dt.date]) -> Any:
     return days
 
 
-def activity_chart(metrics: Metrics, text: dict[str, str]) -> str:
+def activity_chart(metrics: Metrics, text: dict[str, str]) -> Figure:
     fig = _figure()
     ax = fig.add_subplot()
     days: Any = [p.start for p in metrics.daily]
@@ -97,10 +97,10 @@ def activity_chart(metrics: Metrics, text: dict[str, str]) -> str:
     ax.legend(loc="upper left", frameon=False)
     fig.autofmt_xdate()
     _style(ax)
-    return to_svg(fig, "activity")
+    return fig
 
 
-def lorenz_chart(metrics: Metrics, text: dict[str, str]) -> str:
+def lorenz_chart(metrics: Metrics, text: dict[str, str]) -> Figure:
     fig = _figure(4.5, 4.0)
     ax = fig.add_subplot()
     ax.plot([0, 1], [0, 1], linestyle="--", color=PALETTE[5], label=text["equality"])
@@ -121,10 +121,10 @@ def lorenz_chart(metrics: Metrics, text: dict[str, str]) -> str:
     _percent_axis(ax.yaxis)
     ax.legend(loc="upper left", frameon=False)
     _style(ax)
-    return to_svg(fig, "lorenz")
+    return fig
 
 
-def leaders_chart(metrics: Metrics, text: dict[str, str]) -> str:
+def leaders_chart(metrics: Metrics, text: dict[str, str]) -> Figure:
     fig = _figure(5.0, 3.0)
     ax = fig.add_subplot()
     measures = ("participation_rate", "contribution_rate")
@@ -141,7 +141,7 @@ def leaders_chart(metrics: Metrics, text: dict[str, str]) -> str:
     _percent_axis(ax.yaxis)
     ax.legend(frameon=False)
     _style(ax)
-    return to_svg(fig, "leaders")
+    return fig
 
 
 SUPPRESSED_FILL, SUPPRESSED_EDGE = "#eceff1", "#9aa5b1"
@@ -152,10 +152,9 @@ def _grid_chart(
     rows: Sequence[str],
     cols: Sequence[str],
     values: list[list[float | None]],
-    chart_id: str,
     text: dict[str, str],
     pending: frozenset[tuple[int, int]] = frozenset(),
-) -> str:
+) -> Figure:
     """A 0..1 heat map with percentages in the cells; ``None`` cells (suppressed) are drawn
     grey and hatched, with a legend, so they never read as 0 %. ``pending`` cells (row,
     column) are ``None`` for another reason, a figure not known yet: blank with a dash."""
@@ -199,7 +198,7 @@ def _grid_chart(
                     color="white" if v > 0.6 else "black",
                 )
     fig.colorbar(image, ax=ax, format=matplotlib.ticker.PercentFormatter(1.0, decimals=0))
-    return to_svg(fig, chart_id)
+    return fig
 
 
 def _pending_patch(xy: tuple[float, float], label: str = "") -> Any:
@@ -232,7 +231,7 @@ def _week_labels(metrics: Metrics, text: dict[str, str]) -> dict[dt.date, str]:
     return {p.start: week_label(p.start, p.days, text) for p in metrics.weekly}
 
 
-def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
+def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> Figure:
     departments = sorted({c.department for c in metrics.heatmap})
     weeks = sorted({c.week_start for c in metrics.heatmap})
     cell = {(c.department, c.week_start): c.rate for c in metrics.heatmap}
@@ -242,10 +241,10 @@ def heatmap_chart(metrics: Metrics, text: dict[str, str]) -> str:
     labels = _week_labels(metrics, text)
     cols = [labels.get(w, w.isoformat()) for w in weeks]
     rows = [text["unknown_department"] if d == UNKNOWN_DEPARTMENT else d for d in departments]
-    return _grid_chart(rows, cols, values, "heatmap", text)
+    return _grid_chart(rows, cols, values, text)
 
 
-def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
+def cohort_chart(metrics: Metrics, text: dict[str, str]) -> Figure:
     cohorts = list(metrics.cohorts) or []
     weeks = sorted({w for c in cohorts for w in c.retention}) or [1]
     k = metrics.min_group_size
@@ -265,7 +264,7 @@ def cohort_chart(metrics: Metrics, text: dict[str, str]) -> str:
         for col, w in enumerate(weeks)
         if c.retention.get(w) is None and not lived_through(c.week_start, w, end)
     )
-    return _grid_chart(rows, cols, values, "cohorts", text, pending)
+    return _grid_chart(rows, cols, values, text, pending)
 
 
 def _cohort_size(cohort: Cohort, k: int, text: dict[str, str]) -> str:
@@ -274,7 +273,7 @@ def _cohort_size(cohort: Cohort, k: int, text: dict[str, str]) -> str:
     return text["hidden"] if cohort.complementary else f"n{fewer_than(k)}"
 
 
-def features_chart(metrics: Metrics, text: dict[str, str]) -> str:
+def features_chart(metrics: Metrics, text: dict[str, str]) -> Figure:
     fig = _figure()
     ax = fig.add_subplot()
     weekly = [f for f in metrics.features if f.week_start is not None]
@@ -298,10 +297,10 @@ def features_chart(metrics: Metrics, text: dict[str, str]) -> str:
     if features:
         ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     _style(ax)
-    return to_svg(fig, "features")
+    return fig
 
 
-CHARTS = {
+CHARTS: dict[str, Callable[[Metrics, dict[str, str]], Figure]] = {
     "activity": activity_chart,
     "lorenz": lorenz_chart,
     "leaders": leaders_chart,
@@ -313,7 +312,21 @@ CHARTS = {
 
 
 def render_charts(metrics: Metrics, text: dict[str, str]) -> dict[str, str]:
-    return {name: render(metrics, text) for name, render in CHARTS.items()}
+    """Every chart as inline SVG (the HTML report)."""
+    return {name: to_svg(draw(metrics, text), name) for name, draw in CHARTS.items()}
 
 
-__all__ = ["CHARTS", "render_charts", "to_svg"]
+def to_png(fig: Figure, dpi: int = 144) -> bytes:
+    """The figure as a PNG image (for platforms that show pictures, not inline SVG)."""
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"font.size": 9}):
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def render_png_charts(metrics: Metrics, text: dict[str, str]) -> dict[str, bytes]:
+    """Every chart as PNG, keyed like :data:`CHARTS` (publishers that upload images)."""
+    return {name: to_png(draw(metrics, text)) for name, draw in CHARTS.items()}
+
+
+__all__ = ["CHARTS", "render_charts", "render_png_charts", "to_png", "to_svg"]

@@ -60,6 +60,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
     data["remedies"] = list(data["remedies"])
     data["ruled_out"] = list(data["ruled_out"])
     data["undecided"] = list(data["undecided"])
+    data["rests_on"] = list(data["rests_on"])
     return data
 
 

@@ -35,6 +35,9 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "What to do",
         "evidence": "Evidence",
         "why_not": "Why not another reason",
+        "rests_on_usage": "Rests on the usage data",
+        "rests_on_survey": "Rests on the survey (what people said)",
+        "rests_on_usage_survey": "Rests on the usage data and the survey",
         "suppressed": "suppressed",
         "hidden": "hidden",
         "suppressed_note": "Groups with fewer than {k} members are suppressed: no figures, and "
@@ -153,6 +156,9 @@ LABELS: dict[str, dict[str, str]] = {
         "remedies": "Was hilft",
         "evidence": "Belege",
         "why_not": "Warum kein anderer Grund",
+        "rests_on_usage": "Beruht auf den Nutzungsdaten",
+        "rests_on_survey": "Beruht auf der Befragung (was die Menschen sagen)",
+        "rests_on_usage_survey": "Beruht auf den Nutzungsdaten und der Befragung",
         "suppressed": "unterdrückt",
         "hidden": "verborgen",
         "suppressed_note": "Gruppen mit weniger als {k} Mitgliedern werden unterdrückt: keine "
@@ -308,7 +314,7 @@ def rounded_change(figure: str, change: float | None) -> float | None:
     return float(change) if float(change).is_integer() else round(change, 1)
 
 
-SIZE_FIELDS = frozenset({"members", "size", "eligible", "newcomers"})
+SIZE_FIELDS = frozenset({"members", "size", "eligible", "newcomers", "respondents"})
 """Columns holding a group's size: a suppressed row shows "<k" there, never the number."""
 
 

@@ -104,6 +104,8 @@ def render_markdown(doc: dict[str, Any]) -> str:
     for finding in doc["findings"]:
         severity = t.get(f"severity_{finding['severity']}", finding["severity"])
         out += [f"### {finding['title']} ({severity})", "", finding["detail"], ""]
+        if finding.get("rests_on"):
+            out += [f"*{t['rests_on_' + '_'.join(finding['rests_on'])]}*", ""]
         if finding.get("ruled_out"):
             out.append(f"**{t['why_not']}:**")
             out += [f"- {r['text']}" for r in finding["ruled_out"]]

@@ -64,6 +64,7 @@ def document_tables(doc: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 "title": f["title"],
                 "detail": f["detail"],
                 "ruled_out": [r["text"] for r in f.get("ruled_out", ())],
+                "rests_on": "+".join(f.get("rests_on", ())),
                 "remedies": f["remedies"],
             }
             for f in doc["findings"]

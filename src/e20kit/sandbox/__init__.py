@@ -12,6 +12,7 @@ submodules are implementation details.
 
 from __future__ import annotations
 
+from .answers import planted_reasons, survey_answers
 from .bench import bench_people, facts_for_bench
 from .csvexport import ACTIVITY_HEADER, PEOPLE_HEADER, write_csv_folder
 from .fake import Fake
@@ -51,5 +52,7 @@ __all__ = [
     "build_org",
     "effect_size",
     "facts_for_bench",
+    "planted_reasons",
+    "survey_answers",
     "write_csv_folder",
 ]

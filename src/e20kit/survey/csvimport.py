@@ -132,11 +132,18 @@ def _decode(path: Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         start = data.rfind(b"\n", 0, err.start) + 1
-        char = len(data[start : err.start].decode("utf-8", "replace")) + 1
+        before = data[start : err.start].decode("utf-8", "replace")
+        head = data.split(b"\n", 1)[0].decode("utf-8-sig", "replace")
+        delimiter = _delimiter(head)
+        header = next(csv.reader([head], delimiter=delimiter), [])
+        index = before.count(delimiter)
+        column = header[index].strip() if index < len(header) else f"#{index + 1}"
         raise SurveyImportError(
-            f'character {char} is not UTF-8 text ({err.reason}); save the export as "CSV UTF-8"',
+            f"character {len(before) + 1} of the line is not UTF-8 text ({err.reason}); save "
+            'the export as "CSV UTF-8"',
             file=file,
             line=line,
+            column=column,
         ) from None
 
 
@@ -190,9 +197,18 @@ def _responses(
 
         rid_column = header[where.response_id]  # type: ignore[index]
         rid = cell(where.response_id)
-        if not rid or len(rid) > 200:
+        problem = (
+            "is empty"
+            if not rid
+            else "is over 200 characters"
+            if len(rid) > 200
+            else "holds a control character"
+            if _controls(rid)
+            else None
+        )
+        if problem:
             raise SurveyImportError(
-                "the response id is empty" if not rid else "the response id is over 200 characters",
+                f"the response id {problem}",
                 file=file,
                 line=line,
                 column=rid_column,
@@ -253,10 +269,16 @@ def _role(value: str, default: Audience | None, file: str, line: int, where: _He
     return found
 
 
+def _controls(value: str) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 for c in value)
+
+
 def _unit(value: str, file: str, line: int, where: _Header) -> str | None:
-    if len(value) > UNIT_MAX:
+    if len(value) > UNIT_MAX or _controls(value):
         raise SurveyImportError(
-            f"the unit label is over {UNIT_MAX} characters",
+            f"the unit label is over {UNIT_MAX} characters"
+            if len(value) > UNIT_MAX
+            else "the unit label holds a control character",
             file=file,
             line=line,
             column=where.header[where.unit] if where.unit is not None else "unit",

@@ -18,9 +18,11 @@ from ..instances import plugin_context
 from ..plugins import Plugins
 from . import store as survey_store
 from .csvimport import read_export
+from .invitations import SendResult
 from .model import SurveyResponse, SurveySource, SurveyWave
 from .questions import Audience, SurveyQuestion, configured_questions
 from .results import SurveyResults, published_results, raw_results
+from .send import send_wave
 
 if TYPE_CHECKING:
     from ..disclosure import Disclosure
@@ -36,8 +38,11 @@ class SurveyService:
         plugins: Plugins,
         disclosure: Callable[[], Disclosure],
         clock: OrgClock,
+        record: Callable[..., None] | None = None,
     ) -> None:
         self.engine = engine
+        self._record = record or (lambda *args, **kwargs: None)
+        """Appends to the audit trail (``kit.privacy.record``)."""
         self.config = config
         self.plugins = plugins
         self._disclosure = disclosure
@@ -162,6 +167,33 @@ class SurveyService:
         settings = self.config.plugin_settings("survey_sources", name, stype.settings)
         context = plugin_context(self.config, "survey_sources", name, settings, clock=self.clock)
         return stype.factory(dataclasses.replace(context, options={"questions": self.questions()}))
+
+    # -- invitations -----------------------------------------------------------------------------
+
+    def send(
+        self,
+        wave_id: str,
+        *,
+        source: str | None = None,
+        dry_run: bool = False,
+        remind: bool = False,
+        now: dt.datetime | None = None,
+    ) -> SendResult:
+        """Invite everyone to wave ``wave_id`` (opening it in ``source`` when new), at most once
+        per person; ``remind`` sends the reminders due instead (docs/survey.md)."""
+        return send_wave(
+            self.engine,
+            self.config,
+            self.plugins,
+            self.clock,
+            self._record,
+            self.source,
+            wave_id,
+            source=source,
+            dry_run=dry_run,
+            remind=remind,
+            now=now,
+        )
 
     # -- results ---------------------------------------------------------------------------------
 

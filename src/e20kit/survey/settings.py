@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .invitation_settings import InvitationSettings
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -72,6 +74,8 @@ class SurveySettings(_Frozen):
     ``[privacy] min_group_size``."""
     questions: QuestionOverrides = QuestionOverrides()
     csv: CsvColumns = CsvColumns()
+    invitations: InvitationSettings = InvitationSettings()
+    """``[survey.invitations]``: how ``e20kit survey send`` invites and reminds."""
 
 
 __all__ = ["AudienceQuestions", "CsvColumns", "QuestionOverrides", "QuestionText", "SurveySettings"]

@@ -1,9 +1,10 @@
 """Survey waves and anonymous responses in the store (tables in :mod:`e20kit.store.schema`).
 
 A response is stored as one row per answered reason with its role and unit label, nothing
-else: the tool's response id only as a keyed hash (:func:`response_hash`), so that importing
-the same export again counts nothing twice, and rows go in in the order of that hash, so that
-not even the row order follows the order people answered in.
+else: the tool's response id only as a keyed hash (:func:`response_hasher`), so that importing
+the same export again counts nothing twice. Each import writes the wave's rows again in the
+order of that hash, so that not even the row order (or the transaction that wrote a row) tells
+which responses came later.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -49,12 +51,16 @@ class Tally:
     score_sum: int
 
 
-def response_hash(conn: sa.Connection, wave_id: str, response_id: str) -> str:
-    """The keyed hash a response is stored under; the key is the store's own random key, so
-    the hash of a known id cannot be computed outside the store."""
+def response_hasher(conn: sa.Connection, wave_id: str) -> Callable[[str], str]:
+    """The keyed hash a wave's responses are stored under, by response id; the key derives
+    from the store's own random key, so the hash of a known id cannot be computed outside it."""
     key = hmac.new(disclosure_key(conn), KEY_LABEL, hashlib.sha256).digest()
-    message = f"{wave_id}\x1f{response_id}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def digest(response_id: str) -> str:
+        message = f"{wave_id}\x1f{response_id}".encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    return digest
 
 
 def wave_of(row: sa.Row[tuple[object, ...]]) -> SurveyWave:
@@ -70,6 +76,18 @@ def find_wave(conn: sa.Connection, wave_id: str | None) -> tuple[SurveyWave, str
         stmt = stmt.where(W.c.wave_id == wave_id)
     row = conn.execute(stmt.limit(1)).first()
     return None if row is None else (wave_of(row), row.survey_ref)
+
+
+def latest_wave(conn: sa.Connection, *, until: dt.date) -> SurveyWave | None:
+    """The latest wave opened before ``until`` (a report period's end, exclusive)."""
+    stmt = (
+        sa.select(W)
+        .where(W.c.opened < until)
+        .order_by(W.c.opened.desc(), W.c.created_at.desc(), W.c.wave_id.desc())
+        .limit(1)
+    )
+    row = conn.execute(stmt).first()
+    return None if row is None else wave_of(row)
 
 
 def list_waves(conn: sa.Connection) -> list[SurveyWave]:
@@ -113,8 +131,9 @@ def store_responses(
 ) -> Stored:
     """Add the responses not stored before, in the caller's transaction (all or nothing)."""
     keyed: dict[str, SurveyResponse] = {}
+    response_hash = response_hasher(conn, wave.wave_id)
     for response in responses:
-        key = response_hash(conn, wave.wave_id, response.response_id)
+        key = response_hash(response.response_id)
         if key in keyed:
             raise SurveyError(
                 f"response id {response.response_id!r} occurs twice in one batch",
@@ -128,7 +147,7 @@ def store_responses(
             R.c.wave_id == wave.wave_id, R.c.response_hash.in_(chunk)
         )
         existing |= set(conn.execute(stmt.distinct()).scalars())
-    rows = [
+    new = [
         {
             "wave_id": wave.wave_id,
             "response_hash": key,
@@ -137,12 +156,23 @@ def store_responses(
             "unit": keyed[key].unit,
             "score": keyed[key].answers.get(reason),
         }
-        for key in sorted(set(keyed) - existing)
+        for key in set(keyed) - existing
         for reason in REASONS
     ]
+    if new:
+        _rewrite(conn, wave.wave_id, new)
+    return Stored(added=len(keyed) - len(existing), already=len(existing))
+
+
+def _rewrite(conn: sa.Connection, wave_id: str, new: list[dict[str, Any]]) -> None:
+    """Write the wave's rows again, old and new together in the order of their hash: which
+    rows came with which import (row order, SQLite's rowid, PostgreSQL's inserting
+    transaction) must not tell when a response arrived, e.g. after which reminder."""
+    old = [dict(r._mapping) for r in conn.execute(sa.select(R).where(R.c.wave_id == wave_id))]
+    rows = sorted(old + new, key=lambda r: (str(r["response_hash"]), str(r["reason"])))
+    conn.execute(R.delete().where(R.c.wave_id == wave_id))
     for batch in chunks(rows, 1000):
         conn.execute(R.insert(), list(batch))
-    return Stored(added=len(keyed) - len(existing), already=len(existing))
 
 
 def tallies(conn: sa.Connection, wave_id: str) -> list[Tally]:
@@ -194,9 +224,10 @@ __all__ = [
     "Tally",
     "find_wave",
     "invited",
+    "latest_wave",
     "list_waves",
     "respondents",
-    "response_hash",
+    "response_hasher",
     "save_wave",
     "store_responses",
     "tallies",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from e20kit import Check, ConnectorType, NotifierType, Sandbox, hookimpl
+from e20kit import Check, ConnectorType, NotifierType, Publisher, Sandbox, hookimpl
 
 from .checks import CHECKS
 from .connector import SHAREPOINT_CONNECTOR
 from .notifier import SHAREPOINT_NOTIFIER
+from .publish_page import SHAREPOINT_PAGE_PUBLISHER
+from .publish_teams import TEAMS_PUBLISHER
 from .sandbox import SHAREPOINT_SANDBOX
 
 
@@ -30,3 +32,8 @@ def e20kit_notifiers() -> Iterable[NotifierType]:
 @hookimpl
 def e20kit_sandboxes() -> Iterable[Sandbox]:
     return [SHAREPOINT_SANDBOX]
+
+
+@hookimpl
+def e20kit_publishers() -> Iterable[Publisher]:
+    return [SHAREPOINT_PAGE_PUBLISHER, TEAMS_PUBLISHER]

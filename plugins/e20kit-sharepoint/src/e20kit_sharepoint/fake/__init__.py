@@ -1,8 +1,8 @@
 """A loopback fake of the Microsoft 365 endpoints e20kit uses, for tests and the demo.
 
-Three servers on 127.0.0.1: Graph (``/v1.0``), the separate report download host, and a fake
+Four servers on 127.0.0.1: Graph (``/v1.0``), the separate report download host, a fake
 Entra ID authority over HTTPS with a certificate from a throwaway CA (``trustme``), whose bundle
-is at :attr:`GraphFake.ca_bundle`.
+is at :attr:`GraphFake.ca_bundle`, and a Teams Workflows webhook (:attr:`GraphFake.webhook_url`).
 
 >>> from e20kit.sandbox import build_org          # doctest: +SKIP
 >>> with GraphFake.from_org(build_org(members=40)) as fake:  # doctest: +SKIP
@@ -26,7 +26,9 @@ from e20kit.sandbox import Fake, FaultPlan, LoopbackServer
 from .authority import FakeAuthority
 from .graph import DownloadHost, FakeGraph, Quota
 from .org import MAILBOX, load_org, synthetic_tenant
+from .pages import SitePages
 from .state import App, FakeUser, Tenant, object_id
+from .workflows import Workflows
 
 
 def thumbprint(certificate_pem: bytes) -> str:
@@ -62,6 +64,9 @@ class GraphFake(Fake):
         self.login_server = LoopbackServer(self.authority, tls=context)
         self.server = LoopbackServer(self.graph, faults=faults)
         self.download_server = LoopbackServer(self.downloads, faults=faults)
+        self.workflows = Workflows()
+        self.webhook_server = LoopbackServer(self.workflows)
+        self.workflows.base_url = self.webhook_server.url
         self.authority.base_url = self.login_server.url
         self.graph.base_url = self.server.url
         self.downloads.base_url = self.download_server.url
@@ -79,6 +84,15 @@ class GraphFake(Fake):
     @property
     def authority_url(self) -> str:
         return self.login_server.url
+
+    @property
+    def pages(self) -> SitePages:
+        return self.graph.pages
+
+    @property
+    def webhook_url(self) -> str:
+        """The Teams Workflows webhook's URL (a secret, like the real one)."""
+        return self.workflows.url
 
     @property
     def quota(self) -> Quota:
@@ -109,7 +123,7 @@ class GraphFake(Fake):
         return {"type": "sharepoint", **values}
 
     def stop(self) -> None:
-        for server in (self.server, self.download_server, self.login_server):
+        for server in (self.server, self.download_server, self.login_server, self.webhook_server):
             server.stop()
         self._dir.cleanup()
 
@@ -123,7 +137,9 @@ __all__ = [
     "FakeUser",
     "GraphFake",
     "Quota",
+    "SitePages",
     "Tenant",
+    "Workflows",
     "load_org",
     "object_id",
     "synthetic_tenant",

@@ -28,6 +28,7 @@ from e20kit.sandbox import Request, Response, Router
 
 from ..copilot import COPILOT_USAGE
 from ..reports import BY_FUNCTION, Report
+from .pages import SitePages
 from .state import Tenant
 
 MAX_TOP = 999
@@ -150,6 +151,8 @@ class FakeGraph:
         self.asked: list[tuple[str, dt.date]] = []
         """(function, day) of every report request within the quota, in order."""
         self._ids = itertools.count(1)
+        self.pages = SitePages()
+        """The intranet site's pages and libraries (the page publisher's endpoints)."""
         self.router = Router(error=lambda r, s, m: graph_error(s, "BadRequest", m))
         self.router.add("GET", "/v1.0/users", self._users)
         self.router.add("GET", "/v1.0/reports/{call}", self._report)
@@ -166,6 +169,8 @@ class FakeGraph:
             return graph_error(
                 401, "InvalidAuthenticationToken", "Access token is empty or not valid."
             )
+        if self.pages.handles(request):
+            return self.pages(request)
         return self.router(request)
 
     # -- users -----------------------------------------------------------------------------
