@@ -66,6 +66,25 @@ SETUPS: tuple[tuple[str, ...], ...] = (
 )
 NOISE = (0.5, 1.0)
 END = dt.date(2026, 11, 1)
+
+
+@dataclass(frozen=True)
+class Design:
+    """The ranges a family's organisations are drawn from."""
+
+    sizes: tuple[int, ...] = SIZES
+    periods: tuple[int, ...] = PERIODS
+    noise: tuple[float, ...] = NOISE
+
+
+SHIFTED = Design(
+    sizes=(150, 330, 560, 1100, 2500, 180, 420, 750),
+    periods=(60, 100, 200),
+    noise=(1.5,),
+)
+"""A third check no rule was tuned on: sizes, periods and a healthy variety outside the ranges
+of both families (150 to 2,500 members, 60 to 200 days, half as much variety again as the
+family's wider level), same real curves and plantings."""
 NEWCOMER_DAYS = 90
 
 _START, _HELP, _EDIT = "start", "help", "edit"
@@ -215,16 +234,18 @@ def _plant(reason: str, s: float, k: dict[str, float], rng: random.Random) -> di
     return k
 
 
-def family(seed: int, *, per_strength: int = 6, healthy: int = 12) -> list[ResampledOrg]:
+def family(
+    seed: int, *, per_strength: int = 6, healthy: int = 12, design: Design = Design()
+) -> list[ResampledOrg]:
     """``healthy`` healthy organisations and, per reason, ``per_strength`` mild and clear."""
-    rng = random.Random(f"resampled-{seed}")
+    rng = random.Random(f"resampled-{seed}" if design == Design() else f"{design}-{seed}")
     cases: list[tuple[str | None, str]] = [(None, "healthy")] * healthy
     for planted in PLANTED:
         cases += [(planted, "mild")] * per_strength + [(planted, "clear")] * per_strength
     out = []
     for number, (reason, strength) in enumerate(cases):
         slot = number + seed
-        noise = NOISE[(slot // 5) % len(NOISE)]
+        noise = design.noise[(slot // 5) % len(design.noise)]
         base = _healthy(rng, noise)
         k = base if reason is None else _plant(reason, STRENGTHS[strength], base, rng)
         out.append(
@@ -233,8 +254,8 @@ def family(seed: int, *, per_strength: int = 6, healthy: int = 12) -> list[Resam
                 reason=reason,
                 strength=strength,
                 seed=rng.randrange(1, 1_000_000),
-                members=SIZES[slot % len(SIZES)],
-                days=PERIODS[(slot // 3) % len(PERIODS)],
+                members=design.sizes[slot % len(design.sizes)],
+                days=design.periods[(slot // 3) % len(design.periods)],
                 platforms=SETUPS[(slot // 2) % len(SETUPS)],
                 noise=noise,
                 params=tuple(sorted(k.items())),
@@ -407,4 +428,14 @@ def gap_quantiles() -> dict[str, float]:
     }
 
 
-__all__ = ["EXPORT", "PLANTED", "ResampledOrg", "available", "curves", "family", "store"]
+__all__ = [
+    "EXPORT",
+    "PLANTED",
+    "SHIFTED",
+    "Design",
+    "ResampledOrg",
+    "available",
+    "curves",
+    "family",
+    "store",
+]

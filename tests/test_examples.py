@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -98,6 +99,30 @@ def test_post_report_to_channel_against_the_mattermost_fake(
         monkeypatch.setenv("MATTERMOST_TOKEN", "wrong-token-123")
         assert example.main([str(config), channel.id]) == 6
         assert "wrong-token-123" not in capsys.readouterr().err
+
+
+def test_publish_to_microsoft365_against_the_graph_fake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_module = pytest.importorskip("e20kit_sharepoint.fake", reason="e20kit-sharepoint")
+    example = load(EXAMPLES / "publish_to_microsoft365.py", "publish_to_microsoft365")
+    org = build_org(members=40)
+    with fake_module.GraphFake.from_org(org) as fake:
+        table = fake.table("EXAMPLE_GRAPH_SECRET")
+        lines = "".join(f"{k} = {json.dumps(v)}\n" for k, v in table.items())
+        config = sandbox_config(tmp_path, extra=f"[connectors.m365]\n{lines}")
+        monkeypatch.setenv("EXAMPLE_GRAPH_SECRET", str(fake.tenant.app.client_secret))
+        monkeypatch.setenv("E20KIT_TEAMS_WEBHOOK", fake.webhook_url)
+        monkeypatch.setenv("E20KIT_PSEUDONYM_SECRET", ENV["E20KIT_PSEUDONYM_SECRET"])
+        site = f"{fake.pages.host}:{fake.pages.path}"
+        assert example.main([str(config), site]) == 0
+        out = capsys.readouterr().out
+        assert "sharepoint:" in out and ": created https://" in out and ": posted " in out
+        assert fake.pages.page("Adoption-report.aspx") is not None
+        assert len(fake.workflows.posts) == 1
+        assert example.main([str(config), site]) == 0  # the same week again: nothing twice
+        assert ": unchanged " in capsys.readouterr().out and len(fake.workflows.posts) == 1
+        assert fake.webhook_url not in out
 
 
 def test_examples_run_against_e20kit_sandbox_as_documented(tmp_path: Path) -> None:

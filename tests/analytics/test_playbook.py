@@ -332,7 +332,7 @@ def test_training_defers_to_a_drop_out_beyond_the_lapses(stores: Stores) -> None
 
 
 def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
-    """About the same creator share (19 % against 25 %) rules training out for 420 stayed
+    """About the same creator share (19 % against 30 %) rules training out for 420 stayed
     newcomers, not for 21: chance in a group of 21 could hide a gap as easily as show one."""
     m = _metrics(stores, "complicated", "last-30d")
     assert m.contrasts is not None
@@ -342,7 +342,7 @@ def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
             m.contrasts,  # type: ignore[arg-type]
             stayed_newcomers=stayed,
             stayed_creator_share=creators / stayed,
-            established_creator_share=0.25,
+            established_creator_share=0.3,
             established_active=2000,
         )
         (finding,) = playbook(dataclasses.replace(m, contrasts=contrasts))

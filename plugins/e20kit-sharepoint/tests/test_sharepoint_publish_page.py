@@ -171,3 +171,15 @@ def test_a_missing_site_permission_says_which_to_grant(
     fake.pages.fail_next("POST", r"/pages\Z", denied)
     with pytest.raises(PublishError, match=r"publish sharepoint.*Sites\.Selected with write"):
         _publish(kit, today, "# R\n")
+
+
+def test_only_the_generation_time_changed_means_unchanged(
+    kit: Kit, fake: GraphFake, today: dt.date
+) -> None:
+    """Every run stamps the report with the time it was made; that alone is no new version."""
+    assert _publish(kit, today, "# R\n\n*e20kit 0.1.0, 2026-12-07T23:54:29+00:00*\n").action == (
+        "created"
+    )
+    again = _publish(kit, today, "# R\n\n*e20kit 0.1.0, 2026-12-08T06:00:02+00:00*\n")
+    assert again.action == "unchanged" and len(fake.pages.published) == 1
+    assert _publish(kit, today, "# R\n\n*e20kit 0.1.0, 2026-12-09*\n").action == "updated"

@@ -68,7 +68,7 @@ class DiagnosisThresholds(BaseModel):
     days', over every seven consecutive days of the period."""
     onboarding_stall: Band = _band(0.7, 0.8, 0.9)
     """training: the worst onboarding step's stalled / (completed + stalled) members."""
-    newcomer_creator_ratio: Band = _band(0.6, 0.35, 0.15)
+    newcomer_creator_ratio: Band = _band(0.45, 0.35, 0.15)
     """training: creator share of newcomers who stayed past their first week / creator share
     of established members."""
     creator_share: Band = _band(0.18, 0.1, 0.05)

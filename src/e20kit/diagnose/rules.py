@@ -161,6 +161,8 @@ def unclear_benefit(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     c = m.contrasts
     return [
+        # few creators where newcomers give up on the tools is the tools' problem: people who
+        # fight the tools stop creating before they stop coming
         Signal(
             "established.creator_share",
             established_creators(m, end="high"),
@@ -168,6 +170,7 @@ def unclear_benefit(m: Metrics) -> list[Signal]:
             BELOW,
             trend=_trend(m, "creator_share"),
             reference=c.stayed_creator_share if c else None,
+            supporting=_primary_breached(complicated(m)),
         ),
         Signal(
             "headline.top10_share",

@@ -10,8 +10,9 @@ published (``POST .../microsoft.graph.sitePage/publish``). The Markdown becomes 
 part (HTML rendered with markdown-it-py, raw HTML escaped); the charts are PNG files uploaded to
 the site's *Site Assets* library (the default library when there is none) under
 ``e20kit/<page name>/`` and shown in Image web parts. The page's description carries a hash of
-what it shows, so an unchanged report is not written again. Creating is never retried by the
-core (a retried POST could make a second page); a rerun finds the page by its name.
+what it shows (the generation time aside), so an unchanged report is not written again.
+Creating is never retried by the core (a retried POST could make a second page); a rerun finds
+the page by its name.
 Application permission: ``Sites.ReadWrite.All``, or ``Sites.Selected`` with *write* granted on
 the one site.
 """
@@ -148,9 +149,15 @@ def _part_id(name: str, part: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{name}/{part}"))
 
 
+_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?")
+"""A time of day (the report's generation time): not part of what the page says."""
+
+
 def fingerprint(title: str, html: str, charts: Sequence[Chart]) -> str:
+    """What the page shows, so a rerun with the same figures writes nothing (the time the
+    report was generated does not count)."""
     digest = hashlib.sha256(title.encode())
-    digest.update(html.encode())
+    digest.update(_MOMENT.sub("", html).encode())
     for chart in charts:
         digest.update(chart.id.encode() + hashlib.sha256(chart.png).digest())
     return digest.hexdigest()[:16]
