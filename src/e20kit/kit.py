@@ -350,22 +350,24 @@ class Kit:
         return findings
 
     def _beside_stated(self, findings: list[Finding], raw: Metrics, lang: str) -> list[Finding]:
-        """The findings read beside the latest survey wave's stated reasons, when there is one
-        (docs/survey.md, "Stated beside observed"): decided on its exact counts and the raw
-        metrics, printing its published figures."""
+        """The findings read beside the stated reasons of the latest survey wave opened before
+        the period's end, when it has answers (docs/stated.md): decided on its exact counts and
+        the raw metrics, printing its published figures."""
         from .diagnose import sort_findings
         from .diagnose.stated import combine, stated_of
 
-        return sort_findings(combine(findings, stated_of(self), raw, lang))
+        return sort_findings(combine(findings, stated_of(self, raw.period.end), raw, lang))
 
     def _stated_sections(
         self, findings: list[Finding], metrics: Metrics, lang: str
     ) -> list[ReportSection]:
-        """The "stated beside observed" section when a survey wave has answers (docs/stated.md)."""
-        if not self.survey.waves():
-            return []
-        results = self.survey.results()
-        if results.empty:
+        """The "stated beside observed" section when the period's survey wave has answers
+        (docs/stated.md)."""
+        from .diagnose.stated import wave_for
+
+        wave = wave_for(self, metrics.period.end)
+        results = None if wave is None else self.survey.results(wave)
+        if results is None or results.empty:
             return []
         from .report.stated import stated_section
 

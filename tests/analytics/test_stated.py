@@ -45,7 +45,7 @@ def healthy(stores: Stores) -> Metrics:
 def undecided(healthy: Metrics) -> Metrics:
     """Newcomers clearly behind established members who create neither clearly enough nor
     clearly too little: the usage data cannot tell unclear benefit from training."""
-    return _with(healthy, stayed=80, stayed_share=3 / 80, established=200, established_share=0.19)
+    return _with(healthy, stayed=80, stayed_share=2 / 80, established=200, established_share=0.19)
 
 
 def _finding(reason: Reason, severity: Severity = Severity.WATCH) -> Finding:
@@ -158,6 +158,12 @@ def test_disagreement_is_a_finding_of_its_own(healthy: Metrics) -> None:
     assert unseen.rule == "stated.unseen.no_time" and "cannot show" in unseen.title
     # where the usage cannot judge, what people say is the evidence there is: it names the reason
     assert (unseen.severity, unseen.rests_on) == (Severity.WATCH, ("survey",))
+    # ... when it is the reason staff give most clearly; beside a clearer one it is a note
+    out = combine([], stated({R.NO_TIME: 0.45, R.TRAINING: 0.7}))
+    assert [(f.reason, f.severity) for f in out] == [
+        (R.NO_TIME, Severity.INFO),
+        (R.TRAINING, Severity.WATCH),
+    ]
 
 
 def test_leaders_and_staff_naming_different_reasons_is_said() -> None:

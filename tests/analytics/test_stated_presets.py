@@ -16,7 +16,7 @@ from e20kit.sandbox import PRESETS, build_org, planted_reasons, survey_answers
 from e20kit.sandbox.suite import store_org
 from e20kit.store import create_engine
 
-AMBIGUOUS = {"creator_share": 0.14, "newcomer_creator_share": 0.03, "newcomer_share": 0.25}
+AMBIGUOUS = {"creator_share": 0.14, "newcomer_creator_share": 0.01, "newcomer_share": 0.3}
 """Few creators at every tenure and newcomers far behind: the usage data of this 300-member
 organisation cannot tell an unclear benefit from too little training."""
 
@@ -45,7 +45,7 @@ def _named(findings: list[Finding]) -> set[Reason]:
 
 @pytest.fixture(scope="module")
 def ambiguous(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, Metrics]:
-    org = build_org(2, members=300, **AMBIGUOUS)
+    org = build_org(1, members=300, **AMBIGUOUS)
     return org, _metrics(tmp_path_factory.mktemp("orgs"), "ambiguous", org)
 
 

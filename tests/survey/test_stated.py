@@ -4,6 +4,7 @@ survey's minimum stay hidden (issue 23 item 5)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def _diagnose(kit: Kit, lang: str = "en") -> list:
 
 
 def _survey(kit: Kit) -> None:
-    kit.survey.open_wave("w1", source="csv", opened=ORG.end)
+    kit.survey.open_wave("w1", source="csv", opened=ORG.end - dt.timedelta(days=10))
     kit.survey.store("w1", survey_answers(ORG))
 
 
@@ -49,11 +50,14 @@ def test_without_a_wave_findings_rest_on_usage_and_the_report_has_no_section(
 def test_the_diagnosis_reads_the_wave_beside_the_usage(tmp_path: Path, store_url: str) -> None:
     kit = _kit(tmp_path, store_url)
     _survey(kit)
+    # a wave opened after the period is not read for it, as the survey's own section skips it
+    kit.survey.open_wave("later", source="csv", opened=ORG.end)
+    kit.survey.store("later", survey_answers(ORG, "healthy"))
     (closed,) = [f for f in _diagnose(kit) if f.reason is Reason.CLOSED_CULTURE]
     assert closed.rests_on == ("usage", "survey")
     assert "The survey agrees:" in closed.detail
     assert "of staff agree that posting openly feels risky" in closed.detail
-    published = kit.survey.results().overall[("staff", Reason.CLOSED_CULTURE)]
+    published = kit.survey.results("w1").overall[("staff", Reason.CLOSED_CULTURE)]
     (said,) = [e for e in closed.evidence if e.metric == "survey.staff.closed_culture"]
     assert said.value == published.agree_share  # printed: the published figure
     (de,) = [f for f in _diagnose(kit, "de") if f.reason is Reason.CLOSED_CULTURE]
@@ -117,7 +121,7 @@ def test_disagreement_reaches_the_user(tmp_path: Path, store_url: str, lang: str
     kit = make_kit(tmp_path, store_url)
     healthy = build_org(7)
     store_org(kit.engine, healthy)
-    kit.survey.open_wave("w1", source="csv", opened=healthy.end)
+    kit.survey.open_wave("w1", source="csv", opened=healthy.end - dt.timedelta(days=10))
     kit.survey.store("w1", survey_answers(healthy, "no_time"))  # they say so; usage disagrees
     findings = kit.diagnose(lang=lang, period="last-120d", today=healthy.end)
     (said,) = findings

@@ -78,6 +78,11 @@ GARBAGE: dict[str, tuple[str, Result | tuple[int, str], str]] = {
         lambda _: {"completed_responses": "many"},
         "completed_responses",
     ),
+    "a negative count": (
+        "get_summary",
+        lambda _: {"completed_responses": -3},
+        "completed_responses",
+    ),
     "json-rpc error": ("export_responses", (200, '{"id": 0, "result": null}'), "id"),
     "not base64": ("export_responses", lambda _: "%%% not base64 %%%", "not base64"),
     "base64 of text": (

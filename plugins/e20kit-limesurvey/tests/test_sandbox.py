@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import statistics
+from collections import Counter
 
 from conftest import context
-from e20kit_limesurvey.answers import planted_reason
 from e20kit_limesurvey.settings import LimeSurveySettings
 from e20kit_limesurvey.source import LimeSurveySource
 
 from e20kit import Reason
 from e20kit.plugins import Plugins
-from e20kit.sandbox import build_org
-from e20kit.survey import SurveyWave, default_questions
+from e20kit.sandbox import build_org, survey_answers
+from e20kit.survey import SurveyResponse, SurveyWave, default_questions
 
 WAVE = SurveyWave(
     wave_id="w1", opened=dt.date(2026, 12, 1), closes=dt.date(2026, 12, 8), source="limesurvey"
@@ -30,10 +29,8 @@ def test_the_entry_point_registers_the_source_and_the_sandbox() -> None:
     assert "limesurvey" in plugins.sandboxes()
 
 
-def test_the_organisation_answers_its_planted_reason() -> None:
-    org = build_org(3, members=120, days=28, preset="no_time")
-    assert planted_reason(org) == Reason.NO_TIME
-    assert planted_reason(build_org(3, members=40, days=28)) is None
+def test_the_organisation_answers_as_the_sandbox_generator_says() -> None:
+    org = build_org(3, members=120, days=28, preset="unclear_benefit")
     sandbox = Plugins().sandboxes()["limesurvey"]
     with contextlib.ExitStack() as stack:
         run = sandbox.start(org, stack)
@@ -43,11 +40,20 @@ def test_the_organisation_answers_its_planted_reason() -> None:
         source = LimeSurveySource(context(settings))
         handle = source.prepare(WAVE, default_questions(), [])
         answers = list(source.responses(WAVE, handle.survey_ref))
-    staff = [a for a in answers if a.role == "staff"]
-    assert 0.4 * len(org.people) < len(answers) < 0.8 * len(org.people)
+    expected = list(survey_answers(org, seed=int(handle.survey_ref)))
+    # every generated response arrives, with its scores; the unit only where k share it
+    assert sorted(_scores(a) for a in answers) == sorted(_scores(e) for e in expected)
+    cells = Counter((m.department, "leader" if m.is_leader else "staff") for m in org.people)
+    assert {a.unit for a in answers} - {None} <= {d for (d, _), n in cells.items() if n >= 5}
+    assert any(a.unit is None for a in answers if a.role == "leader")
 
-    def mean(reason: Reason) -> float:
-        return statistics.mean(a.answers[reason] or 0 for a in staff)
+    def agree(reason: Reason) -> float:
+        staff = [a.answers[reason] for a in answers if a.role == "staff"]
+        return sum((s or 0) >= 4 for s in staff) / len(staff)
 
-    assert mean(Reason.NO_TIME) > mean(Reason.TRAINING) + 1
-    assert all(a.unit is None or a.unit in org.departments for a in answers)
+    assert agree(Reason.UNCLEAR_BENEFIT) > agree(Reason.COMPLICATED) + 0.2
+
+
+def _scores(response: SurveyResponse) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """Role and scores (0: skipped), comparable across responses."""
+    return response.role, tuple(sorted((str(r), s or 0) for r, s in response.answers.items()))

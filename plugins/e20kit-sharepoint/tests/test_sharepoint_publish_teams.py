@@ -193,3 +193,21 @@ def test_a_long_summary_is_shortened_under_the_limit() -> None:
     huge = ReportSummary(**{**vars(summary), "title": "t" * MAX_MESSAGE_BYTES})
     with pytest.raises(ConfigError, match="nothing was posted"):
         fitting(huge, "")
+
+
+def test_text_from_the_directory_cannot_become_a_link_in_the_card() -> None:
+    """A department named like Markdown or HTML stays text (Adaptive Card TextBlocks render
+    Markdown links)."""
+    finding = SummaryFinding("Low use in [Sales](https://evil.example)", "warning", "<b>Ask</b>")
+    summary = ReportSummary(
+        title="Adoption report",
+        period="Last 30 days",
+        figures=(),
+        findings=(finding,),
+        findings_heading="Diagnosis",
+        no_findings="",
+        more_findings="",
+        open_report="Open",
+    )
+    text = fitting(summary, "").decode()
+    assert "](https://evil" not in text and "<b>" not in text and "Sales" in text

@@ -23,6 +23,7 @@ argues against the decision (:data:`~.signals.EVIDENCE_Z`), with at least
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,7 @@ from .texts import REMEDIES, TITLES, lang_of, localise
 if TYPE_CHECKING:
     from ..kit import Kit
 
-__all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of"]
+__all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of", "wave_for"]
 
 STATED: tuple[Reason, ...] = REASONS
 """The reasons the survey asks about."""
@@ -164,14 +165,26 @@ class Stated:
         )
 
 
-def stated_of(kit: Kit) -> Stated | None:
-    """The latest survey wave of ``kit`` as the diagnosis reads it (``None`` without one)."""
-    if not kit.survey.waves():
+def wave_for(kit: Kit, until: dt.date) -> str | None:
+    """The wave the diagnosis and the report read for a period ending ``until`` (exclusive):
+    the latest opened before it, as the survey's own report section picks it."""
+    from ..survey.store import latest_wave
+
+    with kit.engine.connect() as conn:
+        wave = latest_wave(conn, until=until)
+    return None if wave is None else wave.wave_id
+
+
+def stated_of(kit: Kit, until: dt.date) -> Stated | None:
+    """The survey wave for a period ending ``until`` as the diagnosis reads it (``None``
+    without a wave or without answers)."""
+    wave = wave_for(kit, until)
+    if wave is None:
         return None
-    raw = kit.survey.results_raw()
+    raw = kit.survey.results_raw(wave)
     if raw.empty:
         return None
-    return Stated.of_results(raw, kit.survey.results())
+    return Stated.of_results(raw, kit.survey.results(wave))
 
 
 def _rests(f: Finding, *on: str) -> Finding:
@@ -309,8 +322,11 @@ def _ruled_out_by_use(reason: Reason, metrics: Metrics | None) -> bool | None:
 def _disagreement(reason: Reason, stated: Stated, metrics: Metrics | None, lang: str) -> Finding:
     """Staff name a reason the usage findings do not: a finding of its own. Where the usage
     contrast rules the reason out it is a disagreement (``info``); where the usage data cannot
-    judge it (too few newcomers, one platform) the survey is the evidence there is (``watch``)."""
+    judge it (too few newcomers who stayed, a week that collapsed) the survey is the evidence
+    there is: it names the reason (``watch``) when it is the one staff give most clearly, and
+    is a note (``info``) beside another reason otherwise ("no time" is everybody's second)."""
     ruled_out = _ruled_out_by_use(reason, metrics)
+    names = not ruled_out and stated.top("staff") is reason
     template = STATED_NOT_SEEN if ruled_out else STATED_UNSEEN
     title = template[lang].format(
         Role=_capital(ROLE["staff"][lang]), say=SAY[reason][lang], shows=USE_SHOWS_NOT[reason][lang]
@@ -318,7 +334,7 @@ def _disagreement(reason: Reason, stated: Stated, metrics: Metrics | None, lang:
     return Finding(
         rule=f"stated.{'contradicted' if ruled_out else 'unseen'}.{reason}",
         reason=reason,
-        severity=Severity.INFO if ruled_out else Severity.WATCH,
+        severity=Severity.WATCH if names else Severity.INFO,
         title=title,
         detail=_capital(stated.sentence("staff", reason, lang)) + ".",
         evidence=(stated.evidence("staff", reason),),

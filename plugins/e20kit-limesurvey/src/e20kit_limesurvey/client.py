@@ -23,7 +23,7 @@ from typing import Any, Self, TypeVar
 import citric
 import requests
 from citric.exceptions import LimeSurveyError, LimeSurveyStatusError, ResponseMismatchError
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from e20kit import E20KitError, HttpSession, redact
 from e20kit.errors import SurveyError
@@ -63,9 +63,9 @@ class Summary(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    completed_responses: int = 0
-    incomplete_responses: int = 0
-    full_responses: int = 0
+    completed_responses: int = Field(default=0, ge=0)
+    incomplete_responses: int = Field(default=0, ge=0)
+    full_responses: int = Field(default=0, ge=0)
 
 
 _SURVEYS = TypeAdapter(list[SurveyRow])

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal, Protocol
+from typing import Literal
 
 from e20kit import Reason
+from e20kit.survey import SurveyQuestion
 
 Audience = Literal["staff", "leader"]
 AUDIENCES: tuple[Audience, ...] = ("staff", "leader")
@@ -49,26 +50,13 @@ _SCALE = {
 }
 
 
-class Question(Protocol):
-    """What the document needs of a :class:`e20kit.survey.SurveyQuestion`."""
-
-    @property
-    def reason(self) -> Reason: ...
-    @property
-    def audience(self) -> Audience: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def text_de(self) -> str: ...
-
-
 def question_code(audience: str, reason: Reason | str) -> str:
     """The LimeSurvey question code of a reason's statement (letters only, as LimeSurvey wants):
     ``stnotime`` for staff and ``no_time``."""
     return _PREFIX[audience] + str(reason).replace("_", "")
 
 
-def expected_codes(questions: Iterable[Question]) -> set[str]:
+def expected_codes(questions: Iterable[SurveyQuestion]) -> set[str]:
     """Every question code a survey for ``questions`` has, the hidden ones included."""
     return {ROLE_CODE, UNIT_CODE} | {question_code(q.audience, q.reason) for q in questions}
 
@@ -81,7 +69,7 @@ def _rows(parent: ET.Element, tag: str, rows: Sequence[Mapping[str, object]]) ->
             ET.SubElement(row, key).text = str(value)
 
 
-def build_lss(title: str, questions: Sequence[Question]) -> bytes:
+def build_lss(title: str, questions: Sequence[SurveyQuestion]) -> bytes:
     """The ``.lss`` document of an anonymised survey asking ``questions`` (UTF-8 XML)."""
     doc = ET.Element("document")
     ET.SubElement(doc, "LimeSurveyDocType").text = "Survey"

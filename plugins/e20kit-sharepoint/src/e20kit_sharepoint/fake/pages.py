@@ -46,7 +46,9 @@ SUPPORTED_PARTS = frozenset(
 """The standard web parts Graph's create/update page documentation lists as supported."""
 MAX_SIMPLE_UPLOAD = 250 * 1024 * 1024
 
-_SITE = re.compile(r"/v1\.0/sites/(?P<site>[^/]+(?::/[^:]*?)?)\Z")
+_SITE = re.compile(r"/v1\.0/sites/(?P<site>root|[^/,]+,[^/,]+,[^/,]+|[^/:]+:/[^:]*?):?\Z")
+"""A site by ``root``, its id (``host,site-guid,web-guid``) or ``host:/path`` (nothing else, so
+other ``/sites/…`` calls stay the router's)."""
 _PAGES = re.compile(r"/v1\.0/sites/(?P<site>[^/]+)/pages(?P<cast>/microsoft\.graph\.sitePage)?\Z")
 _PAGE = re.compile(r"/v1\.0/sites/(?P<site>[^/]+)/pages/(?P<page>[^/]+)/microsoft\.graph\.sitePage")
 _PUBLISH = re.compile(_PAGE.pattern + r"/publish\Z")
@@ -127,7 +129,9 @@ class SitePages:
     # -- dispatch --------------------------------------------------------------------------
 
     def handles(self, request: Request) -> bool:
-        return request.path.startswith(("/v1.0/sites/", "/v1.0/drives/"))
+        """Whether the path is one of these endpoints (the rest of Graph is the router's)."""
+        patterns = (_PUBLISH, _PATCH, _PAGES, _DRIVES, _UPLOAD, _CHILDREN, _SITE)
+        return any(p.match(request.path) for p in patterns)
 
     def __call__(self, request: Request) -> Response:
         with self.lock:
