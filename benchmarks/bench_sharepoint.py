@@ -1,14 +1,18 @@
 """Microsoft 365 connector against its loopback fake: a 30-day backfill within the report quota.
 
-``sharepoint_backfill``: 500 users (25 sites, every other one dormant) and 30 days of all four
-usage reports (SharePoint, OneDrive and Teams activity, site usage), every day already available
+``sharepoint_backfill``: 500 users (25 sites, every other one dormant) and 30 days of every
+``date=`` usage report (SharePoint, OneDrive, Teams, Viva Engage and Outlook activity, the apps,
+site usage) plus one read of the beta Copilot report (``period=``), every day already available
 (no latency), Microsoft's budget of 14 requests per report function and window with the window
 scaled from 600 s down to 4 s (long enough that the quota, not the parsing and storing of each
 day, is what paces the run). ``requests`` are the Graph
 requests made (directory pages and report calls; the report downloads and the one token request
 are counted apart); ``minimum_requests`` is one per report and day plus the directory's pages
-(100 users a page with ``$expand=manager``); ``quota_use`` is the mean share of the budget used
-per report function and full window while days were left; ``quota_429s`` the 429s received.
+(100 users a page with ``$expand=manager``) and one Copilot read; ``quota_use`` is the mean
+share of the budget used per report function and full window while days were left;
+``quota_429s`` the 429s received. ``sharepoint_daily``: the next day's run on the same store
+(one new day per report, the Copilot read, the directory): its requests against the same
+minimum, its 429s, and whether it fits one quota window (a daily run never waits).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from e20kit_sharepoint.copilot import COPILOT_USAGE
 from e20kit_sharepoint.fake import GraphFake, synthetic_tenant
 from e20kit_sharepoint.reports import REPORTS
 
@@ -63,6 +68,32 @@ def _quota_use(log: list[tuple[str, float]]) -> float:
     return round(sum(shares) / len(shares), 3) if shares else 0.0
 
 
+def _daily(kit_factory: Any, fake: GraphFake, pages: int) -> dict[str, Any]:
+    """The next day's run after the backfill, in a fresh quota window."""
+    time.sleep(WINDOW_S)  # the backfill's last window passes, as a day would
+    fake.tenant.today += dt.timedelta(days=1)
+    before, rejected = len(fake.server.requests), sum(fake.quota.rejected.values())
+    asked = len(fake.graph.asked)
+    kit = kit_factory()
+    started = time.perf_counter()
+    result = kit.collect(today=fake.tenant.today)
+    seconds = time.perf_counter() - started
+    kit.close()
+    if not result.ok:
+        raise RuntimeError(f"daily run failed: {result.as_dict()}")
+    requests = len(fake.server.requests) - before
+    minimum = len(REPORTS) + 1 + pages
+    return {
+        "requests": requests,
+        "minimum_requests": minimum,
+        "ratio": round(requests / minimum, 3),
+        "quota_429s": sum(fake.quota.rejected.values()) - rejected,
+        "copilot_reads": sum(1 for f, _ in fake.graph.asked[asked:] if f == COPILOT_USAGE.function),
+        "within_one_window": seconds < WINDOW_S,
+        "seconds": round(seconds, 2),
+    }
+
+
 def run() -> dict[str, dict[str, Any]]:
     tenant = synthetic_tenant(users=USERS, days=DAYS, today=TODAY, latency_days=0)
     with tempfile.TemporaryDirectory() as tmp, GraphFake(tenant, window_s=WINDOW_S) as fake:
@@ -74,16 +105,20 @@ def run() -> dict[str, dict[str, Any]]:
         if not result.ok:
             raise RuntimeError(f"backfill failed: {result.as_dict()}")
         requests = len(fake.server.requests)
-        minimum = len(REPORTS) * DAYS + math.ceil(len(tenant.users) / 100)
+        pages = math.ceil(len(tenant.users) / 100)
+        minimum = len(REPORTS) * DAYS + 1 + pages
+        rejected = sum(fake.quota.rejected.values())
+        daily = _daily(kit_factory=lambda: _kit(fake, Path(tmp)), fake=fake, pages=pages)
         return {
+            "sharepoint_daily": daily,
             "sharepoint_backfill": {
                 "users": len(tenant.users),
                 "days": DAYS,
-                "reports": len(REPORTS),
+                "reports": len(REPORTS) + 1,
                 "requests": requests,
                 "minimum_requests": minimum,
                 "ratio": round(requests / minimum, 3),
-                "quota_429s": sum(fake.quota.rejected.values()),
+                "quota_429s": rejected,
                 "quota_use": _quota_use(fake.quota.log),
                 "busiest_window": fake.quota.busiest(),
                 "budget": BUDGET,
@@ -92,5 +127,5 @@ def run() -> dict[str, dict[str, Any]]:
                 "token_requests": fake.authority.token_posts,
                 "facts_written": result.facts_written,
                 "seconds": round(seconds, 2),
-            }
+            },
         }

@@ -103,9 +103,10 @@ from .survey import (
     SurveyWave,
 )
 from .urls import ServiceUrl
-from .vocab import Action, Feature
+from .vocab import CONTEXT_PREFIX, Action, Feature, is_context_platform
 
 __all__ = [
+    "CONTEXT_PREFIX",
     "DEFAULT_MAX_PAGES",
     "Action",
     "Activity",
@@ -202,6 +203,7 @@ __all__ = [
     "build_or_skip",
     "describe_endpoint",
     "hookimpl",
+    "is_context_platform",
     "json_or_error",
     "link_header_pages",
     "load_config",

@@ -57,6 +57,14 @@ def champions_report_sections(context: ReportContext, metrics: Metrics) -> Itera
 
 
 @hookimpl(specname="e20kit_report_sections")
+def context_report_sections(context: ReportContext) -> Iterable[ReportSection]:
+    """Context platforms (mail, apps): who writes only there, beside the participation figures."""
+    from .report.context_section import sections_for
+
+    return sections_for(context)
+
+
+@hookimpl(specname="e20kit_report_sections")
 def survey_report_sections(context: ReportContext) -> Iterable[ReportSection]:
     """ "Stated reasons": the latest survey wave's scores (docs/survey.md)."""
     from .survey.report import sections_for

@@ -73,4 +73,26 @@ HELPING_ACTIONS: frozenset[Action] = frozenset({Action.COMMENT, Action.REPLY})
 CONSUMPTION_ACTIONS: frozenset[Action] = frozenset({Action.VIEW, Action.VISIT})
 """Actions that only read or attend."""
 
-__all__ = ["CONSUMPTION_ACTIONS", "CONTRIBUTION_ACTIONS", "HELPING_ACTIONS", "Action", "Feature"]
+CONTEXT_PREFIX = "context:"
+"""Platforms named with this prefix (``context:outlook``) hold *context*, not collaboration.
+
+Their facts are stored like any other and read by the context figures (members who live in
+mail, see docs/metrics.md), but no participation figure counts them: the rollups, champion
+scores, onboarding checks over all platforms and experiment outcomes leave them out. A mail
+sent is not a post."""
+
+
+def is_context_platform(platform: str) -> bool:
+    """True for a context platform (:data:`CONTEXT_PREFIX`): never counted as participation."""
+    return platform.startswith(CONTEXT_PREFIX)
+
+
+__all__ = [
+    "CONSUMPTION_ACTIONS",
+    "CONTEXT_PREFIX",
+    "CONTRIBUTION_ACTIONS",
+    "HELPING_ACTIONS",
+    "Action",
+    "Feature",
+    "is_context_platform",
+]

@@ -80,7 +80,7 @@ def test_a_report_day_that_cannot_be_read_is_read_again_next_run(
         assert any(SHAREPOINT_ACTIVITY.label in w for w in first.runs[0].warnings)
         second = kit.collect(today=today)
         assert second.ok and second.runs[0].pending == 0
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     # 8bc5a9f: the day was marked done as "nobody active" (or zeros) and never read again
     assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
 
@@ -100,7 +100,7 @@ def test_a_row_with_a_bad_cell_is_named_and_its_day_read_again(
         warning = next(w for w in first.runs[0].warnings if "skipped" in w)
         assert "line 2" in warning and "Synced File Count" in warning and "lots" not in warning
         assert kit.collect(today=today).ok
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
 
 
@@ -128,7 +128,7 @@ def test_a_row_dated_2099_does_not_stop_the_late_day_re_reads(
             SHAREPOINT_ACTIVITY, as_of + dt.timedelta(days=1), user.id, "Synced File Count", 2
         )
         assert kit.collect(today=today).ok
-        after = fact_totals(kit, by=("action", "feature"))
+        after = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     expected = expected_totals(org, _first(today), fake.tenant.refreshed)
     expected[("sync", "files")] = expected.get(("sync", "files"), 0) + 7
     assert after == expected  # 8bc5a9f: as-of 2099, the revision and the new day never read
@@ -150,6 +150,6 @@ def test_a_wider_window_says_where_the_reports_end(
         assert wide.ok
         said = [w for w in wide.runs[0].warnings if "reach back" in w]
         assert said and f"history_days = {HISTORY}" in said[0]  # 8bc5a9f: silent
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     # the days within reach were fetched (the self-backfill of per-day bookmarks)
     assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import trustme
+from e20kit_sharepoint.copilot import COPILOT_USAGE
 from e20kit_sharepoint.fake import GraphFake
 from e20kit_sharepoint.reports import REPORTS, SHAREPOINT_ACTIVITY, SITE_PREFIX
 from sharepoint_helpers import SECRET_ENV, expected_totals
@@ -60,11 +61,19 @@ def test_collects_members_managers_and_every_report(
     with _kit(tmp_path, fake, store_url) as kit:
         result = kit.collect(today=today)
         assert result.ok, result.as_dict()
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
         assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
         # members: the org's active people and the notification mailbox, no guests
         active = sum(1 for m in org.people if m.active)
-        assert people_totals(kit) == {"sharepoint": active + 1}
+        employed = {u.id for u in fake.tenant.users if u.enabled and u.user_type == "Member"}
+        licensed = fake.tenant.copilot_users & employed
+        # each member's account on Viva Engage (everyone) and Copilot (the licensed) too
+        assert people_totals(kit) == {
+            "sharepoint": active + 1,
+            "vivaengage": active + 1,
+            "copilot": len(licensed),
+        }
+        assert licensed
         managed = {m.person_id for m in org.people if m.manager_id and m.active}
         members = store_rows(kit, "members")
         assert sum(1 for m in members if m["manager_key"]) == len(managed)
@@ -98,8 +107,8 @@ def test_a_30_day_backfill_stays_within_the_quota_without_a_429(
     assert fake.quota.busiest() <= fake.quota.budget  # (how fully it is used: the benchmark)
     available = HISTORY - fake.tenant.latency_days  # the oldest day through the as-of day
     assert dict(fake.graph.report_requests) == {
-        name: available + 1
-        for name in fake.graph.report_requests  # + one probe past it
+        **{r.function: available + 1 for r in REPORTS},  # + one probe past it
+        COPILOT_USAGE.function: 1,  # period= only: one read per run
     }
 
 
@@ -110,7 +119,7 @@ def test_a_429_anyway_honours_a_fractional_retry_after(
     with _kit(tmp_path, fake, http={"retries": 8, "backoff_max_s": 2.0}) as kit:
         result = kit.collect(today=today)
         assert result.ok, result.as_dict()
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     assert sum(fake.quota.rejected.values()) > 0
     assert fake.quota.retry_afters and all("." in v for v in fake.quota.retry_afters)
     assert totals == expected_totals(org, _first(today), fake.tenant.refreshed)
@@ -126,9 +135,10 @@ def test_a_429_after_the_retries_waits_a_window_and_keeps_to_a_smaller_budget(
     ):
         result = kit.collect(today=today)
         assert result.ok, result.as_dict()
-        totals = fact_totals(kit, by=("action", "feature"))
-    # one 429 and its one retry per report, then the connector keeps to 2 a window
-    assert dict(fake.quota.rejected) == {name: 2 for name in fake.graph.report_requests}
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
+    # one 429 and its one retry per report, then the connector keeps to 2 a window (the
+    # Copilot report is asked once, within its budget)
+    assert dict(fake.quota.rejected) == {r.function: 2 for r in REPORTS}
     first = today - dt.timedelta(days=5)
     assert totals == expected_totals(org, first, fake.tenant.refreshed)
 
@@ -194,7 +204,7 @@ def test_a_run_cut_short_resumes_with_nothing_lost_or_doubled(
         again = fake.graph.asked[len(before) :]
         assert_same_store(kit, whole, ignore_tables=IGNORE)
     # the second run asked only for what the first had not read (and the re-read days)
-    repeated = {day for _, day in set(before) & set(again)}
+    repeated = {day for f, day in set(before) & set(again) if f != COPILOT_USAGE.function}
     assert repeated <= {fake.tenant.refreshed - dt.timedelta(days=n) for n in range(3)}
     assert len(before) == 40 and len(before) + len(again) < len(REPORTS) * (HISTORY + 1) + 12
 
@@ -207,8 +217,9 @@ def test_a_second_run_reads_only_the_recent_days_and_changes_nothing(
         fake.graph.asked.clear()
         result = kit.collect(today=today)
         assert result.ok and result.facts_written == 0 and result.runs[0].facts_deleted == 0
-    # three re-read days up to the as-of day (unchanged: 304), and the probe of the day after
-    assert len(fake.graph.asked) == len(REPORTS) * 4
+    # three re-read days up to the as-of day (unchanged: 304), and the probe of the day after;
+    # one read of the Copilot report, whose unchanged refresh date adds nothing
+    assert len(fake.graph.asked) == len(REPORTS) * 4 + 1
     assert fake.graph.not_modified == len(REPORTS) * 3
 
 
@@ -230,7 +241,7 @@ def test_a_late_correction_replaces_the_day(
             SHAREPOINT_ACTIVITY, as_of + dt.timedelta(days=1), user.id, "Synced File Count", 2
         )
         assert kit.collect(today=today).ok
-        after = fact_totals(kit, by=("action", "feature"))
+        after = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     expected = expected_totals(org, _first(today), fake.tenant.refreshed)
     expected[("sync", "files")] = expected.get(("sync", "files"), 0) + 7
     assert after == expected
@@ -247,7 +258,7 @@ def test_concealed_names_keep_the_totals_and_join_no_one(
         caplog.at_level(logging.WARNING),
     ):
         assert kit.collect(today=today).ok
-        totals = fact_totals(kit, by=("action", "feature"))
+        totals = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
         identities = store_rows(kit, "identities")
     # every user of the tenant is in the report under a hash, guests and leavers included
     assert sum(totals.values()) >= sum(

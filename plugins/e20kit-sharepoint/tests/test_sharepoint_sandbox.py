@@ -48,4 +48,6 @@ def test_plugin_module_implements_the_registration_hooks() -> None:
         "sharepoint.edited_or_shared",
         "sharepoint.posted_in_channel",
         "sharepoint.used_onedrive",
+        "sharepoint.posted_in_viva_engage",
+        "sharepoint.read_viva_engage",
     }

@@ -14,6 +14,7 @@ from ..store.changes import has_changes
 from .activity import iso_weeks
 from .cohorts import cohorts, newcomers
 from .containers import containers
+from .context import context_figures
 from .contrasts import LATER_DAYS, contrasts
 from .contributions import container_contributors
 from .cube import Cube, Ints, load_cube
@@ -91,7 +92,8 @@ def compute_metrics(
     """Every metric of ``period`` and the headline of the period before it.
 
     Reads the store's rollups (one packed row per 32-day span, the day totals, the members and
-    the containers' contributor counts), never a fact, and writes nothing: bring the rollups up
+    the containers' contributor counts), never a participation fact (the context figures read
+    the context platforms' facts), and writes nothing: bring the rollups up
     to date first (:meth:`e20kit.Kit.refresh`). Figures read while facts changed after the last
     refresh miss those changes and say so in ``rollups_stale``.
     """
@@ -186,6 +188,7 @@ def _metrics(
         contrasts=contrasts(
             cube, period, people, newcomer_days=settings.newcomer_days, period_active=active
         ),
+        context=context_figures(conn, period),
     )
 
 

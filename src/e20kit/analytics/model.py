@@ -237,6 +237,22 @@ class FeatureShare:
 
 
 @dataclass(frozen=True)
+class ContextFigures:
+    """One context platform (``context:outlook``) in the period: never participation."""
+
+    platform: str
+    members: int | None
+    """Members on record with any fact there (``None`` in published figures below k)."""
+    writers: int | None
+    """Of them, those with a contribution action there (for mail: who sent mail)."""
+    writers_only_there: int | None
+    """Of the writers, those who contributed on no participation platform in the period:
+    for mail, the members who "live in mail"."""
+    share_only_there: float | None
+    """``writers_only_there / writers``."""
+
+
+@dataclass(frozen=True)
 class ContainerFigures:
     """Spaces, channels or sites of one platform by liveliness."""
 
@@ -308,6 +324,8 @@ class Metrics:
     the analytics' raw figures, which never leave the library as they are."""
     hidden_platforms: tuple[str, ...] = ()
     """Platforms with fewer than k members: named here, left out of ``platforms``."""
+    context: tuple[ContextFigures, ...] = ()
+    """Context platforms (mail, apps): beside participation, never part of it."""
 
     @property
     def partial(self) -> bool:
@@ -332,6 +350,7 @@ __all__ = [
     "HEADLINE_FIGURES",
     "Cohort",
     "ContainerFigures",
+    "ContextFigures",
     "Contrasts",
     "DepartmentFigures",
     "FeatureShare",

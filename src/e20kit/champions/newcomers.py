@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..store.participation import participation
 from ..store.schema import facts, members, onboarding_progress
 from ..vocab import CONTRIBUTION_ACTIONS
 from .settings import ChampionsSettings
@@ -60,6 +61,7 @@ def _contributed() -> sa.Exists:
             facts.c.day >= members.c.joined_on,
             facts.c.action.in_([a.value for a in CONTRIBUTION_ACTIONS]),
             facts.c.count > 0,
+            participation(facts.c.platform),
         )
         .exists()
     )

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from ..errors import PluginError
 from ..extensions import ChampionSignal
 from ..models import Window
+from ..store.participation import participation
 from ..store.schema import facts, members
 from ..store.values import stored_date
 from ..vocab import CONTRIBUTION_ACTIONS, HELPING_ACTIONS
@@ -121,7 +122,12 @@ def _raw_rows(
             ).label("weeks"),
             sa.func.max(facts.c.day).label("last_day"),
         )
-        .where(facts.c.day >= scan_start, facts.c.day < end, facts.c.count > 0)
+        .where(
+            facts.c.day >= scan_start,
+            facts.c.day < end,
+            facts.c.count > 0,
+            participation(facts.c.platform),
+        )
         .group_by(facts.c.member_key)
         .subquery()
     )

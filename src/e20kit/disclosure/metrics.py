@@ -23,6 +23,7 @@ from typing import Protocol
 
 from ..analytics.model import (
     Cohort,
+    ContextFigures,
     Contrasts,
     DepartmentFigures,
     FeatureShare,
@@ -347,6 +348,16 @@ class _Protector:
             shown.append(PlatformFigures(p.platform, headline))
         return tuple(shown), tuple(hidden)
 
+    def context(self, c: ContextFigures) -> ContextFigures:
+        cell = f"context/{c.platform}"
+        members = self.size(cell, c.members)
+        writers = self.size(f"{cell}/writers", c.writers) if members is not None else None
+        only = self.sub(f"{cell}/only", c.writers_only_there, writers)
+        only = only if writers is not None else None
+        return ContextFigures(
+            c.platform, members, writers, only, self.share(only, writers, people=writers)
+        )
+
     def publish(self) -> Metrics:
         m = self.raw
         headline = self.headline(m.headline, "headline", m.largest.get("headline"))
@@ -382,6 +393,7 @@ class _Protector:
             features=self.features(m.features),
             onboarding=tuple(self.funnel(s) for s in m.onboarding),
             contrasts=self.contrasts(m.contrasts),
+            context=tuple(self.context(c) for c in m.context),
             as_of=as_of,
             largest={},
             disclosure=self.d.describe(),

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from ..clock import utc
 from ..store import schema
 from ..store.chunks import chunks
+from ..store.participation import participation
 from ..vocab import CONTRIBUTION_ACTIONS
 from .registry import Assignment
 from .settings import Experiment
@@ -45,7 +46,7 @@ def reached(
         return out
     first = min(s for s, _ in spans.values())
     last = max(e for _, e in spans.values())
-    where = [f.c.day >= first, f.c.day < last, f.c.count > 0]
+    where = [f.c.day >= first, f.c.day < last, f.c.count > 0, participation(f.c.platform)]
     if experiment.outcome == "contributed":
         where.append(f.c.action.in_([a.value for a in CONTRIBUTION_ACTIONS]))
     for chunk in chunks(sorted(spans), 500):

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from ..errors import ConfigError
 from ..store import schema
+from ..store.participation import participation
 from .results import OBSERVATIONAL, RANDOMISED_ORDER, points
 from .wild import DidEstimate, did
 
@@ -276,7 +277,13 @@ def _counts(
     query = (
         sa.select(m.c.department, f.c.day, sa.func.count(sa.distinct(f.c.member_key)))
         .select_from(f.join(m, m.c.member_key == f.c.member_key))
-        .where(f.c.day >= first, f.c.day < end, f.c.count > 0, m.c.department.is_not(None))
+        .where(
+            f.c.day >= first,
+            f.c.day < end,
+            f.c.count > 0,
+            m.c.department.is_not(None),
+            participation(f.c.platform),
+        )
         .group_by(m.c.department, f.c.day)
     )
     for department, day, count in conn.execute(query):

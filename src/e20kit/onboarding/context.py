@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from ..models import AttributeValue
 from ..store import schema
+from ..store.participation import participation
 from ..vocab import Action, Feature
 
 
@@ -59,6 +60,8 @@ class StoreCheckContext:
         stmt = sa.select(column).where(facts.c.member_key == self._member_key)
         if platform is not None:
             stmt = stmt.where(facts.c.platform == platform)
+        else:  # any platform: any that counts as participation, never mail or app use
+            stmt = stmt.where(participation(facts.c.platform))
         if actions:
             stmt = stmt.where(facts.c.action.in_(sorted(Action(a).value for a in actions)))
         if feature is not None:

@@ -118,6 +118,14 @@ LABELS: dict[str, dict[str, str]] = {
         "feature_chat": "chat",
         "feature_files": "files",
         "feature_site": "site visits",
+        "context": "Context: mail and apps (never counted as participation)",
+        "context_members": "Members there",
+        "context_writers": "Wrote there (sent mail)",
+        "context_only": "Of them, contributed nowhere else",
+        "context_note": (
+            "Members who write only there live in mail: the people behind the reasons 'no time'"
+            " and 'too complicated' often keep working in the inbox."
+        ),
         "todo": "What to do this month",
         "next_steps": "Next steps",
         "no_todo": "Nothing urgent: keep the champion programme and onboarding running.",
@@ -232,6 +240,14 @@ LABELS: dict[str, dict[str, str]] = {
         "feature_chat": "Chat",
         "feature_files": "Dateien",
         "feature_site": "Besuche",
+        "context": "Kontext: Mail und Apps (nie als Beteiligung gezählt)",
+        "context_members": "Mitglieder dort",
+        "context_writers": "Schrieben dort (Mails gesendet)",
+        "context_only": "Davon nirgends sonst beigetragen",
+        "context_note": (
+            "Wer nur dort schreibt, lebt im Postfach: hinter den Gründen 'keine Zeit' und 'zu"
+            " kompliziert' stehen oft Menschen, die weiter im Postfach arbeiten."
+        ),
         "todo": "Was diesen Monat zu tun ist",
         "next_steps": "Nächste Schritte",
         "no_todo": "Nichts Dringendes: Champion-Programm und Onboarding weiterlaufen lassen.",

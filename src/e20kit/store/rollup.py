@@ -16,6 +16,9 @@ at write time:
 * ``day_totals``: counts per day, platform, feature and container, summed over members and
   the anonymous counts (``schema.ANONYMOUS_KEY``), which appear in no other rollup: they
   name nobody, so they are no member's activity.
+
+Facts of context platforms (:mod:`.participation`) are in none of them: they are no one's
+participation.
 * ``span_packs``: the spans' rows of ``activity_spans`` and ``contribution_days`` packed into
   one row per span (:mod:`.packs`), which is what reports read.
 
@@ -39,6 +42,7 @@ from . import schema
 from .changes import has_changes, mark_seen, take_changed_days
 from .chunks import chunks
 from .packs import SPAN_DAYS, repack
+from .participation import PARTICIPATION_SQL
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +123,7 @@ def _new_spans(dialect: str, where: str) -> str:
         "CAST(flags AS BIGINT) << (8 * (dn % 8)) AS v FROM ("
         f"SELECT day, member_key, platform, {_epoch_sql(dialect)} AS dn, {_flags_sql()} AS flags "
         f"FROM facts WHERE ({where}) AND member_key != '{schema.ANONYMOUS_KEY}' "
-        "GROUP BY day, member_key, platform"
+        f"AND {PARTICIPATION_SQL} GROUP BY day, member_key, platform"
         ") AS per_day) AS shifted GROUP BY span, member_key, platform"
     )
 
@@ -158,7 +162,7 @@ def _contributions_insert(dialect: str, where: str) -> str:
         f"SELECT per_day.dn, p.id, coalesce(k.id, 0), per_day.con FROM ("
         f"SELECT {_epoch_sql(dialect)} AS dn, member_key, platform, container, sum(count) AS con "
         f"FROM facts WHERE ({where}) AND action IN ({_CONTRIB}) AND count > 0 "
-        f"AND member_key != '{schema.ANONYMOUS_KEY}' "
+        f"AND member_key != '{schema.ANONYMOUS_KEY}' AND {PARTICIPATION_SQL} "
         "GROUP BY day, member_key, platform, container"
         ") AS per_day JOIN activity_pairs AS p "
         "ON p.member_key = per_day.member_key AND p.platform = per_day.platform "
@@ -175,7 +179,8 @@ def _totals_insert() -> str:
         "SELECT day, platform, feature, container, sum(count), "
         f"sum(CASE WHEN action IN ({_CONTRIB}) THEN count ELSE 0 END), "
         f"sum(CASE WHEN action IN ({_HELPING}) THEN count ELSE 0 END) "
-        "FROM facts WHERE day = :day GROUP BY day, platform, feature, container"
+        f"FROM facts WHERE day = :day AND {PARTICIPATION_SQL} "
+        "GROUP BY day, platform, feature, container"
     )
 
 

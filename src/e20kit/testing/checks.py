@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 
 from ..models import Activity, AttributeValue
-from ..vocab import Action, Feature
+from ..vocab import Action, Feature, is_context_platform
 
 
 class FakeCheckContext:
@@ -54,7 +54,7 @@ class FakeCheckContext:
         return [
             fact
             for fact in self.facts
-            if (platform is None or fact.platform == platform)
+            if (fact.platform == platform if platform else not is_context_platform(fact.platform))
             and (wanted is None or fact.action in wanted)
             and (feature is None or fact.feature == Feature(feature))
             and (since is None or fact.day >= since)

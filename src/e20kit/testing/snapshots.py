@@ -85,12 +85,15 @@ def store_rows(store: StoreLike, table: str) -> list[dict[str, Any]]:
 
 
 def fact_totals(
-    store: StoreLike, *, by: tuple[str, str] = ("platform", "action")
+    store: StoreLike, *, by: tuple[str, str] = ("platform", "action"), platform: str | None = None
 ) -> dict[tuple[str, str], int]:
-    """Sum of stored fact counts per ``(platform, action)`` (or the two columns ``by`` names)."""
+    """Sum of stored fact counts per ``(platform, action)`` (or the two columns ``by`` names),
+    of one ``platform`` only if given."""
     facts = schema.facts
     first, second = (facts.c[name] for name in by)
     query = sa.select(first, second, sa.func.sum(facts.c.count)).group_by(first, second)
+    if platform is not None:
+        query = query.where(facts.c.platform == platform)
     with _engine(store) as engine, engine.connect() as conn:
         return {(str(a), str(b)): int(n) for a, b, n in conn.execute(query)}
 

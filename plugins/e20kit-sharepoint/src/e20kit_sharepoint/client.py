@@ -128,21 +128,33 @@ class GraphClient:
         then no CSV, nothing downloaded. ``attempts`` counts the retries of the report call too,
         since each may count against the quota.
         """
-        self.authorise()
         path = report.path(day)
+        body, tag, attempts = self.download(path, report.label, etag=etag)
+        if body is None:
+            return ReportAnswer(None, etag, attempts)
+        endpoint = describe_endpoint(self.session.url(path), self.session.secrets)
+        parsed = parse_report(report, day, body, connector=self.connector, endpoint=endpoint)
+        return ReportAnswer(parsed, tag, attempts)
+
+    def download(
+        self, path: str, label: str, *, etag: str | None = None
+    ) -> tuple[bytes | None, str | None, int]:
+        """A report's CSV (``None`` on 304), its ETag and the requests the call took at Graph.
+        ``path`` is relative to ``graph_url`` or absolute (the beta reports)."""
+        self.authorise()
         self.report_requests += 1
         headers = {"If-None-Match": etag} if etag else {}
         before = self.session.retry_count
         response = self.session.get(path, allow_redirects=False, headers=headers)
         attempts = 1 + self.session.retry_count - before
         if response.status_code == 304:
-            return ReportAnswer(None, etag, attempts)
+            return None, etag, attempts
         tag = response.headers.get("ETag")
         if response.status_code in REDIRECTS:
             location = response.headers.get("Location")
             if not location:
                 raise ConnectorFatalError(
-                    f"{report.label}: a redirect without Location",
+                    f"{label}: a redirect without Location",
                     connector=self.connector,
                     endpoint=describe_endpoint(self.session.url(path), self.session.secrets),
                     status=response.status_code,
@@ -152,11 +164,7 @@ class GraphClient:
             response = self.session.get(location, headers={"Authorization": None})
             tag = tag or response.headers.get("ETag")
         raise_for_status(response, connector=self.connector, secrets=self.session.secrets)
-        endpoint = describe_endpoint(self.session.url(path), self.session.secrets)
-        parsed = parse_report(
-            report, day, response.content, connector=self.connector, endpoint=endpoint
-        )
-        return ReportAnswer(parsed, tag, attempts)
+        return response.content, tag, attempts
 
     # -- mail ------------------------------------------------------------------------------
 

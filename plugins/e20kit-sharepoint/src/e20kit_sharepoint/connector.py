@@ -34,10 +34,24 @@ from e20kit import (
 
 from .client import graph_client
 from .concealed import CONCEALED_PREFIX, concealed_advice
+from .copilot import ACTION as COPILOT_ACTION
+from .copilot import (
+    COPILOT_USAGE,
+    new_uses,
+)
+from .copilot import STREAM as COPILOT_STREAM
+from .copilot_read import CopilotReader
 from .directory import Directory, list_directory
 from .quota import Clock, ReportState, Scheduler, Sleep, SlidingQuota
-from .reports import REFRESH, REPORTS, ParsedReport, Report, ReportUnreadable, is_concealed
-from .settings import PLATFORM, SharePointSettings
+from .reports import (
+    REFRESH,
+    ParsedReport,
+    Report,
+    ReportUnreadable,
+    enabled_reports,
+    is_concealed,
+)
+from .settings import COPILOT, VIVA_ENGAGE, SharePointSettings
 
 log = logging.getLogger("e20kit.sharepoint")
 
@@ -75,6 +89,7 @@ class SharePointConnector:
         self._directory: Directory | None = None
         self.concealed = False
         self.scheduler: Scheduler | None = None
+        self.copilot = CopilotReader(self.client, self.settings.graph_url, context.name)
         self.streams = Streams(context.name)
         """Report days and rows that could not be read (retried), rows dated in the future."""
 
@@ -84,7 +99,21 @@ class SharePointConnector:
         return self._directory
 
     def people(self) -> Iterator[Person]:
-        return self.directory().people(self.streams)
+        """Each member's Microsoft 365 account, and the same account on ``vivaengage`` (every
+        member may use it) and on ``copilot`` (members the Copilot report lists: those with a
+        licence), so each platform's participation rate divides by who can use it."""
+        d = self.directory()
+        licensed = (
+            self.copilot.licensed(lambda u: d.person_id(u, None))
+            if self.settings.copilot
+            else set()
+        )
+        for person in d.people(self.streams):
+            yield person
+            if self.settings.viva_engage:
+                yield _account(person, VIVA_ENGAGE)
+            if person.person_id in licensed:
+                yield _account(person, COPILOT)
 
     def close(self) -> None:
         self.client.session.close()
@@ -103,21 +132,23 @@ class SharePointConnector:
                 "(Graph keeps about 28 to 30)",
             )
         days = [first + dt.timedelta(days=i) for i in range((today - first).days + 1)]
-        states = {r: ReportState.load(bookmarks.get(r.stream)) for r in REPORTS}
+        reports = enabled_reports(s) + ((COPILOT_USAGE,) if s.copilot else ())
+        states = {r: ReportState.load(bookmarks.get(r.stream)) for r in reports}
         plan = [
             (
                 r,
-                states[r].pending(days, s.reread_days),
+                # the period= report: one read per run, whatever the days
+                [today] if r is COPILOT_USAGE else states[r].pending(days, s.reread_days),
                 SlidingQuota(s.reports_per_window, s.quota_window_s, states[r].sent, self.clock),
             )
-            for r in REPORTS
+            for r in reports
         ]
         self.scheduler = scheduler = Scheduler(plan, sleep=self.sleep, clock=self.clock)
         log.info(
             "%s: %d report requests planned (%d reports, days %s to %s)",
             self.name,
             scheduler.backlog,
-            len(REPORTS),
+            len(reports),
             first,
             today,
         )
@@ -127,6 +158,10 @@ class SharePointConnector:
             report, day = step
             state = states[report]
             quota = scheduler.quotas[report]
+            if report is COPILOT_USAGE:
+                yield from self._copilot(state, quota, first, today, d)
+                yield Checkpoint(stream=report.stream, value=state.dump(today))
+                continue
             try:
                 parsed, etag, attempts = self.client.report(report, day, etag=state.etags.get(day))
             except ConnectorRetriableError as err:
@@ -173,6 +208,45 @@ class SharePointConnector:
                 )
                 scheduler.drop(report)
             yield Checkpoint(stream=report.stream, value=state.dump(today))
+
+    def _copilot(
+        self, state: ReportState, quota: SlidingQuota, first: dt.date, today: dt.date, d: Directory
+    ) -> Iterator[Activity]:
+        """The run's one read of the beta Copilot report (made by :meth:`people` already, or
+        now); when it could not be read, the stream is skipped with a notice."""
+        answer = self.copilot.read()
+        if not answer.recorded:
+            quota.record(answer.attempts)
+            answer.recorded = True
+        read = answer.read
+        if read is None:
+            self.streams.unavailable(COPILOT_STREAM, answer.problem, endpoint=answer.endpoint)
+            return
+        for line in read.bad_lines:
+            self.streams.skip(
+                COPILOT_USAGE.stream, f"{today} line {line}", "not a date", endpoint=answer.endpoint
+            )
+        before, state.as_of = (
+            state.as_of,
+            max(filter(None, (state.as_of, read.refreshed)), default=None),
+        )
+        for use in new_uses(read.uses, first, today, before):
+            if is_concealed(use.user):
+                self._warn_concealed()
+                person: str | None = CONCEALED_PREFIX + use.user
+            else:
+                person = d.person_id(use.user, None)
+            if person is None:
+                continue
+            yield Activity(
+                day=use.day,
+                platform=COPILOT_USAGE.platform,
+                person_id=person,
+                action=COPILOT_ACTION,
+                feature=use.feature,
+                container=use.container,
+                count=1,
+            )
 
     def _available(self, parsed: ParsedReport, state: ReportState, today: dt.date) -> bool:
         """Whether the answer holds the day: rows as of that day or later, or (header alone)
@@ -221,7 +295,7 @@ class SharePointConnector:
             for (action, feature), count in sorted(row.counts.items()):
                 yield Activity(
                     day=parsed.day,
-                    platform=PLATFORM,
+                    platform=parsed.report.platform,
                     person_id=None,
                     action=action,
                     feature=feature,
@@ -249,7 +323,7 @@ class SharePointConnector:
                 if count > 0:
                     yield Activity(
                         day=parsed.day,
-                        platform=PLATFORM,
+                        platform=report.platform,
                         person_id=person,
                         action=action,
                         feature=feature,
@@ -276,6 +350,14 @@ class SharePointConnector:
             log.warning("%s: %s", self.name, concealed_advice())
 
 
+def _account(person: Person, platform: str) -> Person:
+    """The member's account on another platform of the tenant: an id of its own (the store
+    keeps one platform per account id), everything else as the directory says."""
+    return person.model_copy(
+        update={"platform": platform, "person_id": f"{platform}:{person.person_id}"}
+    )
+
+
 def _factory(context: PluginContext[SharePointSettings]) -> SharePointConnector:
     return SharePointConnector(context)
 
@@ -285,14 +367,16 @@ SHAREPOINT_CONNECTOR = ConnectorType(
     settings=SharePointSettings,
     factory=_factory,
     description=(
-        "Members and managers from Entra ID; daily SharePoint, OneDrive and Teams activity "
-        "and page views per SharePoint site from the Microsoft 365 usage reports (Graph, "
+        "Members and managers from Entra ID; daily SharePoint, OneDrive, Teams and Viva Engage "
+        "activity, page views per SharePoint site, Outlook and app use as context and "
+        "Microsoft 365 Copilot days of use (beta) from the Microsoft 365 usage reports (Graph, "
         "within their quota)."
     ),
     description_de=(
-        "Beschäftigte und Führungskräfte aus Entra ID; tägliche Aktivität in SharePoint, OneDrive "
-        "und Teams und Seitenaufrufe je SharePoint-Website aus den Microsoft-365-Nutzungsberichten"
-        " (Graph, innerhalb ihres Kontingents)."
+        "Beschäftigte und Führungskräfte aus Entra ID; tägliche Aktivität in SharePoint, OneDrive,"
+        " Teams und Viva Engage, Seitenaufrufe je SharePoint-Website, Outlook- und App-Nutzung "
+        "als Kontext und Nutzungstage von Microsoft 365 Copilot (Beta) aus den "
+        "Microsoft-365-Nutzungsberichten (Graph, innerhalb ihres Kontingents)."
     ),
     capabilities=SharePointConnector.capabilities,
     data_sources=(
@@ -325,6 +409,44 @@ SHAREPOINT_CONNECTOR = ConnectorType(
             "je Konto und Tag: Dateien angesehen oder bearbeitet, synchronisiert, geteilt, "
             "besuchte SharePoint-Seiten, Teams-Beiträge und -Antworten, Nachrichten in privaten "
             "Chats, Besprechungen und Anrufe (Zahlen; keine Inhalte)",
+        ),
+        DataSource(
+            "GET /reports/getYammerActivityUserDetail (Graph; Viva Engage)",
+            "application permission Reports.Read.All (names concealed unless the tenant "
+            "shows them); off with viva_engage = false",
+            "per account and day: Viva Engage messages posted, read and liked (counts; no "
+            "content, no community names)",
+            "Anwendungsberechtigung Reports.Read.All (Namen verborgen, außer der Mandant zeigt "
+            "sie); aus mit viva_engage = false",
+            "je Konto und Tag: in Viva Engage geschriebene, gelesene und mit „Gefällt mir“ "
+            "markierte Nachrichten (Zahlen; keine Inhalte, keine Community-Namen)",
+        ),
+        DataSource(
+            "GET /reports/getEmailActivityUserDetail, getM365AppUserDetail (Graph; context)",
+            "application permission Reports.Read.All; off with outlook_and_apps = false",
+            "per account and day, as context never counted as participation: mails sent and "
+            "read, meetings created and taken part in, and which Microsoft 365 apps were used "
+            "(Outlook, Word, Excel, PowerPoint, OneNote, Teams); no mail content, subject, "
+            "recipient or received-mail count",
+            "Anwendungsberechtigung Reports.Read.All; aus mit outlook_and_apps = false",
+            "je Konto und Tag, als Kontext, nie als Beteiligung gezählt: gesendete und gelesene "
+            "Mails, angelegte und besuchte Besprechungen und welche Microsoft-365-Apps genutzt "
+            "wurden (Outlook, Word, Excel, PowerPoint, OneNote, Teams); keine Mail-Inhalte, "
+            "Betreffs, Empfänger oder Zahl empfangener Mails",
+        ),
+        DataSource(
+            "GET /beta/copilot/reports/getMicrosoft365CopilotUsageUserDetail (Graph beta; "
+            "falls back to /beta/reports/...)",
+            "application permission Reports.Read.All; licensed users only; off with "
+            "copilot = false",
+            "per account: the last day Microsoft 365 Copilot was used in each app (Teams, Word, "
+            "Excel, PowerPoint, Outlook, OneNote, Loop, Copilot Chat), stored as a day of use; "
+            "no prompts, no counts",
+            "Anwendungsberechtigung Reports.Read.All; nur lizenzierte Konten; aus mit "
+            "copilot = false",
+            "je Konto: der letzte Tag, an dem Microsoft 365 Copilot in jeder App genutzt wurde "
+            "(Teams, Word, Excel, PowerPoint, Outlook, OneNote, Loop, Copilot Chat), gespeichert "
+            "als Nutzungstag; keine Prompts, keine Zahlen",
         ),
         DataSource(
             "GET /reports/getSharePointSiteUsageDetail (Graph)",

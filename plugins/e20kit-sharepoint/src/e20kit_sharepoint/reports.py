@@ -1,11 +1,13 @@
 """The Graph usage reports the connector reads, their documented CSV columns, and the parser.
 
 Each report is asked for one day at a time with the ``date=`` form and answers one row per
-user, or (site usage) one row per site. Every column that carries a count maps to one
-documented :class:`~e20kit.Action` and :class:`~e20kit.Feature`; the other documented columns
-are known and unused. Each per-user report stores its facts under its own pseudo-container, so
-re-reading one report's day replaces exactly that report's facts. The site usage report's rows
-name no person: its page views become anonymous counts with the site as container.
+user, or (site usage) one row per site. Every column that carries a count (or, in the apps
+report, a Yes/No) maps to one documented :class:`~e20kit.Action` and :class:`~e20kit.Feature`;
+the other documented columns are known and unused. Each per-user report stores its facts under
+its own pseudo-container and platform, so re-reading one report's day replaces exactly that
+report's facts. The site usage report's rows name no person: its page views become anonymous
+counts with the site as container. Outlook and the apps land on context platforms
+(:func:`e20kit.is_context_platform`): stored, never counted as participation.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from e20kit import Action, ConnectorFatalError, Feature
+
+from .settings import M365_APPS, OUTLOOK, PLATFORM, VIVA_ENGAGE
 
 log = logging.getLogger("e20kit.sharepoint")
 
@@ -51,6 +55,12 @@ class Report:
     """A column holding the Entra object id (only the Teams report has one)."""
     key_column: str = UPN
     """Whose row it is: the user (``User Principal Name``) or, per site, ``Site Id``."""
+    platform: str = PLATFORM
+    """The platform of this report's facts."""
+    flags: frozenset[str] = frozenset()
+    """Count columns that hold ``Yes``/``No`` (used that day or not) instead of a number."""
+    setting: str | None = None
+    """The connector setting that turns this report off (``None``: always read)."""
     stream: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -147,8 +157,95 @@ SITE_USAGE = Report(
     key_column=SITE_ID,
 )
 
-REPORTS: tuple[Report, ...] = (SHAREPOINT_ACTIVITY, ONEDRIVE_ACTIVITY, TEAMS_ACTIVITY, SITE_USAGE)
+VIVA_ENGAGE_ACTIVITY = Report(
+    function="getYammerActivityUserDetail",
+    label="Viva Engage activity user detail",
+    columns=_columns(
+        "Report Refresh Date,User Principal Name,Display Name,User State,State Change Date,"
+        "Last Activity Date,Posted Count,Read Count,Liked Count,Assigned Products,Report Period"
+    ),
+    counts={
+        # One count for every message written: Microsoft does not tell new threads from
+        # replies in this report, so all of them are posts.
+        "Posted Count": (Action.POST, Feature.DISCUSSION),
+        "Read Count": (Action.VIEW, Feature.DISCUSSION),
+        "Liked Count": (Action.REACT, Feature.DISCUSSION),
+    },
+    container="m365:vivaengage",
+    platform=VIVA_ENGAGE,
+    setting="viva_engage",
+)
+
+EMAIL_ACTIVITY = Report(
+    function="getEmailActivityUserDetail",
+    label="Outlook email activity user detail",
+    columns=_columns(
+        "Report Refresh Date,User Principal Name,Display Name,Is Deleted,Deleted Date,"
+        "Last Activity Date,Send Count,Receive Count,Read Count,Meeting Created Count,"
+        "Meeting Interacted Count,Assigned Products,Report Period"
+    ),
+    counts={
+        # Context only. Receive Count is left out: mail arriving is nobody's action.
+        "Send Count": (Action.POST, Feature.CHAT),
+        "Read Count": (Action.VIEW, Feature.CHAT),
+        "Meeting Created Count": (Action.CREATE, Feature.SITE),
+        "Meeting Interacted Count": (Action.VISIT, Feature.SITE),
+    },
+    container="m365:outlook",
+    platform=OUTLOOK,
+    setting="outlook_and_apps",
+)
+
+_APPS = ("Outlook", "Word", "Excel", "PowerPoint", "OneNote", "Teams")
+_APP_FEATURES = {
+    # Context only: a day with the app open. The feature keeps the app families apart.
+    "Outlook": Feature.CHAT,
+    "Teams": Feature.DISCUSSION,
+    "Word": Feature.FILES,
+    "Excel": Feature.FILES,
+    "PowerPoint": Feature.FILES,
+    "OneNote": Feature.WIKI,
+}
+M365_APP_ACTIVITY = Report(
+    function="getM365AppUserDetail",
+    label="Microsoft 365 apps user detail",
+    columns=_columns(
+        "Report Refresh Date,User Principal Name,Last Activation Date,Last Activity Date,"
+        "Report Period,Windows,Mac,Mobile,Web,Outlook,Word,Excel,PowerPoint,OneNote,Teams,"
+        "Outlook (Windows),Word (Windows),Excel (Windows),PowerPoint (Windows),"
+        "OneNote (Windows),Teams (Windows),Outlook (Mac),Word (Mac),Excel (Mac),"
+        "PowerPoint (Mac),OneNote (Mac),Teams (Mac),Outlook (Mobile),Word (Mobile),"
+        "Excel (Mobile),PowerPoint (Mobile),OneNote (Mobile),Teams (Mobile),Outlook (Web),"
+        "Word (Web),Excel (Web),PowerPoint (Web),OneNote (Web),Teams (Web)"
+    ),
+    # The per-device columns (Windows, Mac, Mobile, Web and each app on each) are known and
+    # unused: which device is no concern of an adoption programme.
+    counts={app: (Action.VISIT, _APP_FEATURES[app]) for app in _APPS},
+    container="m365:apps",
+    platform=M365_APPS,
+    flags=frozenset(_APPS),
+    setting="outlook_and_apps",
+)
+
+REPORTS: tuple[Report, ...] = (
+    SHAREPOINT_ACTIVITY,
+    ONEDRIVE_ACTIVITY,
+    TEAMS_ACTIVITY,
+    SITE_USAGE,
+    VIVA_ENGAGE_ACTIVITY,
+    EMAIL_ACTIVITY,
+    M365_APP_ACTIVITY,
+)
 BY_FUNCTION = {r.function: r for r in REPORTS}
+
+
+def enabled_reports(settings: object) -> tuple[Report, ...]:
+    """The reports the connector's settings ask for, in :data:`REPORTS` order."""
+    return tuple(r for r in REPORTS if r.setting is None or getattr(settings, r.setting))
+
+
+_YES_NO = {"yes": 1, "true": 1, "1": 1, "no": 0, "false": 0, "0": 0}
+"""The apps report's cells [inferred: the CSV writes Yes/No, the JSON true/false]."""
 
 _HASH = re.compile(r"[0-9A-Fa-f]{32,64}")
 
@@ -228,17 +325,14 @@ def _csv_rows(
         yield record
 
 
-def parse_report(
-    report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
-) -> ParsedReport:
-    """Rows of one downloaded CSV. A file that cannot be read as a whole raises
-    :class:`ReportUnreadable` naming report, day and line; a row with a bad cell is left out
-    and named in ``bad``."""
+def csv_records(
+    report: Report, label: str, body: bytes, *, connector: str, endpoint: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, record) of one downloaded CSV with every documented column. A file that cannot
+    be read as a whole raises :class:`ReportUnreadable` naming ``label`` and the line."""
 
     def fail(message: str) -> ReportUnreadable:
-        return ReportUnreadable(
-            f"{report.label} for {day}: {message}", connector=connector, endpoint=endpoint
-        )
+        return ReportUnreadable(f"{label}: {message}", connector=connector, endpoint=endpoint)
 
     try:
         text = body.decode("utf-8-sig")
@@ -252,13 +346,24 @@ def parse_report(
     extra = [c for c in header if c not in report.columns]
     if extra:
         log.debug("%s: %s has undocumented columns, ignored: %s", connector, report.label, extra)
-    rows: list[Row] = []
-    bad: list[BadRow] = []
     for line, record in enumerate(_csv_rows(reader, fail), start=2):
         if None in record:
             raise fail(f"line {line} has more fields than the header")
         if None in record.values():
             raise fail(f"line {line} has fewer fields than the header (truncated?)")
+        yield line, record
+
+
+def parse_report(
+    report: Report, day: dt.date, body: bytes, *, connector: str, endpoint: str
+) -> ParsedReport:
+    """Rows of one downloaded CSV. A file that cannot be read as a whole raises
+    :class:`ReportUnreadable` naming report, day and line; a row with a bad cell is left out
+    and named in ``bad``."""
+    rows: list[Row] = []
+    bad: list[BadRow] = []
+    label = f"{report.label} for {day}"
+    for line, record in csv_records(report, label, body, connector=connector, endpoint=endpoint):
         found = _row(report, record)
         if isinstance(found, BadRow):
             bad.append(BadRow(line, found.column, found.problem))
@@ -279,6 +384,12 @@ def _row(report: Report, record: Mapping[str, str | None]) -> Row | BadRow | Non
     counts: dict[tuple[Action, Feature], int] = {}
     for column, fact in report.counts.items():
         raw = (record.get(column) or "").strip() or "0"
+        if column in report.flags:
+            value = _YES_NO.get(raw.lower(), -1)
+            if value < 0:
+                return BadRow(0, column, "not Yes or No")
+            counts[fact] = counts.get(fact, 0) + value
+            continue
         try:
             value = int(raw)
         except ValueError:
@@ -293,6 +404,8 @@ def _row(report: Report, record: Mapping[str, str | None]) -> Row | BadRow | Non
 
 __all__ = [
     "BY_FUNCTION",
+    "EMAIL_ACTIVITY",
+    "M365_APP_ACTIVITY",
     "ONEDRIVE_ACTIVITY",
     "REFRESH",
     "REPORTS",
@@ -302,11 +415,14 @@ __all__ = [
     "SITE_USAGE",
     "TEAMS_ACTIVITY",
     "UPN",
+    "VIVA_ENGAGE_ACTIVITY",
     "BadRow",
     "ParsedReport",
     "Report",
     "ReportUnreadable",
     "Row",
+    "csv_records",
+    "enabled_reports",
     "is_concealed",
     "parse_report",
 ]

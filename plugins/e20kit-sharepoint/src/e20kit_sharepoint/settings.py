@@ -6,10 +6,19 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from e20kit import ServiceUrl
+from e20kit import CONTEXT_PREFIX, ServiceUrl
 
 PLATFORM = "sharepoint"
-"""The platform name facts, people and ``Recipient.platform_ids`` use (all of Microsoft 365)."""
+"""The platform name people and ``Recipient.platform_ids`` use (all of Microsoft 365), and the
+facts of SharePoint, OneDrive and Teams."""
+VIVA_ENGAGE = "vivaengage"
+"""The platform of Viva Engage (formerly Yammer) facts: an enterprise social network of its own."""
+COPILOT = "copilot"
+"""The platform of Microsoft 365 Copilot facts (days of use, from a beta report)."""
+OUTLOOK = CONTEXT_PREFIX + "outlook"
+"""Outlook mail and meetings: context, never participation (see docs/metrics.md)."""
+M365_APPS = CONTEXT_PREFIX + "m365apps"
+"""Which Microsoft 365 apps a member used on a day: context, never participation."""
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 AUTHORITY_URL = "https://login.microsoftonline.com"
@@ -78,6 +87,14 @@ class SharePointSettings(GraphCredentials):
     """Count disabled accounts (``accountEnabled = false``) as members."""
     managers: bool = True
     """Read each user's manager with ``$expand=manager`` (pages of 100 instead of 999)."""
+    viva_engage: bool = True
+    """Read the Viva Engage activity report (posts, reads and likes per member and day)."""
+    outlook_and_apps: bool = True
+    """Read the Outlook activity and Microsoft 365 apps reports as context (never counted as
+    participation)."""
+    copilot: bool = True
+    """Read the beta Microsoft 365 Copilot usage report (days of use per app); skipped with a
+    notice when Graph no longer serves it at either known path."""
 
 
 class GraphMailSettings(GraphCredentials):
@@ -93,8 +110,12 @@ class GraphMailSettings(GraphCredentials):
 
 __all__ = [
     "AUTHORITY_URL",
+    "COPILOT",
     "GRAPH_URL",
+    "M365_APPS",
+    "OUTLOOK",
     "PLATFORM",
+    "VIVA_ENGAGE",
     "GraphCredentials",
     "GraphMailSettings",
     "SharePointSettings",

@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 from e20kit.sandbox import Request, Response, Router
 
+from ..copilot import COPILOT_USAGE
 from ..reports import BY_FUNCTION, Report
 from .pages import SitePages
 from .state import Tenant
@@ -34,6 +35,7 @@ MAX_TOP = 999
 EXPAND_TOP = 100
 DEFAULT_TOP = 100
 _CALL = re.compile(r"(?P<function>[A-Za-z0-9]+)\((?P<arg>date|period)=(?P<value>[^)]*)\)\Z")
+_PERIODS = frozenset({"'D7'", "'D30'", "'D90'", "'D180'", "'ALL'"})
 _EP_FILTER = re.compile(
     r"singleValueExtendedProperties/any\(ep:\s*ep/id eq '(?P<id>(?:[^']|'')*)' "
     r"and ep/value eq '(?P<value>(?:[^']|'')*)'\)\Z",
@@ -154,6 +156,10 @@ class FakeGraph:
         self.router = Router(error=lambda r, s, m: graph_error(s, "BadRequest", m))
         self.router.add("GET", "/v1.0/users", self._users)
         self.router.add("GET", "/v1.0/reports/{call}", self._report)
+        self.router.add("GET", "/beta/reports/{call}", self._copilot_at("/beta/reports"))
+        self.router.add(
+            "GET", "/beta/copilot/reports/{call}", self._copilot_at("/beta/copilot/reports")
+        )
         self.router.add("POST", "/v1.0/users/{user}/sendMail", self._send_mail)
         self.router.add("GET", "/v1.0/users/{user}/mailFolders/{folder}/messages", self._sent)
 
@@ -220,7 +226,7 @@ class FakeGraph:
         if match["arg"] != "date":
             return graph_error(400, "BadRequest", "the fake serves the date= form only")
         try:
-            day = dt.date.fromisoformat(match["value"])
+            day = dt.date.fromisoformat(match["value"].strip("'"))
         except ValueError:
             return graph_error(400, "BadRequest", f"Invalid date {match['value']!r}.")
         today = self.tenant.today
@@ -245,6 +251,35 @@ class FakeGraph:
         return Response(
             302, b"", {"Content-Type": "text/plain", "Location": location, "ETag": etag}
         )
+
+    def _copilot_at(self, prefix: str) -> Callable[[Request, str], Response]:
+        def handler(request: Request, call: str) -> Response:
+            return self._copilot(request, call, prefix)
+
+        return handler
+
+    def _copilot(self, request: Request, call: str, prefix: str) -> Response:
+        """The beta Copilot usage report: ``period=`` only, CSV with ``$format=text/csv``."""
+        match = _CALL.match(call)
+        if (
+            prefix not in self.tenant.copilot_paths
+            or match is None
+            or match["function"] != COPILOT_USAGE.function
+        ):
+            return graph_error(404, "NotFound", f"Resource not found for the segment '{call}'.")
+        if match["arg"] != "period" or match["value"] not in _PERIODS:
+            return graph_error(400, "BadRequest", "Invalid period; use D7, D30, D90, D180, ALL.")
+        if request.arg("$format") != "text/csv":
+            return graph_error(400, "BadRequest", "the fake serves $format=text/csv only")
+        wait = self.quota.take(COPILOT_USAGE.function)
+        if wait is not None:
+            return graph_error(
+                429, "TooManyRequests", "Please retry again later.", {"Retry-After": wait}
+            )
+        self.report_requests[COPILOT_USAGE.function] += 1
+        self.asked.append((COPILOT_USAGE.function, self.tenant.today))
+        location = self.downloads.publish(self.tenant.copilot_csv())
+        return Response(302, b"", {"Content-Type": "text/plain", "Location": location})
 
     # -- mail ------------------------------------------------------------------------------
 

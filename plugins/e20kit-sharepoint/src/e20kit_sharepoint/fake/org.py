@@ -8,7 +8,8 @@ SharePoint activity report's counts: views, edits, creations and comments of fil
 Internally", visits as "Visited Page". The organisation's SharePoint sites become the site
 usage report's sites, each visit also a page view of its site (a dormant site lists zeros).
 Optionally Mattermost's channel and chat messages become
-Teams counts, for tests of the Teams report.
+Teams counts, for tests of the Teams report. Viva Engage, Outlook and the apps reports are
+derived in :mod:`.m365`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from typing import Any
 
 from e20kit import Action, Feature
 
-from ..reports import ONEDRIVE_ACTIVITY, SHAREPOINT_ACTIVITY, SITE_USAGE, TEAMS_ACTIVITY
+from ..reports import (
+    EMAIL_ACTIVITY,
+    M365_APP_ACTIVITY,
+    ONEDRIVE_ACTIVITY,
+    SHAREPOINT_ACTIVITY,
+    SITE_USAGE,
+    TEAMS_ACTIVITY,
+    VIVA_ENGAGE_ACTIVITY,
+)
+from .m365 import DAYS, M365Mirror
 from .state import App, FakeSite, FakeUser, Tenant, object_id
 
 MAILBOX = "e20kit-notify@example.org"
@@ -112,25 +122,31 @@ def load_org(
         for c in org.containers_of("sharepoint")
     }
     tenant.sites.extend(sites.values())
-    platforms = ["sharepoint", "mattermost"] if teams_from_mattermost else ["sharepoint"]
-    for member, event in org.iter_events(platforms):
+    mirror = M365Mirror(first=tenant.today - dt.timedelta(days=DAYS - 1))
+    for member, event in org.iter_events(["sharepoint", "mattermost"]):
         uid = ids[member.person_id]
+        mirror.see(uid, event.day, event.platform, event.action, event.feature, event.count)
         if event.platform == "sharepoint":
             tenant.add(SHAREPOINT_ACTIVITY, event.day, uid, _SHAREPOINT[event.action], event.count)
             site = sites.get(event.container or "")
             if event.action is Action.VISIT and site is not None:
                 tenant.add(SITE_USAGE, event.day, site.id, "Page View Count", event.count)
             continue
-        column = _teams_column(event.action, event.feature)
+        column = _teams_column(event.action, event.feature) if teams_from_mattermost else None
         if column is not None:
             tenant.add(TEAMS_ACTIVITY, event.day, uid, column, event.count)
+    mirror.fill(
+        tenant,
+        [(ids[m.person_id], m.email, m.archetype, m.joined_on, m.left_on) for m in org.people],
+        leaders={ids[m.person_id] for m in org.people if m.is_leader},
+    )
     return tenant
 
 
 def synthetic_tenant(
     *, users: int, days: int = 30, today: dt.date, seed: int = 7, **options: Any
 ) -> Tenant:
-    """Plain numbers for benchmarks: ``users`` users (and a site per 20), all four reports."""
+    """Plain numbers for benchmarks: ``users`` users (and a site per 20), every report."""
     rng = random.Random(seed)
     tenant = Tenant(today=today, **options)
     created = dt.datetime.combine(today - dt.timedelta(days=days + 60), dt.time(9), dt.UTC)
@@ -169,6 +185,13 @@ def synthetic_tenant(
                 tenant.add(
                     TEAMS_ACTIVITY, day, user.id, "Private Chat Message Count", rng.randint(1, 20)
                 )
+            if rng.random() < 0.3:
+                tenant.add(VIVA_ENGAGE_ACTIVITY, day, user.id, "Read Count", rng.randint(1, 9))
+            if day.weekday() < 5:
+                tenant.add(EMAIL_ACTIVITY, day, user.id, "Send Count", rng.randint(1, 12))
+                tenant.add(M365_APP_ACTIVITY, day, user.id, "Outlook", 1)
+            if rng.random() < 0.1:
+                tenant.use_copilot(user.id, "Copilot Chat Last Activity Date", day)
         for site in tenant.sites[::2]:  # every other site dormant
             tenant.add(SITE_USAGE, day, site.id, "Page View Count", rng.randint(1, 50))
     return tenant

@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..copilot import APPS as COPILOT_APPS
+from ..copilot import COPILOT_USAGE
 from ..reports import REFRESH, REPORTS, UPN, Report
 
 NAMESPACE = uuid.UUID("6f1c2b0e-2d8a-4c39-9a55-3c6d0e2f7a11")
@@ -93,6 +95,16 @@ class Tenant:
         default_factory=lambda: defaultdict(dict)
     )
     """(report function, day, user or site id) -> column -> count."""
+    copilot_days: dict[tuple[str, str], set[dt.date]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+    """(user id, per-app last-activity column) -> the days that user used that app's Copilot;
+    a user with any is licensed (the report lists licensed users only)."""
+    copilot_licensed: set[str] = field(default_factory=set)
+    """Users with a Copilot licence: listed by the Copilot report, used or not (any user with
+    a day of use is licensed too)."""
+    copilot_paths: frozenset[str] = frozenset({"/beta/copilot/reports", "/beta/reports"})
+    """Where the fake serves the beta Copilot report (leave one out: a moved endpoint)."""
     sent_items: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     """Mailbox (lower-cased) -> messages saved to Sent Items, oldest first."""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -130,16 +142,68 @@ class Tenant:
                 lines.append(",".join(_csv_cell(v) for v in self._row(report, day, user, counts)))
         return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
+    @property
+    def copilot_users(self) -> set[str]:
+        """Ids of the users the Copilot report lists (licensed, with or without use)."""
+        return self.copilot_licensed | {uid for uid, _ in self.copilot_days}
+
+    def use_copilot(self, user_id: str, column: str, day: dt.date) -> None:
+        if column not in COPILOT_APPS:
+            raise ValueError(f"{column!r} is not a Copilot app column")
+        self.copilot_days[(user_id, column)].add(day)
+
+    def copilot_csv(self) -> bytes:
+        """The Copilot usage report as of the refresh date: each licensed user's last day of
+        use per app (none after the refresh date), with a UTF-8 BOM."""
+        licensed = self.copilot_users
+        lines = [",".join(COPILOT_USAGE.columns)]
+        for user in self.users:
+            if user.id not in licensed:
+                continue
+            last = {
+                column: max(
+                    (
+                        d
+                        for d in self.copilot_days.get((user.id, column), ())
+                        if d <= self.refreshed
+                    ),
+                    default=None,
+                )
+                for column in COPILOT_APPS
+            }
+            seen = [d for d in last.values() if d is not None]
+            name, display = user.upn, user.display_name
+            if self.concealed:
+                name, display = _hash(user.upn), _hash(user.display_name)
+            values = {
+                REFRESH: self.refreshed.isoformat(),
+                "Report Period": "7",
+                UPN: name,
+                "Display Name": display,
+                "Last Activity Date": max(seen).isoformat() if seen else "",
+                **{c: d.isoformat() if d else "" for c, d in last.items()},
+            }
+            lines.append(",".join(_csv_cell(values[c]) for c in COPILOT_USAGE.columns))
+        return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+    def _last_use(self, user_id: str, column: str) -> dt.date | None:
+        days = self.copilot_days.get((user_id, column), ())
+        return max((d for d in days if d <= self.refreshed), default=None)
+
     def _row(
         self, report: Report, day: dt.date, user: FakeUser, counts: dict[str, int]
     ) -> list[str]:
-        name = user.upn
+        name, display = user.upn, user.display_name
         if self.concealed:
-            name = _hash(user.upn)
+            name, display = _hash(user.upn), _hash(user.display_name)
         active = any(counts.values())
         values = {
             REFRESH: self.refreshed.isoformat(),
             UPN: name,
+            "Display Name": display,
+            "User State": "Active",
+            "State Change Date": "",
+            "Last Activation Date": user.created.date().isoformat(),
             "User Id": user.id if not self.concealed else "",
             "Tenant Display Name": TENANT_NAME,
             "Is Deleted": "False",
@@ -156,7 +220,13 @@ class Tenant:
         }
         row = []
         for column in report.columns:
-            if column in report.counts:
+            if column in report.flags:
+                row.append("Yes" if counts.get(column) else "No")
+            elif report.flags and (column in _DEVICES or column.endswith(")")):
+                # the apps report's devices: the fake's members use everything on the web
+                app = column.removesuffix(" (Web)")
+                row.append("Yes" if (app == "Web" and active) or counts.get(app) else "No")
+            elif column in report.counts:
                 row.append(str(counts.get(column, 0)))
             elif column in values:
                 row.append(values[column])
@@ -195,6 +265,9 @@ class Tenant:
             str(counts.get(c, 0)) if c in report.counts else values.get(c, "0")
             for c in report.columns
         ] + ["x"] * len(self.extra_columns)
+
+
+_DEVICES = frozenset({"Windows", "Mac", "Mobile", "Web"})
 
 
 def _hash(value: str) -> str:
