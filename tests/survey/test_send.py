@@ -161,6 +161,15 @@ def test_the_unit_is_in_the_link_only_where_k_people_share_it(kit: Kit) -> None:
     assert seen_without > 0  # the leaders of a department are fewer than k
 
 
+def test_everyone_sharing_unit_role_and_language_gets_the_same_link(kit: Kit) -> None:
+    result = kit.survey.send("w1", now=NOW)
+    links: dict[tuple[str | None, str, str], set[str]] = {}
+    for o in result.outcomes:
+        links.setdefault((o.unit, o.role, o.locale), set()).add(o.link)
+    assert all(len(found) == 1 for found in links.values())  # nothing in it tells people apart
+    assert len(links) < len(result.outcomes) / 3
+
+
 def test_reminders_are_due_after_the_wait_and_capped(kit: Kit) -> None:
     kit.survey.send("w1", now=NOW)
     assert kit.survey.send("w1", remind=True, now=NOW + dt.timedelta(days=2)).outcomes == []
