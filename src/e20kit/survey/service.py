@@ -13,19 +13,37 @@ from pydantic import ValidationError
 
 from ..clock import OrgClock
 from ..config import Config
-from ..errors import ConfigError, SurveyError
+from ..errors import ConfigError, E20KitError, SurveyError
 from ..instances import plugin_context
 from ..plugins import Plugins
 from . import store as survey_store
 from .csvimport import read_export
 from .invitations import SendResult
-from .model import SurveyResponse, SurveySource, SurveyWave
+from .model import SurveyResponse, SurveySource, SurveySourceType, SurveyWave
 from .questions import Audience, SurveyQuestion, configured_questions
 from .results import SurveyResults, published_results, raw_results
 from .send import send_wave
 
 if TYPE_CHECKING:
     from ..disclosure import Disclosure
+
+
+def source_type(config: Config, plugins: Plugins, name: str) -> SurveySourceType:
+    """The registered type of survey source ``name`` (``[survey_sources.<name>] type``,
+    default the name itself); a :class:`ConfigError` naming the key when none provides it."""
+    configured = config.settings.survey_sources
+    types = plugins.survey_source_types()
+    type_name = str(configured.get(name, {}).get("type", name))
+    found = types.get(type_name)
+    if found is None:
+        raise ConfigError(
+            f"config error in {config.where}: survey_sources.{name}.type = {type_name!r}: no "
+            "installed plugin provides this survey source; known types: "
+            f"{', '.join(sorted(types)) or 'none'}",
+            file=config.where,
+            key=f"survey_sources.{name}.type",
+        )
+    return found
 
 
 class SurveyService:
@@ -138,7 +156,7 @@ class SurveyService:
         source = self.source(wave.source)
         try:
             responses = list(source.responses(wave, self.survey_ref(wave_id) or ""))
-        except SurveyError:
+        except E20KitError:
             raise
         except ValidationError as err:
             raise SurveyError(
@@ -146,24 +164,26 @@ class SurveyService:
                 source=wave.source,
                 call="responses",
             ) from None
+        except Exception as err:  # a plugin's bug: one typed error naming it, no traceback
+            raise SurveyError(
+                f"the source failed: {err.__class__.__name__}: {err}",
+                source=wave.source,
+                call="responses",
+            ) from err
+        odd = next((r for r in responses if not isinstance(r, SurveyResponse)), None)
+        if odd is not None:
+            raise SurveyError(
+                f"the source returned {type(odd).__name__}; expected SurveyResponse",
+                source=wave.source,
+                call="responses",
+            )
         with self.engine.begin() as conn:
             return survey_store.store_responses(conn, wave, responses)
 
     def source(self, name: str) -> SurveySource:
         """The survey source configured as ``[survey_sources.<name>]`` (its ``type`` defaults
         to ``name``), built with its validated settings and secrets."""
-        configured = self.config.settings.survey_sources
-        types = self.plugins.survey_source_types()
-        type_name = str(configured.get(name, {}).get("type", name))
-        stype = types.get(type_name)
-        if stype is None:
-            raise ConfigError(
-                f"config error in {self.config.where}: survey source {name!r} has type "
-                f"{type_name!r}, which no installed plugin provides; known types: "
-                f"{', '.join(sorted(types)) or 'none'}",
-                file=self.config.where,
-                key=f"survey_sources.{name}.type",
-            )
+        stype = source_type(self.config, self.plugins, name)
         settings = self.config.plugin_settings("survey_sources", name, stype.settings)
         context = plugin_context(self.config, "survey_sources", name, settings, clock=self.clock)
         return stype.factory(dataclasses.replace(context, options={"questions": self.questions()}))
@@ -227,4 +247,4 @@ class SurveyService:
             )
 
 
-__all__ = ["SurveyService"]
+__all__ = ["SurveyService", "source_type"]
