@@ -125,6 +125,11 @@ def _named(findings: Iterable[Any]) -> set[str]:
     }
 
 
+def _quote(f: Any) -> str:
+    """A finding as the before/after table quotes it: title [severity; evidence]."""
+    return f"{f.title} [{f.severity.value}; {'+'.join(f.rests_on) or 'usage'}]"
+
+
 def reading(planted: str | None, findings: Sequence[Any]) -> str:
     """``right``, ``undecided``, ``confused``, ``missed`` (plants); ``clean``, ``flagged``."""
     named = _named(findings)
@@ -178,8 +183,8 @@ def evaluate(specs: Iterable[Any], folder: Path) -> list[Case]:
                 strength=spec.strength,
                 before=reading(spec.reason, findings),
                 after=reading(spec.reason, combined),
-                titles_before=tuple(f.title for f in findings),
-                titles_after=tuple(f.title for f in combined),
+                titles_before=tuple(_quote(f) for f in findings),
+                titles_after=tuple(_quote(f) for f in combined),
             )
         )
     return out

@@ -137,6 +137,22 @@ def test_a_symptom_shared_by_a_neighbour_is_reread_when_staff_clearly_name_it() 
     ]
 
 
+def test_a_mild_sign_beside_the_reason_staff_give_is_kept_in_sight_not_named() -> None:
+    """Usage: a mild no-time sign and an unclear benefit; staff give the unclear benefit far
+    more often than no time (which a third of them still say, as everybody does)."""
+    no_time, unclear = _finding(R.NO_TIME), _finding(R.UNCLEAR_BENEFIT, Severity.WARNING)
+    answers = stated({R.UNCLEAR_BENEFIT: 0.6, R.NO_TIME: 0.34}, n=300)
+    kept, agreed = combine([no_time, unclear], answers)
+    assert (kept.reason, kept.severity, kept.rests_on) == (R.NO_TIME, Severity.INFO, ("usage",))
+    assert "The survey names another reason: 60% of staff agree that the benefit is unclear" in (
+        kept.detail
+    )
+    assert (agreed.reason, agreed.rests_on) == (R.UNCLEAR_BENEFIT, ("usage", "survey"))
+    # the same no-time sign where staff give no time most: agreement, not a note
+    (confirmed,) = combine([no_time], stated({R.NO_TIME: 0.5}, n=300))
+    assert (confirmed.severity, confirmed.rests_on) == (Severity.WARNING, ("usage", "survey"))
+
+
 def test_a_correct_finding_is_not_reread_when_staff_also_name_its_reason() -> None:
     training = _finding(R.TRAINING, Severity.WATCH)
     out = combine([training], stated({R.UNCLEAR_BENEFIT: 0.58, R.TRAINING: 0.45}))

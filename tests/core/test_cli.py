@@ -104,6 +104,7 @@ def test_plugins_json_lists_builtins(configured: Path) -> None:
     assert code == 0
     assert any(p["name"] == "builtin" for p in data["plugins"])
     assert "csv" in data["connectors"] and "log" in data["notifiers"]
+    assert {"confluence", "sharepoint", "teams"} <= set(data["publishers"])  # the --publish schemes
 
 
 # -- a token never leaks --------------------------------------------------------------------

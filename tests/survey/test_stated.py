@@ -134,3 +134,20 @@ def test_disagreement_reaches_the_user(tmp_path: Path, store_url: str, lang: str
             "die Zeit fehlt",
         }[lang]
     )
+
+
+def test_e20kit_diagnose_says_what_each_finding_rests_on(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from e20kit.cli import main
+
+    db = f"sqlite:///{tmp_path / 's.sqlite'}"
+    kit = _kit(tmp_path, db)
+    _survey(kit)
+    kit.close()
+    args = ["--db", db, "diagnose", "--period", "last-120d", "--today", str(ORG.end)]
+    result = CliRunner().invoke(main, [*args, "--lang", "de"])
+    assert result.exit_code == 0, result.output
+    assert "(Beruht auf den Nutzungsdaten und der Befragung)" in result.stdout
+    result = CliRunner().invoke(main, ["--json", *args])
+    assert {tuple(f["rests_on"]) for f in json.loads(result.stdout)} >= {("usage", "survey")}

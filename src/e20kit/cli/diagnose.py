@@ -46,6 +46,8 @@ def diagnose(
             severity = labels(lang)[f"severity_{finding.severity.value}"]
             click.echo(f"[{severity}] {finding.title} ({finding.rule})")
             click.echo(f"  {finding.detail}")
+            if finding.rests_on:
+                click.echo(f"  ({labels(lang)['rests_on_' + '_'.join(finding.rests_on)]})")
             for remedy in finding.remedies:
                 click.echo(f"  - {remedy}")
 

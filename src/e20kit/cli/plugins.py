@@ -21,12 +21,14 @@ def plugins_cmd(state: State) -> None:
     notifiers = sorted(plugins.notifier_types())
     checks = sorted(plugins.checks())
     sources = sorted(plugins.survey_source_types())
+    publishers = sorted(plugins.publishers())
     data = {
         "plugins": listed,
         "connectors": connectors,
         "notifiers": notifiers,
         "checks": checks,
         "survey_sources": sources,
+        "publishers": publishers,
         "failed": [vars(f) for f in plugins.failures],
     }
 
@@ -41,6 +43,7 @@ def plugins_cmd(state: State) -> None:
         click.echo(f"notifiers:  {', '.join(notifiers) or '-'}")
         click.echo(f"checks:     {', '.join(checks) or '-'}")
         click.echo(f"survey sources: {', '.join(sources) or '-'}")
+        click.echo(f"publishers: {', '.join(publishers) or '-'}  (report --publish NAME:TARGET)")
         for f in plugins.failures:
             click.echo(f"failed to load: {f.name} ({f.distribution}): {f.error}", err=True)
 

@@ -10,8 +10,9 @@ plugins', and reads the survey's results:
   a mild (``watch``) usage finding whose reason staff clearly do not give is kept as ``info``;
 - **undecided** findings (the usage data cannot tell two reasons apart) are decided when the
   staff's answers clearly separate the two, and stay undecided otherwise;
-- a mild usage finding whose symptom a neighbouring reason shares is **re-read** as that
-  neighbour when staff clearly name the neighbour more than the finding's reason;
+- a mild usage finding is weighed against the reason staff give most clearly: when staff give
+  that reason clearly more often, the finding is **re-read** as it where the two share a
+  symptom (and no other finding names it yet), and kept in sight as ``info`` otherwise;
 - **disagreement** is itself a finding: staff say they have no time, their use shows time is
   not what is missing;
 - **leaders and staff** are compared: when leaders name one reason and staff another.
@@ -41,6 +42,7 @@ from .stated_texts import (
     NAMES,
     NOT_DECIDED,
     NOT_NAMED,
+    OUTWEIGHED,
     REREAD,
     ROLE,
     SAY,
@@ -231,23 +233,35 @@ def _decide(f: Finding, stated: Stated, lang: str) -> Finding:
     )
 
 
-def _reread(f: Finding, stated: Stated, observed: set[Reason]) -> Reason | None:
-    """The neighbour staff clearly name instead of ``f``'s reason, which shares its symptom.
-
-    Only a mild usage finding (``watch``) is re-read: a clear one stands on its own evidence,
-    and what staff say instead is then a finding of its own (:func:`_disagreement`)."""
-    if f.severity is not Severity.WATCH:
+def _outweighed(f: Finding, stated: Stated) -> Reason | None:
+    """The reason staff give most clearly, when it is not ``f``'s and staff clearly give it
+    more often; only a mild usage finding (``watch``) is weighed against it: a clear one stands
+    on its own evidence, and what staff say instead is then a finding of its own."""
+    top = stated.top("staff")
+    if f.severity is not Severity.WATCH or top in (None, f.reason):
         return None
-    near = set(NEIGHBOURS.get(f.reason, ())) | {r for r, n in NEIGHBOURS.items() if f.reason in n}
-    named = [
-        r
-        for r in STATED
-        if r in near
-        and r not in observed
-        and stated.says("staff", r)
-        and stated.above("staff", r, f.reason)
-    ]
-    return max(named, key=lambda r: stated._bound("staff", r, upper=False) or 0.0, default=None)
+    return top if top is not None and stated.above("staff", top, f.reason) else None
+
+
+def _near(a: Reason, b: Reason) -> bool:
+    """``a`` and ``b`` share a symptom (:data:`~.neighbours.NEIGHBOURS`)."""
+    return b in NEIGHBOURS.get(a, ()) or a in NEIGHBOURS.get(b, ())
+
+
+def _kept_in_sight(f: Finding, top: Reason, stated: Stated, lang: str) -> Finding:
+    """A mild usage finding staff clearly give another reason over: a note, no longer naming
+    its reason (the reason staff give is named by its own finding)."""
+    line = OUTWEIGHED[lang].format(
+        first=stated.sentence("staff", top, lang), second=stated.sentence("staff", f.reason, lang)
+    )
+    return f.model_copy(
+        update={
+            "detail": f"{f.detail} {line}.".strip(),
+            "severity": Severity.INFO,
+            "evidence": (*f.evidence, stated.evidence("staff", f.reason)),
+            "rests_on": (USAGE,),
+        }
+    )
 
 
 def _reread_finding(f: Finding, reason: Reason, stated: Stated, lang: str) -> Finding:
@@ -396,9 +410,12 @@ def combine(
             out.append(f)
         elif f.undecided:
             out.append(decided[id(f)])
-        elif other := _reread(f, stated, observed):
-            out.append(_reread_finding(f, other, stated, lang))
-            observed.add(other)
+        elif (top := _outweighed(f, stated)) is not None:
+            if top not in observed and _near(f.reason, top):
+                out.append(_reread_finding(f, top, stated, lang))
+                observed.add(top)
+            else:
+                out.append(_kept_in_sight(f, top, stated, lang))
         else:
             out.append(_annotate(f, stated, lang))
     named = {f.reason for f in out if USAGE in f.rests_on and not f.undecided}

@@ -80,6 +80,10 @@ NOT_NAMED = {
     "en": "The survey does not: {share}",
     "de": "Die Befragung bestätigt das nicht: {share}",
 }
+OUTWEIGHED = {
+    "en": "The survey names another reason: {first}, against {second}",
+    "de": "Die Befragung nennt einen anderen Grund: {first}, dagegen {second}",
+}
 DECIDES = {
     "en": "The survey decides: {first}, against {second}",
     "de": "Die Befragung entscheidet: {first}, dagegen {second}",
@@ -122,6 +126,7 @@ __all__ = [
     "NAMES",
     "NOT_DECIDED",
     "NOT_NAMED",
+    "OUTWEIGHED",
     "REREAD",
     "RESTS_ON",
     "ROLE",
