@@ -18,7 +18,11 @@ from e20kit.analytics import compute_metrics, parse_period
 from e20kit.champions.newcomers import newcomer_keys
 from e20kit.champions.scoring import compute_scores
 from e20kit.champions.settings import ChampionsSettings
+from e20kit.config import Settings
+from e20kit.disclosure import Disclosure
+from e20kit.extensions import ReportContext
 from e20kit.onboarding.context import StoreCheckContext
+from e20kit.report.context_section import sections_for
 from e20kit.sandbox import build_org
 from e20kit.store import create_engine, schema
 from e20kit.store.rollup import refresh_store
@@ -113,3 +117,45 @@ def test_no_participation_figure_counts_a_context_fact(store_url: str) -> None:
     assert silent > 0 and mail.writers_only_there == silent
     assert mail.share_only_there == silent / len(keys)
     assert apps.writers == 0 and apps.writers_only_there == 0
+
+
+def test_the_report_section_passes_the_disclosure_layer(sqlite_url: str) -> None:
+    """Three members mail on a small context platform: its row is hidden under k; the large
+    one is published with perturbed counts within its size."""
+    org = build_org(seed=7, members=60)
+    period = parse_period("last-30d", today=org.end)
+    engine = create_engine(sqlite_url)
+    try:
+        load_org(engine, org)
+        keys = _mail_everyone(engine, period.start, period.end)
+        with engine.begin() as conn:
+            conn.execute(
+                schema.facts.insert(),
+                [
+                    {
+                        "day": period.start,
+                        "member_key": key,
+                        "platform": "context:fax",
+                        "action": Action.POST.value,
+                        "feature": Feature.CHAT.value,
+                        "container": "",
+                        "count": 1,
+                        "source": "m365",
+                    }
+                    for key in keys[:3]
+                ],
+            )
+        with engine.connect() as conn:
+            context = ReportContext(
+                conn, period, Settings(), "en", disclosure=Disclosure.unkeyed(5)
+            )
+            (section,) = sections_for(context)
+    finally:
+        engine.dispose()
+    rows = {r["platform"]: r for r in section.tables["context"]}
+    assert rows["context:fax"]["suppressed"] and rows["context:fax"]["members"] is None
+    assert rows["context:fax"]["writers_only_there"] is None
+    mail = rows[MAIL]
+    assert not mail.get("suppressed") and abs(mail["members"] - len(keys)) <= 3
+    assert 0 < mail["writers_only_there"] <= mail["members"]
+    assert section.title.startswith("Context")

@@ -71,6 +71,20 @@ def test_the_family_covers_reasons_strengths_sizes_and_setups() -> None:
     assert {len(s.platforms) for s in specs} == {1, 2}
 
 
+def test_the_shifted_check_lies_outside_the_family_it_shifts() -> None:
+    """The third check's organisations are drawn from other sizes, periods and a wider healthy
+    variety than the family's, with the same reasons and strengths (and other draws)."""
+    specs = resampled.family(1, design=resampled.SHIFTED)
+    usual = resampled.family(1)
+    assert sorted((s.reason or "", s.strength) for s in specs) == sorted(
+        (s.reason or "", s.strength) for s in usual
+    )
+    assert {s.members for s in specs}.isdisjoint({s.members for s in usual})
+    assert {s.days for s in specs} - {s.days for s in usual} == {60, 100, 200}
+    assert {s.noise for s in specs} == {1.5} and max(s.noise for s in usual) == 1.0
+    assert {s.seed for s in specs}.isdisjoint({s.seed for s in usual})
+
+
 def test_a_small_healthy_resampled_organisation_gets_no_finding(sqlite_url: str) -> None:
     assert _findings("healthy-healthy-09", sqlite_url) == []
 

@@ -196,11 +196,13 @@ def test_starter_config_connector_examples_are_valid(
 ) -> None:
     pytest.importorskip("e20kit_confluence")
     pytest.importorskip("e20kit_sharepoint")
+    pytest.importorskip("e20kit_limesurvey")
     target = tmp_path / "e20kit.toml"
     assert run("init", str(target))[0] == 0
     lines, inside = [], False
+    examples = ("# [connectors.wiki]", "# [connectors.m365]", "# [survey_sources.", "# [survey.")
     for line in target.read_text(encoding="utf-8").splitlines():
-        if line.startswith(("# [connectors.wiki]", "# [connectors.m365]")):
+        if line.startswith(examples):
             inside = True
         elif not line.startswith("# "):
             inside = False
@@ -208,7 +210,9 @@ def test_starter_config_connector_examples_are_valid(
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     tables = {line.split()[0] for line in lines if line.startswith("[connectors.")}
     assert {"[connectors.wiki]", "[connectors.m365]"} <= tables
-    for name in ("E20KIT_PSEUDONYM_SECRET", "CONFLUENCE_API_TOKEN", "M365_CLIENT_SECRET"):
+    assert "[survey_sources.limesurvey]" in lines and "[survey.invitations]" in lines
+    secrets = ("CONFLUENCE_API_TOKEN", "M365_CLIENT_SECRET", "LIMESURVEY_PASSWORD")
+    for name in ("E20KIT_PSEUDONYM_SECRET", *secrets):
         monkeypatch.setenv(name, "a-secret-of-sixteen-bytes")
     db = f"sqlite:///{tmp_path / 's.sqlite'}"
     # every command checks the whole config first: the uncommented examples must validate

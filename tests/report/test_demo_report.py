@@ -208,3 +208,17 @@ def test_diagnose_in_german_names_the_severity_in_german(
     assert result.exit_code == 0, result.output
     assert "[Warnung] Geschlossene Kultur" in result.stdout
     assert "[warning]" not in result.stdout and "[watch]" not in result.stdout
+
+
+def test_the_platform_views_include_viva_engage_and_copilot_and_mail_stays_context(
+    reports: Reports,
+) -> None:
+    """Issue 26: the demo collects Viva Engage, Outlook, the apps and Copilot from the fake."""
+    doc = reports.doc
+    platforms = {p["platform"] for p in doc["platforms"]}  # type: ignore[attr-defined]
+    assert {"vivaengage", "copilot", "sharepoint"} <= platforms
+    assert not [p for p in platforms if p.startswith("context:")]
+    (section,) = [s for s in doc["sections"] if s["id"] == "context"]  # type: ignore[attr-defined]
+    rows = {r["platform"]: r for r in section["tables"]["context"]}
+    assert set(rows) == {"context:outlook", "context:m365apps"}
+    assert 0 < rows["context:outlook"]["writers_only_there"] < rows["context:outlook"]["writers"]

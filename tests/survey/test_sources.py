@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -70,3 +71,17 @@ def test_plugins_command_lists_survey_sources() -> None:
     result = CliRunner().invoke(main, ["--json", "plugins"])
     assert result.exit_code == 0
     assert "csv" in json.loads(result.stdout)["survey_sources"]
+
+
+def test_inventory_lists_survey_tables_and_the_csv_source(tmp_path: Path) -> None:
+    from e20kit import Kit
+
+    with Kit.from_config(None, store_url=f"sqlite:///{tmp_path / 's.sqlite'}", env={}) as kit:
+        doc = kit.privacy.inventory(lang="en")
+    tables = {t["name"]: t for t in doc["tables"]}
+    assert tables["survey_responses"]["category"] == "anonymous"
+    assert tables["survey_responses"]["holds"] == []  # `reason` holds a key, not free text
+    assert tables["survey_invitations"]["category"] == "pseudonymous"
+    assert tables["survey_waves"]["category"] == "technical"
+    (csv,) = [s for s in doc["survey_sources"] if s["type"] == "csv"]
+    assert "never read" in csv["data_sources"][0]["data"]

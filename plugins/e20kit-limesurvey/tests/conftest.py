@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from e20kit_limesurvey.fake import PASSWORD, USERNAME, LimeSurveyFake
 from e20kit_limesurvey.settings import LimeSurveySettings
 from e20kit_limesurvey.source import LimeSurveySource
+from limesurvey_helpers import SourceFactory, context
 
-from e20kit import PluginContext, make_session
 from e20kit.http import HttpSettings
 from e20kit.survey import SurveyWave
-
-SourceFactory = Callable[..., LimeSurveySource]
 
 
 @pytest.fixture
@@ -32,18 +29,6 @@ def wave() -> SurveyWave:
         opened=dt.date(2026, 12, 1),
         closes=dt.date(2026, 12, 15),
         source="pulse",
-    )
-
-
-def context(settings: LimeSurveySettings, http: HttpSettings | None = None) -> PluginContext[Any]:
-    http = http or HttpSettings(retries=0, timeout_s=5, deadline_s=10)
-
-    def factory(**options: Any) -> Any:
-        secrets = (settings.password.get_secret_value(), *options.pop("secrets", ()))
-        return make_session("pulse", settings=http, secrets=secrets, **options)
-
-    return PluginContext(
-        name="pulse", settings=settings, http=factory, logger=logging.getLogger("test")
     )
 
 

@@ -145,3 +145,15 @@ def test_a_report_gone_from_both_paths_is_a_notice_not_a_failed_run(tmp_path: Pa
                     conn.execute(sa.select(schema.facts.c.platform).distinct()).scalars()
                 )
             assert {"sharepoint", "vivaengage", "context:outlook"} <= platforms
+
+
+def test_an_unreadable_copilot_report_is_named_and_the_run_goes_on(tmp_path: Path, org) -> None:  # type: ignore[no-untyped-def]
+    with GraphFake.from_org(org, window_s=0.5) as fake:
+        # a newer header without a documented column, and a NUL byte: unreadable as a whole
+        fake.tenant.copilot_csv = lambda: b"Report Refresh Date,User Principal Name\r\n\x00\r\n"  # type: ignore[method-assign]
+        with _kit(tmp_path, fake, outlook_and_apps=False) as kit:
+            result = kit.collect(today=fake.tenant.today)
+            assert result.ok, result.as_dict()
+            (notice,) = [w for w in result.runs[0].warnings if COPILOT_USAGE.stream in w]
+            assert "Report Period" in notice and "missing" in notice
+            assert _copilot_days(kit) == {}

@@ -371,7 +371,7 @@ def build(
                 )
             kept = retention.get(name) or (text.kept[index] if text and text.kept else "")
             found, holds = facts.category(
-                [str(c["name"]) for c in columns], text.category if text else None, index
+                [str(c["name"]) for c in columns], text.category if text else None, index, name
             )
             tables.append(
                 {

@@ -36,6 +36,10 @@ DIRECT: Mapping[str, tuple[str, str]] = {
 }
 """Columns that can hold something naming a person directly (the table is then personal)."""
 
+CODED: frozenset[tuple[str, str]] = frozenset({("survey_responses", "reason")})
+"""(table, column) whose name is in :data:`DIRECT` but whose values are codes e20kit writes
+(``survey_responses.reason``: one of the five reason keys), never free text."""
+
 KEYED = frozenset(
     {
         "member_key",
@@ -52,14 +56,14 @@ KEYED = frozenset(
 
 
 def category(
-    columns: Sequence[str], asserted: str | None, lang_index: int
+    columns: Sequence[str], asserted: str | None, lang_index: int, table: str = ""
 ) -> tuple[str, list[str]]:
     """The table's category from what its columns can hold (never lower than the text's), and
     what makes it so (``column: what it can hold``, in the language of ``lang_index``)."""
     found = asserted or TECHNICAL
     reasons: list[str] = []
     for column in columns:
-        if column in DIRECT:
+        if column in DIRECT and (table, column) not in CODED:
             found = max(found, PERSONAL, key=RANK.index)
             reasons.append(f"`{column}`: {DIRECT[column][lang_index]}")
         elif column in KEYED:

@@ -26,6 +26,9 @@ LANGUAGES = ("en", "de")
 DB_VERSION = "600"
 """The LimeSurvey 6 structure version the document declares."""
 
+THEMES = {"5": "5pointchoice", "S": "shortfreetext"}
+"""LimeSurvey's core question theme of each question type e20kit uses."""
+
 PRIVACY_PROPERTIES: Mapping[str, str] = {
     "anonymized": "Y",
     "datestamp": "N",
@@ -62,7 +65,12 @@ def expected_codes(questions: Iterable[SurveyQuestion]) -> set[str]:
 
 
 def _rows(parent: ET.Element, tag: str, rows: Sequence[Mapping[str, object]]) -> None:
-    table = ET.SubElement(ET.SubElement(parent, tag), "rows")
+    """One table as LimeSurvey exports it: ``<fields>`` naming the columns, then ``<rows>``."""
+    element = ET.SubElement(parent, tag)
+    fields = ET.SubElement(element, "fields")
+    for name in dict.fromkeys(key for values in rows for key in values):
+        ET.SubElement(fields, "fieldname").text = name
+    table = ET.SubElement(element, "rows")
     for values in rows:
         row = ET.SubElement(table, "row")
         for key, value in values.items():
@@ -150,6 +158,8 @@ def _question(
         "scale_id": 0,
         "same_default": 0,
         "relevance": relevance,
+        "question_theme_name": THEMES[kind],
+        "encrypted": "N",
     }
 
 

@@ -8,17 +8,31 @@ from __future__ import annotations
 
 from .client import GraphClient
 from .connector import SHAREPOINT_CONNECTOR, SharePointConnector
+from .copilot import COPILOT_USAGE
 from .notifier import SHAREPOINT_NOTIFIER, GraphMailNotifier
 from .reports import REPORTS, Report
-from .settings import PLATFORM, GraphMailSettings, SharePointSettings
+from .settings import (
+    COPILOT,
+    M365_APPS,
+    OUTLOOK,
+    PLATFORM,
+    VIVA_ENGAGE,
+    GraphMailSettings,
+    SharePointSettings,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "COPILOT",
+    "COPILOT_USAGE",
+    "M365_APPS",
+    "OUTLOOK",
     "PLATFORM",
     "REPORTS",
     "SHAREPOINT_CONNECTOR",
     "SHAREPOINT_NOTIFIER",
+    "VIVA_ENGAGE",
     "GraphClient",
     "GraphMailNotifier",
     "GraphMailSettings",

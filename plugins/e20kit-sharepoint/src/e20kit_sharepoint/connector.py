@@ -7,6 +7,10 @@ for the days never read plus those close enough to the as-of day that Microsoft 
 change them, and replaces the stored facts of each day it read. A day after the as-of day has
 no data yet: the report answers with its header alone, and the rest of that report waits for
 the next run. Only regular runs keep history older than Microsoft's window.
+
+Viva Engage lands on its own platform, Outlook and the apps on context platforms (never
+participation); the beta Copilot report (``period=`` only, :mod:`.copilot`) is read once per run
+inside the same quota planner and skipped with a notice when Graph no longer serves it.
 """
 
 from __future__ import annotations

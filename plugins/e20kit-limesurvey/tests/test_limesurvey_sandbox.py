@@ -7,9 +7,9 @@ import contextlib
 import datetime as dt
 from collections import Counter
 
-from conftest import context
 from e20kit_limesurvey.settings import LimeSurveySettings
 from e20kit_limesurvey.source import LimeSurveySource
+from limesurvey_helpers import context
 
 from e20kit import Reason
 from e20kit.plugins import Plugins

@@ -7,9 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
-from conftest import SourceFactory
 from e20kit_limesurvey.fake import _METHODS, PASSWORD, LimeSurveyFake, parse_lss
 from e20kit_limesurvey.lss import PRIVACY_PROPERTIES, build_lss, expected_codes, question_code
+from limesurvey_helpers import SourceFactory
 
 from e20kit import Reason
 from e20kit.errors import SurveyError
