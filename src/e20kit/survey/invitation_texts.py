@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SUBJECTS = {
-    ("en", False): "Two minutes on our collaboration tools ({organisation})",
-    ("de", False): "Zwei Minuten zu unseren Kollaborationswerkzeugen ({organisation})",
-    ("en", True): "Reminder: two minutes on our collaboration tools ({organisation})",
-    ("de", True): "Erinnerung: zwei Minuten zu unseren Kollaborationswerkzeugen ({organisation})",
+    ("en", False): "{organisation}: two minutes on our collaboration tools",
+    ("de", False): "{organisation}: zwei Minuten zu unseren Kollaborationswerkzeugen",
+    ("en", True): "Reminder from {organisation}: two minutes on our collaboration tools",
+    ("de", True): "Erinnerung von {organisation}: zwei Minuten zu unseren Kollaborationswerkzeugen",
 }
 ABOUT = {
     ("en", "staff"): "what makes our collaboration tools easy or hard to use for you",
