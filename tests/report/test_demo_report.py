@@ -117,9 +117,13 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
 
 
 def data_words(doc: dict[str, object]) -> set[str]:
-    """Words of the data itself: department and organisation names, and the names of remedies
-    the operator logged (a rollout is called what it was called), are not labels."""
+    """Words of the data itself: department and organisation names, the names of remedies
+    the operator logged (a rollout is called what it was called) and the survey wave's id
+    (called what whoever opened it called it), are not labels."""
+    from e20kit.demo import SURVEY_WAVE
+
     names = [str(d["department"]) for d in doc["departments"]]  # type: ignore[attr-defined]
+    names.append(SURVEY_WAVE)
     for section in doc.get("sections", []):  # type: ignore[attr-defined]
         if section["id"] == "effects":
             names += [str(r["what"]) for r in section["tables"]["effects"]]

@@ -45,8 +45,10 @@ from .stated_texts import (
     OUTWEIGHED,
     REREAD,
     ROLE,
+    ROLE_OF,
     SAY,
     SHARE,
+    SHARE_AGAINST,
     SHARE_BARE,
     STATED_NOT_SEEN,
     STATED_UNSEEN,
@@ -146,13 +148,16 @@ class Stated:
 
     # -- printing published figures --------------------------------------------------------
 
-    def sentence(self, role: Role, reason: Reason, lang: str) -> str:
+    def sentence(self, role: Role, reason: Reason, lang: str, *, against: bool = False) -> str:
+        """What ``role`` said about ``reason`` with its published figures; ``against``: the
+        short form of the second figure of a comparison."""
         share, n = self.shown.get((role, reason), (None, None))
         say = SAY[reason][lang]
         if share is None or n is None:
             return SHARE_BARE[lang].format(role=ROLE[role][lang], say=say)
-        return SHARE[lang].format(
-            share=localise(f"{share:.0%}", lang), role=ROLE[role][lang], say=say, n=n
+        template = SHARE_AGAINST if against else SHARE
+        return template[lang].format(
+            share=localise(f"{share:.0%}", lang), role=ROLE_OF[role][lang], say=say, n=n
         )
 
     def evidence(self, role: Role, reason: Reason) -> Evidence:
@@ -207,7 +212,7 @@ def _decide(f: Finding, stated: Stated, lang: str) -> Finding:
     best = max(reasons, key=lambda r: stated._bound("staff", r, upper=False) or 0.0)
     others = [r for r in reasons if r != best]
     first = stated.sentence("staff", best, lang)
-    second = "; ".join(stated.sentence("staff", r, lang) for r in others)
+    second = "; ".join(stated.sentence("staff", r, lang, against=True) for r in others)
     if not (stated.says("staff", best) and all(stated.above("staff", best, r) for r in others)):
         detail = f"{f.detail} {NOT_DECIDED[lang].format(first=first, second=second)}."
         return f.model_copy(update={"detail": detail, "rests_on": (USAGE, SURVEY)})
@@ -252,7 +257,8 @@ def _kept_in_sight(f: Finding, top: Reason, stated: Stated, lang: str) -> Findin
     """A mild usage finding staff clearly give another reason over: a note, no longer naming
     its reason (the reason staff give is named by its own finding)."""
     line = OUTWEIGHED[lang].format(
-        first=stated.sentence("staff", top, lang), second=stated.sentence("staff", f.reason, lang)
+        first=stated.sentence("staff", top, lang),
+        second=stated.sentence("staff", f.reason, lang, against=True),
     )
     return f.model_copy(
         update={
@@ -269,7 +275,7 @@ def _reread_finding(f: Finding, reason: Reason, stated: Stated, lang: str) -> Fi
         neighbour=NAMES[f.reason][lang],
         usage=f.detail.rstrip("."),
         first=stated.sentence("staff", reason, lang),
-        second=stated.sentence("staff", f.reason, lang),
+        second=stated.sentence("staff", f.reason, lang, against=True),
     )
     return Finding(
         rule=f"stated.rereads.{f.reason}_as_{reason}",

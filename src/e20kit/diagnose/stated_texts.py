@@ -54,6 +54,12 @@ ROLE = {
     "leader": {"en": "leaders", "de": "Führungskräfte"},
 }
 
+ROLE_OF = {
+    "staff": {"en": "staff", "de": "Mitarbeitenden"},
+    "leader": {"en": "leaders", "de": "Führungskräfte"},
+}
+"""The role after "of" ("62 % der Mitarbeitenden")."""
+
 STATED_NOT_SEEN = {
     "en": "{Role} say {say}; {shows}",
     "de": "{Role} sagen, dass {say}; {shows}",
@@ -69,6 +75,11 @@ SHARE = {
     "en": "{share} of {role} agree that {say} ({n} answered)",
     "de": "{share} der {role} stimmen zu, dass {say} ({n} Antworten)",
 }
+SHARE_AGAINST = {
+    "en": "{share} that {say} ({n} answered)",
+    "de": "{share}, dass {say} ({n} Antworten)",
+}
+"""The second figure of a comparison ("..., against 22% that they lack training")."""
 SHARE_BARE = {
     "en": "{role} were asked whether {say}",
     "de": "{role} wurden gefragt, ob {say}",
@@ -89,8 +100,8 @@ DECIDES = {
     "de": "Die Befragung entscheidet: {first}, dagegen {second}",
 }
 NOT_DECIDED = {
-    "en": "The survey does not tell them apart either: {first}; {second}",
-    "de": "Auch die Befragung trennt sie nicht: {first}; {second}",
+    "en": "The survey does not tell them apart either: {first}, {second}",
+    "de": "Auch die Befragung trennt sie nicht: {first}, {second}",
 }
 REREAD = {
     "en": "The usage data show a symptom {neighbour} shares ({usage}); the survey names the "
@@ -130,8 +141,10 @@ __all__ = [
     "REREAD",
     "RESTS_ON",
     "ROLE",
+    "ROLE_OF",
     "SAY",
     "SHARE",
+    "SHARE_AGAINST",
     "SHARE_BARE",
     "STATED_NOT_SEEN",
     "STATED_UNSEEN",

@@ -231,7 +231,11 @@ BY_REASON: dict[str, Callable[[Mapping[str, Any], str], list[str]]] = {
 
 
 def next_steps(finding: Mapping[str, Any], doc: Mapping[str, Any], lang: str) -> list[str]:
-    """The finding's next steps, tied to the report's figures (none for plugin reasons)."""
+    """The finding's next steps, tied to the report's figures (none for plugin reasons, and
+    none for a note, ``info``: a sign kept in sight or what people said that the usage data
+    do not show is not this month's work)."""
+    if finding["severity"] == "info":
+        return []
     build = BY_REASON.get(str(finding["reason"]))
     return build(doc, lang) if build is not None else []
 

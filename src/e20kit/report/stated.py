@@ -82,6 +82,7 @@ LABELS = {
 OBSERVED = {
     "en": {
         "named": "name it",
+        "noted": "show a mild sign of it",
         "undecided": "cannot tell it from another",
         "ruled_out": "rule it out",
         "not_judged": "cannot judge it",
@@ -89,6 +90,7 @@ OBSERVED = {
     },
     "de": {
         "named": "nennen ihn",
+        "noted": "zeigen ein schwaches Anzeichen",
         "undecided": "können ihn nicht von einem anderen trennen",
         "ruled_out": "schließen ihn aus",
         "not_judged": "können ihn nicht beurteilen",
@@ -101,6 +103,7 @@ READING = {
         "decided": "the survey decided",
         "reread": "the survey re-read the usage data",
         "usage_only": "seen, not said",
+        "noted": "a mild sign, people give another reason",
         "contradicted": "said, the usage data disagree",
         "survey_only": "said; the usage data cannot show it",
         "undecided": "undecided",
@@ -111,6 +114,7 @@ READING = {
         "decided": "die Befragung hat entschieden",
         "reread": "die Befragung hat die Nutzungsdaten neu gelesen",
         "usage_only": "gesehen, nicht gesagt",
+        "noted": "ein schwaches Anzeichen, die Menschen nennen einen anderen Grund",
         "contradicted": "gesagt, die Nutzungsdaten widersprechen",
         "survey_only": "gesagt; die Nutzungsdaten können es nicht zeigen",
         "undecided": "unentschieden",
@@ -140,8 +144,11 @@ def observed_of(findings: Sequence[Finding], reason: Reason) -> str:
     if any(reason in (f.reason, *f.undecided) for f in findings if f.undecided):
         return "undecided"
     mine = _about(findings, reason)
-    if any(USAGE in f.rests_on for f in mine):
+    usage = [f for f in mine if USAGE in f.rests_on]
+    if any(f.severity is not Severity.INFO for f in usage):
         return "named"
+    if usage:
+        return "noted"
     if any(f.rule == f"stated.contradicted.{reason}" for f in mine):
         return "ruled_out"
     if any(
@@ -167,7 +174,7 @@ def reading_of(findings: Sequence[Finding], reason: Reason) -> str:
         if f.rests_on == (USAGE, SURVEY) and f.severity is not Severity.INFO:
             return "both"
         if f.rests_on == (USAGE,):
-            return "usage_only"
+            return "noted" if f.severity is Severity.INFO else "usage_only"
         if f.rule.startswith("stated.contradicted."):
             return "contradicted"
         if f.rule.startswith("stated.unseen."):
