@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import json
 import os
@@ -163,3 +164,31 @@ def test_examples_run_against_e20kit_sandbox_as_documented(tmp_path: Path) -> No
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
+
+
+def test_pulse_survey_script_invites_reminds_and_reads_answers(tmp_path: Path) -> None:
+    pytest.importorskip("e20kit_limesurvey")
+    from e20kit_limesurvey.fake import PASSWORD, USERNAME, LimeSurveyFake
+
+    script = load(EXAMPLES / "pulse_survey.py", "pulse_survey")
+    org = build_org(members=60)
+    log = tmp_path / "messages.jsonl"
+    with LimeSurveyFake.from_org(org) as fake:
+        extra = (
+            f'[notifiers.log]\ntype = "log"\npath = "{log}"\n'
+            f'[survey_sources.limesurvey]\nurl = "{fake.url}"\nusername = "{USERNAME}"\n'
+            'password_env = "LS_PASSWORD"\n[survey.invitations]\nnotifier = "log"\n'
+        )
+        config = sandbox_config(tmp_path, members=60, extra=extra)
+        monday = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+        with Kit.from_config(config, env={**ENV, "LS_PASSWORD": PASSWORD}) as kit:
+            assert kit.collect(today=org.end).ok
+            first = script.run_wave(kit, "2026-12", now=monday)
+            invited = len(log.read_text(encoding="utf-8").splitlines())
+            later = script.run_wave(kit, "2026-12", now=monday + dt.timedelta(days=7))
+            again = script.run_wave(kit, "2026-12", now=monday + dt.timedelta(days=7, hours=1))
+    assert first[0] == f"2026-12: {invited} messages sent" and invited > 40
+    assert later[0] == f"2026-12: {invited} messages sent"  # the reminders
+    assert again[0] == "2026-12: 0 messages sent"
+    assert "new answers" in first[1] and int(first[1].split()[1]) > 10
+    assert again[1].startswith("2026-12: 0 new answers")
