@@ -222,3 +222,19 @@ def test_the_platform_views_include_viva_engage_and_copilot_and_mail_stays_conte
     rows = {r["platform"]: r for r in section["tables"]["context"]}
     assert set(rows) == {"context:outlook", "context:m365apps"}
     assert 0 < rows["context:outlook"]["writers_only_there"] < rows["context:outlook"]["writers"]
+
+
+def test_the_demo_shows_stated_beside_observed(reports: Reports) -> None:
+    """Issue 23: the demo's organisation answers its pulse survey in line with its closed
+    culture; the diagnosis rests on both halves of the evidence and the report shows them."""
+    doc = reports.doc
+    (closed,) = [f for f in doc["findings"] if f["reason"] == "closed_culture"]  # type: ignore[attr-defined]
+    assert closed["rests_on"] == ["usage", "survey"]
+    (section,) = [s for s in doc["sections"] if s["id"] == "stated_observed"]  # type: ignore[attr-defined]
+    rows = {r["reason"]: r for r in section["tables"]["reasons"]}
+    assert (rows["closed_culture"]["observed"], rows["closed_culture"]["reading"]) == (
+        "named",
+        "both",
+    )
+    german = (reports.folder / "de.md").read_text(encoding="utf-8")
+    assert "## Gesagt und beobachtet" in german
