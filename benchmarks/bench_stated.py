@@ -15,7 +15,8 @@ were set) and ``scored`` (looked at once, after). Per set: how each organisation
 and after (``right``: the planted reason named and no other; ``undecided``; ``confused``: a
 wrong reason named; ``missed``: nothing named; healthy ``clean`` or ``flagged``), the plants
 named before and after, the ones the survey decided or re-read, correct findings the survey
-flipped (must be 0) and healthy organisations flagged (must stay 0). ``cases`` quotes the titles
+flipped (must be 0) and healthy organisations flagged (must stay 0), ``readings`` per
+organisation ("confused -> right"). ``cases`` quotes the titles
 before and after for every organisation whose reading changed. A reason counts as named by a
 finding that is not ``info``: a disagreement ("staff say they have no time; their use shows time
 is not what is missing") and the leaders-staff comparison are ``info`` and name nothing, while
@@ -197,7 +198,7 @@ def _of(cases: Sequence[Case], *, before: str, after: str | None = None) -> str:
     return f"{len(now)} of {len(were)}"
 
 
-def _readings(cases: Sequence[Case], reason: str) -> dict[str, dict[str, int]]:
+def _per_reason(cases: Sequence[Case], reason: str) -> dict[str, dict[str, int]]:
     mine = [c for c in cases if (c.planted or "healthy") == reason]
     return {
         "before": dict(Counter(c.before for c in mine)),
@@ -221,8 +222,9 @@ def score(cases: Sequence[Case]) -> dict[str, Any]:
         "healthy_flagged_before": f"{sum(c.before == 'flagged' for c in healthy)} of {n_healthy}",
         "healthy_flagged_after": f"{sum(c.after == 'flagged' for c in healthy)} of {n_healthy}",
         "moves": dict(sorted(moves.items())),
+        "readings": {c.name: f"{c.before} -> {c.after}" for c in cases},
         "per_reason": {
-            reason: _readings(cases, reason)
+            reason: _per_reason(cases, reason)
             for reason in sorted({c.planted or "healthy" for c in cases})
         },
         "cases": [
