@@ -197,6 +197,17 @@ def test_leaders_and_staff_naming_different_reasons_is_said() -> None:
     assert all(f.rule != "stated.leaders_differ" for f in same)
 
 
+def test_a_score_the_published_results_hide_decides_nothing() -> None:
+    """Leaders: 30 of 40 say training, but the results hide leaders' scores (fewer than the
+    survey's minimum): no finding may say what that group said."""
+    answers = stated({R.UNCLEAR_BENEFIT: 0.6}, leaders={R.TRAINING: 0.75})
+    shown = {k: ((None, None) if k[0] == "leader" else v) for k, v in answers.shown.items()}
+    hidden = Stated(counts=answers.counts, shown=shown)
+    assert answers.says("leader", R.TRAINING) and not hidden.says("leader", R.TRAINING)
+    out = combine([_finding(R.UNCLEAR_BENEFIT)], hidden)
+    assert [f.rule for f in out] == ["unclear_benefit.x"]  # no leaders-differ finding
+
+
 def test_a_healthy_survey_adds_nothing(healthy: Metrics) -> None:
     assert combine([], stated({}), healthy) == []
 

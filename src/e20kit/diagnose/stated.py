@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..analytics.model import Metrics
@@ -85,7 +85,7 @@ class Stated:
     """
 
     counts: Mapping[Key, tuple[int, int]]
-    shown: Mapping[Key, tuple[float | None, int | None]] = field(default_factory=dict)
+    shown: Mapping[Key, tuple[float | None, int | None]]
 
     @classmethod
     def of_results(cls, raw: Any, published: Any) -> Stated:
@@ -120,8 +120,8 @@ class Stated:
 
     def _bound(self, role: Role, reason: Reason, *, upper: bool) -> float | None:
         agreed, answered = self.counts.get((role, reason), (0, 0))
-        if answered < MIN_ANSWERED:
-            return None
+        if answered < MIN_ANSWERED or self.shown.get((role, reason), (None, None))[0] is None:
+            return None  # too few answers, or a score the results hide: it decides nothing
         return share_bound(agreed, answered, upper=upper, z=EVIDENCE_Z)
 
     def says(self, role: Role, reason: Reason) -> bool:
