@@ -11,8 +11,7 @@ from e20kit_limesurvey.fake import _METHODS, PASSWORD, LimeSurveyFake, parse_lss
 from e20kit_limesurvey.lss import PRIVACY_PROPERTIES, build_lss, expected_codes, question_code
 from limesurvey_helpers import SourceFactory
 
-from e20kit import Reason
-from e20kit.errors import SurveyError
+from e20kit import Reason, SurveyError
 from e20kit.sandbox import FaultPlan, Request, Response
 from e20kit.survey import SurveyWave, default_questions
 
