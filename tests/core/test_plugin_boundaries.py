@@ -15,7 +15,9 @@ import pytest
 import e20kit
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC_MODULES = frozenset({"e20kit", "e20kit.testing", "e20kit.sandbox", "e20kit.http"})
+PUBLIC_MODULES = frozenset(
+    {"e20kit", "e20kit.testing", "e20kit.sandbox", "e20kit.http", "e20kit.survey"}
+)
 SKIPPED_DIRS = frozenset({".venv", "build", "dist", "__pycache__", ".eggs"})
 
 

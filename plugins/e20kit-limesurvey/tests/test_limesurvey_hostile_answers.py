@@ -19,8 +19,7 @@ import responses
 from e20kit_limesurvey.client import LimeSurveyClient
 from e20kit_limesurvey.settings import LimeSurveySettings
 
-from e20kit import make_session
-from e20kit.errors import SurveyError
+from e20kit import SurveyError, make_session
 from e20kit.http import HttpSettings
 
 URL = "https://survey.example.org"

@@ -12,9 +12,9 @@ from e20kit_limesurvey.source import LimeSurveySource
 from limesurvey_helpers import context
 
 from e20kit import Reason
-from e20kit.plugins import Plugins
 from e20kit.sandbox import build_org, survey_answers
 from e20kit.survey import SurveyResponse, SurveyWave, default_questions
+from e20kit.testing import registrations
 
 WAVE = SurveyWave(
     wave_id="w1", opened=dt.date(2026, 12, 1), closes=dt.date(2026, 12, 8), source="limesurvey"
@@ -22,16 +22,16 @@ WAVE = SurveyWave(
 
 
 def test_the_entry_point_registers_the_source_and_the_sandbox() -> None:
-    plugins = Plugins()
-    source = plugins.survey_source_types()["limesurvey"]
+    plugins = registrations()
+    source = plugins.survey_sources["limesurvey"]
     assert source.settings is LimeSurveySettings
     assert source.data_sources and all(d.data_de for d in source.data_sources)
-    assert "limesurvey" in plugins.sandboxes()
+    assert "limesurvey" in plugins.sandboxes
 
 
 def test_the_organisation_answers_as_the_sandbox_generator_says() -> None:
     org = build_org(3, members=120, days=28, preset="unclear_benefit")
-    sandbox = Plugins().sandboxes()["limesurvey"]
+    sandbox = registrations().sandboxes["limesurvey"]
     with contextlib.ExitStack() as stack:
         run = sandbox.start(org, stack)
         assert run.connector is None and run.survey_source is not None

@@ -11,8 +11,7 @@ from e20kit_limesurvey.fake import _METHODS, PASSWORD, LimeSurveyFake, parse_lss
 from e20kit_limesurvey.lss import PRIVACY_PROPERTIES, build_lss, expected_codes, question_code
 from limesurvey_helpers import SourceFactory
 
-from e20kit import Reason
-from e20kit.errors import SurveyError
+from e20kit import Reason, SurveyError
 from e20kit.sandbox import FaultPlan, Request, Response
 from e20kit.survey import SurveyWave, default_questions
 
@@ -167,12 +166,14 @@ def test_no_secret_reaches_a_log_line(
         assert secret not in logged
 
 
+@pytest.mark.parametrize("kind", ["5xx", "429", "reset", "truncated"])
 def test_server_faults_are_one_typed_error(
-    fake: LimeSurveyFake, make_source: SourceFactory, wave: SurveyWave
+    fake: LimeSurveyFake, make_source: SourceFactory, wave: SurveyWave, kind: str
 ) -> None:
-    fake.server.faults = FaultPlan(rate=1.0, kinds=("5xx",))
-    with pytest.raises(SurveyError, match="get_session_key"):
+    fake.server.faults = FaultPlan(rate=1.0, kinds=(kind,), retry_after_s=0)
+    with pytest.raises(SurveyError, match="get_session_key") as info:
         make_source().prepare(wave, QUESTIONS, [])
+    assert PASSWORD not in str(info.value)
 
 
 def test_the_survey_document_holds_the_questions_texts_and_privacy_settings() -> None:

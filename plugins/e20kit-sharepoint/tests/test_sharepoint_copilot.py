@@ -7,15 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from e20kit_sharepoint.copilot import COPILOT_USAGE, beta_url, parse_copilot
 from e20kit_sharepoint.fake import GraphFake
 from sharepoint_helpers import SECRET_ENV
 
 from e20kit import Action, Feature
 from e20kit.sandbox import build_org
-from e20kit.store import schema
-from e20kit.testing import build_kit
+from e20kit.testing import build_kit, store_rows
 
 DOCUMENTED = "Report Refresh Date,Report Period,User Principal Name,Display Name,Last Activity Date,Microsoft Teams Copilot Last Activity Date,Word Copilot Last Activity Date,Excel Copilot Last Activity Date,PowerPoint Copilot Last Activity Date,Outlook Copilot Last Activity Date,OneNote Copilot Last Activity Date,Loop Copilot Last Activity Date,Copilot Chat Last Activity Date"  # noqa: E501
 """microsoft-graph-docs-contrib api-reference/beta/api/reportroot-getmicrosoft365copilotusageuserdetail.md"""  # noqa: E501
@@ -54,13 +52,11 @@ def _kit(tmp_path: Path, fake: GraphFake, **overrides: object):  # type: ignore[
 
 
 def _copilot_days(kit) -> dict[tuple[str, str], int]:  # type: ignore[no-untyped-def]
-    f = schema.facts
-    with kit.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(f.c.day, f.c.container, f.c.action, f.c.count).where(
-                f.c.platform == "copilot"
-            )
-        ).all()
+    rows = [
+        (r["day"], r["container"], r["action"], r["count"])
+        for r in store_rows(kit, "facts")
+        if r["platform"] == "copilot"
+    ]
     assert {(a, n) for _, _, a, n in rows} <= {(Action.VISIT.value, 1)}
     out: dict[tuple[str, str], int] = {}
     for day, container, _, _ in rows:
@@ -121,10 +117,8 @@ def test_the_old_path_answers_when_the_new_one_is_missing(tmp_path: Path, org) -
             ]
             # once per run: the read for the licensed accounts serves the days of use too
             assert len(copilot_paths) == 2
-            with kit.engine.connect() as conn:
-                accounts = conn.execute(
-                    sa.select(sa.func.count()).where(schema.identities.c.platform == "copilot")
-                ).scalar()
+            identities = store_rows(kit, "identities")
+            accounts = sum(1 for r in identities if r["platform"] == "copilot")
             licensed = fake.tenant.copilot_users
             assert accounts == len(licensed & {u.id for u in fake.tenant.users if u.enabled})
 
@@ -140,10 +134,7 @@ def test_a_report_gone_from_both_paths_is_a_notice_not_a_failed_run(tmp_path: Pa
             assert "Copilot days of use (beta report)" in notice
             assert _copilot_days(kit) == {}
             # everything else was read
-            with kit.engine.connect() as conn:
-                platforms = set(
-                    conn.execute(sa.select(schema.facts.c.platform).distinct()).scalars()
-                )
+            platforms = {r["platform"] for r in store_rows(kit, "facts")}
             assert {"sharepoint", "vivaengage", "context:outlook"} <= platforms
 
 

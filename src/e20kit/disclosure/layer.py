@@ -119,7 +119,11 @@ class Disclosure:
         if value is None:
             return None
         published = perturb_subcount(self._secret, cell, int(value))
-        return published if within is None else min(published, within)
+        if within is None or published <= within:
+            return published
+        # the group's published size moved down below this count's upward move: stop one under
+        # it when it is the true count, so that the clamp never publishes the exact figure
+        return within if within != value else max(1, within - 1)
 
     def share(self, part: int | None, whole: int | None, *, people: int | None) -> float | None:
         """``part / whole`` of published counts, only when the whole's true number of ``people``

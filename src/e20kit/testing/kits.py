@@ -22,6 +22,7 @@ from ..kit import Kit
 from ..notifier import Notifier, NotifierType
 from ..plugins import Plugins
 from ..publishing import Publisher
+from ..survey import SurveySourceType
 from .stores import TEST_SECRET
 
 FAST_HTTP: Mapping[str, Any] = {
@@ -161,13 +162,15 @@ class Registrations:
     sandboxes: Mapping[str, Sandbox]
     champion_signals: Mapping[str, ChampionSignal]
     publishers: Mapping[str, Publisher]
+    survey_sources: Mapping[str, SurveySourceType]
 
 
 def registrations(plugins: Sequence[object] = (), *, strict: bool = True) -> Registrations:
     """Load the installed plugins (plus ``plugins``) as the CLI does and list what they register.
 
     A plugin test asserts with it that its entry point really registers its connector, checks,
-    notifier, sandbox and publisher; duplicates and wrong types raise :class:`~e20kit.PluginError`.
+    notifier, sandbox, publisher and survey source; duplicates and wrong types raise
+    :class:`~e20kit.PluginError`.
     """
     loaded = Plugins(strict=strict, extra=tuple(plugins))
     return Registrations(
@@ -177,6 +180,7 @@ def registrations(plugins: Sequence[object] = (), *, strict: bool = True) -> Reg
         sandboxes=loaded.sandboxes(),
         champion_signals=loaded.champion_signals(),
         publishers=loaded.publishers(),
+        survey_sources=loaded.survey_source_types(),
     )
 
 

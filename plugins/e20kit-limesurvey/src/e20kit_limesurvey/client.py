@@ -25,8 +25,7 @@ import requests
 from citric.exceptions import LimeSurveyError, LimeSurveyStatusError, ResponseMismatchError
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from e20kit import E20KitError, HttpSession, redact
-from e20kit.errors import SurveyError
+from e20kit import E20KitError, HttpSession, SurveyError, redact
 
 from .settings import LimeSurveySettings
 

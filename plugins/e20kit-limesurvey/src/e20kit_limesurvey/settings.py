@@ -25,8 +25,9 @@ class LimeSurveySettings(BaseModel):
     auth_plugin: str = "Authdb"
     """LimeSurvey's authentication plugin (``Authdb``: its own users; ``AuthLDAP``...)."""
     survey_id: int | None = Field(default=None, ge=1)
-    """Use this existing survey for every wave instead of creating one per wave (it is checked:
-    anonymised, the twelve question codes present)."""
+    """Use this existing survey (made by hand) instead of creating one; it is checked
+    (anonymised, the twelve question codes present). All its answers belong to one wave: set
+    it anew for the next wave."""
     title_prefix: str = Field(default="e20kit pulse", min_length=1, max_length=100)
     """Surveys e20kit creates are titled ``<prefix> <wave id>``; a rerun finds its survey by
     this title instead of creating a second one."""
