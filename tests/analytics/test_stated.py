@@ -59,6 +59,11 @@ def test_without_a_survey_every_finding_rests_on_usage() -> None:
     assert out[1] == plugin  # not one of the five reasons: untouched
 
 
+def test_a_plugin_finding_that_says_what_it_rests_on_is_left_as_it_is() -> None:
+    own = _finding(R.NO_TIME).model_copy(update={"rests_on": ("survey",)})
+    assert combine([own], stated({R.UNCLEAR_BENEFIT: 0.1})) == [own]
+
+
 def test_agreement_strengthens_a_finding_and_says_it_rests_on_both() -> None:
     (out,) = combine([_finding(R.NO_TIME)], stated({R.NO_TIME: 0.62}))
     assert out.severity is Severity.WARNING
