@@ -356,7 +356,7 @@ class Kit:
         from .diagnose import sort_findings
         from .diagnose.stated import combine, stated_of
 
-        return sort_findings(combine(findings, stated_of(self, raw.period.end), raw, lang))
+        return sort_findings(combine(findings, stated_of(self.survey, raw.period.end), raw, lang))
 
     def _stated_sections(
         self, findings: list[Finding], metrics: Metrics, lang: str
@@ -365,7 +365,7 @@ class Kit:
         (docs/stated.md)."""
         from .diagnose.stated import wave_for
 
-        wave = wave_for(self, metrics.period.end)
+        wave = wave_for(self.survey, metrics.period.end)
         results = None if wave is None else self.survey.results(wave)
         if results is None or results.empty:
             return []

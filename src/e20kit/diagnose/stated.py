@@ -57,7 +57,7 @@ from .stated_texts import (
 from .texts import REMEDIES, TITLES, lang_of, localise
 
 if TYPE_CHECKING:
-    from ..kit import Kit
+    from ..survey.service import SurveyService
 
 __all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of", "wave_for"]
 
@@ -172,26 +172,26 @@ class Stated:
         )
 
 
-def wave_for(kit: Kit, until: dt.date) -> str | None:
+def wave_for(survey: SurveyService, until: dt.date) -> str | None:
     """The wave the diagnosis and the report read for a period ending ``until`` (exclusive):
     the latest opened before it, as the survey's own report section picks it."""
     from ..survey.store import latest_wave
 
-    with kit.engine.connect() as conn:
+    with survey.engine.connect() as conn:
         wave = latest_wave(conn, until=until)
     return None if wave is None else wave.wave_id
 
 
-def stated_of(kit: Kit, until: dt.date) -> Stated | None:
+def stated_of(survey: SurveyService, until: dt.date) -> Stated | None:
     """The survey wave for a period ending ``until`` as the diagnosis reads it (``None``
     without a wave or without answers)."""
-    wave = wave_for(kit, until)
+    wave = wave_for(survey, until)
     if wave is None:
         return None
-    raw = kit.survey.results_raw(wave)
+    raw = survey.results_raw(wave)
     if raw.empty:
         return None
-    return Stated.of_results(raw, kit.survey.results(wave))
+    return Stated.of_results(raw, survey.results(wave))
 
 
 def _rests(f: Finding, *on: str) -> Finding:
