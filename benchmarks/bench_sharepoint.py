@@ -13,6 +13,10 @@ share of the budget used per report function and full window while days were lef
 ``quota_429s`` the 429s received. ``sharepoint_daily``: the next day's run on the same store
 (one new day per report, the Copilot read, the directory): its requests against the same
 minimum, its 429s, and whether it fits one quota window (a daily run never waits).
+``sharepoint_publish``: the backfilled report published as a SharePoint page and a Teams card
+(``--publish sharepoint:... teams:...``): Graph requests the first time and for an unchanged
+rerun, webhook posts the first time and on a rerun in the same period, and the seconds each
+publish took (the first one draws the charts as PNG).
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from e20kit import Kit, load_config
 USERS, DAYS, BUDGET, WINDOW_S = 500, 30, 14, 4.0
 TODAY = dt.date(2026, 11, 1)
 SECRET_ENV = "BENCH_M365_SECRET"
+HOOK_ENV = "BENCH_TEAMS_WEBHOOK"
+PAGE = "sharepoint:contoso.sharepoint.com:/sites/intranet/Adoption report"
 
 
 def _kit(fake: GraphFake, folder: Path) -> Kit:
@@ -42,6 +48,7 @@ def _kit(fake: GraphFake, folder: Path) -> Kit:
     path.write_text(f"[collect]\nlookback_days = {DAYS}\n\n[connectors.m365]\n{lines}")
     env = {
         SECRET_ENV: str(fake.tenant.app.client_secret),
+        HOOK_ENV: fake.webhook_url,
         "E20KIT_PSEUDONYM_SECRET": "bench-secret-16-bytes",
     }
     return Kit(load_config(path, env=env), store_url=f"sqlite:///{folder / 'bench.sqlite'}")
@@ -94,6 +101,22 @@ def _daily(kit_factory: Any, fake: GraphFake, pages: int) -> dict[str, Any]:
     }
 
 
+def _publish(kit: Kit, fake: GraphFake, folder: Path) -> dict[str, Any]:
+    """The report as a page and a card, then again unchanged (a rerun of the same period)."""
+    metrics = kit.metrics(today=fake.tenant.today)
+    kit.report("md", folder / "report.md", metrics=metrics)
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    out: dict[str, Any] = {}
+    for run in ("first", "rerun"):
+        requests, posts = len(fake.pages.requests), len(fake.workflows.posts)
+        started = time.perf_counter()
+        kit.publish_all([PAGE, f"teams:{HOOK_ENV}"], text, metrics=metrics)
+        out[f"{run}_seconds"] = round(time.perf_counter() - started, 2)
+        out[f"{run}_page_requests"] = len(fake.pages.requests) - requests
+        out[f"{run}_teams_posts"] = len(fake.workflows.posts) - posts
+    return out
+
+
 def run() -> dict[str, dict[str, Any]]:
     tenant = synthetic_tenant(users=USERS, days=DAYS, today=TODAY, latency_days=0)
     with tempfile.TemporaryDirectory() as tmp, GraphFake(tenant, window_s=WINDOW_S) as fake:
@@ -109,7 +132,11 @@ def run() -> dict[str, dict[str, Any]]:
         minimum = len(REPORTS) * DAYS + 1 + pages
         rejected = sum(fake.quota.rejected.values())
         daily = _daily(kit_factory=lambda: _kit(fake, Path(tmp)), fake=fake, pages=pages)
+        publisher = _kit(fake, Path(tmp))
+        published = _publish(publisher, fake, Path(tmp))
+        publisher.close()
         return {
+            "sharepoint_publish": published,
             "sharepoint_daily": daily,
             "sharepoint_backfill": {
                 "users": len(tenant.users),

@@ -51,7 +51,8 @@ _DRAWN_KEPT = 2
 
 def charts_of(metrics: Metrics, lang: str) -> tuple[Chart, ...]:
     """The HTML report's charts as PNG pictures with their captions; the same figures are
-    drawn once (about two seconds) however often they are published in one process."""
+    drawn once however often they are published in one process (``make bench``,
+    ``sharepoint_publish``, times the first publish, drawing included)."""
     from .report.charts import render_png_charts  # matplotlib: only when a publisher asks
     from .report.labels import labels
 
