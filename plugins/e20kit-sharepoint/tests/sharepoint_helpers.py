@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from e20kit_sharepoint.fake import GraphFake
+from e20kit_sharepoint.reports import SHAREPOINT_ACTIVITY
+
 from e20kit.sandbox import Org
 
 SECRET_ENV = "M365_TEST_CLIENT_SECRET"
@@ -46,3 +49,23 @@ def expected_totals(org: Org, first: dt.date, last: dt.date) -> dict[tuple[str, 
         if key is not None:
             out[key] = out.get(key, 0) + event.count
     return out
+
+
+LATE_SYNCS = 7
+"""Synced files :func:`revise_and_add_a_day` adds: 5 on the revised day, 2 on the next."""
+
+
+def revise_and_add_a_day(fake: GraphFake) -> None:
+    """Microsoft revises the as-of day (5 more synced files for one member) and the next day's
+    data arrives (2 more): what a later run must read, counted once."""
+    as_of = fake.tenant.refreshed
+    user = next(
+        u
+        for u in fake.tenant.users
+        if u.enabled and u.user_type == "Member" and u.created.date() <= as_of
+    )
+    fake.tenant.add(SHAREPOINT_ACTIVITY, as_of, user.id, "Synced File Count", 5)
+    fake.tenant.latency_days -= 1
+    fake.tenant.add(
+        SHAREPOINT_ACTIVITY, as_of + dt.timedelta(days=1), user.id, "Synced File Count", 2
+    )

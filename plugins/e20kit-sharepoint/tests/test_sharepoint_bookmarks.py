@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from e20kit_sharepoint.fake import GraphFake
 from e20kit_sharepoint.reports import REFRESH, SHAREPOINT_ACTIVITY, UPN
-from sharepoint_helpers import SECRET_ENV, expected_totals
+from sharepoint_helpers import LATE_SYNCS, SECRET_ENV, expected_totals, revise_and_add_a_day
 
 from e20kit import Kit
 from e20kit.sandbox import Org, Request, Response
@@ -115,22 +115,11 @@ def test_a_row_dated_2099_does_not_stop_the_late_day_re_reads(
         first = kit.collect(today=today)
         assert first.ok
         assert any("dated after the collection window" in w for w in first.runs[0].warnings)
-        # Microsoft revises the as-of day, and the next day's data arrives
-        as_of = fake.tenant.refreshed
-        user = next(
-            u
-            for u in fake.tenant.users
-            if u.enabled and u.user_type == "Member" and u.created.date() <= as_of
-        )
-        fake.tenant.add(SHAREPOINT_ACTIVITY, as_of, user.id, "Synced File Count", 5)
-        fake.tenant.latency_days -= 1
-        fake.tenant.add(
-            SHAREPOINT_ACTIVITY, as_of + dt.timedelta(days=1), user.id, "Synced File Count", 2
-        )
+        revise_and_add_a_day(fake)
         assert kit.collect(today=today).ok
         after = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     expected = expected_totals(org, _first(today), fake.tenant.refreshed)
-    expected[("sync", "files")] = expected.get(("sync", "files"), 0) + 7
+    expected[("sync", "files")] = expected.get(("sync", "files"), 0) + LATE_SYNCS
     assert after == expected  # 8bc5a9f: as-of 2099, the revision and the new day never read
 
 

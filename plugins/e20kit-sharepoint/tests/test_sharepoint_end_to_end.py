@@ -12,8 +12,8 @@ import pytest
 import trustme
 from e20kit_sharepoint.copilot import COPILOT_USAGE
 from e20kit_sharepoint.fake import GraphFake
-from e20kit_sharepoint.reports import REPORTS, SHAREPOINT_ACTIVITY, SITE_PREFIX
-from sharepoint_helpers import SECRET_ENV, expected_totals
+from e20kit_sharepoint.reports import REPORTS, SITE_PREFIX
+from sharepoint_helpers import LATE_SYNCS, SECRET_ENV, expected_totals, revise_and_add_a_day
 
 from e20kit import Kit
 from e20kit.sandbox import FaultPlan, Org, Request, Response
@@ -228,22 +228,11 @@ def test_a_late_correction_replaces_the_day(
 ) -> None:
     with _kit(tmp_path, fake) as kit:
         assert kit.collect(today=today).ok
-        # Microsoft revises the as-of day, and the next day's data arrives
-        as_of = fake.tenant.refreshed
-        user = next(
-            u
-            for u in fake.tenant.users
-            if u.enabled and u.user_type == "Member" and u.created.date() <= as_of
-        )
-        fake.tenant.add(SHAREPOINT_ACTIVITY, as_of, user.id, "Synced File Count", 5)
-        fake.tenant.latency_days -= 1
-        fake.tenant.add(
-            SHAREPOINT_ACTIVITY, as_of + dt.timedelta(days=1), user.id, "Synced File Count", 2
-        )
+        revise_and_add_a_day(fake)
         assert kit.collect(today=today).ok
         after = fact_totals(kit, by=("action", "feature"), platform="sharepoint")
     expected = expected_totals(org, _first(today), fake.tenant.refreshed)
-    expected[("sync", "files")] = expected.get(("sync", "files"), 0) + 7
+    expected[("sync", "files")] = expected.get(("sync", "files"), 0) + LATE_SYNCS
     assert after == expected
 
 
