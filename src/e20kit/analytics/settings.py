@@ -54,7 +54,7 @@ class DiagnosisThresholds(BaseModel):
     """Below this many active members in the period nothing is diagnosed (too little data)."""
     min_newcomers: int = Field(default=5, ge=1)
     """Newcomer rules need at least this many newcomers (also never fewer than k)."""
-    dropout_excess: Band = _band(0.16, 0.4, 0.6)
+    dropout_excess: Band = _band(0.12, 0.4, 0.6)
     """complicated: newcomers' week-1 drop-out minus established members' three-week lapse,
     above which newcomers give up on the tools."""
     feature_depth: Band = _band(0.4, 0.3, 0.2)
@@ -77,6 +77,9 @@ class DiagnosisThresholds(BaseModel):
     """unclear_benefit: share of contributions made by the top 10 % of active members."""
     leader_ratio: Band = _band(0.9, 0.55, 0.35)
     """closed_culture: leaders' participation rate / staff's."""
+    leader_creator_ratio: Band = _band(0.7, 0.4, 0.2)
+    """closed_culture: leaders' creator share / staff's, below which leaders are present but
+    not seen contributing (only where established members clearly create)."""
     helping_share: Band = _band(0.3, 0.22, 0.12)
     """closed_culture: share of contributions that reply to or comment on others' content."""
 
@@ -105,6 +108,7 @@ BAND_DIRECTIONS: dict[str, str] = {
     "creator_share": BELOW,
     "top10_share": ABOVE,
     "leader_ratio": BELOW,
+    "leader_creator_ratio": BELOW,
     "helping_share": BELOW,
 }
 """The direction in which each band's figure is a problem."""

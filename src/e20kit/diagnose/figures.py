@@ -131,6 +131,24 @@ def leader_ratio(m: Metrics, *, ruling_out: bool = False) -> float | None:
     return None
 
 
+def leader_creator_ratio(m: Metrics) -> float | None:
+    """Leaders' creator share, at its high end allowing for chance, / staff's: leaders who log
+    in but never write are no role models, whatever their participation rate says."""
+    leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
+    if (
+        leaders
+        and staff
+        and not leaders.suppressed
+        and not staff.suppressed
+        and leaders.creators is not None
+        and leaders.members
+        and staff.contribution_rate
+    ):
+        high = share_bound(leaders.creators, leaders.members, upper=True, z=EVIDENCE_Z)
+        return high / staff.contribution_rate
+    return None
+
+
 def covered(m: Metrics) -> tuple[dt.date, dt.date]:
     """The days of the period that every platform with data in it covers: from the newest of
     their first days of history to the day after the oldest of their as-of days. Days before a
@@ -185,5 +203,6 @@ __all__ = [
     "established_creators",
     "helping",
     "lapses_along",
+    "leader_creator_ratio",
     "leader_ratio",
 ]

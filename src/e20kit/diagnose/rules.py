@@ -24,6 +24,7 @@ from .figures import (
     established_creators,
     helping,
     lapses_along,
+    leader_creator_ratio,
     leader_ratio,
 )
 from .gaps import data_gaps
@@ -55,6 +56,20 @@ def explained_elsewhere(m: Metrics) -> bool:
     return _primary_breached(complicated(m)) or _primary_breached(unclear_benefit(m))
 
 
+def _explained_dropout(m: Metrics, excess: float | None) -> bool:
+    """A drop-out excess short of the warning edge that another reason explains as well:
+    newcomers also leave where established members hardly create (nothing shows them the
+    benefit: their creator share is clearly low) and where those who stayed create clearly less (nobody showed them how)."""
+    t = m.settings.diagnosis
+    if excess is None or excess >= t.dropout_excess.warning:
+        return False
+    ratio, _ = creator_ratio(m)
+    few = established_creators(m, end="high")
+    return (few is not None and few < t.creator_share.watch) or (
+        ratio is not None and ratio < t.newcomer_creator_ratio.watch
+    )
+
+
 def complicated(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     excess, lapse = dropout_excess(m)
@@ -67,7 +82,7 @@ def complicated(m: Metrics) -> list[Signal]:
             ABOVE,
             reference=lapse,
             params={"dropout": _pct(m.newcomers.dropout)},
-            supporting=lapses_along(m),
+            supporting=lapses_along(m) or _explained_dropout(m, excess),
         ),
         Signal(
             "contrasts.feature_depth",
@@ -187,6 +202,15 @@ def closed_culture(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     return [
         Signal("leaders.participation_ratio", leader_ratio(m), t.leader_ratio, BELOW),
+        # leaders who come but do not write are silent where established members write; where
+        # few write at all, leaders writing little is part of that
+        Signal(
+            "leaders.creator_ratio",
+            leader_creator_ratio(m),
+            t.leader_creator_ratio,
+            BELOW,
+            supporting=not established_create(m),
+        ),
         # few replies where few create at all is the creation problem, not the culture
         Signal(
             "headline.helping_share",

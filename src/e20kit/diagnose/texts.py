@@ -169,6 +169,12 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "de": "Führungskräfte beteiligten sich höchstens {value} so häufig wie die übrigen "
         "Mitglieder, den Zufall in einer Gruppe dieser Größe eingerechnet (Schwelle {threshold})",
     },
+    "leaders.creator_ratio": {
+        "en": "leaders contributed at most {value} as often as staff, allowing for chance in a "
+        "group this size (threshold {threshold})",
+        "de": "Führungskräfte trugen höchstens {value} so häufig bei wie die übrigen Mitglieder, "
+        "den Zufall in einer Gruppe dieser Größe eingerechnet (Schwelle {threshold})",
+    },
     "headline.helping_share": {
         "en": "at most {value} of contributions replied to or commented on others' content, "
         "allowing for chance among {creators} contributors (threshold {threshold})",
