@@ -56,12 +56,19 @@ def explained_elsewhere(m: Metrics) -> bool:
     return _primary_breached(complicated(m)) or _primary_breached(unclear_benefit(m))
 
 
+EXPLAINED_EXCESS = 0.2
+"""The largest newcomers' drop-out excess (at its low end) that another reason explains as
+well: sandbox plantings of unclear benefit, training and no time reach 0.13, those of
+complicated tools start at 0.15 and the resampled family's mild ones at 0.0 to 0.27."""
+
+
 def _explained_dropout(m: Metrics, excess: float | None) -> bool:
-    """A drop-out excess short of the warning edge that another reason explains as well:
-    newcomers also leave where established members hardly create (nothing shows them the
-    benefit: their creator share is clearly low) and where those who stayed create clearly less (nobody showed them how)."""
+    """A drop-out excess short of :data:`EXPLAINED_EXCESS` where another reason is at work as
+    well: newcomers also leave where established members clearly create little (nothing shows
+    them the benefit) and where those who stayed clearly create less (nobody showed them how).
+    Beyond it, newcomers giving up is the tools whatever else shows."""
     t = m.settings.diagnosis
-    if excess is None or excess >= t.dropout_excess.warning:
+    if excess is None or excess >= EXPLAINED_EXCESS:
         return False
     ratio, _ = creator_ratio(m)
     few = established_creators(m, end="high")
@@ -302,4 +309,4 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 4))
 
 
-__all__ = ["RULES", "explained_elsewhere", "playbook", "sort_findings", "undecided"]
+__all__ = ["EXPLAINED_EXCESS", "RULES", "explained_elsewhere", "playbook", "sort_findings", "undecided"]
