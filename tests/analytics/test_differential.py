@@ -163,7 +163,9 @@ def _dropping(m: Metrics, *, week1: int, dropped: int, lapse: float) -> Metrics:
         newcomers=dataclasses.replace(
             m.newcomers, week1_active=week1, dropped=dropped, dropout=dropped / week1
         ),
-        contrasts=dataclasses.replace(m.contrasts, established_lapse=lapse, established_checked=900),
+        contrasts=dataclasses.replace(
+            m.contrasts, established_lapse=lapse, established_checked=900
+        ),
     )
 
 

@@ -309,4 +309,11 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 4))
 
 
-__all__ = ["EXPLAINED_EXCESS", "RULES", "explained_elsewhere", "playbook", "sort_findings", "undecided"]
+__all__ = [
+    "EXPLAINED_EXCESS",
+    "RULES",
+    "explained_elsewhere",
+    "playbook",
+    "sort_findings",
+    "undecided",
+]
