@@ -112,41 +112,37 @@ def helping(m: Metrics) -> float | None:
     return share_bound(round(h.helping_share * h.creators), h.creators, upper=True, z=EVIDENCE_Z)
 
 
+def _leaders_against_staff(m: Metrics, part: str, staff_rate: str) -> tuple[int, int, float] | None:
+    """(leaders' ``part`` count, leaders, staff's ``staff_rate``) when both groups are shown and
+    the figures exist."""
+    leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
+    if not leaders or not staff or leaders.suppressed or staff.suppressed:
+        return None
+    count, rate = getattr(leaders, part), getattr(staff, staff_rate)
+    if count is None or not leaders.members or not rate:
+        return None
+    return count, leaders.members, rate
+
+
 def leader_ratio(m: Metrics, *, ruling_out: bool = False) -> float | None:
     """Leaders' participation rate, at its high end allowing for chance, / staff's.
     ``ruling_out`` takes the low end instead."""
-    leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
-    if (
-        leaders
-        and staff
-        and not leaders.suppressed
-        and not staff.suppressed
-        and leaders.active is not None
-        and leaders.members
-        and staff.participation_rate
-    ):
-        z = CHANCE_Z if ruling_out else EVIDENCE_Z
-        high = share_bound(leaders.active, leaders.members, upper=not ruling_out, z=z)
-        return high / staff.participation_rate
-    return None
+    figures = _leaders_against_staff(m, "active", "participation_rate")
+    if figures is None:
+        return None
+    active, members, rate = figures
+    z = CHANCE_Z if ruling_out else EVIDENCE_Z
+    return share_bound(active, members, upper=not ruling_out, z=z) / rate
 
 
 def leader_creator_ratio(m: Metrics) -> float | None:
     """Leaders' creator share, at its high end allowing for chance, / staff's: leaders who log
     in but never write are no role models, whatever their participation rate says."""
-    leaders, staff = m.leader_group("leaders"), m.leader_group("staff")
-    if (
-        leaders
-        and staff
-        and not leaders.suppressed
-        and not staff.suppressed
-        and leaders.creators is not None
-        and leaders.members
-        and staff.contribution_rate
-    ):
-        high = share_bound(leaders.creators, leaders.members, upper=True, z=EVIDENCE_Z)
-        return high / staff.contribution_rate
-    return None
+    figures = _leaders_against_staff(m, "creators", "contribution_rate")
+    if figures is None:
+        return None
+    creators, members, rate = figures
+    return share_bound(creators, members, upper=True, z=EVIDENCE_Z) / rate
 
 
 def covered(m: Metrics) -> tuple[dt.date, dt.date]:
