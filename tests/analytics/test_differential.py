@@ -238,3 +238,24 @@ def test_leaders_who_come_but_do_not_write_are_a_closed_culture(healthy: Metrics
     # where established members hardly write, leaders writing little is part of that
     few = _with(m, stayed=60, stayed_share=5 / 60, established=1500, established_share=0.1)
     assert R.CLOSED_CULTURE not in _reasons(few)
+
+
+def test_few_creators_where_leaders_stay_away_are_the_culture(healthy: Metrics) -> None:
+    """Shifted-check plantings of a clear closed culture: leaders taking part at 0.6-0.7 of the
+    staff's rate, established creators at 0.15: people do not write where their leaders are not
+    seen, so the culture is named, not an unclear benefit as well (both were named before)."""
+    staff = healthy.leader_group("staff")
+    assert staff is not None and staff.participation_rate
+    m = _with(healthy, stayed=60, stayed_share=8 / 60, established=700, established_share=0.12)
+    assert _reasons(m) == {R.UNCLEAR_BENEFIT}
+    away = _leaders(
+        m,
+        members=80,
+        active=round(80 * 0.55 * staff.participation_rate),
+        creators=8,
+        staff_rate=0.12,
+    )
+    (finding,) = playbook(away)
+    assert finding.reason is R.CLOSED_CULTURE
+    assert finding.rule == "closed_culture.leaders.participation_ratio"
+    assert "established.creator_share" not in {e.metric for e in finding.evidence}

@@ -179,12 +179,19 @@ def undecided(m: Metrics) -> tuple[Reason, ...]:
     return (Reason.UNCLEAR_BENEFIT, Reason.TRAINING)
 
 
+def _leaders_stay_away(m: Metrics) -> bool:
+    """Leaders take part clearly less than staff (the closed culture's own contrast)."""
+    ratio = leader_ratio(m)
+    return ratio is not None and ratio < m.settings.diagnosis.leader_ratio.watch
+
+
 def unclear_benefit(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
     c = m.contrasts
     return [
         # few creators where newcomers give up on the tools is the tools' problem: people who
-        # fight the tools stop creating before they stop coming
+        # fight the tools stop creating before they stop coming; where leaders stay away, it
+        # is the culture: people do not write where their leaders are not seen
         Signal(
             "established.creator_share",
             established_creators(m, end="high"),
@@ -192,7 +199,7 @@ def unclear_benefit(m: Metrics) -> list[Signal]:
             BELOW,
             trend=_trend(m, "creator_share"),
             reference=c.stayed_creator_share if c else None,
-            supporting=_primary_breached(complicated(m)),
+            supporting=_primary_breached(complicated(m)) or _leaders_stay_away(m),
         ),
         Signal(
             "headline.top10_share",
