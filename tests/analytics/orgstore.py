@@ -4,6 +4,7 @@ separate): one member per person, one fact per event."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -60,5 +61,33 @@ def org_metrics(
         load_org(engine, org)
         refresh_store(engine)
         return compute_metrics(engine, parse_period(period, today=org.end))
+    finally:
+        engine.dispose()
+
+
+class Stores(dict[str, tuple[str, object]]):
+    """One SQLite store per preset, built on first use (each xdist worker builds only its own)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, preset: str) -> tuple[str, object]:
+        path = self.folder / f"{preset}.sqlite"
+        org = build_org(seed=7, preset=preset)
+        engine = create_engine(f"sqlite:///{path}")
+        load_org(engine, org)
+        engine.dispose()
+        self[preset] = (f"sqlite:///{path}", org)
+        return self[preset]
+
+
+def preset_metrics(stores: Stores, preset: str, period: str) -> Metrics:
+    """The preset's metrics over ``period``, read from its (already loaded) store."""
+    url, org = stores[preset]
+    engine = create_engine(url)
+    try:
+        refresh_store(engine)
+        return compute_metrics(engine, parse_period(period, today=org.end))  # type: ignore[attr-defined]
     finally:
         engine.dispose()

@@ -16,18 +16,6 @@ from e20kit.diagnose import REMEDIES, playbook
 from e20kit.findings import Reason as R
 from e20kit.report.document import _finding
 
-from .test_playbook import Stores, _metrics
-
-
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
-    return Stores(tmp_path_factory.mktemp("orgs"))
-
-
-@pytest.fixture(scope="module")
-def healthy(stores: Stores) -> Metrics:
-    return _metrics(stores, "healthy", "last-90d")
-
 
 def _with(
     m: Metrics,

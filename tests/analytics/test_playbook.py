@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from e20kit import Evidence, Finding, Kit, Reason, Severity, hookimpl
-from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics, compute_metrics, parse_period
+from e20kit.analytics import DiagnosisThresholds, FunnelStep, Metrics
 from e20kit.analytics.freshness import PlatformAsOf
 from e20kit.analytics.model import TimePoint
 from e20kit.analytics.settings import Band
@@ -20,11 +20,9 @@ from e20kit.diagnose import REMEDIES, TITLES, playbook, rules
 from e20kit.diagnose.figures import busy_collapse
 from e20kit.diagnose.signals import Signal, severity, share_bound
 from e20kit.findings import Reason as R
-from e20kit.sandbox import PRESETS, build_org
-from e20kit.store import create_engine
-from e20kit.store.rollup import refresh_store
+from e20kit.sandbox import PRESETS
 
-from .orgstore import load_org
+from .orgstore import Stores, preset_metrics
 
 EXPECTED = {
     "closed_culture": R.CLOSED_CULTURE,
@@ -35,50 +33,18 @@ EXPECTED = {
 }
 
 
-class Stores(dict[str, tuple[str, object]]):
-    """One SQLite store per preset, built on first use (each xdist worker builds only its own)."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__()
-        self.folder = folder
-
-    def __missing__(self, preset: str) -> tuple[str, object]:
-        path = self.folder / f"{preset}.sqlite"
-        org = build_org(seed=7, preset=preset)
-        engine = create_engine(f"sqlite:///{path}")
-        load_org(engine, org)
-        engine.dispose()
-        self[preset] = (f"sqlite:///{path}", org)
-        return self[preset]
-
-
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
-    return Stores(tmp_path_factory.mktemp("orgs"))
-
-
-def _metrics(stores: Stores, preset: str, period: str) -> Metrics:
-    url, org = stores[preset]
-    engine = create_engine(url)
-    try:
-        refresh_store(engine)
-        return compute_metrics(engine, parse_period(period, today=org.end))  # type: ignore[attr-defined]
-    finally:
-        engine.dispose()
-
-
 def test_every_reason_has_a_preset() -> None:
     assert set(EXPECTED) | {"healthy"} == set(PRESETS)
 
 
 @pytest.mark.parametrize("period", ["last-30d", "last-90d"])
 def test_healthy_organisation_gets_no_finding(stores: Stores, period: str) -> None:
-    assert playbook(_metrics(stores, "healthy", period)) == []
+    assert playbook(preset_metrics(stores, "healthy", period)) == []
 
 
 @pytest.mark.parametrize("preset", sorted(EXPECTED))
 def test_rule_fires_on_its_own_reason_only(stores: Stores, preset: str) -> None:
-    findings = playbook(_metrics(stores, preset, "last-30d"))
+    findings = playbook(preset_metrics(stores, preset, "last-30d"))
     assert [f.reason for f in findings] == [EXPECTED[preset]]
     finding = findings[0]
     assert finding.rule.split(".")[0] == EXPECTED[preset].value
@@ -91,7 +57,7 @@ def test_rule_fires_on_its_own_reason_only(stores: Stores, preset: str) -> None:
 
 
 def test_busy_weeks_collapse_is_seen_over_90_days(stores: Stores) -> None:
-    (finding,) = playbook(_metrics(stores, "no_time", "last-90d"))
+    (finding,) = playbook(preset_metrics(stores, "no_time", "last-90d"))
     assert {e.metric for e in finding.evidence} == {
         "headline.active_days_per_week",
         "weekly.collapse",
@@ -100,7 +66,7 @@ def test_busy_weeks_collapse_is_seen_over_90_days(stores: Stores) -> None:
 
 
 def test_german_texts(stores: Stores) -> None:
-    m = _metrics(stores, "closed_culture", "last-30d")
+    m = preset_metrics(stores, "closed_culture", "last-30d")
     (en,) = playbook(m, "en")
     (de,) = playbook(m, "de")
     assert de.title == TITLES[R.CLOSED_CULTURE]["de"] != en.title
@@ -126,7 +92,7 @@ def _with_bands(m: Metrics, **bands: object) -> Metrics:
 def test_thresholds_are_configurable(stores: Stores) -> None:
     # bands replaced the single thresholds: a plain number still sets one cut-off for all
     # three levels, a table sets each level
-    m = _metrics(stores, "healthy", "last-30d")
+    m = preset_metrics(stores, "healthy", "last-30d")
     assert [f.reason for f in playbook(_with_bands(m, creator_share=0.9))] == [R.UNCLEAR_BENEFIT]
     (finding,) = playbook(
         _with_bands(m, creator_share={"watch": 0.9, "warning": 0.1, "critical": 0.05})
@@ -147,7 +113,7 @@ def test_bands_must_be_ordered() -> None:
 
 
 def test_training_uses_the_onboarding_funnel_when_it_exists(stores: Stores) -> None:
-    m = _metrics(stores, "healthy", "last-30d")
+    m = preset_metrics(stores, "healthy", "last-30d")
     steps = (
         FunnelStep("newcomer", "profile", 1, 40, 35, 5, 5 / 40),
         FunnelStep("newcomer", "first-post", 2, 40, 10, 30, 30 / 40),
@@ -160,12 +126,12 @@ def test_training_uses_the_onboarding_funnel_when_it_exists(stores: Stores) -> N
     # with onboarding data, the newcomer fallback is not used: the training preset's newcomers
     # are ignored when every step goes well
     good = tuple(dataclasses.replace(s, stalled=1, stall_share=1 / 40) for s in steps)
-    trained = _metrics(stores, "too_little_training", "last-30d")
+    trained = preset_metrics(stores, "too_little_training", "last-30d")
     assert playbook(dataclasses.replace(trained, onboarding=good)) == []
 
 
 def test_too_little_data_is_not_diagnosed(stores: Stores) -> None:
-    m = _metrics(stores, "unclear_benefit", "last-30d")
+    m = preset_metrics(stores, "unclear_benefit", "last-30d")
     t = m.settings.diagnosis.model_copy(update={"min_active_members": 10_000})
     assert (
         playbook(dataclasses.replace(m, settings=m.settings.model_copy(update={"diagnosis": t})))
@@ -233,7 +199,7 @@ def test_share_bound_allows_more_for_small_groups() -> None:
 
 
 def test_findings_rule_out_their_neighbours_in_both_languages(stores: Stores) -> None:
-    m = _metrics(stores, "too_little_training", "last-30d")
+    m = preset_metrics(stores, "too_little_training", "last-30d")
     (en,) = playbook(m, "en")
     (de,) = playbook(m, "de")
     assert en.reason is R.TRAINING
@@ -251,19 +217,19 @@ def test_findings_rule_out_their_neighbours_in_both_languages(stores: Stores) ->
 def test_training_leaves_drop_outs_to_complicated(stores: Stores) -> None:
     """The complicated preset's newcomers mostly leave after week 1: few of those who stayed,
     no training finding; the drop-out is named and training is not."""
-    (finding,) = playbook(_metrics(stores, "complicated", "last-30d"))
+    (finding,) = playbook(preset_metrics(stores, "complicated", "last-30d"))
     assert finding.reason is R.COMPLICATED
     assert finding.evidence[0].metric == "newcomers.dropout_excess"
     assert finding.evidence[0].reference is not None  # established members' lapse
 
 
 def test_few_active_days_with_drop_out_are_not_no_time(stores: Stores) -> None:
-    m = _metrics(stores, "complicated", "last-30d")
+    m = preset_metrics(stores, "complicated", "last-30d")
     low_days = dataclasses.replace(
         m, headline=dataclasses.replace(m.headline, active_days_per_week=1.2)
     )
     assert [f.reason for f in playbook(low_days)] == [R.COMPLICATED]
-    healthy = _metrics(stores, "healthy", "last-30d")
+    healthy = preset_metrics(stores, "healthy", "last-30d")
     busy = dataclasses.replace(
         healthy, headline=dataclasses.replace(healthy.headline, active_days_per_week=1.2)
     )
@@ -272,7 +238,7 @@ def test_few_active_days_with_drop_out_are_not_no_time(stores: Stores) -> None:
 
 
 def test_a_previous_period_without_all_data_shows_no_growth(stores: Stores) -> None:
-    m = _metrics(stores, "no_time", "last-90d")
+    m = preset_metrics(stores, "no_time", "last-90d")
     assert any(s.trend is not None for s in rules.no_time(m))
     arriving = PlatformAsOf(
         "wiki",
@@ -302,7 +268,7 @@ def _with_days(m: Metrics, active: list[int]) -> Metrics:
 
 
 def test_a_crunch_is_read_wherever_its_seven_days_start(stores: Stores) -> None:
-    m = _metrics(stores, "healthy", "last-90d")
+    m = preset_metrics(stores, "healthy", "last-90d")
     length = m.period.days
     for first in (30, 33, 36):  # a crunch on days 30-36, 33-39 or 36-42 of the period
         active = [100] * length
@@ -319,8 +285,8 @@ def test_a_crunch_is_read_wherever_its_seven_days_start(stores: Stores) -> None:
 def test_training_defers_to_a_drop_out_beyond_the_lapses(stores: Stores) -> None:
     """Where most newcomers leave after week 1, the few who stayed are no sample to judge
     training by: the same creator gap names training only where nobody dropped out."""
-    complicated = _metrics(stores, "complicated", "last-30d")
-    healthy = _metrics(stores, "healthy", "last-30d")
+    complicated = preset_metrics(stores, "complicated", "last-30d")
+    healthy = preset_metrics(stores, "healthy", "last-30d")
 
     def no_stayed_creators(m: Metrics) -> Metrics:
         assert m.contrasts is not None
@@ -334,7 +300,7 @@ def test_training_defers_to_a_drop_out_beyond_the_lapses(stores: Stores) -> None
 def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
     """About the same creator share (19 % against 30 %) rules training out for 420 stayed
     newcomers, not for 21: chance in a group of 21 could hide a gap as easily as show one."""
-    m = _metrics(stores, "complicated", "last-30d")
+    m = preset_metrics(stores, "complicated", "last-30d")
     assert m.contrasts is not None
 
     def ruled_out(stayed: int, creators: int) -> set[R]:
@@ -356,7 +322,7 @@ def test_a_neighbour_is_ruled_out_only_beyond_chance(stores: Stores) -> None:
 def test_days_a_platform_does_not_cover_are_no_crunch(stores: Stores) -> None:
     """A platform whose history starts inside the period (Microsoft 365 reports reach back
     30 days) or whose data is not complete up to its end leaves days short, not quiet."""
-    m = _metrics(stores, "healthy", "last-90d")
+    m = preset_metrics(stores, "healthy", "last-90d")
     start, last = m.period.start, m.period.last_day
     active = [100] * m.period.days
     active[:10] = [30] * 10  # SharePoint's history begins on day 10

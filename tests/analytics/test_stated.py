@@ -11,7 +11,6 @@ from e20kit.diagnose.stated import MIN_ANSWERED, Stated, combine
 from e20kit.findings import Finding, Reason, Severity
 
 from .test_differential import _with
-from .test_playbook import Stores, _metrics
 
 R = Reason
 HEALTHY_STAFF = {
@@ -29,16 +28,6 @@ def stated(staff: dict[Reason, float], n: int = 120, leaders: dict | None = None
     lead = {**{r: 0.1 for r in HEALTHY_STAFF}, **(leaders or {})}
     counts |= {("leader", r): (round(share * 40), 40) for r, share in lead.items()}
     return Stated(counts=counts, shown={k: (a / m, m) for k, (a, m) in counts.items()})
-
-
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
-    return Stores(tmp_path_factory.mktemp("orgs"))
-
-
-@pytest.fixture(scope="module")
-def healthy(stores: Stores) -> Metrics:
-    return _metrics(stores, "healthy", "last-90d")
 
 
 @pytest.fixture(scope="module")
