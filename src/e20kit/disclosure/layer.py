@@ -186,9 +186,9 @@ class Disclosure:
             label = labels[i]
             if i in hide:
                 if not drop_hidden:
-                    hidden = {c: (v if c in keep else None) for c, v in row.items()}
+                    blank = {c: (v if c in keep else None) for c, v in row.items()}
                     out.append(
-                        {**hidden, SUPPRESSED: True, COMPLEMENTARY: sizes.get(i, 0) >= self.k}
+                        {**blank, SUPPRESSED: True, COMPLEMENTARY: sizes.get(i, 0) >= self.k}
                     )
                 continue
             published = dict(row)
