@@ -227,6 +227,12 @@ def test_8_no_size_of_a_hidden_group_anywhere(written: tuple[Path, Outputs]) -> 
     for d in nominate["departments"]:
         if d["department"] in exact:
             assert d["members"] != exact[d["department"]]  # perturbed like the report
+    # one true size, one published size: two independent draws would pin it between them
+    sizes = {d["department"]: d["members"] for d in nominate["departments"]}
+    for doc in out.documents.values():
+        (champions,) = [s for s in doc["sections"] if s["id"] == "champions"]
+        shown = [r for r in champions["tables"]["coverage"] if not r["suppressed"]]
+        assert shown and all(r["members"] == sizes[r["department"]] for r in shown)
     for text in out.texts.values():
         assert not re.search(r"Solo\W{1,12}1\b", text)
 

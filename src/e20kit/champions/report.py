@@ -145,7 +145,7 @@ def champion_section(
     list of departments without a champion names only departments shown with figures."""
     text = _TEXT.get(lang, _TEXT["en"])
     coverage = layer.table(
-        "champions/coverage",
+        "departments",  # the departments table's cells: one published size per department
         _coverage_rows(conn, settings),
         size="members",
         keep=["department"],
