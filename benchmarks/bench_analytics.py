@@ -140,9 +140,12 @@ def worker(db: str, days: int) -> None:
         metrics = compute_metrics(engine, period, onboarding=False)
         findings = playbook(metrics)
         raw_runs.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        published = layer.metrics(compute_metrics(engine, period, onboarding=False))
-        layer.findings(playbook(published), published)
+        started = time.perf_counter()  # as Kit.diagnose: rules decide on raw, print published
+        raw = compute_metrics(engine, period, onboarding=False)
+        published = layer.metrics(raw)
+        decided = playbook(raw)
+        shown = playbook(published) if decided else []
+        layer.findings(layer.printable(decided, shown), published)
         disclosed_runs.append(time.perf_counter() - started)
     seconds, disclosed = min(raw_runs), min(disclosed_runs)
     peak_kb = int(peak_rss_mb() * 1024)

@@ -57,11 +57,11 @@ def champions_report_sections(context: ReportContext, metrics: Metrics) -> Itera
 
 
 @hookimpl(specname="e20kit_report_sections")
-def context_report_sections(context: ReportContext) -> Iterable[ReportSection]:
+def context_report_sections(context: ReportContext, metrics: Metrics) -> Iterable[ReportSection]:
     """Context platforms (mail, apps): who writes only there, beside the participation figures."""
     from .report.context_section import sections_for
 
-    return sections_for(context)
+    return sections_for(context, metrics)
 
 
 @hookimpl(specname="e20kit_report_sections")

@@ -145,11 +145,11 @@ def test_the_report_section_passes_the_disclosure_layer(sqlite_url: str) -> None
                     for key in keys[:3]
                 ],
             )
+        layer = Disclosure.unkeyed(5)
+        metrics = layer.metrics(compute_metrics(engine, period))
         with engine.connect() as conn:
-            context = ReportContext(
-                conn, period, Settings(), "en", disclosure=Disclosure.unkeyed(5)
-            )
-            (section,) = sections_for(context)
+            context = ReportContext(conn, period, Settings(), "en", disclosure=layer)
+            (section,) = sections_for(context, metrics)
     finally:
         engine.dispose()
     rows = {r["platform"]: r for r in section.tables["context"]}

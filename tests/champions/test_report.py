@@ -53,6 +53,14 @@ def test_section_figures_and_suppression(tmp_path: Path, store_url: str) -> None
     assert german.labels["department"] == "Abteilung"
 
 
+def test_targets_follow_the_published_sizes(tmp_path: Path, store_url: str) -> None:
+    """With one champion per member, a target of the true size would be the true size."""
+    kit = make_kit(tmp_path, store_url, "members_per_champion = 1\nmin_department_size = 2")
+    department(kit.engine, "Big", 6)
+    (row,) = kit.champions.report("en").tables["coverage"]
+    assert row["target"] == row["members"] != 6
+
+
 def test_section_comes_through_the_report_hook(tmp_path: Path, sqlite_url: str) -> None:
     kit = make_kit(tmp_path, sqlite_url, "members_per_champion = 2")
     department(kit.engine, "Big", 6, active_top=2)

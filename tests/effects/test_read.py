@@ -43,6 +43,7 @@ def test_result_waits_for_the_horizon_then_reads(tmp_path: Path, store_url: str)
     assert abs(late.at_horizon - 42) <= 2 and abs(late.members - 42) <= 2
     assert abs(nudged.members - 33) <= 2 and abs(held.members - 9) <= 2
     assert nudged.rate == pytest.approx(30 / 33) and held.rate == pytest.approx(2 / 9)
+    assert held.reached in (1, 3)  # 2 of 9: a count within the arm, perturbed, never a false 0
     assert late.difference is not None and late.difference.low > 0.3
     assert late.adjusted is not None and late.adjusted.low > 0.3
     assert late.sentence().startswith("Nudges: +")
@@ -112,3 +113,36 @@ def test_cli_effects_json(tmp_path: Path, store_url: str) -> None:
         env={"E20KIT_PSEUDONYM_SECRET": SECRET},
     )
     assert "95-%-Intervall" in human.output
+
+
+def test_an_arm_under_k_shows_neither_its_counts_nor_its_rate() -> None:
+    """While an experiment fills, an arm of 3 (1 reached) and 4 drawn in all are figures of
+    small groups: the arm's counts and rate and those at the horizon are withheld in the
+    result, its JSON, the report's row and the sentence, never shown as 0 or as 1 of 3."""
+    from e20kit.disclosure import Disclosure
+    from e20kit.effects.report import rows
+    from e20kit.effects.results import Arm, ExperimentResult
+    from e20kit.effects.service import EffectsResult, publish
+
+    filling = ExperimentResult(
+        id="nudges",
+        label="Nudges",
+        programme="onboarding",
+        outcome="active_last_week",
+        horizon_days=28,
+        planned_size=40,
+        as_of=NOW.date(),
+        status="inconclusive",
+        assigned=None,
+        at_horizon=4,
+        arms=(Arm("nudged", 3, 1), Arm("hold-out", 1, 0)),
+    )
+    (shown,) = publish(EffectsResult(NOW.date(), [filling], []), Disclosure.unkeyed(5)).experiments
+    assert all(not a.shown for a in shown.arms)
+    assert [(a["members"], a["reached"], a["rate"]) for a in shown.as_dict()["arms"]] == [
+        (None, None, None),
+        (None, None, None),
+    ]
+    assert shown.at_horizon is None and "<k of 40" in shown.sentence()
+    (row,) = rows(EffectsResult(NOW.date(), [shown], []))
+    assert row["rate_with"] is None and row["rate_without"] is None

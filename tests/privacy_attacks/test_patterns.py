@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from e20kit import ConfigError, Evidence, Finding, Kit, Reason, ReportSection, hookimpl
-from e20kit.analytics import compute_metrics, parse_period
+from e20kit.analytics import Metrics, compute_metrics, parse_period
 from e20kit.config import load_config
 from e20kit.privacy.inventory import render_markdown
 
@@ -47,6 +47,13 @@ def written(tmp_path: Path, store_url: str) -> tuple[Path, Outputs]:
     return config, out
 
 
+def _raw_metrics(config: Path) -> Metrics:
+    """Period A's raw figures, as the analytics compute them before the disclosure layer."""
+    with Kit.from_config(config, env=ENV) as kit:
+        kit.refresh()
+        return compute_metrics(kit.engine, parse_period(f"{A[0]}..{A[1]}", today=A[1]))
+
+
 def _rows(doc: dict[str, Any], table: str) -> dict[str, dict[str, Any]]:
     return {r["department"]: r for r in doc[table]}
 
@@ -74,9 +81,7 @@ def test_3_newcomers_first_week_and_dropout_are_never_exact(
     written: tuple[Path, Outputs], store_url: str
 ) -> None:
     config, out = written
-    with Kit.from_config(config, env=ENV) as kit:
-        kit.refresh()
-        raw = compute_metrics(kit.engine, parse_period(f"{A[0]}..{A[1]}", today=A[1]))
+    raw = _raw_metrics(config)
     doc = out.documents["a"]
     n = doc["newcomers"]
     assert raw.newcomers.dropped == 1
@@ -138,9 +143,7 @@ def test_5_findings_and_sections_cannot_quote_small_groups(
     written: tuple[Path, Outputs], tmp_path: Path
 ) -> None:
     config, _ = written
-    with Kit.from_config(config, env=ENV) as kit:
-        kit.refresh()
-        raw = compute_metrics(kit.engine, parse_period(f"{A[0]}..{A[1]}", today=A[1]))
+    raw = _raw_metrics(config)
     stayed = raw.contrasts
     assert stayed is not None and stayed.stayed_newcomers < K
     rule = PlantedRule()
@@ -224,6 +227,12 @@ def test_8_no_size_of_a_hidden_group_anywhere(written: tuple[Path, Outputs]) -> 
     for d in nominate["departments"]:
         if d["department"] in exact:
             assert d["members"] != exact[d["department"]]  # perturbed like the report
+    # one true size, one published size: two independent draws would pin it between them
+    sizes = {d["department"]: d["members"] for d in nominate["departments"]}
+    for doc in out.documents.values():
+        (champions,) = [s for s in doc["sections"] if s["id"] == "champions"]
+        shown = [r for r in champions["tables"]["coverage"] if not r["suppressed"]]
+        assert shown and all(r["members"] == sizes[r["department"]] for r in shown)
     for text in out.texts.values():
         assert not re.search(r"Solo\W{1,12}1\b", text)
 

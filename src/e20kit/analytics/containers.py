@@ -15,12 +15,6 @@ KNOWN_DAYS = 365
 """How far before the period a container must have been active to count as dormant."""
 
 
-def personal(container: str) -> bool:
-    """A personal space (Confluence's ``~name``): one person's, never counted or named as a
-    container (its liveliness would be that person's activity)."""
-    return container.startswith("~")
-
-
 def containers(
     conn: sa.Connection,
     period: Period,
@@ -36,9 +30,9 @@ def containers(
     the query's cost independent of years of history.) ``contributors`` are the period's
     :func:`.contributions.container_contributors`.
     """
-    recent = {c for c in containers_seen(conn, period.start, period.end) if not personal(c[1])}
+    recent = containers_seen(conn, period.start, period.end)
     before = period.start - dt.timedelta(days=KNOWN_DAYS)
-    known = recent | {c for c in containers_seen(conn, before, period.start) if not personal(c[1])}
+    known = recent | containers_seen(conn, before, period.start)
     out = []
     for platform in sorted({p for p, _ in known}):
         mine = [c for c in known if c[0] == platform]
@@ -57,4 +51,4 @@ def containers(
     return tuple(out)
 
 
-__all__ = ["containers", "personal"]
+__all__ = ["containers"]

@@ -65,11 +65,14 @@ def load_totals(conn: sa.Connection, first: dt.date, end: dt.date) -> DayTotals:
 
 
 def containers_seen(conn: sa.Connection, start: dt.date, end: dt.date) -> set[tuple[str, str]]:
-    """(platform, container) with any activity in ``[start, end)`` (chat has no container)."""
+    """(platform, container) with any activity in ``[start, end)`` (chat has no container).
+
+    A personal space (Confluence's ``~name``) is left out: it is one person's, never counted or
+    named as a container (its liveliness would be that person's activity)."""
     t = day_totals.c
     stmt = (
         sa.select(t.platform, t.container)
-        .where(t.day >= start, t.day < end, t.container != "")
+        .where(t.day >= start, t.day < end, t.container != "", t.container.not_like("~%"))
         .distinct()
     )
     return {(str(p), str(c)) for p, c in conn.execute(stmt)}

@@ -145,16 +145,19 @@ def champion_section(
     list of departments without a champion names only departments shown with figures."""
     text = _TEXT.get(lang, _TEXT["en"])
     coverage = layer.table(
-        "champions/coverage",
+        "departments",  # the departments table's cells: one published size per department
         _coverage_rows(conn, settings),
         size="members",
         keep=["department"],
         counts=["champions"],
         hidden=hidden,
     )
-    for row in coverage:  # coverage from the published count of champions
-        if not row["suppressed"] and row["target"]:
-            row["coverage"] = round(min(1.0, (row["champions"] or 0) / row["target"]), 3)
+    for row in coverage:  # target and coverage from the published figures: a target of the
+        if not row["suppressed"]:  # true size would tell that size at the target's steps
+            row["target"] = target = target_for(row["members"], settings)
+            row["coverage"] = (
+                round(min(1.0, (row["champions"] or 0) / target), 3) if target else None
+            )
     layer.release_table(coverage)
     shown = [r for r in coverage if not r["suppressed"]]
     needing = [r for r in shown if r["target"]]

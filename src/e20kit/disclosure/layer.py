@@ -186,9 +186,9 @@ class Disclosure:
             label = labels[i]
             if i in hide:
                 if not drop_hidden:
-                    hidden = {c: (v if c in keep else None) for c, v in row.items()}
+                    blank = {c: (v if c in keep else None) for c, v in row.items()}
                     out.append(
-                        {**hidden, SUPPRESSED: True, COMPLEMENTARY: sizes.get(i, 0) >= self.k}
+                        {**blank, SUPPRESSED: True, COMPLEMENTARY: sizes.get(i, 0) >= self.k}
                     )
                 continue
             published = dict(row)
@@ -356,15 +356,24 @@ class _FindingGuard:
         """Blank percentages and decimals in text that match a withheld figure and nothing the
         finding states."""
 
-        def one(match: re.Match[str]) -> str:
-            digits, percent = match.group(1), match.group(2)
-            if not percent and not any(c in digits for c in ".,"):
-                return match.group(0)  # whole numbers: weeks, days, thresholds
-            number = float(digits.replace(",", "."))
-            value = round(number / 100 if percent else number, 2)
-            return "-" if value in self.near and value not in stated else match.group(0)
+        def hide(value: float) -> bool:
+            return round(value, 2) in self.near and round(value, 2) not in stated
 
-        return lambda text: _NUMBER.sub(one, text)
+        return lambda text: _scrub(text, hide)
+
+
+def _scrub(text: str, hide: Callable[[float], bool]) -> str:
+    """``text`` with each percentage (as a share: 40 % is 0.4) or decimal for which ``hide``
+    holds blanked to "-"; whole numbers stay (weeks, days, thresholds)."""
+
+    def one(match: re.Match[str]) -> str:
+        digits, percent = match.group(1), match.group(2)
+        if not percent and not any(c in digits for c in ".,"):
+            return match.group(0)
+        number = float(digits.replace(",", "."))
+        return "-" if hide(number / 100 if percent else number) else match.group(0)
+
+    return _NUMBER.sub(one, text)
 
 
 def _without_figures(f: Finding) -> Finding:
@@ -372,11 +381,7 @@ def _without_figures(f: Finding) -> Finding:
     (whole numbers stay: weeks, days)."""
 
     def blank(text: str) -> str:
-        def one(match: re.Match[str]) -> str:
-            digits, percent = match.group(1), match.group(2)
-            return "-" if percent or any(c in digits for c in ".,") else match.group(0)
-
-        return _NUMBER.sub(one, text)
+        return _scrub(text, lambda _: True)
 
     return f.model_copy(
         update={

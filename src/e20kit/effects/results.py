@@ -42,6 +42,9 @@ class Arm:
     reached: int
     rate_: float | None = None
     """The exact rate, kept when the counts are replaced by published ones."""
+    shown: bool = True
+    """False for an arm of fewer than k members as published: its counts and rate are figures
+    of a small group and are withheld (``None`` in :meth:`as_dict`), never shown as 0."""
 
     @property
     def rate(self) -> float:
@@ -52,9 +55,9 @@ class Arm:
     def as_dict(self) -> dict[str, Any]:
         return {
             "arm": self.arm,
-            "members": self.members,
-            "reached": self.reached,
-            "rate": round(self.rate, 4),
+            "members": self.members if self.shown else None,
+            "reached": self.reached if self.shown else None,
+            "rate": round(self.rate, 4) if self.shown else None,
         }
 
 
@@ -76,8 +79,9 @@ class ExperimentResult:
     started_at: dt.datetime | None = None
     assigned: int | None = None
     """Members drawn so far (None when fewer than the minimum group size)."""
-    at_horizon: int = 0
-    """Of the first ``planned_size`` drawn, how many have reached the horizon."""
+    at_horizon: int | None = 0
+    """Of the first ``planned_size`` drawn, how many have reached the horizon (None as
+    published while fewer than k are drawn: a count within a small group)."""
     arms: tuple[Arm, ...] = ()
     difference: Interval | None = None
     """Nudged minus hold-out rate (shares), Newcombe's 95 % interval."""
@@ -112,17 +116,18 @@ class ExperimentResult:
             )
             return f"{self.label}: {text}"
         if self.difference is None:
+            reached = "<k" if self.at_horizon is None else self.at_horizon
             mde = self.minimum_detectable
             could = f"; {points(mde)} points could be detected now" if mde and not de else ""
             if mde and de:
                 could = f"; derzeit wären {points(mde)} Punkte erkennbar"
             if de:
                 return (
-                    f"{self.label}: noch offen ({what}): {self.at_horizon} von "
+                    f"{self.label}: noch offen ({what}): {reached} von "
                     f"{self.planned_size} neuen Mitgliedern am Stichtag{could}; {design}"
                 )
             return (
-                f"{self.label}: inconclusive so far ({what}): {self.at_horizon} of "
+                f"{self.label}: inconclusive so far ({what}): {reached} of "
                 f"{self.planned_size} newcomers reached the horizon{could}; {design}"
             )
         d = self.difference

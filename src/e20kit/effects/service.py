@@ -60,26 +60,34 @@ def read_all(
 def publish(result: EffectsResult, layer: SectionPublisher) -> EffectsResult:
     """``result`` with every count of people as the disclosure layer publishes it (the same
     cells in the report's table, its sentences and ``e20kit effects``); rates and intervals
-    are of arms of at least k and stay exact."""
+    are of arms of at least k and stay exact; an arm under k (while an experiment fills) shows
+    neither its counts nor its rate. Counts within a group (those who reached the outcome in an
+    arm, those at the horizon) are perturbed as counts within it, withheld when the group is
+    under k, never shown as a 0 they are not."""
     experiments = []
     for e in result.experiments:
         cell = f"effects/{e.id}"  # the id, not the label: one figure in every language
-        arms = tuple(
-            replace(
-                a,
-                members=layer.count(f"{cell}/{a.arm}/members", a.members) or 0,
-                reached=layer.count(f"{cell}/{a.arm}/reached", a.reached) or 0,
-                rate_=a.rate,
-            )
-            for a in e.arms
+        arms = []
+        for a in e.arms:
+            members = layer.count(f"{cell}/{a.arm}/members", a.members)
+            if members is None:  # an arm under k: no count and no rate of it leaves
+                arms.append(replace(a, members=0, reached=0, shown=False))
+                continue
+            reached = layer.subcount(f"{cell}/{a.arm}/reached", a.reached, within=members)
+            arms.append(replace(a, members=members, reached=reached or 0, rate_=a.rate))
+        assigned = layer.count(f"{cell}/assigned", e.assigned)
+        at_horizon = (
+            None
+            if assigned is None
+            else layer.subcount(f"{cell}/at_horizon", e.at_horizon, within=assigned)
         )
         experiments.append(
             replace(
                 e,
-                arms=arms,
+                arms=tuple(arms),
                 shown_members=layer.count(f"{cell}/members", e.members) if e.arms else None,
-                assigned=layer.count(f"{cell}/assigned", e.assigned),
-                at_horizon=layer.count(f"{cell}/at_horizon", e.at_horizon) or 0,
+                assigned=assigned,
+                at_horizon=at_horizon,
             )
         )
     return replace(result, experiments=experiments)

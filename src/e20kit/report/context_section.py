@@ -1,38 +1,34 @@
 """The report's "Context" section: mail and app use beside participation, never part of it.
 
-Built from the store's context facts through the disclosure layer (sizes hidden under k, counts
-within them perturbed), as a section so the report's closed v1 fields stay as they are.
+Built from the report's published ``Metrics.context`` (the disclosure layer's cells: sizes
+hidden under k, counts within them perturbed, alike in the Python API and the report), as a
+section so the report's closed v1 fields stay as they are.
 """
 
 from __future__ import annotations
 
-from ..analytics.context import context_figures
+from ..analytics.model import Metrics
 from ..extensions import ReportContext, ReportSection
+from ..privacy.suppression import COMPLEMENTARY, SUPPRESSED
 from .labels import labels
 
 
-def sections_for(context: ReportContext) -> list[ReportSection]:
-    if context.disclosure is None:
-        return []
-    raw = context_figures(context.connection, context.period)
-    if not raw:
+def sections_for(context: ReportContext, metrics: Metrics) -> list[ReportSection]:
+    """The section of ``metrics.context`` as published (none for raw figures or without any
+    context platform)."""
+    if context.disclosure is None or not metrics.disclosure or not metrics.context:
         return []
     t = labels(context.lang)
-    rows = [
+    table = context.disclosure.release_table(
         {
             "platform": c.platform,
             "members": c.members,
             "writers": c.writers,
             "writers_only_there": c.writers_only_there,
+            SUPPRESSED: c.members is None,
+            COMPLEMENTARY: False,
         }
-        for c in raw
-    ]
-    table = context.disclosure.table(
-        "context",
-        rows,
-        size="members",
-        keep=("platform",),
-        counts=("writers", "writers_only_there"),
+        for c in metrics.context
     )
     return [
         ReportSection(

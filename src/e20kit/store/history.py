@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import schema
+from .values import stored_date
 
 ATTRIBUTES = ("department", "is_leader", "joined_on", "active")
 
@@ -83,20 +84,14 @@ def as_of(conn: sa.Connection, day: dt.date) -> dict[str, tuple[Any, ...]]:
     found: dict[str, tuple[Any, ...]] = {}
     earliest: dict[str, tuple[dt.date, tuple[Any, ...]]] = {}
     for key, start, end, *attrs in rows:
-        start_day = _day(start)
-        end_day = _day(end)
+        start_day = None if start is None else stored_date(start)
+        end_day = None if end is None else stored_date(end)
         if (start_day is None or start_day <= day) and (end_day is None or day < end_day):
             found[str(key)] = tuple(attrs)
         first = start_day or dt.date.min
         if str(key) not in earliest or first < earliest[str(key)][0]:
             earliest[str(key)] = (first, tuple(attrs))
     return {key: found.get(key, attrs) for key, (_, attrs) in earliest.items()}
-
-
-def _day(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def disclosure_key(conn: sa.Connection) -> bytes:

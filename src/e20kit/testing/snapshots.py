@@ -33,8 +33,8 @@ DERIVED_TABLES = (
 """Rollups rebuilt from ``facts``: their ids follow write order, so two equal stores may differ."""
 
 DEFAULT_IGNORE_TABLES = ("schema_version", "audit_log", "disclosure_key", *DERIVED_TABLES)
-"""Besides the rollups: the schema version and the audit trail (who did what when: no two runs
-share it)."""
+"""Besides the rollups: the schema version, the audit trail (who did what when: no two runs
+share it) and the disclosure key (drawn at random for each store)."""
 DEFAULT_IGNORE_COLUMNS = ("updated_at", "created_at", "applied_at")
 """Columns holding when a row was written, which no two runs share."""
 
