@@ -111,11 +111,4 @@ def _target_secret(config: Config, name: str, variable: str) -> TargetSecret:
     return TargetSecret(env=variable, value=SecretStr(value))
 
 
-def publish(
-    config: Config, plugins: Plugins, target: str, document: str, *, dry_run: bool = False
-) -> Published:
-    """Resolve ``NAME:TARGET`` to a publisher and a connector's settings, and publish."""
-    return resolve(config, plugins, target).publish(PublishRequest(target, document, dry_run))
-
-
-__all__ = ["Resolved", "TargetSecret", "publish", "resolve"]
+__all__ = ["Resolved", "TargetSecret", "resolve"]
