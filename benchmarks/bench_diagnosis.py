@@ -26,6 +26,9 @@ the severities given for mild and clear plants. For training plants, whose contr
 few newcomers who stayed, it adds how many were detectable at all (:func:`detection_chance`) and
 the recall expected from chance alone. ``targets_met`` is judged on the held-out seeds of every
 family together.
+Each organisation's outcome, with the figures the rules read (the ranges docs/playbook.md's band
+table and :data:`e20kit.diagnose.rules.EXPLAINED_EXCESS` quote), is written to
+``.bench/diagnosis-outcomes.json``, not printed.
 Set ``E20KIT_BENCH_CACHE`` to a folder to keep the stores between runs (the figures then come
 from the same stores; generation is the slow part), ``E20KIT_BENCH_HELD_OUT`` to a
 comma-separated list of seeds to replace the sandbox's held-out set and ``E20KIT_BENCH_TUNING``

@@ -59,7 +59,9 @@ def explained_elsewhere(m: Metrics) -> bool:
 EXPLAINED_EXCESS = 0.2
 """The largest newcomers' drop-out excess (at its low end) that another reason explains as
 well: sandbox plantings of unclear benefit, training and no time reach 0.13, those of
-complicated tools start at 0.15 and the resampled family's mild ones range from 0.0 to 0.37."""
+complicated tools start at 0.15 and the resampled family's mild ones range from 0.0 to 0.37
+(``newcomers.dropout_excess`` in the ``.bench/diagnosis-outcomes.json`` that
+``python -m benchmarks diagnosis`` writes)."""
 
 
 def _explained_dropout(m: Metrics, excess: float | None) -> bool:
