@@ -206,6 +206,16 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _staff_rule_out(reason: Reason, stated: Stated, lang: str) -> RuledOut:
+    """``reason`` ruled out by what staff say of it (its published share)."""
+    return RuledOut(
+        reason=reason,
+        metric=f"survey.staff.{reason}",
+        value=stated.shown.get(("staff", reason), (None, None))[0],
+        text=_capital(stated.sentence("staff", reason, lang)),
+    )
+
+
 def _decide(f: Finding, stated: Stated, lang: str) -> Finding:
     """An undecided finding decided by the staff's answers, or kept undecided."""
     reasons = (f.reason, *f.undecided)
@@ -225,15 +235,7 @@ def _decide(f: Finding, stated: Stated, lang: str) -> Finding:
         detail=f"{f.detail} {DECIDES[lang].format(first=first, second=second)}.",
         evidence=(*usage, *(stated.evidence("staff", r) for r in reasons)),
         remedies=REMEDIES[best][lang],
-        ruled_out=tuple(
-            RuledOut(
-                reason=r,
-                metric=f"survey.staff.{r}",
-                value=stated.shown.get(("staff", r), (None, None))[0],
-                text=_capital(stated.sentence("staff", r, lang)),
-            )
-            for r in others
-        ),
+        ruled_out=tuple(_staff_rule_out(r, stated, lang) for r in others),
         rests_on=(USAGE, SURVEY),
     )
 
@@ -289,14 +291,7 @@ def _reread_finding(f: Finding, reason: Reason, stated: Stated, lang: str) -> Fi
             stated.evidence("staff", f.reason),
         ),
         remedies=REMEDIES[reason][lang],
-        ruled_out=(
-            RuledOut(
-                reason=f.reason,
-                metric=f"survey.staff.{f.reason}",
-                value=stated.shown.get(("staff", f.reason), (None, None))[0],
-                text=_capital(stated.sentence("staff", f.reason, lang)),
-            ),
-        ),
+        ruled_out=(_staff_rule_out(f.reason, stated, lang),),
         rests_on=(USAGE, SURVEY),
     )
 
