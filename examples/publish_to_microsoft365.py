@@ -27,11 +27,24 @@ def main(argv: list[str]) -> int:
     targets = [f"sharepoint:{site}/{TITLE}", f"teams:{WEBHOOK_ENV}"]
     try:
         with Kit.from_config(config) as kit, tempfile.TemporaryDirectory() as tmp:
-            metrics = kit.metrics("last-7d")
-            written = kit.report("md", Path(tmp) / "report.md", metrics=metrics)
+            # built once: the file, the page and the card show the same sections
+            built = kit.prepare_report("last-7d")
+            written = kit.report(
+                "md",
+                Path(tmp) / "report.md",
+                metrics=built.metrics,
+                findings=built.findings,
+                sections=built.sections,
+            )
             assert isinstance(written, Path)
-            document = written.read_text(encoding="utf-8")
-            done = kit.publish_all(targets, document, metrics=metrics, requester="weekly job")
+            done = kit.publish_all(
+                targets,
+                written.read_text(encoding="utf-8"),
+                metrics=built.metrics,
+                findings=built.findings,
+                sections=built.sections,
+                requester="weekly job",
+            )
     except E20KitError as err:
         print(f"e20kit: {err}", file=sys.stderr)
         return err.exit_code

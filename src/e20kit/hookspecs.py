@@ -162,7 +162,8 @@ def e20kit_diagnose(metrics: Metrics, lang: str) -> Iterable[Finding]:
 def e20kit_report_sections(
     metrics: Metrics, lang: str, context: ReportContext
 ) -> Iterable[ReportSection]:
-    """Add sections to every report format.
+    """Add sections to every report format; ``e20kit report --publish`` and ``e20kit run``
+    call it once per report, whatever number of formats and publishers it goes to.
 
     :param metrics: every metric of the report's period.
     :param lang: ``"en"`` or ``"de"``.

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .analytics import Metrics, Period
     from .analytics.freshness import PlatformAsOf
     from .champions.programme import ChampionsService
+    from .diagnose.stated import WaveRead
     from .disclosure import Disclosure
     from .effects.service import EffectsService
     from .extensions import ReportSection
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .onboarding.api import OnboardingService
     from .privacy.service import PrivacyService
     from .publishing import Published
+    from .report_prepared import PreparedReport
     from .report_publish import Material as ReportMaterial
     from .status import Status
     from .survey.service import SurveyService
@@ -335,43 +337,43 @@ class Kit:
         ones); what a finding prints is stated from the published figures and passes the
         disclosure layer (:meth:`Disclosure.printable`, :meth:`Disclosure.findings`).
         """
-        from .diagnose import sort_findings
+        from .diagnose.stated import read_wave
 
         raw = self._rules_read(metrics, period, today)
+        findings = self._findings(raw, metrics, lang, read_wave(self.survey, raw.period.end))
+        if audited:
+            self._record_period(
+                "diagnose", raw.period, requester=requester, reason=reason, target="findings"
+            )
+        return findings
+
+    def _findings(
+        self, raw: Metrics, metrics: Metrics | None, lang: str, wave: WaveRead | None
+    ) -> list[Finding]:
+        """:meth:`diagnose` on ``raw`` (what rules read) and ``metrics`` (what findings print),
+        read beside ``wave``, the stated reasons of the latest survey wave opened before the
+        period's end when it has answers (docs/stated.md): decided on its exact counts and the
+        raw metrics, printing its published figures."""
+        from .diagnose import sort_findings
+        from .diagnose.stated import combine
+
         metrics = self.disclosure.metrics(metrics if metrics is not None else raw)
         decided = sort_findings(self.plugins.diagnose(raw, lang))
         shown = list(self.plugins.diagnose(metrics, lang)) if decided else []
         findings = self.disclosure.findings(self.disclosure.printable(decided, shown), metrics)
-        findings = self._beside_stated(findings, raw, lang)
-        if audited:
-            self._record_period(
-                "diagnose", metrics.period, requester=requester, reason=reason, target="findings"
-            )
-        return findings
-
-    def _beside_stated(self, findings: list[Finding], raw: Metrics, lang: str) -> list[Finding]:
-        """The findings read beside the stated reasons of the latest survey wave opened before
-        the period's end, when it has answers (docs/stated.md): decided on its exact counts and
-        the raw metrics, printing its published figures."""
-        from .diagnose import sort_findings
-        from .diagnose.stated import combine, stated_of
-
-        return sort_findings(combine(findings, stated_of(self.survey, raw.period.end), raw, lang))
+        stated = None if wave is None else wave.stated
+        return sort_findings(combine(findings, stated, raw, lang))
 
     def _stated_sections(
-        self, findings: list[Finding], metrics: Metrics, lang: str
+        self, findings: list[Finding], metrics: Metrics, lang: str, wave: WaveRead | None
     ) -> list[ReportSection]:
         """The "stated beside observed" section when the period's survey wave has answers
         (docs/stated.md)."""
-        from .diagnose.stated import wave_for
-
-        wave = wave_for(self.survey, metrics.period.end)
-        results = None if wave is None else self.survey.results(wave)
-        if results is None or results.empty:
+        if wave is None:
             return []
         from .report.stated import stated_section
 
-        return [stated_section(findings, results, metrics, self.disclosure, lang)]
+        return [stated_section(findings, wave.published, metrics, self.disclosure, lang)]
 
     def _record_period(
         self,
@@ -395,6 +397,46 @@ class Kit:
             reason=reason,
         )
 
+    def prepare_report(
+        self,
+        period: Period | str | None = None,
+        *,
+        lang: str = "en",
+        today: dt.date | None = None,
+        metrics: Metrics | None = None,
+        findings: list[Finding] | None = None,
+    ) -> PreparedReport:
+        """The figures, findings and sections of one report, each built once: pass them to
+        :meth:`report` and :meth:`publish_all` (``report --publish``), or to :meth:`report`
+        for several formats, and every ``e20kit_report_sections`` hook runs once for all of
+        them. The survey's results are read once, for the diagnosis and the "stated beside
+        observed" section alike."""
+        return self._prepared(period, lang=lang, today=today, metrics=metrics, findings=findings)
+
+    def _prepared(
+        self,
+        period: Period | str | None = None,
+        *,
+        lang: str,
+        today: dt.date | None = None,
+        metrics: Metrics | None = None,
+        findings: list[Finding] | None = None,
+        sections: list[ReportSection] | None = None,
+    ) -> PreparedReport:
+        """:meth:`prepare_report`, keeping whatever the caller built already."""
+        from .diagnose.stated import read_wave
+        from .report_prepared import PreparedReport
+
+        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
+        if findings is None or sections is None:
+            wave = read_wave(self.survey, metrics.period.end)
+            if findings is None:
+                raw = self._rules_read(metrics, None, None)
+                findings = self._findings(raw, metrics, lang, wave)
+            if sections is None:
+                sections = self._sections(metrics, lang, findings, wave)
+        return PreparedReport(metrics, findings, sections)
+
     def report(
         self,
         format: str,
@@ -405,27 +447,28 @@ class Kit:
         today: dt.date | None = None,
         metrics: Metrics | None = None,
         findings: list[Finding] | None = None,
+        sections: list[ReportSection] | None = None,
         requester: str | None = None,
         reason: str | None = None,
     ) -> Path | list[Path]:
         """Write the report as ``html``, ``json``, ``md`` (one file) or ``csv`` (a folder);
         audited with the period's dates, the file and ``requester``/``reason`` when given.
 
-        Pass ``metrics`` (and ``findings``) already computed to write several formats of one
-        period without computing them again.
+        Pass ``metrics``, ``findings`` and ``sections`` already built (:meth:`prepare_report`)
+        to write several formats of one period, or to publish it too, without building them
+        again; every section still passes the disclosure layer on its way into the file.
         """
         from .report import write_report
 
-        metrics = self.disclosure.metrics(metrics or self.metrics(period, today=today))
-        if findings is None:
-            findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
-        sections = self._sections(metrics, lang, findings)
+        built = self._prepared(
+            period, lang=lang, today=today, metrics=metrics, findings=findings, sections=sections
+        )
         written = write_report(
             format,
             Path(out),
-            metrics,
-            findings=findings,
-            sections=sections,
+            built.metrics,
+            findings=built.findings,
+            sections=built.sections,
             lang=lang,
             organisation=self.config.settings.organisation.name,
             disclosure=self.disclosure,
@@ -433,7 +476,7 @@ class Kit:
         )
         self._record_period(
             "report",
-            metrics.period,
+            built.metrics.period,
             format=format,
             target=str(Path(out).resolve()),
             requester=requester,
@@ -452,16 +495,18 @@ class Kit:
         reason: str | None = None,
         metrics: Metrics | None = None,
         findings: list[Finding] | None = None,
+        sections: list[ReportSection] | None = None,
         lang: str = "en",
         now: dt.datetime | None = None,
     ) -> Published:
         """Publish a Markdown report to ``NAME:TARGET`` (``report --publish``); several targets
         in order, each seeing what the ones before published (a card links to the page).
 
-        With ``metrics`` (and ``findings``) the publishers also get the report data and the
-        charts, through the disclosure layer like the written report. Audited with the
-        destination (the target and where readers find it) unless a dry run; returns what the
-        last target did (:meth:`publish_all` returns each)."""
+        With ``metrics`` (and ``findings`` and ``sections``, as :meth:`prepare_report` built
+        them for the written report) the publishers also get the report data and the charts,
+        through the disclosure layer like the written report. Audited with the destination
+        (the target and where readers find it) unless a dry run; returns what the last target
+        did (:meth:`publish_all` returns each)."""
         targets = [target] if isinstance(target, str) else list(target)
         return self.publish_all(
             targets,
@@ -472,6 +517,7 @@ class Kit:
             reason=reason,
             metrics=metrics,
             findings=findings,
+            sections=sections,
             lang=lang,
             now=now,
         )[-1][1]
@@ -487,6 +533,7 @@ class Kit:
         reason: str | None = None,
         metrics: Metrics | None = None,
         findings: list[Finding] | None = None,
+        sections: list[ReportSection] | None = None,
         lang: str = "en",
         now: dt.datetime | None = None,
     ) -> list[tuple[str, Published]]:
@@ -497,8 +544,9 @@ class Kit:
             raise ConfigError("publish: name at least one NAME:TARGET")
         material = Material(document, lang=lang)
         if metrics is not None:
-            material = self._material(document, metrics, findings, lang)
-            period = period or metrics.period
+            built = self._prepared(lang=lang, metrics=metrics, findings=findings, sections=sections)
+            material = self._material(document, built, lang)
+            period = period or built.metrics.period
         done = publish_all(
             self.config,
             self.plugins,
@@ -530,18 +578,14 @@ class Kit:
                 )
         return done
 
-    def _material(
-        self, document: str, metrics: Metrics, findings: list[Finding] | None, lang: str
-    ) -> ReportMaterial:
-        """The report data and disclosed metrics publishers get, built like the report."""
+    def _material(self, document: str, built: PreparedReport, lang: str) -> ReportMaterial:
+        """The report data and disclosed metrics publishers get, released through the
+        disclosure layer like the written report."""
         from .report.document import published, published_document
         from .report_publish import Material
 
-        metrics = self.disclosure.metrics(metrics)
-        if findings is None:
-            findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
         shown, findings, sections, layer = published(
-            metrics, findings, self._sections(metrics, lang, findings), lang, self.disclosure
+            built.metrics, built.findings, built.sections, lang, self.disclosure
         )
         report = published_document(
             shown,
@@ -555,10 +599,10 @@ class Kit:
         return Material(document, report=report, metrics=shown, lang=lang)
 
     def _sections(
-        self, metrics: Metrics, lang: str, findings: list[Finding]
+        self, metrics: Metrics, lang: str, findings: list[Finding], wave: WaveRead | None
     ) -> list[ReportSection]:
         """Plugin report sections for ``metrics`` (the hooks read in a rolled-back connection),
-        then "stated beside observed" for ``findings`` when a survey wave has answers."""
+        then "stated beside observed" for ``findings`` when ``wave`` has answers."""
         from .extensions import ReportContext
 
         with self.engine.connect() as conn:
@@ -566,7 +610,7 @@ class Kit:
                 conn, metrics.period, self.config.settings, lang, disclosure=self.disclosure
             )
             sections = list(self.plugins.report_sections(metrics, context))
-        return sections + self._stated_sections(findings, metrics, lang)
+        return sections + self._stated_sections(findings, metrics, lang, wave)
 
     # -- the whole cycle -------------------------------------------------------------------------
 
@@ -600,16 +644,24 @@ class Kit:
         result.pairing = champions.pair_buddies(dry_run=dry_run, now=now)
         result.digests = champions.send_digests(dry_run=dry_run, now=now)
         metrics = self.metrics(today=today)
-        result.findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
-        if report_dir is not None:
-            folder = Path(report_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            for fmt in formats:
-                target = folder / ("report" if fmt == "csv" else f"report.{fmt}")
-                written = self.report(
-                    fmt, target, lang=lang, metrics=metrics, findings=result.findings
-                )
-                result.reports.extend(written if isinstance(written, list) else [written])
+        if report_dir is None:
+            result.findings = self.diagnose(lang=lang, metrics=metrics, audited=False)
+            return result
+        built = self.prepare_report(lang=lang, metrics=metrics)  # once for every format
+        result.findings = built.findings
+        folder = Path(report_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for fmt in formats:
+            target = folder / ("report" if fmt == "csv" else f"report.{fmt}")
+            written = self.report(
+                fmt,
+                target,
+                lang=lang,
+                metrics=built.metrics,
+                findings=built.findings,
+                sections=built.sections,
+            )
+            result.reports.extend(written if isinstance(written, list) else [written])
         return result
 
     def status(self, *, check: bool = False) -> Status:

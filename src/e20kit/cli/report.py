@@ -97,14 +97,16 @@ def report(
         raise click.UsageError("--dry-run only applies to --publish")
     kit = state.kit()
     lang = lang or kit.config.settings.organisation.default_locale
-    metrics = kit.metrics(period, today=day_of(kit, today))
-    findings = kit.diagnose(lang=lang, metrics=metrics, audited=False)
+    # built once: the file and every publisher show the same sections, each hook runs once
+    built = kit.prepare_report(period, lang=lang, today=day_of(kit, today))
+    findings = built.findings
     written = kit.report(
         fmt,
         out,
         lang=lang,
-        metrics=metrics,
+        metrics=built.metrics,
         findings=findings,
+        sections=built.sections,
         requester=requester,
         reason=reason,
     )
@@ -116,12 +118,13 @@ def report(
         done = kit.publish_all(
             targets,
             document,
-            period=metrics.period,
+            period=built.metrics.period,
             dry_run=dry_run,
             requester=requester,
             reason=reason,
-            metrics=metrics,
+            metrics=built.metrics,
             findings=findings,
+            sections=built.sections,
             lang=lang,
         )
         shown = [

@@ -57,9 +57,19 @@ from .stated_texts import (
 from .texts import REMEDIES, TITLES, lang_of, localise
 
 if TYPE_CHECKING:
+    from ..survey.results import SurveyResults
     from ..survey.service import SurveyService
 
-__all__ = ["MIN_ANSWERED", "SAID", "STATED", "Stated", "combine", "stated_of", "wave_for"]
+__all__ = [
+    "MIN_ANSWERED",
+    "SAID",
+    "STATED",
+    "Stated",
+    "WaveRead",
+    "combine",
+    "read_wave",
+    "wave_for",
+]
 
 STATED: tuple[Reason, ...] = REASONS
 """The reasons the survey asks about."""
@@ -182,16 +192,30 @@ def wave_for(survey: SurveyService, until: dt.date) -> str | None:
     return None if wave is None else wave.wave_id
 
 
-def stated_of(survey: SurveyService, until: dt.date) -> Stated | None:
-    """The survey wave for a period ending ``until`` as the diagnosis reads it (``None``
-    without a wave or without answers)."""
+@dataclass(frozen=True)
+class WaveRead:
+    """One read of the wave a report period is read beside: the exact results the diagnosis
+    decides on and the published ones that findings and the report's "stated beside observed"
+    section print, so both print the same figures from one read."""
+
+    raw: SurveyResults
+    published: SurveyResults
+
+    @property
+    def stated(self) -> Stated:
+        return Stated.of_results(self.raw, self.published)
+
+
+def read_wave(survey: SurveyService, until: dt.date) -> WaveRead | None:
+    """The results of the wave for a period ending ``until`` (``None`` without a wave or
+    without answers), read once."""
     wave = wave_for(survey, until)
     if wave is None:
         return None
     raw = survey.results_raw(wave)
     if raw.empty:
         return None
-    return Stated.of_results(raw, survey.results(wave))
+    return WaveRead(raw, survey.results(wave))
 
 
 def _rests(f: Finding, *on: str) -> Finding:
