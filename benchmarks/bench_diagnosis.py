@@ -25,7 +25,12 @@ data cannot tell, ``none`` when nothing was named), the healthy organisations fl
 the severities given for mild and clear plants. For training plants, whose contrast rests on the
 few newcomers who stayed, it adds how many were detectable at all (:func:`detection_chance`) and
 the recall expected from chance alone. ``targets_met`` is judged on the held-out seeds of every
-family together.
+family together. Beside them, what any rule could reach (:mod:`benchmarks.ceiling`): per family
+``knob_ceiling`` (mild and clear plants beyond every healthy organisation on the reason's own
+generator knobs, and the knobs that separate only because healthy organisations never vary
+them), and ``measured_ceiling`` (per reason and family, mild plants whose figures the rules read
+lie beyond every healthy organisation of their own family, ``alone``, and of every family,
+``together``, beside those ``found``).
 Each organisation's outcome, with the figures the rules read (the ranges docs/playbook.md's band
 table and :data:`e20kit.diagnose.rules.EXPLAINED_EXCESS` quote), is written to
 ``.bench/diagnosis-outcomes.json``, not printed.
