@@ -25,7 +25,12 @@ data cannot tell, ``none`` when nothing was named), the healthy organisations fl
 the severities given for mild and clear plants. For training plants, whose contrast rests on the
 few newcomers who stayed, it adds how many were detectable at all (:func:`detection_chance`) and
 the recall expected from chance alone. ``targets_met`` is judged on the held-out seeds of every
-family together.
+family together. Beside them, what any rule could reach (:mod:`benchmarks.ceiling`): per family
+``knob_ceiling`` (mild and clear plants beyond every healthy organisation on the reason's own
+generator knobs, and the knobs that separate only because healthy organisations never vary
+them), and ``measured_ceiling`` (per reason and family, mild plants whose figures the rules read
+lie beyond every healthy organisation of their own family, ``alone``, and of every family,
+``together``, beside those ``found``).
 Each organisation's outcome, with the figures the rules read (the ranges docs/playbook.md's band
 table and :data:`e20kit.diagnose.rules.EXPLAINED_EXCESS` quote), is written to
 ``.bench/diagnosis-outcomes.json``, not printed.
@@ -44,7 +49,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +92,9 @@ class Outcome:
     undecided: tuple[str, ...] = ()
     """Rules of the findings that name reasons the data cannot tell apart (not counted as
     naming any reason; their own column of the confusion matrix)."""
+    reads: tuple[tuple[str, str, str], ...] = ()
+    """(figure, reason, direction) for every figure a rule reads (:mod:`benchmarks.ceiling`)."""
+    family: str = ""
 
 
 def _store_path(folder: Path, spec: Any) -> Path:
@@ -134,6 +142,7 @@ def evaluate(specs: Iterable[Any], folder: Path, family: str = "sandbox") -> lis
         finally:
             engine.dispose()
         findings = playbook(metrics)
+        figures, reads = _figures(metrics)
         decided = [f for f in findings if not f.undecided and str(f.reason) != "data_gap"]
         out.append(
             Outcome(
@@ -142,7 +151,8 @@ def evaluate(specs: Iterable[Any], folder: Path, family: str = "sandbox") -> lis
                 strength=spec.strength,
                 named=tuple(sorted({str(f.reason) for f in decided})),
                 severities={str(f.reason): str(f.severity) for f in decided},
-                figures=_figures(metrics),
+                figures=figures,
+                reads=reads,
                 detection=_detection(spec, metrics) if family == "sandbox" else None,
                 undecided=tuple(f.rule for f in findings if f.undecided),
             )
@@ -177,15 +187,18 @@ def _detection(spec: Any, m: Any) -> float | None:
     return round(chance, 3)
 
 
-def _figures(m: Any) -> dict[str, Any]:
-    """The figures the rules read, for calibrating bands (kept in ``.bench``, not printed)."""
+def _figures(m: Any) -> tuple[dict[str, Any], tuple[tuple[str, str, str], ...]]:
+    """The figures the rules read, for calibrating bands (kept in ``.bench``, not printed), and
+    which reason's rule reads each one in which direction (for :mod:`benchmarks.ceiling`)."""
     from e20kit.diagnose.rules import RULES
 
     seen: dict[str, Any] = {}
-    for _, rule in RULES.values():
+    reads: set[tuple[str, str, str]] = set()
+    for name, (_, rule) in RULES.items():
         for signal in rule(m):
             seen[signal.metric] = None if signal.value is None else round(signal.value, 3)
-    return seen
+            reads.add((signal.metric, name, signal.comparison))
+    return seen, tuple(sorted(reads))
 
 
 def score(outcomes: Sequence[Outcome], reasons: Sequence[str]) -> dict[str, Any]:
@@ -283,17 +296,27 @@ def _seeds(variable: str, default: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _family(
-    specs_of: Any, sets: Mapping[str, tuple[int, ...]], folder: Path, family: str
+    specs_of: Any, sets: Mapping[str, tuple[int, ...]], folder: Path, label: str
 ) -> tuple[dict[str, Any], list[Outcome]]:
-    """Diagnose each set of seeds of one family and score it."""
+    """Diagnose each set of seeds of one family and score it, beside the family's knob
+    ceiling over all its seeds (:func:`benchmarks.ceiling.knob_ceiling`)."""
+    from benchmarks import ceiling
     from e20kit.sandbox.suite import PLANTED
 
+    family = "sandbox" if label == "sandbox" else "resampled"
     quality: dict[str, Any] = {}
     every: list[Outcome] = []
+    specs: list[Any] = []
     for name, seeds in sets.items():
-        outcomes = [o for seed in seeds for o in evaluate(specs_of(seed), folder, family)]
+        outcomes = []
+        for seed in seeds:
+            drawn = specs_of(seed)
+            specs += drawn
+            outcomes += [replace(o, family=label) for o in evaluate(drawn, folder, family)]
         every += outcomes
         quality[name] = {"seeds": list(seeds), **score(outcomes, PLANTED)}
+    readings = ceiling.SANDBOX if family == "sandbox" else ceiling.RESAMPLED
+    quality["knob_ceiling"] = ceiling.knob_ceiling(specs, readings)
     return quality, every
 
 
@@ -305,6 +328,7 @@ def _shifted(seed: int) -> list[Any]:
 
 def run() -> dict[str, Any]:
     from benchmarks import resampled
+    from benchmarks.ceiling import measured_ceiling
     from e20kit.sandbox.suite import diagnosis_suite
 
     cache = os.environ.get("E20KIT_BENCH_CACHE")
@@ -328,10 +352,11 @@ def run() -> dict[str, Any]:
             ("shifted", _shifted, SHIFTED_SEEDS),
         ):
             if absent is None:
-                quality[name], seen = _family(specs_of, seeds, folder, "resampled")
+                quality[name], seen = _family(specs_of, seeds, folder, name)
                 every += seen
             else:
                 quality[name] = {"skipped": absent}
+    quality["measured_ceiling"] = measured_ceiling(every)
     detail = Path(".bench") / "diagnosis-outcomes.json"
     detail.parent.mkdir(exist_ok=True)
     detail.write_text(json.dumps([asdict(o) for o in every], indent=1) + "\n", "utf-8")

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 import responses
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from e20kit import ConnectorFatalError, ConnectorPayloadError, make_session, parse_payload
+from e20kit import (
+    ConnectorFatalError,
+    ConnectorPayloadError,
+    describe_validation_error,
+    make_session,
+    parse_payload,
+)
 
 BASE = "https://chat.example.test"
 TOKEN = "tok-payload-5150"
@@ -50,6 +56,22 @@ def test_more_errors_are_counted_and_secrets_redacted() -> None:
     message = str(info.value)
     assert "0.id: Input should be a valid string (and 2 more)" in message
     assert TOKEN not in message and "/hooks/***" in message
+
+
+def test_a_plugin_validating_itself_words_the_error_as_parse_payload_does() -> None:
+    """The public helper behind parse_payload's message, for a plugin that calls pydantic on a
+    result a third-party client handed it (the LimeSurvey plugin does)."""
+    data = {"order": ["a"], "posts": {TOKEN: {"create_at": "yesterday"}}}
+    with pytest.raises(ValidationError) as info:
+        PostList.model_validate(data)
+    described = describe_validation_error(info.value, secrets=[TOKEN])
+    assert described == "posts.***.id: Field required (and 1 more)"
+    with pytest.raises(ConnectorPayloadError) as parsed:
+        parse_payload(PostList, data, connector="chat", endpoint="/x", secrets=[TOKEN])
+    assert str(parsed.value).endswith(f"malformed response: {described}")
+    with pytest.raises(ValidationError) as root:
+        TypeAdapter(list[int]).validate_python({"a": TOKEN})
+    assert describe_validation_error(root.value) == "(root): Input should be a valid list"
 
 
 def test_plain_types_and_a_valid_payload_pass() -> None:

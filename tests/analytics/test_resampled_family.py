@@ -5,9 +5,6 @@ Skips with the reason when ``../shared/data`` is absent: the product never needs
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,19 +14,9 @@ from e20kit.analytics import compute_metrics, parse_period
 from e20kit.diagnose import playbook
 from e20kit.store import create_engine
 
+from . import benchmods
 
-def _load_generator() -> object:
-    """``benchmarks/resampled.py`` by path: the benchmarks folder is not an installed package."""
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "resampled.py"
-    spec = importlib.util.spec_from_file_location("e20kit_bench_resampled", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-resampled: Any = _load_generator()
+resampled: Any = benchmods.load("resampled")
 pytestmark = pytest.mark.skipif(
     resampled.available() is not None, reason=str(resampled.available())
 )

@@ -115,6 +115,21 @@ def test_garbage_is_one_typed_error_naming_the_call(
     assert PASSWORD not in str(error) and KEY not in str(error)
 
 
+def test_a_result_of_the_wrong_shape_names_the_field_and_counts_the_rest(
+    server: dict[str, Result | tuple[int, str]],
+) -> None:
+    """Worded as the core words a bad payload (``describe_validation_error``): the first
+    failing field, how many more, never the value the server sent."""
+    server["get_summary"] = lambda _: {"completed_responses": "many", "full_responses": -3}
+    with pytest.raises(SurveyError) as info, client() as lime:
+        lime.summary(7)
+    assert str(info.value) == (
+        "[limesurvey:pulse get_summary] unexpected result shape: completed_responses: "
+        "Input should be a valid integer, unable to parse string as an integer (and 1 more)"
+    )
+    assert "many" not in str(info.value)
+
+
 def test_a_body_over_the_cap_is_one_error(server: dict[str, Result | tuple[int, str]]) -> None:
     server["export_responses"] = lambda _: "A" * (2 * 1024 * 1024)
     with pytest.raises(SurveyError, match="export_responses") as info, client(1.0) as lime:

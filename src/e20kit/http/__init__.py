@@ -4,7 +4,8 @@
 the decompressed body, urllib3 retries honouring ``Retry-After``, client-side pacing and the
 plugin's :class:`RatePolicy`, bounded concurrency and redacted logging. :func:`raise_for_status`
 and :func:`json_or_error` turn responses into ConnectorErrors; :func:`parse_payload` checks their
-shape; the ``*_pages`` helpers page through listings.
+shape (:func:`describe_validation_error` words a pydantic error the same way for a plugin that
+validates itself); the ``*_pages`` helpers page through listings.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .paging import (
     offset_pages,
     page_number_pages,
 )
-from .payload import parse_payload
+from .payload import describe_validation_error, parse_payload
 from .policy import RateAdvice, RatePolicy
 from .redaction import MASK, describe_endpoint, redact
 from .session import (
@@ -60,6 +61,7 @@ __all__ = [
     "announce_wait",
     "body_cursor_pages",
     "describe_endpoint",
+    "describe_validation_error",
     "error_from_exception",
     "json_or_error",
     "link_header_pages",

@@ -31,7 +31,13 @@ def field_path(loc: Sequence[int | str]) -> str:
 
 
 def describe_validation_error(err: ValidationError, secrets: Sequence[str] = ()) -> str:
-    """``field.path: message`` of the first error (and how many more), never the input value."""
+    """One line naming the first failing field: ``field.path: message (and N more)``.
+
+    For plugins that validate with pydantic themselves (a result handed back by a third-party
+    client rather than fetched with :func:`parse_payload`), so that their errors word a bad shape
+    as the core does. The offending value is never shown (it may be personal data or a secret);
+    ``secrets`` are redacted from what is left.
+    """
     errors = err.errors(include_url=False, include_input=False, include_context=False)
     first = errors[0]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

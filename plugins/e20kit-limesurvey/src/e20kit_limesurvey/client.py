@@ -25,7 +25,7 @@ import requests
 from citric.exceptions import LimeSurveyError, LimeSurveyStatusError, ResponseMismatchError
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from e20kit import E20KitError, HttpSession, SurveyError, redact
+from e20kit import E20KitError, HttpSession, SurveyError, describe_validation_error, redact
 
 from .settings import LimeSurveySettings
 
@@ -73,12 +73,6 @@ _PROPERTIES = TypeAdapter(dict[str, str | int | None])
 _SUMMARY = TypeAdapter(Summary)
 _RESPONSES = TypeAdapter(list[dict[str, Any]])
 _ID = TypeAdapter(int)
-
-
-def _first_error(err: ValidationError) -> str:
-    first = err.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "result"
-    return f"unexpected result shape at {where}: {first['msg']}"
 
 
 class LimeSurveyClient:
@@ -226,7 +220,8 @@ class LimeSurveyClient:
         try:
             return adapter.validate_python(result)
         except ValidationError as err:
-            raise self._error(call, _first_error(err)) from None
+            problem = describe_validation_error(err)  # _error redacts the secrets
+            raise self._error(call, f"unexpected result shape: {problem}") from None
 
     def _error(self, call: str, message: str) -> SurveyError:
         return survey_error(self.source, call, redact(message, self._secrets()))

@@ -28,6 +28,7 @@ from e20kit.sandbox import Request, Response, Router
 
 from ..copilot import COPILOT_USAGE
 from ..reports import BY_FUNCTION, Report
+from .errors import graph_error
 from .pages import SitePages
 from .state import Tenant
 
@@ -41,19 +42,6 @@ _EP_FILTER = re.compile(
     r"and ep/value eq '(?P<value>(?:[^']|'')*)'\)\Z",
     re.IGNORECASE,
 )
-
-
-def graph_error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
-) -> Response:
-    body = {
-        "error": {
-            "code": code,
-            "message": message,
-            "innerError": {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "request-id": "fake"},
-        }
-    }
-    return Response.json(body, status, headers)
 
 
 class Quota:
@@ -347,4 +335,4 @@ def _offset(token: str | None) -> int | None:
         return None
 
 
-__all__ = ["DownloadHost", "FakeGraph", "Quota", "graph_error"]
+__all__ = ["DownloadHost", "FakeGraph", "Quota"]

@@ -23,6 +23,8 @@ from typing import Any
 
 from e20kit.sandbox import Request, Response
 
+from .errors import graph_error
+
 SITE_HOST = "contoso.sharepoint.com"
 SITE_PATH = "/sites/intranet"
 SUPPORTED_PARTS = frozenset(
@@ -57,10 +59,6 @@ _DRIVES = re.compile(r"/v1\.0/sites/(?P<site>[^/]+)/drives?\Z")
 _UPLOAD = re.compile(r"/v1\.0/drives/(?P<drive>[^/]+)/root:/(?P<path>.+):/content\Z")
 _CHILDREN = re.compile(r"/v1\.0/drives/(?P<drive>[^/]+)/root:/(?P<path>.+):/children\Z")
 _NAME_FILTER = re.compile(r"name eq '(?P<name>(?:[^']|'')*)'\Z")
-
-
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response.json({"error": {"code": code, "message": message}}, status, headers)
 
 
 @dataclass
@@ -153,7 +151,9 @@ class SitePages:
             match = pattern.match(request.path)
             if match is not None and request.method.upper() == method:
                 return handler(request, **match.groupdict())
-        return _error(400, "BadRequest", f"Resource not found for the segment {request.path!r}.")
+        return graph_error(
+            400, "BadRequest", f"Resource not found for the segment {request.path!r}."
+        )
 
     def _known(self, site: str) -> bool:
         """The site's id, ``root``, or host and path (SharePoint ignores their case)."""
@@ -161,7 +161,7 @@ class SitePages:
 
     def _site(self, request: Request, site: str) -> Response:
         if not self._known(site.rstrip(":")):
-            return _error(404, "itemNotFound", "Requested site could not be found")
+            return graph_error(404, "itemNotFound", "Requested site could not be found")
         body = {"id": self.site_id, "webUrl": self.web_url, "name": self.path.rsplit("/", 1)[-1]}
         return Response.json(body)
 
@@ -173,14 +173,14 @@ class SitePages:
 
     def _list(self, request: Request, site: str, cast: str | None) -> Response:
         if not self._known(site):
-            return _error(404, "itemNotFound", "Requested site could not be found")
+            return graph_error(404, "itemNotFound", "Requested site could not be found")
         with self.lock:
             pages = sorted(self.pages.values(), key=lambda p: str(p["name"]))
         wanted = request.arg("$filter")
         if wanted:
             match = _NAME_FILTER.match(wanted.strip())
             if match is None:
-                return _error(400, "BadRequest", "the fake filters on name eq '...' only")
+                return graph_error(400, "BadRequest", "the fake filters on name eq '...' only")
             name = match["name"].replace("''", "'").lower()
             pages = [p for p in pages if str(p["name"]).lower() == name]
         return Response.json({"value": [self._resource(p) for p in pages]})
@@ -211,15 +211,15 @@ class SitePages:
 
     def _create(self, request: Request, site: str, cast: str | None) -> Response:
         if not self._known(site):
-            return _error(404, "itemNotFound", "Requested site could not be found")
+            return graph_error(404, "itemNotFound", "Requested site could not be found")
         body = request.json()
         problem = self._check(body)
         if problem or not body.get("name") or not body.get("title"):
-            return _error(400, "invalidRequest", problem or "name and title are required")
+            return graph_error(400, "invalidRequest", problem or "name and title are required")
         name = str(body["name"])
         with self.lock:
             if any(str(p["name"]).lower() == name.lower() for p in self.pages.values()):
-                return _error(409, "nameAlreadyExists", f"A page named {name} already exists")
+                return graph_error(409, "nameAlreadyExists", f"A page named {name} already exists")
             page_id = str(uuid.uuid4())
             page = {
                 **{k: v for k, v in body.items() if k != "@odata.type"},
@@ -235,11 +235,11 @@ class SitePages:
         body = request.json()
         problem = self._check(body)
         if problem:
-            return _error(400, "invalidRequest", problem)
+            return graph_error(400, "invalidRequest", problem)
         with self.lock:
             current = self.pages.get(page)
             if current is None or not self._known(site):
-                return _error(404, "itemNotFound", "The page could not be found")
+                return graph_error(404, "itemNotFound", "The page could not be found")
             for key in ("title", "description", "canvasLayout", "titleArea", "showComments"):
                 if key in body:
                     current[key] = body[key]
@@ -252,7 +252,7 @@ class SitePages:
         with self.lock:
             current = self.pages.get(page)
             if current is None or not self._known(site):
-                return _error(404, "itemNotFound", "The page could not be found")
+                return graph_error(404, "itemNotFound", "The page could not be found")
             current["publishingState"] = {"level": "published", "versionId": "1.0"}
             self.published.append((page, int(current["_version"])))
         return Response(204, b"")
@@ -269,7 +269,7 @@ class SitePages:
 
     def _drives(self, request: Request, site: str) -> Response:
         if not self._known(site):
-            return _error(404, "itemNotFound", "Requested site could not be found")
+            return graph_error(404, "itemNotFound", "Requested site could not be found")
         if request.path.endswith("/drive"):
             return Response.json(self._drive(next(iter(self.libraries.values()))))
         return Response.json({"value": [self._drive(lib) for lib in self.libraries.values()]})
@@ -293,9 +293,9 @@ class SitePages:
     def _upload(self, request: Request, drive: str, path: str) -> Response:
         lib = self.libraries.get(drive)
         if lib is None:
-            return _error(404, "itemNotFound", "The drive could not be found")
+            return graph_error(404, "itemNotFound", "The drive could not be found")
         if len(request.body) > MAX_SIMPLE_UPLOAD:
-            return _error(413, "requestTooLarge", "Use an upload session for files this large")
+            return graph_error(413, "requestTooLarge", "Use an upload session for files this large")
         with self.lock:
             created = path not in lib.files
             lib.files[path] = request.body
@@ -306,7 +306,7 @@ class SitePages:
     def _children(self, request: Request, drive: str, path: str) -> Response:
         lib = self.libraries.get(drive)
         if lib is None:
-            return _error(404, "itemNotFound", "The drive could not be found")
+            return graph_error(404, "itemNotFound", "The drive could not be found")
         folder = path.strip("/") + "/"
         with self.lock:
             found = [
@@ -315,7 +315,7 @@ class SitePages:
                 if p.startswith(folder) and "/" not in p[len(folder) :]
             ]
         if not found:
-            return _error(404, "itemNotFound", "The resource could not be found")
+            return graph_error(404, "itemNotFound", "The resource could not be found")
         return Response.json({"value": found})
 
     def assets(self) -> dict[str, bytes]:
