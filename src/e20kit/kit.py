@@ -332,7 +332,8 @@ class Kit:
         """Findings of the playbook and of every ``e20kit_diagnose`` plugin, most severe first.
 
         Audited (a row ``diagnose`` with the period's dates) unless ``audited=False``, which
-        :meth:`report` and :meth:`run_cycle` pass because their own row covers it. Rules read
+        :meth:`run_cycle` passes because its own row covers it (so do :meth:`report` and
+        :meth:`prepare_report`, which diagnose without a row of their own). Rules read
         the raw figures (so perturbation never changes a finding; ``metrics`` may be published
         ones); what a finding prints is stated from the published figures and passes the
         disclosure layer (:meth:`Disclosure.printable`, :meth:`Disclosure.findings`).
