@@ -28,7 +28,9 @@ def diagnose(
 ) -> None:
     """Print which known reasons for low use are at work, with evidence and remedies.
 
-    A healthy organisation gets no finding. Exit code 0 with or without findings, 8 when a
+    A healthy organisation gets no finding; mild training gaps and an unclear benefit seldom
+    show in usage data alone (docs/playbook.md, "What the families allow"): the pulse survey
+    asks people. Exit code 0 with or without findings, 8 when a
     platform has no data for the period (nothing can be said about it); --json for scripts.
     """
     kit = state.kit()
@@ -39,9 +41,7 @@ def diagnose(
 
     def human() -> None:
         if not findings:
-            click.echo(
-                "Keine Befunde." if lang == "de" else "No findings: no known reason for low use."
-            )
+            click.echo(labels(lang)["no_findings"])
         for finding in findings:
             severity = labels(lang)[f"severity_{finding.severity.value}"]
             click.echo(f"[{severity}] {finding.title} ({finding.rule})")

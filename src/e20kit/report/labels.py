@@ -31,7 +31,9 @@ LABELS: dict[str, dict[str, str]] = {
         "features": "Feature mix by week",
         "containers": "Spaces, channels and sites",
         "findings": "Diagnosis",
-        "no_findings": "No known reason for low use was found in this period.",
+        "no_findings": "No known reason for low use was found in this period. Usage data alone "
+        "seldom show a mild training gap or an unclear benefit: the pulse survey asks people "
+        "(e20kit survey send, docs/survey.md).",
         "remedies": "What to do",
         "evidence": "Evidence",
         "why_not": "Why not another reason",
@@ -152,7 +154,9 @@ LABELS: dict[str, dict[str, str]] = {
         "containers": "Bereiche, Kanäle und Sites",
         "findings": "Diagnose",
         "no_findings": "In diesem Zeitraum wurde kein bekannter Grund für geringe Nutzung "
-        "gefunden.",
+        "gefunden. Eine leichte Schulungslücke oder einen unklaren Nutzen zeigen Nutzungsdaten "
+        "allein selten: die Pulsbefragung fragt die Menschen (e20kit survey send, "
+        "docs/survey.md).",
         "remedies": "Was hilft",
         "evidence": "Belege",
         "why_not": "Warum kein anderer Grund",
