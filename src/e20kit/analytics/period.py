@@ -12,6 +12,7 @@ from ..errors import ConfigError
 _LAST = re.compile(r"^last-(\d{1,4})d$")
 _MONTH = re.compile(r"^month:(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 PRESETS = ("last-7d", "last-30d", "last-90d")
 
@@ -72,7 +73,7 @@ def parse_period(spec: str | Period | None, *, today: dt.date, default: str = "l
         return Period(start, start + dt.timedelta(days=last), text)
     if match := _RANGE.match(text):
         try:
-            start, end = (dt.date.fromisoformat(match.group(i)) for i in (1, 2))
+            start, end = _dates(match)
             return Period(start, end, text)
         except ValueError as err:
             raise _bad(text) from err
@@ -87,4 +88,30 @@ def _bad(text: str) -> ConfigError:
     )
 
 
-__all__ = ["PRESETS", "Period", "parse_period"]
+def _dates(match: re.Match[str]) -> tuple[dt.date, dt.date]:
+    """The two dates of ``YYYY-MM-DD..YYYY-MM-DD``; ValueError for a date that does not exist."""
+    start, end = (dt.date.fromisoformat(match.group(i)) for i in (1, 2))
+    return start, end
+
+
+def parse_days(spec: str) -> Period:
+    """The days of one entry of a list of days: ``YYYY-MM-DD`` or a range written like a period,
+    ``YYYY-MM-DD..YYYY-MM-DD`` (end exclusive). ValueError (for a settings validator) when
+    malformed or when the end is not after the start."""
+    text = spec.strip()
+    match = _RANGE.match(text)
+    if not (match or _DAY.match(text)):
+        raise ValueError(f"{text!r}: expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (end exclusive)")
+    try:
+        if match is None:
+            day = dt.date.fromisoformat(text)
+            return Period(day, day + dt.timedelta(days=1), text)
+        start, end = _dates(match)
+    except ValueError as err:
+        raise ValueError(f"{text!r}: no such date") from err
+    if end <= start:
+        raise ValueError(f"{text!r}: the end (exclusive) must be after the start")
+    return Period(start, end, text)
+
+
+__all__ = ["PRESETS", "Period", "parse_days", "parse_period"]

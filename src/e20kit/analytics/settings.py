@@ -11,6 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .closures import public_holidays
+from .period import parse_days
+
 PERIOD_PATTERN = re.compile(
     r"^(last-\d{1,4}d|month:\d{4}-\d{2}|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$"
 )
@@ -138,7 +141,28 @@ class AnalyticsSettings(BaseModel):
     stale_after_days: int = Field(default=3, ge=0, le=3650)
     """A platform whose newest complete day is more than this many days old is flagged stale in
     the report (its connector stopped delivering)."""
+    closed_days: tuple[str, ...] = ()
+    """Days the organisation is closed (a company closure, bridge days): each ``YYYY-MM-DD`` or
+    ``YYYY-MM-DD..YYYY-MM-DD`` (end exclusive). The no-time reading leaves them out: a closed
+    week is not a collapse of the time people have."""
+    holidays: str | None = None
+    """Public holidays of a country, optionally of one subdivision (``"DE"``, ``"DE-BY"``,
+    ``"CH-ZH"``), from the ``holidays`` package; closed like ``closed_days``."""
     diagnosis: DiagnosisThresholds = DiagnosisThresholds()
+
+    @field_validator("closed_days")
+    @classmethod
+    def _days(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            parse_days(entry)
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_holidays(cls, value: str | None) -> str | None:
+        if value is not None:
+            public_holidays(value, years=())
+        return value
 
     @field_validator("default_period")
     @classmethod

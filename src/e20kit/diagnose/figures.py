@@ -7,11 +7,15 @@ import datetime as dt
 import math
 import statistics
 
+from ..analytics.closures import closed_dates
 from ..analytics.model import Metrics
+from ..analytics.period import Period
 from .signals import CHANCE_Z, EVIDENCE_Z, share_bound
 
 STRETCH = 7
 """Days in a stretch that :func:`busy_collapse` compares: a week, wherever it starts."""
+OPEN_STRETCHES = 2 * STRETCH + 1
+"""The fewest open stretches :func:`busy_collapse` judges: as many as three weeks hold."""
 
 DROPOUT_MULTIPLE = 3.0
 """Newcomers must drop out at least this many times as often as established members lapse for
@@ -163,23 +167,35 @@ def covered(m: Metrics) -> tuple[dt.date, dt.date]:
 def busy_collapse(m: Metrics) -> float | None:
     """The quietest stretch of seven days' member-days, at its high end allowing for chance, /
     the median stretch's, over every seven consecutive days of the period that the platforms'
-    data covers (:func:`covered`; three weeks or more).
+    data covers (:func:`covered`) and that hold no day the organisation is closed
+    (:func:`~e20kit.analytics.closures.closed_dates`).
 
     Member-days (each member's active days, summed) fall with the time people have; distinct
     active members hardly move when everyone still drops in once. A crunch keeps its own
     dates, not the calendar's: read over fixed weekly blocks, a busy week that straddles two
     blocks halves its dip. Every stretch of seven days holds each weekday once, so weekends
-    never make a stretch quiet. The quietest of many stretches is low by chance alone where
-    few members are active, so it is judged one standard error (Poisson: at most the spread
-    of a sum of independent active days) above its count.
+    never make a stretch quiet; a stretch holding a holiday or a closure is quiet because
+    nobody is at work, so it is left out. The quietest of many stretches is low by chance
+    alone where few members are active, so it is judged one standard error (Poisson: at most
+    the spread of a sum of independent active days) above its count.
+
+    Not judged below :data:`OPEN_STRETCHES` open stretches: the number three weeks of covered
+    days hold, so without closed days the figure is judged exactly where it always was, and a
+    closure leaves as much to compare as three open weeks would.
     """
     days = {p.start: p.active or 0 for p in m.daily}
     start, end = covered(m)
     length = (end - start).days
+    closed = closed_dates(m.settings, start, end)
     series = [days.get(start + dt.timedelta(days=d), 0) for d in range(length)]
-    if length < 3 * STRETCH:
+    shut = [start + dt.timedelta(days=d) in closed for d in range(length)]
+    stretches = [
+        sum(series[i : i + STRETCH])
+        for i in range(length - STRETCH + 1)
+        if not any(shut[i : i + STRETCH])
+    ]
+    if len(stretches) < OPEN_STRETCHES:
         return None
-    stretches = [sum(series[i : i + STRETCH]) for i in range(length - STRETCH + 1)]
     median = statistics.median(stretches)
     if median <= 0:
         return None
@@ -187,12 +203,45 @@ def busy_collapse(m: Metrics) -> float | None:
     return min(1.0, (quiet + CHANCE_Z * math.sqrt(quiet)) / median)
 
 
+def open_share(m: Metrics, period: Period) -> float | None:
+    """The share of ``period``'s days the organisation was open (1.0 without closed days;
+    ``None`` when it was closed throughout)."""
+    closed = closed_dates(m.settings, period.start, period.end)
+    if not closed:
+        return 1.0
+    return (period.days - len(closed)) / period.days if len(closed) < period.days else None
+
+
+def days_a_week_open(m: Metrics) -> tuple[float | None, float | None]:
+    """(Active days a week counted over the weeks the organisation was open, its change against
+    the previous period counted the same way), for the no-time rule's reading.
+
+    A closed day is one nobody can be active on, so it lowers the headline figure (a closed
+    week in a 90-day period by about 8 %) without anyone having less time: the figure is
+    scaled by the period's days / its open days. Without closed days in either period both are
+    the headline figure and its change, untouched; the published figure itself never changes."""
+    days = m.headline.active_days_per_week
+    trend = m.trend("active_days_per_week")
+    now, before = open_share(m, m.period), open_share(m, m.period.previous())
+    if now == before == 1.0:
+        return days, trend.change if trend else None
+    current = _per_open(days, now)
+    previous = _per_open(trend.previous if trend else None, before)
+    return current, None if current is None or previous is None else current - previous
+
+
+def _per_open(days: float | None, share: float | None) -> float | None:
+    return None if days is None or share is None else days / share
+
+
 __all__ = [
     "DROPOUT_MULTIPLE",
+    "OPEN_STRETCHES",
     "STRETCH",
     "busy_collapse",
     "covered",
     "creator_ratio",
+    "days_a_week_open",
     "decided",
     "dropout_excess",
     "established_create",
@@ -201,4 +250,5 @@ __all__ = [
     "lapses_along",
     "leader_creator_ratio",
     "leader_ratio",
+    "open_share",
 ]

@@ -24,6 +24,7 @@ from ..findings import Reason, RuledOut
 from .figures import (
     busy_collapse,
     creator_ratio,
+    days_a_week_open,
     dropout_excess,
     established_creators,
     leader_ratio,
@@ -64,7 +65,8 @@ def _no_time(m: Metrics) -> tuple[float | None, float | None, float | None]:
     # the days rule no time out only when no week collapsed either
     if collapse is not None and collapse < t.busy_collapse.watch:
         return days, None, None
-    return days, None, days
+    # judged over the weeks the organisation was open, as the rule reads it; printed as published
+    return days, None, days_a_week_open(m)[0]
 
 
 def _training(m: Metrics) -> tuple[float | None, float | None, float | None]:

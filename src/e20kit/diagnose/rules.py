@@ -18,6 +18,7 @@ from ..findings import Finding, Reason, Severity
 from .figures import (
     busy_collapse,
     creator_ratio,
+    days_a_week_open,
     decided,
     dropout_excess,
     established_create,
@@ -26,11 +27,20 @@ from .figures import (
     lapses_along,
     leader_creator_ratio,
     leader_ratio,
+    open_share,
 )
 from .gaps import data_gaps
 from .neighbours import ruled_out
 from .signals import Signal, severity
-from .texts import REMEDIES, TITLES, UNDECIDED, UNDECIDED_DETAIL, lang_of, localise
+from .texts import (
+    OPEN_WEEKS,
+    REMEDIES,
+    TITLES,
+    UNDECIDED,
+    UNDECIDED_DETAIL,
+    lang_of,
+    localise,
+)
 
 
 def _trend(metrics: Metrics, figure: str) -> float | None:
@@ -106,14 +116,16 @@ def complicated(m: Metrics) -> list[Signal]:
 
 def no_time(m: Metrics) -> list[Signal]:
     t = m.settings.diagnosis
+    days, change = days_a_week_open(m)
     return [
         Signal(
             "headline.active_days_per_week",
-            m.headline.active_days_per_week,
+            days,
             t.active_days_per_week,
             BELOW,
             percent=False,
-            trend=_trend(m, "active_days_per_week"),
+            trend=None if m.short_history else change,
+            wording=OPEN_WEEKS if open_share(m, m.period) != 1.0 else None,
             supporting=explained_elsewhere(m),
         ),
         Signal("weekly.collapse", busy_collapse(m), t.busy_collapse, BELOW),

@@ -38,6 +38,8 @@ class Signal:
     params: dict[str, str] = field(default_factory=dict)
     supporting: bool = False
     """Only reported alongside another breached signal of the same rule."""
+    wording: str | None = None
+    """The :data:`~.texts.EVIDENCE` entry that states the value, when not the metric's own."""
 
     def _beyond(self, edge: float) -> bool:
         assert self.value is not None
@@ -84,7 +86,7 @@ class Signal:
         return localise(f"{x:.0%}" if self.percent else f"{x:.1f}", lang)
 
     def sentence(self, lang: str) -> str:
-        text = EVIDENCE[self.metric][lang].format(
+        text = EVIDENCE[self.wording or self.metric][lang].format(
             value=self.show(self.value, lang),
             threshold=self.show(self.threshold, lang),
             reference=self.show(self.reference, lang),

@@ -106,6 +106,9 @@ REMEDIES: dict[Reason, dict[str, tuple[str, ...]]] = {
     },
 }
 
+OPEN_WEEKS = "headline.active_days_per_week.open"
+"""The wording of active days a week counted over the weeks the organisation was open."""
+
 EVIDENCE: dict[str, dict[str, str]] = {
     "newcomers.dropout_excess": {
         "en": "{dropout} of newcomers active in their first week were not seen in weeks 2-4, "
@@ -127,6 +130,12 @@ EVIDENCE: dict[str, dict[str, str]] = {
         "(threshold {threshold})",
         "de": "in einer Woche aktive Mitglieder nutzten die Werkzeuge im Schnitt an {value} Tagen "
         "(Schwelle {threshold})",
+    },
+    OPEN_WEEKS: {
+        "en": "members active in a week the organisation was open used the tools on {value} days "
+        "of it on average (threshold {threshold})",
+        "de": "in einer Woche, in der die Organisation geöffnet war, aktive Mitglieder nutzten die "
+        "Werkzeuge im Schnitt an {value} Tagen (Schwelle {threshold})",
     },
     "weekly.collapse": {
         "en": "the quietest seven days in a row had at most {value} of a typical seven days' "
@@ -262,6 +271,7 @@ def lang_of(lang: str) -> str:
 __all__ = [
     "EVIDENCE",
     "LANGS",
+    "OPEN_WEEKS",
     "REMEDIES",
     "RULED_OUT",
     "TITLES",
