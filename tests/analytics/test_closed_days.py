@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from e20kit import Reason
+from e20kit import Kit, Reason
 from e20kit.analytics import AnalyticsSettings, Metrics, compute_metrics, parse_period
 from e20kit.analytics.closures import closed_dates
 from e20kit.config import load_config
@@ -56,13 +56,22 @@ def _closure() -> frozenset[dt.date]:
     return frozenset(dt.date(2026, 12, 24) + dt.timedelta(days=d) for d in range(9))
 
 
-def _metrics(store_url: str, **knobs: object) -> Metrics:
-    """The last 90 days of a sandbox organisation closed over Christmas (settings unset)."""
+def _store(store_url: str, **knobs: object) -> None:
+    """A sandbox organisation closed over Christmas, its window ending at :data:`END`."""
     org = build_org(seed=7, end=END, preset="healthy", **knobs)
     engine = create_engine(store_url)
     try:
         load_org(engine, ClosedOrg(org, _closure()))
         refresh_store(engine)
+    finally:
+        engine.dispose()
+
+
+def _metrics(store_url: str, **knobs: object) -> Metrics:
+    """The last 90 days of a sandbox organisation closed over Christmas (settings unset)."""
+    _store(store_url, **knobs)
+    engine = create_engine(store_url)
+    try:
         return compute_metrics(engine, parse_period("last-90d", today=END))
     finally:
         engine.dispose()
@@ -110,6 +119,29 @@ def test_active_days_a_week_count_the_weeks_the_organisation_was_open(store_url:
     assert days.value == pytest.approx(raw * 90 / (90 - 9))
     assert "a week the organisation was open" in days.sentence("en")
     assert "geöffnet" in days.sentence("de")
+
+
+def test_the_printed_figure_is_the_published_one_over_open_weeks(
+    store_url: str, tmp_path: Path
+) -> None:
+    # fewer active days than healthy, so that the open-week figure is still a finding
+    _store(store_url, active_days_per_member=0.7)
+    path = tmp_path / "e20kit.toml"
+    path.write_text(f'[analytics]\nclosed_days = ["{CLOSURE}"]\n', encoding="utf-8")
+    kit = Kit.from_config(path, env={}, store_url=store_url)
+    try:
+        published = kit.metrics("last-90d", today=END)
+        (finding,) = kit.diagnose(metrics=published, audited=False)
+        (german,) = kit.diagnose(metrics=published, audited=False, lang="de")
+    finally:
+        kit.close()
+    assert finding.reason is Reason.NO_TIME
+    days = published.headline.active_days_per_week
+    assert days is not None
+    # stated from the published figure (not the raw one), over the 81 days open of 90
+    shown = f"{days * 90 / 81:.1f}"
+    assert f"a week the organisation was open used the tools on {shown} days" in finding.detail
+    assert f"an {shown.replace('.', ',')} Tagen" in german.detail and "geöffnet" in german.detail
 
 
 def test_too_few_open_stretches_are_not_judged(store_url: str) -> None:
