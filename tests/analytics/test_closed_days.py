@@ -19,7 +19,7 @@ from e20kit.analytics import AnalyticsSettings, Metrics, compute_metrics, parse_
 from e20kit.analytics.closures import closed_dates
 from e20kit.config import load_config
 from e20kit.diagnose import playbook
-from e20kit.diagnose.figures import busy_collapse
+from e20kit.diagnose.figures import busy_collapse, days_a_week_open
 from e20kit.diagnose.rules import no_time
 from e20kit.errors import ConfigError
 from e20kit.sandbox import Org, build_org
@@ -56,12 +56,13 @@ def _closure() -> frozenset[dt.date]:
     return frozenset(dt.date(2026, 12, 24) + dt.timedelta(days=d) for d in range(9))
 
 
-def _store(store_url: str, **knobs: object) -> None:
-    """A sandbox organisation closed over Christmas, its window ending at :data:`END`."""
+def _store(store_url: str, *, closed: bool = True, **knobs: object) -> None:
+    """A sandbox organisation closed over Christmas (open throughout with ``closed=False``),
+    its window ending at :data:`END`."""
     org = build_org(seed=7, end=END, preset="healthy", **knobs)
     engine = create_engine(store_url)
     try:
-        load_org(engine, ClosedOrg(org, _closure()))
+        load_org(engine, ClosedOrg(org, _closure() if closed else frozenset()))
         refresh_store(engine)
     finally:
         engine.dispose()
@@ -109,14 +110,30 @@ def test_a_crunch_outside_the_closure_is_still_no_time(store_url: str) -> None:
     assert collapse is not None and collapse < 0.55
 
 
-def test_active_days_a_week_count_the_weeks_the_organisation_was_open(store_url: str) -> None:
+def test_active_days_a_week_count_the_weeks_the_organisation_was_open(
+    store_url: str, tmp_path: Path
+) -> None:
     m = _metrics(store_url)
     raw = m.headline.active_days_per_week
     assert raw is not None
     (days, _) = no_time(m)
     assert days.value == raw and days.wording is None  # unset: the published figure, as before
     (days, _) = no_time(_with(m, closed_days=[CLOSURE]))
-    assert days.value == pytest.approx(raw * 90 / (90 - 9))
+    # the same organisation had it never closed: the closure lowers the headline figure, and
+    # counting open days only brings it back (scaling by the 81 open days of 90 would
+    # overshoot, since the week closed throughout has nobody active to weigh)
+    reference = f"sqlite:///{tmp_path}/open.db"
+    _store(reference, closed=False)
+    engine = create_engine(reference)
+    try:
+        never_closed = compute_metrics(engine, parse_period("last-90d", today=END))
+    finally:
+        engine.dispose()
+    unclosed = never_closed.headline.active_days_per_week
+    assert unclosed is not None and raw < 0.98 * unclosed
+    assert days.value == pytest.approx(unclosed, rel=0.03)
+    assert raw * 90 / 81 > 1.05 * unclosed
+    assert days.trend is None  # the previous period's weeks cannot be counted the same way
     assert "a week the organisation was open" in days.sentence("en")
     assert "geöffnet" in days.sentence("de")
 
@@ -138,8 +155,10 @@ def test_the_printed_figure_is_the_published_one_over_open_weeks(
     assert finding.reason is Reason.NO_TIME
     days = published.headline.active_days_per_week
     assert days is not None
-    # stated from the published figure (not the raw one), over the 81 days open of 90
-    shown = f"{days * 90 / 81:.1f}"
+    # stated from the published figures (not the raw ones), counting the days open
+    open_days, _ = days_a_week_open(_with(published, closed_days=[CLOSURE]))
+    assert open_days is not None and open_days > days
+    shown = f"{open_days:.1f}"
     assert f"a week the organisation was open used the tools on {shown} days" in finding.detail
     assert f"an {shown.replace('.', ',')} Tagen" in german.detail and "geöffnet" in german.detail
 

@@ -213,25 +213,35 @@ def open_share(m: Metrics, period: Period) -> float | None:
 
 
 def days_a_week_open(m: Metrics) -> tuple[float | None, float | None]:
-    """(Active days a week counted over the weeks the organisation was open, its change against
-    the previous period counted the same way), for the no-time rule's reading.
+    """(Active days a week counted over the days the organisation was open, its change against
+    the previous period), for the no-time rule's reading.
 
-    A closed day is one nobody can be active on, so it lowers the headline figure (a closed
-    week in a 90-day period by about 8 %) without anyone having less time: the figure is
-    scaled by the period's days / its open days. Without closed days in either period both are
-    the headline figure and its change, untouched; the published figure itself never changes."""
+    The headline figure divides member-days by the weeks each active member was exposed to
+    (a member active in a weekly block counts for the block's days). A closed day is one
+    nobody can be active on: in a block it partly covers, members had fewer days to come
+    (the figure drops without anyone having less time), while a block closed throughout has
+    hardly anyone active and weighs nothing. So each block's exposure counts its open days
+    only; scaling by the period's open share instead would inflate the figure wherever whole
+    weeks are closed, and hide a real lack of time. The previous period's blocks are not at
+    hand to count the same way, so with closed days in either period there is no change
+    (never "growing" on a comparison that is not like for like). Without closed days in
+    either period both are the headline figure and its change, untouched; the published
+    figure itself never changes."""
     days = m.headline.active_days_per_week
     trend = m.trend("active_days_per_week")
-    now, before = open_share(m, m.period), open_share(m, m.period.previous())
-    if now == before == 1.0:
+    if open_share(m, m.period) == open_share(m, m.period.previous()) == 1.0:
         return days, trend.change if trend else None
-    current = _per_open(days, now)
-    previous = _per_open(trend.previous if trend else None, before)
-    return current, None if current is None or previous is None else current - previous
-
-
-def _per_open(days: float | None, share: float | None) -> float | None:
-    return None if days is None or share is None else days / share
+    closed = closed_dates(m.settings, m.period.start, m.period.end)
+    exposed = opened = 0.0
+    for block in m.weekly:
+        if block.active is None:  # published and below k: no weight to give it
+            continue
+        shut = sum(block.start + dt.timedelta(days=d) in closed for d in range(block.days))
+        exposed += block.active * block.days
+        opened += block.active * (block.days - shut)
+    if days is None or opened <= 0:
+        return None, None
+    return days * exposed / opened, None
 
 
 __all__ = [
