@@ -7,12 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .period import parse_days
 
-if TYPE_CHECKING:
-    from .settings import AnalyticsSettings
+
+class Closures(Protocol):
+    """The two settings naming closed days (:class:`~.settings.AnalyticsSettings` has both;
+    a protocol, so that the settings can validate with this module without a cycle)."""
+
+    @property
+    def closed_days(self) -> tuple[str, ...]: ...
+
+    @property
+    def holidays(self) -> str | None: ...
 
 
 def public_holidays(code: str, *, years: Iterable[int]) -> Collection[dt.date]:
@@ -30,7 +38,7 @@ def public_holidays(code: str, *, years: Iterable[int]) -> Collection[dt.date]:
         ) from err
 
 
-def closed_dates(settings: AnalyticsSettings, start: dt.date, end: dt.date) -> frozenset[dt.date]:
+def closed_dates(settings: Closures, start: dt.date, end: dt.date) -> frozenset[dt.date]:
     """The days from ``start`` (inclusive) to ``end`` (exclusive) the organisation is closed,
     from both settings; empty when neither is given."""
     if end <= start:
@@ -48,4 +56,4 @@ def closed_dates(settings: AnalyticsSettings, start: dt.date, end: dt.date) -> f
     return frozenset(closed)
 
 
-__all__ = ["closed_dates", "public_holidays"]
+__all__ = ["Closures", "closed_dates", "public_holidays"]
