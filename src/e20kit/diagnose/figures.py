@@ -186,7 +186,7 @@ def busy_collapse(m: Metrics) -> float | None:
     days = {p.start: p.active or 0 for p in m.daily}
     start, end = covered(m)
     length = (end - start).days
-    closed = closed_dates(m.settings, start, end)
+    closed = closed_dates(m.settings, start, end)  # the covered days, not the period's
     series = [days.get(start + dt.timedelta(days=d), 0) for d in range(length)]
     shut = [start + dt.timedelta(days=d) in closed for d in range(length)]
     stretches = [
@@ -203,13 +203,9 @@ def busy_collapse(m: Metrics) -> float | None:
     return min(1.0, (quiet + CHANCE_Z * math.sqrt(quiet)) / median)
 
 
-def open_share(m: Metrics, period: Period) -> float | None:
-    """The share of ``period``'s days the organisation was open (1.0 without closed days;
-    ``None`` when it was closed throughout)."""
-    closed = closed_dates(m.settings, period.start, period.end)
-    if not closed:
-        return 1.0
-    return (period.days - len(closed)) / period.days if len(closed) < period.days else None
+def closed_in(m: Metrics, period: Period) -> frozenset[dt.date]:
+    """The days of ``period`` the organisation was closed, as ``m``'s settings name them."""
+    return closed_dates(m.settings, period.start, period.end)
 
 
 def days_a_week_open(m: Metrics) -> tuple[float | None, float | None]:
@@ -229,9 +225,9 @@ def days_a_week_open(m: Metrics) -> tuple[float | None, float | None]:
     figure itself never changes."""
     days = m.headline.active_days_per_week
     trend = m.trend("active_days_per_week")
-    if open_share(m, m.period) == open_share(m, m.period.previous()) == 1.0:
+    closed = closed_in(m, m.period)
+    if not closed and not closed_in(m, m.period.previous()):
         return days, trend.change if trend else None
-    closed = closed_dates(m.settings, m.period.start, m.period.end)
     exposed = opened = 0.0
     for block in m.weekly:
         if block.active is None:  # published and below k: no weight to give it
@@ -249,6 +245,7 @@ __all__ = [
     "OPEN_STRETCHES",
     "STRETCH",
     "busy_collapse",
+    "closed_in",
     "covered",
     "creator_ratio",
     "days_a_week_open",
@@ -260,5 +257,4 @@ __all__ = [
     "lapses_along",
     "leader_creator_ratio",
     "leader_ratio",
-    "open_share",
 ]

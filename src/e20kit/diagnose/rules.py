@@ -17,6 +17,7 @@ from ..analytics.settings import ABOVE, BELOW
 from ..findings import Finding, Reason, Severity
 from .figures import (
     busy_collapse,
+    closed_in,
     creator_ratio,
     days_a_week_open,
     decided,
@@ -27,7 +28,6 @@ from .figures import (
     lapses_along,
     leader_creator_ratio,
     leader_ratio,
-    open_share,
 )
 from .gaps import data_gaps
 from .neighbours import ruled_out
@@ -125,7 +125,7 @@ def no_time(m: Metrics) -> list[Signal]:
             BELOW,
             percent=False,
             trend=None if m.short_history else change,
-            wording=OPEN_WEEKS if open_share(m, m.period) != 1.0 else None,
+            wording=OPEN_WEEKS if closed_in(m, m.period) else None,
             supporting=explained_elsewhere(m),
         ),
         Signal("weekly.collapse", busy_collapse(m), t.busy_collapse, BELOW),
