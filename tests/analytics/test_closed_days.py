@@ -224,3 +224,14 @@ def test_good_settings_load(tmp_path: Path) -> None:
     )
     analytics = load_config(path, env={}).settings.analytics
     assert analytics.holidays == "CH-ZH" and len(analytics.closed_days) == 2
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    """docs/config.md's ``[analytics]`` example for closed days is a config that loads."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "config.md"
+    blocks = docs.read_text(encoding="utf-8").split("```toml\n")[1:]
+    (example,) = [b.split("```")[0] for b in blocks if "closed_days" in b]
+    path = tmp_path / "e20kit.toml"
+    path.write_text(example, encoding="utf-8")
+    analytics = load_config(path, env={}).settings.analytics
+    assert analytics.holidays == "DE-BY" and analytics.closed_days
