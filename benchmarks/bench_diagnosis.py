@@ -37,7 +37,9 @@ table and :data:`e20kit.diagnose.rules.EXPLAINED_EXCESS` quote), is written to
 Set ``E20KIT_BENCH_CACHE`` to a folder to keep the stores between runs (the figures then come
 from the same stores; generation is the slow part), ``E20KIT_BENCH_HELD_OUT`` to a
 comma-separated list of seeds to replace the sandbox's held-out set and ``E20KIT_BENCH_TUNING``
-to replace its tuning set (e.g. ``1,2`` for a quicker run).
+to replace its tuning set (e.g. ``1,2`` for a quicker run); ``E20KIT_BENCH_RESAMPLED_TUNING``,
+``..._RESAMPLED_HELD_OUT``, ``..._SHIFTED_TUNING`` and ``..._SHIFTED_HELD_OUT`` do the same for
+the other two (docs/playbook.md gives the seeds behind its all-seed ceiling table).
 """
 
 from __future__ import annotations
@@ -295,6 +297,18 @@ def _seeds(variable: str, default: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(int(s) for s in given.split(",")) if given else default
 
 
+def _sets(prefix: str, defaults: Mapping[str, tuple[int, ...]]) -> dict[str, tuple[int, ...]]:
+    """A family's ``tuning`` and ``held_out`` seeds, each replaceable by ``<prefix>_TUNING`` or
+    ``<prefix>_HELD_OUT``; a held-out seed never repeats a tuning one."""
+    sets = {
+        name: _seeds(f"{prefix}_{name.upper()}", defaults.get(name, ()))
+        for name in ("tuning", "held_out")
+    }
+    if set(sets["tuning"]) & set(sets["held_out"]):
+        raise SystemExit(f"{prefix}_HELD_OUT must not repeat a tuning seed")
+    return {name: seeds for name, seeds in sets.items() if seeds}
+
+
 def _family(
     specs_of: Any, sets: Mapping[str, tuple[int, ...]], folder: Path, label: str
 ) -> tuple[dict[str, Any], list[Outcome]]:
@@ -332,12 +346,7 @@ def run() -> dict[str, Any]:
     from e20kit.sandbox.suite import diagnosis_suite
 
     cache = os.environ.get("E20KIT_BENCH_CACHE")
-    sets = {
-        "tuning": _seeds("E20KIT_BENCH_TUNING", TUNING_SEEDS),
-        "held_out": _seeds("E20KIT_BENCH_HELD_OUT", HELD_OUT_SEEDS),
-    }
-    if set(sets["tuning"]) & set(sets["held_out"]):
-        raise SystemExit("E20KIT_BENCH_HELD_OUT must not repeat a tuning seed")
+    sets = _sets("E20KIT_BENCH", {"tuning": TUNING_SEEDS, "held_out": HELD_OUT_SEEDS})
     started = time.perf_counter()
     quality: dict[str, Any] = {}
     every: list[Outcome] = []
@@ -352,7 +361,8 @@ def run() -> dict[str, Any]:
             ("shifted", _shifted, SHIFTED_SEEDS),
         ):
             if absent is None:
-                quality[name], seen = _family(specs_of, seeds, folder, name)
+                chosen = _sets(f"E20KIT_BENCH_{name.upper()}", seeds)
+                quality[name], seen = _family(specs_of, chosen, folder, name)
                 every += seen
             else:
                 quality[name] = {"skipped": absent}
